@@ -1,0 +1,71 @@
+/**
+ * A scenario describes a small internet for the lab: DNS servers on loopback addresses, the zones each
+ * serves, per-server differences and faults, and (later) web servers. Files live in fixtures/scenarios/.
+ */
+import { z } from 'zod';
+
+export const FAULT_MODES = [
+  'timeout', // never answers
+  'refused', // REFUSED
+  'servfail', // SERVFAIL
+  'noaa', // answers without the AA bit (lame)
+  'malformed', // sends bytes that are not a DNS message
+  'truncate', // UDP answers have TC set and no records; TCP works
+  'wrong-id', // answers with a different message ID
+  'upward-referral', // refers to the root instead of answering
+] as const;
+
+const faultSchema = z.object({
+  mode: z.enum(FAULT_MODES).optional(),
+  /** Delay added before each answer. */
+  delayMs: z.number().int().min(0).max(60_000).optional(),
+  /** Restrict the fault to these owner names (lower-case, no trailing dot) and/or types. */
+  names: z.array(z.string()).optional(),
+  types: z.array(z.string()).optional(),
+});
+
+const serverSchema = z.object({
+  /** Host name, used in NS records and evidence. */
+  name: z.string(),
+  /** Loopback address (127.0.0.0/8 or ::1). */
+  address: z.string(),
+  /** 'authoritative' serves its zones; 'resolver' answers recursively from the union of all zones. */
+  role: z.enum(['authoritative', 'resolver']).default('authoritative'),
+  /** Zones served (apex names, '.' for the root). */
+  zones: z.array(z.string()).default([]),
+  fault: faultSchema.optional(),
+  /**
+   * Per-server differences: records (presentation format) that replace, for this server only, the
+   * zone's RRsets with the same owner and type. An entry "owner TYPE -" deletes that RRset here.
+   */
+  overrides: z.array(z.string()).default([]),
+  /** For role 'resolver': TTL countdown shown on overridden (stale) answers. */
+  staleTtl: z.number().int().min(0).optional(),
+});
+
+const zoneSchema = z.object({
+  /** Records in zone-file presentation format, one per entry, fully qualified. */
+  records: z.array(z.string()),
+});
+
+const webSchema = z.object({
+  address: z.string(),
+  /** Reserved for HTTP-01/TLS work: free-form responder description. */
+  http: z.record(z.string(), z.unknown()).optional(),
+  tls: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const scenarioSchema = z.object({
+  description: z.string().optional(),
+  servers: z.array(serverSchema).min(1),
+  zones: z.record(z.string(), zoneSchema),
+  web: z.array(webSchema).default([]),
+  /** What the CA should decide, per name, for tests that compare verdicts. */
+  expect: z
+    .record(z.string(), z.object({ verdict: z.enum(['pass', 'warn', 'fail']), code: z.string().optional() }))
+    .optional(),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioServer = z.infer<typeof serverSchema>;
+export type Fault = z.infer<typeof faultSchema>;

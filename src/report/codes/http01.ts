@@ -1,0 +1,3 @@
+import type { CodeInfo } from './types.js';
+
+export const HTTP01_CODES: CodeInfo[] = [];
