@@ -1,3 +1,63 @@
 import type { CodeInfo } from './types.js';
 
-export const DELEGATION_CODES: CodeInfo[] = [];
+export const DELEGATION_CODES: CodeInfo[] = [
+  {
+    code: 'DELEGATION_ALL_LAME',
+    severity: 'error',
+    title: 'No authoritative server answers properly',
+    acmeProblem: 'dns',
+    description:
+      "Every nameserver of the zone failed a question the CA asks (REFUSED, SERVFAIL, timeout, no AA bit or an upward referral), so the CA's resolver gets SERVFAIL or a timeout and validation fails with a dns problem.",
+  },
+  {
+    code: 'DELEGATION_LAME_SERVER',
+    severity: 'warning',
+    title: 'A nameserver is lame',
+    acmeProblem: 'dns',
+    description:
+      "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail.",
+  },
+  {
+    code: 'DELEGATION_NS_MISMATCH',
+    severity: 'warning',
+    title: 'The NS set at the parent differs from the zone',
+    description:
+      "The nameservers listed at the registrar (the parent zone's referral) are not the ones the zone itself lists at its apex. Resolvers may use either set, so a stale or missing server is reached by some of them.",
+  },
+  {
+    code: 'DELEGATION_NS_NO_ADDRESS',
+    severity: 'warning',
+    title: 'A nameserver name has no address',
+    acmeProblem: 'dns',
+    description:
+      'A nameserver of the zone has no A or AAAA record (and no glue), so no resolver can ask it. When no nameserver has an address the zone cannot be resolved at all.',
+  },
+  {
+    code: 'DELEGATION_SOA_SERIAL_MISMATCH',
+    severity: 'warning',
+    title: 'Nameservers serve different SOA serials',
+    description:
+      'The authoritative servers do not serve the same version of the zone: a change still propagating, or a secondary that stopped transferring from the primary. (Multi-provider setups may use unrelated serials.)',
+  },
+  {
+    code: 'DELEGATION_SERVERS_DISAGREE',
+    severity: 'warning',
+    title: 'Authoritative servers give different answers',
+    description:
+      "The zone's nameservers answer the same question differently (a change still propagating, or a forgotten secondary). The CA asks one of them, so it may see either answer.",
+  },
+  {
+    code: 'DELEGATION_SINGLE_NS',
+    severity: 'warning',
+    title: 'The zone has a single nameserver',
+    description:
+      'Only one nameserver serves the zone (RFC 1034 §4.1 and RFC 2182 ask for at least two): if it is down or slow, every lookup the CA makes fails.',
+  },
+  {
+    code: 'DELEGATION_SAME_SUBNET',
+    severity: 'warning',
+    title: 'All nameservers share one network',
+    description:
+      'Every nameserver address lies in one IPv4 /24 (or IPv6 /48): one network outage or routing problem takes the whole zone down (RFC 2182 §3.1).',
+  },
+];

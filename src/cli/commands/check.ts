@@ -1,0 +1,69 @@
+import type { CommandModule } from 'yargs';
+import type { CommandContext } from '../context.js';
+import { networkOptions, outputOptions, type NetworkArgs, type OutputArgs } from '../options.js';
+import type { Challenge } from '../../report/finding.js';
+
+export interface CheckArgs extends NetworkArgs, OutputArgs {
+  names: string[];
+  challenge: Challenge;
+  ca?: string;
+  'account-uri'?: string;
+  skip?: string[];
+}
+
+export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01'] as const;
+
+export function checkCommand(ctx: CommandContext): CommandModule<object, CheckArgs> {
+  return {
+    command: 'check <names..>',
+    describe: 'Check whether the CA would issue a certificate for these names, and why not',
+    builder: (y) =>
+      outputOptions(
+        networkOptions(
+          y
+            .positional('names', {
+              type: 'string',
+              array: true,
+              demandOption: true,
+              describe: 'Names (or IP addresses) in the order',
+            })
+            .option('challenge', {
+              alias: 'c',
+              choices: CHALLENGES,
+              default: 'http-01' as const,
+              describe: 'Challenge type the CA will use',
+            })
+            .option('ca', {
+              type: 'string',
+              describe: "CA issuer domain for CAA (default letsencrypt.org), or a CA's short name",
+            })
+            .option('account-uri', {
+              type: 'string',
+              describe: 'ACME account URL, for CAA accounturi (RFC 8657)',
+            })
+            .option('skip', {
+              type: 'string',
+              array: true,
+              describe: 'Check families to leave out (e.g. propagation)',
+            }),
+        ),
+      ) as never,
+    handler: async (args) => {
+      const [{ preflight }, { profileFromArgs }, { renderReport }, { exitCodeFor }] = await Promise.all([
+        import('../../engine/preflight.js'),
+        import('../../config/profile.js'),
+        import('../render.js'),
+        import('../../report/report.js'),
+      ]);
+      const report = await preflight(args.names.map(String), {
+        challenge: args.challenge,
+        profile: profileFromArgs(args),
+        ca: args.ca,
+        accountUri: args['account-uri'],
+        skip: args.skip,
+      });
+      ctx.io.out(renderReport(report, args, ctx.io));
+      ctx.setExit(exitCodeFor(report));
+    },
+  };
+}

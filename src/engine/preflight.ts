@@ -1,0 +1,125 @@
+/** The library's main entry: identifiers in, a report out. */
+import { performance } from 'node:perf_hooks';
+import { defaultProfile, type NetworkProfile } from '../profile.js';
+import type { Challenge, Finding } from '../report/finding.js';
+import { buildReport, type Report } from '../report/report.js';
+import { finding } from '../report/catalogue.js';
+import { VERSION } from '../version.js';
+import { UsageError } from '../errors.js';
+import type { Identifier } from '../identifiers.js';
+import type { Lookup } from '../dns/api.js';
+import { DnsClientImpl } from '../dns/client.js';
+import { IterativeResolver } from '../dns/iterative.js';
+import { ResolverPool } from '../dns/pool.js';
+import { parseIdentifier, identifierPolicyFindings } from '../checks/identifiers.js';
+import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
+import { CHECK_FAMILIES } from '../checks/registry.js';
+
+export interface PreflightOptions {
+  challenge?: Challenge;
+  profile?: NetworkProfile;
+  /** CAA issuer domain of the CA (default letsencrypt.org). */
+  ca?: string;
+  accountUri?: string;
+  now?: Date;
+  /** Check families to leave out, e.g. ['propagation']. */
+  skip?: string[];
+  webroot?: string;
+  /** Replaces the registry (tests). */
+  families?: CheckFamily[];
+}
+
+export const DEFAULT_ISSUER_DOMAIN = 'letsencrypt.org';
+
+/** Parses every name first so a typo is a usage error before any query is sent. */
+export function parseIdentifiers(names: readonly string[]): Identifier[] {
+  if (names.length === 0) throw new UsageError('give at least one name to check');
+  return names.map((n) => {
+    const r = parseIdentifier(n);
+    if (!r.ok) throw new UsageError(r.message);
+    return r.identifier;
+  });
+}
+
+export async function preflight(names: readonly string[], options: PreflightOptions = {}): Promise<Report> {
+  const started = performance.now();
+  const identifiers = parseIdentifiers(names);
+  const profile = options.profile ?? defaultProfile();
+  const settings: CheckSettings = {
+    challenge: options.challenge ?? 'http-01',
+    issuerDomain: options.ca ?? DEFAULT_ISSUER_DOMAIN,
+    accountUri: options.accountUri,
+    now: options.now ?? new Date(),
+    skip: new Set(options.skip ?? []),
+    webroot: options.webroot,
+  };
+  const client = new DnsClientImpl(profile);
+  const resolver = new IterativeResolver(profile, client);
+  const pool = new ResolverPool(profile, client);
+  const lookups = new Map<string, Promise<{ a: Lookup; aaaa: Lookup }>>();
+  const ctx: EngineContext = {
+    profile,
+    settings,
+    resolver,
+    askResolvers: (name, type) => pool.ask(name, type),
+    addressLookups(name) {
+      let p = lookups.get(name);
+      if (!p) {
+        p = Promise.all([resolver.resolve(name, 'A'), resolver.resolve(name, 'AAAA')]).then(([a, aaaa]) => ({
+          a,
+          aaaa,
+        }));
+        lookups.set(name, p);
+      }
+      return p;
+    },
+  };
+
+  const known = new Set(identifiers.map((i) => i.value));
+  const policy = identifierPolicyFindings(identifiers, settings.challenge);
+  const orderFindings = policy.filter((f) => !known.has(f.identifier));
+  const families = (options.families ?? CHECK_FAMILIES).filter((f) => !settings.skip.has(f.name));
+
+  const perIdentifier = await Promise.all(
+    identifiers.map(async (id) => {
+      const own = policy.filter((f) => f.identifier === id.value);
+      // A name the CA would reject outright is not looked up: the CA would not get that far either.
+      if (own.some((f) => f.severity === 'error')) return { id, findings: own };
+      const results = await Promise.all(
+        families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
+      );
+      return { id, findings: [...own, ...results.flat()] };
+    }),
+  );
+
+  return buildReport({
+    version: VERSION,
+    ca: settings.issuerDomain,
+    identifiers: perIdentifier.map(({ id, findings }) => ({
+      identifier: id.value,
+      input: id.input,
+      type: id.type,
+      challenge: settings.challenge,
+      findings,
+    })),
+    orderFindings,
+    durationMs: performance.now() - started,
+    dnsQueries: client.sent,
+  });
+}
+
+/** A family that throws must not take the report down: it becomes a finding saying what did not run. */
+async function runFamily(family: CheckFamily, ctx: EngineContext, id: Identifier): Promise<Finding[]> {
+  try {
+    return await family.run(ctx, id);
+  } catch (e) {
+    return [
+      finding('CHECK_INCOMPLETE', id.value, {
+        title: `The ${family.name} checks could not run for ${id.value}`,
+        detail: `${family.name}: ${e instanceof Error ? e.message : String(e)}`,
+        evidence: [{ source: 'acme-preflight', answer: e instanceof Error ? e.name : 'error' }],
+        remediation: 'Run again; if it persists, report it with this output.',
+      }),
+    ];
+  }
+}

@@ -1,0 +1,16 @@
+/** acme-preflight's library API. */
+export {
+  preflight,
+  parseIdentifiers,
+  DEFAULT_ISSUER_DOMAIN,
+  type PreflightOptions,
+} from './engine/preflight.js';
+export { defaultProfile, withProfile, type NetworkProfile } from './profile.js';
+export type { Finding, Evidence, Severity, Verdict, Challenge } from './report/finding.js';
+export { SCHEMA_VERSION, EXIT, type Report, type IdentifierReport } from './report/report.js';
+export { allCodes, codeInfo, type CodeInfo } from './report/catalogue.js';
+export { renderText } from './report/render/text.js';
+export { renderJson } from './report/render/json.js';
+export { renderMarkdown, escapeMarkdown } from './report/render/markdown.js';
+export type { Identifier } from './identifiers.js';
+export { UsageError } from './errors.js';

@@ -1,0 +1,63 @@
+import type { Finding, Verdict } from '../finding.js';
+import type { Report } from '../report.js';
+
+/**
+ * DNS data and HTTP bodies are untrusted: escape everything Markdown or HTML could act on, so a TXT value
+ * cannot inject links, images, HTML or @mentions into a pull-request comment.
+ */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c)
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/\bwww\./gi, (m) => m.slice(0, 3) + '\u200b.');
+}
+
+/** Inline code cannot be broken out of if it holds no backtick and no newline. */
+const code = (s: string): string => '`' + s.replace(/[`\r\n]/g, "'") + '`';
+
+const ICON: Record<Verdict, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
+
+export function renderMarkdown(report: Report, opts: { heading?: string } = {}): string {
+  const out: string[] = [];
+  out.push(`### ${opts.heading ?? 'acme-preflight'}: ${ICON[report.verdict]}`, '');
+  out.push('| Name | Challenge | Verdict | Errors | Warnings |', '| --- | --- | --- | --- | --- |');
+  for (const id of report.identifiers) {
+    const n = (s: string): number => id.findings.filter((f) => f.severity === s).length;
+    out.push(
+      `| ${code(id.identifier)} | ${id.challenge} | ${ICON[id.verdict]} | ${n('error')} | ${n('warning')} |`,
+    );
+  }
+  out.push('');
+  const section = (title: string, findings: Finding[]): void => {
+    const shown = findings.filter((f) => f.severity !== 'info');
+    if (shown.length === 0) return;
+    out.push(`#### ${escapeMarkdown(title)}`, '');
+    for (const f of shown) {
+      out.push(`- **${f.severity}** ${code(f.code)}: ${escapeMarkdown(f.title)}`);
+      out.push(`  ${escapeMarkdown(f.detail)}`);
+      if (f.caMessage) out.push(`  CA would say: ${code(f.caMessage)}`);
+      out.push(`  **Fix:** ${escapeMarkdown(f.remediation)}`);
+      if (f.evidence.length > 0) {
+        out.push('  <details><summary>Evidence</summary>', '');
+        for (const e of f.evidence.slice(0, 20)) {
+          out.push(
+            `  - ${escapeMarkdown(e.source)}: ${e.query ? code(e.query) + ' → ' : ''}${code(e.answer)}`,
+          );
+        }
+        out.push('', '  </details>');
+      }
+    }
+    out.push('');
+  };
+  section('Order', report.orderFindings);
+  for (const id of report.identifiers) section(id.identifier, id.findings);
+  out.push(
+    `<sub>CA ${escapeMarkdown(report.ca)} · ${report.stats.dnsQueries} DNS queries · acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`,
+  );
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRootHints, profileFromArgs } from '../../src/config/profile.js';
+import { defaultProfile, ROOT_TRUST_ANCHORS } from '../../src/profile.js';
+import { UsageError } from '../../src/errors.js';
+
+describe('profileFromArgs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ap-profile-'));
+
+  it('defaults are the real internet and do not depend on the environment', () => {
+    const before = defaultProfile();
+    process.env.ACME_PREFLIGHT_DNS_PORT = '5353';
+    expect(defaultProfile()).toEqual(before);
+    delete process.env.ACME_PREFLIGHT_DNS_PORT;
+    expect(before.rootHints).toHaveLength(13);
+    expect(before.trustAnchors).toEqual(ROOT_TRUST_ANCHORS);
+    expect(before.dnsPort).toBe(53);
+  });
+
+  it('takes root hints as addresses, name=address, or a named.root file', () => {
+    const file = join(dir, 'named.root');
+    writeFileSync(
+      file,
+      '; comment\n.  3600000 NS A.ROOT.LAB.\nA.ROOT.LAB. 3600000 A 127.0.9.1\nA.ROOT.LAB. 3600000 AAAA ::1\n',
+    );
+    const p = profileFromArgs({ 'root-hints': ['127.0.1.1', 'r2=127.0.1.2', file] });
+    expect(p.rootHints.map((h) => h.address)).toEqual(['127.0.1.1', '127.0.1.2', '127.0.9.1', '::1']);
+    expect(p.rootHints[1]!.name).toBe('r2');
+    expect(parseRootHints('garbage')).toEqual([]);
+  });
+
+  it('reads a trust-anchor file of DS/DNSKEY lines', () => {
+    const file = join(dir, 'anchor');
+    writeFileSync(file, '; root\n. 3600 IN DS 12345 13 2 ABCDEF\n\n');
+    expect(profileFromArgs({ 'trust-anchor': file }).trustAnchors).toEqual([
+      '. 3600 IN DS 12345 13 2 ABCDEF',
+    ]);
+  });
+
+  it('sets ports, resolvers, allowed ranges and the timeout', () => {
+    const p = profileFromArgs({
+      'dns-port': 5300,
+      'http-port': 8080,
+      'tls-port': 8443,
+      resolver: ['lab=127.0.1.53'],
+      'allow-address': ['127.0.0.0/8'],
+      timeout: 0.5,
+    });
+    expect([p.dnsPort, p.httpPort, p.tlsPort]).toEqual([5300, 8080, 8443]);
+    expect(p.publicResolvers).toEqual([{ name: 'lab', address: '127.0.1.53' }]);
+    expect(p.allowAddresses).toEqual(['127.0.0.0/8']);
+    expect(p.timeouts.dnsQueryMs).toBe(500);
+    expect(profileFromArgs({ resolver: ['none'] }).publicResolvers).toEqual([]);
+  });
+
+  it.each([
+    [{ 'dns-port': 0 }, /--dns-port/],
+    [{ 'http-port': 70000 }, /--http-port/],
+    [{ resolver: ['dns.google'] }, /not an IP address/],
+    [{ 'allow-address': ['127.0.0.0/99'] }, /not a CIDR/],
+    [{ timeout: -1 }, /--timeout/],
+    [{ 'root-hints': ['/nonexistent/file'] }, /cannot read root hints file/],
+    [{ 'trust-anchor': '/nonexistent/anchor' }, /cannot read trust anchor file/],
+  ])('rejects bad input %j with a usage error', (args, msg) => {
+    expect(() => profileFromArgs(args)).toThrow(UsageError);
+    expect(() => profileFromArgs(args)).toThrow(msg);
+  });
+});

@@ -1,0 +1,114 @@
+import { buildReport, exitCodeFor, SCHEMA_VERSION } from '../../src/report/report.js';
+import { renderJson } from '../../src/report/render/json.js';
+import { renderText } from '../../src/report/render/text.js';
+import { escapeMarkdown, renderMarkdown } from '../../src/report/render/markdown.js';
+import { finding, allCodes } from '../../src/report/catalogue.js';
+import type { Finding } from '../../src/report/finding.js';
+
+const nx = (id: string): Finding =>
+  finding('DNS_NXDOMAIN', id, {
+    detail: `The authoritative servers say ${id} does not exist.`,
+    caMessage: `DNS problem: NXDOMAIN looking up A for ${id} - check that a DNS record exists for this domain`,
+    evidence: [{ source: 'ns1.test (127.0.1.2:53)', query: `A ${id}`, answer: 'NXDOMAIN (aa)', rttMs: 3 }],
+    remediation: `Create "${id}. 300 IN A <ip>".`,
+  });
+
+const info = (id: string): Finding =>
+  finding('DNS_RESOLVED', id, {
+    detail: 'ok',
+    evidence: [{ source: 'x', answer: 'A 1.2.3.4' }],
+    remediation: 'None needed.',
+  });
+
+function sample(findingsA: Finding[], findingsB: Finding[]) {
+  return buildReport({
+    version: '9.9.9',
+    ca: 'letsencrypt.org',
+    identifiers: [
+      { identifier: 'a.test', input: 'A.test.', type: 'dns', challenge: 'http-01', findings: findingsA },
+      { identifier: 'b.test', input: 'b.test', type: 'dns', challenge: 'http-01', findings: findingsB },
+    ],
+    orderFindings: [],
+    durationMs: 1234.4,
+    dnsQueries: 17,
+    now: new Date('2026-11-23T00:00:00Z'),
+  });
+}
+
+describe('report model', () => {
+  it('derives verdicts per identifier and overall, and the exit code', () => {
+    const r = sample([info('a.test'), nx('a.test')], [info('b.test')]);
+    expect(r.identifiers.map((i) => i.verdict)).toEqual(['fail', 'pass']);
+    expect(r.verdict).toBe('fail');
+    expect(exitCodeFor(r)).toBe(1);
+    // errors sort before info, whatever order the checks produced them in
+    expect(r.identifiers[0]!.findings.map((f) => f.severity)).toEqual(['error', 'info']);
+    expect(exitCodeFor(sample([info('a.test')], []))).toBe(0);
+  });
+
+  it('fills severity, title and ACME problem from the catalogue', () => {
+    const f = nx('a.test');
+    expect(f.severity).toBe('error');
+    expect(f.acmeProblem).toBe('urn:ietf:params:acme:error:dns');
+    expect(() => finding('NO_SUCH_CODE', 'x', { detail: '', evidence: [], remediation: '' })).toThrow(
+      /catalogue/,
+    );
+  });
+
+  it('documents every code once with a description', () => {
+    const codes = allCodes();
+    expect(new Set(codes.map((c) => c.code)).size).toBe(codes.length);
+    for (const c of codes) expect(c.description.length).toBeGreaterThan(10);
+  });
+});
+
+describe('renderers', () => {
+  const report = sample([nx('a.test')], [info('b.test')]);
+
+  it('JSON carries schemaVersion, verdicts and evidence', () => {
+    const j = JSON.parse(renderJson(report));
+    expect(j.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(j.verdict).toBe('fail');
+    expect(j.identifiers[0].findings[0].evidence[0].source).toBe('ns1.test (127.0.1.2:53)');
+    expect(j.identifiers[0].input).toBe('A.test.');
+  });
+
+  it('text puts the verdict first, groups by name, and has no colour codes unless asked', () => {
+    const plain = renderText(report, { colour: false });
+    expect(plain.split('\n')[0]).toMatch(/^FAIL\s+2 name\(s\), 1 would fail/);
+    expect(plain).not.toContain('\u001b[');
+    expect(plain.indexOf('a.test')).toBeLessThan(plain.indexOf('b.test'));
+    expect(plain).toContain('CA would say: DNS problem: NXDOMAIN looking up A for a.test');
+    expect(plain).toContain('Fix: Create "a.test. 300 IN A <ip>".');
+    expect(renderText(report, { colour: true })).toContain('\u001b[31mFAIL');
+    expect(renderText(report, { colour: false, verbose: false })).not.toContain('DNS_RESOLVED');
+  });
+
+  it('text neutralises terminal control sequences from DNS data', () => {
+    const evil = finding('DNS_NXDOMAIN', 'a.test', { detail: 'x\u001b[2Jy', evidence: [], remediation: 'r' });
+    expect(renderText(sample([evil], []), { colour: false })).not.toContain('\u001b[2J');
+  });
+
+  it('markdown has a summary table and a details section per failing name', () => {
+    const md = renderMarkdown(report);
+    expect(md).toContain('| `a.test` | http-01 | ❌ fail | 1 | 0 |');
+    expect(md).toContain('#### a.test');
+    expect(md).toContain('<details><summary>Evidence</summary>');
+  });
+
+  it('markdown escaping defuses links, HTML, images and mentions from untrusted data', () => {
+    const hostile =
+      'see [click](https://evil.example) <img src=x onerror=alert(1)> @octocat ![i](x) www.evil.example';
+    const out = escapeMarkdown(hostile);
+    expect(out).not.toMatch(/\[click\]\(/);
+    expect(out).not.toContain('<img');
+    expect(out).not.toContain('@octocat');
+    expect(out).not.toContain('https://');
+    expect(out).not.toContain('www.evil');
+    expect(out).not.toContain('![');
+    const evil = finding('DNS_NXDOMAIN', 'a.test', { detail: hostile, evidence: [], remediation: hostile });
+    const md = renderMarkdown(sample([evil], []));
+    expect(md).not.toContain('<img');
+    expect(md).not.toContain('@octocat');
+  });
+});
