@@ -9,5 +9,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
+  setupFiles: ['<rootDir>/test/setup/loopback-only.ts'],
   testTimeout: 20000,
 };

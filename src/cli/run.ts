@@ -10,7 +10,6 @@ import { demoCommand } from './commands/demo.js';
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   const ctx: CommandContext = { io, setExit: (c) => (exitCode = c) };
-  let usageMessage: string | undefined;
   const parser = yargs(argv)
     .scriptName('acme-preflight')
     .usage(
@@ -27,28 +26,26 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      // yargs reports its own validation problems through msg; errors thrown by handlers come as err.
-      if (err && !(err instanceof UsageError)) throw err;
-      usageMessage = err?.message ?? msg;
+      // Throwing stops yargs from running the handler after a validation failure.
+      throw err ?? new UsageError(msg);
     })
     .showHelpOnFail(false);
   try {
-    await parser.parseAsync(argv, {}, (_e, _argv, output) => {
-      if (output && !usageMessage) io.out(output.endsWith('\n') ? output : output + '\n');
+    await parser.parseAsync(argv, {}, (err, _argv, output) => {
+      if (output && !err) io.out(output.endsWith('\n') ? output : output + '\n');
     });
   } catch (e) {
-    if (e instanceof UsageError) usageMessage = e.message;
-    else {
-      io.err(`acme-preflight: the check could not run: ${describe(e)}\n`);
-      return EXIT.internal;
+    if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
+      io.err(`acme-preflight: ${oneLine(e.message)}\n`);
+      return EXIT.usage;
     }
-  }
-  if (usageMessage) {
-    io.err(`acme-preflight: ${usageMessage.split('\n')[0]}\n`);
-    return EXIT.usage;
+    io.err(`acme-preflight: the check could not run: ${describe(e)}\n`);
+    return EXIT.internal;
   }
   return exitCode;
 }
+
+const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
 
 function describe(e: unknown): string {
   if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;

@@ -8,7 +8,7 @@ import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
 import type { Lookup } from '../dns/api.js';
-import { DnsClientImpl } from '../dns/client.js';
+import { CachingDnsClient } from '../dns/client.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { ResolverPool } from '../dns/pool.js';
 import { parseIdentifier, identifierPolicyFindings } from '../checks/identifiers.js';
@@ -53,7 +53,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     skip: new Set(options.skip ?? []),
     webroot: options.webroot,
   };
-  const client = new DnsClientImpl(profile);
+  const client = new CachingDnsClient(profile);
   const resolver = new IterativeResolver(profile, client);
   const pool = new ResolverPool(profile, client);
   const lookups = new Map<string, Promise<{ a: Lookup; aaaa: Lookup }>>();

@@ -15,7 +15,7 @@ export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01'] as const;
 
 export function checkCommand(ctx: CommandContext): CommandModule<object, CheckArgs> {
   return {
-    command: 'check <names..>',
+    command: 'check [names..]',
     describe: 'Check whether the CA would issue a certificate for these names, and why not',
     builder: (y) =>
       outputOptions(
