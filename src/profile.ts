@@ -29,6 +29,8 @@ export interface NetworkProfile {
   timeouts: Timeouts;
   /** CIDR ranges treated as public although reserved (labs and tests only). */
   allowAddresses: string[];
+  /** Names treated as ICANN public suffixes in addition to the PSL (labs and tests, e.g. 'test'). */
+  extraPublicSuffixes: string[];
   acmeDirectory: string;
   /** Global limit on DNS queries in flight. */
   concurrency: number;
@@ -77,6 +79,7 @@ export function defaultProfile(): NetworkProfile {
     tlsPort: 443,
     timeouts: { dnsQueryMs: 3000, dnsRetries: 2, httpDialMs: 10_000, httpTotalMs: 20_000 },
     allowAddresses: [],
+    extraPublicSuffixes: [],
     acmeDirectory: LETS_ENCRYPT_STAGING_DIRECTORY,
     concurrency: 64,
   };

@@ -1,5 +1,8 @@
 /** Which check families exist, in the order the CA meets their rules (first error = the CA's first error). */
 import type { CheckFamily } from '../engine/context.js';
 import { resolutionFamily } from './families/resolution.js';
+import { caaFamily } from './families/caa.js';
+import { delegationFamily } from './families/delegation.js';
+import { propagationFamily } from './families/propagation.js';
 
-export const CHECK_FAMILIES: CheckFamily[] = [resolutionFamily];
+export const CHECK_FAMILIES: CheckFamily[] = [resolutionFamily, caaFamily, delegationFamily, propagationFamily];

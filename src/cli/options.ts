@@ -9,6 +9,7 @@ export interface NetworkArgs {
   'http-port'?: number;
   'tls-port'?: number;
   'allow-address'?: string[];
+  'public-suffix'?: string[];
   timeout?: number;
   concurrency?: number;
 }
@@ -62,6 +63,12 @@ export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
       array: true,
       group: 'Network:',
       describe: 'Treat this reserved CIDR as public (labs and tests only). Repeatable.',
+    })
+    .option('public-suffix', {
+      type: 'string',
+      array: true,
+      group: 'Network:',
+      describe: 'Treat this name as a public suffix (labs and tests only, e.g. test). Repeatable.',
     })
     .option('timeout', {
       type: 'number',

@@ -84,6 +84,9 @@ export function profileFromArgs(args: NetworkArgs, base: NetworkProfile = defaul
       throw new UsageError(`--allow-address ${bad.join(', ')} is not a CIDR range (e.g. 127.0.0.0/8)`);
     p.allowAddresses = [...args['allow-address']];
   }
+  if (args['public-suffix']?.length) {
+    p.extraPublicSuffixes = args['public-suffix'].map((s) => s.toLowerCase().replace(/^\.|\.$/g, ''));
+  }
   if (args.timeout !== undefined) {
     if (!(args.timeout > 0 && args.timeout <= 60))
       throw new UsageError('--timeout must be between 0 and 60 seconds');

@@ -67,3 +67,14 @@ describe('profileFromArgs', () => {
     expect(() => profileFromArgs(args)).toThrow(msg);
   });
 });
+
+describe('--ca', () => {
+  it('maps short names and keeps issuer domains', async () => {
+    const { issuerDomainFor } = await import('../../src/config/ca.js');
+    expect(issuerDomainFor(undefined)).toBeUndefined();
+    expect(issuerDomainFor('zerossl')).toBe('sectigo.com');
+    expect(issuerDomainFor('Google')).toBe('pki.goog');
+    expect(issuerDomainFor('example.net.')).toBe('example.net');
+    expect(() => issuerDomainFor('not a ca')).toThrow(UsageError);
+  });
+});

@@ -49,16 +49,17 @@ export function checkCommand(ctx: CommandContext): CommandModule<object, CheckAr
         ),
       ) as never,
     handler: async (args) => {
-      const [{ preflight }, { profileFromArgs }, { renderReport }, { exitCodeFor }] = await Promise.all([
+      const [{ preflight }, { profileFromArgs }, { issuerDomainFor }, { renderReport }, { exitCodeFor }] = await Promise.all([
         import('../../engine/preflight.js'),
         import('../../config/profile.js'),
+        import('../../config/ca.js'),
         import('../render.js'),
         import('../../report/report.js'),
       ]);
       const report = await preflight(args.names.map(String), {
         challenge: args.challenge,
         profile: profileFromArgs(args),
-        ca: args.ca,
+        ca: issuerDomainFor(args.ca),
         accountUri: args['account-uri'],
         skip: args.skip,
       });

@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: every figure in one run, as ratios against a bound measured in the same run.
+ * Traffic goes only to the in-process lab on 127.0.0.0/8.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { startLab, type Lab } from '../../src/lab/index.js';
+import { preflight, type PreflightOptions } from '../../src/engine/preflight.js';
+import { CachingDnsClient } from '../../src/dns/client.js';
+import { IterativeResolver } from '../../src/dns/iterative.js';
+import { benchScenario } from './scenario.js';
+
+const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 20);
+/** Sequential round trips to resolve a name below one zone cut under a TLD from a cold cache: root, TLD, zone. */
+const CRITICAL_PATH_RTTS = 3;
+
+interface Row {
+  measure: string;
+  value: string;
+  target: string;
+  ok: boolean | undefined;
+}
+const rows: Row[] = [];
+const row = (measure: string, value: string, target = '', ok?: boolean): void => void rows.push({ measure, value, target, ok });
+
+function options(lab: Lab): PreflightOptions {
+  return {
+    profile: { ...lab.profile, extraPublicSuffixes: ['test'], publicResolvers: [] },
+    challenge: 'dns-01',
+  };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t];
+}
+
+async function checkTimes(): Promise<void> {
+  const { scenario, names } = benchScenario(10, 10);
+  const lab = await startLab(scenario, { delayMs: DELAY_MS });
+  try {
+    const [, one] = await timed(() => preflight([names[0]!], options(lab)));
+    const bound = CRITICAL_PATH_RTTS * DELAY_MS;
+    row(`check, 1 name, ${DELAY_MS} ms per answer`, `${one.toFixed(0)} ms = ${(one / bound).toFixed(2)}x the ${bound} ms critical path`, '<= 1.3x', one / bound <= 1.3);
+    const [report, hundred] = await timed(() => preflight(names, options(lab)));
+    row(`check, 100 names over 10 zones, ${DELAY_MS} ms per answer`, `${hundred.toFixed(0)} ms = ${(hundred / one).toFixed(2)}x one name`, '<= 2x', hundred / one <= 2);
+    row('  verdicts of the 100 names', `${report.identifiers.filter((i) => i.verdict !== 'fail').length} not failing`, '100', report.identifiers.every((i) => i.verdict !== 'fail'));
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function queriesPerName(): Promise<void> {
+  const { scenario, names } = benchScenario(2, 3);
+  const lab = await startLab(scenario);
+  try {
+    const client = new CachingDnsClient(lab.profile);
+    const resolver = new IterativeResolver(lab.profile, client);
+    await resolver.resolve(names[0]!, 'A');
+    const first = client.sent;
+    const rootTld = (): number => (lab.queries.get('127.0.1.1') ?? 0) + (lab.queries.get('127.0.2.1') ?? 0);
+    const rootTldBefore = rootTld();
+    await resolver.resolve(names[1]!, 'A');
+    const second = client.sent - first;
+    row('DNS queries, first name in a zone (A lookup)', String(first));
+    row('DNS queries, later name in the same zone', String(second), 'no root/TLD query', rootTld() === rootTldBefore);
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function throughput(): Promise<void> {
+  const { scenario, names } = benchScenario(100, 100);
+  const lab = await startLab(scenario);
+  try {
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const [, ms] = await timed(() => preflight(names, options(lab)));
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const rate = names.length / (ms / 1000);
+    row(`${names.length} names, no delay`, `${rate.toFixed(0)} names/s`, '>= 500/s', rate >= 500);
+    row('  peak memory (RSS, whole process incl. lab)', `${(peak / 1048576).toFixed(0)} MB`, '< 300 MB', peak < 300 * 1048576);
+  } finally {
+    await lab.stop();
+  }
+}
+
+function startup(): void {
+  const median = (argv: string[]): number => {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      execFileSync(process.execPath, argv, { stdio: 'ignore' });
+      times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[3]!;
+  };
+  const bare = median(['-e', '0']);
+  const ours = median([new URL('../../src/cli/main.js', import.meta.url).pathname, '--version']);
+  row('start-up: acme-preflight --version vs node -e 0', `${ours.toFixed(0)} ms vs ${bare.toFixed(0)} ms = ${(ours / bare).toFixed(2)}x`, '<= 3x', ours / bare <= 3);
+}
+
+async function main(): Promise<void> {
+  console.log(`acme-preflight bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+  await checkTimes();
+  await queriesPerName();
+  await throughput();
+  startup();
+  console.log('| measure | result | target | met |\n| --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.measure} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+}
+
+await main();
