@@ -1,0 +1,94 @@
+/** The DnsClient every check shares: cache with in-flight dedup, a global concurrency limit, counters. */
+import type { DnsClient } from './api.js';
+import type { NetworkProfile } from '../profile.js';
+import type { QueryOptions, QueryOutcome, ServerEndpoint } from './types.js';
+import { normalizeName } from './names.js';
+import { queryOnce, serverLabel, type TransportOptions } from './transport.js';
+
+export type QueryFn = (
+  server: ServerEndpoint,
+  q: { name: string; type: string },
+  opts: TransportOptions,
+) => Promise<QueryOutcome>;
+
+/** A counting semaphore: at most `limit` tasks run at once. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export function cacheKey(server: ServerEndpoint, name: string, type: string, opts: QueryOptions): string {
+  const flags = [
+    opts.rd ? 'rd' : '',
+    opts.cd ? 'cd' : '',
+    opts.dnssec ? 'do' : '',
+    opts.tcp ? 'tcp' : '',
+    opts.udpPayload ?? '',
+  ].join(',');
+  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${flags}`;
+}
+
+export interface CachingClientOptions {
+  /** Replaces the wire transport (tests). */
+  queryFn?: QueryFn;
+}
+
+export class CachingDnsClient implements DnsClient {
+  /** Questions put on the wire (cache hits and shared in-flight promises not counted). */
+  sent = 0;
+  /** Messages put on the wire, retries and TCP fallbacks included. */
+  packets = 0;
+  /** Questions sent per server, keyed "address:port". */
+  readonly perServer = new Map<string, number>();
+  private readonly cache = new Map<string, Promise<QueryOutcome>>();
+  private readonly limiter: Limiter;
+  private readonly queryFn: QueryFn;
+
+  constructor(
+    private readonly profile: NetworkProfile,
+    options: CachingClientOptions = {},
+  ) {
+    this.limiter = new Limiter(Math.max(1, profile.concurrency));
+    this.queryFn = options.queryFn ?? queryOnce;
+  }
+
+  query(server: ServerEndpoint, name: string, type: string, opts: QueryOptions = {}): Promise<QueryOutcome> {
+    const key = cacheKey(server, name, type, opts);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const label = serverLabel(server);
+    const p = this.limiter.run(() => {
+      this.sent++;
+      this.perServer.set(label, (this.perServer.get(label) ?? 0) + 1);
+      return this.queryFn(
+        server,
+        { name, type },
+        {
+          timeoutMs: this.profile.timeouts.dnsQueryMs,
+          retries: this.profile.timeouts.dnsRetries,
+          ...opts,
+          onSend: () => this.packets++,
+        },
+      );
+    });
+    this.cache.set(key, p);
+    return p;
+  }
+
+  /** Questions sent to one server ("address:port" or an endpoint). */
+  sentTo(server: ServerEndpoint | string): number {
+    return this.perServer.get(typeof server === 'string' ? server : serverLabel(server)) ?? 0;
+  }
+}

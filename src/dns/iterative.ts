@@ -1,0 +1,415 @@
+/** An iterative resolver from the root hints, as a CA's recursive resolver would walk the tree. */
+import type {
+  AuthoritativeAnswer,
+  CnameLink,
+  Delegation,
+  DnsClient,
+  Exchange,
+  IterativeResolverApi,
+  Lookup,
+  LookupStatus,
+} from './api.js';
+import type { NetworkProfile } from '../profile.js';
+import type { DnsRecord, DnsResponse, QueryOptions, ServerEndpoint } from './types.js';
+import { CachingDnsClient } from './client.js';
+import { classifyStep } from './classify.js';
+import { displayName, isAtOrBelow, isBelow, normalizeName, parentName } from './names.js';
+import { endpointLabel } from './types.js';
+
+/** CNAMEs followed per lookup: Unbound (Let's Encrypt's resolver) iterator/iterator.h MAX_RESTART_COUNT = 8. */
+export const MAX_CNAME_CHAIN = 8;
+/** Work bound per lookup (NS-name resolutions included) so a hostile delegation cannot loop. */
+export const MAX_QUERIES_PER_LOOKUP = 200;
+/** Nested NS-name resolutions; Unbound's default target-fetch-policy "3 2 1 0 0" allows depth 4. */
+export const MAX_NS_DEPTH = 4;
+/** Referrals followed in one walk; each must descend, so this only guards against absurd depth. */
+export const MAX_REFERRALS = 40;
+
+/** A zone cut as learnt from its parent's referral (or the root hints). */
+interface ZoneState {
+  zone: string;
+  parentNs: string[];
+  addrs: Map<string, string[]>;
+  failed: Map<string, string>;
+  referral?: DnsResponse;
+}
+
+interface Ctx {
+  exchanges: Exchange[];
+  budget: { used: number };
+  depth: number;
+  resolving: Set<string>;
+}
+
+interface Problem {
+  status: LookupStatus;
+  exchange?: Exchange;
+  note: string;
+  server?: ServerEndpoint;
+}
+
+type Walk =
+  | { kind: 'answer'; zone: ZoneState; response: DnsResponse; exchange: Exchange }
+  | { kind: 'fail'; zone: ZoneState; status: LookupStatus; decisive?: Exchange; message: string };
+
+const STATUS_PRIORITY: LookupStatus[] = ['SERVFAIL', 'REFUSED', 'LAME', 'MALFORMED', 'TIMEOUT'];
+
+/** Bounds a caller may tighten (tests, benchmarks); defaults are the constants above. */
+export interface ResolverLimits {
+  maxQueries: number;
+  maxCnameChain: number;
+}
+
+const newCtx = (): Ctx => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: new Set() });
+
+export class IterativeResolver implements IterativeResolverApi {
+  readonly client: DnsClient;
+  private readonly zones = new Map<string, ZoneState>();
+  private readonly limits: ResolverLimits;
+
+  constructor(
+    private readonly profile: NetworkProfile,
+    client?: DnsClient,
+    limits: Partial<ResolverLimits> = {},
+  ) {
+    this.client = client ?? new CachingDnsClient(profile);
+    this.limits = { maxQueries: MAX_QUERIES_PER_LOOKUP, maxCnameChain: MAX_CNAME_CHAIN, ...limits };
+    const root: ZoneState = { zone: '', parentNs: [], addrs: new Map(), failed: new Map() };
+    for (const h of profile.rootHints) {
+      const ns = normalizeName(h.name);
+      if (!root.parentNs.includes(ns)) root.parentNs.push(ns);
+      root.addrs.set(ns, [...(root.addrs.get(ns) ?? []), h.address]);
+    }
+    this.zones.set('', root);
+  }
+
+  async resolve(name: string, type: string): Promise<Lookup> {
+    return this.resolveChain(normalizeName(name), type.toUpperCase(), newCtx());
+  }
+
+  async findZone(name: string): Promise<Delegation | { error: Lookup }> {
+    const ctx = newCtx();
+    const found = await this.zoneOf(normalizeName(name), ctx);
+    if ('error' in found) return found;
+    await this.resolveAllNs(found, ctx);
+    return toDelegation(found, this.profile.dnsPort);
+  }
+
+  async askAll(
+    name: string,
+    type: string,
+    opts: QueryOptions = {},
+  ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
+    const delegation = await this.findZone(name);
+    if ('error' in delegation) return delegation;
+    const answers = await Promise.all(
+      delegation.servers.map(async (server) => ({
+        server,
+        outcome: await this.client.query(server, normalizeName(name), type.toUpperCase(), {
+          ...opts,
+          rd: false,
+        }),
+      })),
+    );
+    return { delegation, answers };
+  }
+
+  /** The zone containing name: walk with an SOA question and read the apex from the SOA owner. */
+  private async zoneOf(name: string, ctx: Ctx): Promise<ZoneState | { error: Lookup }> {
+    const w = await this.walk(name, 'SOA', ctx);
+    if (w.kind === 'fail') {
+      return { error: failLookup(name, 'SOA', w, ctx) };
+    }
+    const apex = apexOf(w.response, name, w.zone.zone);
+    // The same servers also host a child zone without a referral between them.
+    return apex === w.zone.zone ? w.zone : { ...w.zone, zone: apex, referral: undefined };
+  }
+
+  private async resolveChain(name: string, type: string, ctx: Ctx): Promise<Lookup> {
+    const cnames: CnameLink[] = [];
+    const seen = new Set([name]);
+    let current = name;
+    const base = (): Pick<Lookup, 'name' | 'type' | 'cnames' | 'exchanges'> => ({
+      name,
+      type,
+      cnames,
+      exchanges: ctx.exchanges,
+    });
+    for (;;) {
+      const w = await this.walk(current, type, ctx);
+      if (w.kind === 'fail') return { ...failLookup(name, type, w, ctx), cnames, finalName: current };
+      const resp = w.response;
+      const zone = apexOf(resp, current, w.zone.zone);
+      const who = `${w.exchange.ok ? w.exchange.response.server : ''} (authoritative for ${displayName(zone)})`;
+      // Follow the chain inside this answer while it stays in the answering zone.
+      let at = current;
+      let restart = false;
+      for (;;) {
+        const records = resp.answers.filter((r) => r.name === at && r.type === type);
+        if (records.length > 0) {
+          return {
+            ...base(),
+            status: 'NOERROR',
+            records,
+            finalName: at,
+            zone,
+            decisive: w.exchange,
+          };
+        }
+        const cn = resp.answers.find((r) => r.name === at && r.type === 'CNAME');
+        if (!cn) break;
+        const target = normalizeName(String(cn.data));
+        cnames.push({ name: at, target, ttl: cn.ttl, server: resp.server });
+        if (seen.has(target)) {
+          return {
+            ...base(),
+            status: 'CNAME_LOOP',
+            records: [],
+            finalName: target,
+            zone,
+            decisive: w.exchange,
+            message: `CNAME loop: ${cnames.map((c) => c.name).join(' -> ')} -> ${target} (last link from ${resp.server})`,
+          };
+        }
+        if (cnames.length > this.limits.maxCnameChain) {
+          return {
+            ...base(),
+            status: 'CNAME_TOO_LONG',
+            records: [],
+            finalName: target,
+            zone,
+            decisive: w.exchange,
+            message: `CNAME chain from ${name} longer than ${this.limits.maxCnameChain} links`,
+          };
+        }
+        seen.add(target);
+        at = target;
+        if (!isAtOrBelow(target, w.zone.zone) || !resp.answers.some((r) => r.name === target)) {
+          restart = true;
+          break;
+        }
+      }
+      if (restart) {
+        current = at;
+        continue;
+      }
+      if (resp.rcode === 'NXDOMAIN') {
+        return {
+          ...base(),
+          status: 'NXDOMAIN',
+          records: [],
+          finalName: at,
+          zone,
+          decisive: w.exchange,
+          message: `${who} says ${at} does not exist (NXDOMAIN)`,
+        };
+      }
+      return {
+        ...base(),
+        status: 'NOERROR',
+        records: [],
+        finalName: at,
+        zone,
+        decisive: w.exchange,
+        message: `${who} says ${at} exists but has no ${type} records (NODATA)`,
+      };
+    }
+  }
+
+  /** Closest cached zone cut for qname (DS lives in the parent of a cut). */
+  private closestZone(qname: string, qtype: string): ZoneState {
+    let n = qtype === 'DS' && qname !== '' ? parentName(qname) : qname;
+    for (;;) {
+      const z = this.zones.get(n);
+      if (z) return z;
+      if (n === '') return this.zones.get('')!;
+      n = parentName(n);
+    }
+  }
+
+  private async walk(qname: string, qtype: string, ctx: Ctx): Promise<Walk> {
+    let zs = this.closestZone(qname, qtype);
+    for (let hop = 0; hop < MAX_REFERRALS; hop++) {
+      const problems: Problem[] = [];
+      let next: ZoneState | undefined;
+      for await (const server of this.endpoints(zs, ctx)) {
+        if (ctx.budget.used >= this.limits.maxQueries) {
+          return {
+            kind: 'fail',
+            zone: zs,
+            status: 'SERVFAIL',
+            message: `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep or looping)`,
+          };
+        }
+        ctx.budget.used++;
+        const ex = await this.client.query(server, qname, qtype, { rd: false });
+        ctx.exchanges.push(ex);
+        const step = classifyStep(ex, zs.zone, qname, qtype);
+        if (step.kind === 'answer')
+          return { kind: 'answer', zone: zs, response: step.response, exchange: ex };
+        if (step.kind === 'referral') {
+          next = this.adoptReferral(step.child, step.response, zs);
+          break;
+        }
+        problems.push({ status: step.status, exchange: ex, note: step.note, server });
+      }
+      if (next) {
+        zs = next;
+        continue;
+      }
+      return this.failure(zs, qname, qtype, problems);
+    }
+    return {
+      kind: 'fail',
+      zone: zs,
+      status: 'SERVFAIL',
+      message: `more than ${MAX_REFERRALS} referrals for ${qname}`,
+    };
+  }
+
+  private failure(zs: ZoneState, qname: string, qtype: string, problems: Problem[]): Walk {
+    const zoneName = displayName(zs.zone);
+    if (problems.length === 0) {
+      const why = [...zs.failed].map(([ns, reason]) => `${ns}: ${reason}`).join('; ');
+      return {
+        kind: 'fail',
+        zone: zs,
+        status: 'NO_NAMESERVERS',
+        message: `no nameserver of ${zoneName} has a usable address${why ? ` (${why})` : ''}`,
+      };
+    }
+    const counts = new Map<LookupStatus, number>();
+    for (const p of problems) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+    const status = [...counts.keys()].sort(
+      (a, b) => counts.get(b)! - counts.get(a)! || STATUS_PRIORITY.indexOf(a) - STATUS_PRIORITY.indexOf(b),
+    )[0]!;
+    const decisive = [...problems].reverse().find((p) => p.status === status)?.exchange;
+    const detail = problems.map((p) => `${p.server ? endpointLabel(p.server) : '?'} ${p.note}`).join('; ');
+    return {
+      kind: 'fail',
+      zone: zs,
+      status,
+      decisive,
+      message: `no server of ${zoneName} answered ${qname}/${qtype} authoritatively: ${detail}`,
+    };
+  }
+
+  /** Records a referral's zone cut (first one learnt wins) with in-bailiwick glue. */
+  private adoptReferral(child: string, response: DnsResponse, parent: ZoneState): ZoneState {
+    const known = this.zones.get(child);
+    if (known) return known;
+    const parentNs = [
+      ...new Set(
+        response.authorities.filter((r) => r.type === 'NS' && r.name === child).map((r) => String(r.data)),
+      ),
+    ];
+    const zs: ZoneState = { zone: child, parentNs, addrs: new Map(), failed: new Map(), referral: response };
+    for (const ns of parentNs) {
+      // Glue is trusted only inside the referring zone's bailiwick.
+      if (!isAtOrBelow(ns, parent.zone)) continue;
+      const glue = response.additionals
+        .filter((r: DnsRecord) => r.name === ns && (r.type === 'A' || r.type === 'AAAA'))
+        .map((r) => String(r.data));
+      if (glue.length > 0) zs.addrs.set(ns, glue);
+    }
+    this.zones.set(child, zs);
+    return zs;
+  }
+
+  /** Endpoints of a zone: glued ones first, then NS names resolved lazily as needed. */
+  private async *endpoints(zs: ZoneState, ctx: Ctx): AsyncGenerator<ServerEndpoint> {
+    const seen = new Set<string>();
+    const port = this.profile.dnsPort;
+    const from = (ns: string): ServerEndpoint[] =>
+      (zs.addrs.get(ns) ?? [])
+        .filter((a) => !seen.has(a) && seen.add(a))
+        .map((address) => ({ name: ns, address, port }));
+    for (const ns of zs.parentNs) yield* from(ns);
+    for (const ns of zs.parentNs) {
+      if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
+      await this.resolveNs(zs, ns, ctx);
+      yield* from(ns);
+    }
+  }
+
+  private async resolveAllNs(zs: ZoneState, ctx: Ctx): Promise<void> {
+    await Promise.all(
+      zs.parentNs
+        .filter((ns) => !zs.addrs.has(ns) && !zs.failed.has(ns))
+        .map((ns) => this.resolveNs(zs, ns, ctx)),
+    );
+  }
+
+  /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
+  private async resolveNs(zs: ZoneState, ns: string, ctx: Ctx): Promise<void> {
+    if (ctx.resolving.has(ns)) {
+      zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
+      return;
+    }
+    if (ctx.depth >= MAX_NS_DEPTH) {
+      zs.failed.set(ns, `NS name resolution nested more than ${MAX_NS_DEPTH} deep`);
+      return;
+    }
+    const sub: Ctx = { ...ctx, depth: ctx.depth + 1, resolving: new Set([...ctx.resolving, ns]) };
+    let last: Lookup | undefined;
+    for (const type of ['A', 'AAAA']) {
+      const l = await this.resolveChain(ns, type, sub);
+      last = l;
+      const addrs = l.status === 'NOERROR' ? l.records.map((r) => String(r.data)) : [];
+      if (addrs.length > 0) {
+        zs.addrs.set(ns, addrs);
+        zs.failed.delete(ns);
+        return;
+      }
+      if (l.status !== 'NOERROR') break;
+    }
+    if (zs.addrs.has(ns)) return;
+    const inZone = isAtOrBelow(ns, zs.zone)
+      ? ' (inside the zone it serves, and the parent gave no glue)'
+      : '';
+    const reason =
+      last && last.status === 'NOERROR'
+        ? `no A or AAAA records${inZone}`
+        : `${last?.status ?? 'unresolved'}${last?.message ? `: ${last.message}` : ''}${inZone}`;
+    zs.failed.set(ns, reason);
+  }
+}
+
+/** The apex that answered: the SOA owner when the same servers also host a child zone. */
+function apexOf(resp: DnsResponse, name: string, cut: string): string {
+  const soa = [...resp.answers, ...resp.authorities].find(
+    (r) => r.type === 'SOA' && isAtOrBelow(name, r.name) && isBelow(r.name, cut),
+  );
+  return soa ? soa.name : cut;
+}
+
+function failLookup(name: string, type: string, w: Extract<Walk, { kind: 'fail' }>, ctx: Ctx): Lookup {
+  return {
+    name,
+    type,
+    status: w.status,
+    records: [],
+    cnames: [],
+    finalName: name,
+    zone: w.zone.zone,
+    exchanges: ctx.exchanges,
+    decisive: w.decisive,
+    message: w.message,
+  };
+}
+
+function toDelegation(zs: ZoneState, port: number): Delegation {
+  const servers: ServerEndpoint[] = [];
+  const seen = new Set<string>();
+  for (const ns of zs.parentNs) {
+    for (const address of zs.addrs.get(ns) ?? []) {
+      if (seen.has(address)) continue;
+      seen.add(address);
+      servers.push({ name: ns, address, port });
+    }
+  }
+  const unresolvedNs = zs.parentNs
+    .filter((ns) => !zs.addrs.has(ns))
+    .map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? 'not resolved' }));
+  return { zone: zs.zone, parentNs: [...zs.parentNs], servers, unresolvedNs, referral: zs.referral };
+}

@@ -1,0 +1,29 @@
+/** Domain name helpers: the API uses lower-case names with no trailing dot; the root is ''. */
+
+export function normalizeName(name: string): string {
+  const n = name.toLowerCase().replace(/\.+$/, '');
+  return n === '.' ? '' : n;
+}
+
+/** True when name is zone itself or below it. */
+export function isAtOrBelow(name: string, zone: string): boolean {
+  const n = normalizeName(name);
+  const z = normalizeName(zone);
+  return z === '' || n === z || n.endsWith('.' + z);
+}
+
+/** True when name is strictly below zone. */
+export function isBelow(name: string, zone: string): boolean {
+  return normalizeName(name) !== normalizeName(zone) && isAtOrBelow(name, zone);
+}
+
+/** The name without its first label ('' above a single label). */
+export function parentName(name: string): string {
+  const i = name.indexOf('.');
+  return i < 0 ? '' : name.slice(i + 1);
+}
+
+/** Label for messages: the root shows as '.'. */
+export function displayName(name: string): string {
+  return name === '' ? '.' : name;
+}

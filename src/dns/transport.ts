@@ -1,0 +1,332 @@
+/** One DNS question to one server over UDP or TCP: IDs, matching, timeouts, retries, TC fallback. */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import dnsPacket from 'dns-packet';
+import type {
+  DnsQuestion,
+  DnsRecord,
+  DnsResponse,
+  QueryFailureKind,
+  QueryOptions,
+  QueryOutcome,
+  ServerEndpoint,
+} from './types.js';
+import { normalizeName } from './names.js';
+
+/** DNS Flag Day 2020: an EDNS buffer that avoids IP fragmentation. */
+export const DEFAULT_UDP_PAYLOAD = 1232;
+/** RFC 1035 4.2.2: a TCP message is prefixed by a two-byte length, so at most 65535 bytes. */
+export const MAX_TCP_MESSAGE = 65535;
+export const DEFAULT_TIMEOUT_MS = 3000;
+export const DEFAULT_RETRIES = 2;
+
+export interface TransportOptions extends QueryOptions {
+  /** Called for every message put on the wire (retries and TCP fallback included). */
+  onSend?: (transport: 'udp' | 'tcp') => void;
+}
+
+/** Names whose data is a domain name, normalised like owner names. */
+const NAME_DATA_TYPES = new Set(['NS', 'CNAME', 'DNAME', 'PTR']);
+
+export function serverLabel(server: ServerEndpoint): string {
+  return `${server.address}:${server.port}`;
+}
+
+export function normalizeQuestion(q: DnsQuestion): DnsQuestion {
+  return { name: normalizeName(q.name), type: q.type.toUpperCase() };
+}
+
+/** The query message for question q with message id. */
+export function buildQuery(id: number, q: DnsQuestion, opts: QueryOptions = {}): Buffer {
+  const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
+  const flags = (opts.rd ? dnsPacket.RECURSION_DESIRED : 0) | (opts.cd ? dnsPacket.CHECKING_DISABLED : 0);
+  const packet: dnsPacket.Packet = {
+    id,
+    type: 'query',
+    flags,
+    questions: [{ name: q.name === '' ? '.' : q.name, type: q.type as dnsPacket.RecordType, class: 'IN' }],
+  };
+  if (payload > 0) {
+    packet.additionals = [
+      {
+        type: 'OPT',
+        name: '.',
+        udpPayloadSize: payload,
+        flags: opts.dnssec ? dnsPacket.DNSSEC_OK : 0,
+      } as dnsPacket.Answer,
+    ];
+  }
+  return dnsPacket.encode(packet);
+}
+
+function toRecord(a: dnsPacket.Answer): DnsRecord {
+  const r = a as { name: string; type: string; class?: string; ttl?: number; data?: unknown };
+  const data = NAME_DATA_TYPES.has(r.type) && typeof r.data === 'string' ? normalizeName(r.data) : r.data;
+  return { name: normalizeName(r.name), type: r.type, class: r.class ?? 'IN', ttl: r.ttl ?? 0, data };
+}
+
+/** dns-packet decodes the rcode but its typings omit it. */
+const rcodeOf = (p: dnsPacket.DecodedPacket): string => (p as { rcode?: string }).rcode ?? 'NOERROR';
+
+type Examined =
+  | { kind: 'ignore'; why: string }
+  | { kind: 'malformed'; message: string }
+  | { kind: 'ok'; packet: dnsPacket.DecodedPacket };
+
+/** Decides what a received message is: our answer, someone else's, or garbage. Pure. */
+export function examineReply(buf: Buffer, id: number, q: DnsQuestion): Examined {
+  if (buf.length < 2)
+    return { kind: 'malformed', message: `reply of ${buf.length} byte(s) is not a DNS message` };
+  if (buf.readUInt16BE(0) !== id) return { kind: 'ignore', why: 'wrong message ID' };
+  let packet: dnsPacket.DecodedPacket;
+  try {
+    packet = dnsPacket.decode(buf);
+  } catch (err) {
+    return { kind: 'malformed', message: `reply cannot be decoded: ${(err as Error).message}` };
+  }
+  if (!packet.flag_qr) return { kind: 'ignore', why: 'message is not a response' };
+  const questions = packet.questions ?? [];
+  // Servers often drop the question from FORMERR/REFUSED/NOTIMP replies.
+  const rcode = rcodeOf(packet);
+  if (questions.length === 0 && rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') {
+    return { kind: 'ok', packet };
+  }
+  const rq = questions[0];
+  if (
+    questions.length !== 1 ||
+    !rq ||
+    normalizeName(rq.name) !== q.name ||
+    String(rq.type).toUpperCase() !== q.type ||
+    (rq.class ?? 'IN') !== 'IN'
+  ) {
+    return { kind: 'ignore', why: 'question does not match' };
+  }
+  for (const section of [packet.answers, packet.authorities, packet.additionals]) {
+    for (const a of section ?? []) {
+      if (typeof (a as { name?: unknown }).name !== 'string') {
+        return { kind: 'malformed', message: 'reply has a record without an owner name' };
+      }
+    }
+  }
+  return { kind: 'ok', packet };
+}
+
+export function toResponse(
+  packet: dnsPacket.DecodedPacket,
+  raw: Buffer,
+  server: string,
+  question: DnsQuestion,
+  rttMs: number,
+  transport: 'udp' | 'tcp',
+): DnsResponse {
+  return {
+    server,
+    question,
+    rcode: rcodeOf(packet),
+    flags: {
+      aa: packet.flag_aa,
+      tc: packet.flag_tc,
+      rd: packet.flag_rd,
+      ra: packet.flag_ra,
+      ad: packet.flag_ad,
+      cd: packet.flag_cd,
+    },
+    answers: (packet.answers ?? []).map(toRecord),
+    authorities: (packet.authorities ?? []).map(toRecord),
+    additionals: (packet.additionals ?? []).filter((a) => a.type !== 'OPT').map(toRecord),
+    rttMs,
+    transport,
+    raw,
+  };
+}
+
+function failure(
+  server: string,
+  question: DnsQuestion,
+  kind: QueryFailureKind,
+  message: string,
+  rttMs: number,
+): QueryOutcome {
+  return { ok: false, failure: { server, question, kind, message, rttMs } };
+}
+
+const sameAddress = (a: string, b: string): boolean =>
+  a === b || a.replace(/^::ffff:/, '') === b.replace(/^::ffff:/, '');
+
+function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptions): Promise<QueryOutcome> {
+  const label = serverLabel(server);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve) => {
+    const id = randomInt(0, 0x10000);
+    const msg = buildQuery(id, q, opts);
+    const sock = dgram.createSocket(net.isIPv6(server.address) ? 'udp6' : 'udp4');
+    const start = performance.now();
+    let ignored = '';
+    let done = false;
+    const finish = (o: QueryOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        sock.close();
+      } catch {
+        // already closed after an error
+      }
+      resolve(o);
+    };
+    const elapsed = (): number => Math.round(performance.now() - start);
+    const timer = setTimeout(() => {
+      finish(
+        ignored
+          ? failure(
+              label,
+              q,
+              'mismatch',
+              `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
+              elapsed(),
+            )
+          : failure(label, q, 'timeout', `no reply from ${label} over UDP within ${timeoutMs} ms`, elapsed()),
+      );
+    }, timeoutMs);
+    sock.on('error', (err) =>
+      finish(failure(label, q, 'network', `UDP to ${label}: ${err.message}`, elapsed())),
+    );
+    sock.on('message', (buf, rinfo) => {
+      if (!sameAddress(rinfo.address, server.address) || rinfo.port !== server.port) return;
+      const ex = examineReply(buf, id, q);
+      if (ex.kind === 'ignore') {
+        ignored = ex.why;
+        return;
+      }
+      if (ex.kind === 'malformed') {
+        finish(failure(label, q, 'malformed', `${label} (UDP): ${ex.message}`, elapsed()));
+        return;
+      }
+      finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), 'udp') });
+    });
+    opts.onSend?.('udp');
+    sock.send(msg, server.port, server.address, (err) => {
+      if (err) finish(failure(label, q, 'network', `UDP to ${label}: ${err.message}`, elapsed()));
+    });
+  });
+}
+
+function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptions): Promise<QueryOutcome> {
+  const label = serverLabel(server);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve) => {
+    const id = randomInt(0, 0x10000);
+    const msg = buildQuery(id, q, opts);
+    const start = performance.now();
+    const elapsed = (): number => Math.round(performance.now() - start);
+    let buffered = Buffer.alloc(0);
+    let ignored = '';
+    let done = false;
+    const sock = net.connect({ host: server.address, port: server.port });
+    const finish = (o: QueryOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(() => {
+      finish(
+        ignored
+          ? failure(
+              label,
+              q,
+              'mismatch',
+              `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
+              elapsed(),
+            )
+          : failure(label, q, 'timeout', `no reply from ${label} over TCP within ${timeoutMs} ms`, elapsed()),
+      );
+    }, timeoutMs);
+    sock.on('connect', () => {
+      const framed = Buffer.alloc(msg.length + 2);
+      framed.writeUInt16BE(msg.length, 0);
+      msg.copy(framed, 2);
+      opts.onSend?.('tcp');
+      sock.write(framed);
+    });
+    sock.on('error', (err) =>
+      finish(failure(label, q, 'network', `TCP to ${label}: ${err.message}`, elapsed())),
+    );
+    sock.on('close', () =>
+      finish(
+        failure(label, q, 'network', `TCP connection to ${label} closed before a full reply`, elapsed()),
+      ),
+    );
+    sock.on('data', (chunk: Buffer) => {
+      if (done) return;
+      if (buffered.length + chunk.length > MAX_TCP_MESSAGE + 2) {
+        finish(
+          failure(
+            label,
+            q,
+            'malformed',
+            `${label} (TCP) sent more than ${MAX_TCP_MESSAGE + 2} bytes`,
+            elapsed(),
+          ),
+        );
+        return;
+      }
+      buffered = Buffer.concat([buffered, chunk]);
+      while (!done && buffered.length >= 2) {
+        const len = buffered.readUInt16BE(0);
+        if (buffered.length < len + 2) return;
+        const one = Buffer.from(buffered.subarray(2, len + 2));
+        buffered = buffered.subarray(len + 2);
+        const ex = examineReply(one, id, q);
+        if (ex.kind === 'ignore') {
+          ignored = ex.why;
+          continue;
+        }
+        if (ex.kind === 'malformed') {
+          finish(failure(label, q, 'malformed', `${label} (TCP): ${ex.message}`, elapsed()));
+          return;
+        }
+        finish({ ok: true, response: toResponse(ex.packet, one, label, q, elapsed(), 'tcp') });
+      }
+    });
+  });
+}
+
+async function withRetries(attempt: () => Promise<QueryOutcome>, retries: number): Promise<QueryOutcome> {
+  let out = await attempt();
+  for (let i = 0; i < retries && !out.ok && out.failure.kind === 'timeout'; i++) out = await attempt();
+  if (!out.ok && out.failure.kind === 'timeout' && retries > 0) {
+    out.failure.message += ` (${retries + 1} attempts)`;
+  }
+  return out;
+}
+
+/**
+ * Asks one server one question. Never throws: failures come back as { ok: false }.
+ * Retries only on timeout; a truncated UDP answer is retried over TCP.
+ */
+export async function queryOnce(
+  server: ServerEndpoint,
+  question: DnsQuestion,
+  opts: TransportOptions = {},
+): Promise<QueryOutcome> {
+  const q = normalizeQuestion(question);
+  const retries = Math.max(0, opts.retries ?? DEFAULT_RETRIES);
+  try {
+    if (opts.tcp) return await withRetries(() => tcpAttempt(server, q, opts), retries);
+    const udp = await withRetries(() => udpAttempt(server, q, opts), retries);
+    if (udp.ok && udp.response.flags.tc) return await withRetries(() => tcpAttempt(server, q, opts), retries);
+    return udp;
+  } catch (err) {
+    return failure(
+      serverLabel(server),
+      q,
+      'network',
+      `query to ${serverLabel(server)} failed: ${(err as Error).message}`,
+      0,
+    );
+  }
+}
