@@ -11,7 +11,7 @@ import type { Lookup } from '../dns/api.js';
 import { CachingDnsClient } from '../dns/client.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { ResolverPool } from '../dns/pool.js';
-import { parseIdentifier, identifierPolicyFindings } from '../checks/identifiers.js';
+import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
 import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
 import { CHECK_FAMILIES } from '../checks/registry.js';
 
@@ -75,13 +75,17 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     },
   };
 
-  const known = new Set(identifiers.map((i) => i.value));
-  const policy = identifierPolicyFindings(identifiers, settings.challenge);
-  const orderFindings = policy.filter((f) => !known.has(f.identifier));
+  const policy = identifierPolicyFindings(identifiers, settings.challenge, {
+    extraPublicSuffixes: profile.extraPublicSuffixes,
+    allowAddresses: profile.allowAddresses,
+  });
+  const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
   const families = (options.families ?? CHECK_FAMILIES).filter((f) => !settings.skip.has(f.name));
 
+  // A repeated name is reported once by the policy and checked once.
+  const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const perIdentifier = await Promise.all(
-    identifiers.map(async (id) => {
+    unique.map(async (id) => {
       const own = policy.filter((f) => f.identifier === id.value);
       // A name the CA would reject outright is not looked up: the CA would not get that far either.
       if (own.some((f) => f.severity === 'error')) return { id, findings: own };

@@ -1,0 +1,324 @@
+/** Identifier syntax (usage errors) and the CA's identifier policy (findings). Pure. */
+import { domainToASCII, domainToUnicode } from 'node:url';
+import ipaddr from 'ipaddr.js';
+import { parse as parseDomain } from 'tldts';
+import type { Identifier } from '../identifiers.js';
+import type { Challenge, Evidence, Finding } from '../report/finding.js';
+import { finding } from '../report/catalogue.js';
+import { isIpAddress, reservedRange } from '../net/reserved.js';
+
+/** RFC 1035 §2.3.4; Boulder policy/pa.go maxDNSIdentifierLength. */
+export const MAX_NAME_LENGTH = 253;
+/** RFC 1035 §2.3.4; Boulder policy/pa.go maxLabelLength. */
+export const MAX_LABEL_LENGTH = 63;
+/** Boulder policy/pa.go maxLabels. */
+export const MAX_LABELS = 10;
+/** Let's Encrypt rate limits doc, Boulder ra/wfe maxNames: identifiers per order. */
+export const MAX_NAMES_PER_ORDER = 100;
+
+export type ParseResult = { ok: true; identifier: Identifier } | { ok: false; code: string; message: string };
+
+const fail = (code: string, message: string): ParseResult => ({ ok: false, code, message });
+
+/** UTS #46 maps these full stops to '.' before splitting into labels. */
+const IDEOGRAPHIC_DOTS = /[\u3002\uff0e\uff61]/g;
+const LDH = /^[a-z0-9-]+$/;
+const WILDCARD_LABEL_CHARS = /^[a-z0-9*-]+$/;
+
+function parseIp(raw: string, input: string): ParseResult | undefined {
+  const unbracketed = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+  const looksIpv6 = /^[0-9a-f:.]+(%.*)?$/.test(unbracketed) && unbracketed.includes(':');
+  if (unbracketed !== raw || looksIpv6) {
+    if (!ipaddr.IPv6.isValid(unbracketed) || unbracketed.includes('%')) {
+      return fail('IDENT_SYNTAX_BAD_IP', `"${input}" is not a valid IPv6 address`);
+    }
+  } else if (
+    !/^[0-9.]+$/.test(unbracketed) ||
+    !/[0-9]$/.test(unbracketed) ||
+    unbracketed.split('.').length !== 4
+  ) {
+    return undefined; // a DNS name (possibly all-numeric, which policy refuses)
+  }
+  if (!isIpAddress(unbracketed)) return fail('IDENT_SYNTAX_BAD_IP', `"${input}" is not a valid IP address`);
+  const value = ipaddr.parse(unbracketed).toString();
+  return { ok: true, identifier: { input, type: 'ip', value, base: value, wildcard: false } };
+}
+
+/** Converts one label to its A-label, or explains why the CA would refuse it. */
+function toALabel(
+  label: string,
+  input: string,
+): { ok: true; label: string } | { ok: false; code: string; message: string } {
+  if (label === '')
+    return {
+      ok: false,
+      code: 'IDENT_SYNTAX_EMPTY_LABEL',
+      message: `"${input}" has an empty label (two dots in a row or a leading dot)`,
+    };
+  if (label.includes('*')) {
+    // Kept as typed; the policy check says whether the wildcard is well placed.
+    if (!WILDCARD_LABEL_CHARS.test(label)) {
+      return {
+        ok: false,
+        code: 'IDENT_SYNTAX_INVALID_CHARACTER',
+        message: `"${input}" contains an invalid character in label "${label}"`,
+      };
+    }
+    return { ok: true, label };
+  }
+  let ascii = label;
+  // eslint-disable-next-line no-control-regex
+  if (!/^[\x00-\x7f]*$/.test(label)) {
+    ascii = domainToASCII(label);
+    if (ascii === '' || ascii.includes('.')) {
+      return {
+        ok: false,
+        code: 'IDENT_SYNTAX_BAD_IDN',
+        message: `"${input}": label "${label}" is not a valid internationalised label (UTS #46)`,
+      };
+    }
+  }
+  if (ascii.length > MAX_LABEL_LENGTH) {
+    return {
+      ok: false,
+      code: 'IDENT_SYNTAX_LABEL_TOO_LONG',
+      message: `"${input}": label "${ascii}" is ${ascii.length} characters, more than ${MAX_LABEL_LENGTH}`,
+    };
+  }
+  if (!LDH.test(ascii)) {
+    return {
+      ok: false,
+      code: 'IDENT_SYNTAX_INVALID_CHARACTER',
+      message: `"${input}": label "${ascii}" may contain only letters, digits and hyphens`,
+    };
+  }
+  if (ascii.startsWith('-') || ascii.endsWith('-')) {
+    return {
+      ok: false,
+      code: 'IDENT_SYNTAX_INVALID_CHARACTER',
+      message: `"${input}": label "${ascii}" starts or ends with a hyphen`,
+    };
+  }
+  if (ascii.slice(2, 4) === '--') {
+    if (!ascii.startsWith('xn--')) {
+      return {
+        ok: false,
+        code: 'IDENT_SYNTAX_RESERVED_LDH',
+        message: `"${input}": label "${ascii}" has "--" in positions 3-4 but is not an xn-- A-label`,
+      };
+    }
+    const unicode = domainToUnicode(ascii);
+    if (unicode === '' || unicode === ascii || domainToASCII(unicode) !== ascii) {
+      return {
+        ok: false,
+        code: 'IDENT_SYNTAX_BAD_IDN',
+        message: `"${input}": label "${ascii}" is not valid punycode`,
+      };
+    }
+  }
+  return { ok: true, label: ascii };
+}
+
+/** Normalises what the user typed into the identifier the CA would see. Errors are usage errors (exit 2). */
+export function parseIdentifier(input: string): ParseResult {
+  let raw = input.trim().toLowerCase().replace(IDEOGRAPHIC_DOTS, '.');
+  if (raw.endsWith('.')) raw = raw.slice(0, -1);
+  if (raw === '') return fail('IDENT_SYNTAX_EMPTY', 'empty name');
+  const hostPort = (raw.split(':').length === 2 && /:[0-9]+$/.test(raw)) || /\]:[0-9]+$/.test(raw);
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw) || hostPort) {
+    return fail(
+      'IDENT_SYNTAX_INVALID_CHARACTER',
+      `"${input}" is a URL or has a port; give the host name only`,
+    );
+  }
+  const ip = parseIp(raw, input);
+  if (ip) return ip;
+  const labels: string[] = [];
+  let idn = false;
+  for (const label of raw.split('.')) {
+    const r = toALabel(label, input);
+    if (!r.ok) return fail(r.code, r.message);
+    if (r.label !== label || r.label.startsWith('xn--')) idn = true;
+    labels.push(r.label);
+  }
+  const value = labels.join('.');
+  if (value.length > MAX_NAME_LENGTH) {
+    return fail(
+      'IDENT_SYNTAX_TOO_LONG',
+      `"${input}" is ${value.length} characters, more than ${MAX_NAME_LENGTH}`,
+    );
+  }
+  const wildcard = value.startsWith('*.');
+  const identifier: Identifier = {
+    input,
+    type: 'dns',
+    value,
+    base: wildcard ? value.slice(2) : value,
+    wildcard,
+  };
+  if (idn) identifier.unicode = labels.map((l) => (l.includes('*') ? l : domainToUnicode(l))).join('.');
+  return { ok: true, identifier };
+}
+
+export interface IdentifierPolicy {
+  /** Identifiers per order; defaults to MAX_NAMES_PER_ORDER. */
+  maxNames?: number;
+  /** Extra names treated as ICANN public suffixes (labs: the profile's extraPublicSuffixes). */
+  extraPublicSuffixes?: readonly string[];
+  /** Reserved ranges treated as public (labs: the profile's allowAddresses). */
+  allowAddresses?: readonly string[];
+}
+
+/** The public suffix of base: the PSL's ICANN section, or a longer lab suffix the caller added. */
+function publicSuffixOf(base: string, extra: readonly string[]): string | undefined {
+  const lab = extra.filter((s) => base === s || base.endsWith('.' + s)).sort((a, b) => b.length - a.length)[0];
+  if (lab) return lab;
+  const psl = parseDomain(base, { allowPrivateDomains: false });
+  return psl.isIcann && psl.publicSuffix ? psl.publicSuffix : undefined;
+}
+
+const policyEvidence = (answer: string, value: string): Evidence[] => [
+  { source: 'local policy', query: `policy ${value}`, answer },
+];
+
+/** Boulder prefixes each refused identifier so. */
+const cannotIssue = (value: string, why: string): string => `Cannot issue for "${value}": ${why}`;
+
+function dnsPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolicy): Finding[] {
+  const out: Finding[] = [];
+  const v = id.value;
+  const base = id.base;
+  if (base.includes('*')) {
+    out.push(
+      finding('IDENT_WILDCARD_MALFORMED', v, {
+        detail: `"${v}" has a wildcard that is not the whole leftmost label.`,
+        evidence: policyEvidence('wildcard must be exactly "*." at the start', v),
+        remediation: `Use "*.${base
+          .split('.')
+          .filter((l) => !l.includes('*'))
+          .join('.')}" (a wildcard covers exactly one label) or list the names explicitly.`,
+        caMessage: cannotIssue(
+          v,
+          (v.match(/\*/g)?.length ?? 0) > 1
+            ? 'Domain name has more than one wildcard'
+            : 'Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name',
+        ),
+      }),
+    );
+    return out;
+  }
+  const labels = base.split('.');
+  if (labels.length > MAX_LABELS) {
+    out.push(
+      finding('IDENT_TOO_MANY_LABELS', v, {
+        detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS}.`,
+        evidence: policyEvidence(`${labels.length} labels`, v),
+        remediation: `Use a name with at most ${MAX_LABELS} labels.`,
+        caMessage: cannotIssue(v, 'Domain name has more than 10 labels (parts)'),
+      }),
+    );
+  }
+  const suffix = publicSuffixOf(base, policy.extraPublicSuffixes ?? []);
+  if (!suffix) {
+    out.push(
+      finding(labels.length < 2 ? 'IDENT_TOO_FEW_LABELS' : 'IDENT_NOT_PUBLIC_SUFFIX', v, {
+        detail: `"${base}" does not end in a suffix of the ICANN section of the Public Suffix List ("${labels[labels.length - 1]}" is not one).`,
+        evidence: policyEvidence(`no ICANN public suffix (tldts)`, v),
+        remediation:
+          'Publicly trusted CAs issue only for names under a public TLD; use a registered domain, or a private CA for internal names.',
+        caMessage: cannotIssue(v, 'Domain name does not end with a valid public suffix (TLD)'),
+      }),
+    );
+  } else if (suffix === base) {
+    out.push(
+      finding('IDENT_IS_PUBLIC_SUFFIX', v, {
+        detail: `"${base}" is itself a public suffix (ICANN section of the Public Suffix List).`,
+        evidence: policyEvidence(`public suffix: ${suffix}`, v),
+        remediation: `Ask for a name registered under "${base}", e.g. "example.${base}".`,
+        caMessage: cannotIssue(
+          v,
+          id.wildcard ? 'Domain name is a wildcard for an ICANN TLD' : 'Domain name is an ICANN TLD',
+        ),
+      }),
+    );
+  }
+  if (id.wildcard && challenge !== 'dns-01') {
+    out.push(
+      finding('IDENT_WILDCARD_NEEDS_DNS01', v, {
+        detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01 for wildcard authorizations.`,
+        evidence: policyEvidence(`wildcard with ${challenge}`, v),
+        remediation: `Validate "${v}" with dns-01 (a TXT record at _acme-challenge.${base}), or request "${base}" and each subdomain explicitly.`,
+      }),
+    );
+  }
+  return out;
+}
+
+function ipPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolicy): Finding[] {
+  const out: Finding[] = [];
+  const range = reservedRange(id.value, { allow: policy.allowAddresses ?? [] });
+  if (range) {
+    out.push(
+      finding('IDENT_IP_RESERVED', id.value, {
+        detail: `${id.value} is in the reserved range ${range}.`,
+        evidence: policyEvidence(`reserved range ${range}`, id.value),
+        remediation:
+          'Use a publicly routable address; the CA issues only for addresses it could reach on the internet.',
+        caMessage: cannotIssue(id.value, 'IP address is in a reserved address block'),
+      }),
+    );
+  }
+  if (challenge === 'dns-01') {
+    out.push(
+      finding('IDENT_IP_NEEDS_HTTP_OR_TLS', id.value, {
+        detail: `${id.value} is an IP address identifier and dns-01 was requested; the CA offers only http-01 and tls-alpn-01 for IP addresses.`,
+        evidence: policyEvidence('IP identifier with dns-01', id.value),
+        remediation: `Validate ${id.value} with http-01 (port 80) or tls-alpn-01 (port 443).`,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Findings about the order as a whole carry this identifier. */
+export const ORDER_IDENTIFIER = '(order)';
+
+/** The CA's identifier policy as findings (Boulder policy/pa.go WillingToIssue and the order checks). */
+export function identifierPolicyFindings(
+  ids: Identifier[],
+  challenge: Challenge,
+  policy: IdentifierPolicy = {},
+): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  const unique: Identifier[] = [];
+  for (const id of ids) {
+    if (seen.has(id.value)) {
+      out.push(
+        finding('IDENT_DUPLICATE', id.value, {
+          detail: `"${id.value}" was given more than once${id.input !== id.value ? ` (as "${id.input}")` : ''}; it is checked once.`,
+          evidence: policyEvidence('duplicate', id.value),
+          remediation: `Remove the repeated "${id.value}".`,
+        }),
+      );
+      continue;
+    }
+    seen.add(id.value);
+    unique.push(id);
+  }
+  const maxNames = policy.maxNames ?? MAX_NAMES_PER_ORDER;
+  if (unique.length > maxNames) {
+    const first = ORDER_IDENTIFIER;
+    out.push(
+      finding('IDENT_TOO_MANY_NAMES', first, {
+        detail: `${unique.length} distinct names were given; one order may hold at most ${maxNames}.`,
+        evidence: policyEvidence(`${unique.length} names`, first),
+        remediation: `Split the names into orders of at most ${maxNames} (e.g. ${Math.ceil(unique.length / maxNames)} certificates), or use a wildcard.`,
+        caMessage: `Order cannot contain more than ${maxNames} identifiers`,
+      }),
+    );
+  }
+  for (const id of unique)
+    out.push(...(id.type === 'ip' ? ipPolicy(id, challenge, policy) : dnsPolicy(id, challenge, policy)));
+  return out;
+}
