@@ -9,6 +9,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  setupFiles: ['<rootDir>/test/setup/loopback-only.ts'],
+  setupFiles: ['<rootDir>/test/setup/polyfills.ts', '<rootDir>/test/setup/loopback-only.ts'],
   testTimeout: 20000,
 };

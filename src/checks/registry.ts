@@ -4,5 +4,14 @@ import { resolutionFamily } from './families/resolution.js';
 import { caaFamily } from './families/caa.js';
 import { delegationFamily } from './families/delegation.js';
 import { propagationFamily } from './families/propagation.js';
+import { http01Family, tlsAlpn01Family, certificateFamily } from './families/http.js';
 
-export const CHECK_FAMILIES: CheckFamily[] = [resolutionFamily, caaFamily, delegationFamily, propagationFamily];
+export const CHECK_FAMILIES: CheckFamily[] = [
+  resolutionFamily,
+  http01Family,
+  tlsAlpn01Family,
+  caaFamily,
+  delegationFamily,
+  propagationFamily,
+  certificateFamily,
+];

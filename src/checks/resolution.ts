@@ -133,10 +133,10 @@ function noAddressFinding(identifier: string, a: Lookup, aaaa: Lookup): Finding 
         });
       }
       return finding('DNS_NXDOMAIN', identifier, {
-        detail: `The authoritative servers${where} say ${identifier} does not exist (NXDOMAIN). ${said}.`,
+        detail: primary.message ? `${said}.` : `The authoritative servers${where} say ${identifier} does not exist (NXDOMAIN).`,
         caMessage,
         evidence,
-        remediation: `Create "${identifier}. 300 IN A <your server's public IPv4>" (and/or AAAA) in the zone${where}, or use the name that is in DNS.`,
+        remediation: `Create "${identifier}. 300 IN A <your server's public IPv4>" (and/or AAAA)${where}, or use the name that is in DNS.`,
       });
     case 'NOERROR':
       return finding('DNS_NO_ADDRESS', identifier, {

@@ -5,6 +5,7 @@ import { EXIT } from '../report/report.js';
 import type { CommandContext } from './context.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
+import { labCommand } from './commands/lab.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -17,6 +18,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     )
     .command(checkCommand(ctx))
     .command(demoCommand(ctx))
+    .command(labCommand(ctx))
     .demandCommand(1, 'Name a command: check, demo (see --help).')
     .strict()
     .version(VERSION)

@@ -3,6 +3,7 @@
  * serves, per-server differences and faults, and (later) web servers. Files live in fixtures/scenarios/.
  */
 import { z } from 'zod';
+import { httpResponderSchema } from './web.js';
 
 export const FAULT_MODES = [
   'timeout', // never answers
@@ -50,8 +51,8 @@ const zoneSchema = z.object({
 
 const webSchema = z.object({
   address: z.string(),
-  /** Reserved for HTTP-01/TLS work: free-form responder description. */
-  http: z.record(z.string(), z.unknown()).optional(),
+  /** A web server on the lab's HTTP port of this address (see src/lab/web.ts). */
+  http: httpResponderSchema.optional(),
   tls: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -60,6 +61,8 @@ export const scenarioSchema = z.object({
   servers: z.array(serverSchema).min(1),
   zones: z.record(z.string(), zoneSchema),
   web: z.array(webSchema).default([]),
+  /** Trust anchors (DS or DNSKEY, presentation format) for the lab's root; none when unsigned. */
+  trustAnchors: z.array(z.string()).optional(),
   /** What the CA should decide, per name, for tests that compare verdicts. */
   expect: z
     .record(z.string(), z.object({ verdict: z.enum(['pass', 'warn', 'fail']), code: z.string().optional() }))

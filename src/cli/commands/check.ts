@@ -9,6 +9,7 @@ export interface CheckArgs extends NetworkArgs, OutputArgs {
   ca?: string;
   'account-uri'?: string;
   skip?: string[];
+  webroot?: string;
 }
 
 export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01'] as const;
@@ -41,6 +42,10 @@ export function checkCommand(ctx: CommandContext): CommandModule<object, CheckAr
               type: 'string',
               describe: 'ACME account URL, for CAA accounturi (RFC 8657)',
             })
+            .option('webroot', {
+              type: 'string',
+              describe: 'HTTP-01: write a real token file under DIR/.well-known/acme-challenge/, prove every address serves it, remove it',
+            })
             .option('skip', {
               type: 'string',
               array: true,
@@ -56,15 +61,32 @@ export function checkCommand(ctx: CommandContext): CommandModule<object, CheckAr
         import('../render.js'),
         import('../../report/report.js'),
       ]);
+      const release = args.webroot ? await cleanupOnSignal() : undefined;
       const report = await preflight(args.names.map(String), {
         challenge: args.challenge,
         profile: profileFromArgs(args),
         ca: issuerDomainFor(args.ca),
         accountUri: args['account-uri'],
         skip: args.skip,
-      });
+        webroot: args.webroot,
+      }).finally(() => release?.());
       ctx.io.out(renderReport(report, args, ctx.io));
       ctx.setExit(exitCodeFor(report));
     },
+  };
+}
+
+/** Ctrl-C during a webroot check must not leave a token file behind. */
+async function cleanupOnSignal(): Promise<() => void> {
+  const { cleanupWebrootTokens } = await import('../../checks/http01/index.js');
+  const onSignal = (signal: NodeJS.Signals): void => {
+    cleanupWebrootTokens();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
 }

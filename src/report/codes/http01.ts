@@ -23,13 +23,6 @@ export const HTTP01_CODES: CodeInfo[] = [
     description: 'The name (or a redirect target) has no A/AAAA record the CA would connect to.',
   },
   {
-    code: 'HTTP01_RESERVED_ADDRESS',
-    severity: 'warning',
-    title: 'Reserved address dropped by the CA',
-    description:
-      'An A/AAAA record points into an IANA special-purpose range; the CA ignores it and never connects to it.',
-  },
-  {
     code: 'HTTP01_CONNECTION_REFUSED',
     severity: 'error',
     title: 'Port 80 refuses connections',
@@ -149,7 +142,6 @@ export const HTTP01_CODES: CodeInfo[] = [
     code: 'HTTP01_IPV6_BROKEN',
     severity: 'warning',
     title: 'IPv6 fails while IPv4 works',
-    acmeProblem: 'connection',
     description:
       'The CA tries IPv6 first and falls back to IPv4 only on a connect failure; other IPv6 failures are fatal.',
   },

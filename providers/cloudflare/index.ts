@@ -1,0 +1,95 @@
+/** Cloudflare adapter: API v4, zone found by walking up the name, one record per value. */
+import { field, JsonClient } from '../http.js';
+import {
+  candidateZones,
+  normalizeFqdn,
+  ProviderError,
+  readCredentials,
+  secondsFrom,
+  type DnsProvider,
+  type ProviderEnv,
+  type ProviderOptions,
+  type RecordHandle,
+} from '../types.js';
+import { meta } from './meta.js';
+
+export { meta };
+
+export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
+/** Cloudflare accepts 60..86400, or 1 for "automatic". */
+const DEFAULT_TTL = 120;
+
+interface Zone {
+  id: string;
+  name: string;
+  nameServers: string[];
+}
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  const c = readCredentials(meta, env);
+  const token = c.CLOUDFLARE_DNS_API_TOKEN!;
+  const ttl = opts.ttl ?? secondsFrom(meta, 'CLOUDFLARE_TTL', c.CLOUDFLARE_TTL, DEFAULT_TTL);
+  const api = new JsonClient({
+    provider: meta.code,
+    baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+    headers: { authorization: `Bearer ${token}` },
+    secrets: [token],
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs,
+  });
+
+  const check = (body: unknown, what: string) => {
+    if (field(body, 'success') !== true) {
+      throw new ProviderError(
+        api.clean(`${what}: Cloudflare reported failure: ${JSON.stringify(field(body, 'errors') ?? body)}`),
+        meta.code,
+      );
+    }
+  };
+
+  async function findZone(fqdn: string): Promise<Zone> {
+    for (const name of candidateZones(fqdn)) {
+      const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`);
+      check(res.body, `zone lookup for ${name}`);
+      const list = field(res.body, 'result');
+      const z = Array.isArray(list) ? list.find((x) => field(x, 'name') === name) : undefined;
+      if (z) {
+        const ns = field(z, 'name_servers');
+        return { id: String(field(z, 'id')), name, nameServers: Array.isArray(ns) ? ns.map(String) : [] };
+      }
+    }
+    throw new ProviderError(`no Cloudflare zone visible to this token contains ${fqdn}`, meta.code);
+  }
+
+  return {
+    name: meta.code,
+    async createTxt(fqdn, value) {
+      const name = normalizeFqdn(fqdn);
+      const zone = await findZone(name);
+      const res = await api.request('POST', `/zones/${zone.id}/dns_records`, {
+        type: 'TXT',
+        name,
+        content: value,
+        ttl,
+      });
+      check(res.body, `creating TXT ${name}`);
+      const id = field(res.body, 'result', 'id');
+      if (typeof id !== 'string')
+        throw new ProviderError(`creating TXT ${name}: no record id in response`, meta.code);
+      const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zoneId: zone.id, recordId: id };
+      return handle;
+    },
+    async deleteTxt(handle) {
+      // 404: already gone, which is what we wanted.
+      await api.request(
+        'DELETE',
+        `/zones/${String(handle.zoneId)}/dns_records/${String(handle.recordId)}`,
+        undefined,
+        [404],
+      );
+    },
+    async zoneNameservers(fqdn) {
+      return (await findZone(normalizeFqdn(fqdn))).nameServers;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** DigitalOcean adapter: API v2 domain records, names relative to the domain. */
+import { field, JsonClient } from '../http.js';
+import {
+  candidateZones,
+  normalizeFqdn,
+  ProviderError,
+  readCredentials,
+  secondsFrom,
+  relativeName,
+  type DnsProvider,
+  type ProviderEnv,
+  type ProviderOptions,
+  type RecordHandle,
+} from '../types.js';
+import { meta } from './meta.js';
+
+export { meta };
+
+export const DEFAULT_BASE_URL = 'https://api.digitalocean.com/v2';
+/** DigitalOcean's minimum TTL. */
+const DEFAULT_TTL = 30;
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  const c = readCredentials(meta, env);
+  const token = c.DO_AUTH_TOKEN!;
+  const ttl = opts.ttl ?? secondsFrom(meta, 'DO_TTL', c.DO_TTL, DEFAULT_TTL);
+  const api = new JsonClient({
+    provider: meta.code,
+    baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+    headers: { authorization: `Bearer ${token}` },
+    secrets: [token],
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs,
+  });
+
+  async function findDomain(fqdn: string): Promise<string> {
+    for (const name of candidateZones(fqdn)) {
+      const res = await api.request('GET', `/domains/${encodeURIComponent(name)}`, undefined, [404]);
+      if (res.status === 200 && field(res.body, 'domain', 'name') === name) return name;
+    }
+    throw new ProviderError(`no DigitalOcean domain in this account contains ${fqdn}`, meta.code);
+  }
+
+  return {
+    name: meta.code,
+    async createTxt(fqdn, value) {
+      const name = normalizeFqdn(fqdn);
+      const domain = await findDomain(name);
+      const res = await api.request('POST', `/domains/${domain}/records`, {
+        type: 'TXT',
+        name: relativeName(name, domain),
+        data: value,
+        ttl,
+      });
+      const id = field(res.body, 'domain_record', 'id');
+      if (typeof id !== 'number')
+        throw new ProviderError(`creating TXT ${name}: no record id in response`, meta.code);
+      const handle: RecordHandle = { provider: meta.code, fqdn: name, value, domain, recordId: id };
+      return handle;
+    },
+    async deleteTxt(handle) {
+      await api.request(
+        'DELETE',
+        `/domains/${String(handle.domain)}/records/${String(handle.recordId)}`,
+        undefined,
+        [404],
+      );
+    },
+    async zoneNameservers(fqdn) {
+      const domain = await findDomain(normalizeFqdn(fqdn));
+      const res = await api.request('GET', `/domains/${domain}/records?type=NS&per_page=200`);
+      const recs = field(res.body, 'domain_records');
+      return Array.isArray(recs)
+        ? recs
+            .filter((r) => field(r, 'type') === 'NS' && field(r, 'name') === '@')
+            .map((r) => String(field(r, 'data')).replace(/\.$/, ''))
+        : [];
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/** exec adapter: runs the program as lego's default mode does, without a shell. */
+import { execFile } from 'node:child_process';
+import {
+  normalizeFqdn,
+  ProviderConfigError,
+  ProviderError,
+  readCredentials,
+  secondsFrom,
+  type DnsProvider,
+  type ProviderEnv,
+  type ProviderOptions,
+  type RecordHandle,
+} from '../types.js';
+import { meta } from './meta.js';
+
+export { meta };
+
+const DEFAULT_TIMEOUT_S = 60;
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  const c = readCredentials(meta, env);
+  const program = c.EXEC_PATH!;
+  if (c.EXEC_MODE !== undefined && c.EXEC_MODE !== '') {
+    throw new ProviderConfigError(
+      `${meta.name}: EXEC_MODE=${c.EXEC_MODE} is not supported: RAW mode passes the domain, token and key authorization, which a preflight does not have; unset EXEC_MODE`,
+      meta.code,
+    );
+  }
+  const timeoutMs =
+    opts.timeoutMs ?? secondsFrom(meta, 'EXEC_TIMEOUT', c.EXEC_TIMEOUT, DEFAULT_TIMEOUT_S) * 1000;
+
+  const run = (action: 'present' | 'cleanup', fqdn: string, value: string) =>
+    new Promise<void>((resolve, reject) => {
+      // lego passes the FQDN with its trailing dot.
+      execFile(
+        program,
+        [action, `${fqdn}.`, value],
+        { timeout: timeoutMs, shell: false },
+        (err, _stdout, stderr) => {
+          if (!err) return resolve();
+          const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
+          const why = e.killed
+            ? `timed out after ${timeoutMs} ms`
+            : typeof e.code === 'number'
+              ? `exited with status ${e.code}`
+              : `could not start (${String(e.code ?? e.message)})`;
+          const tail = String(stderr).trim().split('\n').slice(-5).join('\n');
+          reject(
+            new ProviderError(`${program} ${action} ${fqdn}. ${why}${tail ? `: ${tail}` : ''}`, meta.code),
+          );
+        },
+      );
+    });
+
+  return {
+    name: meta.code,
+    async createTxt(fqdn, value) {
+      const name = normalizeFqdn(fqdn);
+      await run('present', name, value);
+      const handle: RecordHandle = { provider: meta.code, fqdn: name, value };
+      return handle;
+    },
+    async deleteTxt(handle) {
+      await run('cleanup', handle.fqdn, handle.value);
+    },
+  };
+}

@@ -1,0 +1,259 @@
+/** Google Cloud DNS adapter: REST v1, service-account JWT (RFC 7523) signed with node:crypto. */
+import { createSign } from 'node:crypto';
+import { field, JsonClient } from '../http.js';
+import {
+  candidateZones,
+  normalizeFqdn,
+  ProviderConfigError,
+  ProviderError,
+  readCredentials,
+  secondsFrom,
+  redact,
+  type DnsProvider,
+  type ProviderEnv,
+  type ProviderOptions,
+  type RecordHandle,
+} from '../types.js';
+import { meta } from './meta.js';
+
+export { meta };
+
+export const DEFAULT_BASE_URL = 'https://dns.googleapis.com/dns/v1';
+export const DNS_SCOPE = 'https://www.googleapis.com/auth/ndev.clouddns.readwrite';
+const DEFAULT_TTL = 120;
+const JWT_LIFETIME_S = 3600;
+
+interface ServiceAccount {
+  client_email: string;
+  private_key: string;
+  private_key_id?: string;
+  project_id?: string;
+  token_uri: string;
+}
+
+interface RRSet {
+  name: string;
+  type: string;
+  ttl: number;
+  rrdatas: string[];
+}
+
+/** Cloud DNS TXT rrdata: quoted character-strings of at most 255 bytes. */
+export function toRrdata(value: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < value.length || i === 0; i += 255) {
+    parts.push('"' + value.slice(i, i + 255).replace(/(["\\])/g, '\\$1') + '"');
+    if (value.length === 0) break;
+  }
+  return parts.join(' ');
+}
+
+export function fromRrdata(rrdata: string): string {
+  const parts = [...rrdata.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+  return parts.length > 0 ? parts.join('') : rrdata;
+}
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  const c = readCredentials(meta, env);
+  const raw = c.GCE_SERVICE_ACCOUNT!;
+  let sa: ServiceAccount;
+  try {
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    for (const k of ['client_email', 'private_key'] as const) {
+      if (typeof parsed[k] !== 'string') throw new Error(`lacks ${k}`);
+    }
+    const given = parsed as unknown as ServiceAccount;
+    sa = {
+      ...given,
+      token_uri:
+        typeof given.token_uri === 'string' ? given.token_uri : 'https://oauth2.googleapis.com/token',
+    };
+  } catch (e) {
+    const why = e instanceof SyntaxError ? 'is not valid JSON' : (e as Error).message;
+    throw new ProviderConfigError(`${meta.name}: GCE_SERVICE_ACCOUNT ${why}`, meta.code);
+  }
+  const project = c.GCE_PROJECT ?? sa.project_id;
+  if (!project)
+    throw new ProviderConfigError(
+      `${meta.name}: set GCE_PROJECT (the service account has no project_id)`,
+      meta.code,
+    );
+  const ttl = opts.ttl ?? secondsFrom(meta, 'GCE_TTL', c.GCE_TTL, DEFAULT_TTL);
+  const f = opts.fetch ?? fetch;
+  const secrets: string[] = [raw, sa.private_key];
+  let token: { value: string; expires: number } | undefined;
+
+  async function accessToken(): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    if (token && token.expires > now + 60) return token.value;
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', ...(sa.private_key_id ? { kid: sa.private_key_id } : {}) })}.${b64(
+      {
+        iss: sa.client_email,
+        scope: DNS_SCOPE,
+        aud: sa.token_uri,
+        iat: now,
+        exp: now + JWT_LIFETIME_S,
+      },
+    )}`;
+    let sig: string;
+    try {
+      sig = createSign('RSA-SHA256').update(unsigned).sign(sa.private_key, 'base64url');
+    } catch {
+      throw new ProviderConfigError(
+        `${meta.name}: the service account private_key cannot sign (not an RSA PEM key?)`,
+        meta.code,
+      );
+    }
+    const assertion = `${unsigned}.${sig}`;
+    secrets.push(assertion);
+    let res: Response;
+    try {
+      res = await f(sa.token_uri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          assertion,
+        }).toString(),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+      });
+    } catch (e) {
+      throw new ProviderError(
+        redact(`token request to ${sa.token_uri} failed: ${(e as Error).message}`, secrets),
+        meta.code,
+      );
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const at = field(body, 'access_token');
+    if (!res.ok || typeof at !== 'string') {
+      throw new ProviderError(
+        redact(
+          `token request for ${sa.client_email} returned HTTP ${res.status}: ${text.slice(0, 300)}`,
+          secrets,
+        ),
+        meta.code,
+        res.status,
+      );
+    }
+    secrets.push(at);
+    const exp = field(body, 'expires_in');
+    token = { value: at, expires: now + (typeof exp === 'number' ? exp : 3600) };
+    return at;
+  }
+
+  async function api(method: string, path: string, body?: unknown): Promise<unknown> {
+    const client = new JsonClient({
+      provider: meta.code,
+      baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+      headers: { authorization: `Bearer ${await accessToken()}` },
+      secrets,
+      fetch: opts.fetch,
+      timeoutMs: opts.timeoutMs,
+    });
+    return (await client.request(method, path, body)).body;
+  }
+
+  const zonesPath = `/projects/${encodeURIComponent(project)}/managedZones`;
+
+  async function findZone(fqdn: string): Promise<{ name: string; nameServers: string[] }> {
+    for (const name of candidateZones(fqdn)) {
+      const body = await api('GET', `${zonesPath}?dnsName=${encodeURIComponent(name + '.')}`);
+      const zones = field(body, 'managedZones');
+      // Private zones never answer the CA.
+      const z = Array.isArray(zones)
+        ? zones.find((x) => field(x, 'dnsName') === name + '.' && field(x, 'visibility') !== 'private')
+        : undefined;
+      if (z) {
+        const ns = field(z, 'nameServers');
+        return {
+          name: String(field(z, 'name')),
+          nameServers: Array.isArray(ns) ? ns.map((n) => String(n).replace(/\.$/, '')) : [],
+        };
+      }
+    }
+    throw new ProviderError(`no public Cloud DNS zone in project ${project} contains ${fqdn}`, meta.code);
+  }
+
+  async function getRrset(zone: string, fqdn: string): Promise<RRSet | undefined> {
+    const body = await api(
+      'GET',
+      `${zonesPath}/${encodeURIComponent(zone)}/rrsets?name=${encodeURIComponent(fqdn + '.')}&type=TXT`,
+    );
+    const list = field(body, 'rrsets');
+    const r = Array.isArray(list)
+      ? list.find((x) => field(x, 'name') === fqdn + '.' && field(x, 'type') === 'TXT')
+      : undefined;
+    if (!r) return undefined;
+    const rrdatas = field(r, 'rrdatas');
+    return {
+      name: fqdn + '.',
+      type: 'TXT',
+      ttl: Number(field(r, 'ttl')),
+      rrdatas: Array.isArray(rrdatas) ? rrdatas.map(String) : [],
+    };
+  }
+
+  /** One atomic change: the old record set out, the new one in (Cloud DNS replaces whole sets). */
+  async function change(zone: string, deletions: RRSet[], additions: RRSet[]): Promise<void> {
+    const body = await api('POST', `${zonesPath}/${encodeURIComponent(zone)}/changes`, {
+      additions,
+      deletions,
+    });
+    let status = field(body, 'status');
+    const id = field(body, 'id');
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    while (status === 'pending' && typeof id === 'string' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = field(
+        await api('GET', `${zonesPath}/${encodeURIComponent(zone)}/changes/${encodeURIComponent(id)}`),
+        'status',
+      );
+    }
+  }
+
+  return {
+    name: meta.code,
+    async createTxt(fqdn, value) {
+      const name = normalizeFqdn(fqdn);
+      const zone = await findZone(name);
+      const existing = await getRrset(zone.name, name);
+      const present = existing?.rrdatas.some((d) => fromRrdata(d) === value) ?? false;
+      if (!present) {
+        const next: RRSet = {
+          name: name + '.',
+          type: 'TXT',
+          ttl: existing?.ttl ?? ttl,
+          rrdatas: [...(existing?.rrdatas ?? []), toRrdata(value)],
+        };
+        await change(zone.name, existing ? [existing] : [], [next]);
+      }
+      // A value that was already there is not ours to delete later.
+      const handle: RecordHandle = {
+        provider: meta.code,
+        fqdn: name,
+        value,
+        zone: zone.name,
+        preexisting: present,
+      };
+      return handle;
+    },
+    async deleteTxt(handle) {
+      if (handle.preexisting === true) return;
+      const zone = typeof handle.zone === 'string' ? handle.zone : (await findZone(handle.fqdn)).name;
+      const existing = await getRrset(zone, handle.fqdn);
+      if (!existing || !existing.rrdatas.some((d) => fromRrdata(d) === handle.value)) return;
+      const rest = existing.rrdatas.filter((d) => fromRrdata(d) !== handle.value);
+      await change(zone, [existing], rest.length > 0 ? [{ ...existing, rrdatas: rest }] : []);
+    },
+    async zoneNameservers(fqdn) {
+      return (await findZone(normalizeFqdn(fqdn))).nameServers;
+    },
+  };
+}

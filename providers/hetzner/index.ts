@@ -1,0 +1,86 @@
+/** Hetzner DNS adapter: dns.hetzner.com API v1, names relative to the zone. */
+import { field, JsonClient } from '../http.js';
+import {
+  candidateZones,
+  normalizeFqdn,
+  ProviderError,
+  readCredentials,
+  secondsFrom,
+  relativeName,
+  type DnsProvider,
+  type ProviderEnv,
+  type ProviderOptions,
+  type RecordHandle,
+} from '../types.js';
+import { meta } from './meta.js';
+
+export { meta };
+
+export const DEFAULT_BASE_URL = 'https://dns.hetzner.com/api/v1';
+const DEFAULT_TTL = 120;
+
+interface Zone {
+  id: string;
+  name: string;
+  ns: string[];
+}
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  const c = readCredentials(meta, env);
+  const token = c.HETZNER_API_KEY!;
+  const ttl = opts.ttl ?? secondsFrom(meta, 'HETZNER_TTL', c.HETZNER_TTL, DEFAULT_TTL);
+  const api = new JsonClient({
+    provider: meta.code,
+    baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+    headers: { 'Auth-API-Token': token },
+    secrets: [token],
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs,
+  });
+
+  async function findZone(fqdn: string): Promise<Zone> {
+    for (const name of candidateZones(fqdn)) {
+      // The API answers 404 when no zone has that name.
+      const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`, undefined, [404]);
+      const zones = field(res.body, 'zones');
+      const z =
+        res.status === 200 && Array.isArray(zones) ? zones.find((x) => field(x, 'name') === name) : undefined;
+      if (z) {
+        const ns = field(z, 'ns');
+        return { id: String(field(z, 'id')), name, ns: Array.isArray(ns) ? ns.map(String) : [] };
+      }
+    }
+    throw new ProviderError(`no Hetzner DNS zone in this account contains ${fqdn}`, meta.code);
+  }
+
+  return {
+    name: meta.code,
+    async createTxt(fqdn, value) {
+      const name = normalizeFqdn(fqdn);
+      const zone = await findZone(name);
+      const res = await api.request('POST', '/records', {
+        value,
+        ttl,
+        type: 'TXT',
+        name: relativeName(name, zone.name),
+        zone_id: zone.id,
+      });
+      const id = field(res.body, 'record', 'id');
+      if (typeof id !== 'string')
+        throw new ProviderError(`creating TXT ${name}: no record id in response`, meta.code);
+      const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zoneId: zone.id, recordId: id };
+      return handle;
+    },
+    async deleteTxt(handle) {
+      await api.request(
+        'DELETE',
+        `/records/${encodeURIComponent(String(handle.recordId))}`,
+        undefined,
+        [404],
+      );
+    },
+    async zoneNameservers(fqdn) {
+      return (await findZone(normalizeFqdn(fqdn))).ns.map((n) => n.replace(/\.$/, ''));
+    },
+  };
+}

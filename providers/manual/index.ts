@@ -1,0 +1,47 @@
+/** manual adapter: tells the operator what to add or remove and waits for confirmation. */
+import {
+  normalizeFqdn,
+  ProviderConfigError,
+  readCredentials,
+  type DnsProvider,
+  type ManualStep,
+  type ProviderEnv,
+  type ProviderOptions,
+  type RecordHandle,
+} from '../types.js';
+import { meta } from './meta.js';
+
+export { meta };
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  readCredentials(meta, env);
+  const { output, confirm } = opts;
+  if (!output || !confirm) {
+    throw new ProviderConfigError(
+      `${meta.name}: needs an output stream and a confirmation prompt (interactive use only)`,
+      meta.code,
+    );
+  }
+
+  const step = async (s: Omit<ManualStep, 'message'>) => {
+    const message =
+      s.action === 'add'
+        ? `Add this TXT record (keep any other TXT values at that name):\n  ${s.fqdn}. 120 IN TXT "${s.value}"\nPress Enter once it is published.\n`
+        : `You may now remove this TXT record (only this value):\n  ${s.fqdn}. IN TXT "${s.value}"\n`;
+    output.write(message);
+    await confirm({ ...s, message });
+  };
+
+  return {
+    name: meta.code,
+    async createTxt(fqdn, value) {
+      const name = normalizeFqdn(fqdn);
+      await step({ action: 'add', fqdn: name, value });
+      const handle: RecordHandle = { provider: meta.code, fqdn: name, value };
+      return handle;
+    },
+    async deleteTxt(handle) {
+      await step({ action: 'remove', fqdn: handle.fqdn, value: handle.value });
+    },
+  };
+}

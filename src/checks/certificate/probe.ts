@@ -1,0 +1,57 @@
+/** Gathers the certificate served on the TLS port at every address of a name. */
+import net from 'node:net';
+import type { NetworkProfile } from '../../profile.js';
+import type { ResolveAddresses } from '../../http/fetch.js';
+import { reservedRange } from '../../net/reserved.js';
+import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
+
+export interface CertAddressEvidence {
+  address: string;
+  family: 4 | 6;
+  handshake: TlsHandshakeResult;
+  /** A TLS 1.0/1.1-only retry, made when the TLS 1.2+ handshake failed. */
+  legacy?: TlsHandshakeResult;
+}
+
+export interface CertificateEvidence {
+  identifier: string;
+  addresses: CertAddressEvidence[];
+  resolutionError?: string;
+}
+
+export async function probeCertificate(
+  identifier: string,
+  deps: { profile: NetworkProfile; resolveAddresses: ResolveAddresses },
+): Promise<CertificateEvidence> {
+  const { profile } = deps;
+  const host = identifier.replace(/^\*\./, '');
+  const literal = net.isIP(host) !== 0;
+  const r = literal
+    ? { v4: net.isIPv4(host) ? [host] : [], v6: net.isIPv6(host) ? [host] : [], error: undefined }
+    : await deps.resolveAddresses(host);
+  const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });
+  const list = [
+    ...r.v6.filter(ok).map((a) => [a, 6] as const),
+    ...r.v4.filter(ok).map((a) => [a, 4] as const),
+  ];
+  const base = {
+    port: profile.tlsPort,
+    servername: literal ? undefined : host,
+    dialMs: profile.timeouts.httpDialMs,
+    timeoutMs: profile.timeouts.httpDialMs,
+    allow: profile.allowAddresses,
+  };
+  const addresses = await Promise.all(
+    list.map(async ([address, family]): Promise<CertAddressEvidence> => {
+      const handshake = await tlsHandshake({ ...base, address });
+      const e: CertAddressEvidence = { address, family, handshake };
+      if (handshake.outcome === 'tls-error') {
+        e.legacy = await tlsHandshake({ ...base, address, minVersion: 'TLSv1', maxVersion: 'TLSv1.1' });
+      }
+      return e;
+    }),
+  );
+  const ev: CertificateEvidence = { identifier, addresses };
+  if (list.length === 0 && r.error) ev.resolutionError = r.error.message;
+  return ev;
+}

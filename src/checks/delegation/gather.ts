@@ -1,0 +1,56 @@
+/** Gathers what the delegation judge needs: the zone cut and every authoritative server's answers. */
+import type { Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js';
+import { normalizeName } from '../../dns/names.js';
+
+export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
+
+export interface AskedQuery {
+  name: string;
+  type: string;
+  result: AskAllResult;
+}
+
+export interface DelegationEvidence {
+  /** The name looked at (a wildcard's `*.` removed), lower-case. */
+  name: string;
+  /** The zone containing name, with the parent's NS set; or why it could not be found. */
+  zone: Delegation | { error: Lookup };
+  /** NS and SOA at the zone apex, asked of every server. */
+  ns?: AskAllResult;
+  soa?: AskAllResult;
+  /** A, AAAA, CNAME, CAA at name and TXT at _acme-challenge.name, asked of every server. */
+  data: AskedQuery[];
+}
+
+/** The questions the CA's validation depends on. */
+export const DATA_TYPES = ['A', 'AAAA', 'CNAME', 'CAA'] as const;
+export const ACME_CHALLENGE_LABEL = '_acme-challenge';
+
+export function baseName(identifier: string): string {
+  return normalizeName(identifier.replace(/^\*\./, ''));
+}
+
+export async function gatherDelegation(
+  resolver: IterativeResolverApi,
+  name: string,
+): Promise<DelegationEvidence> {
+  const base = baseName(name);
+  const zone = await resolver.findZone(base);
+  if ('error' in zone) return { name: base, zone, data: [] };
+  const questions: [string, string][] = [
+    ...DATA_TYPES.map((t): [string, string] => [base, t]),
+    [`${ACME_CHALLENGE_LABEL}.${base}`, 'TXT'],
+  ];
+  const [ns, soa, ...answers] = await Promise.all([
+    resolver.askAll(zone.zone, 'NS'),
+    resolver.askAll(zone.zone, 'SOA'),
+    ...questions.map(([n, t]) => resolver.askAll(n, t)),
+  ]);
+  return {
+    name: base,
+    zone,
+    ns,
+    soa,
+    data: questions.map(([n, t], i) => ({ name: n, type: t, result: answers[i]! })),
+  };
+}

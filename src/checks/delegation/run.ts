@@ -1,0 +1,13 @@
+/** Gather and judge in one call, for the planner. */
+import type { IterativeResolverApi } from '../../dns/api.js';
+import type { Finding } from '../../report/finding.js';
+import { gatherDelegation } from './gather.js';
+import { judgeDelegation, type DelegationJudgeOptions } from './judge.js';
+
+export async function checkDelegation(
+  resolver: IterativeResolverApi,
+  identifier: string,
+  opts: DelegationJudgeOptions = {},
+): Promise<Finding[]> {
+  return judgeDelegation(await gatherDelegation(resolver, identifier), identifier, opts);
+}

@@ -1,0 +1,9 @@
+export {
+  probeHttp01,
+  randomToken,
+  type Http01Deps,
+  type Http01Evidence,
+  type AddressProbe,
+} from './probe.js';
+export { judgeHttp01, isHealthy, behaviour } from './judge.js';
+export { withWebrootToken, cleanupWebrootTokens, webrootTokenPath } from './webroot.js';

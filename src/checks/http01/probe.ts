@@ -1,0 +1,110 @@
+/** Gathers HTTP-01 evidence: the CA's own fetch, plus one pinned fetch per address for diagnosis. */
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import type { NetworkProfile } from '../../profile.js';
+import type { Evidence } from '../../report/finding.js';
+import { reservedRange } from '../../net/reserved.js';
+import { challengeUrl, fetchLikeCa, type Http01Result, type ResolveAddresses } from '../../http/fetch.js';
+import { tlsHandshake, type TlsOutcome } from '../../http/tls.js';
+import { cdnForAddress } from '../../http/cdn-ranges.js';
+
+export interface Http01Deps {
+  profile: NetworkProfile;
+  resolveAddresses: ResolveAddresses;
+  /** The real token (e.g. with --webroot); a random one otherwise. */
+  token?: string;
+  /** The key authorisation the token should return. */
+  expected?: string;
+}
+
+export interface AddressProbe {
+  address: string;
+  family: 4 | 6;
+  /** 'first': the CA connects here; 'fallback': only if the first IPv6 fails to connect; 'unused'. */
+  caRole: 'first' | 'fallback' | 'unused';
+  result: Http01Result;
+  /** The TLS port at this address, probed when port 80 failed to connect. */
+  tlsPort?: TlsOutcome;
+  cdn?: string;
+}
+
+export interface Http01Evidence {
+  identifier: string;
+  token: string;
+  /** True when the token is random (not a real challenge). */
+  randomToken: boolean;
+  expected?: string;
+  resolution: {
+    v4: string[];
+    v6: string[];
+    evidence: Evidence[];
+    error?: { status: string; message: string };
+  };
+  reserved: { address: string; range: string }[];
+  /** The fetch exactly as the CA does it. */
+  ca: Http01Result;
+  perAddress: AddressProbe[];
+}
+
+/** base64url, like a real ACME token (43 chars). */
+export const randomToken = (): string => randomBytes(32).toString('base64url');
+
+export async function probeHttp01(identifier: string, deps: Http01Deps): Promise<Http01Evidence> {
+  const { profile } = deps;
+  const host = identifier.replace(/^\*\./, '');
+  const token = deps.token ?? randomToken();
+  const url = challengeUrl(host, token);
+  const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
+  const opts = deps.expected !== undefined ? { expected: deps.expected } : {};
+  const isLiteral = net.isIP(host) !== 0;
+  const resolution = isLiteral
+    ? { v4: net.isIPv4(host) ? [host] : [], v6: net.isIPv6(host) ? [host] : [], evidence: [] }
+    : await deps.resolveAddresses(host);
+  const reserved: { address: string; range: string }[] = [];
+  const usable = (list: string[]): string[] =>
+    list.filter((a) => {
+      const range = reservedRange(a, { allow: profile.allowAddresses });
+      if (range) reserved.push({ address: a, range });
+      return !range;
+    });
+  const v6 = usable(resolution.v6);
+  const v4 = usable(resolution.v4);
+  const probes = [...v6.map((a) => [a, 6] as const), ...v4.map((a) => [a, 4] as const)];
+  const [ca, perAddress] = await Promise.all([
+    fetchLikeCa(url, fetchDeps, opts),
+    Promise.all(
+      probes.map(async ([address, family]): Promise<AddressProbe> => {
+        const caRole =
+          address === (v6[0] ?? v4[0]) ? 'first' : v6.length > 0 && address === v4[0] ? 'fallback' : 'unused';
+        const result = await fetchLikeCa(url, fetchDeps, { ...opts, pinFirstHop: address });
+        const p: AddressProbe = { address, family, caRole, result };
+        const cdn = cdnForAddress(address);
+        if (cdn) p.cdn = cdn;
+        const first = result.attempts[0];
+        if (first && ['refused', 'connect-timeout', 'unreachable'].includes(first.outcome)) {
+          const t = await tlsHandshake({
+            address,
+            port: profile.tlsPort,
+            servername: isLiteral ? undefined : host,
+            dialMs: profile.timeouts.httpDialMs,
+            timeoutMs: profile.timeouts.httpDialMs,
+            allow: profile.allowAddresses,
+          });
+          p.tlsPort = t.outcome;
+        }
+        return p;
+      }),
+    ),
+  ]);
+  const ev: Http01Evidence = {
+    identifier,
+    token,
+    randomToken: deps.token === undefined,
+    resolution,
+    reserved,
+    ca,
+    perAddress,
+  };
+  if (deps.expected !== undefined) ev.expected = deps.expected;
+  return ev;
+}

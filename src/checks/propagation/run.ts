@@ -1,0 +1,33 @@
+/** Which questions to compare for a challenge, and gather plus judge in one call. */
+import type { Challenge, Finding } from '../../report/finding.js';
+import { ACME_CHALLENGE_LABEL, baseName } from '../delegation/gather.js';
+import { gatherPropagation, type PropagationDeps } from './gather.js';
+import { judgePropagation } from './judge.js';
+
+export interface PropagationQuestion {
+  name: string;
+  types: string[];
+}
+
+/** The records the CA reads for this challenge: addresses or the challenge TXT, and CAA always. */
+export function propagationQuestions(identifier: string, challenge: Challenge): PropagationQuestion[] {
+  const base = baseName(identifier);
+  if (challenge === 'dns-01') {
+    return [
+      { name: `${ACME_CHALLENGE_LABEL}.${base}`, types: ['TXT'] },
+      { name: base, types: ['CAA'] },
+    ];
+  }
+  return [{ name: base, types: ['A', 'AAAA', 'CAA'] }];
+}
+
+export async function checkPropagation(
+  deps: PropagationDeps,
+  identifier: string,
+  challenge: Challenge,
+): Promise<Finding[]> {
+  const evidence = await Promise.all(
+    propagationQuestions(identifier, challenge).map((q) => gatherPropagation(deps, q.name, q.types)),
+  );
+  return evidence.flatMap((ev) => judgePropagation(ev, identifier));
+}

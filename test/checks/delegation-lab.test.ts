@@ -1,0 +1,115 @@
+/** Delegation checks over real sockets: the lab on loopback, the iterative resolver from its root. */
+import { startLab, type Lab } from '../../src/lab/index.js';
+import { IterativeResolver } from '../../src/dns/iterative.js';
+import { checkDelegation, gatherDelegation, judgeDelegation } from '../../src/checks/delegation/index.js';
+import type { Finding } from '../../src/report/finding.js';
+import { verdictOf } from '../../src/report/finding.js';
+
+const SCENARIO = 'fixtures/scenarios/delegation-health.yaml';
+
+describe('delegation checks against the lab', () => {
+  let lab: Lab;
+  let resolver: IterativeResolver;
+  beforeAll(async () => {
+    lab = await startLab(SCENARIO);
+    resolver = new IterativeResolver(lab.profile);
+  });
+  afterAll(async () => {
+    await lab.stop();
+  });
+
+  const check = async (name: string): Promise<Finding[]> =>
+    judgeDelegation(await gatherDelegation(resolver, name), name);
+  const codes = (fs: Finding[]): string[] => [...new Set(fs.map((f) => f.code))].sort();
+
+  it('passes a healthy zone with two servers on different networks', async () => {
+    expect(await check('www.healthy.test')).toEqual([]);
+  });
+
+  it('reports the REFUSED server beside a good one as lame', async () => {
+    const fs = await check('www.lame.test');
+    expect(codes(fs)).toEqual(['DELEGATION_LAME_SERVER']);
+    expect(fs[0]!.detail).toContain(`ns2.lame.test (127.0.23.1:${lab.port})`);
+    expect(fs[0]!.evidence).toContainEqual(
+      expect.objectContaining({ query: 'SOA lame.test', answer: 'REFUSED', address: '127.0.23.1' }),
+    );
+    expect(verdictOf(fs)).toBe('warn');
+  });
+
+  it('fails a zone whose servers all refuse', async () => {
+    const fs = await check('www.dead.test');
+    expect(codes(fs)).toContain('DELEGATION_ALL_LAME');
+    const f = fs.find((x) => x.code === 'DELEGATION_ALL_LAME')!;
+    expect(f.severity).toBe('error');
+    expect(f.acmeProblem).toBe('urn:ietf:params:acme:error:dns');
+    expect(verdictOf(fs)).toBe('fail');
+  });
+
+  it('reports the NS set differing between the registrar and the zone', async () => {
+    const fs = await check('www.mismatch.test');
+    expect(codes(fs)).toEqual(['DELEGATION_NS_MISMATCH']);
+    expect(fs[0]!.detail).toContain('Only at the parent: ns3.mismatch.test.');
+    expect(fs[0]!.detail).toContain('Only in the zone: ns2.mismatch.test.');
+    expect(fs[0]!.remediation).toContain('match the zone: ns1.mismatch.test, ns2.mismatch.test');
+  });
+
+  it('reports the forgotten secondary: old A record and older serial', async () => {
+    const fs = await check('www.secondary.test');
+    expect(codes(fs)).toEqual(['DELEGATION_SERVERS_DISAGREE', 'DELEGATION_SOA_SERIAL_MISMATCH']);
+    const d = fs.find((f) => f.code === 'DELEGATION_SERVERS_DISAGREE')!;
+    expect(d.title).toBe('Authoritative servers disagree about A www.secondary.test');
+    expect(d.detail).toContain('says A 127.0.0.74');
+    expect(d.detail).toContain(`ns2.secondary.test (127.0.30.1:${lab.port}) says A 127.0.0.99`);
+    expect(d.remediation).toContain('ns2.secondary.test (serial 2026112200) serves an older copy');
+    const s = fs.find((f) => f.code === 'DELEGATION_SOA_SERIAL_MISMATCH')!;
+    expect(s.remediation).toContain(
+      'it serves serial 2026112200, the primary (ns1.secondary.test) 2026112301',
+    );
+  });
+
+  it('reports a serial lag alone', async () => {
+    const fs = await check('www.serial.test');
+    expect(codes(fs)).toEqual(['DELEGATION_SOA_SERIAL_MISMATCH']);
+  });
+
+  it('warns about a single nameserver', async () => {
+    const fs = await check('www.single.test');
+    expect(codes(fs)).toEqual(['DELEGATION_SINGLE_NS']);
+  });
+
+  it('warns when both nameservers share a /24', async () => {
+    const fs = await check('www.samenet.test');
+    expect(codes(fs)).toEqual(['DELEGATION_SAME_SUBNET']);
+    expect(fs[0]!.detail).toContain('127.0.34.0/24');
+  });
+
+  it('leaves the registry zone alone for a name that does not exist (its zone is the TLD)', async () => {
+    const fs = await check('nothere.test');
+    expect(fs).toEqual([]);
+  });
+
+  it('sees a fault set at run time (a server starts answering without AA)', async () => {
+    lab.setFault('ns1.healthy.test', { mode: 'noaa' });
+    try {
+      const fresh = new IterativeResolver(lab.profile);
+      const fs = judgeDelegation(await gatherDelegation(fresh, 'www.healthy.test'), 'www.healthy.test');
+      expect(codes(fs)).toEqual(['DELEGATION_LAME_SERVER']);
+      expect(fs[0]!.detail).toContain('without the AA bit');
+    } finally {
+      lab.setFault('ns1.healthy.test', undefined);
+    }
+  });
+
+  it('lowers disagreement on data the challenge does not use, in one call', async () => {
+    const fs = await checkDelegation(resolver, 'www.secondary.test', { challenge: 'dns-01' });
+    expect(fs.find((f) => f.code === 'DELEGATION_SERVERS_DISAGREE')!.severity).toBe('info');
+  });
+
+  it('matches the verdicts the scenario file expects', async () => {
+    for (const [name, want] of Object.entries(lab.scenario.expect ?? {})) {
+      const fs = await check(name);
+      expect({ name, verdict: verdictOf(fs) }).toEqual({ name, verdict: want.verdict });
+      if (want.code) expect(fs.map((f) => f.code)).toContain(want.code);
+    }
+  });
+});
