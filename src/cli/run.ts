@@ -6,6 +6,7 @@ import type { CommandContext } from './context.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { labCommand } from './commands/lab.js';
+import { providersCommand } from './commands/providers.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -19,6 +20,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(checkCommand(ctx))
     .command(demoCommand(ctx))
     .command(labCommand(ctx))
+    .command(providersCommand(ctx))
     .demandCommand(1, 'Name a command: check, demo (see --help).')
     .strict()
     .version(VERSION)

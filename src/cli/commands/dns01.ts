@@ -1,0 +1,66 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { CommandContext } from '../context.js';
+import { networkOptions, outputOptions, type NetworkArgs, type OutputArgs } from '../options.js';
+
+export interface Dns01Args extends NetworkArgs, OutputArgs {
+  action: 'present' | 'verify' | 'cleanup';
+  name: string;
+  value?: string;
+  expect?: string;
+  provider?: string;
+  stale?: boolean;
+  wait?: boolean;
+  'propagation-timeout'?: number;
+  'state-file'?: string;
+  'public-resolvers'?: boolean;
+}
+
+function common<T>(y: Argv<T>): Argv<T> {
+  return outputOptions(networkOptions(y))
+    .option('provider', {
+      type: 'string',
+      describe: 'DNS provider code (see providers), credentials from env',
+    })
+    .option('propagation-timeout', {
+      type: 'number',
+      describe: 'Seconds to wait for every authoritative server to serve the value (default 120)',
+    })
+    .option('state-file', {
+      type: 'string',
+      describe:
+        'Where handles of created records are kept (default $XDG_STATE_HOME/acme-preflight/records.json)',
+    })
+    .option('public-resolvers', {
+      type: 'boolean',
+      describe: 'Also wait for the public resolvers to serve the value',
+    }) as unknown as Argv<T>;
+}
+
+/** `dns01 present|verify|cleanup`: DNS-01 records by hand, with the CA's own judgement. */
+export function dns01Command(ctx: CommandContext): CommandModule<object, Dns01Args> {
+  return {
+    command: 'dns01 <action> <name> [value]',
+    describe:
+      'Place, verify or clean up a DNS-01 TXT record (present <name> <value>, verify <name>, cleanup <name>)',
+    builder: (y) =>
+      common(
+        y
+          .positional('action', {
+            choices: ['present', 'verify', 'cleanup'] as const,
+            describe: 'What to do',
+          })
+          .positional('name', {
+            type: 'string',
+            describe: 'Domain name (the _acme-challenge label is added)',
+          })
+          .positional('value', { type: 'string', describe: 'present: the TXT value' })
+          .option('expect', { type: 'string', describe: 'verify: the value the CA expects' })
+          .option('stale', { type: 'boolean', describe: 'cleanup: remove only leftover test records' })
+          .option('wait', { type: 'boolean', default: true, describe: 'present: wait for propagation' }),
+      ) as never,
+    handler: async (args) => {
+      const { runDns01 } = await import('../../dns01/cli.js');
+      ctx.setExit(await runDns01(args, ctx));
+    },
+  };
+}
