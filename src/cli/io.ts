@@ -1,3 +1,4 @@
+import { processEnv } from '../config/env.js';
 /** Where a command writes, so commands run the same in-process (tests) and in a terminal. */
 export interface CliIo {
   out(text: string): void;
@@ -15,6 +16,6 @@ export function processIo(): CliIo {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
-    env: process.env,
+    env: processEnv(),
   };
 }

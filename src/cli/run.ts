@@ -7,6 +7,7 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { labCommand } from './commands/lab.js';
 import { providersCommand } from './commands/providers.js';
+import { dns01Command } from './commands/dns01.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -21,6 +22,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(demoCommand(ctx))
     .command(labCommand(ctx))
     .command(providersCommand(ctx))
+    .command(dns01Command(ctx))
     .demandCommand(1, 'Name a command: check, demo (see --help).')
     .strict()
     .version(VERSION)

@@ -60,6 +60,9 @@ export function profileFromArgs(args: NetworkArgs, base: NetworkProfile = defaul
       return hints;
     });
   }
+  // The built-in anchors belong to the real root: with other root servers and no anchor of their own,
+  // DNSSEC cannot be judged, so validation is off rather than everything bogus.
+  if (args['root-hints']?.length && !args['trust-anchor']) p.trustAnchors = [];
   if (args['trust-anchor']) {
     const anchors = parseTrustAnchorFile(readText(args['trust-anchor'], 'trust anchor'));
     if (anchors.length === 0)

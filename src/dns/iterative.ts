@@ -231,7 +231,11 @@ export class IterativeResolver implements IterativeResolverApi {
     let zs = this.closestZone(qname, qtype);
     for (let hop = 0; hop < MAX_REFERRALS; hop++) {
       const problems: Problem[] = [];
-      let next: ZoneState | undefined;
+      let next: ZoneState | undefined = await this.minimisedReferral(zs, qname, qtype, ctx);
+      if (next) {
+        zs = next;
+        continue;
+      }
       for await (const server of this.endpoints(zs, ctx)) {
         if (ctx.budget.used >= this.limits.maxQueries) {
           return {
@@ -265,6 +269,37 @@ export class IterativeResolver implements IterativeResolverApi {
       status: 'SERVFAIL',
       message: `more than ${MAX_REFERRALS} referrals for ${qname}`,
     };
+  }
+
+  /**
+   * QNAME minimisation (RFC 9156), one label at a time above the name: every name under a zone asks the
+   * parent the same question ("NS example.com"), so the client's in-flight dedup makes concurrent lookups
+   * share one referral instead of each walking from the root. Anything but a referral falls back to the
+   * full question at the same zone, which reports problems with the real name.
+   */
+  private async minimisedReferral(
+    zs: ZoneState,
+    qname: string,
+    qtype: string,
+    ctx: Ctx,
+  ): Promise<ZoneState | undefined> {
+    if (qtype === 'DS') return undefined;
+    const labels = qname.split('.');
+    const depth = zs.zone === '' ? 1 : zs.zone.split('.').length + 1;
+    if (labels.length <= depth) return undefined;
+    const step = labels.slice(labels.length - depth).join('.');
+    for await (const server of this.endpoints(zs, ctx)) {
+      if (ctx.budget.used >= this.limits.maxQueries) return undefined;
+      ctx.budget.used++;
+      const ex = await this.client.query(server, step, 'NS', { rd: false });
+      const result = classifyStep(ex, zs.zone, step, 'NS');
+      if (result.kind === 'referral') {
+        ctx.exchanges.push(ex);
+        return this.adoptReferral(result.child, result.response, zs);
+      }
+      if (result.kind === 'answer') return undefined;
+    }
+    return undefined;
   }
 
   private failure(zs: ZoneState, qname: string, qtype: string, problems: Problem[]): Walk {

@@ -1,6 +1,8 @@
 /** Domain name helpers: the API uses lower-case names with no trailing dot; the root is ''. */
 
 export function normalizeName(name: string): string {
+  // Hot path: most names arrive already normalised.
+  if (name.length > 0 && name.charCodeAt(name.length - 1) !== 46 && !/[A-Z]/.test(name)) return name;
   const n = name.toLowerCase().replace(/\.+$/, '');
   return n === '.' ? '' : n;
 }

@@ -1,4 +1,4 @@
-import type { IterativeResolverApi, Lookup } from '../dns/api.js';
+import type { DnsClient, IterativeResolverApi, Lookup } from '../dns/api.js';
 import type { Identifier } from '../identifiers.js';
 import type { NetworkProfile } from '../profile.js';
 import type { Challenge, Finding } from '../report/finding.js';
@@ -27,6 +27,8 @@ export interface EngineContext {
   profile: NetworkProfile;
   settings: CheckSettings;
   resolver: IterativeResolverApi;
+  /** The run's DNS client (cache, dedup, counters), for checks that ask servers directly. */
+  client: DnsClient;
   askResolvers: AskResolvers;
   /** A/AAAA of a name, looked up once per run however many families need them. */
   addressLookups(name: string): Promise<{ a: Lookup; aaaa: Lookup }>;

@@ -8,12 +8,13 @@ import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
 import type { Lookup } from '../dns/api.js';
-import { CachingDnsClient } from '../dns/client.js';
+import { CachingDnsClient, Limiter } from '../dns/client.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { ResolverPool } from '../dns/pool.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
 import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
 import { CHECK_FAMILIES } from '../checks/registry.js';
+import { createDns01Family, type Dns01FamilyOptions } from '../checks/families/dns01.js';
 
 export interface PreflightOptions {
   challenge?: Challenge;
@@ -25,11 +26,16 @@ export interface PreflightOptions {
   /** Check families to leave out, e.g. ['propagation']. */
   skip?: string[];
   webroot?: string;
+  /** DNS-01 with a provider: place a test record, watch every authoritative server, remove it. */
+  dns01?: Dns01FamilyOptions;
   /** Replaces the registry (tests). */
   families?: CheckFamily[];
 }
 
 export const DEFAULT_ISSUER_DOMAIN = 'letsencrypt.org';
+
+/** Identifiers checked at once: enough to keep every query of a 100-name order in flight, bounded for huge lists. */
+export const IDENTIFIERS_IN_FLIGHT = 128;
 
 /** Parses every name first so a typo is a usage error before any query is sent. */
 export function parseIdentifiers(names: readonly string[]): Identifier[] {
@@ -61,6 +67,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     profile,
     settings,
     resolver,
+    client,
     askResolvers: (name, type) => pool.ask(name, type),
     addressLookups(name) {
       let p = lookups.get(name);
@@ -80,20 +87,27 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     allowAddresses: profile.allowAddresses,
   });
   const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
-  const families = (options.families ?? CHECK_FAMILIES).filter((f) => !settings.skip.has(f.name));
+  const dns01 = options.dns01;
+  const registry = dns01
+    ? CHECK_FAMILIES.map((f) => (f.name === 'dns-01' ? createDns01Family(dns01) : f))
+    : CHECK_FAMILIES;
+  const families = (options.families ?? registry).filter((f) => !settings.skip.has(f.name));
 
   // A repeated name is reported once by the policy and checked once.
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
+  const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
   const perIdentifier = await Promise.all(
-    unique.map(async (id) => {
-      const own = policy.filter((f) => f.identifier === id.value);
-      // A name the CA would reject outright is not looked up: the CA would not get that far either.
-      if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-      const results = await Promise.all(
-        families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
-      );
-      return { id, findings: [...own, ...results.flat()] };
-    }),
+    unique.map((id) =>
+      limiter.run(async () => {
+        const own = policy.filter((f) => f.identifier === id.value);
+        // A name the CA would reject outright is not looked up: the CA would not get that far either.
+        if (own.some((f) => f.severity === 'error')) return { id, findings: own };
+        const results = await Promise.all(
+          families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
+        );
+        return { id, findings: [...own, ...results.flat()] };
+      }),
+    ),
   );
 
   return buildReport({

@@ -78,3 +78,10 @@ describe('--ca', () => {
     expect(() => issuerDomainFor('not a ca')).toThrow(UsageError);
   });
 });
+
+describe('trust anchors with other root servers', () => {
+  it('are off unless given: the built-in anchors cannot match a private root', () => {
+    expect(profileFromArgs({ 'root-hints': ['127.0.1.1'] }).trustAnchors).toEqual([]);
+    expect(profileFromArgs({}).trustAnchors).toEqual(ROOT_TRUST_ANCHORS);
+  });
+});

@@ -1,6 +1,7 @@
 /** Gathers what the delegation judge needs: the zone cut and every authoritative server's answers. */
 import type { Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js';
 import { normalizeName } from '../../dns/names.js';
+import type { Challenge } from '../../report/finding.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
 
@@ -30,17 +31,31 @@ export function baseName(identifier: string): string {
   return normalizeName(identifier.replace(/^\*\./, ''));
 }
 
+/**
+ * Only the data the CA will look at for this challenge, so a large order stays cheap. An A answer from
+ * an authoritative server carries the CNAME too, so CNAME disagreement shows without its own query.
+ */
+export function delegationQuestions(base: string, challenge?: Challenge): [string, string][] {
+  const txt: [string, string] = [`${ACME_CHALLENGE_LABEL}.${base}`, 'TXT'];
+  if (challenge === 'dns-01') return [[base, 'CAA'], txt];
+  if (challenge)
+    return [
+      [base, 'A'],
+      [base, 'AAAA'],
+      [base, 'CAA'],
+    ];
+  return [...DATA_TYPES.map((t): [string, string] => [base, t]), txt];
+}
+
 export async function gatherDelegation(
   resolver: IterativeResolverApi,
   name: string,
+  challenge?: Challenge,
 ): Promise<DelegationEvidence> {
   const base = baseName(name);
   const zone = await resolver.findZone(base);
   if ('error' in zone) return { name: base, zone, data: [] };
-  const questions: [string, string][] = [
-    ...DATA_TYPES.map((t): [string, string] => [base, t]),
-    [`${ACME_CHALLENGE_LABEL}.${base}`, 'TXT'],
-  ];
+  const questions = delegationQuestions(base, challenge);
   const [ns, soa, ...answers] = await Promise.all([
     resolver.askAll(zone.zone, 'NS'),
     resolver.askAll(zone.zone, 'SOA'),

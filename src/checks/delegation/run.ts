@@ -9,5 +9,5 @@ export async function checkDelegation(
   identifier: string,
   opts: DelegationJudgeOptions = {},
 ): Promise<Finding[]> {
-  return judgeDelegation(await gatherDelegation(resolver, identifier), identifier, opts);
+  return judgeDelegation(await gatherDelegation(resolver, identifier, opts.challenge), identifier, opts);
 }

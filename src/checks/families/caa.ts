@@ -10,7 +10,14 @@ export const caaFamily: CheckFamily = {
   async run(ctx, id) {
     const { issuerDomain, accountUri, challenge: method } = ctx.settings;
     const sets = await gatherCaa(ctx.resolver, id.base);
-    const decision = evaluateCaa({ name: id.base, wildcard: id.wildcard, sets, issuerDomain, accountUri, method });
+    const decision = evaluateCaa({
+      name: id.base,
+      wildcard: id.wildcard,
+      sets,
+      issuerDomain,
+      accountUri,
+      method,
+    });
     return judgeCaa(decision, id, { issuerDomain, accountUri, method });
   },
 };

@@ -15,11 +15,20 @@ function resolveAddresses(ctx: EngineContext): ResolveAddresses {
     const { a, aaaa } = await ctx.addressLookups(host);
     const evidence = [...lookupEvidence(a), ...lookupEvidence(aaaa)];
     // Reserved addresses stay in: the probes drop them themselves, as the CA does, and say so.
-    const v4 = a.status === 'NOERROR' ? a.records.filter((r) => r.type === 'A').map((r) => String(r.data)) : [];
-    const v6 = aaaa.status === 'NOERROR' ? aaaa.records.filter((r) => r.type === 'AAAA').map((r) => String(r.data)) : [];
+    const v4 =
+      a.status === 'NOERROR' ? a.records.filter((r) => r.type === 'A').map((r) => String(r.data)) : [];
+    const v6 =
+      aaaa.status === 'NOERROR'
+        ? aaaa.records.filter((r) => r.type === 'AAAA').map((r) => String(r.data))
+        : [];
     if (v4.length + v6.length > 0) return { v4, v6, evidence };
     const failed = a.status !== 'NOERROR' ? a : aaaa;
-    return { v4, v6, evidence, error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) } };
+    return {
+      v4,
+      v6,
+      evidence,
+      error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) },
+    };
   };
 }
 
@@ -54,7 +63,9 @@ export const tlsAlpn01Family: CheckFamily = {
   applies: (id, s) => s.challenge === 'tls-alpn-01' && !id.wildcard,
   async run(ctx, id) {
     if (!(await connectable(ctx, id))) return [];
-    return judgeTlsAlpn01(await probeTlsAlpn01(id.value, { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) }));
+    return judgeTlsAlpn01(
+      await probeTlsAlpn01(id.value, { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) }),
+    );
   },
 };
 
@@ -63,7 +74,10 @@ export const certificateFamily: CheckFamily = {
   applies: (id, s) => s.challenge !== 'dns-01' && !id.wildcard,
   async run(ctx, id) {
     if (!(await connectable(ctx, id))) return [];
-    const ev = await probeCertificate(id.value, { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) });
+    const ev = await probeCertificate(id.value, {
+      profile: ctx.profile,
+      resolveAddresses: resolveAddresses(ctx),
+    });
     return judgeCertificate(ev, { now: ctx.settings.now });
   },
 };

@@ -5,88 +5,85 @@ import type { Challenge } from '../../report/finding.js';
 
 export interface CheckArgs extends NetworkArgs, OutputArgs {
   names: string[];
-  challenge: Challenge;
+  challenge?: Challenge;
   ca?: string;
   'account-uri'?: string;
   skip?: string[];
   webroot?: string;
+  provider?: string;
+  'propagation-timeout'?: number;
+  config?: string;
+  'fail-on'?: 'error' | 'warning' | 'never';
 }
 
 export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01'] as const;
+
+/** Options shared by check and guard. */
+export function checkOptions<T>(y: import('yargs').Argv<T>): import('yargs').Argv<T & CheckArgs> {
+  return outputOptions(
+    networkOptions(
+      y
+        .option('challenge', {
+          alias: 'c',
+          choices: CHALLENGES,
+          describe: 'Challenge type the CA will use (default http-01)',
+        })
+        .option('ca', {
+          type: 'string',
+          describe: "CA issuer domain for CAA (default letsencrypt.org), or a CA's short name",
+        })
+        .option('account-uri', {
+          type: 'string',
+          describe: 'ACME account URL, for CAA accounturi (RFC 8657)',
+        })
+        .option('webroot', {
+          type: 'string',
+          describe:
+            'HTTP-01: write a real token under DIR/.well-known/acme-challenge/, prove every address serves it, remove it',
+        })
+        .option('provider', {
+          type: 'string',
+          describe:
+            'DNS-01: place a real test TXT record with this DNS provider, wait for every nameserver, remove it',
+        })
+        .option('propagation-timeout', {
+          type: 'number',
+          describe: 'DNS-01 with --provider: seconds to wait (default 120)',
+        })
+        .option('skip', {
+          type: 'string',
+          array: true,
+          describe: 'Check families to leave out (e.g. propagation)',
+        })
+        .option('config', {
+          type: 'string',
+          describe: 'Config file (default: .acme-preflight.yml in the current directory)',
+        })
+        .option('fail-on', {
+          choices: ['error', 'warning', 'never'] as const,
+          describe: 'Exit 1 on errors (default), on warnings too, or never',
+        }),
+    ),
+  ) as never;
+}
 
 export function checkCommand(ctx: CommandContext): CommandModule<object, CheckArgs> {
   return {
     command: 'check [names..]',
     describe: 'Check whether the CA would issue a certificate for these names, and why not',
     builder: (y) =>
-      outputOptions(
-        networkOptions(
-          y
-            .positional('names', {
-              type: 'string',
-              array: true,
-              demandOption: true,
-              describe: 'Names (or IP addresses) in the order',
-            })
-            .option('challenge', {
-              alias: 'c',
-              choices: CHALLENGES,
-              default: 'http-01' as const,
-              describe: 'Challenge type the CA will use',
-            })
-            .option('ca', {
-              type: 'string',
-              describe: "CA issuer domain for CAA (default letsencrypt.org), or a CA's short name",
-            })
-            .option('account-uri', {
-              type: 'string',
-              describe: 'ACME account URL, for CAA accounturi (RFC 8657)',
-            })
-            .option('webroot', {
-              type: 'string',
-              describe: 'HTTP-01: write a real token file under DIR/.well-known/acme-challenge/, prove every address serves it, remove it',
-            })
-            .option('skip', {
-              type: 'string',
-              array: true,
-              describe: 'Check families to leave out (e.g. propagation)',
-            }),
-        ),
-      ) as never,
+      checkOptions(
+        y.positional('names', {
+          type: 'string',
+          array: true,
+          describe: 'Names (or IP addresses) in the order',
+        }),
+      ),
     handler: async (args) => {
-      const [{ preflight }, { profileFromArgs }, { issuerDomainFor }, { renderReport }, { exitCodeFor }] = await Promise.all([
-        import('../../engine/preflight.js'),
-        import('../../config/profile.js'),
-        import('../../config/ca.js'),
-        import('../render.js'),
-        import('../../report/report.js'),
-      ]);
-      const release = args.webroot ? await cleanupOnSignal() : undefined;
-      const report = await preflight(args.names.map(String), {
-        challenge: args.challenge,
-        profile: profileFromArgs(args),
-        ca: issuerDomainFor(args.ca),
-        accountUri: args['account-uri'],
-        skip: args.skip,
-        webroot: args.webroot,
-      }).finally(() => release?.());
-      ctx.io.out(renderReport(report, args, ctx.io));
-      ctx.setExit(exitCodeFor(report));
+      const { runCheck } = await import('../check-run.js');
+      const { report, exitCode } = await runCheck(args, ctx);
+      ctx.io.out(report);
+      ctx.setExit(exitCode);
     },
-  };
-}
-
-/** Ctrl-C during a webroot check must not leave a token file behind. */
-async function cleanupOnSignal(): Promise<() => void> {
-  const { cleanupWebrootTokens } = await import('../../checks/http01/index.js');
-  const onSignal = (signal: NodeJS.Signals): void => {
-    cleanupWebrootTokens();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   };
 }

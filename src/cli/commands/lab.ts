@@ -11,10 +11,15 @@ export interface LabArgs {
 export function labCommand(ctx: CommandContext): CommandModule<object, LabArgs> {
   return {
     command: 'lab <scenario>',
-    describe: 'Serve a scenario file (a small internet on 127.0.0.0/8) until Ctrl-C, for trying checks against it',
+    describe:
+      'Serve a scenario file (a small internet on 127.0.0.0/8) until Ctrl-C, for trying checks against it',
     builder: (y) =>
       y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario YAML file (see fixtures/scenarios/)' })
+        .positional('scenario', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Scenario YAML file (see fixtures/scenarios/)',
+        })
         .option('port', { type: 'number', describe: 'DNS port for every server (default: a free one)' })
         .option('delay', { type: 'number', describe: 'Milliseconds added before every DNS answer' }) as never,
     handler: async (args) => {
@@ -31,8 +36,11 @@ export function labCommand(ctx: CommandContext): CommandModule<object, LabArgs> 
       const flags = [
         ...p.rootHints.map((h) => `--root-hints ${h.address}`),
         `--dns-port ${p.dnsPort}`,
+        ...(p.httpPort !== 80 ? [`--http-port ${p.httpPort}`] : []),
         ...p.allowAddresses.map((a) => `--allow-address ${a}`),
-        ...(p.publicResolvers.length ? p.publicResolvers.map((r) => `--resolver ${r.address}`) : ['--resolver none']),
+        ...(p.publicResolvers.length
+          ? p.publicResolvers.map((r) => `--resolver ${r.address}`)
+          : ['--resolver none']),
         ...p.extraPublicSuffixes.map((s) => `--public-suffix ${s}`),
       ];
       ctx.io.out(`Serving ${lab.servers.length} DNS servers on port ${lab.port}. Check against it with:\n`);

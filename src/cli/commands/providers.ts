@@ -10,7 +10,12 @@ export function providersCommand(ctx: CommandContext): CommandModule<object, Pro
   return {
     command: 'providers',
     describe: 'List the DNS providers for DNS-01 and the environment variables each needs',
-    builder: (y) => y.option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const }) as never,
+    builder: (y) =>
+      y.option('format', {
+        alias: 'f',
+        choices: ['text', 'json'] as const,
+        default: 'text' as const,
+      }) as never,
     handler: async (args) => {
       const { listProviders } = await import('../../../providers/registry.js');
       const all = listProviders();

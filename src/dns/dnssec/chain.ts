@@ -1,0 +1,614 @@
+/** Chain-of-trust validation from trust anchors down to one RRset (RFC 4035 §5), pure over a fetch function. */
+import type { DnsRecord } from '../types.js';
+import { normalizeName, isAtOrBelow, displayName } from '../names.js';
+import { type WireRR, fromDnsRecord, nameToWire, typeToNumber, typeToString, wireToName } from './wire.js';
+import { groupRrsets, labelCount, namesEqual, parseRrsig } from './canonical.js';
+import {
+  type DsFields,
+  dsDigest,
+  dsMatches,
+  isSupportedAlgorithm,
+  isSupportedDigest,
+  keyTag,
+  parseDs,
+  verifyRrsig,
+} from './verify.js';
+import { type TrustAnchor, parseTrustAnchors } from './anchors.js';
+import {
+  type DenialResult,
+  proveNameErrorNsec3,
+  proveNoDataNsec3,
+  proveWildcardAnswerNsec3,
+} from './nsec3.js';
+import { proveNameErrorNsec, proveNoDataNsec, proveWildcardAnswerNsec } from './nsec.js';
+
+/** What the validator needs from a query: the caller sets the DO bit and routes DS to the parent side. */
+export interface FetchResponse {
+  rcode: string;
+  answers: DnsRecord[];
+  authorities: DnsRecord[];
+  /** Server that answered, for evidence. */
+  server?: string;
+}
+export type DnssecFetch = (name: string, type: string) => Promise<FetchResponse>;
+
+export interface ChainOptions {
+  /** DS or DNSKEY presentation lines. */
+  trustAnchors: readonly string[];
+  now: Date;
+  /** CNAMEs followed before giving up (Boulder/unbound follow about 8-11). */
+  maxCnames?: number;
+  /** Tolerate signer clock skew as unbound (the CA's resolver) does; default true. */
+  unboundSkew?: boolean;
+}
+
+/** CNAME hops followed (unbound's MAX_RESTART_COUNT is 11; 8 is enough for any sane chain). */
+export const MAX_CNAME_HOPS = 8;
+
+export interface SignatureInfo {
+  zone: string;
+  owner: string;
+  type: string;
+  keyTag: number;
+  algorithm: number;
+  inception: Date;
+  expiration: Date;
+}
+
+export type BogusCode =
+  | 'signature-expired'
+  | 'signature-not-yet-valid'
+  | 'ds-no-matching-dnskey'
+  | 'dnskey-not-signed-by-ds-key'
+  | 'missing-rrsig'
+  | 'algorithm-mismatch'
+  | 'bad-signature'
+  | 'denial-missing'
+  | 'denial-wrong';
+
+export interface BogusReason {
+  code: BogusCode;
+  /** Zone whose data is bogus. */
+  zone: string;
+  owner?: string;
+  type?: string;
+  keyTag?: number;
+  inception?: Date;
+  expiration?: Date;
+  dsKeyTags?: number[];
+  dnskeyKeyTags?: number[];
+  signingKeyTags?: number[];
+  /** DS records at the parent, presentation form (for remediation). */
+  ds?: string[];
+  /** DS (SHA-256) for the zone's SEP keys: what the parent should publish. */
+  suggestedDs?: string[];
+  server?: string;
+  detail: string;
+}
+
+export type InsecureReason =
+  'no-ds' | 'opt-out' | 'unsupported-algorithm' | 'nsec3-iterations' | 'no-trust-anchor';
+
+export interface ZoneKeys {
+  zone: string;
+  dsKeyTags: number[];
+  dnskeyKeyTags: number[];
+}
+
+interface Common {
+  name: string;
+  type: string;
+  /** Zones validated on the way, top down. */
+  zones: ZoneKeys[];
+  /** Every signature that verified. */
+  signatures: SignatureInfo[];
+}
+
+export type ChainResult =
+  | (Common & { status: 'secure'; rcode: string; records: DnsRecord[]; cnames: string[] })
+  | (Common & { status: 'insecure'; delegation: string; reason: InsecureReason; detail: string })
+  | (Common & { status: 'bogus'; bogus: BogusReason })
+  | (Common & { status: 'indeterminate'; detail: string });
+
+type StopResult =
+  | { status: 'insecure'; delegation: string; reason: InsecureReason; detail: string }
+  | { status: 'bogus'; bogus: BogusReason }
+  | { status: 'indeterminate'; detail: string };
+
+class Stop extends Error {
+  constructor(readonly result: StopResult) {
+    super(result.status);
+  }
+}
+
+const bogus = (b: BogusReason): Stop => new Stop({ status: 'bogus', bogus: b });
+const insecure = (delegation: string, reason: InsecureReason, detail: string): Stop =>
+  new Stop({ status: 'insecure', delegation, reason, detail });
+const indeterminate = (detail: string): Stop => new Stop({ status: 'indeterminate', detail });
+
+function toWireSafe(records: DnsRecord[]): WireRR[] {
+  const out: WireRR[] = [];
+  for (const r of records) {
+    try {
+      out.push(fromDnsRecord(r));
+    } catch {
+      // A record we cannot re-encode cannot be validated; leaving it out makes its RRset unsigned or bogus.
+    }
+  }
+  return out;
+}
+
+const dsText = (zone: string, ds: DsFields): string =>
+  `${zone === '' ? '.' : zone + '.'} DS ${ds.keyTag} ${ds.algorithm} ${ds.digestType} ${ds.digest.toString('hex').toUpperCase()}`;
+
+class Validator {
+  readonly zones: ZoneKeys[] = [];
+  readonly signatures: SignatureInfo[] = [];
+  constructor(
+    private readonly fetch: DnssecFetch,
+    private readonly now: Date,
+    private readonly unboundSkew = true,
+  ) {}
+
+  async ask(name: string, type: string): Promise<FetchResponse> {
+    try {
+      return await this.fetch(name, type);
+    } catch (e) {
+      throw indeterminate(`${type} ${displayName(name)}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Verifies an RRset against trusted keys of zone; throws a bogus Stop with the best reason. */
+  verifyRrset(zone: string, rrset: WireRR[], sigs: WireRR[], keys: WireRR[], server?: string): void {
+    const first = rrset[0] as WireRR;
+    const owner = wireToName(first.owner);
+    const type = typeToString(first.type);
+    const mine = sigs.filter((s) => {
+      try {
+        return namesEqual(s.owner, first.owner) && parseRrsig(s.rdata).typeCovered === first.type;
+      } catch {
+        return false;
+      }
+    });
+    if (!mine.length)
+      throw bogus({
+        code: 'missing-rrsig',
+        zone,
+        owner,
+        type,
+        server,
+        detail: `no RRSIG covers ${type} ${displayName(owner)}`,
+      });
+    const base = { zone, owner, type, server };
+    let best: BogusReason | undefined;
+    const rank: Record<string, number> = {
+      'bad-signature': 1,
+      'algorithm-mismatch': 0,
+      'signature-not-yet-valid': 2,
+      'signature-expired': 3,
+    };
+    const consider = (b: BogusReason): void => {
+      if (!best || (rank[b.code] ?? 0) > (rank[best.code] ?? 0)) best = b;
+    };
+    const keyAlgs = [...new Set(keys.map((k) => k.rdata[3] as number))];
+    for (const s of mine) {
+      const f = parseRrsig(s.rdata);
+      const signer = wireToName(f.signer);
+      if (signer !== zone) {
+        consider({
+          ...base,
+          code: 'bad-signature',
+          keyTag: f.keyTag,
+          detail: `RRSIG signer ${displayName(signer)} is not the zone ${displayName(zone)}`,
+        });
+        continue;
+      }
+      const candidates = keys.filter((k) => keyTag(k.rdata) === f.keyTag && k.rdata[3] === f.algorithm);
+      if (!candidates.length) {
+        if (!keyAlgs.includes(f.algorithm))
+          consider({
+            ...base,
+            code: 'algorithm-mismatch',
+            keyTag: f.keyTag,
+            detail: `RRSIG algorithm ${f.algorithm} matches no DNSKEY (algorithms ${keyAlgs.join(', ')})`,
+          });
+        else
+          consider({
+            ...base,
+            code: 'bad-signature',
+            keyTag: f.keyTag,
+            detail: `RRSIG key tag ${f.keyTag} matches no DNSKEY of ${displayName(zone)}`,
+          });
+        continue;
+      }
+      for (const k of candidates) {
+        const r = verifyRrsig({ rrsig: s, dnskey: k, rrset, now: this.now, unboundSkew: this.unboundSkew });
+        if (r.ok) {
+          this.signatures.push({
+            zone,
+            owner,
+            type,
+            keyTag: f.keyTag,
+            algorithm: f.algorithm,
+            inception: r.inception,
+            expiration: r.expiration,
+          });
+          return;
+        }
+        const times = { inception: r.inception, expiration: r.expiration, keyTag: f.keyTag };
+        if (r.reason === 'expired')
+          consider({
+            ...base,
+            ...times,
+            code: 'signature-expired',
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${r.expiration?.toISOString()}`,
+          });
+        else if (r.reason === 'not-yet-valid')
+          consider({
+            ...base,
+            ...times,
+            code: 'signature-not-yet-valid',
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${r.inception?.toISOString()}`,
+          });
+        else
+          consider({
+            ...base,
+            ...times,
+            code: 'bad-signature',
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) does not verify: ${r.reason}`,
+          });
+      }
+    }
+    throw bogus(best as BogusReason);
+  }
+
+  /** Fetches and authenticates the DNSKEY RRset of zone from its DS set or anchor DNSKEYs. */
+  async zoneKeys(zone: string, dsRdata: Buffer[], anchorKeys: Buffer[]): Promise<WireRR[]> {
+    const res = await this.ask(zone, 'DNSKEY');
+    const zoneWire = nameToWire(zone);
+    const ds = dsRdata.map(parseDs);
+    const dsKeyTags = ds.map((d) => d.keyTag);
+    const usableDs = ds.filter((d) => isSupportedAlgorithm(d.algorithm) && isSupportedDigest(d.digestType));
+    if (!anchorKeys.length && !usableDs.length)
+      throw insecure(
+        zone,
+        'unsupported-algorithm',
+        `DS for ${displayName(zone)} use only unsupported algorithms or digests (${ds.map((d) => `${d.algorithm}/${d.digestType}`).join(', ')})`,
+      );
+    const all = toWireSafe([...res.answers, ...res.authorities]);
+    const keys = all.filter((r) => r.type === 48 && namesEqual(r.owner, zoneWire));
+    const sigs = all.filter((r) => r.type === 46);
+    const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
+    const dsLines = ds.map((d) => dsText(zone, d));
+    const sep = keys.filter((k) => (k.rdata.readUInt16BE(0) & 0x0101) === 0x0101);
+    const suggestedDs = (sep.length ? sep : keys).flatMap((k) => {
+      const digest = safe(() => dsDigest(zoneWire, k.rdata, 2));
+      return digest
+        ? [dsText(zone, { keyTag: keyTag(k.rdata), algorithm: k.rdata[3] as number, digestType: 2, digest })]
+        : [];
+    });
+    this.zones.push({ zone, dsKeyTags, dnskeyKeyTags });
+    if (res.rcode !== 'NOERROR' && !keys.length)
+      throw indeterminate(`DNSKEY ${displayName(zone)}: ${res.rcode}`);
+    const trusted = keys.filter(
+      (k) =>
+        anchorKeys.some((a) => a.equals(k.rdata)) ||
+        usableDs.some((d) => safe(() => dsMatches(d, zoneWire, k.rdata))),
+    );
+    if (!trusted.length) {
+      const algMismatch =
+        usableDs.length > 0 &&
+        keys.length > 0 &&
+        !usableDs.some((d) => keys.some((k) => k.rdata[3] === d.algorithm));
+      throw bogus({
+        code: algMismatch ? 'algorithm-mismatch' : 'ds-no-matching-dnskey',
+        zone,
+        owner: zone,
+        type: 'DNSKEY',
+        dsKeyTags,
+        dnskeyKeyTags,
+        ds: dsLines,
+        suggestedDs,
+        server: res.server,
+        detail: keys.length
+          ? `DS key tags ${dsKeyTags.join(', ') || '(anchor)'} match none of the DNSKEYs ${dnskeyKeyTags.join(', ')}`
+          : `no DNSKEY published at ${displayName(zone)}`,
+      });
+    }
+    const trustedTags = trusted.map((k) => keyTag(k.rdata));
+    const dnskeySigs = sigs.filter(
+      (s) => safe(() => parseRrsig(s.rdata).typeCovered === 48) && namesEqual(s.owner, zoneWire),
+    );
+    const byTrusted = dnskeySigs.filter((s) => trustedTags.includes(parseRrsig(s.rdata).keyTag));
+    if (dnskeySigs.length && !byTrusted.length)
+      throw bogus({
+        code: 'dnskey-not-signed-by-ds-key',
+        zone,
+        owner: zone,
+        type: 'DNSKEY',
+        dsKeyTags,
+        dnskeyKeyTags,
+        signingKeyTags: dnskeySigs.map((s) => parseRrsig(s.rdata).keyTag),
+        ds: dsLines,
+        suggestedDs,
+        server: res.server,
+        detail: `the DNSKEY RRset is signed by key(s) ${dnskeySigs.map((s) => parseRrsig(s.rdata).keyTag).join(', ')}, none of which the DS (${trustedTags.join(', ')}) vouches for`,
+      });
+    try {
+      this.verifyRrset(zone, keys, byTrusted, trusted, res.server);
+    } catch (e) {
+      if (e instanceof Stop && e.result.status === 'bogus') {
+        const b = e.result.bogus;
+        b.dsKeyTags = dsKeyTags;
+        b.dnskeyKeyTags = dnskeyKeyTags;
+      }
+      throw e;
+    }
+    return keys;
+  }
+
+  /** Authenticated NSEC/NSEC3 records from a response's authority section. */
+  denialRecords(zone: string, res: FetchResponse, keys: WireRR[]): { nsec: WireRR[]; nsec3: WireRR[] } {
+    const all = toWireSafe(res.authorities);
+    const sigs = all.filter((r) => r.type === 46);
+    const nsec: WireRR[] = [];
+    const nsec3: WireRR[] = [];
+    for (const set of groupRrsets(all.filter((r) => r.type === 47 || r.type === 50))) {
+      this.verifyRrset(zone, set, sigs, keys, res.server);
+      for (const r of set) (r.type === 47 ? nsec : nsec3).push(r);
+    }
+    return { nsec, nsec3 };
+  }
+
+  denialStop(
+    zone: string,
+    owner: string,
+    type: string,
+    r: DenialResult & { ok: false },
+    server?: string,
+  ): Stop {
+    if (r.reason === 'iterations') return insecure(zone, 'nsec3-iterations', r.detail);
+    return bogus({
+      code: r.reason === 'missing' ? 'denial-missing' : 'denial-wrong',
+      zone,
+      owner,
+      type,
+      server,
+      detail: r.detail,
+    });
+  }
+}
+
+function safe<T>(f: () => T): T | false {
+  try {
+    return f();
+  } catch {
+    return false;
+  }
+}
+
+/** Names strictly below zone down to name, top down. */
+function namesBetween(zone: string, name: string): string[] {
+  if (name === zone) return [];
+  const rel = zone === '' ? name : name.slice(0, name.length - zone.length - 1);
+  const labels = rel.split('.');
+  const out: string[] = [];
+  for (let i = labels.length - 1; i >= 0; i--) {
+    const prefix = labels.slice(i).join('.');
+    out.push(zone === '' ? prefix : `${prefix}.${zone}`);
+  }
+  return out;
+}
+
+function groupAnchors(anchors: TrustAnchor[]): Map<string, TrustAnchor[]> {
+  const m = new Map<string, TrustAnchor[]>();
+  for (const a of anchors) m.set(a.zone, [...(m.get(a.zone) ?? []), a]);
+  return m;
+}
+
+/**
+ * Validates name/type from the trust anchors down: DS and DNSKEY at each zone cut, then the answer
+ * (following CNAMEs) or its denial of existence.
+ */
+export async function validateChain(
+  name: string,
+  type: string,
+  fetch: DnssecFetch,
+  opts: ChainOptions,
+): Promise<ChainResult> {
+  const v = new Validator(fetch, opts.now, opts.unboundSkew ?? true);
+  const qname = normalizeName(name);
+  const common = (): Common => ({
+    name: qname,
+    type: type.toUpperCase(),
+    zones: v.zones,
+    signatures: v.signatures,
+  });
+  let anchors: TrustAnchor[];
+  try {
+    anchors = parseTrustAnchors(opts.trustAnchors);
+  } catch (e) {
+    return { ...common(), status: 'indeterminate', detail: `bad trust anchor: ${(e as Error).message}` };
+  }
+  try {
+    const records: DnsRecord[] = [];
+    const cnames: string[] = [];
+    let current = qname;
+    let rcode = 'NOERROR';
+    for (let hop = 0; ; hop++) {
+      if (hop > (opts.maxCnames ?? MAX_CNAME_HOPS))
+        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_HOPS} CNAMEs`);
+      const step = await validateOne(v, current, type.toUpperCase(), groupAnchors(anchors));
+      records.push(...step.records);
+      rcode = step.rcode;
+      if (!step.cname) break;
+      cnames.push(step.cname);
+      current = step.cname;
+    }
+    return { ...common(), status: 'secure', rcode, records, cnames };
+  } catch (e) {
+    if (e instanceof Stop) return { ...common(), ...e.result } as ChainResult;
+    return { ...common(), status: 'indeterminate', detail: (e as Error).message };
+  }
+}
+
+async function validateOne(
+  v: Validator,
+  qname: string,
+  qtype: string,
+  anchors: Map<string, TrustAnchor[]>,
+): Promise<{ records: DnsRecord[]; rcode: string; cname?: string }> {
+  const anchorZone = [...anchors.keys()]
+    .filter((z) => isAtOrBelow(qname, z))
+    .sort((a, b) => b.length - a.length)[0];
+  if (anchorZone === undefined)
+    throw insecure('', 'no-trust-anchor', `no trust anchor above ${displayName(qname)}`);
+  const list = anchors.get(anchorZone) ?? [];
+  let zone = anchorZone;
+  let keys = await v.zoneKeys(
+    zone,
+    list.filter((a) => a.type === 'DS').map((a) => a.rdata),
+    list.filter((a) => a.type === 'DNSKEY').map((a) => a.rdata),
+  );
+
+  // Walk down: a DS proves a signed cut, a proven missing DS with NS an unsigned one.
+  for (const cand of namesBetween(zone, qname)) {
+    // A DS question is answered (and signed) by the parent: stop above it.
+    if (qtype === 'DS' && cand === qname) break;
+    const res = await v.ask(cand, 'DS');
+    if (res.rcode === 'NXDOMAIN') break;
+    if (res.rcode !== 'NOERROR') throw indeterminate(`DS ${displayName(cand)}: ${res.rcode}`);
+    const ans = toWireSafe(res.answers);
+    const candWire = nameToWire(cand);
+    const ds = ans.filter((r) => r.type === 43 && namesEqual(r.owner, candWire));
+    if (ds.length) {
+      v.verifyRrset(
+        zone,
+        ds,
+        ans.filter((r) => r.type === 46),
+        keys,
+        res.server,
+      );
+      zone = cand;
+      keys = await v.zoneKeys(
+        zone,
+        ds.map((r) => r.rdata),
+        [],
+      );
+      continue;
+    }
+    if (ans.some((r) => r.type === 5 && namesEqual(r.owner, candWire))) break;
+    const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
+    if (!nsec.length && !nsec3.length)
+      throw bogus({
+        code: 'denial-missing',
+        zone,
+        owner: cand,
+        type: 'DS',
+        server: res.server,
+        detail: `no NSEC/NSEC3 proves DS ${displayName(cand)} absent`,
+      });
+    const proof = nsec.length ? proveNoDataNsec(candWire, 43, nsec) : proveNoDataNsec3(candWire, 43, nsec3);
+    if (!proof.ok) {
+      // An NXDOMAIN-style proof here just means the name does not exist: the final query will show it.
+      if (nsec.length && proveNameErrorNsec(candWire, nsec).ok) break;
+      if (!nsec.length && proof.reason !== 'iterations' && proveNameErrorNsec3(candWire, nsec3).ok) break;
+      throw v.denialStop(zone, cand, 'DS', proof, res.server);
+    }
+    if (proof.kind === 'insecure-delegation')
+      throw insecure(
+        cand,
+        'no-ds',
+        `${displayName(zone)} proves ${displayName(cand)} is delegated without DS`,
+      );
+    if (proof.kind === 'opt-out')
+      throw insecure(
+        cand,
+        'opt-out',
+        `${displayName(cand)} is in an NSEC3 opt-out span of ${displayName(zone)}: unsigned delegation`,
+      );
+  }
+
+  const res = await v.ask(qname, qtype);
+  const qwire = nameToWire(qname);
+  const qt = typeToNumber(qtype);
+  const ans = toWireSafe(res.answers);
+  const sigs = ans.filter((r) => r.type === 46);
+  const wildcardCheck = (rrset: WireRR[]): void => {
+    const own = sigs.filter((s) => safe(() => parseRrsig(s.rdata).typeCovered === rrset[0]?.type));
+    const labels = Math.min(...own.map((s) => parseRrsig(s.rdata).labels));
+    if (labels < labelCount(qwire)) {
+      const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
+      const p = nsec.length
+        ? proveWildcardAnswerNsec(qwire, nsec)
+        : proveWildcardAnswerNsec3(qwire, labels, nsec3);
+      if (!p.ok) throw v.denialStop(zone, qname, qtype, p, res.server);
+    }
+  };
+  if (res.rcode === 'NOERROR' || res.rcode === 'NXDOMAIN') {
+    const direct = ans.filter((r) => r.type === qt && namesEqual(r.owner, qwire));
+    if (direct.length && res.rcode === 'NOERROR') {
+      v.verifyRrset(zone, direct, sigs, keys, res.server);
+      wildcardCheck(direct);
+      return {
+        records: res.answers.filter((r) => r.type.toUpperCase() === qtype && normalizeName(r.name) === qname),
+        rcode: 'NOERROR',
+      };
+    }
+    // DNAME (RFC 6672): the signed DNAME vouches for the synthesized (unsigned) CNAME.
+    const dname = res.answers.find(
+      (r) =>
+        r.type === 'DNAME' &&
+        qname.endsWith('.' + normalizeName(r.name)) &&
+        isAtOrBelow(normalizeName(r.name), zone),
+    );
+    if (dname && qt !== 39) {
+      const owner = normalizeName(dname.name);
+      const set = ans.filter((r) => r.type === 39 && namesEqual(r.owner, nameToWire(owner)));
+      v.verifyRrset(zone, set, sigs, keys, res.server);
+      const prefix = qname.slice(0, qname.length - owner.length - 1);
+      const target = normalizeName(String(dname.data));
+      return { records: [dname], rcode: res.rcode, cname: target === '' ? prefix : `${prefix}.${target}` };
+    }
+    const cname = ans.filter((r) => r.type === 5 && namesEqual(r.owner, qwire));
+    if (cname.length && qt !== 5) {
+      v.verifyRrset(zone, cname, sigs, keys, res.server);
+      wildcardCheck(cname);
+      const target = res.answers.find((r) => r.type === 'CNAME' && normalizeName(r.name) === qname)?.data;
+      return {
+        records: res.answers.filter((r) => r.type === 'CNAME' && normalizeName(r.name) === qname),
+        rcode: res.rcode,
+        cname: normalizeName(String(target)),
+      };
+    }
+    const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
+    if (!nsec.length && !nsec3.length)
+      throw bogus({
+        code: 'denial-missing',
+        zone,
+        owner: qname,
+        type: qtype,
+        server: res.server,
+        detail: `${res.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'empty answer'} for ${qtype} ${displayName(qname)} without NSEC/NSEC3 proof`,
+      });
+    const proof =
+      res.rcode === 'NXDOMAIN'
+        ? nsec.length
+          ? proveNameErrorNsec(qwire, nsec)
+          : proveNameErrorNsec3(qwire, nsec3)
+        : nsec.length
+          ? proveNoDataNsec(qwire, qt, nsec)
+          : proveNoDataNsec3(qwire, qt, nsec3);
+    if (!proof.ok) throw v.denialStop(zone, qname, qtype, proof, res.server);
+    if (proof.kind === 'opt-out')
+      throw insecure(qname, 'opt-out', `${displayName(qname)} is in an NSEC3 opt-out span`);
+    return { records: [], rcode: res.rcode };
+  }
+  throw indeterminate(`${qtype} ${displayName(qname)}: ${res.rcode}`);
+}
+
+/** Signatures on the validated path that expire within `days` of now (a warning, before they turn bogus). */
+export function expiringSignatures(result: ChainResult, now: Date, days: number): SignatureInfo[] {
+  const limit = now.getTime() + days * 86_400_000;
+  return result.signatures.filter((s) => s.expiration.getTime() <= limit);
+}

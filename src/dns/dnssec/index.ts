@@ -1,0 +1,67 @@
+/** DNSSEC validator: public API. */
+export { validateChain, expiringSignatures, MAX_CNAME_HOPS } from './chain.js';
+export type {
+  ChainResult,
+  ChainOptions,
+  DnssecFetch,
+  FetchResponse,
+  BogusReason,
+  BogusCode,
+  InsecureReason,
+  SignatureInfo,
+  ZoneKeys,
+} from './chain.js';
+export { judgeDnssec, SIGNATURE_EXPIRY_WARNING_DAYS, SIGNATURE_REFRESH_FRACTION } from './findings.js';
+export { parseTrustAnchors, parseAnchorLine, readTrustAnchorFile, type TrustAnchor } from './anchors.js';
+export {
+  verifyRrsig,
+  keyTag,
+  dsDigest,
+  dsMatches,
+  parseDnskey,
+  parseDs,
+  publicKeyFrom,
+  serialToDate,
+  isSupportedAlgorithm,
+  ALG,
+} from './verify.js';
+export type { VerifyResult, VerifyFailure, VerifyInput } from './verify.js';
+export {
+  canonicalRdata,
+  canonicalRR,
+  compareNames,
+  signedData,
+  parseRrsig,
+  labelCount,
+  MAX_RRSET_RECORDS,
+} from './canonical.js';
+export {
+  parseRR,
+  parseRRHex,
+  encodeRR,
+  fromDnsRecord,
+  toDnsRecord,
+  nameToWire,
+  wireToName,
+  type WireRR,
+} from './wire.js';
+export {
+  NSEC3_MAX_ITERATIONS,
+  nsec3Hash,
+  proveNameErrorNsec3,
+  proveNoDataNsec3,
+  type DenialResult,
+} from './nsec3.js';
+export { proveNameErrorNsec, proveNoDataNsec, nsecCovers } from './nsec.js';
+export {
+  generateKey,
+  makeDs,
+  signRrset,
+  signZone,
+  dsPresentation,
+  dnskeyPresentation,
+  withFlags,
+} from './sign.js';
+export type { SigningKey, SignedZone, SignZoneOptions, SignOptions, Nsec3Params } from './sign.js';
+export { answerFromZones, answerFromZone, pickZone } from './memzone.js';
+export { makeResolverFetch, type ResolverFetchOptions } from './fetch.js';

@@ -1,0 +1,144 @@
+/** What `acme-preflight dns01 ...` does; the yargs module (src/cli/commands/dns01.ts) loads this lazily. */
+import { performance } from 'node:perf_hooks';
+import type { CommandContext } from '../cli/context.js';
+import type { Dns01Args } from '../cli/commands/dns01.js';
+import { ProviderConfigError, type DnsProvider } from '../../providers/types.js';
+import { createProvider } from '../../providers/registry.js';
+import { UsageError } from '../errors.js';
+import { EXIT, buildReport } from '../report/report.js';
+import { VERSION } from '../version.js';
+import { profileFromArgs } from '../config/profile.js';
+import { renderReport } from '../cli/render.js';
+import { CachingDnsClient } from '../dns/client.js';
+import { IterativeResolver } from '../dns/iterative.js';
+import { endpointLabel } from '../dns/types.js';
+import { DEFAULT_ISSUER_DOMAIN } from '../engine/preflight.js';
+import { cleanup, present, verify, type Dns01Options } from './run.js';
+import { RecordStore, defaultStatePath } from './store.js';
+import { DEFAULT_PROPAGATION_TIMEOUT_MS, describeTargets, type PropagationEvent } from './propagation.js';
+
+/** Live progress on stderr: one rewritten line on a terminal, plain lines otherwise. */
+export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent) => void {
+  let total = 0;
+  return (e) => {
+    switch (e.type) {
+      case 'zone':
+        total = e.targets.length;
+        io.err(
+          `Watching ${total} server${total === 1 ? '' : 's'} of ${e.zone}: ${e.targets.map((t) => endpointLabel(t.server)).join(', ')}\n`,
+        );
+        break;
+      case 'round':
+        if (io.isTTY)
+          io.err(`\r${(e.elapsedMs / 1000).toFixed(1)} s: ${total - e.pending}/${total} serve the value   `);
+        break;
+      case 'seen':
+        io.err(
+          `${io.isTTY ? '\r' : ''}${endpointLabel(e.target.server)} serves it after ${e.elapsedMs} ms (${e.seen}/${e.total})${io.isTTY ? '          ' : ''}\n`,
+        );
+        break;
+      case 'done':
+        if (e.result.complete) io.err(`Visible everywhere after ${e.result.completedMs} ms\n`);
+        else
+          io.err(
+            `${io.isTTY ? '\n' : ''}Not visible everywhere: ${e.result.error ?? `gave up after ${e.result.elapsedMs} ms`}\n`,
+          );
+        break;
+    }
+  };
+}
+
+async function loadProvider(code: string | undefined, ctx: CommandContext): Promise<DnsProvider> {
+  if (!code) throw new UsageError('--provider is required for present and cleanup');
+  try {
+    return await createProvider(code, ctx.io.env, { output: { write: (t: string) => ctx.io.err(t) } });
+  } catch (e) {
+    if (e instanceof ProviderConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
+
+export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<number> {
+  const profile = profileFromArgs(args);
+  const client = new CachingDnsClient(profile);
+  const resolver = new IterativeResolver(profile, client);
+  const timeout = args['propagation-timeout'];
+  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
+    throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
+  const statePath = args['state-file'] ?? defaultStatePath(ctx.io.env);
+  const opts: Dns01Options = {
+    profile,
+    resolver,
+    store: new RecordStore(statePath),
+    timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
+    includeResolvers: args['public-resolvers'],
+    onEvent: args.format === 'text' ? progressPrinter(ctx.io) : undefined,
+  };
+  const started = performance.now();
+
+  switch (args.action) {
+    case 'verify': {
+      const expect = args.expect ?? args.value;
+      if (!expect) throw new UsageError('verify needs the expected value: --expect VALUE');
+      const r = await verify(args.name, expect, opts);
+      const report = buildReport({
+        version: VERSION,
+        ca: DEFAULT_ISSUER_DOMAIN,
+        identifiers: [
+          {
+            identifier: r.identifier,
+            input: args.name,
+            type: 'dns',
+            challenge: 'dns-01',
+            findings: r.judgement.findings,
+          },
+        ],
+        orderFindings: [],
+        durationMs: performance.now() - started,
+        dnsQueries: client.sent,
+      });
+      ctx.io.out(renderReport(report, args, ctx.io));
+      return r.ok ? EXIT.ok : EXIT.fail;
+    }
+    case 'present': {
+      if (!args.value) throw new UsageError('present needs the TXT value: dns01 present <name> <value>');
+      const provider = await loadProvider(args.provider, ctx);
+      const r = await present(provider, args.name, args.value, { ...opts, wait: args.wait !== false });
+      const ok = !r.propagation || r.propagation.complete;
+      if (args.format === 'json') ctx.io.out(json({ schemaVersion: 1, action: 'present', ok, ...r }));
+      else {
+        ctx.io.out(
+          `Created ${r.effective} TXT ${JSON.stringify(args.value)} through ${provider.name}${r.effective !== r.fqdn ? ` (${r.fqdn} is a CNAME to it)` : ''}\n`,
+        );
+        if (r.propagation)
+          ctx.io.out(
+            describeTargets(r.propagation)
+              .map((l) => `  ${l}\n`)
+              .join(''),
+          );
+      }
+      return ok ? EXIT.ok : EXIT.fail;
+    }
+    case 'cleanup': {
+      const provider = await loadProvider(args.provider, ctx);
+      const r = await cleanup(provider, args.name, { ...opts, stale: args.stale });
+      if (args.format === 'json')
+        ctx.io.out(json({ schemaVersion: 1, action: 'cleanup', ok: r.failed.length === 0, ...r }));
+      else {
+        const lines = [
+          ...r.removed.map((h) => `Removed ${h.fqdn} TXT ${JSON.stringify(h.value)}`),
+          ...r.failed.map(
+            (f) => `Could not remove ${f.handle.fqdn} TXT ${JSON.stringify(f.handle.value)}: ${f.error}`,
+          ),
+          ...r.unmanaged.map(
+            (v) => `Left alone (not created by this tool's state file): TXT ${JSON.stringify(v)}`,
+          ),
+        ];
+        ctx.io.out((lines.length ? lines : ['Nothing to remove']).join('\n') + '\n');
+      }
+      return r.failed.length === 0 ? EXIT.ok : EXIT.fail;
+    }
+  }
+}

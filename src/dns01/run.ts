@@ -1,0 +1,368 @@
+/** DNS-01 end to end: place a value through a provider, verify it as the CA would, and always clean up. */
+import { randomBytes } from 'node:crypto';
+import type { IterativeResolverApi, Lookup } from '../dns/api.js';
+import type { NetworkProfile } from '../profile.js';
+import type { Finding } from '../report/finding.js';
+import type { DnsProvider, RecordHandle } from '../../providers/types.js';
+import { finding } from '../report/catalogue.js';
+import { IterativeResolver } from '../dns/iterative.js';
+import { normalizeName } from '../dns/names.js';
+import { outcomeEvidence } from '../dns/evidence.js';
+import { endpointLabel } from '../dns/types.js';
+import { ACME_CHALLENGE_LABEL, challengeName, goQuote, txtValue } from '../checks/dns01/value.js';
+import { gatherDns01 } from '../checks/dns01/gather.js';
+import { judgeDns01Txt, lookupFailure, type Dns01Judgement } from '../checks/dns01/judge.js';
+import {
+  watchPropagation,
+  type PropagationEvent,
+  type PropagationResult,
+  type QueryFn,
+} from './propagation.js';
+import type { PollSchedule } from './schedule.js';
+import { RecordStore, TEST_VALUE_PREFIX, handleKey } from './store.js';
+
+/** Where signal handlers are installed; tests pass a fake. */
+export interface SignalHost {
+  on(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  off(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  exit(code: number): void;
+}
+
+/** Shell convention: 128 + signal number. */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+export const processSignals: SignalHost = {
+  on: (s, h) => void process.on(s, h),
+  off: (s, h) => void process.off(s, h),
+  exit: (c) => process.exit(c),
+};
+
+export interface Dns01Options {
+  profile: NetworkProfile;
+  resolver?: IterativeResolverApi;
+  /** Handles of created records; in memory when not given. */
+  store?: RecordStore;
+  timeoutMs?: number;
+  schedule?: PollSchedule;
+  includeResolvers?: boolean;
+  onEvent?: (e: PropagationEvent) => void;
+  queryFn?: QueryFn;
+  /** Signal handlers for guaranteed cleanup; default the process. */
+  signals?: SignalHost;
+  /** Random part of test values (tests make it predictable). */
+  random?: () => string;
+}
+
+const resolverOf = (o: Dns01Options): IterativeResolverApi => o.resolver ?? new IterativeResolver(o.profile);
+
+/** `_acme-challenge.<name>` unless already given in that form. */
+export const challengeFqdn = (nameOrFqdn: string): string => {
+  const n = normalizeName(nameOrFqdn);
+  return n.startsWith(`${ACME_CHALLENGE_LABEL}.`) ? n : challengeName(n);
+};
+
+/** The name the record must really be created at: the `_acme-challenge` CNAME target, if any. */
+export async function effectiveName(
+  resolver: IterativeResolverApi,
+  nameOrFqdn: string,
+): Promise<{ fqdn: string; effective: string; lookup: Lookup }> {
+  const fqdn = challengeFqdn(nameOrFqdn);
+  const lookup = await resolver.resolve(fqdn, 'TXT');
+  return { fqdn, effective: lookup.cnames.length ? lookup.finalName : fqdn, lookup };
+}
+
+export interface PresentResult {
+  fqdn: string;
+  effective: string;
+  handle: RecordHandle;
+  propagation?: PropagationResult;
+}
+
+/** Creates the TXT value (at the CNAME target when delegated), records the handle, then waits unless told not to. */
+export async function present(
+  provider: DnsProvider,
+  nameOrFqdn: string,
+  value: string,
+  opts: Dns01Options & { wait?: boolean },
+): Promise<PresentResult> {
+  const resolver = resolverOf(opts);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const placedAt = performance.now();
+  const handle = await provider.createTxt(effective, value);
+  (opts.store ?? new RecordStore()).add(handle, 'present');
+  if (opts.wait === false) return { fqdn, effective, handle };
+  const propagation = await watchPropagation(effective, value, { ...opts, resolver, placedAt });
+  return { fqdn, effective, handle, propagation };
+}
+
+export interface VerifyResult {
+  identifier: string;
+  fqdn: string;
+  judgement: Dns01Judgement;
+  /** The CA would accept it and no error was found (e.g. a server lacking it). */
+  ok: boolean;
+}
+
+/** The CA's lookup of `_acme-challenge.<name>` for the expected value, with the diagnosis. */
+export async function verify(name: string, expect: string, opts: Dns01Options): Promise<VerifyResult> {
+  const identifier = normalizeName(name).replace(/^_acme-challenge\./, '');
+  const ev = await gatherDns01(resolverOf(opts), identifier, { doubled: true });
+  const judgement = judgeDns01Txt(ev, expect);
+  return {
+    identifier,
+    fqdn: challengeName(identifier),
+    judgement,
+    ok: judgement.valid && !judgement.findings.some((f) => f.severity === 'error'),
+  };
+}
+
+export interface CleanupResult {
+  removed: RecordHandle[];
+  failed: { handle: RecordHandle; error: string }[];
+  /** Test values served at the name for which no handle is kept: not ours to delete. */
+  unmanaged: string[];
+}
+
+/**
+ * Removes records this tool created at the name, through the provider, using the stored handles.
+ * With stale, only test records, and the authoritative servers are asked which test values remain.
+ */
+export async function cleanup(
+  provider: DnsProvider,
+  nameOrFqdn: string,
+  opts: Dns01Options & { stale?: boolean },
+): Promise<CleanupResult> {
+  const resolver = resolverOf(opts);
+  const store = opts.store ?? new RecordStore();
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const names = new Set([fqdn, effective]);
+  const mine = store
+    .list()
+    .filter(
+      (r) =>
+        names.has(normalizeName(r.handle.fqdn)) &&
+        (r.handle.provider === provider.name || !r.handle.provider),
+    )
+    .filter((r) => !opts.stale || (r.purpose === 'test' && r.handle.value.startsWith(TEST_VALUE_PREFIX)));
+  const out: CleanupResult = { removed: [], failed: [], unmanaged: [] };
+  if (opts.stale) {
+    const all = await resolver.askAll(effective, 'TXT');
+    const served = new Set<string>();
+    if (!('error' in all))
+      for (const a of all.answers)
+        if (a.outcome.ok)
+          for (const r of a.outcome.response.answers)
+            if (r.type === 'TXT' && normalizeName(r.name) === effective) served.add(txtValue(r));
+    const known = new Set(mine.map((r) => r.handle.value));
+    out.unmanaged = [...served].filter((v) => v.startsWith(TEST_VALUE_PREFIX) && !known.has(v)).sort();
+  }
+  for (const r of mine) {
+    try {
+      await provider.deleteTxt(r.handle);
+      store.remove(r.handle);
+      out.removed.push(r.handle);
+    } catch (e) {
+      out.failed.push({ handle: r.handle, error: errorText(e) });
+    }
+  }
+  return out;
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export interface GuardedOutcome<T> {
+  result?: T;
+  error?: unknown;
+  handle?: RecordHandle;
+  createError?: string;
+  cleanupError?: string;
+}
+
+/**
+ * Creates a record, runs fn, and deletes the record on every way out: success, error, SIGINT, SIGTERM.
+ * On a signal the record is deleted first, then the process exits 130/143.
+ */
+export async function withGuardedRecord<T>(
+  provider: DnsProvider,
+  fqdn: string,
+  value: string,
+  fn: (handle: RecordHandle, signal: AbortSignal) => Promise<T>,
+  opts: { store?: RecordStore; signals?: SignalHost; purpose?: 'test' | 'present' } = {},
+): Promise<GuardedOutcome<T>> {
+  const store = opts.store ?? new RecordStore();
+  const signals = opts.signals ?? processSignals;
+  const abort = new AbortController();
+  let handle: RecordHandle | undefined;
+  let creating: Promise<unknown> | undefined;
+  let removal: Promise<string | undefined> | undefined;
+  const remove = (): Promise<string | undefined> => {
+    if (!handle) return Promise.resolve(undefined);
+    const h = handle;
+    removal ??= provider.deleteTxt(h).then(
+      () => {
+        store.remove(h);
+        return undefined;
+      },
+      (e: unknown) => errorText(e),
+    );
+    return removal;
+  };
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const h = (): void => {
+      abort.abort(new Error(sig));
+      // A record still being created is deleted once it exists.
+      void Promise.resolve(creating)
+        .catch(() => undefined)
+        .then(remove)
+        .finally(() => signals.exit(SIGNAL_EXIT[sig]));
+    };
+    return [sig, h] as const;
+  });
+  for (const [sig, h] of handlers) signals.on(sig, h);
+  const out: GuardedOutcome<T> = {};
+  try {
+    try {
+      const p = provider.createTxt(fqdn, value);
+      creating = p;
+      handle = await p;
+    } catch (e) {
+      out.createError = errorText(e);
+      return out;
+    }
+    out.handle = handle;
+    store.add(handle, opts.purpose ?? 'test');
+    try {
+      out.result = await fn(handle, abort.signal);
+    } catch (e) {
+      out.error = e;
+    }
+    const err = await remove();
+    if (err) out.cleanupError = err;
+    return out;
+  } finally {
+    for (const [sig, h] of handlers) signals.off(sig, h);
+  }
+}
+
+export const testValue = (random: () => string = () => randomBytes(8).toString('hex')): string =>
+  `${TEST_VALUE_PREFIX}${random()}`;
+
+export interface TestRecordResult {
+  identifier: string;
+  fqdn: string;
+  effective: string;
+  value?: string;
+  propagation?: PropagationResult;
+  findings: Finding[];
+}
+
+/** `check --challenge dns-01 --provider P`: place a test value, watch it reach every server, remove it. */
+export async function testRecordFlow(
+  provider: DnsProvider,
+  identifier: string,
+  opts: Dns01Options,
+): Promise<TestRecordResult> {
+  const resolver = resolverOf(opts);
+  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier);
+  const base = { identifier, fqdn, effective };
+  if (!(lookup.status === 'NOERROR' || lookup.status === 'NXDOMAIN'))
+    return { ...base, findings: lookupFailure(identifier, fqdn, lookup).findings };
+
+  const zone = await resolver.findZone(effective);
+  if ('error' in zone)
+    return { ...base, findings: lookupFailure(identifier, effective, zone.error).findings };
+  if (provider.zoneNameservers) {
+    const theirs = (await provider.zoneNameservers(effective)).map(normalizeName);
+    const world = zone.parentNs.map(normalizeName);
+    if (theirs.length > 0 && !theirs.some((n) => world.includes(n))) {
+      return {
+        ...base,
+        findings: [
+          finding('DNS01_WRONG_PROVIDER', identifier, {
+            detail: `${provider.name} expects ${zone.zone} to be served by ${theirs.join(', ')}, but the delegation names ${world.join(', ')}: records created through ${provider.name} are invisible to the CA.`,
+            evidence: [
+              { source: provider.name, query: `nameservers for ${effective}`, answer: theirs.join(', ') },
+              zone.referral
+                ? outcomeEvidence({ ok: true, response: zone.referral })
+                : { source: 'delegation', query: `NS ${zone.zone}`, answer: world.join(', ') },
+            ],
+            remediation: `Use the provider that serves ${zone.zone} (${world.join(', ')}), or change the delegation of ${zone.zone} at the registrar to ${theirs.join(', ')}.`,
+          }),
+        ],
+      };
+    }
+  }
+
+  const value = testValue(opts.random);
+  const placedAt = performance.now();
+  const guarded = await withGuardedRecord(
+    provider,
+    effective,
+    value,
+    (_h, signal) => watchPropagation(effective, value, { ...opts, resolver, placedAt, signal }),
+    { store: opts.store, signals: opts.signals, purpose: 'test' },
+  );
+  const findings: Finding[] = [];
+  const record = `${effective} TXT ${goQuote(value)}`;
+  if (guarded.createError !== undefined) {
+    findings.push(
+      finding('DNS01_PROVIDER_FAILED', identifier, {
+        detail: `${provider.name} could not create ${record}: ${guarded.createError}`,
+        evidence: [{ source: provider.name, query: `create ${record}`, answer: guarded.createError }],
+        remediation: `Check the ${provider.name} credentials and that they may edit the zone holding ${effective}.`,
+      }),
+    );
+    return { ...base, value, findings };
+  }
+  const p = guarded.result;
+  if (guarded.error !== undefined || !p) {
+    findings.push(
+      finding('DNS01_PROPAGATION_TIMEOUT', identifier, {
+        title: 'The propagation check could not finish',
+        detail: `Watching ${record} failed: ${errorText(guarded.error)}`,
+        evidence: [{ source: 'acme-preflight', answer: errorText(guarded.error) }],
+        remediation: 'Run the check again; if it persists, report it with this output.',
+      }),
+    );
+  } else {
+    const evidence = p.targets.map((t) => ({
+      source: endpointLabel(t.server),
+      query: `TXT ${effective}`,
+      answer:
+        t.firstSeenMs !== undefined
+          ? `serves ${goQuote(value)} after ${t.firstSeenMs} ms`
+          : `not yet: ${t.lastAnswer ?? 'no answer'}`,
+      address: t.server.address,
+    }));
+    const missing = p.targets.filter((t) => t.firstSeenMs === undefined);
+    if (p.complete) {
+      findings.push(
+        finding('DNS01_TEST_RECORD_VISIBLE', identifier, {
+          detail: `A test value placed through ${provider.name} at ${effective} was served by all ${p.targets.length} servers of ${p.zone} after ${p.completedMs} ms (${p.targets.map((t) => `${t.server.name ?? t.server.address} ${t.firstSeenMs} ms`).join(', ')}).`,
+          evidence,
+          remediation: `Nothing to do; let your ACME client wait at least ${Math.ceil((p.completedMs ?? 0) / 1000) + 1} s after creating the record before asking the CA to validate.`,
+        }),
+      );
+    } else {
+      findings.push(
+        finding('DNS01_PROPAGATION_TIMEOUT', identifier, {
+          detail: `${p.error ?? `After ${p.elapsedMs} ms, ${missing.map((t) => endpointLabel(t.server)).join(', ')} still did not serve ${record}.`}`,
+          evidence,
+          remediation: `Check that ${missing.map((t) => t.server.name ?? t.server.address).join(', ') || 'every server'} receive${missing.length === 1 ? 's' : ''} zone updates (NOTIFY/AXFR from the primary), or raise the propagation wait of your ACME client.`,
+        }),
+      );
+    }
+  }
+  if (guarded.cleanupError !== undefined) {
+    findings.push(
+      finding('DNS01_CLEANUP_FAILED', identifier, {
+        detail: `Removing ${record} through ${provider.name} failed: ${guarded.cleanupError}`,
+        evidence: [{ source: provider.name, query: `delete ${record}`, answer: guarded.cleanupError }],
+        remediation: `Run \`acme-preflight dns01 cleanup ${identifier} --stale --provider ${provider.name}\`, or delete ${record} by hand.`,
+      }),
+    );
+  }
+  return { ...base, value, propagation: p, findings };
+}
+
+export { handleKey };

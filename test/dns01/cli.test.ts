@@ -1,0 +1,122 @@
+/** `acme-preflight dns01 ...` in-process against the lab. */
+import yargs from 'yargs';
+import { startLab, type Lab } from '../../src/lab/index.js';
+import { dns01Command } from '../../src/cli/commands/dns01.js';
+import { UsageError, type CliIo } from '../../src/cli/io.js';
+import { progressPrinter } from '../../src/dns01/cli.js';
+
+const V = 'e4poW-EBoq21JA9OrAOs8Izzml-1iB5kE5hWbN2FDkM';
+
+/** Runs the dns01 command as src/cli/run.ts would (usage errors exit 2). */
+async function dns01(argv: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  let code = 0;
+  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), isTTY: false, env };
+  try {
+    await yargs(argv)
+      .command(dns01Command({ io, setExit: (c) => (code = c) }))
+      .strict()
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw err ?? new UsageError(msg);
+      })
+      .parseAsync();
+  } catch (e) {
+    code = e instanceof UsageError || (e as Error).name === 'YError' ? 2 : 3;
+    stderr += String((e as Error).message);
+  }
+  return { code, stdout, stderr };
+}
+
+describe('dns01 command', () => {
+  let lab: Lab;
+  let net: string[];
+  beforeAll(async () => {
+    lab = await startLab('fixtures/scenarios/dns01-lab.yaml');
+    net = [
+      '--root-hints',
+      ...lab.profile.rootHints.map((h) => `${h.name}=${h.address}`),
+      '--dns-port',
+      String(lab.port),
+      '--resolver',
+      'none',
+      '--public-suffix',
+      'test',
+      '--timeout',
+      '0.4',
+    ];
+  });
+  afterAll(() => lab.stop());
+
+  it('verify: exit 0 when the CA would find the value', async () => {
+    const r = await dns01(['dns01', 'verify', 'good.dns01.test', '--expect', V, ...net]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('DNS01_TXT_FOUND');
+  });
+
+  it('verify --format json: exit 1 with the diagnosis and the CA message', async () => {
+    const r = await dns01([
+      'dns01',
+      'verify',
+      'quoted.dns01.test',
+      '--expect',
+      V,
+      ...net,
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      verdict: string;
+      identifiers: { findings: { code: string; caMessage?: string }[] }[];
+    };
+    expect(report.verdict).toBe('fail');
+    expect(report.identifiers[0]!.findings[0]!.code).toBe('DNS01_TXT_QUOTED');
+    expect(report.identifiers[0]!.findings[0]!.caMessage).toContain('Incorrect TXT record');
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await dns01(['dns01', 'verify', 'good.dns01.test', ...net])).code).toBe(2);
+    expect((await dns01(['dns01', 'present', 'good.dns01.test', 'v', ...net])).code).toBe(2);
+    const unknown = await dns01(['dns01', 'cleanup', 'good.dns01.test', '--provider', 'nope', ...net]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown DNS provider "nope"');
+    expect((await dns01(['dns01', 'remove', 'good.dns01.test', ...net])).code).toBe(2);
+  });
+});
+
+describe('progress display', () => {
+  const target = {
+    server: { name: 'ns1.x.test', address: '127.0.0.1', port: 53 },
+    kind: 'authoritative' as const,
+    queries: 1,
+  };
+  const events = [
+    { type: 'zone' as const, zone: 'x.test', targets: [target] },
+    { type: 'round' as const, round: 0, asking: 1, pending: 1, elapsedMs: 3 },
+    { type: 'seen' as const, target: { ...target, firstSeenMs: 12 }, elapsedMs: 12, seen: 1, total: 1 },
+  ];
+  const run = (isTTY: boolean): string => {
+    let err = '';
+    const print = progressPrinter({ out: () => undefined, err: (t) => void (err += t), isTTY, env: {} });
+    for (const e of events) print(e);
+    return err;
+  };
+
+  it('rewrites one line on a terminal', () => {
+    const tty = run(true);
+    expect(tty).toContain('\r0.0 s: 0/1 serve the value');
+    expect(tty).toContain('\rns1.x.test 127.0.0.1:53 serves it after 12 ms (1/1)');
+  });
+
+  it('prints plain lines otherwise', () => {
+    const plain = run(false);
+    expect(plain).not.toContain('\r');
+    expect(plain.split('\n')).toEqual([
+      'Watching 1 server of x.test: ns1.x.test 127.0.0.1:53',
+      'ns1.x.test 127.0.0.1:53 serves it after 12 ms (1/1)',
+      '',
+    ]);
+  });
+});

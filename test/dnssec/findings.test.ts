@@ -1,0 +1,80 @@
+import { validateChain } from '../../src/dns/dnssec/chain.js';
+import { judgeDnssec } from '../../src/dns/dnssec/findings.js';
+import { makeDs } from '../../src/dns/dnssec/sign.js';
+import { DNSSEC_CODES } from '../../src/report/codes/dnssec.js';
+import { codeInfo } from '../../src/report/catalogue.js';
+import { buildWorld, KEYS, NOW } from './world.js';
+
+const opts = (anchors: string[]) => ({ trustAnchors: anchors, now: NOW });
+
+describe('judgeDnssec', () => {
+  it('every code is in the catalogue with a description', () => {
+    for (const c of DNSSEC_CODES) {
+      expect(codeInfo(c.code).description.length).toBeGreaterThan(20);
+      if (c.severity === 'error') expect(c.acmeProblem).toBe('dns');
+    }
+  });
+
+  it('no findings for a secure lookup far from expiry', async () => {
+    const w = buildWorld();
+    const r = await validateChain('www.example.test', 'A', w.fetch, opts(w.anchors));
+    expect(judgeDnssec(r, 'www.example.test', undefined, NOW)).toEqual([]);
+  });
+
+  it('a DS mismatch names both key tags, the CA message and the DS to publish', async () => {
+    const w = buildWorld({ exampleDs: [makeDs(KEYS.other)] });
+    const r = await validateChain('www.example.test', 'A', w.fetch, opts(w.anchors));
+    const [f, ...rest] = judgeDnssec(r, 'www.example.test', 'A for www.example.test', NOW);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({
+      code: 'DNSSEC_BOGUS_DS_MISMATCH',
+      severity: 'error',
+      acmeProblem: 'urn:ietf:params:acme:error:dns',
+      caMessage: 'DNS problem: looking up A for www.example.test: DNSSEC: Bogus',
+    });
+    expect(f?.remediation).toContain(`DS ${KEYS.exKsk.keyTag} 13 2 `);
+    expect(f?.remediation).toContain(String(KEYS.other.keyTag));
+    expect(f?.evidence.some((e) => e.query === 'DS example.test')).toBe(true);
+  });
+
+  it('an expired signature says when and asks to re-sign', async () => {
+    const w = buildWorld({ example: { expiration: new Date('2026-05-20T00:00:00Z') } });
+    const r = await validateChain('www.example.test', 'A', w.fetch, opts(w.anchors));
+    const [f] = judgeDnssec(r, 'www.example.test', undefined, NOW);
+    expect(f?.code).toBe('DNSSEC_BOGUS_SIGNATURE_EXPIRED');
+    expect(f?.remediation).toMatch(/Re-sign the zone example\.test .*2026-05-20T00:00:00Z/);
+  });
+
+  it('does not warn about short-lived signatures early in their validity', async () => {
+    const w = buildWorld({
+      example: { inception: new Date('2026-05-31T00:00:00Z'), expiration: new Date('2026-06-03T00:00:00Z') },
+    });
+    const r = await validateChain('www.example.test', 'A', w.fetch, opts(w.anchors));
+    expect(r.status).toBe('secure');
+    expect(judgeDnssec(r, 'www.example.test', undefined, NOW)).toEqual([]);
+  });
+
+  it('warns about signatures expiring within a week', async () => {
+    const w = buildWorld({ example: { expiration: new Date('2026-06-04T00:00:00Z') } });
+    const r = await validateChain('www.example.test', 'A', w.fetch, opts(w.anchors));
+    const fs = judgeDnssec(r, 'www.example.test', undefined, NOW);
+    expect(fs).toHaveLength(1);
+    expect(fs.every((f) => f.code === 'DNSSEC_SIGNATURE_EXPIRING' && f.severity === 'warning')).toBe(true);
+    expect(fs.every((f) => f.detail.includes('example.test'))).toBe(true);
+  });
+
+  it('insecure delegations are info, NSEC3 iterations a warning', async () => {
+    const w = buildWorld();
+    const r = await validateChain('www.insecure.test', 'A', w.fetch, opts(w.anchors));
+    expect(judgeDnssec(r, 'www.insecure.test', undefined, NOW).map((f) => [f.code, f.severity])).toEqual([
+      ['DNSSEC_INSECURE', 'info'],
+    ]);
+    const w2 = buildWorld({
+      example: { denial: 'nsec3', nsec3: { iterations: 151, salt: Buffer.alloc(0) } },
+    });
+    const r2 = await validateChain('nope.example.test', 'A', w2.fetch, opts(w2.anchors));
+    const [f] = judgeDnssec(r2, 'nope.example.test', undefined, NOW);
+    expect(f).toMatchObject({ code: 'DNSSEC_NSEC3_ITERATIONS', severity: 'warning' });
+    expect(f?.remediation).toContain('iterations 0');
+  });
+});
