@@ -8,7 +8,17 @@ describe('provider registry', () => {
       listProviders()
         .map((m) => m.code)
         .sort(),
-    ).toEqual(['acme-dns', 'cloudflare', 'digitalocean', 'exec', 'gcloud', 'hetzner', 'manual', 'rfc2136']);
+    ).toEqual([
+      'acme-dns',
+      'cloudflare',
+      'digitalocean',
+      'exec',
+      'gcloud',
+      'hetzner',
+      'manual',
+      'rfc2136',
+      'route53',
+    ]);
     for (const m of listProviders()) {
       expect(m.docs).toMatch(/^https:\/\//);
       for (const v of m.env) expect(v.name).toMatch(/^[A-Z0-9_]+$/);

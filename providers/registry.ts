@@ -7,6 +7,7 @@ import { meta as gcloud } from './gcloud/meta.js';
 import { meta as hetzner } from './hetzner/meta.js';
 import { meta as manual } from './manual/meta.js';
 import { meta as rfc2136 } from './rfc2136/meta.js';
+import { meta as route53 } from './route53/meta.js';
 import {
   ProviderConfigError,
   type DnsProvider,
@@ -34,6 +35,7 @@ const REGISTRY: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['hetzner', { meta: hetzner, load: () => import('./hetzner/index.js') }],
   ['manual', { meta: manual, load: () => import('./manual/index.js') }],
   ['rfc2136', { meta: rfc2136, load: () => import('./rfc2136/index.js') }],
+  ['route53', { meta: route53, load: () => import('./route53/index.js') }],
 ]);
 
 export function listProviders(): ProviderMeta[] {

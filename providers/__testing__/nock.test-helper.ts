@@ -13,6 +13,7 @@ export function useNock(): void {
   let unmatched: string[] = [];
   const onNoMatch = (req: Request) => void unmatched.push(`${req.method} ${req.url}`);
   beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.emitter.on('no match', onNoMatch);
   });
@@ -26,6 +27,8 @@ export function useNock(): void {
   afterAll(() => {
     nock.emitter.removeListener('no match', onNoMatch);
     nock.enableNetConnect();
+    // Un-patch http/fetch: the next test file in this worker loads its own nock and patches afresh.
+    nock.restore();
   });
 }
 

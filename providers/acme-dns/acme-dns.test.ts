@@ -30,7 +30,10 @@ function acmeDnsBackend() {
     .post('/update')
     .reply(async (req: Request): Promise<NockReply> => {
       if (broken) return [500, { error: `bad key ${String(req.headers.get('x-api-key'))}` }];
-      if (req.headers.get('x-api-user') !== ACCOUNT.username || req.headers.get('x-api-key') !== ACCOUNT.password)
+      if (
+        req.headers.get('x-api-user') !== ACCOUNT.username ||
+        req.headers.get('x-api-key') !== ACCOUNT.password
+      )
         return [401, { error: 'forbidden' }];
       const b = (await jsonOf(req)) as { subdomain: string; txt: string };
       if (b.subdomain !== ACCOUNT.subdomain) return [401, { error: 'forbidden' }];
@@ -61,7 +64,8 @@ async function harness(): Promise<ConformanceHarness> {
     fqdn: '_acme-challenge.example.com',
     env: { ACME_DNS_API_BASE: SERVER, ACME_DNS_STORAGE_PATH: storage({ 'example.com': ACCOUNT }) },
     values: () => b.txt.get(ACCOUNT.subdomain) ?? [],
-    seed: (_n, v) => void b.txt.set(ACCOUNT.subdomain, [...(b.txt.get(ACCOUNT.subdomain) ?? []), v].slice(-2)),
+    seed: (_n, v) =>
+      void b.txt.set(ACCOUNT.subdomain, [...(b.txt.get(ACCOUNT.subdomain) ?? []), v].slice(-2)),
     breakBackend: b.breakIt,
     secrets: [ACCOUNT.password],
     deletes: false,
@@ -75,7 +79,9 @@ describe('acme-dns requests (nock)', () => {
   const value = 'x'.repeat(43);
 
   it('POSTs /update with X-Api-User/X-Api-Key and the registered subdomain; delete sends nothing', async () => {
-    const scope = nock(SERVER, { reqheaders: { 'X-Api-User': ACCOUNT.username, 'X-Api-Key': ACCOUNT.password } })
+    const scope = nock(SERVER, {
+      reqheaders: { 'X-Api-User': ACCOUNT.username, 'X-Api-Key': ACCOUNT.password },
+    })
       .post('/update', { subdomain: ACCOUNT.subdomain, txt: value })
       .matchHeader('content-type', 'application/json')
       .reply(200, { txt: value });
@@ -112,7 +118,9 @@ describe('acme-dns requests (nock)', () => {
       ACME_DNS_API_BASE: SERVER,
       ACME_DNS_STORAGE_PATH: storage({ 'example.com': ACCOUNT }),
     });
-    await expect(p.createTxt('_acme-challenge.other.com', value)).rejects.toThrow(/no account for other\.com/);
+    await expect(p.createTxt('_acme-challenge.other.com', value)).rejects.toThrow(
+      /no account for other\.com/,
+    );
     await expect(
       createProvider('acme-dns', { ACME_DNS_API_BASE: SERVER, ACME_DNS_STORAGE_PATH: storage('{nope') }),
     ).rejects.toThrow(/not valid JSON/);

@@ -63,7 +63,8 @@ function cloudflareBackend() {
   let broken = false;
   const guard = (req: Request): NockReply | undefined => {
     if (broken) return [500, failure(1000, `internal error for ${String(req.headers.get('authorization'))}`)];
-    if (req.headers.get('authorization') !== `Bearer ${TOKEN}`) return [403, failure(10000, 'Authentication error')];
+    if (req.headers.get('authorization') !== `Bearer ${TOKEN}`)
+      return [403, failure(10000, 'Authentication error')];
     return undefined;
   };
   nock(API)
@@ -76,7 +77,13 @@ function cloudflareBackend() {
       return (
         guard(req) ?? [
           200,
-          envelope(list, { page: 1, per_page: 20, count: list.length, total_count: list.length, total_pages: 1 }),
+          envelope(list, {
+            page: 1,
+            per_page: 20,
+            count: list.length,
+            total_count: list.length,
+            total_pages: 1,
+          }),
         ]
       );
     })
@@ -110,7 +117,8 @@ async function harness(): Promise<ConformanceHarness> {
     fqdn: FQDN,
     env: { CLOUDFLARE_DNS_API_TOKEN: TOKEN },
     values: (n) => b.records.filter((r) => r.name === n && r.type === 'TXT').map((r) => r.content),
-    seed: (n, v) => void b.records.push({ id: `seed${seeded++}`, type: 'TXT', name: n, content: v, ttl: 300 }),
+    seed: (n, v) =>
+      void b.records.push({ id: `seed${seeded++}`, type: 'TXT', name: n, content: v, ttl: 300 }),
     breakBackend: b.breakIt,
     close: async () => void nock.cleanAll(),
   };
@@ -123,7 +131,13 @@ describe('cloudflare requests (nock, api.cloudflare.com)', () => {
   const noZone = envelope([], { page: 1, per_page: 20, count: 0, total_count: 0, total_pages: 0 });
 
   it('walks up to the zone, POSTs one TXT record and DELETEs exactly that record id', async () => {
-    const rec = { id: '372e67954025e0ba6aaa6d586b9e0b59', type: 'TXT', name: FQDN, content: 'tok1', ttl: 120 };
+    const rec = {
+      id: '372e67954025e0ba6aaa6d586b9e0b59',
+      type: 'TXT',
+      name: FQDN,
+      content: 'tok1',
+      ttl: 120,
+    };
     const scope = nock(API, auth)
       .get('/client/v4/zones')
       .query({ name: FQDN })
@@ -142,7 +156,13 @@ describe('cloudflare requests (nock, api.cloudflare.com)', () => {
 
     const p = await createProvider('cloudflare', { CF_DNS_API_TOKEN: TOKEN });
     const h = await p.createTxt('_acme-challenge.www.Example.com.', 'tok1');
-    expect(h).toEqual({ provider: 'cloudflare', fqdn: FQDN, value: 'tok1', zoneId: ZONE_ID, recordId: rec.id });
+    expect(h).toEqual({
+      provider: 'cloudflare',
+      fqdn: FQDN,
+      value: 'tok1',
+      zoneId: ZONE_ID,
+      recordId: rec.id,
+    });
     await p.deleteTxt(h);
     expect(scope.isDone()).toBe(true);
   });

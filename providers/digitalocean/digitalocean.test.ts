@@ -105,7 +105,12 @@ describe('digitalocean requests (nock, api.digitalocean.com)', () => {
       .reply(404, notFound)
       .get('/v2/domains/example.com')
       .reply(200, domain)
-      .post('/v2/domains/example.com/records', { type: 'TXT', name: '_acme-challenge.www', data: 'tok1', ttl: 30 })
+      .post('/v2/domains/example.com/records', {
+        type: 'TXT',
+        name: '_acme-challenge.www',
+        data: 'tok1',
+        ttl: 30,
+      })
       .matchHeader('content-type', 'application/json')
       .reply(201, { domain_record: full(rec) })
       .delete('/v2/domains/example.com/records/3352896')

@@ -1,118 +1,147 @@
 import { createVerify, generateKeyPairSync } from 'node:crypto';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { jsonOf, useNock, type NockReply } from '../__testing__/nock.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
-import { startFakeHttp, type FakeHttp } from '../testing.js';
 import { fromRrdata, toRrdata } from './index.js';
 import { meta } from './meta.js';
 
+useNock();
+
+const DNS = 'https://dns.googleapis.com';
+const OAUTH = 'https://oauth2.googleapis.com';
+const ZONES = '/dns/v1/projects/proj-1/managedZones';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const ACCESS = 'ya29.c.fake-access-token-Qw3rTy';
 const FQDN = '_acme-challenge.www.example.com';
+/** A service-account key file as the console downloads it. */
+const SA = JSON.stringify({
+  type: 'service_account',
+  project_id: 'proj-1',
+  private_key_id: 'kid-1',
+  private_key: PEM,
+  client_email: 'acme@proj-1.iam.gserviceaccount.com',
+  client_id: '113322114455667788990',
+  auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+  token_uri: 'https://oauth2.googleapis.com/token',
+});
 
-interface RRSet {
+/** A type alias, not an interface, so it also fits nock's body-matcher type. */
+type RRSet = {
   name: string;
   type: string;
   ttl: number;
   rrdatas: string[];
+};
+
+const PUBLIC_ZONE = {
+  kind: 'dns#managedZone',
+  name: 'example-com',
+  dnsName: 'example.com.',
+  description: '',
+  id: '5012345678901234567',
+  nameServers: ['ns-cloud-a1.googledomains.com.', 'ns-cloud-a2.googledomains.com.'],
+  creationTime: '2026-01-01T00:00:00.000Z',
+  visibility: 'public',
+};
+const PRIVATE_ZONE = {
+  ...PUBLIC_ZONE,
+  name: 'internal-example',
+  id: '6012345678901234567',
+  nameServers: ['ns-gcp-private.googledomains.com.'],
+  visibility: 'private',
+};
+const zoneList = (managedZones: unknown[]) => ({ kind: 'dns#managedZonesListResponse', managedZones });
+const rrsetList = (rrsets: RRSet[]) => ({
+  kind: 'dns#resourceRecordSetsListResponse',
+  rrsets: rrsets.map((r) => ({ kind: 'dns#resourceRecordSet', ...r })),
+});
+const tokenReply = { access_token: ACCESS, expires_in: 3599, token_type: 'Bearer' };
+
+/** Decodes and verifies the RFC 7523 assertion of a token request. */
+function readAssertion(form: string) {
+  const f = new URLSearchParams(form);
+  const [h, c, s] = (f.get('assertion') ?? '').split('.');
+  const valid = createVerify('RSA-SHA256')
+    .update(`${h}.${c}`)
+    .verify(publicKey, s ?? '', 'base64url');
+  return {
+    grantType: f.get('grant_type'),
+    valid,
+    header: JSON.parse(Buffer.from(h ?? '', 'base64url').toString()) as Record<string, unknown>,
+    claims: JSON.parse(Buffer.from(c ?? '', 'base64url').toString()) as Record<string, unknown>,
+  };
 }
 
 /** Token endpoint plus Cloud DNS v1 (managedZones, rrsets, changes) with whole-set replace semantics. */
-async function fakeGoogle() {
+function googleBackend() {
   const rrsets = new Map<string, RRSet>();
-  const jwts: { header: Record<string, unknown>; claims: Record<string, unknown> }[] = [];
   let broken = false;
   let changeN = 0;
-  const http = await startFakeHttp((req, url) => {
-    if (broken)
-      return {
-        status: 500,
-        body: { error: { message: `backend saw ${String(req.headers.authorization)}` } },
-      };
-    if (req.method === 'POST' && url.pathname === '/token') {
-      const form = new URLSearchParams(String(req.body));
-      const [h, c, s] = (form.get('assertion') ?? '').split('.');
-      const ok = createVerify('RSA-SHA256')
-        .update(`${h}.${c}`)
-        .verify(publicKey, s ?? '', 'base64url');
-      if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !ok)
-        return { status: 400, body: { error: 'invalid_grant' } };
-      jwts.push({
-        header: JSON.parse(Buffer.from(h!, 'base64url').toString()),
-        claims: JSON.parse(Buffer.from(c!, 'base64url').toString()),
-      });
-      return { status: 200, body: { access_token: ACCESS, expires_in: 3599, token_type: 'Bearer' } };
-    }
-    if (req.headers.authorization !== `Bearer ${ACCESS}`)
-      return {
-        status: 401,
-        body: { error: { code: 401, message: 'Request had invalid authentication credentials.' } },
-      };
-    const base = '/dns/v1/projects/proj-1/managedZones';
-    if (req.method === 'GET' && url.pathname === base) {
-      const dn = url.searchParams.get('dnsName');
-      const zones = [
-        { name: 'internal-example', dnsName: 'example.com.', visibility: 'private', nameServers: [] },
-        {
-          name: 'example-com',
-          dnsName: 'example.com.',
-          visibility: 'public',
-          nameServers: ['ns-cloud-a1.googledomains.com.', 'ns-cloud-a2.googledomains.com.'],
-        },
-      ];
-      return {
-        status: 200,
-        body: { kind: 'dns#managedZonesListResponse', managedZones: zones.filter((z) => z.dnsName === dn) },
-      };
-    }
-    if (req.method === 'GET' && url.pathname === `${base}/example-com/rrsets`) {
-      const r = rrsets.get(url.searchParams.get('name') ?? '');
-      return {
-        status: 200,
-        body: {
-          kind: 'dns#resourceRecordSetsListResponse',
-          rrsets:
-            r && r.type === url.searchParams.get('type') ? [{ kind: 'dns#resourceRecordSet', ...r }] : [],
-        },
-      };
-    }
-    if (req.method === 'POST' && url.pathname === `${base}/example-com/changes`) {
-      const b = req.body as { additions: RRSet[]; deletions: RRSet[] };
+  const fail = (req: Request): NockReply => [
+    500,
+    { error: { code: 500, message: `backend saw ${String(req.headers.get('authorization'))}` } },
+  ];
+  const guard = (req: Request): NockReply | undefined => {
+    if (broken) return fail(req);
+    if (req.headers.get('authorization') !== `Bearer ${ACCESS}`)
+      return [401, { error: { code: 401, message: 'Request had invalid authentication credentials.' } }];
+    return undefined;
+  };
+  nock(OAUTH)
+    .persist()
+    .post('/token')
+    .reply(async (req: Request): Promise<NockReply> => {
+      if (broken) return fail(req);
+      const a = readAssertion(await req.text());
+      if (a.grantType !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !a.valid)
+        return [400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }];
+      return [200, tokenReply];
+    });
+  nock(DNS)
+    .persist()
+    .get(ZONES)
+    .query(true)
+    .reply((req: Request): NockReply => {
+      const dn = new URL(req.url).searchParams.get('dnsName');
+      return guard(req) ?? [200, zoneList([PRIVATE_ZONE, PUBLIC_ZONE].filter((z) => z.dnsName === dn))];
+    })
+    .get(`${ZONES}/example-com/rrsets`)
+    .query(true)
+    .reply((req: Request): NockReply => {
+      const q = new URL(req.url).searchParams;
+      const r = rrsets.get(q.get('name') ?? '');
+      return guard(req) ?? [200, rrsetList(r && r.type === q.get('type') ? [r] : [])];
+    })
+    .post(`${ZONES}/example-com/changes`)
+    .reply(async (req: Request): Promise<NockReply> => {
+      const g = guard(req);
+      if (g) return g;
+      const b = (await jsonOf(req)) as { additions: RRSet[]; deletions: RRSet[] };
       for (const d of b.deletions) {
         const cur = rrsets.get(d.name);
-        if (!cur || JSON.stringify(cur.rrdatas) !== JSON.stringify(d.rrdatas) || cur.ttl !== d.ttl) {
-          return { status: 412, body: { error: { code: 412, message: 'conditionNotMet' } } };
-        }
+        if (!cur || JSON.stringify(cur.rrdatas) !== JSON.stringify(d.rrdatas) || cur.ttl !== d.ttl)
+          return [412, { error: { code: 412, message: 'Precondition not met for entity' } }];
         rrsets.delete(d.name);
       }
       for (const a of b.additions) {
-        if (rrsets.has(a.name))
-          return { status: 409, body: { error: { code: 409, message: 'alreadyExists' } } };
+        if (rrsets.has(a.name)) return [409, { error: { code: 409, message: 'alreadyExists' } }];
         rrsets.set(a.name, { name: a.name, type: a.type, ttl: a.ttl, rrdatas: a.rrdatas });
       }
-      return { status: 200, body: { kind: 'dns#change', id: String(++changeN), status: 'done', ...b } };
-    }
-    return { status: 404, body: { error: { code: 404, message: 'not found' } } };
-  });
-  const sa = JSON.stringify({
-    type: 'service_account',
-    project_id: 'proj-1',
-    private_key_id: 'kid-1',
-    private_key: PEM,
-    client_email: 'acme@proj-1.iam.gserviceaccount.com',
-    token_uri: `${http.baseUrl}/token`,
-  });
-  return { http, rrsets, jwts, sa, breakIt: () => void (broken = true) };
+      const id = String(++changeN);
+      return [200, { kind: 'dns#change', id, status: 'done', startTime: '2026-01-01T00:00:00Z', ...b }];
+    });
+  return { rrsets, breakIt: () => void (broken = true) };
 }
 
 async function harness(): Promise<ConformanceHarness> {
-  const g = await fakeGoogle();
+  const g = googleBackend();
   return {
     meta,
     fqdn: FQDN,
-    env: { GCE_SERVICE_ACCOUNT: g.sa },
-    opts: { baseUrl: `${g.http.baseUrl}/dns/v1` },
+    env: { GCE_SERVICE_ACCOUNT: SA },
     values: (n) => (g.rrsets.get(n + '.')?.rrdatas ?? []).map(fromRrdata),
     seed: (n, v) => {
       const cur = g.rrsets.get(n + '.');
@@ -125,25 +154,60 @@ async function harness(): Promise<ConformanceHarness> {
     },
     breakBackend: g.breakIt,
     secrets: [PEM.split('\n')[5]!, ACCESS],
-    close: () => g.http.close(),
+    close: async () => void nock.cleanAll(),
   };
 }
 
 runConformance('gcloud', harness);
 
-describe('gcloud requests', () => {
-  let http: FakeHttp;
-  afterEach(() => http.close());
+describe('gcloud requests (nock, oauth2.googleapis.com + dns.googleapis.com)', () => {
+  const bearer = { reqheaders: { authorization: `Bearer ${ACCESS}` } };
+  const set = (rrdatas: string[]): RRSet => ({ name: FQDN + '.', type: 'TXT', ttl: 300, rrdatas });
 
-  it('signs a JWT for the DNS scope, then replaces the TXT set atomically, keeping the value already there', async () => {
-    const g = await fakeGoogle();
-    http = g.http;
-    g.rrsets.set(FQDN + '.', { name: FQDN + '.', type: 'TXT', ttl: 300, rrdatas: ['"old"'] });
-    const p = await createProvider(
-      'gcloud',
-      { GCE_SERVICE_ACCOUNT: g.sa },
-      { baseUrl: `${http.baseUrl}/dns/v1` },
-    );
+  it('exchanges a signed JWT for a token, then replaces the TXT set atomically, keeping the value already there', async () => {
+    const forms: string[] = [];
+    const oauth = nock(OAUTH)
+      .post('/token')
+      .matchHeader('content-type', 'application/x-www-form-urlencoded')
+      .reply(async (req: Request): Promise<NockReply> => {
+        forms.push(await req.text());
+        return [200, tokenReply];
+      });
+    const dns = nock(DNS, bearer)
+      .get(ZONES)
+      .query({ dnsName: `${FQDN}.` })
+      .reply(200, zoneList([]))
+      .get(ZONES)
+      .query({ dnsName: 'www.example.com.' })
+      .reply(200, zoneList([]))
+      .get(ZONES)
+      .query({ dnsName: 'example.com.' })
+      .reply(200, zoneList([PRIVATE_ZONE, PUBLIC_ZONE]))
+      .get(`${ZONES}/example-com/rrsets`)
+      .query({ name: `${FQDN}.`, type: 'TXT' })
+      .reply(200, rrsetList([set(['"old"'])]))
+      .post(`${ZONES}/example-com/changes`, {
+        additions: [set(['"old"', '"tok1"'])],
+        deletions: [set(['"old"'])],
+      })
+      .reply(200, {
+        kind: 'dns#change',
+        id: '7',
+        status: 'done',
+        startTime: '2026-01-01T00:00:00Z',
+        additions: [set(['"old"', '"tok1"'])],
+        deletions: [set(['"old"'])],
+      })
+      .get(`${ZONES}/example-com/rrsets`)
+      .query({ name: `${FQDN}.`, type: 'TXT' })
+      .reply(200, rrsetList([set(['"old"', '"tok1"'])]))
+      .post(`${ZONES}/example-com/changes`, {
+        additions: [set(['"old"'])],
+        deletions: [set(['"old"', '"tok1"'])],
+      })
+      .reply(200, { kind: 'dns#change', id: '8', status: 'done', startTime: '2026-01-01T00:00:01Z' });
+
+    const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
     const h = await p.createTxt(FQDN, 'tok1');
     expect(h).toEqual({
       provider: 'gcloud',
@@ -153,50 +217,87 @@ describe('gcloud requests', () => {
       preexisting: false,
     });
     await p.deleteTxt(h);
-    expect(g.jwts).toHaveLength(1);
-    expect(g.jwts[0]!.header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'kid-1' });
-    expect(g.jwts[0]!.claims).toMatchObject({
+    expect(oauth.isDone()).toBe(true);
+    expect(dns.isDone()).toBe(true);
+
+    expect(forms).toHaveLength(1);
+    const a = readAssertion(forms[0]!);
+    expect(a.grantType).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(a.valid).toBe(true);
+    expect(a.header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'kid-1' });
+    expect(a.claims).toMatchObject({
       iss: 'acme@proj-1.iam.gserviceaccount.com',
       scope: 'https://www.googleapis.com/auth/ndev.clouddns.readwrite',
-      aud: `${http.baseUrl}/token`,
+      aud: 'https://oauth2.googleapis.com/token',
     });
-    const changes = http.requests.filter((r) => r.path.endsWith('/changes')).map((r) => r.body);
-    const set = (rrdatas: string[]) => ({ name: FQDN + '.', type: 'TXT', ttl: 300, rrdatas });
-    expect(changes).toEqual([
-      { deletions: [set(['"old"'])], additions: [set(['"old"', '"tok1"'])] },
-      { deletions: [set(['"old"', '"tok1"'])], additions: [set(['"old"'])] },
-    ]);
-    expect(g.rrsets.get(FQDN + '.')?.rrdatas).toEqual(['"old"']);
+    expect(Number(a.claims.exp) - Number(a.claims.iat)).toBe(3600);
+  });
+
+  it('waits for a pending change with GET changes/:id', async () => {
+    nock(OAUTH).post('/token').reply(200, tokenReply);
+    const dns = nock(DNS, bearer)
+      .get(ZONES)
+      .query({ dnsName: 'example.com.' })
+      .reply(200, zoneList([PUBLIC_ZONE]))
+      .get(`${ZONES}/example-com/rrsets`)
+      .query({ name: 'example.com.', type: 'TXT' })
+      .reply(200, rrsetList([]))
+      .post(`${ZONES}/example-com/changes`, {
+        additions: [{ name: 'example.com.', type: 'TXT', ttl: 120, rrdatas: ['"v"'] }],
+        deletions: [],
+      })
+      .reply(200, { kind: 'dns#change', id: '9', status: 'pending', startTime: '2026-01-01T00:00:00Z' })
+      .get(`${ZONES}/example-com/changes/9`)
+      .reply(200, { kind: 'dns#change', id: '9', status: 'done', startTime: '2026-01-01T00:00:00Z' });
+    const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
+    await p.createTxt('example.com', 'v');
+    expect(dns.isDone()).toBe(true);
   });
 
   it('never deletes a value that was there before it', async () => {
-    const g = await fakeGoogle();
-    http = g.http;
-    g.rrsets.set(FQDN + '.', { name: FQDN + '.', type: 'TXT', ttl: 300, rrdatas: ['"same"'] });
-    const p = await createProvider(
-      'gcloud',
-      { GCE_SERVICE_ACCOUNT: g.sa },
-      { baseUrl: `${http.baseUrl}/dns/v1` },
-    );
-    const h = await p.createTxt(FQDN, 'same');
+    nock(OAUTH).post('/token').reply(200, tokenReply);
+    const dns = nock(DNS, bearer)
+      .get(ZONES)
+      .query({ dnsName: 'example.com.' })
+      .reply(200, zoneList([PUBLIC_ZONE]))
+      .get(`${ZONES}/example-com/rrsets`)
+      .query({ name: 'example.com.', type: 'TXT' })
+      .reply(200, rrsetList([{ name: 'example.com.', type: 'TXT', ttl: 300, rrdatas: ['"same"'] }]));
+    const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
+    const h = await p.createTxt('example.com', 'same');
     expect(h.preexisting).toBe(true);
+    // No interceptor is left: a change request from either call would fail the test.
     await p.deleteTxt(h);
-    expect(g.rrsets.get(FQDN + '.')?.rrdatas).toEqual(['"same"']);
-    expect(http.requests.filter((r) => r.path.endsWith('/changes'))).toHaveLength(0);
+    expect(dns.isDone()).toBe(true);
   });
 
   it('skips private zones and reports public nameservers', async () => {
-    const g = await fakeGoogle();
-    http = g.http;
-    const p = await createProvider(
-      'gcloud',
-      { GCE_SERVICE_ACCOUNT: g.sa },
-      { baseUrl: `${http.baseUrl}/dns/v1` },
-    );
-    expect(await p.zoneNameservers!(FQDN)).toEqual([
+    nock(OAUTH).post('/token').reply(200, tokenReply);
+    nock(DNS, bearer)
+      .get(ZONES)
+      .query({ dnsName: 'example.com.' })
+      .reply(200, zoneList([PRIVATE_ZONE, PUBLIC_ZONE]));
+    const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
+    expect(await p.zoneNameservers!('example.com')).toEqual([
       'ns-cloud-a1.googledomains.com',
       'ns-cloud-a2.googledomains.com',
     ]);
+  });
+
+  it('a refused token exchange is an error without the key or the assertion', async () => {
+    let assertion = '';
+    nock(OAUTH)
+      .post('/token')
+      .reply(async (req: Request): Promise<NockReply> => {
+        assertion = new URLSearchParams(await req.text()).get('assertion') ?? '';
+        return [400, { error: 'invalid_grant', error_description: `Invalid JWT: ${assertion}` }];
+      });
+    const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
+    const err = (await p.zoneNameservers!('example.com').catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/token request for acme@proj-1\.iam\.gserviceaccount\.com returned HTTP 400/);
+    expect(assertion.length).toBeGreaterThan(100);
+    expect(err.message).not.toContain(assertion);
+    expect(err.message).not.toContain(PEM.split('\n')[5]!);
   });
 
   it('quotes and splits TXT rrdata as Cloud DNS expects', () => {

@@ -133,7 +133,9 @@ function noAddressFinding(identifier: string, a: Lookup, aaaa: Lookup): Finding 
         });
       }
       return finding('DNS_NXDOMAIN', identifier, {
-        detail: primary.message ? `${said}.` : `The authoritative servers${where} say ${identifier} does not exist (NXDOMAIN).`,
+        detail: primary.message
+          ? `${said}.`
+          : `The authoritative servers${where} say ${identifier} does not exist (NXDOMAIN).`,
         caMessage,
         evidence,
         remediation: `Create "${identifier}. 300 IN A <your server's public IPv4>" (and/or AAAA)${where}, or use the name that is in DNS.`,

@@ -26,4 +26,3 @@ export function issuerDomainFor(ca: string | undefined): string | undefined {
   }
   return mapped;
 }
-

@@ -246,6 +246,7 @@ export async function fetchLikeCa(
         followed: result.redirects.length,
         visited,
         allow,
+        extraPublicSuffixes: profile.extraPublicSuffixes,
       });
       if (!d.ok) {
         return done({

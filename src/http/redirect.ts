@@ -3,7 +3,7 @@
  * Ports: a redirect may only name 80 or 443; the prober maps 80 to profile.httpPort and 443 to
  * profile.tlsPort (see targetPort), so lab servers on high ports behave like the real ones.
  */
-import { parse as parseDomain } from 'tldts';
+import { publicSuffixOf } from '../checks/identifiers.js';
 import { isIpAddress, reservedRange } from '../net/reserved.js';
 import {
   ALLOWED_REDIRECT_PORTS,
@@ -74,6 +74,8 @@ export function checkRedirect(input: {
   followed: number;
   visited: readonly string[];
   allow: readonly string[];
+  /** Lab suffixes treated as public (the profile's extraPublicSuffixes). */
+  extraPublicSuffixes?: readonly string[];
 }): RedirectDecision {
   const { status, location } = input;
   if (status === 303) {
@@ -139,8 +141,8 @@ export function checkRedirect(input: {
       };
     }
   } else {
-    const p = parseDomain(target.host, { allowPrivateDomains: false });
-    if (!p.isIcann || !p.publicSuffix || p.publicSuffix === target.host) {
+    const suffix = publicSuffixOf(target.host, input.extraPublicSuffixes);
+    if (!suffix || suffix === target.host) {
       return {
         ok: false,
         rule: 'public-suffix',

@@ -33,13 +33,17 @@ function handler(r: HttpResponder, tokens: Map<string, string>): http.RequestLis
     const url = req.url ?? '/';
     switch (r.mode) {
       case 'catch-all':
-        res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end(r.body ?? '<!doctype html><title>App</title><div id="root"></div>');
+        res
+          .writeHead(200, { ...headers, 'content-type': 'text/html' })
+          .end(r.body ?? '<!doctype html><title>App</title><div id="root"></div>');
         return;
       case 'status':
         res.writeHead(r.status ?? 500, headers).end(r.body ?? '');
         return;
       case 'redirect':
-        res.writeHead(r.status ?? 301, { ...headers, location: (r.location ?? '/').replace('{path}', url) }).end();
+        res
+          .writeHead(r.status ?? 301, { ...headers, location: (r.location ?? '/').replace('{path}', url) })
+          .end();
         return;
       default: {
         const keyAuth = url.startsWith(PREFIX) ? tokens.get(url.slice(PREFIX.length)) : undefined;
@@ -61,7 +65,10 @@ async function listen(server: http.Server, address: string, port: number): Promi
 }
 
 /** Starts one server per web entry with an http responder, all on one port (free on every address). */
-export async function startWeb(entries: { address: string; http?: HttpResponder }[], port = 0): Promise<LabWeb> {
+export async function startWeb(
+  entries: { address: string; http?: HttpResponder }[],
+  port = 0,
+): Promise<LabWeb> {
   const tokens = new Map<string, string>();
   const withHttp = entries.filter((e) => e.http);
   for (let attempt = 0; ; attempt++) {
@@ -76,7 +83,8 @@ export async function startWeb(entries: { address: string; http?: HttpResponder 
       return {
         port: withHttp.length > 0 ? chosen : undefined,
         setToken: (t, v) => (v === undefined ? tokens.delete(t) : tokens.set(t, v)),
-        stop: () => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
+        stop: () =>
+          Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
       };
     } catch (e) {
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));

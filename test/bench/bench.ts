@@ -22,7 +22,8 @@ interface Row {
   ok: boolean | undefined;
 }
 const rows: Row[] = [];
-const row = (measure: string, value: string, target = '', ok?: boolean): void => void rows.push({ measure, value, target, ok });
+const row = (measure: string, value: string, target = '', ok?: boolean): void =>
+  void rows.push({ measure, value, target, ok });
 
 function options(lab: Lab): PreflightOptions {
   return {
@@ -43,10 +44,25 @@ async function checkTimes(): Promise<void> {
   try {
     const [, one] = await timed(() => preflight([names[0]!], options(lab)));
     const bound = CRITICAL_PATH_RTTS * DELAY_MS;
-    row(`check, 1 name, ${DELAY_MS} ms per answer`, `${one.toFixed(0)} ms = ${(one / bound).toFixed(2)}x the ${bound} ms critical path`, '<= 1.3x', one / bound <= 1.3);
+    row(
+      `check, 1 name, ${DELAY_MS} ms per answer`,
+      `${one.toFixed(0)} ms = ${(one / bound).toFixed(2)}x the ${bound} ms critical path`,
+      '<= 1.3x',
+      one / bound <= 1.3,
+    );
     const [report, hundred] = await timed(() => preflight(names, options(lab)));
-    row(`check, 100 names over 10 zones, ${DELAY_MS} ms per answer`, `${hundred.toFixed(0)} ms = ${(hundred / one).toFixed(2)}x one name`, '<= 2x', hundred / one <= 2);
-    row('  verdicts of the 100 names', `${report.identifiers.filter((i) => i.verdict !== 'fail').length} not failing`, '100', report.identifiers.every((i) => i.verdict !== 'fail'));
+    row(
+      `check, 100 names over 10 zones, ${DELAY_MS} ms per answer`,
+      `${hundred.toFixed(0)} ms = ${(hundred / one).toFixed(2)}x one name`,
+      '<= 2x',
+      hundred / one <= 2,
+    );
+    row(
+      '  verdicts of the 100 names',
+      `${report.identifiers.filter((i) => i.verdict !== 'fail').length} not failing`,
+      '100',
+      report.identifiers.every((i) => i.verdict !== 'fail'),
+    );
   } finally {
     await lab.stop();
   }
@@ -65,7 +81,12 @@ async function queriesPerName(): Promise<void> {
     await resolver.resolve(names[1]!, 'A');
     const second = client.sent - first;
     row('DNS queries, first name in a zone (A lookup)', String(first));
-    row('DNS queries, later name in the same zone', String(second), 'no root/TLD query', rootTld() === rootTldBefore);
+    row(
+      'DNS queries, later name in the same zone',
+      String(second),
+      'no root/TLD query',
+      rootTld() === rootTldBefore,
+    );
   } finally {
     await lab.stop();
   }
@@ -82,7 +103,12 @@ async function throughput(): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
     const rate = names.length / (ms / 1000);
     row(`${names.length} names, no delay`, `${rate.toFixed(0)} names/s`, '>= 500/s', rate >= 500);
-    row('  peak memory (RSS, whole process incl. lab)', `${(peak / 1048576).toFixed(0)} MB`, '< 300 MB', peak < 300 * 1048576);
+    row(
+      '  peak memory (RSS, whole process incl. lab)',
+      `${(peak / 1048576).toFixed(0)} MB`,
+      '< 300 MB',
+      peak < 300 * 1048576,
+    );
   } finally {
     await lab.stop();
   }
@@ -100,17 +126,27 @@ function startup(): void {
   };
   const bare = median(['-e', '0']);
   const ours = median([new URL('../../src/cli/main.js', import.meta.url).pathname, '--version']);
-  row('start-up: acme-preflight --version vs node -e 0', `${ours.toFixed(0)} ms vs ${bare.toFixed(0)} ms = ${(ours / bare).toFixed(2)}x`, '<= 3x', ours / bare <= 3);
+  row(
+    'start-up: acme-preflight --version vs node -e 0',
+    `${ours.toFixed(0)} ms vs ${bare.toFixed(0)} ms = ${(ours / bare).toFixed(2)}x`,
+    '<= 3x',
+    ours / bare <= 3,
+  );
 }
 
 async function main(): Promise<void> {
-  console.log(`acme-preflight bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+  console.log(
+    `acme-preflight bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`,
+  );
   await checkTimes();
   await queriesPerName();
   await throughput();
   startup();
   console.log('| measure | result | target | met |\n| --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.measure} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.measure} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`,
+    );
 }
 
 await main();

@@ -14,7 +14,9 @@ describe('identifier policy with lab settings', () => {
     expect(codes(['www.good.test'])).toEqual(['www.good.test:IDENT_NOT_PUBLIC_SUFFIX']);
     expect(codes(['www.good.test'], { extraPublicSuffixes: ['test'] })).toEqual([]);
     expect(codes(['test'], { extraPublicSuffixes: ['test'] })).toEqual(['test:IDENT_IS_PUBLIC_SUFFIX']);
-    expect(codes(['good.test'], { extraPublicSuffixes: ['good.test'] })).toEqual(['good.test:IDENT_IS_PUBLIC_SUFFIX']);
+    expect(codes(['good.test'], { extraPublicSuffixes: ['good.test'] })).toEqual([
+      'good.test:IDENT_IS_PUBLIC_SUFFIX',
+    ]);
   });
 
   it('an allowed range makes a reserved IP identifier acceptable (labs only)', () => {

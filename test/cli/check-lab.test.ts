@@ -8,7 +8,22 @@ describe('check against a separately started lab, configured only by flags', () 
   });
   afterAll(() => lab.stop());
 
-  const flags = () => ['--root-hints', '127.0.1.1', '--dns-port', String(lab.port), '--allow-address', '127.0.0.0/8', '--resolver', 'none', '--timeout', '0.5', '--public-suffix', 'test', '--http-port', String(lab.profile.httpPort)];
+  const flags = () => [
+    '--root-hints',
+    '127.0.1.1',
+    '--dns-port',
+    String(lab.port),
+    '--allow-address',
+    '127.0.0.0/8',
+    '--resolver',
+    'none',
+    '--timeout',
+    '0.5',
+    '--public-suffix',
+    'test',
+    '--http-port',
+    String(lab.profile.httpPort),
+  ];
 
   it('a healthy name passes (exit 0) and the JSON names its addresses', async () => {
     const r = await cli(['check', 'www.good.test', '--format', 'json', ...flags()]);

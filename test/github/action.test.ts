@@ -1,12 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { COMMENT_MARKER } from '../../src/github/comment.js';
 import { fakeGitHub } from './fake-github.js';
 import { finding, output, reportOf, runLocally, TOKEN, type Run } from './harness.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
+// nock patches globals that outlive this file in the same jest worker.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 const failing = reportOf([
   finding({

@@ -6,15 +6,18 @@ import type { Report } from '../report.js';
  * cannot inject links, images, HTML or @mentions into a pull-request comment.
  */
 export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c)
-    .replace(/@/g, '@\u200b')
-    .replace(/:\/\//g, ':\u200b//')
-    .replace(/\bwww\./gi, (m) => m.slice(0, 3) + '\u200b.');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c)
+      .replace(/@/g, '@\u200b')
+      .replace(/:\/\//g, ':\u200b//')
+      .replace(/\bwww\./gi, (m) => m.slice(0, 3) + '\u200b.')
+  );
 }
 
 /** Inline code cannot be broken out of if it holds no backtick and no newline. */

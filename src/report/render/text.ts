@@ -11,6 +11,7 @@ const ANSI = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as co
 type Style = keyof typeof ANSI;
 
 /** Terminal control characters in DNS data or HTTP bodies must not reach the user's terminal. */
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const stripControl = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
 
 const VERDICT_LABEL: Record<Verdict, [string, Style]> = {

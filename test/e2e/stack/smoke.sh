@@ -142,6 +142,19 @@ check "bad-redirect vhost redirects to port 8080" t_web_badredirect
 check "redirect vhost sends 301 to https" t_web_redirect
 check "nothing listens on the refused address" t_web_refused
 
+# --- scenario corpus additions (test/e2e/corpus) ------------------------------------------------------
+t_web_seeother() { http "http://seeother.web.test/.well-known/acme-challenge/x" | has '^303 http://www\.web\.test/'; }
+t_web_toomany() { http "http://toomany.web.test/r/aa/.well-known/acme-challenge/x" | has '^302 http://toomany\.web\.test/r/aaa/'; }
+t_web_pad() {
+  [[ $(http "http://bigbody.web.test/.well-known/acme-challenge/probe") == "200 " ]] &&
+    [[ $(head -c 6 "$out/body") == probe ]] && (($(wc -c <"$out/body") == 106))
+}
+t_lame() { q @"$E2E_RESOLVER" www.lame.test A | has 'status: SERVFAIL'; }
+check "303 vhost sends See Other to www.web.test" t_web_seeother
+check "endless-redirect vhost adds a hop each time" t_web_toomany
+check "padding vhost appends 100 newlines to the challenge file" t_web_pad
+check "lame.test (NS answers REFUSED) is SERVFAIL at the resolver" t_lame
+
 # --- Pebble and ACME clients ------------------------------------------------------------------------
 t_pebble_dir() {
   nsx curl -fsS --max-time 3 --cacert "$E2E_PEBBLE_CA_CERT" "$E2E_PEBBLE_DIR" | has '"newOrder"'

@@ -23,7 +23,7 @@ if [[ -e $W/stack.env ]]; then
   exit 2
 fi
 # Files from an earlier run (zones, keys, journals) would confuse the servers.
-rm -rf "$W/up-timings.log" "$W/bind" "$W/zones" "$W/keys" "$W/www" "$W/nginx" "$W/pki" "$W/unbound" "$W"/*.pid "$W"/*.log
+rm -rf "$W/up-timings.log" "$W/bind" "$W/zones" "$W/keys" "$W/www" "$W/pad" "$W/nginx" "$W/pki" "$W/unbound" "$W"/*.pid "$W"/*.log
 
 started=$(date +%s%N)
 
@@ -33,6 +33,10 @@ export E2E_RESOLVER=127.0.1.53
 export E2E_WEB_GOOD=127.0.2.1 E2E_WEB_404=127.0.2.2 E2E_WEB_CATCHALL=127.0.2.3
 export E2E_WEB_BADREDIRECT=127.0.2.4 E2E_WEB_REDIRECT=127.0.2.5 E2E_WEB_REFUSED=127.0.2.9
 export E2E_PEBBLE_ADDR=127.0.3.1
+# Scenario corpus (test/e2e/corpus): more misbehaving vhosts; lame.test is delegated to a server that
+# does not serve it (REFUSED; an address with no server at all makes unbound wait ~40 s before SERVFAIL).
+export E2E_WEB_SEEOTHER=127.0.4.1 E2E_WEB_TOOMANY=127.0.4.2 E2E_WEB_BIGBODY=127.0.4.3
+export E2E_WEB_TRAILWS=127.0.4.4 E2E_WEB_TRAILSP=127.0.4.5 E2E_LAME_NS=$E2E_CHILD_NS1
 PEBBLE_PORT=14000
 PEBBLE_MGMT_PORT=15000
 
@@ -87,7 +91,7 @@ start() {
 ip netns add "$NETNS"
 echo "$NETNS" >"$W/netns"
 nsx ip link set lo up
-for a in 127.0.1.{1..9} 127.0.1.53 127.0.2.{1..9} 127.0.3.{1..3}; do
+for a in 127.0.1.{1..9} 127.0.1.53 127.0.2.{1..9} 127.0.3.{1..3} 127.0.4.{1..5}; do
   nsx ip addr add "$a/32" dev lo
 done
 # Programs run with `ip netns exec` see /etc/netns/<ns>/resolv.conf as /etc/resolv.conf.
@@ -249,6 +253,25 @@ mark unbound
 mkdir -p "$W/www/.well-known/acme-challenge" "$W/nginx/tmp"
 printf 'acme-preflight e2e\n' >"$W/www/index.html"
 printf 'probe\n' >"$W/www/.well-known/acme-challenge/probe"
+# Appended after the challenge file by the padding vhosts: 100 newlines (body >= 128 bytes, which
+# Pebble trims away), CR/LF/TAB only (trimmed by both CAs), and spaces (trimmed by Boulder only).
+mkdir -p "$W/pad"
+printf '%0.s\n' {1..100} >"$W/pad/big"
+printf '\r\n\t\n' >"$W/pad/ws"
+printf '  \n' >"$W/pad/sp"
+# pad_vhost <address> <pad file>: the webroot, with <workdir>/pad/<file> appended to every answer.
+pad_vhost() {
+  cat <<EOF
+  server {
+    listen $1:80;
+    server_name _;
+    root $W/www;
+    addition_types *;
+    location /.well-known/acme-challenge/ { add_after_body /pad/$2; }
+    location /pad/ { internal; root $W; }
+  }
+EOF
+}
 vhost_common() {
   printf '    server_name _;\n    root %s/www;\n' "$W"
 }
@@ -308,6 +331,22 @@ $(vhost_common)
       if (\$scheme = http) { return 301 https://\$host\$request_uri; }
     }
   }
+  # 303 See Other to the good vhost (Boulder refuses 303; Go's client follows it).
+  server {
+    listen $E2E_WEB_SEEOTHER:80;
+    server_name _;
+    location / { return 303 http://www.web.test\$request_uri; }
+  }
+  # An endless chain of distinct URLs: each hop adds a letter.
+  server {
+    listen $E2E_WEB_TOOMANY:80;
+    server_name _;
+    location /.well-known/acme-challenge/ { return 302 http://\$host/r/a\$request_uri; }
+    location ~ ^/r/(?<hops>a*)/(?<rest>.*)\$ { return 302 http://\$host/r/\${hops}a/\$rest; }
+  }
+$(pad_vhost "$E2E_WEB_BIGBODY" big)
+$(pad_vhost "$E2E_WEB_TRAILWS" ws)
+$(pad_vhost "$E2E_WEB_TRAILSP" sp)
 }
 EOF
 } >"$W/nginx/nginx.conf"
@@ -353,6 +392,12 @@ E2E_WEB_CATCHALL=$E2E_WEB_CATCHALL
 E2E_WEB_BADREDIRECT=$E2E_WEB_BADREDIRECT
 E2E_WEB_REDIRECT=$E2E_WEB_REDIRECT
 E2E_WEB_REFUSED=$E2E_WEB_REFUSED
+E2E_WEB_SEEOTHER=$E2E_WEB_SEEOTHER
+E2E_WEB_TOOMANY=$E2E_WEB_TOOMANY
+E2E_WEB_BIGBODY=$E2E_WEB_BIGBODY
+E2E_WEB_TRAILWS=$E2E_WEB_TRAILWS
+E2E_WEB_TRAILSP=$E2E_WEB_TRAILSP
+E2E_LAME_NS=$E2E_LAME_NS
 E2E_TEST_CA_CERT=$pki/ca.pem
 E2E_PEBBLE_ADDR=$E2E_PEBBLE_ADDR
 E2E_PEBBLE_DIR=$PEBBLE_DIR

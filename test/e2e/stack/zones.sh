@@ -118,7 +118,8 @@ www IN A $E2E_WEB_GOOD
 EOF
   sign caa.test -3 - -H 0
 
-  # web.test: names pointing at the web vhosts, one behaviour per address.
+  # web.test: names pointing at the web vhosts, one behaviour per address; the names from mxonly on
+  # are the scenario corpus's (test/e2e/corpus/cases.ts).
   child_zone web.test <<EOF
 @ IN A $E2E_WEB_GOOD
 www IN A $E2E_WEB_GOOD
@@ -129,6 +130,20 @@ badredirect IN A $E2E_WEB_BADREDIRECT
 redirect IN A $E2E_WEB_REDIRECT
 refused IN A $E2E_WEB_REFUSED
 v6 IN AAAA ::1
+mxonly IN MX 10 www.web.test.
+dangling IN CNAME gone.good.test.
+chain IN CNAME chain2.web.test.
+chain2 IN CNAME alias.good.test.
+private IN A 10.0.0.1
+seeother IN A $E2E_WEB_SEEOTHER
+toomany IN A $E2E_WEB_TOOMANY
+bigbody IN A $E2E_WEB_BIGBODY
+trailws IN A $E2E_WEB_TRAILWS
+trailsp IN A $E2E_WEB_TRAILSP
+leonly IN A $E2E_WEB_GOOD
+leonly IN CAA 0 issue "letsencrypt.org"
+delegated IN A $E2E_WEB_GOOD
+_acme-challenge.delegated IN CNAME delegated-target.update.test.
 EOF
   sign web.test
 
@@ -146,6 +161,8 @@ EOF
     for z in good.test signed.test bogus.test caa.test web.test update.test; do
       delegation "$z"
     done
+    # lame.test: delegated to a server that does not serve it, so it answers REFUSED (no DS: insecure).
+    printf 'lame.test. IN NS ns1.lame.test.\nns1.lame.test. IN A %s\n' "$E2E_LAME_NS"
     for z in signed.test bogus.test caa.test web.test update.test; do
       ds_of "$z"
     done
