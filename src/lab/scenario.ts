@@ -63,6 +63,13 @@ export const scenarioSchema = z.object({
   web: z.array(webSchema).default([]),
   /** Trust anchors (DS or DNSKEY, presentation format) for the lab's root; none when unsigned. */
   trustAnchors: z.array(z.string()).optional(),
+  /** How the names in `expect` are checked: a DNS-only scenario skips the families that need web servers. */
+  expectOptions: z
+    .object({
+      challenge: z.enum(['http-01', 'dns-01', 'tls-alpn-01']).optional(),
+      skip: z.array(z.string()).optional(),
+    })
+    .optional(),
   /** What the CA should decide, per name, for tests that compare verdicts. */
   expect: z
     .record(z.string(), z.object({ verdict: z.enum(['pass', 'warn', 'fail']), code: z.string().optional() }))
