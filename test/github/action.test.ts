@@ -147,13 +147,14 @@ describe('the Action on a pull request', () => {
 });
 
 describe('the Action outside a pull request, and its inputs', () => {
-  it.each([
+  const table: ['error' | 'warning' | 'never', 'pass' | 'warn' | 'fail', 0 | 1][] = [
     ['error', 'warn', 0],
     ['error', 'fail', 1],
     ['warning', 'warn', 1],
     ['warning', 'pass', 0],
     ['never', 'fail', 0],
-  ] as const)('fail-on %s with verdict %s exits %i', async (failOn, verdict, code) => {
+  ];
+  it.each(table)('fail-on %s with verdict %s exits %i', async (failOn, verdict, code) => {
     const findings =
       verdict === 'fail'
         ? [finding({ code: 'X', severity: 'error' })]
