@@ -1,5 +1,4 @@
 /** One DNS question to one server over UDP or TCP: IDs, matching, timeouts, retries, TC fallback. */
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +13,7 @@ import type {
   ServerEndpoint,
 } from './types.js';
 import { normalizeName } from './names.js';
+import { udpMuxFor } from './udp-mux.js';
 
 /** DNS Flag Day 2020: an EDNS buffer that avoids IP fragmentation. */
 export const DEFAULT_UDP_PAYLOAD = 1232;
@@ -152,31 +152,46 @@ function failure(
   return { ok: false, failure: { server, question, kind, message, rttMs } };
 }
 
-const sameAddress = (a: string, b: string): boolean =>
-  a === b || a.replace(/^::ffff:/, '') === b.replace(/^::ffff:/, '');
-
 function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptions): Promise<QueryOutcome> {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve) => {
-    const id = randomInt(0, 0x10000);
-    const msg = buildQuery(id, q, opts);
-    const sock = dgram.createSocket(net.isIPv6(server.address) ? 'udp6' : 'udp4');
     const start = performance.now();
     let ignored = '';
     let done = false;
+    const elapsed = (): number => Math.round(performance.now() - start);
     const finish = (o: QueryOutcome): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      try {
-        sock.close();
-      } catch {
-        // already closed after an error
-      }
+      ticket.release();
       resolve(o);
     };
-    const elapsed = (): number => Math.round(performance.now() - start);
+    const ticket = udpMuxFor(server.address).open(server.address, server.port, {
+      reply(buf) {
+        const ex = examineReply(buf, ticket.id, q);
+        if (ex.kind === 'ignore') {
+          ignored = ex.why;
+          return;
+        }
+        if (ex.kind === 'malformed') {
+          finish(failure(label, q, 'malformed', `${label} (UDP): ${ex.message}`, elapsed()));
+          return;
+        }
+        finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), 'udp') });
+      },
+      stray(buf) {
+        // A reply no query is waiting for (wrong ID, or garbage): keep waiting, but say so on timeout.
+        const ex = examineReply(buf, ticket.id, q);
+        if (ex.kind === 'ignore') ignored = ex.why;
+        else if (ex.kind === 'malformed')
+          finish(failure(label, q, 'malformed', `${label} (UDP): ${ex.message}`, elapsed()));
+      },
+      error(err) {
+        finish(failure(label, q, 'network', `UDP to ${label}: ${err.message}`, elapsed()));
+      },
+    });
+    const msg = buildQuery(ticket.id, q, opts);
     const timer = setTimeout(() => {
       finish(
         ignored
@@ -190,24 +205,8 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
           : failure(label, q, 'timeout', `no reply from ${label} over UDP within ${timeoutMs} ms`, elapsed()),
       );
     }, timeoutMs);
-    sock.on('error', (err) =>
-      finish(failure(label, q, 'network', `UDP to ${label}: ${err.message}`, elapsed())),
-    );
-    sock.on('message', (buf, rinfo) => {
-      if (!sameAddress(rinfo.address, server.address) || rinfo.port !== server.port) return;
-      const ex = examineReply(buf, id, q);
-      if (ex.kind === 'ignore') {
-        ignored = ex.why;
-        return;
-      }
-      if (ex.kind === 'malformed') {
-        finish(failure(label, q, 'malformed', `${label} (UDP): ${ex.message}`, elapsed()));
-        return;
-      }
-      finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), 'udp') });
-    });
     opts.onSend?.('udp');
-    sock.send(msg, server.port, server.address, (err) => {
+    ticket.send(msg, (err) => {
       if (err) finish(failure(label, q, 'network', `UDP to ${label}: ${err.message}`, elapsed()));
     });
   });

@@ -1,0 +1,96 @@
+/**
+ * One UDP socket per address family, shared by every query in flight. Creating and closing a socket per
+ * query cost more than the query itself on large runs. Replies are routed by server and message ID; the
+ * socket closes as soon as nothing is pending, so idle runs hold no handle. IDs stay random (RFC 5452).
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { randomInt } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+
+export interface MuxHandlers {
+  /** A reply from the server carrying this query's ID. */
+  reply(buf: Buffer): void;
+  /** A reply from the server carrying an ID no query is waiting for. */
+  stray(buf: Buffer): void;
+  error(err: Error): void;
+}
+
+export interface MuxTicket {
+  id: number;
+  send(msg: Buffer, cb: (err: Error | null) => void): void;
+  release(): void;
+}
+
+const canonical = (address: string, port: number): string => {
+  try {
+    const a = ipaddr.process(address).toString();
+    return `${a}|${port}`;
+  } catch {
+    return `${address}|${port}`;
+  }
+};
+
+class UdpMux {
+  private sock?: dgram.Socket;
+  private readonly byKey = new Map<string, MuxHandlers>();
+  private readonly byServer = new Map<string, Set<MuxHandlers>>();
+
+  constructor(private readonly family: 'udp4' | 'udp6') {}
+
+  open(address: string, port: number, handlers: MuxHandlers): MuxTicket {
+    const server = canonical(address, port);
+    let id = randomInt(0, 0x10000);
+    while (this.byKey.has(`${server}#${id}`)) id = randomInt(0, 0x10000);
+    const key = `${server}#${id}`;
+    this.byKey.set(key, handlers);
+    let set = this.byServer.get(server);
+    if (!set) this.byServer.set(server, (set = new Set()));
+    set.add(handlers);
+    const sock = this.socket();
+    let released = false;
+    return {
+      id,
+      send: (msg, cb) => sock.send(msg, port, address, (err) => cb(err ?? null)),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.byKey.delete(key);
+        set!.delete(handlers);
+        if (set!.size === 0) this.byServer.delete(server);
+        if (this.byKey.size === 0) this.close();
+      },
+    };
+  }
+
+  private socket(): dgram.Socket {
+    if (this.sock) return this.sock;
+    const sock = dgram.createSocket(this.family);
+    sock.on('message', (buf, rinfo) => {
+      const server = canonical(rinfo.address, rinfo.port);
+      const id = buf.length >= 2 ? buf.readUInt16BE(0) : -1;
+      const h = this.byKey.get(`${server}#${id}`);
+      if (h) return h.reply(buf);
+      for (const other of this.byServer.get(server) ?? []) other.stray(buf);
+    });
+    sock.on('error', (err) => {
+      for (const h of [...this.byKey.values()]) h.error(err);
+    });
+    this.sock = sock;
+    return sock;
+  }
+
+  private close(): void {
+    const sock = this.sock;
+    this.sock = undefined;
+    try {
+      sock?.close();
+    } catch {
+      // already closed after an error
+    }
+  }
+}
+
+const muxes = { udp4: new UdpMux('udp4'), udp6: new UdpMux('udp6') };
+
+export const udpMuxFor = (address: string): UdpMux => muxes[net.isIPv6(address) ? 'udp6' : 'udp4'];
