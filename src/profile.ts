@@ -81,7 +81,7 @@ export function defaultProfile(): NetworkProfile {
     allowAddresses: [],
     extraPublicSuffixes: [],
     acmeDirectory: LETS_ENCRYPT_STAGING_DIRECTORY,
-    concurrency: 64,
+    concurrency: 128,
   };
 }
 

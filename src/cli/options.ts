@@ -78,7 +78,7 @@ export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
     .option('concurrency', {
       type: 'number',
       group: 'Network:',
-      describe: 'DNS queries in flight at once (default 64).',
+      describe: 'DNS queries in flight at once (default 128).',
     }) as Argv<T & NetworkArgs>;
 }
 
