@@ -272,7 +272,23 @@ export async function testRecordFlow(
   if ('error' in zone)
     return { ...base, findings: lookupFailure(identifier, effective, zone.error).findings };
   if (provider.zoneNameservers) {
-    const theirs = (await provider.zoneNameservers(effective)).map(normalizeName);
+    let listed: string[];
+    try {
+      listed = await provider.zoneNameservers(effective);
+    } catch (e) {
+      const why = errorText(e);
+      return {
+        ...base,
+        findings: [
+          finding('DNS01_PROVIDER_FAILED', identifier, {
+            detail: `${provider.name} could not look up the zone of ${effective}: ${why}`,
+            evidence: [{ source: provider.name, query: `zone of ${effective}`, answer: why }],
+            remediation: `Check the ${provider.name} credentials and that they may read and edit the zone holding ${effective}.`,
+          }),
+        ],
+      };
+    }
+    const theirs = listed.map(normalizeName);
     const world = zone.parentNs.map(normalizeName);
     if (theirs.length > 0 && !theirs.some((n) => world.includes(n))) {
       return {
