@@ -14,3 +14,21 @@ export { renderJson } from './report/render/json.js';
 export { renderMarkdown, escapeMarkdown } from './report/render/markdown.js';
 export type { Identifier } from './identifiers.js';
 export { UsageError } from './errors.js';
+export {
+  withPreflight,
+  PreflightChallengeError,
+  type WithPreflightOptions,
+  type PreflightChallengeFns,
+  type AcmeAuthorization,
+  type AcmeChallenge,
+} from './library/with-preflight.js';
+export {
+  acmeDryRun,
+  formatDryRun,
+  type AcmeDryRunOptions,
+  type DryRunResult,
+  type DryRunIdentifier,
+} from './acme/dry-run.js';
+export { createProvider, listProviders } from '../providers/registry.js';
+export type { DnsProvider, RecordHandle } from '../providers/types.js';
+export { RecordStore } from './dns01/store.js';

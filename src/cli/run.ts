@@ -8,6 +8,8 @@ import { demoCommand } from './commands/demo.js';
 import { labCommand } from './commands/lab.js';
 import { providersCommand } from './commands/providers.js';
 import { dns01Command } from './commands/dns01.js';
+import { guardCommand } from './commands/guard.js';
+import { hookCommand } from './commands/hook.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -23,7 +25,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(labCommand(ctx))
     .command(providersCommand(ctx))
     .command(dns01Command(ctx))
-    .demandCommand(1, 'Name a command: check, demo (see --help).')
+    .command(guardCommand(ctx))
+    .command(hookCommand(ctx))
+    .demandCommand(1, 'Name a command: check, guard, hook, dns01, providers, demo, lab (see --help).')
     .strict()
     .version(VERSION)
     .alias('version', 'V')

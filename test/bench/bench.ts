@@ -10,6 +10,7 @@ import { preflight, type PreflightOptions } from '../../src/engine/preflight.js'
 import { CachingDnsClient } from '../../src/dns/client.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 import { benchScenario } from './scenario.js';
+import { startLabInWorker, type WorkerLab } from './lab-worker.js';
 import { watchPropagation } from '../../src/dns01/propagation.js';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 20);
@@ -24,7 +25,7 @@ const rows: Row[] = [];
 const row = (measure: string, value: string, target = '', ok?: boolean): void =>
   void rows.push({ measure, value, target, ok });
 
-function options(lab: Lab): PreflightOptions {
+function options(lab: Lab | WorkerLab): PreflightOptions {
   return {
     profile: { ...lab.profile, extraPublicSuffixes: ['test'], publicResolvers: [] },
     challenge: 'dns-01',
@@ -43,7 +44,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
  */
 async function oneNameAt(delayMs: number, names: string[]): Promise<number> {
   const { scenario } = benchScenario(10, 10);
-  const lab = await startLab(scenario, { delayMs });
+  const lab = await startLabInWorker(scenario, delayMs);
   try {
     // Warm the JIT on another zone's name; every preflight() starts with an empty DNS cache.
     await preflight([names[names.length - 1]!], options(lab));
@@ -67,7 +68,7 @@ async function checkTimes(): Promise<void> {
     '<= 1.3x',
     one / bound <= 1.3,
   );
-  const lab = await startLab(scenario, { delayMs: DELAY_MS });
+  const lab = await startLabInWorker(scenario, DELAY_MS);
   try {
     await preflight([names[names.length - 1]!], options(lab));
     const [report, hundred] = await timed(() => preflight(names, options(lab)));
@@ -159,7 +160,7 @@ async function propagationDelay(): Promise<void> {
 
 async function throughput(): Promise<void> {
   const { scenario, names } = benchScenario(100, 100);
-  const lab = await startLab(scenario);
+  const lab = await startLabInWorker(scenario);
   try {
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);

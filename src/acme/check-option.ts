@@ -1,0 +1,73 @@
+/** `check --acme-dry-run [--acme-directory URL]`: the option builder and the step after the local checks. */
+import type { Argv } from 'yargs';
+import type { CommandContext } from '../cli/context.js';
+import type { CheckArgs } from '../cli/commands/check.js';
+import type { CheckRun } from '../cli/check-run.js';
+import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
+import { profileFromArgs } from '../config/profile.js';
+import { RecordStore, defaultStatePath } from '../dns01/store.js';
+import { EXIT } from '../report/report.js';
+import { UsageError } from '../errors.js';
+import { registryProvider } from '../hooks/settings.js';
+import { acmeDryRun, formatDryRun, type DryRunResult } from './dry-run.js';
+
+export interface AcmeDryRunArgs {
+  'acme-dry-run'?: boolean;
+  'acme-directory'?: string;
+}
+
+export function acmeDryRunOptions<T>(y: Argv<T>): Argv<T & AcmeDryRunArgs> {
+  return y
+    .option('acme-dry-run', {
+      type: 'boolean',
+      describe:
+        'After the local checks pass, make a real order at the CA (staging by default), solve it with --provider or --webroot, report its verdict, deactivate the authorizations',
+    })
+    .option('acme-directory', {
+      type: 'string',
+      describe: "ACME directory URL for --acme-dry-run (default Let's Encrypt staging)",
+    }) as Argv<T & AcmeDryRunArgs>;
+}
+
+export interface CheckDryRun {
+  text: string;
+  result?: DryRunResult;
+  exitCode: number;
+}
+
+/** Runs the dry run when the local verdict allows it; the exit code is 1 when the CA would refuse. */
+export async function checkDryRun(
+  cliArgs: CheckArgs & AcmeDryRunArgs,
+  ctx: CommandContext,
+  local: CheckRun,
+): Promise<CheckDryRun> {
+  if (local.exitCode !== EXIT.ok)
+    return {
+      text: 'ACME dry run skipped: the local checks already say the CA would refuse.\n',
+      exitCode: local.exitCode,
+    };
+  const configPath = cliArgs.config ?? findConfigFile(process.cwd());
+  const args = mergeArgs<CheckArgs & AcmeDryRunArgs>(
+    configPath ? (configToArgs(loadConfigFile(configPath)) as Partial<CheckArgs>) : {},
+    cliArgs,
+  );
+  if (!args.provider && !args.webroot)
+    throw new UsageError(
+      '--acme-dry-run needs --provider (DNS-01) or --webroot (HTTP-01) to answer the challenges',
+    );
+  const profile = profileFromArgs(args);
+  const provider = args.provider ? await registryProvider(args.provider, ctx.io.env) : undefined;
+  const challenge = args.challenge === 'dns-01' || args.challenge === 'http-01' ? args.challenge : undefined;
+  const result = await acmeDryRun((args.names ?? []).map(String), {
+    directoryUrl: args['acme-directory'] ?? profile.acmeDirectory,
+    provider,
+    webroot: args.webroot,
+    challenge,
+    profile,
+    store: new RecordStore(defaultStatePath(ctx.io.env)),
+    propagationTimeoutMs:
+      args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
+    log: (l) => ctx.io.err(`${l}\n`),
+  });
+  return { text: formatDryRun(result), result, exitCode: result.ok ? EXIT.ok : EXIT.fail };
+}

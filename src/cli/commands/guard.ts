@@ -1,0 +1,32 @@
+import type { CommandModule } from 'yargs';
+import type { CommandContext } from '../context.js';
+import { checkOptions, type CheckArgs } from './check.js';
+
+export interface GuardArgs extends CheckArgs {
+  /** The command after `--`. */
+  '--'?: (string | number)[];
+}
+
+/** `guard <names..> [check options] -- <command...>`: run the command only if issuance would succeed. */
+export function guardCommand(ctx: CommandContext): CommandModule<object, GuardArgs> {
+  return {
+    command: 'guard [names..]',
+    describe:
+      'Run the checks, then run the command after -- only if the CA would issue (e.g. -- certbot renew)',
+    builder: (y) =>
+      checkOptions(
+        y
+          .positional('names', {
+            type: 'string',
+            array: true,
+            describe: 'Names (or IP addresses) in the order',
+          })
+          // Everything after `--` is the guarded command, verbatim (no number parsing).
+          .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false }),
+      ) as never,
+    handler: async (args) => {
+      const { runGuard } = await import('../../hooks/guard.js');
+      ctx.setExit(await runGuard(args, ctx));
+    },
+  };
+}

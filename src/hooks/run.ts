@@ -1,0 +1,160 @@
+/** What `acme-preflight hook <kind>` does; src/cli/commands/hook.ts loads this lazily. */
+import type { CommandContext } from '../cli/context.js';
+import type { DnsProvider } from '../../providers/types.js';
+import { UsageError } from '../errors.js';
+import { EXIT } from '../report/report.js';
+import { progressPrinter } from '../dns01/cli.js';
+import {
+  hookSettings,
+  registryProvider,
+  type HookArgs,
+  type HookSettings,
+  type ProviderFactory,
+} from './settings.js';
+import { placeTxt, removeTxt } from './dns.js';
+import { errorLines, removeToken, verifyToken, writeToken } from './http.js';
+import { certbotVars, formatAuthState, parseAuthState } from './certbot.js';
+import { parseLegoCall } from './lego.js';
+
+export const HOOK_KINDS = ['certbot-auth', 'certbot-cleanup', 'lego'] as const;
+export type HookKind = (typeof HOOK_KINDS)[number];
+
+export interface HookCliArgs extends HookArgs {
+  kind: HookKind;
+  args?: (string | number)[];
+  '--'?: (string | number)[];
+}
+
+export interface HookDeps {
+  createProvider?: ProviderFactory;
+  cwd?: string;
+}
+
+/** HTTP-01 tries: a web server may take a moment to see a new file (network filesystems, caches). */
+const HTTP_TRIES = 3;
+const HTTP_RETRY_MS = 1000;
+
+export async function runHook(args: HookCliArgs, ctx: CommandContext, deps: HookDeps = {}): Promise<number> {
+  const env = ctx.io.env;
+  const s = hookSettings(args, env, deps.cwd);
+  const provider = async (): Promise<DnsProvider> => {
+    if (!s.providerCode)
+      throw new UsageError(
+        'DNS-01 needs a DNS provider: --provider, provider: in the config file, or ACME_PREFLIGHT_PROVIDER',
+      );
+    return (deps.createProvider ?? registryProvider)(s.providerCode, env);
+  };
+  const rest = [...(args.args ?? []), ...(args['--'] ?? [])].map(String);
+  switch (args.kind) {
+    case 'certbot-auth':
+      return certbotAuth(ctx, s, provider);
+    case 'certbot-cleanup':
+      return certbotCleanup(ctx, s, provider);
+    case 'lego': {
+      const call = parseLegoCall(rest, env);
+      const p = await provider();
+      if (call.action === 'present') return dnsPresent(ctx, s, p, call.fqdn, call.value);
+      return dnsCleanup(ctx, s, p, call.fqdn, call.value);
+    }
+  }
+}
+
+async function dnsPresent(
+  ctx: CommandContext,
+  s: HookSettings,
+  provider: DnsProvider,
+  name: string,
+  value: string,
+): Promise<number> {
+  const r = await placeTxt(provider, name, value, {
+    profile: s.profile,
+    store: s.store,
+    timeoutMs: s.timeoutMs,
+    onEvent: progressPrinter(ctx.io),
+  });
+  if (!r.ok) {
+    ctx.io.err(`acme-preflight: ${r.reason}\n`);
+    return EXIT.fail;
+  }
+  return EXIT.ok;
+}
+
+async function dnsCleanup(
+  ctx: CommandContext,
+  s: HookSettings,
+  provider: DnsProvider,
+  name: string,
+  value: string,
+  extra: Parameters<typeof removeTxt>[3]['extra'] = [],
+): Promise<number> {
+  const r = await removeTxt(provider, name, value, { profile: s.profile, store: s.store, extra });
+  for (const h of r.removed) ctx.io.err(`Removed ${h.fqdn} TXT ${JSON.stringify(h.value)}\n`);
+  for (const f of r.failed)
+    ctx.io.err(
+      `acme-preflight: could not remove ${f.handle.fqdn} TXT ${JSON.stringify(f.handle.value)}: ${f.error}\n`,
+    );
+  if (r.removed.length + r.failed.length === 0)
+    ctx.io.err(
+      `acme-preflight: no record of ${name} TXT ${JSON.stringify(value)} created by this tool; nothing removed\n`,
+    );
+  return r.failed.length === 0 ? EXIT.ok : EXIT.fail;
+}
+
+async function certbotAuth(
+  ctx: CommandContext,
+  s: HookSettings,
+  provider: () => Promise<DnsProvider>,
+): Promise<number> {
+  const v = certbotVars(ctx.io.env);
+  if (v.token !== undefined) {
+    if (!s.webroot) throw new UsageError('HTTP-01 needs --webroot (the directory your web server serves)');
+    await writeToken(s.webroot, v.token, v.validation);
+    // Printed first, so cleanup can remove the file even if the check below fails.
+    ctx.io.out(
+      formatAuthState({ acmePreflight: 1, challenge: 'http-01', webroot: s.webroot, token: v.token }),
+    );
+    let check = await verifyToken(v.domain, v.token, v.validation, s.profile);
+    for (let i = 1; i < HTTP_TRIES && !check.ok; i++) {
+      await new Promise((r) => setTimeout(r, HTTP_RETRY_MS));
+      check = await verifyToken(v.domain, v.token, v.validation, s.profile);
+    }
+    if (!check.ok) {
+      ctx.io.err(
+        `acme-preflight: ${v.domain} does not serve the token as the CA will fetch it:\n${errorLines(check.findings)}\n`,
+      );
+      return EXIT.fail;
+    }
+    ctx.io.err(`acme-preflight: ${v.domain} serves the HTTP-01 token from every address\n`);
+    return EXIT.ok;
+  }
+  const p = await provider();
+  const r = await placeTxt(p, v.domain, v.validation, {
+    profile: s.profile,
+    store: s.store,
+    timeoutMs: s.timeoutMs,
+    onEvent: progressPrinter(ctx.io),
+  });
+  ctx.io.out(formatAuthState({ acmePreflight: 1, challenge: 'dns-01', handle: r.result.handle }));
+  if (!r.ok) {
+    ctx.io.err(`acme-preflight: ${r.reason}\n`);
+    return EXIT.fail;
+  }
+  return EXIT.ok;
+}
+
+async function certbotCleanup(
+  ctx: CommandContext,
+  s: HookSettings,
+  provider: () => Promise<DnsProvider>,
+): Promise<number> {
+  const v = certbotVars(ctx.io.env);
+  const state = parseAuthState(v.authOutput);
+  if (v.token !== undefined) {
+    const webroot = state?.webroot ?? s.webroot;
+    if (!webroot) throw new UsageError('HTTP-01 cleanup needs --webroot');
+    const file = await removeToken(webroot, v.token);
+    ctx.io.err(`Removed ${file}\n`);
+    return EXIT.ok;
+  }
+  return dnsCleanup(ctx, s, await provider(), v.domain, v.validation, state?.handle ? [state.handle] : []);
+}

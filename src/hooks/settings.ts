@@ -1,0 +1,64 @@
+/** Settings of a hook run: flags over the config file; env handed in, never read from process. */
+import type { NetworkArgs } from '../cli/options.js';
+import type { NetworkProfile } from '../profile.js';
+import type { DnsProvider } from '../../providers/types.js';
+import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
+import { profileFromArgs } from '../config/profile.js';
+import { UsageError } from '../errors.js';
+import { RecordStore, defaultStatePath } from '../dns01/store.js';
+import { DEFAULT_PROPAGATION_TIMEOUT_MS } from '../dns01/propagation.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface HookArgs extends NetworkArgs {
+  provider?: string;
+  webroot?: string;
+  'propagation-timeout'?: number;
+  'state-file'?: string;
+  config?: string;
+}
+
+/** Env fallbacks for hooks whose command line is fixed by the ACME client (lego, acme.sh). */
+export const ENV_CONFIG = 'ACME_PREFLIGHT_CONFIG';
+export const ENV_PROVIDER = 'ACME_PREFLIGHT_PROVIDER';
+export const ENV_WEBROOT = 'ACME_PREFLIGHT_WEBROOT';
+
+export interface HookSettings {
+  profile: NetworkProfile;
+  providerCode?: string;
+  webroot?: string;
+  timeoutMs: number;
+  store: RecordStore;
+}
+
+export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd()): HookSettings {
+  const configPath = cli.config ?? env[ENV_CONFIG] ?? findConfigFile(cwd);
+  const args = mergeArgs<HookArgs>(
+    configPath ? (configToArgs(loadConfigFile(configPath)) as Partial<HookArgs>) : {},
+    cli,
+  );
+  const timeout = args['propagation-timeout'];
+  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
+    throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
+  return {
+    profile: profileFromArgs(args),
+    providerCode: args.provider ?? env[ENV_PROVIDER],
+    webroot: args.webroot ?? env[ENV_WEBROOT],
+    timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
+    store: new RecordStore(args['state-file'] ?? defaultStatePath(env)),
+  };
+}
+
+/** How a hook gets its DNS provider; tests inject an in-memory one. */
+export type ProviderFactory = (code: string, env: Env) => Promise<DnsProvider>;
+
+export const registryProvider: ProviderFactory = async (code, env) => {
+  const { createProvider } = await import('../../providers/registry.js');
+  const { ProviderConfigError } = await import('../../providers/types.js');
+  try {
+    return await createProvider(code, { ...env });
+  } catch (e) {
+    if (e instanceof ProviderConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+};
