@@ -1,11 +1,11 @@
 /** Identifier syntax (usage errors) and the CA's identifier policy (findings). Pure. */
 import { domainToASCII, domainToUnicode } from 'node:url';
 import ipaddr from 'ipaddr.js';
-import { parse as parseDomain } from 'tldts';
 import type { Identifier } from '../identifiers.js';
 import type { Challenge, Evidence, Finding } from '../report/finding.js';
 import { finding } from '../report/catalogue.js';
 import { isIpAddress, reservedRange } from '../net/reserved.js';
+import { publicSuffixOf } from '../net/psl.js';
 
 /** RFC 1035 §2.3.4; Boulder policy/pa.go maxDNSIdentifierLength. */
 export const MAX_NAME_LENGTH = 253;
@@ -167,16 +167,6 @@ export interface IdentifierPolicy {
   extraPublicSuffixes?: readonly string[];
   /** Reserved ranges treated as public (labs: the profile's allowAddresses). */
   allowAddresses?: readonly string[];
-}
-
-/** The public suffix of base: the PSL's ICANN section, or a longer lab suffix the caller added. */
-export function publicSuffixOf(base: string, extra: readonly string[] = []): string | undefined {
-  const lab = extra
-    .filter((s) => base === s || base.endsWith('.' + s))
-    .sort((a, b) => b.length - a.length)[0];
-  if (lab) return lab;
-  const psl = parseDomain(base, { allowPrivateDomains: false });
-  return psl.isIcann && psl.publicSuffix ? psl.publicSuffix : undefined;
 }
 
 const policyEvidence = (answer: string, value: string): Evidence[] => [

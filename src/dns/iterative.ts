@@ -13,6 +13,7 @@ import type { NetworkProfile } from '../profile.js';
 import type { DnsRecord, DnsResponse, QueryOptions, ServerEndpoint } from './types.js';
 import { CachingDnsClient } from './client.js';
 import { classifyStep } from './classify.js';
+import { publicSuffixOf } from '../net/psl.js';
 import { displayName, isAtOrBelow, isBelow, normalizeName, parentName } from './names.js';
 import { endpointLabel } from './types.js';
 
@@ -65,6 +66,7 @@ const newCtx = (): Ctx => ({ exchanges: [], budget: { used: 0 }, depth: 0, resol
 export class IterativeResolver implements IterativeResolverApi {
   readonly client: DnsClient;
   private readonly zones = new Map<string, ZoneState>();
+  private readonly negativeApex = new Map<string, ZoneState>();
   private readonly limits: ResolverLimits;
 
   constructor(
@@ -116,6 +118,10 @@ export class IterativeResolver implements IterativeResolverApi {
 
   /** The zone containing name: walk with an SOA question and read the apex from the SOA owner. */
   private async zoneOf(name: string, ctx: Ctx): Promise<ZoneState | { error: Lookup }> {
+    // Already known without asking: a zone cut learnt from a referral, or a name an authoritative
+    // negative answer placed in a zone (its SOA names the apex).
+    const known = this.zones.get(name) ?? this.negativeApex.get(name);
+    if (known) return known;
     const w = await this.walk(name, 'SOA', ctx);
     if (w.kind === 'fail') {
       return { error: failLookup(name, 'SOA', w, ctx) };
@@ -249,8 +255,10 @@ export class IterativeResolver implements IterativeResolverApi {
         const ex = await this.client.query(server, qname, qtype, { rd: false });
         ctx.exchanges.push(ex);
         const step = classifyStep(ex, zs.zone, qname, qtype);
-        if (step.kind === 'answer')
+        if (step.kind === 'answer') {
+          this.noteNegative(zs, qname, step.response);
           return { kind: 'answer', zone: zs, response: step.response, exchange: ex };
+        }
         if (step.kind === 'referral') {
           next = this.adoptReferral(step.child, step.response, zs);
           break;
@@ -271,6 +279,13 @@ export class IterativeResolver implements IterativeResolverApi {
     };
   }
 
+  /** An authoritative NXDOMAIN or NODATA whose SOA is the zone's own apex: the name lies in that zone. */
+  private noteNegative(zs: ZoneState, qname: string, r: DnsResponse): void {
+    if (r.answers.length > 0 || !r.flags.aa) return;
+    const soa = r.authorities.find((a) => a.type === 'SOA');
+    if (soa && soa.name === zs.zone && isAtOrBelow(qname, zs.zone)) this.negativeApex.set(qname, zs);
+  }
+
   /**
    * QNAME minimisation (RFC 9156), one label at a time above the name: every name under a zone asks the
    * parent the same question ("NS example.com"), so the client's in-flight dedup makes concurrent lookups
@@ -283,7 +298,13 @@ export class IterativeResolver implements IterativeResolverApi {
     qtype: string,
     ctx: Ctx,
   ): Promise<ZoneState | undefined> {
-    if (qtype === 'DS') return undefined;
+    // Only down to the registrable domain: that is where many names share a parent. Below it, the full
+    // question costs no extra round trip and any deeper cut still answers with a referral.
+    if (
+      qtype === 'DS' ||
+      (zs.zone !== '' && publicSuffixOf(zs.zone, this.profile.extraPublicSuffixes) !== zs.zone)
+    )
+      return undefined;
     const labels = qname.split('.');
     const depth = zs.zone === '' ? 1 : zs.zone.split('.').length + 1;
     if (labels.length <= depth) return undefined;

@@ -23,6 +23,7 @@ export interface MuxTicket {
 }
 
 const canonical = (address: string, port: number): string => {
+  if (net.isIPv4(address)) return `${address}|${port}`;
   try {
     const a = ipaddr.process(address).toString();
     return `${a}|${port}`;

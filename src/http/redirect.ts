@@ -3,7 +3,7 @@
  * Ports: a redirect may only name 80 or 443; the prober maps 80 to profile.httpPort and 443 to
  * profile.tlsPort (see targetPort), so lab servers on high ports behave like the real ones.
  */
-import { publicSuffixOf } from '../checks/identifiers.js';
+import { publicSuffixOf } from '../net/psl.js';
 import { isIpAddress, reservedRange } from '../net/reserved.js';
 import {
   ALLOWED_REDIRECT_PORTS,
