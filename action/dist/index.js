@@ -52,7 +52,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net8 = __require("net");
+    var net9 = __require("net");
     var tls4 = __require("tls");
     var http2 = __require("http");
     var https2 = __require("https");
@@ -979,7 +979,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
-    var net8 = __require("node:net");
+    var net9 = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
@@ -1124,7 +1124,7 @@ var require_util = __commonJS({
       }
       assert2(typeof host === "string");
       const servername = getHostname(host);
-      if (net8.isIP(servername)) {
+      if (net9.isIP(servername)) {
         return "";
       }
       return servername;
@@ -2525,7 +2525,7 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net8 = __require("node:net");
+    var net9 = __require("node:net");
     var assert2 = __require("node:assert");
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
@@ -2621,7 +2621,7 @@ var require_connect = __commonJS({
         } else {
           assert2(!httpSocket, "httpSocket can only be sent on TLS update");
           port3 = port3 || 80;
-          socket = net8.connect({
+          socket = net9.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -7634,7 +7634,7 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var net8 = __require("node:net");
+    var net9 = __require("node:net");
     var http2 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
@@ -7784,7 +7784,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net8.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net9.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -7948,7 +7948,7 @@ var require_client = __commonJS({
         const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
         const ip = hostname3.substring(1, idx);
-        assert2(net8.isIP(ip));
+        assert2(net9.isIP(ip));
         hostname3 = ip;
       }
       client[kConnecting] = true;
@@ -19686,6 +19686,12 @@ var init_dnssec = __esm({
         severity: "warning",
         title: "DNSSEC validation could not complete",
         description: "A query needed for validation failed (timeout, SERVFAIL, refused), so the chain could not be checked."
+      },
+      {
+        code: "DNSSEC_RESOLVER_DISAGREES",
+        severity: "warning",
+        title: "A public validating resolver sees this answer differently",
+        description: "A public resolver's view (AD bit; SERVFAIL without CD but an answer with CD means it finds the data bogus) differs from our own validation; the CA's resolver may side with it."
       }
     ];
   }
@@ -22312,769 +22318,6 @@ var require_dns_packet = __commonJS({
   }
 });
 
-// src/dns/transport.ts
-import dgram from "node:dgram";
-import net from "node:net";
-import { randomInt } from "node:crypto";
-import { performance as performance2 } from "node:perf_hooks";
-function serverLabel(server) {
-  return `${server.address}:${server.port}`;
-}
-function normalizeQuestion(q) {
-  return { name: normalizeName(q.name), type: q.type.toUpperCase() };
-}
-function buildQuery(id, q, opts = {}) {
-  const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
-  const flags = (opts.rd ? import_dns_packet.default.RECURSION_DESIRED : 0) | (opts.cd ? import_dns_packet.default.CHECKING_DISABLED : 0);
-  const packet2 = {
-    id,
-    type: "query",
-    flags,
-    questions: [{ name: q.name === "" ? "." : q.name, type: q.type, class: "IN" }]
-  };
-  if (payload > 0) {
-    packet2.additionals = [
-      {
-        type: "OPT",
-        name: ".",
-        udpPayloadSize: payload,
-        flags: opts.dnssec ? import_dns_packet.default.DNSSEC_OK : 0
-      }
-    ];
-  }
-  return import_dns_packet.default.encode(packet2);
-}
-function toRecord(a) {
-  const r = a;
-  const data = NAME_DATA_TYPES.has(r.type) && typeof r.data === "string" ? normalizeName(r.data) : r.data;
-  return { name: normalizeName(r.name), type: r.type, class: r.class ?? "IN", ttl: r.ttl ?? 0, data };
-}
-function examineReply(buf, id, q) {
-  if (buf.length < 2)
-    return { kind: "malformed", message: `reply of ${buf.length} byte(s) is not a DNS message` };
-  if (buf.readUInt16BE(0) !== id) return { kind: "ignore", why: "wrong message ID" };
-  let packet2;
-  try {
-    packet2 = import_dns_packet.default.decode(buf);
-  } catch (err) {
-    return { kind: "malformed", message: `reply cannot be decoded: ${err.message}` };
-  }
-  if (!packet2.flag_qr) return { kind: "ignore", why: "message is not a response" };
-  const questions = packet2.questions ?? [];
-  const rcode = rcodeOf(packet2);
-  if (questions.length === 0 && rcode !== "NOERROR" && rcode !== "NXDOMAIN") {
-    return { kind: "ok", packet: packet2 };
-  }
-  const rq = questions[0];
-  if (questions.length !== 1 || !rq || normalizeName(rq.name) !== q.name || String(rq.type).toUpperCase() !== q.type || (rq.class ?? "IN") !== "IN") {
-    return { kind: "ignore", why: "question does not match" };
-  }
-  for (const section of [packet2.answers, packet2.authorities, packet2.additionals]) {
-    for (const a of section ?? []) {
-      if (typeof a.name !== "string") {
-        return { kind: "malformed", message: "reply has a record without an owner name" };
-      }
-    }
-  }
-  return { kind: "ok", packet: packet2 };
-}
-function toResponse(packet2, raw, server, question, rttMs, transport) {
-  return {
-    server,
-    question,
-    rcode: rcodeOf(packet2),
-    flags: {
-      aa: packet2.flag_aa,
-      tc: packet2.flag_tc,
-      rd: packet2.flag_rd,
-      ra: packet2.flag_ra,
-      ad: packet2.flag_ad,
-      cd: packet2.flag_cd
-    },
-    answers: (packet2.answers ?? []).map(toRecord),
-    authorities: (packet2.authorities ?? []).map(toRecord),
-    additionals: (packet2.additionals ?? []).filter((a) => a.type !== "OPT").map(toRecord),
-    rttMs,
-    transport,
-    raw
-  };
-}
-function failure(server, question, kind, message, rttMs) {
-  return { ok: false, failure: { server, question, kind, message, rttMs } };
-}
-function udpAttempt(server, q, opts) {
-  const label = serverLabel(server);
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve4) => {
-    const id = randomInt(0, 65536);
-    const msg = buildQuery(id, q, opts);
-    const sock = dgram.createSocket(net.isIPv6(server.address) ? "udp6" : "udp4");
-    const start = performance2.now();
-    let ignored = "";
-    let done = false;
-    const finish = (o) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      try {
-        sock.close();
-      } catch {
-      }
-      resolve4(o);
-    };
-    const elapsed = () => Math.round(performance2.now() - start);
-    const timer = setTimeout(() => {
-      finish(
-        ignored ? failure(
-          label,
-          q,
-          "mismatch",
-          `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
-          elapsed()
-        ) : failure(label, q, "timeout", `no reply from ${label} over UDP within ${timeoutMs} ms`, elapsed())
-      );
-    }, timeoutMs);
-    sock.on(
-      "error",
-      (err) => finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()))
-    );
-    sock.on("message", (buf, rinfo) => {
-      if (!sameAddress(rinfo.address, server.address) || rinfo.port !== server.port) return;
-      const ex = examineReply(buf, id, q);
-      if (ex.kind === "ignore") {
-        ignored = ex.why;
-        return;
-      }
-      if (ex.kind === "malformed") {
-        finish(failure(label, q, "malformed", `${label} (UDP): ${ex.message}`, elapsed()));
-        return;
-      }
-      finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), "udp") });
-    });
-    opts.onSend?.("udp");
-    sock.send(msg, server.port, server.address, (err) => {
-      if (err) finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
-    });
-  });
-}
-function tcpAttempt(server, q, opts) {
-  const label = serverLabel(server);
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve4) => {
-    const id = randomInt(0, 65536);
-    const msg = buildQuery(id, q, opts);
-    const start = performance2.now();
-    const elapsed = () => Math.round(performance2.now() - start);
-    let buffered = Buffer.alloc(0);
-    let ignored = "";
-    let done = false;
-    const sock = net.connect({ host: server.address, port: server.port });
-    const finish = (o) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve4(o);
-    };
-    const timer = setTimeout(() => {
-      finish(
-        ignored ? failure(
-          label,
-          q,
-          "mismatch",
-          `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
-          elapsed()
-        ) : failure(label, q, "timeout", `no reply from ${label} over TCP within ${timeoutMs} ms`, elapsed())
-      );
-    }, timeoutMs);
-    sock.on("connect", () => {
-      const framed = Buffer.alloc(msg.length + 2);
-      framed.writeUInt16BE(msg.length, 0);
-      msg.copy(framed, 2);
-      opts.onSend?.("tcp");
-      sock.write(framed);
-    });
-    sock.on(
-      "error",
-      (err) => finish(failure(label, q, "network", `TCP to ${label}: ${err.message}`, elapsed()))
-    );
-    sock.on(
-      "close",
-      () => finish(
-        failure(label, q, "network", `TCP connection to ${label} closed before a full reply`, elapsed())
-      )
-    );
-    sock.on("data", (chunk) => {
-      if (done) return;
-      if (buffered.length + chunk.length > MAX_TCP_MESSAGE + 2) {
-        finish(
-          failure(
-            label,
-            q,
-            "malformed",
-            `${label} (TCP) sent more than ${MAX_TCP_MESSAGE + 2} bytes`,
-            elapsed()
-          )
-        );
-        return;
-      }
-      buffered = Buffer.concat([buffered, chunk]);
-      while (!done && buffered.length >= 2) {
-        const len = buffered.readUInt16BE(0);
-        if (buffered.length < len + 2) return;
-        const one = Buffer.from(buffered.subarray(2, len + 2));
-        buffered = buffered.subarray(len + 2);
-        const ex = examineReply(one, id, q);
-        if (ex.kind === "ignore") {
-          ignored = ex.why;
-          continue;
-        }
-        if (ex.kind === "malformed") {
-          finish(failure(label, q, "malformed", `${label} (TCP): ${ex.message}`, elapsed()));
-          return;
-        }
-        finish({ ok: true, response: toResponse(ex.packet, one, label, q, elapsed(), "tcp") });
-      }
-    });
-  });
-}
-async function withRetries(attempt, retries) {
-  let out = await attempt();
-  for (let i = 0; i < retries && !out.ok && out.failure.kind === "timeout"; i++) out = await attempt();
-  if (!out.ok && out.failure.kind === "timeout" && retries > 0) {
-    out.failure.message += ` (${retries + 1} attempts)`;
-  }
-  return out;
-}
-async function queryOnce(server, question, opts = {}) {
-  const q = normalizeQuestion(question);
-  const retries = Math.max(0, opts.retries ?? DEFAULT_RETRIES);
-  try {
-    if (opts.tcp) return await withRetries(() => tcpAttempt(server, q, opts), retries);
-    const udp = await withRetries(() => udpAttempt(server, q, opts), retries);
-    if (udp.ok && udp.response.flags.tc) return await withRetries(() => tcpAttempt(server, q, opts), retries);
-    return udp;
-  } catch (err) {
-    return failure(
-      serverLabel(server),
-      q,
-      "network",
-      `query to ${serverLabel(server)} failed: ${err.message}`,
-      0
-    );
-  }
-}
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, rcodeOf, sameAddress;
-var init_transport = __esm({
-  "src/dns/transport.ts"() {
-    "use strict";
-    import_dns_packet = __toESM(require_dns_packet(), 1);
-    init_names();
-    DEFAULT_UDP_PAYLOAD = 1232;
-    MAX_TCP_MESSAGE = 65535;
-    DEFAULT_TIMEOUT_MS = 3e3;
-    DEFAULT_RETRIES = 2;
-    NAME_DATA_TYPES = /* @__PURE__ */ new Set(["NS", "CNAME", "DNAME", "PTR"]);
-    rcodeOf = (p) => p.rcode ?? "NOERROR";
-    sameAddress = (a, b) => a === b || a.replace(/^::ffff:/, "") === b.replace(/^::ffff:/, "");
-  }
-});
-
-// src/dns/client.ts
-function cacheKey(server, name, type, opts) {
-  const flags = [
-    opts.rd ? "rd" : "",
-    opts.cd ? "cd" : "",
-    opts.dnssec ? "do" : "",
-    opts.tcp ? "tcp" : "",
-    opts.udpPayload ?? ""
-  ].join(",");
-  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${flags}`;
-}
-var Limiter, CachingDnsClient;
-var init_client = __esm({
-  "src/dns/client.ts"() {
-    "use strict";
-    init_names();
-    init_transport();
-    Limiter = class {
-      constructor(limit) {
-        this.limit = limit;
-      }
-      limit;
-      active = 0;
-      waiting = [];
-      async run(task) {
-        if (this.active >= this.limit) await new Promise((r) => this.waiting.push(r));
-        this.active++;
-        try {
-          return await task();
-        } finally {
-          this.active--;
-          this.waiting.shift()?.();
-        }
-      }
-    };
-    CachingDnsClient = class {
-      constructor(profile, options = {}) {
-        this.profile = profile;
-        this.limiter = new Limiter(Math.max(1, profile.concurrency));
-        this.queryFn = options.queryFn ?? queryOnce;
-      }
-      profile;
-      /** Questions put on the wire (cache hits and shared in-flight promises not counted). */
-      sent = 0;
-      /** Messages put on the wire, retries and TCP fallbacks included. */
-      packets = 0;
-      /** Questions sent per server, keyed "address:port". */
-      perServer = /* @__PURE__ */ new Map();
-      cache = /* @__PURE__ */ new Map();
-      limiter;
-      queryFn;
-      query(server, name, type, opts = {}) {
-        const key = cacheKey(server, name, type, opts);
-        const hit = this.cache.get(key);
-        if (hit) return hit;
-        const label = serverLabel(server);
-        const p = this.limiter.run(() => {
-          this.sent++;
-          this.perServer.set(label, (this.perServer.get(label) ?? 0) + 1);
-          return this.queryFn(
-            server,
-            { name, type },
-            {
-              timeoutMs: this.profile.timeouts.dnsQueryMs,
-              retries: this.profile.timeouts.dnsRetries,
-              ...opts,
-              onSend: () => this.packets++
-            }
-          );
-        });
-        this.cache.set(key, p);
-        return p;
-      }
-      /** Questions sent to one server ("address:port" or an endpoint). */
-      sentTo(server) {
-        return this.perServer.get(typeof server === "string" ? server : serverLabel(server)) ?? 0;
-      }
-    };
-  }
-});
-
-// src/dns/classify.ts
-function classifyStep(outcome, zone, qname, qtype) {
-  if (!outcome.ok) {
-    const f = outcome.failure;
-    if (f.kind === "malformed") return { kind: "problem", status: "MALFORMED", note: f.message };
-    return { kind: "problem", status: "TIMEOUT", note: f.message };
-  }
-  const r = outcome.response;
-  if (r.rcode === "SERVFAIL") return { kind: "problem", status: "SERVFAIL", note: "answered SERVFAIL" };
-  if (r.rcode === "REFUSED") return { kind: "problem", status: "REFUSED", note: "answered REFUSED" };
-  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") {
-    return { kind: "problem", status: "SERVFAIL", note: `answered ${r.rcode}` };
-  }
-  const relevant = r.answers.some((a) => a.name === qname && (a.type === qtype || a.type === "CNAME"));
-  if (r.rcode === "NXDOMAIN" || relevant) {
-    if (r.flags.aa) return { kind: "answer", response: r };
-    return {
-      kind: "problem",
-      status: "LAME",
-      note: `answered ${r.rcode === "NXDOMAIN" ? "NXDOMAIN" : "records"} without the AA bit (not authoritative)`
-    };
-  }
-  const cuts = [...new Set(r.authorities.filter((a) => a.type === "NS").map((a) => a.name))];
-  const child2 = cuts.find((c) => isBelow(c, zone) && isAtOrBelow(qname, c));
-  if (child2 !== void 0) return { kind: "referral", child: child2, response: r };
-  if (r.flags.aa) return { kind: "answer", response: r };
-  if (cuts.length > 0) {
-    const to = cuts.map((c) => c === "" ? "." : c).join(", ");
-    return {
-      kind: "problem",
-      status: "LAME",
-      note: `gave an upward or sideways referral (to ${to}) instead of answering`
-    };
-  }
-  return {
-    kind: "problem",
-    status: "LAME",
-    note: "answered without the AA bit and without a referral (lame)"
-  };
-}
-var init_classify = __esm({
-  "src/dns/classify.ts"() {
-    "use strict";
-    init_names();
-  }
-});
-
-// src/dns/types.ts
-var endpointLabel;
-var init_types = __esm({
-  "src/dns/types.ts"() {
-    "use strict";
-    endpointLabel = (e) => `${e.name ? e.name + " " : ""}${e.address.includes(":") ? `[${e.address}]` : e.address}:${e.port}`;
-  }
-});
-
-// src/dns/iterative.ts
-function apexOf(resp, name, cut) {
-  const soa = [...resp.answers, ...resp.authorities].find(
-    (r) => r.type === "SOA" && isAtOrBelow(name, r.name) && isBelow(r.name, cut)
-  );
-  return soa ? soa.name : cut;
-}
-function failLookup(name, type, w, ctx) {
-  return {
-    name,
-    type,
-    status: w.status,
-    records: [],
-    cnames: [],
-    finalName: name,
-    zone: w.zone.zone,
-    exchanges: ctx.exchanges,
-    decisive: w.decisive,
-    message: w.message
-  };
-}
-function toDelegation(zs, port3) {
-  const servers2 = [];
-  const seen2 = /* @__PURE__ */ new Set();
-  for (const ns of zs.parentNs) {
-    for (const address of zs.addrs.get(ns) ?? []) {
-      if (seen2.has(address)) continue;
-      seen2.add(address);
-      servers2.push({ name: ns, address, port: port3 });
-    }
-  }
-  const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
-  return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
-}
-var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, STATUS_PRIORITY, newCtx, IterativeResolver;
-var init_iterative = __esm({
-  "src/dns/iterative.ts"() {
-    "use strict";
-    init_client();
-    init_classify();
-    init_names();
-    init_types();
-    MAX_CNAME_CHAIN = 8;
-    MAX_QUERIES_PER_LOOKUP = 200;
-    MAX_NS_DEPTH = 4;
-    MAX_REFERRALS = 40;
-    STATUS_PRIORITY = ["SERVFAIL", "REFUSED", "LAME", "MALFORMED", "TIMEOUT"];
-    newCtx = () => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: /* @__PURE__ */ new Set() });
-    IterativeResolver = class {
-      constructor(profile, client, limits = {}) {
-        this.profile = profile;
-        this.client = client ?? new CachingDnsClient(profile);
-        this.limits = { maxQueries: MAX_QUERIES_PER_LOOKUP, maxCnameChain: MAX_CNAME_CHAIN, ...limits };
-        const root = { zone: "", parentNs: [], addrs: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map() };
-        for (const h of profile.rootHints) {
-          const ns = normalizeName(h.name);
-          if (!root.parentNs.includes(ns)) root.parentNs.push(ns);
-          root.addrs.set(ns, [...root.addrs.get(ns) ?? [], h.address]);
-        }
-        this.zones.set("", root);
-      }
-      profile;
-      client;
-      zones = /* @__PURE__ */ new Map();
-      limits;
-      async resolve(name, type) {
-        return this.resolveChain(normalizeName(name), type.toUpperCase(), newCtx());
-      }
-      async findZone(name) {
-        const ctx = newCtx();
-        const found = await this.zoneOf(normalizeName(name), ctx);
-        if ("error" in found) return found;
-        await this.resolveAllNs(found, ctx);
-        return toDelegation(found, this.profile.dnsPort);
-      }
-      async askAll(name, type, opts = {}) {
-        const delegation = await this.findZone(name);
-        if ("error" in delegation) return delegation;
-        const answers = await Promise.all(
-          delegation.servers.map(async (server) => ({
-            server,
-            outcome: await this.client.query(server, normalizeName(name), type.toUpperCase(), {
-              ...opts,
-              rd: false
-            })
-          }))
-        );
-        return { delegation, answers };
-      }
-      /** The zone containing name: walk with an SOA question and read the apex from the SOA owner. */
-      async zoneOf(name, ctx) {
-        const w = await this.walk(name, "SOA", ctx);
-        if (w.kind === "fail") {
-          return { error: failLookup(name, "SOA", w, ctx) };
-        }
-        const apex = apexOf(w.response, name, w.zone.zone);
-        return apex === w.zone.zone ? w.zone : { ...w.zone, zone: apex, referral: void 0 };
-      }
-      async resolveChain(name, type, ctx) {
-        const cnames = [];
-        const seen2 = /* @__PURE__ */ new Set([name]);
-        let current = name;
-        const base = () => ({
-          name,
-          type,
-          cnames,
-          exchanges: ctx.exchanges
-        });
-        for (; ; ) {
-          const w = await this.walk(current, type, ctx);
-          if (w.kind === "fail") return { ...failLookup(name, type, w, ctx), cnames, finalName: current };
-          const resp = w.response;
-          const zone = apexOf(resp, current, w.zone.zone);
-          const who = `${w.exchange.ok ? w.exchange.response.server : ""} (authoritative for ${displayName(zone)})`;
-          let at = current;
-          let restart = false;
-          for (; ; ) {
-            const records = resp.answers.filter((r) => r.name === at && r.type === type);
-            if (records.length > 0) {
-              return {
-                ...base(),
-                status: "NOERROR",
-                records,
-                finalName: at,
-                zone,
-                decisive: w.exchange
-              };
-            }
-            const cn = resp.answers.find((r) => r.name === at && r.type === "CNAME");
-            if (!cn) break;
-            const target = normalizeName(String(cn.data));
-            cnames.push({ name: at, target, ttl: cn.ttl, server: resp.server });
-            if (seen2.has(target)) {
-              return {
-                ...base(),
-                status: "CNAME_LOOP",
-                records: [],
-                finalName: target,
-                zone,
-                decisive: w.exchange,
-                message: `CNAME loop: ${cnames.map((c) => c.name).join(" -> ")} -> ${target} (last link from ${resp.server})`
-              };
-            }
-            if (cnames.length > this.limits.maxCnameChain) {
-              return {
-                ...base(),
-                status: "CNAME_TOO_LONG",
-                records: [],
-                finalName: target,
-                zone,
-                decisive: w.exchange,
-                message: `CNAME chain from ${name} longer than ${this.limits.maxCnameChain} links`
-              };
-            }
-            seen2.add(target);
-            at = target;
-            if (!isAtOrBelow(target, w.zone.zone) || !resp.answers.some((r) => r.name === target)) {
-              restart = true;
-              break;
-            }
-          }
-          if (restart) {
-            current = at;
-            continue;
-          }
-          if (resp.rcode === "NXDOMAIN") {
-            return {
-              ...base(),
-              status: "NXDOMAIN",
-              records: [],
-              finalName: at,
-              zone,
-              decisive: w.exchange,
-              message: `${who} says ${at} does not exist (NXDOMAIN)`
-            };
-          }
-          return {
-            ...base(),
-            status: "NOERROR",
-            records: [],
-            finalName: at,
-            zone,
-            decisive: w.exchange,
-            message: `${who} says ${at} exists but has no ${type} records (NODATA)`
-          };
-        }
-      }
-      /** Closest cached zone cut for qname (DS lives in the parent of a cut). */
-      closestZone(qname, qtype) {
-        let n = qtype === "DS" && qname !== "" ? parentName(qname) : qname;
-        for (; ; ) {
-          const z2 = this.zones.get(n);
-          if (z2) return z2;
-          if (n === "") return this.zones.get("");
-          n = parentName(n);
-        }
-      }
-      async walk(qname, qtype, ctx) {
-        let zs = this.closestZone(qname, qtype);
-        for (let hop = 0; hop < MAX_REFERRALS; hop++) {
-          const problems = [];
-          let next = await this.minimisedReferral(zs, qname, qtype, ctx);
-          if (next) {
-            zs = next;
-            continue;
-          }
-          for await (const server of this.endpoints(zs, ctx)) {
-            if (ctx.budget.used >= this.limits.maxQueries) {
-              return {
-                kind: "fail",
-                zone: zs,
-                status: "SERVFAIL",
-                message: `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep or looping)`
-              };
-            }
-            ctx.budget.used++;
-            const ex = await this.client.query(server, qname, qtype, { rd: false });
-            ctx.exchanges.push(ex);
-            const step = classifyStep(ex, zs.zone, qname, qtype);
-            if (step.kind === "answer")
-              return { kind: "answer", zone: zs, response: step.response, exchange: ex };
-            if (step.kind === "referral") {
-              next = this.adoptReferral(step.child, step.response, zs);
-              break;
-            }
-            problems.push({ status: step.status, exchange: ex, note: step.note, server });
-          }
-          if (next) {
-            zs = next;
-            continue;
-          }
-          return this.failure(zs, qname, qtype, problems);
-        }
-        return {
-          kind: "fail",
-          zone: zs,
-          status: "SERVFAIL",
-          message: `more than ${MAX_REFERRALS} referrals for ${qname}`
-        };
-      }
-      /**
-       * QNAME minimisation (RFC 9156), one label at a time above the name: every name under a zone asks the
-       * parent the same question ("NS example.com"), so the client's in-flight dedup makes concurrent lookups
-       * share one referral instead of each walking from the root. Anything but a referral falls back to the
-       * full question at the same zone, which reports problems with the real name.
-       */
-      async minimisedReferral(zs, qname, qtype, ctx) {
-        if (qtype === "DS") return void 0;
-        const labels = qname.split(".");
-        const depth = zs.zone === "" ? 1 : zs.zone.split(".").length + 1;
-        if (labels.length <= depth) return void 0;
-        const step = labels.slice(labels.length - depth).join(".");
-        for await (const server of this.endpoints(zs, ctx)) {
-          if (ctx.budget.used >= this.limits.maxQueries) return void 0;
-          ctx.budget.used++;
-          const ex = await this.client.query(server, step, "NS", { rd: false });
-          const result2 = classifyStep(ex, zs.zone, step, "NS");
-          if (result2.kind === "referral") {
-            ctx.exchanges.push(ex);
-            return this.adoptReferral(result2.child, result2.response, zs);
-          }
-          if (result2.kind === "answer") return void 0;
-        }
-        return void 0;
-      }
-      failure(zs, qname, qtype, problems) {
-        const zoneName = displayName(zs.zone);
-        if (problems.length === 0) {
-          const why = [...zs.failed].map(([ns, reason]) => `${ns}: ${reason}`).join("; ");
-          return {
-            kind: "fail",
-            zone: zs,
-            status: "NO_NAMESERVERS",
-            message: `no nameserver of ${zoneName} has a usable address${why ? ` (${why})` : ""}`
-          };
-        }
-        const counts = /* @__PURE__ */ new Map();
-        for (const p of problems) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
-        const status = [...counts.keys()].sort(
-          (a, b) => counts.get(b) - counts.get(a) || STATUS_PRIORITY.indexOf(a) - STATUS_PRIORITY.indexOf(b)
-        )[0];
-        const decisive = [...problems].reverse().find((p) => p.status === status)?.exchange;
-        const detail = problems.map((p) => `${p.server ? endpointLabel(p.server) : "?"} ${p.note}`).join("; ");
-        return {
-          kind: "fail",
-          zone: zs,
-          status,
-          decisive,
-          message: `no server of ${zoneName} answered ${qname}/${qtype} authoritatively: ${detail}`
-        };
-      }
-      /** Records a referral's zone cut (first one learnt wins) with in-bailiwick glue. */
-      adoptReferral(child2, response, parent) {
-        const known = this.zones.get(child2);
-        if (known) return known;
-        const parentNs = [
-          ...new Set(
-            response.authorities.filter((r) => r.type === "NS" && r.name === child2).map((r) => String(r.data))
-          )
-        ];
-        const zs = { zone: child2, parentNs, addrs: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), referral: response };
-        for (const ns of parentNs) {
-          if (!isAtOrBelow(ns, parent.zone)) continue;
-          const glue = response.additionals.filter((r) => r.name === ns && (r.type === "A" || r.type === "AAAA")).map((r) => String(r.data));
-          if (glue.length > 0) zs.addrs.set(ns, glue);
-        }
-        this.zones.set(child2, zs);
-        return zs;
-      }
-      /** Endpoints of a zone: glued ones first, then NS names resolved lazily as needed. */
-      async *endpoints(zs, ctx) {
-        const seen2 = /* @__PURE__ */ new Set();
-        const port3 = this.profile.dnsPort;
-        const from = (ns) => (zs.addrs.get(ns) ?? []).filter((a) => !seen2.has(a) && seen2.add(a)).map((address) => ({ name: ns, address, port: port3 }));
-        for (const ns of zs.parentNs) yield* from(ns);
-        for (const ns of zs.parentNs) {
-          if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
-          await this.resolveNs(zs, ns, ctx);
-          yield* from(ns);
-        }
-      }
-      async resolveAllNs(zs, ctx) {
-        await Promise.all(
-          zs.parentNs.filter((ns) => !zs.addrs.has(ns) && !zs.failed.has(ns)).map((ns) => this.resolveNs(zs, ns, ctx))
-        );
-      }
-      /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
-      async resolveNs(zs, ns, ctx) {
-        if (ctx.resolving.has(ns)) {
-          zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
-          return;
-        }
-        if (ctx.depth >= MAX_NS_DEPTH) {
-          zs.failed.set(ns, `NS name resolution nested more than ${MAX_NS_DEPTH} deep`);
-          return;
-        }
-        const sub = { ...ctx, depth: ctx.depth + 1, resolving: /* @__PURE__ */ new Set([...ctx.resolving, ns]) };
-        let last;
-        for (const type of ["A", "AAAA"]) {
-          const l = await this.resolveChain(ns, type, sub);
-          last = l;
-          const addrs = l.status === "NOERROR" ? l.records.map((r) => String(r.data)) : [];
-          if (addrs.length > 0) {
-            zs.addrs.set(ns, addrs);
-            zs.failed.delete(ns);
-            return;
-          }
-          if (l.status !== "NOERROR") break;
-        }
-        if (zs.addrs.has(ns)) return;
-        const inZone = isAtOrBelow(ns, zs.zone) ? " (inside the zone it serves, and the parent gave no glue)" : "";
-        const reason = last && last.status === "NOERROR" ? `no A or AAAA records${inZone}` : `${last?.status ?? "unresolved"}${last?.message ? `: ${last.message}` : ""}${inZone}`;
-        zs.failed.set(ns, reason);
-      }
-    };
-  }
-});
-
 // node_modules/ipaddr.js/lib/ipaddr.js
 var require_ipaddr = __commonJS({
   "node_modules/ipaddr.js/lib/ipaddr.js"(exports, module) {
@@ -23183,8 +22426,8 @@ var require_ipaddr = __commonJS({
         }
         return part;
       }
-      const ipaddr5 = {};
-      ipaddr5.IPv4 = (function() {
+      const ipaddr6 = {};
+      ipaddr6.IPv4 = (function() {
         function IPv4(octets) {
           if (octets.length !== 4) {
             throw new Error("ipaddr: ipv4 octet count should be 4");
@@ -23283,13 +22526,13 @@ var require_ipaddr = __commonJS({
           return 32 - cidr;
         };
         IPv4.prototype.range = function() {
-          return ipaddr5.subnetMatch(this, this.SpecialRanges);
+          return ipaddr6.subnetMatch(this, this.SpecialRanges);
         };
         IPv4.prototype.toByteArray = function() {
           return this.octets.slice(0);
         };
         IPv4.prototype.toIPv4MappedAddress = function() {
-          return ipaddr5.IPv6.parse(`::ffff:${this.toString()}`);
+          return ipaddr6.IPv6.parse(`::ffff:${this.toString()}`);
         };
         IPv4.prototype.toNormalizedString = function() {
           return this.toString();
@@ -23299,7 +22542,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv4;
       })();
-      ipaddr5.IPv4.broadcastAddressFromCIDR = function(string4) {
+      ipaddr6.IPv4.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -23315,10 +22558,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr5.IPv4.isIPv4 = function(string4) {
+      ipaddr6.IPv4.isIPv4 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr5.IPv4.isValid = function(string4) {
+      ipaddr6.IPv4.isValid = function(string4) {
         try {
           new this(this.parser(string4));
           return true;
@@ -23326,7 +22569,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr5.IPv4.isValidCIDR = function(string4) {
+      ipaddr6.IPv4.isValidCIDR = function(string4) {
         try {
           this.parseCIDR(string4);
           return true;
@@ -23334,21 +22577,21 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr5.IPv4.isValidFourPartDecimal = function(string4) {
-        if (ipaddr5.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
+      ipaddr6.IPv4.isValidFourPartDecimal = function(string4) {
+        if (ipaddr6.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
           return true;
         } else {
           return false;
         }
       };
-      ipaddr5.IPv4.isValidCIDRFourPartDecimal = function(string4) {
+      ipaddr6.IPv4.isValidCIDRFourPartDecimal = function(string4) {
         const match = string4.match(/^(.+)\/(\d+)$/);
-        if (!ipaddr5.IPv4.isValidCIDR(string4) || !match) {
+        if (!ipaddr6.IPv4.isValidCIDR(string4) || !match) {
           return false;
         }
-        return ipaddr5.IPv4.isValidFourPartDecimal(match[1]);
+        return ipaddr6.IPv4.isValidFourPartDecimal(match[1]);
       };
-      ipaddr5.IPv4.networkAddressFromCIDR = function(string4) {
+      ipaddr6.IPv4.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -23365,14 +22608,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr5.IPv4.parse = function(string4) {
+      ipaddr6.IPv4.parse = function(string4) {
         const parts = this.parser(string4);
         if (parts === null) {
           throw new Error("ipaddr: string is not formatted like an IPv4 Address");
         }
         return new this(parts);
       };
-      ipaddr5.IPv4.parseCIDR = function(string4) {
+      ipaddr6.IPv4.parseCIDR = function(string4) {
         let match;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           const maskLength = parseInt(match[2]);
@@ -23388,7 +22631,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv4 CIDR range");
       };
-      ipaddr5.IPv4.parser = function(string4) {
+      ipaddr6.IPv4.parser = function(string4) {
         let match, part, value;
         if (match = string4.match(ipv4Regexes.fourOctet)) {
           return (function() {
@@ -23445,7 +22688,7 @@ var require_ipaddr = __commonJS({
           return null;
         }
       };
-      ipaddr5.IPv4.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr6.IPv4.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 32) {
           throw new Error("ipaddr: invalid IPv4 prefix length");
@@ -23462,7 +22705,7 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr5.IPv6 = (function() {
+      ipaddr6.IPv6 = (function() {
         function IPv6(parts, zoneId) {
           let i, part;
           if (parts.length === 16) {
@@ -23595,7 +22838,7 @@ var require_ipaddr = __commonJS({
           return 128 - cidr;
         };
         IPv6.prototype.range = function() {
-          return ipaddr5.subnetMatch(this, this.SpecialRanges);
+          return ipaddr6.subnetMatch(this, this.SpecialRanges);
         };
         IPv6.prototype.toByteArray = function() {
           let part;
@@ -23629,7 +22872,7 @@ var require_ipaddr = __commonJS({
           const ref = this.parts.slice(-2);
           const high = ref[0];
           const low = ref[1];
-          return new ipaddr5.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+          return new ipaddr6.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
         };
         IPv6.prototype.toNormalizedString = function() {
           const addr = (function() {
@@ -23675,7 +22918,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv6;
       })();
-      ipaddr5.IPv6.broadcastAddressFromCIDR = function(string4) {
+      ipaddr6.IPv6.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -23691,10 +22934,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr5.IPv6.isIPv6 = function(string4) {
+      ipaddr6.IPv6.isIPv6 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr5.IPv6.isValid = function(string4) {
+      ipaddr6.IPv6.isValid = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -23706,7 +22949,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr5.IPv6.isValidCIDR = function(string4) {
+      ipaddr6.IPv6.isValidCIDR = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -23717,7 +22960,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr5.IPv6.networkAddressFromCIDR = function(string4) {
+      ipaddr6.IPv6.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -23734,14 +22977,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr5.IPv6.parse = function(string4) {
+      ipaddr6.IPv6.parse = function(string4) {
         const addr = this.parser(string4);
         if (addr === null) {
           throw new Error("ipaddr: string is not formatted like an IPv6 Address");
         }
         return new this(addr.parts, addr.zoneId);
       };
-      ipaddr5.IPv6.parseCIDR = function(string4) {
+      ipaddr6.IPv6.parseCIDR = function(string4) {
         let maskLength, match, parsed;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           maskLength = parseInt(match[2]);
@@ -23757,7 +23000,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv6 CIDR range");
       };
-      ipaddr5.IPv6.parser = function(string4) {
+      ipaddr6.IPv6.parser = function(string4) {
         let addr, i, match, octet, octets, zoneId;
         if (match = string4.match(ipv6Regexes.deprecatedTransitional)) {
           return this.parser(`::ffff:${match[1]}`);
@@ -23795,7 +23038,7 @@ var require_ipaddr = __commonJS({
         }
         return null;
       };
-      ipaddr5.IPv6.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr6.IPv6.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 128) {
           throw new Error("ipaddr: invalid IPv6 prefix length");
@@ -23812,43 +23055,43 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr5.fromByteArray = function(bytes) {
+      ipaddr6.fromByteArray = function(bytes) {
         const length = bytes.length;
         if (length === 4) {
-          return new ipaddr5.IPv4(bytes);
+          return new ipaddr6.IPv4(bytes);
         } else if (length === 16) {
-          return new ipaddr5.IPv6(bytes);
+          return new ipaddr6.IPv6(bytes);
         } else {
           throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
         }
       };
-      ipaddr5.isValid = function(string4) {
-        return ipaddr5.IPv6.isValid(string4) || ipaddr5.IPv4.isValid(string4);
+      ipaddr6.isValid = function(string4) {
+        return ipaddr6.IPv6.isValid(string4) || ipaddr6.IPv4.isValid(string4);
       };
-      ipaddr5.isValidCIDR = function(string4) {
-        return ipaddr5.IPv6.isValidCIDR(string4) || ipaddr5.IPv4.isValidCIDR(string4);
+      ipaddr6.isValidCIDR = function(string4) {
+        return ipaddr6.IPv6.isValidCIDR(string4) || ipaddr6.IPv4.isValidCIDR(string4);
       };
-      ipaddr5.parse = function(string4) {
-        if (ipaddr5.IPv6.isValid(string4)) {
-          return ipaddr5.IPv6.parse(string4);
-        } else if (ipaddr5.IPv4.isValid(string4)) {
-          return ipaddr5.IPv4.parse(string4);
+      ipaddr6.parse = function(string4) {
+        if (ipaddr6.IPv6.isValid(string4)) {
+          return ipaddr6.IPv6.parse(string4);
+        } else if (ipaddr6.IPv4.isValid(string4)) {
+          return ipaddr6.IPv4.parse(string4);
         } else {
           throw new Error("ipaddr: the address has neither IPv6 nor IPv4 format");
         }
       };
-      ipaddr5.parseCIDR = function(string4) {
+      ipaddr6.parseCIDR = function(string4) {
         try {
-          return ipaddr5.IPv6.parseCIDR(string4);
+          return ipaddr6.IPv6.parseCIDR(string4);
         } catch {
           try {
-            return ipaddr5.IPv4.parseCIDR(string4);
+            return ipaddr6.IPv4.parseCIDR(string4);
           } catch (e) {
             throw new Error("ipaddr: the address has neither IPv6 nor IPv4 CIDR format", { cause: e });
           }
         }
       };
-      ipaddr5.process = function(string4) {
+      ipaddr6.process = function(string4) {
         const addr = this.parse(string4);
         if (addr.kind() === "ipv6" && addr.isIPv4MappedAddress()) {
           return addr.toIPv4Address();
@@ -23856,7 +23099,7 @@ var require_ipaddr = __commonJS({
           return addr;
         }
       };
-      ipaddr5.subnetMatch = function(address, rangeList, defaultName) {
+      ipaddr6.subnetMatch = function(address, rangeList, defaultName) {
         let i, rangeName, rangeSubnets, subnet;
         if (defaultName === void 0 || defaultName === null) {
           defaultName = "unicast";
@@ -23878,11 +23121,487 @@ var require_ipaddr = __commonJS({
         return defaultName;
       };
       if (typeof module !== "undefined" && module.exports) {
-        module.exports = ipaddr5;
+        module.exports = ipaddr6;
       } else {
-        root.ipaddr = ipaddr5;
+        root.ipaddr = ipaddr6;
       }
     })(exports);
+  }
+});
+
+// src/dns/udp-mux.ts
+import dgram from "node:dgram";
+import net from "node:net";
+import { randomInt } from "node:crypto";
+var import_ipaddr, canonical, UdpMux, muxes, udpMuxFor;
+var init_udp_mux = __esm({
+  "src/dns/udp-mux.ts"() {
+    "use strict";
+    import_ipaddr = __toESM(require_ipaddr(), 1);
+    canonical = (address, port3) => {
+      if (net.isIPv4(address)) return `${address}|${port3}`;
+      try {
+        const a = import_ipaddr.default.process(address).toString();
+        return `${a}|${port3}`;
+      } catch {
+        return `${address}|${port3}`;
+      }
+    };
+    UdpMux = class {
+      constructor(family) {
+        this.family = family;
+      }
+      family;
+      sock;
+      byKey = /* @__PURE__ */ new Map();
+      byServer = /* @__PURE__ */ new Map();
+      open(address, port3, handlers) {
+        const server = canonical(address, port3);
+        let id = randomInt(0, 65536);
+        while (this.byKey.has(`${server}#${id}`)) id = randomInt(0, 65536);
+        const key = `${server}#${id}`;
+        this.byKey.set(key, handlers);
+        let set2 = this.byServer.get(server);
+        if (!set2) this.byServer.set(server, set2 = /* @__PURE__ */ new Set());
+        set2.add(handlers);
+        const sock = this.socket();
+        let released = false;
+        return {
+          id,
+          send: (msg, cb) => sock.send(msg, port3, address, (err) => cb(err ?? null)),
+          release: () => {
+            if (released) return;
+            released = true;
+            this.byKey.delete(key);
+            set2.delete(handlers);
+            if (set2.size === 0) this.byServer.delete(server);
+            if (this.byKey.size === 0) this.close();
+          }
+        };
+      }
+      socket() {
+        if (this.sock) return this.sock;
+        const sock = dgram.createSocket(this.family);
+        sock.on("message", (buf, rinfo) => {
+          const server = canonical(rinfo.address, rinfo.port);
+          const id = buf.length >= 2 ? buf.readUInt16BE(0) : -1;
+          const h = this.byKey.get(`${server}#${id}`);
+          if (h) return h.reply(buf);
+          for (const other of this.byServer.get(server) ?? []) other.stray(buf);
+        });
+        sock.on("error", (err) => {
+          for (const h of [...this.byKey.values()]) h.error(err);
+        });
+        this.sock = sock;
+        return sock;
+      }
+      close() {
+        const sock = this.sock;
+        this.sock = void 0;
+        try {
+          sock?.close();
+        } catch {
+        }
+      }
+    };
+    muxes = { udp4: new UdpMux("udp4"), udp6: new UdpMux("udp6") };
+    udpMuxFor = (address) => muxes[net.isIPv6(address) ? "udp6" : "udp4"];
+  }
+});
+
+// src/dns/transport.ts
+import net2 from "node:net";
+import { randomInt as randomInt2 } from "node:crypto";
+import { performance as performance2 } from "node:perf_hooks";
+function serverLabel(server) {
+  return `${server.address}:${server.port}`;
+}
+function normalizeQuestion(q) {
+  return { name: normalizeName(q.name), type: q.type.toUpperCase() };
+}
+function buildQuery(id, q, opts = {}) {
+  const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
+  const flags = (opts.rd ? import_dns_packet.default.RECURSION_DESIRED : 0) | (opts.cd ? import_dns_packet.default.CHECKING_DISABLED : 0);
+  const packet2 = {
+    id,
+    type: "query",
+    flags,
+    questions: [{ name: q.name === "" ? "." : q.name, type: q.type, class: "IN" }]
+  };
+  if (payload > 0) {
+    packet2.additionals = [
+      {
+        type: "OPT",
+        name: ".",
+        udpPayloadSize: payload,
+        flags: opts.dnssec ? import_dns_packet.default.DNSSEC_OK : 0
+      }
+    ];
+  }
+  return import_dns_packet.default.encode(packet2);
+}
+function toRecord(a) {
+  const r = a;
+  const data = NAME_DATA_TYPES.has(r.type) && typeof r.data === "string" ? normalizeName(r.data) : r.data;
+  return { name: normalizeName(r.name), type: r.type, class: r.class ?? "IN", ttl: r.ttl ?? 0, data };
+}
+function examineReply(buf, id, q) {
+  if (buf.length < 2)
+    return { kind: "malformed", message: `reply of ${buf.length} byte(s) is not a DNS message` };
+  if (buf.readUInt16BE(0) !== id) return { kind: "ignore", why: "wrong message ID" };
+  let packet2;
+  try {
+    packet2 = import_dns_packet.default.decode(buf);
+  } catch (err) {
+    return { kind: "malformed", message: `reply cannot be decoded: ${err.message}` };
+  }
+  if (!packet2.flag_qr) return { kind: "ignore", why: "message is not a response" };
+  const questions = packet2.questions ?? [];
+  const rcode = rcodeOf(packet2);
+  if (questions.length === 0 && rcode !== "NOERROR" && rcode !== "NXDOMAIN") {
+    return { kind: "ok", packet: packet2 };
+  }
+  const rq = questions[0];
+  if (questions.length !== 1 || !rq || normalizeName(rq.name) !== q.name || String(rq.type).toUpperCase() !== q.type || (rq.class ?? "IN") !== "IN") {
+    return { kind: "ignore", why: "question does not match" };
+  }
+  for (const section of [packet2.answers, packet2.authorities, packet2.additionals]) {
+    for (const a of section ?? []) {
+      if (typeof a.name !== "string") {
+        return { kind: "malformed", message: "reply has a record without an owner name" };
+      }
+    }
+  }
+  return { kind: "ok", packet: packet2 };
+}
+function toResponse(packet2, raw, server, question, rttMs, transport) {
+  return {
+    server,
+    question,
+    rcode: rcodeOf(packet2),
+    flags: {
+      aa: packet2.flag_aa,
+      tc: packet2.flag_tc,
+      rd: packet2.flag_rd,
+      ra: packet2.flag_ra,
+      ad: packet2.flag_ad,
+      cd: packet2.flag_cd
+    },
+    answers: (packet2.answers ?? []).map(toRecord),
+    authorities: (packet2.authorities ?? []).map(toRecord),
+    additionals: (packet2.additionals ?? []).filter((a) => a.type !== "OPT").map(toRecord),
+    rttMs,
+    transport,
+    raw
+  };
+}
+function failure(server, question, kind, message, rttMs) {
+  return { ok: false, failure: { server, question, kind, message, rttMs } };
+}
+function udpAttempt(server, q, opts) {
+  const label = serverLabel(server);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve4) => {
+    const start = performance2.now();
+    let ignored = "";
+    let done = false;
+    const elapsed = () => Math.round(performance2.now() - start);
+    const finish = (o) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ticket.release();
+      resolve4(o);
+    };
+    const ticket = udpMuxFor(server.address).open(server.address, server.port, {
+      reply(buf) {
+        const ex = examineReply(buf, ticket.id, q);
+        if (ex.kind === "ignore") {
+          ignored = ex.why;
+          return;
+        }
+        if (ex.kind === "malformed") {
+          finish(failure(label, q, "malformed", `${label} (UDP): ${ex.message}`, elapsed()));
+          return;
+        }
+        finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), "udp") });
+      },
+      stray(buf) {
+        const ex = examineReply(buf, ticket.id, q);
+        if (ex.kind === "ignore") ignored = ex.why;
+        else if (ex.kind === "malformed")
+          finish(failure(label, q, "malformed", `${label} (UDP): ${ex.message}`, elapsed()));
+      },
+      error(err) {
+        finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
+      }
+    });
+    const msg = buildQuery(ticket.id, q, opts);
+    const timer = setTimeout(() => {
+      finish(
+        ignored ? failure(
+          label,
+          q,
+          "mismatch",
+          `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
+          elapsed()
+        ) : failure(label, q, "timeout", `no reply from ${label} over UDP within ${timeoutMs} ms`, elapsed())
+      );
+    }, timeoutMs);
+    opts.onSend?.("udp");
+    ticket.send(msg, (err) => {
+      if (err) finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
+    });
+  });
+}
+function tcpAttempt(server, q, opts) {
+  const label = serverLabel(server);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve4) => {
+    const id = randomInt2(0, 65536);
+    const msg = buildQuery(id, q, opts);
+    const start = performance2.now();
+    const elapsed = () => Math.round(performance2.now() - start);
+    let buffered = Buffer.alloc(0);
+    let ignored = "";
+    let done = false;
+    const sock = net2.connect({ host: server.address, port: server.port });
+    const finish = (o) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve4(o);
+    };
+    const timer = setTimeout(() => {
+      finish(
+        ignored ? failure(
+          label,
+          q,
+          "mismatch",
+          `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
+          elapsed()
+        ) : failure(label, q, "timeout", `no reply from ${label} over TCP within ${timeoutMs} ms`, elapsed())
+      );
+    }, timeoutMs);
+    sock.on("connect", () => {
+      const framed = Buffer.alloc(msg.length + 2);
+      framed.writeUInt16BE(msg.length, 0);
+      msg.copy(framed, 2);
+      opts.onSend?.("tcp");
+      sock.write(framed);
+    });
+    sock.on(
+      "error",
+      (err) => finish(failure(label, q, "network", `TCP to ${label}: ${err.message}`, elapsed()))
+    );
+    sock.on(
+      "close",
+      () => finish(
+        failure(label, q, "network", `TCP connection to ${label} closed before a full reply`, elapsed())
+      )
+    );
+    sock.on("data", (chunk) => {
+      if (done) return;
+      if (buffered.length + chunk.length > MAX_TCP_MESSAGE + 2) {
+        finish(
+          failure(
+            label,
+            q,
+            "malformed",
+            `${label} (TCP) sent more than ${MAX_TCP_MESSAGE + 2} bytes`,
+            elapsed()
+          )
+        );
+        return;
+      }
+      buffered = Buffer.concat([buffered, chunk]);
+      while (!done && buffered.length >= 2) {
+        const len = buffered.readUInt16BE(0);
+        if (buffered.length < len + 2) return;
+        const one = Buffer.from(buffered.subarray(2, len + 2));
+        buffered = buffered.subarray(len + 2);
+        const ex = examineReply(one, id, q);
+        if (ex.kind === "ignore") {
+          ignored = ex.why;
+          continue;
+        }
+        if (ex.kind === "malformed") {
+          finish(failure(label, q, "malformed", `${label} (TCP): ${ex.message}`, elapsed()));
+          return;
+        }
+        finish({ ok: true, response: toResponse(ex.packet, one, label, q, elapsed(), "tcp") });
+      }
+    });
+  });
+}
+async function withRetries(attempt, retries) {
+  let out = await attempt();
+  for (let i = 0; i < retries && !out.ok && out.failure.kind === "timeout"; i++) out = await attempt();
+  if (!out.ok && out.failure.kind === "timeout" && retries > 0) {
+    out.failure.message += ` (${retries + 1} attempts)`;
+  }
+  return out;
+}
+async function queryOnce(server, question, opts = {}) {
+  const q = normalizeQuestion(question);
+  const retries = Math.max(0, opts.retries ?? DEFAULT_RETRIES);
+  try {
+    if (opts.tcp) return await withRetries(() => tcpAttempt(server, q, opts), retries);
+    const udp = await withRetries(() => udpAttempt(server, q, opts), retries);
+    if (udp.ok && udp.response.flags.tc) return await withRetries(() => tcpAttempt(server, q, opts), retries);
+    return udp;
+  } catch (err) {
+    return failure(
+      serverLabel(server),
+      q,
+      "network",
+      `query to ${serverLabel(server)} failed: ${err.message}`,
+      0
+    );
+  }
+}
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, rcodeOf;
+var init_transport = __esm({
+  "src/dns/transport.ts"() {
+    "use strict";
+    import_dns_packet = __toESM(require_dns_packet(), 1);
+    init_names();
+    init_udp_mux();
+    DEFAULT_UDP_PAYLOAD = 1232;
+    MAX_TCP_MESSAGE = 65535;
+    DEFAULT_TIMEOUT_MS = 3e3;
+    DEFAULT_RETRIES = 2;
+    NAME_DATA_TYPES = /* @__PURE__ */ new Set(["NS", "CNAME", "DNAME", "PTR"]);
+    rcodeOf = (p) => p.rcode ?? "NOERROR";
+  }
+});
+
+// src/dns/client.ts
+function cacheKey(server, name, type, opts) {
+  const flags = [
+    opts.rd ? "rd" : "",
+    opts.cd ? "cd" : "",
+    opts.dnssec ? "do" : "",
+    opts.tcp ? "tcp" : "",
+    opts.udpPayload ?? ""
+  ].join(",");
+  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${flags}`;
+}
+var Limiter, CachingDnsClient;
+var init_client = __esm({
+  "src/dns/client.ts"() {
+    "use strict";
+    init_names();
+    init_transport();
+    Limiter = class {
+      constructor(limit) {
+        this.limit = limit;
+      }
+      limit;
+      active = 0;
+      waiting = [];
+      async run(task) {
+        if (this.active >= this.limit) await new Promise((r) => this.waiting.push(r));
+        this.active++;
+        try {
+          return await task();
+        } finally {
+          this.active--;
+          this.waiting.shift()?.();
+        }
+      }
+    };
+    CachingDnsClient = class {
+      constructor(profile, options = {}) {
+        this.profile = profile;
+        this.limiter = new Limiter(Math.max(1, profile.concurrency));
+        this.queryFn = options.queryFn ?? queryOnce;
+      }
+      profile;
+      /** Questions put on the wire (cache hits and shared in-flight promises not counted). */
+      sent = 0;
+      /** Messages put on the wire, retries and TCP fallbacks included. */
+      packets = 0;
+      /** Questions sent per server, keyed "address:port". */
+      perServer = /* @__PURE__ */ new Map();
+      cache = /* @__PURE__ */ new Map();
+      limiter;
+      queryFn;
+      query(server, name, type, opts = {}) {
+        const key = cacheKey(server, name, type, opts);
+        const hit = this.cache.get(key);
+        if (hit) return hit;
+        const label = serverLabel(server);
+        const p = this.limiter.run(() => {
+          this.sent++;
+          this.perServer.set(label, (this.perServer.get(label) ?? 0) + 1);
+          return this.queryFn(
+            server,
+            { name, type },
+            {
+              timeoutMs: this.profile.timeouts.dnsQueryMs,
+              retries: this.profile.timeouts.dnsRetries,
+              ...opts,
+              onSend: () => this.packets++
+            }
+          );
+        });
+        this.cache.set(key, p);
+        return p;
+      }
+      /** Questions sent to one server ("address:port" or an endpoint). */
+      sentTo(server) {
+        return this.perServer.get(typeof server === "string" ? server : serverLabel(server)) ?? 0;
+      }
+    };
+  }
+});
+
+// src/dns/classify.ts
+function classifyStep(outcome, zone, qname, qtype) {
+  if (!outcome.ok) {
+    const f = outcome.failure;
+    if (f.kind === "malformed") return { kind: "problem", status: "MALFORMED", note: f.message };
+    return { kind: "problem", status: "TIMEOUT", note: f.message };
+  }
+  const r = outcome.response;
+  if (r.rcode === "SERVFAIL") return { kind: "problem", status: "SERVFAIL", note: "answered SERVFAIL" };
+  if (r.rcode === "REFUSED") return { kind: "problem", status: "REFUSED", note: "answered REFUSED" };
+  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") {
+    return { kind: "problem", status: "SERVFAIL", note: `answered ${r.rcode}` };
+  }
+  const relevant = r.answers.some((a) => a.name === qname && (a.type === qtype || a.type === "CNAME"));
+  if (r.rcode === "NXDOMAIN" || relevant) {
+    if (r.flags.aa) return { kind: "answer", response: r };
+    return {
+      kind: "problem",
+      status: "LAME",
+      note: `answered ${r.rcode === "NXDOMAIN" ? "NXDOMAIN" : "records"} without the AA bit (not authoritative)`
+    };
+  }
+  const cuts = [...new Set(r.authorities.filter((a) => a.type === "NS").map((a) => a.name))];
+  const child2 = cuts.find((c) => isBelow(c, zone) && isAtOrBelow(qname, c));
+  if (child2 !== void 0) return { kind: "referral", child: child2, response: r };
+  if (r.flags.aa) return { kind: "answer", response: r };
+  if (cuts.length > 0) {
+    const to = cuts.map((c) => c === "" ? "." : c).join(", ");
+    return {
+      kind: "problem",
+      status: "LAME",
+      note: `gave an upward or sideways referral (to ${to}) instead of answering`
+    };
+  }
+  return {
+    kind: "problem",
+    status: "LAME",
+    note: "answered without the AA bit and without a referral (lame)"
+  };
+}
+var init_classify = __esm({
+  "src/dns/classify.ts"() {
+    "use strict";
+    init_names();
   }
 });
 
@@ -24747,6 +24466,401 @@ var require_cjs = __commonJS({
   }
 });
 
+// src/net/psl.ts
+function publicSuffixOf(base, extra = []) {
+  const lab = extra.filter((s) => base === s || base.endsWith("." + s)).sort((a, b) => b.length - a.length)[0];
+  if (lab) return lab;
+  const psl = (0, import_tldts.parse)(base, { allowPrivateDomains: false });
+  return psl.isIcann && psl.publicSuffix ? psl.publicSuffix : void 0;
+}
+var import_tldts;
+var init_psl = __esm({
+  "src/net/psl.ts"() {
+    "use strict";
+    import_tldts = __toESM(require_cjs(), 1);
+  }
+});
+
+// src/dns/types.ts
+var endpointLabel;
+var init_types = __esm({
+  "src/dns/types.ts"() {
+    "use strict";
+    endpointLabel = (e) => `${e.name ? e.name + " " : ""}${e.address.includes(":") ? `[${e.address}]` : e.address}:${e.port}`;
+  }
+});
+
+// src/dns/iterative.ts
+function apexOf(resp, name, cut) {
+  const soa = [...resp.answers, ...resp.authorities].find(
+    (r) => r.type === "SOA" && isAtOrBelow(name, r.name) && isBelow(r.name, cut)
+  );
+  return soa ? soa.name : cut;
+}
+function failLookup(name, type, w, ctx) {
+  return {
+    name,
+    type,
+    status: w.status,
+    records: [],
+    cnames: [],
+    finalName: name,
+    zone: w.zone.zone,
+    exchanges: ctx.exchanges,
+    decisive: w.decisive,
+    message: w.message
+  };
+}
+function toDelegation(zs, port3) {
+  const servers2 = [];
+  const seen2 = /* @__PURE__ */ new Set();
+  for (const ns of zs.parentNs) {
+    for (const address of zs.addrs.get(ns) ?? []) {
+      if (seen2.has(address)) continue;
+      seen2.add(address);
+      servers2.push({ name: ns, address, port: port3 });
+    }
+  }
+  const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
+  return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
+}
+var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, STATUS_PRIORITY, newCtx, IterativeResolver;
+var init_iterative = __esm({
+  "src/dns/iterative.ts"() {
+    "use strict";
+    init_client();
+    init_classify();
+    init_psl();
+    init_names();
+    init_types();
+    MAX_CNAME_CHAIN = 8;
+    MAX_QUERIES_PER_LOOKUP = 200;
+    MAX_NS_DEPTH = 4;
+    MAX_REFERRALS = 40;
+    STATUS_PRIORITY = ["SERVFAIL", "REFUSED", "LAME", "MALFORMED", "TIMEOUT"];
+    newCtx = () => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: /* @__PURE__ */ new Set() });
+    IterativeResolver = class {
+      constructor(profile, client, limits = {}) {
+        this.profile = profile;
+        this.client = client ?? new CachingDnsClient(profile);
+        this.limits = { maxQueries: MAX_QUERIES_PER_LOOKUP, maxCnameChain: MAX_CNAME_CHAIN, ...limits };
+        const root = { zone: "", parentNs: [], addrs: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map() };
+        for (const h of profile.rootHints) {
+          const ns = normalizeName(h.name);
+          if (!root.parentNs.includes(ns)) root.parentNs.push(ns);
+          root.addrs.set(ns, [...root.addrs.get(ns) ?? [], h.address]);
+        }
+        this.zones.set("", root);
+      }
+      profile;
+      client;
+      zones = /* @__PURE__ */ new Map();
+      negativeApex = /* @__PURE__ */ new Map();
+      limits;
+      async resolve(name, type) {
+        return this.resolveChain(normalizeName(name), type.toUpperCase(), newCtx());
+      }
+      async findZone(name) {
+        const ctx = newCtx();
+        const found = await this.zoneOf(normalizeName(name), ctx);
+        if ("error" in found) return found;
+        await this.resolveAllNs(found, ctx);
+        return toDelegation(found, this.profile.dnsPort);
+      }
+      async askAll(name, type, opts = {}) {
+        const delegation = await this.findZone(name);
+        if ("error" in delegation) return delegation;
+        const answers = await Promise.all(
+          delegation.servers.map(async (server) => ({
+            server,
+            outcome: await this.client.query(server, normalizeName(name), type.toUpperCase(), {
+              ...opts,
+              rd: false
+            })
+          }))
+        );
+        return { delegation, answers };
+      }
+      /** The zone containing name: walk with an SOA question and read the apex from the SOA owner. */
+      async zoneOf(name, ctx) {
+        const known = this.zones.get(name) ?? this.negativeApex.get(name);
+        if (known) return known;
+        const w = await this.walk(name, "SOA", ctx);
+        if (w.kind === "fail") {
+          return { error: failLookup(name, "SOA", w, ctx) };
+        }
+        const apex = apexOf(w.response, name, w.zone.zone);
+        return apex === w.zone.zone ? w.zone : { ...w.zone, zone: apex, referral: void 0 };
+      }
+      async resolveChain(name, type, ctx) {
+        const cnames = [];
+        const seen2 = /* @__PURE__ */ new Set([name]);
+        let current = name;
+        const base = () => ({
+          name,
+          type,
+          cnames,
+          exchanges: ctx.exchanges
+        });
+        for (; ; ) {
+          const w = await this.walk(current, type, ctx);
+          if (w.kind === "fail") return { ...failLookup(name, type, w, ctx), cnames, finalName: current };
+          const resp = w.response;
+          const zone = apexOf(resp, current, w.zone.zone);
+          const who = `${w.exchange.ok ? w.exchange.response.server : ""} (authoritative for ${displayName(zone)})`;
+          let at = current;
+          let restart = false;
+          for (; ; ) {
+            const records = resp.answers.filter((r) => r.name === at && r.type === type);
+            if (records.length > 0) {
+              return {
+                ...base(),
+                status: "NOERROR",
+                records,
+                finalName: at,
+                zone,
+                decisive: w.exchange
+              };
+            }
+            const cn = resp.answers.find((r) => r.name === at && r.type === "CNAME");
+            if (!cn) break;
+            const target = normalizeName(String(cn.data));
+            cnames.push({ name: at, target, ttl: cn.ttl, server: resp.server });
+            if (seen2.has(target)) {
+              return {
+                ...base(),
+                status: "CNAME_LOOP",
+                records: [],
+                finalName: target,
+                zone,
+                decisive: w.exchange,
+                message: `CNAME loop: ${cnames.map((c) => c.name).join(" -> ")} -> ${target} (last link from ${resp.server})`
+              };
+            }
+            if (cnames.length > this.limits.maxCnameChain) {
+              return {
+                ...base(),
+                status: "CNAME_TOO_LONG",
+                records: [],
+                finalName: target,
+                zone,
+                decisive: w.exchange,
+                message: `CNAME chain from ${name} longer than ${this.limits.maxCnameChain} links`
+              };
+            }
+            seen2.add(target);
+            at = target;
+            if (!isAtOrBelow(target, w.zone.zone) || !resp.answers.some((r) => r.name === target)) {
+              restart = true;
+              break;
+            }
+          }
+          if (restart) {
+            current = at;
+            continue;
+          }
+          if (resp.rcode === "NXDOMAIN") {
+            return {
+              ...base(),
+              status: "NXDOMAIN",
+              records: [],
+              finalName: at,
+              zone,
+              decisive: w.exchange,
+              message: `${who} says ${at} does not exist (NXDOMAIN)`
+            };
+          }
+          return {
+            ...base(),
+            status: "NOERROR",
+            records: [],
+            finalName: at,
+            zone,
+            decisive: w.exchange,
+            message: `${who} says ${at} exists but has no ${type} records (NODATA)`
+          };
+        }
+      }
+      /** Closest cached zone cut for qname (DS lives in the parent of a cut). */
+      closestZone(qname, qtype) {
+        let n = qtype === "DS" && qname !== "" ? parentName(qname) : qname;
+        for (; ; ) {
+          const z2 = this.zones.get(n);
+          if (z2) return z2;
+          if (n === "") return this.zones.get("");
+          n = parentName(n);
+        }
+      }
+      async walk(qname, qtype, ctx) {
+        let zs = this.closestZone(qname, qtype);
+        for (let hop = 0; hop < MAX_REFERRALS; hop++) {
+          const problems = [];
+          let next = await this.minimisedReferral(zs, qname, qtype, ctx);
+          if (next) {
+            zs = next;
+            continue;
+          }
+          for await (const server of this.endpoints(zs, ctx)) {
+            if (ctx.budget.used >= this.limits.maxQueries) {
+              return {
+                kind: "fail",
+                zone: zs,
+                status: "SERVFAIL",
+                message: `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep or looping)`
+              };
+            }
+            ctx.budget.used++;
+            const ex = await this.client.query(server, qname, qtype, { rd: false });
+            ctx.exchanges.push(ex);
+            const step = classifyStep(ex, zs.zone, qname, qtype);
+            if (step.kind === "answer") {
+              this.noteNegative(zs, qname, step.response);
+              return { kind: "answer", zone: zs, response: step.response, exchange: ex };
+            }
+            if (step.kind === "referral") {
+              next = this.adoptReferral(step.child, step.response, zs);
+              break;
+            }
+            problems.push({ status: step.status, exchange: ex, note: step.note, server });
+          }
+          if (next) {
+            zs = next;
+            continue;
+          }
+          return this.failure(zs, qname, qtype, problems);
+        }
+        return {
+          kind: "fail",
+          zone: zs,
+          status: "SERVFAIL",
+          message: `more than ${MAX_REFERRALS} referrals for ${qname}`
+        };
+      }
+      /** An authoritative NXDOMAIN or NODATA whose SOA is the zone's own apex: the name lies in that zone. */
+      noteNegative(zs, qname, r) {
+        if (r.answers.length > 0 || !r.flags.aa) return;
+        const soa = r.authorities.find((a) => a.type === "SOA");
+        if (soa && soa.name === zs.zone && isAtOrBelow(qname, zs.zone)) this.negativeApex.set(qname, zs);
+      }
+      /**
+       * QNAME minimisation (RFC 9156), one label at a time above the name: every name under a zone asks the
+       * parent the same question ("NS example.com"), so the client's in-flight dedup makes concurrent lookups
+       * share one referral instead of each walking from the root. Anything but a referral falls back to the
+       * full question at the same zone, which reports problems with the real name.
+       */
+      async minimisedReferral(zs, qname, qtype, ctx) {
+        if (qtype === "DS" || zs.zone !== "" && publicSuffixOf(zs.zone, this.profile.extraPublicSuffixes) !== zs.zone)
+          return void 0;
+        const labels = qname.split(".");
+        const depth = zs.zone === "" ? 1 : zs.zone.split(".").length + 1;
+        if (labels.length <= depth) return void 0;
+        const step = labels.slice(labels.length - depth).join(".");
+        for await (const server of this.endpoints(zs, ctx)) {
+          if (ctx.budget.used >= this.limits.maxQueries) return void 0;
+          ctx.budget.used++;
+          const ex = await this.client.query(server, step, "NS", { rd: false });
+          const result2 = classifyStep(ex, zs.zone, step, "NS");
+          if (result2.kind === "referral") {
+            ctx.exchanges.push(ex);
+            return this.adoptReferral(result2.child, result2.response, zs);
+          }
+          if (result2.kind === "answer") return void 0;
+        }
+        return void 0;
+      }
+      failure(zs, qname, qtype, problems) {
+        const zoneName = displayName(zs.zone);
+        if (problems.length === 0) {
+          const why = [...zs.failed].map(([ns, reason]) => `${ns}: ${reason}`).join("; ");
+          return {
+            kind: "fail",
+            zone: zs,
+            status: "NO_NAMESERVERS",
+            message: `no nameserver of ${zoneName} has a usable address${why ? ` (${why})` : ""}`
+          };
+        }
+        const counts = /* @__PURE__ */ new Map();
+        for (const p of problems) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+        const status = [...counts.keys()].sort(
+          (a, b) => counts.get(b) - counts.get(a) || STATUS_PRIORITY.indexOf(a) - STATUS_PRIORITY.indexOf(b)
+        )[0];
+        const decisive = [...problems].reverse().find((p) => p.status === status)?.exchange;
+        const detail = problems.map((p) => `${p.server ? endpointLabel(p.server) : "?"} ${p.note}`).join("; ");
+        return {
+          kind: "fail",
+          zone: zs,
+          status,
+          decisive,
+          message: `no server of ${zoneName} answered ${qname}/${qtype} authoritatively: ${detail}`
+        };
+      }
+      /** Records a referral's zone cut (first one learnt wins) with in-bailiwick glue. */
+      adoptReferral(child2, response, parent) {
+        const known = this.zones.get(child2);
+        if (known) return known;
+        const parentNs = [
+          ...new Set(
+            response.authorities.filter((r) => r.type === "NS" && r.name === child2).map((r) => String(r.data))
+          )
+        ];
+        const zs = { zone: child2, parentNs, addrs: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), referral: response };
+        for (const ns of parentNs) {
+          if (!isAtOrBelow(ns, parent.zone)) continue;
+          const glue = response.additionals.filter((r) => r.name === ns && (r.type === "A" || r.type === "AAAA")).map((r) => String(r.data));
+          if (glue.length > 0) zs.addrs.set(ns, glue);
+        }
+        this.zones.set(child2, zs);
+        return zs;
+      }
+      /** Endpoints of a zone: glued ones first, then NS names resolved lazily as needed. */
+      async *endpoints(zs, ctx) {
+        const seen2 = /* @__PURE__ */ new Set();
+        const port3 = this.profile.dnsPort;
+        const from = (ns) => (zs.addrs.get(ns) ?? []).filter((a) => !seen2.has(a) && seen2.add(a)).map((address) => ({ name: ns, address, port: port3 }));
+        for (const ns of zs.parentNs) yield* from(ns);
+        for (const ns of zs.parentNs) {
+          if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
+          await this.resolveNs(zs, ns, ctx);
+          yield* from(ns);
+        }
+      }
+      async resolveAllNs(zs, ctx) {
+        await Promise.all(
+          zs.parentNs.filter((ns) => !zs.addrs.has(ns) && !zs.failed.has(ns)).map((ns) => this.resolveNs(zs, ns, ctx))
+        );
+      }
+      /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
+      async resolveNs(zs, ns, ctx) {
+        if (ctx.resolving.has(ns)) {
+          zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
+          return;
+        }
+        if (ctx.depth >= MAX_NS_DEPTH) {
+          zs.failed.set(ns, `NS name resolution nested more than ${MAX_NS_DEPTH} deep`);
+          return;
+        }
+        const sub = { ...ctx, depth: ctx.depth + 1, resolving: /* @__PURE__ */ new Set([...ctx.resolving, ns]) };
+        let last;
+        for (const type of ["A", "AAAA"]) {
+          const l = await this.resolveChain(ns, type, sub);
+          last = l;
+          const addrs = l.status === "NOERROR" ? l.records.map((r) => String(r.data)) : [];
+          if (addrs.length > 0) {
+            zs.addrs.set(ns, addrs);
+            zs.failed.delete(ns);
+            return;
+          }
+          if (l.status !== "NOERROR") break;
+        }
+        if (zs.addrs.has(ns)) return;
+        const inZone = isAtOrBelow(ns, zs.zone) ? " (inside the zone it serves, and the parent gave no glue)" : "";
+        const reason = last && last.status === "NOERROR" ? `no A or AAAA records${inZone}` : `${last?.status ?? "unresolved"}${last?.message ? `: ${last.message}` : ""}${inZone}`;
+        zs.failed.set(ns, reason);
+      }
+    };
+  }
+});
+
 // src/dns/evidence.ts
 function txtData(data) {
   const parts = Array.isArray(data) ? data : [data];
@@ -24858,10 +24972,10 @@ async function gatherDns01(resolver, identifier, opts = {}) {
   const name = challengeName(identifier);
   const lookup = await resolver.resolve(name, "TXT");
   const ev = { identifier, lookup };
-  const answered = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
+  const answered2 = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
   const [all, doubled] = await Promise.all([
-    answered ? resolver.askAll(lookup.finalName, "TXT") : void 0,
-    answered && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: l })) : void 0
+    answered2 ? resolver.askAll(lookup.finalName, "TXT") : void 0,
+    answered2 && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: l })) : void 0
   ]);
   if (all && !("error" in all)) ev.authoritative = all.answers;
   if (doubled) ev.doubled = doubled;
@@ -25434,7 +25548,23 @@ async function testRecordFlow(provider, identifier, opts) {
   if ("error" in zone)
     return { ...base, findings: lookupFailure(identifier, effective, zone.error).findings };
   if (provider.zoneNameservers) {
-    const theirs = (await provider.zoneNameservers(effective)).map(normalizeName);
+    let listed;
+    try {
+      listed = await provider.zoneNameservers(effective);
+    } catch (e) {
+      const why = errorText(e);
+      return {
+        ...base,
+        findings: [
+          finding("DNS01_PROVIDER_FAILED", identifier, {
+            detail: `${provider.name} could not look up the zone of ${effective}: ${why}`,
+            evidence: [{ source: provider.name, query: `zone of ${effective}`, answer: why }],
+            remediation: `Check the ${provider.name} credentials and that they may read and edit the zone holding ${effective}.`
+          })
+        ]
+      };
+    }
+    const theirs = listed.map(normalizeName);
     const world = zone.parentNs.map(normalizeName);
     if (theirs.length > 0 && !theirs.some((n) => world.includes(n))) {
       return {
@@ -39248,7 +39378,7 @@ function defaultProfile() {
     allowAddresses: [],
     extraPublicSuffixes: [],
     acmeDirectory: LETS_ENCRYPT_STAGING_DIRECTORY,
-    concurrency: 64
+    concurrency: 128
   };
 }
 
@@ -39317,13 +39447,12 @@ var ResolverPool = class {
 };
 
 // src/checks/identifiers.ts
-var import_ipaddr2 = __toESM(require_ipaddr(), 1);
-var import_tldts = __toESM(require_cjs(), 1);
+var import_ipaddr3 = __toESM(require_ipaddr(), 1);
 init_catalogue();
 import { domainToASCII, domainToUnicode } from "node:url";
 
 // src/net/reserved.ts
-var import_ipaddr = __toESM(require_ipaddr(), 1);
+var import_ipaddr2 = __toESM(require_ipaddr(), 1);
 var RESERVED_IPV4 = [
   "0.0.0.0/8",
   "10.0.0.0/8",
@@ -39361,20 +39490,20 @@ var RESERVED_IPV6 = [
   "fe80::/10",
   "ff00::/8"
 ];
-var parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr.default.parseCIDR(c));
+var parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
 var RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
 function isIpAddress(s) {
-  return import_ipaddr.default.isValid(s) && (import_ipaddr.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
+  return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
 }
 function inRanges(addr, ranges) {
-  for (const [net8, bits] of ranges) {
-    if (addr.kind() === net8.kind() && addr.match(net8, bits)) return `${net8.toString()}/${bits}`;
+  for (const [net9, bits] of ranges) {
+    if (addr.kind() === net9.kind() && addr.match(net9, bits)) return `${net9.toString()}/${bits}`;
   }
   return void 0;
 }
 function reservedRange(address, policy = { allow: [] }) {
-  if (!import_ipaddr.default.isValid(address)) return "not an IP address";
-  const addr = import_ipaddr.default.parse(address);
+  if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
+  const addr = import_ipaddr2.default.parse(address);
   if (policy.allow.length > 0 && inRanges(addr, parseRanges(policy.allow))) return void 0;
   return inRanges(addr, RESERVED);
 }
@@ -39395,7 +39524,7 @@ var ReservedAddressError = class extends Error {
 function invalidCidrs(cidrs) {
   return cidrs.filter((c) => {
     try {
-      import_ipaddr.default.parseCIDR(c);
+      import_ipaddr2.default.parseCIDR(c);
       return false;
     } catch {
       return true;
@@ -39404,6 +39533,7 @@ function invalidCidrs(cidrs) {
 }
 
 // src/checks/identifiers.ts
+init_psl();
 var MAX_NAME_LENGTH = 253;
 var MAX_LABEL_LENGTH = 63;
 var MAX_LABELS = 10;
@@ -39416,14 +39546,14 @@ function parseIp(raw, input3) {
   const unbracketed = raw.startsWith("[") && raw.endsWith("]") ? raw.slice(1, -1) : raw;
   const looksIpv6 = /^[0-9a-f:.]+(%.*)?$/.test(unbracketed) && unbracketed.includes(":");
   if (unbracketed !== raw || looksIpv6) {
-    if (!import_ipaddr2.default.IPv6.isValid(unbracketed) || unbracketed.includes("%")) {
+    if (!import_ipaddr3.default.IPv6.isValid(unbracketed) || unbracketed.includes("%")) {
       return fail("IDENT_SYNTAX_BAD_IP", `"${input3}" is not a valid IPv6 address`);
     }
   } else if (!/^[0-9.]+$/.test(unbracketed) || !/[0-9]$/.test(unbracketed) || unbracketed.split(".").length !== 4) {
     return void 0;
   }
   if (!isIpAddress(unbracketed)) return fail("IDENT_SYNTAX_BAD_IP", `"${input3}" is not a valid IP address`);
-  const value = import_ipaddr2.default.parse(unbracketed).toString();
+  const value = import_ipaddr3.default.parse(unbracketed).toString();
   return { ok: true, identifier: { input: input3, type: "ip", value, base: value, wildcard: false } };
 }
 function toALabel(label, input3) {
@@ -39532,12 +39662,6 @@ function parseIdentifier(input3) {
   };
   if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode(l)).join(".");
   return { ok: true, identifier };
-}
-function publicSuffixOf(base, extra) {
-  const lab = extra.filter((s) => base === s || base.endsWith("." + s)).sort((a, b) => b.length - a.length)[0];
-  if (lab) return lab;
-  const psl = (0, import_tldts.parse)(base, { allowPrivateDomains: false });
-  return psl.isIcann && psl.publicSuffix ? psl.publicSuffix : void 0;
 }
 var policyEvidence = (answer, value) => [
   { source: "local policy", query: `policy ${value}`, answer }
@@ -41382,6 +41506,52 @@ function makeResolverFetch(resolver, client, opts = {}) {
   };
 }
 
+// src/dns/dnssec/resolver-view.ts
+init_catalogue();
+init_evidence();
+init_types();
+var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+function resolverVerdict(plain, cd) {
+  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
+  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
+  return "failed";
+}
+async function gatherResolverViews(ask, name, type) {
+  const plain = await ask(name, type, { dnssec: true });
+  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
+  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
+  return plain.map((p) => {
+    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
+    return {
+      resolver: p.resolver,
+      plain: p.outcome,
+      checkingDisabled: withCd,
+      verdict: resolverVerdict(p.outcome, withCd)
+    };
+  });
+}
+function resolverEvidence(views) {
+  return views.map((v) => ({
+    source: endpointLabel(v.resolver),
+    query: `${v.plain.ok ? `${v.plain.response.question.type} ${v.plain.response.question.name}` : "query"} +dnssec`,
+    answer: `${v.verdict}: ${outcomeAnswer(v.plain)}` + (v.checkingDisabled ? `; with CD: ${outcomeAnswer(v.checkingDisabled)}` : "")
+  }));
+}
+function judgeResolverViews(ours, views, identifier, lookup) {
+  const theirs = views.filter((v) => v.verdict === "bogus" || v.verdict === "secure");
+  const differing = theirs.filter((v) => v.verdict === "bogus" !== (ours.status === "bogus"));
+  if (differing.length === 0 || ours.status === "indeterminate") return [];
+  const names = differing.map((v) => endpointLabel(v.resolver)).join(", ");
+  const theyBogus = differing[0].verdict === "bogus";
+  return [
+    finding("DNSSEC_RESOLVER_DISAGREES", identifier, {
+      detail: theyBogus ? `${names} answer SERVFAIL for ${lookup} unless checking is disabled (CD), so they find it bogus, while our validation from the root anchors says ${ours.status}. Their trust anchors or clocks may differ, or a server they reached serves other signatures.` : `${names} validate ${lookup} (AD set) while our validation says bogus. A server we asked may serve different signatures than the one they reached.`,
+      evidence: resolverEvidence(views),
+      remediation: theyBogus ? `Check the signatures every nameserver serves for ${lookup} (e.g. \`dig +dnssec @<each server>\`) and re-sign the zone where they are stale.` : `Compare what each authoritative server serves for ${lookup}; re-sign or resync the server whose signatures are broken.`
+    })
+  ];
+}
+
 // src/checks/families/dnssec.ts
 function caLookups(base, challenge) {
   const lookups = challenge === "dns-01" ? [[`_acme-challenge.${base}`, "TXT"]] : [
@@ -41400,8 +41570,14 @@ var dnssecFamily = {
     const now = ctx.settings.now;
     const results = await Promise.all(
       caLookups(id.base, ctx.settings.challenge).map(async ([name, type]) => {
-        const result2 = await validateChain(name, type, fetch, { trustAnchors, now });
-        return judgeDnssec(result2, id.value, `${type} for ${name}`, now);
+        const lookup = `${type} for ${name}`;
+        const [result2, views] = await Promise.all([
+          validateChain(name, type, fetch, { trustAnchors, now }),
+          ctx.profile.publicResolvers.length > 0 ? gatherResolverViews(ctx.askResolvers, name, type) : []
+        ]);
+        const own2 = judgeDnssec(result2, id.value, lookup, now);
+        for (const f of own2) if (f.severity === "error") f.evidence.push(...resolverEvidence(views));
+        return [...own2, ...judgeResolverViews(result2, views, id.value, lookup)];
       })
     );
     const seen2 = /* @__PURE__ */ new Set();
@@ -41417,7 +41593,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
 import { randomBytes } from "node:crypto";
-import net4 from "node:net";
+import net5 from "node:net";
 
 // src/http/fetch.ts
 init_ca_messages();
@@ -41434,7 +41610,7 @@ var ACME_CHALLENGE_PATH = "/.well-known/acme-challenge/";
 var ACME_TLS_ALPN = "acme-tls/1";
 
 // src/http/redirect.ts
-var import_tldts2 = __toESM(require_cjs(), 1);
+init_psl();
 var isRedirectStatus = (status) => status >= 300 && status < 400;
 function targetPort(caPort, ports) {
   return caPort === 80 ? ports.httpPort : ports.tlsPort;
@@ -41517,8 +41693,8 @@ function checkRedirect(input3) {
       };
     }
   } else {
-    const p = (0, import_tldts2.parse)(target.host, { allowPrivateDomains: false });
-    if (!p.isIcann || !p.publicSuffix || p.publicSuffix === target.host) {
+    const suffix = publicSuffixOf(target.host, input3.extraPublicSuffixes);
+    if (!suffix || suffix === target.host) {
       return {
         ok: false,
         rule: "public-suffix",
@@ -41539,7 +41715,7 @@ function checkRedirect(input3) {
 }
 
 // src/http/raw.ts
-import net2 from "node:net";
+import net3 from "node:net";
 import tls from "node:tls";
 var CONNECT_FAILURES = ["refused", "connect-timeout", "unreachable"];
 var CONNECT_UNREACHABLE = /* @__PURE__ */ new Set([
@@ -41572,13 +41748,13 @@ function rawGet(req) {
     const msg = e instanceof ReservedAddressError ? e.message : String(e);
     return Promise.resolve({ ...res, outcome: "reserved", error: msg });
   }
-  if (!net2.isIP(req.address)) {
+  if (!net3.isIP(req.address)) {
     return Promise.resolve({ ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` });
   }
   return new Promise((resolve4) => {
     let done = false;
     let stream;
-    const sock = net2.connect({ host: req.address, port: req.port, lookup: noLookup });
+    const sock = net3.connect({ host: req.address, port: req.port, lookup: noLookup });
     const finish = (outcome, error63) => {
       if (done) return;
       done = true;
@@ -41943,7 +42119,8 @@ async function fetchLikeCa(url2, deps, opts = {}) {
         base: target.url,
         followed: result2.redirects.length,
         visited,
-        allow
+        allow,
+        extraPublicSuffixes: profile.extraPublicSuffixes
       });
       if (!d.ok) {
         return done({
@@ -42029,7 +42206,7 @@ async function attemptOnce(target, address, port3, role, deadline, deps) {
 }
 
 // src/http/tls.ts
-import net3 from "node:net";
+import net4 from "node:net";
 import tls2 from "node:tls";
 var HTTP_ON_TLS2 = /* @__PURE__ */ new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
@@ -42069,7 +42246,7 @@ function tlsHandshake(req) {
     let done = false;
     let t;
     let connected = false;
-    const sock = net3.connect({ host: req.address, port: req.port, lookup: noLookup2 });
+    const sock = net4.connect({ host: req.address, port: req.port, lookup: noLookup2 });
     const finish = (outcome, extra = {}) => {
       if (done) return;
       done = true;
@@ -42121,7 +42298,7 @@ function tlsHandshake(req) {
 }
 
 // src/http/cdn-ranges.ts
-var import_ipaddr3 = __toESM(require_ipaddr(), 1);
+var import_ipaddr4 = __toESM(require_ipaddr(), 1);
 var CDN_RANGES = [
   {
     provider: "Cloudflare",
@@ -42196,14 +42373,14 @@ var CDN_RANGES = [
 ];
 var PARSED = CDN_RANGES.map((r) => ({
   provider: r.provider,
-  nets: r.cidrs.map((c) => import_ipaddr3.default.parseCIDR(c))
+  nets: r.cidrs.map((c) => import_ipaddr4.default.parseCIDR(c))
 }));
 function cdnForAddress(address) {
-  if (!import_ipaddr3.default.isValid(address)) return void 0;
-  let a = import_ipaddr3.default.parse(address);
+  if (!import_ipaddr4.default.isValid(address)) return void 0;
+  let a = import_ipaddr4.default.parse(address);
   if (a.kind() === "ipv6" && a.isIPv4MappedAddress()) a = a.toIPv4Address();
   for (const p of PARSED) {
-    for (const [net8, bits] of p.nets) if (net8.kind() === a.kind() && a.match(net8, bits)) return p.provider;
+    for (const [net9, bits] of p.nets) if (net9.kind() === a.kind() && a.match(net9, bits)) return p.provider;
   }
   return void 0;
 }
@@ -42231,8 +42408,8 @@ async function probeHttp01(identifier, deps) {
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== void 0 ? { expected: deps.expected } : {};
-  const isLiteral = net4.isIP(host) !== 0;
-  const resolution = isLiteral ? { v4: net4.isIPv4(host) ? [host] : [], v6: net4.isIPv6(host) ? [host] : [], evidence: [] } : await deps.resolveAddresses(host);
+  const isLiteral = net5.isIP(host) !== 0;
+  const resolution = isLiteral ? { v4: net5.isIPv4(host) ? [host] : [], v6: net5.isIPv6(host) ? [host] : [], evidence: [] } : await deps.resolveAddresses(host);
   const reserved = [];
   const usable = (list3) => list3.filter((a) => {
     const range = reservedRange(a, { allow: profile.allowAddresses });
@@ -42604,12 +42781,12 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 }
 
 // src/checks/certificate/probe.ts
-import net5 from "node:net";
+import net6 from "node:net";
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net5.isIP(host) !== 0;
-  const r = literal2 ? { v4: net5.isIPv4(host) ? [host] : [], v6: net5.isIPv6(host) ? [host] : [], error: void 0 } : await deps.resolveAddresses(host);
+  const literal2 = net6.isIP(host) !== 0;
+  const r = literal2 ? { v4: net6.isIPv4(host) ? [host] : [], v6: net6.isIPv6(host) ? [host] : [], error: void 0 } : await deps.resolveAddresses(host);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const list3 = [
     ...r.v6.filter(ok).map((a) => [a, 6]),
@@ -42642,7 +42819,7 @@ init_catalogue();
 
 // src/checks/certificate/chain.ts
 import { X509Certificate } from "node:crypto";
-import net6 from "node:net";
+import net7 from "node:net";
 import tls3 from "node:tls";
 var defaultRoots;
 function nodeRoots() {
@@ -42657,7 +42834,7 @@ var issuedBy = (cert, issuer) => {
   }
 };
 function coversName(cert, name) {
-  if (net6.isIP(name)) return cert.checkIP(name) !== void 0;
+  if (net7.isIP(name)) return cert.checkIP(name) !== void 0;
   return cert.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== void 0;
 }
 function analyseChain(chainB64, name, roots, now) {
@@ -42852,13 +43029,13 @@ function judgeCertificate(e, opts = {}) {
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
 import { createHash as createHash3, X509Certificate as X509Certificate2 } from "node:crypto";
-import net7 from "node:net";
+import net8 from "node:net";
 init_ca_messages();
 async function probeTlsAlpn01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net7.isIP(host) !== 0;
-  const r = literal2 ? { v4: net7.isIPv4(host) ? [host] : [], v6: net7.isIPv6(host) ? [host] : [], error: void 0 } : await deps.resolveAddresses(host);
+  const literal2 = net8.isIP(host) !== 0;
+  const r = literal2 ? { v4: net8.isIPv4(host) ? [host] : [], v6: net8.isIPv6(host) ? [host] : [], error: void 0 } : await deps.resolveAddresses(host);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
   const v4 = r.v4.filter(ok);
@@ -42908,7 +43085,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
   if (!(cert.checkIssued(cert) && cert.verify(cert.publicKey)))
     problems.push("the certificate is not self-signed");
   const sans = (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const want = net7.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
+  const want = net8.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
   if (sans.length !== 1 || sans[0]?.toLowerCase() !== want.toLowerCase()) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
@@ -43089,7 +43266,7 @@ var certificateFamily = {
 init_gather();
 
 // src/checks/dns01/readiness.ts
-var import_tldts3 = __toESM(require_cjs(), 1);
+var import_tldts2 = __toESM(require_cjs(), 1);
 init_catalogue();
 init_evidence();
 init_names();
@@ -43103,7 +43280,7 @@ function registrableDomain(name, extraSuffixes = []) {
       return `${labels[labels.length - 1]}.${s}`;
     }
   }
-  return (0, import_tldts3.getDomain)(name) ?? void 0;
+  return (0, import_tldts2.getDomain)(name) ?? void 0;
 }
 function judgeDns01Readiness(ev, opts = {}) {
   const id = ev.identifier;
@@ -43424,7 +43601,7 @@ function evaluateCaa(input3) {
 }
 
 // src/checks/caa/findings.ts
-var import_tldts4 = __toESM(require_cjs(), 1);
+var import_tldts3 = __toESM(require_cjs(), 1);
 init_catalogue();
 var caaRecordText = (name, r) => `${name}. CAA ${r.flags} ${r.tag} ${JSON.stringify(r.value)}`;
 function caRcode(status) {
@@ -43482,7 +43659,7 @@ function judgeCaa(decision, identifier, opts) {
   const listed = decision.records.map((r) => `${caaRecordText(at, r.record)} (${r.note})`).join("; ");
   switch (decision.reason) {
     case "NO_CAA": {
-      const domain2 = (0, import_tldts4.getDomain)(base, { allowPrivateDomains: false }) ?? base;
+      const domain2 = (0, import_tldts3.getDomain)(base, { allowPrivateDomains: false }) ?? base;
       out.push(
         finding("CAA_NONE", id, {
           detail: `No CAA records at ${base} or any parent up to the TLD; any CA may issue.`,
@@ -43710,7 +43887,7 @@ async function gatherDelegation(resolver, name, challenge) {
 }
 
 // src/checks/delegation/judge.ts
-var import_tldts5 = __toESM(require_cjs(), 1);
+var import_tldts4 = __toESM(require_cjs(), 1);
 init_catalogue();
 
 // src/checks/delegation/classify.ts
@@ -43956,7 +44133,7 @@ function judgeLameness(tables, identifier, zone, challenge) {
 }
 
 // src/checks/delegation/nsset.ts
-var import_ipaddr4 = __toESM(require_ipaddr(), 1);
+var import_ipaddr5 = __toESM(require_ipaddr(), 1);
 init_catalogue();
 init_names();
 var MIN_NAMESERVERS = 2;
@@ -44043,22 +44220,22 @@ function judgeSingleNs(d, nsTable, identifier) {
   ];
 }
 function networkOf(address) {
-  if (!import_ipaddr4.default.isValid(address)) return void 0;
-  const a = import_ipaddr4.default.parse(address);
+  if (!import_ipaddr5.default.isValid(address)) return void 0;
+  const a = import_ipaddr5.default.parse(address);
   const bits = a.kind() === "ipv4" ? IPV4_NETWORK_BITS : IPV6_NETWORK_BITS;
   const bytes = a.toByteArray();
   const keep = bits / 8;
   const masked = bytes.map((b, i) => i < keep ? b : 0);
-  return `${import_ipaddr4.default.fromByteArray(masked).toString()}/${bits}`;
+  return `${import_ipaddr5.default.fromByteArray(masked).toString()}/${bits}`;
 }
 function judgeSameSubnet(d, identifier) {
   const names = sorted(d.servers.map((s) => s.name ?? s.address));
   if (names.length < MIN_NAMESERVERS) return [];
   const nets = /* @__PURE__ */ new Map();
   for (const s of d.servers) {
-    const net8 = networkOf(s.address);
-    if (!net8) return [];
-    nets.set(net8, [...nets.get(net8) ?? [], serverLabel2(s)]);
+    const net9 = networkOf(s.address);
+    if (!net9) return [];
+    nets.set(net9, [...nets.get(net9) ?? [], serverLabel2(s)]);
   }
   const v4 = [...nets.keys()].filter((n) => !n.includes(":"));
   const v6 = [...nets.keys()].filter((n) => n.includes(":"));
@@ -44183,7 +44360,7 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
 
 // src/checks/delegation/judge.ts
 function isRegistryZone(zone) {
-  return zone === "" || (0, import_tldts5.parse)(zone).domain === null;
+  return zone === "" || (0, import_tldts4.parse)(zone).domain === null;
 }
 function judgeDelegation(ev, identifier, opts = {}) {
   if ("error" in ev.zone) {
@@ -44370,10 +44547,10 @@ function judgePropagation(ev, identifier) {
   for (const q of ev.queries) {
     const truth = truthOf(q);
     const views = q.resolvers.map((r) => resolverView(q, r, truth.owners));
-    const answered = views.filter((v) => v.kind === "answer");
-    const stale = truth.keys.size > 0 ? answered.filter((v) => !truth.keys.has(v.key)) : [];
+    const answered2 = views.filter((v) => v.kind === "answer");
+    const stale = truth.keys.size > 0 ? answered2.filter((v) => !truth.keys.has(v.key)) : [];
     if (stale.length > 0) findings.push(staleFinding2(ev, q, truth, stale, identifier));
-    const rest = answered.filter((v) => !stale.includes(v));
+    const rest = answered2.filter((v) => !stale.includes(v));
     if (new Set(rest.map((v) => v.key)).size > 1) findings.push(disagreeFinding(q, truth, rest, identifier));
     if (truth.keys.size > 0) {
       for (const v of views) {
@@ -44461,7 +44638,7 @@ async function preflight(names, options = {}) {
     settings,
     resolver,
     client,
-    askResolvers: (name, type) => pool.ask(name, type),
+    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
     addressLookups(name) {
       let p = lookups.get(name);
       if (!p) {

@@ -2,12 +2,13 @@ import type { DnsClient, IterativeResolverApi, Lookup } from '../dns/api.js';
 import type { Identifier } from '../identifiers.js';
 import type { NetworkProfile } from '../profile.js';
 import type { Challenge, Finding } from '../report/finding.js';
-import type { QueryOutcome, ServerEndpoint } from '../dns/types.js';
+import type { QueryOptions, QueryOutcome, ServerEndpoint } from '../dns/types.js';
 
 /** Asks every configured public resolver the same question. */
 export type AskResolvers = (
   name: string,
   type: string,
+  opts?: QueryOptions,
 ) => Promise<{ resolver: ServerEndpoint; outcome: QueryOutcome }[]>;
 
 export interface CheckSettings {

@@ -68,7 +68,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     settings,
     resolver,
     client,
-    askResolvers: (name, type) => pool.ask(name, type),
+    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
     addressLookups(name) {
       let p = lookups.get(name);
       if (!p) {

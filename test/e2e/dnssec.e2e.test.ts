@@ -483,3 +483,26 @@ describe('preflight() on bogus names', () => {
     },
   );
 });
+
+describe('the public resolvers view, beside our own', () => {
+  it('a bogus name carries unbound answering SERVFAIL without CD and an answer with CD as evidence', async () => {
+    const withUnbound = { ...profile, publicResolvers: [{ name: 'unbound', address: env.resolver }] };
+    const report = await preflight(['www.bogus.test'], { profile: withUnbound, challenge: 'http-01' });
+    const bogus = report.identifiers[0]!.findings.find((f) => f.code.startsWith('DNSSEC_BOGUS_'))!;
+    const fromUnbound = bogus.evidence.filter((e) => e.source.startsWith('unbound'));
+    expect(fromUnbound.length).toBeGreaterThan(0);
+    expect(fromUnbound[0]!.answer).toMatch(/^bogus: SERVFAIL.*with CD: NOERROR/);
+  });
+
+  it('a signed name is secure for us and carries the AD bit at unbound: no disagreement', async () => {
+    const withUnbound = { ...profile, publicResolvers: [{ name: 'unbound', address: env.resolver }] };
+    const report = await preflight(['www.signed.test'], {
+      profile: withUnbound,
+      challenge: 'dns-01',
+      skip: ['propagation'],
+    });
+    const codes = report.identifiers[0]!.findings.map((f) => f.code);
+    expect(codes).not.toContain('DNSSEC_RESOLVER_DISAGREES');
+    expect(codes.filter((c) => c.startsWith('DNSSEC_BOGUS'))).toEqual([]);
+  });
+});

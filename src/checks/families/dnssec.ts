@@ -1,6 +1,7 @@
 import type { CheckFamily } from '../../engine/context.js';
 import type { Finding } from '../../report/finding.js';
 import { validateChain, makeResolverFetch, judgeDnssec } from '../../dns/dnssec/index.js';
+import { gatherResolverViews, judgeResolverViews, resolverEvidence } from '../../dns/dnssec/resolver-view.js';
 
 /** The lookups the CA's validating resolver makes for this challenge; a bogus answer to any is fatal. */
 function caLookups(base: string, challenge: string): [string, string][] {
@@ -25,8 +26,15 @@ export const dnssecFamily: CheckFamily = {
     const now = ctx.settings.now;
     const results = await Promise.all(
       caLookups(id.base, ctx.settings.challenge).map(async ([name, type]) => {
-        const result = await validateChain(name, type, fetch, { trustAnchors, now });
-        return judgeDnssec(result, id.value, `${type} for ${name}`, now);
+        const lookup = `${type} for ${name}`;
+        const [result, views] = await Promise.all([
+          validateChain(name, type, fetch, { trustAnchors, now }),
+          ctx.profile.publicResolvers.length > 0 ? gatherResolverViews(ctx.askResolvers, name, type) : [],
+        ]);
+        const own = judgeDnssec(result, id.value, lookup, now);
+        // The public resolvers' view is evidence on our own errors, and a finding where it differs.
+        for (const f of own) if (f.severity === 'error') f.evidence.push(...resolverEvidence(views));
+        return [...own, ...judgeResolverViews(result, views, id.value, lookup)];
       }),
     );
     // The same broken zone shows up under every lookup; report each distinct problem once.

@@ -103,4 +103,11 @@ export const DNSSEC_CODES: CodeInfo[] = [
     description:
       'A query needed for validation failed (timeout, SERVFAIL, refused), so the chain could not be checked.',
   },
+  {
+    code: 'DNSSEC_RESOLVER_DISAGREES',
+    severity: 'warning',
+    title: 'A public validating resolver sees this answer differently',
+    description:
+      "A public resolver's view (AD bit; SERVFAIL without CD but an answer with CD means it finds the data bogus) differs from our own validation; the CA's resolver may side with it.",
+  },
 ];
