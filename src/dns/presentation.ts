@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import dnsPacket from 'dns-packet';
 import type { DnsRecord } from './types.js';
 import { normalizeName } from './names.js';
+import { base32hexDecode as base32hexDecodeOrNull, base32hexEncode } from './base32hex.js';
 
 export const DEFAULT_TTL = 300;
 export const DEFAULT_CLASS = 'IN';
@@ -118,40 +119,12 @@ function base64(s: string, what: string, text: string): Buffer {
   return Buffer.from(s, 'base64');
 }
 
-const B32HEX = '0123456789abcdefghijklmnopqrstuv';
-
-/** RFC 4648 base32hex without padding (NSEC3 hashed owner names, RFC 5155 3.3). */
-export function base32hexEncode(buf: Buffer): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of buf) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += B32HEX[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += B32HEX[(value << (5 - bits)) & 31];
-  return out;
-}
+export { base32hexEncode };
 
 export function base32hexDecode(s: string): Buffer {
-  const bytes: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s.toLowerCase().replace(/=+$/, '')) {
-    const v = B32HEX.indexOf(ch);
-    if (v < 0) throw new Error(`"${ch}" is not a base32hex digit`);
-    value = ((value << 5) | v) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
+  const b = base32hexDecodeOrNull(s);
+  if (!b) throw new Error(`"${s}" is not base32hex`);
+  return b;
 }
 
 /** RRSIG times: YYYYMMDDHHmmSS (UTC) or seconds since the epoch (RFC 4034 3.2). */

@@ -152,6 +152,26 @@ function failure(
   return { ok: false, failure: { server, question, kind, message, rttMs } };
 }
 
+/** No usable reply in time: a timeout, or only replies that did not match the question. */
+function silence(
+  label: string,
+  q: DnsQuestion,
+  proto: 'UDP' | 'TCP',
+  ignored: string,
+  timeoutMs: number,
+  rttMs: number,
+): QueryOutcome {
+  return ignored
+    ? failure(
+        label,
+        q,
+        'mismatch',
+        `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
+        rttMs,
+      )
+    : failure(label, q, 'timeout', `no reply from ${label} over ${proto} within ${timeoutMs} ms`, rttMs);
+}
+
 function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptions): Promise<QueryOutcome> {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -192,19 +212,10 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
       },
     });
     const msg = buildQuery(ticket.id, q, opts);
-    const timer = setTimeout(() => {
-      finish(
-        ignored
-          ? failure(
-              label,
-              q,
-              'mismatch',
-              `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
-              elapsed(),
-            )
-          : failure(label, q, 'timeout', `no reply from ${label} over UDP within ${timeoutMs} ms`, elapsed()),
-      );
-    }, timeoutMs);
+    const timer = setTimeout(
+      () => finish(silence(label, q, 'UDP', ignored, timeoutMs, elapsed())),
+      timeoutMs,
+    );
     opts.onSend?.('udp');
     ticket.send(msg, (err) => {
       if (err) finish(failure(label, q, 'network', `UDP to ${label}: ${err.message}`, elapsed()));
@@ -231,19 +242,10 @@ function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
       sock.destroy();
       resolve(o);
     };
-    const timer = setTimeout(() => {
-      finish(
-        ignored
-          ? failure(
-              label,
-              q,
-              'mismatch',
-              `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
-              elapsed(),
-            )
-          : failure(label, q, 'timeout', `no reply from ${label} over TCP within ${timeoutMs} ms`, elapsed()),
-      );
-    }, timeoutMs);
+    const timer = setTimeout(
+      () => finish(silence(label, q, 'TCP', ignored, timeoutMs, elapsed())),
+      timeoutMs,
+    );
     sock.on('connect', () => {
       const framed = Buffer.alloc(msg.length + 2);
       framed.writeUInt16BE(msg.length, 0);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { type WireRR, lowerWire, nameToWire, wireLabels, labelsToWire } from './wire.js';
 import { isSubdomain } from './canonical.js';
 import { parseTypeBitmap } from './bitmap.js';
+import { base32hexDecode, base32hexEncode } from '../base32hex.js';
 
 /**
  * RFC 9276 §3.2: validators may treat NSEC3 with more iterations as insecure; unbound (default
@@ -65,40 +66,7 @@ export function nsec3Hash(
   return h;
 }
 
-const B32 = '0123456789abcdefghijklmnopqrstuv';
-
-export function base32hexEncode(buf: Buffer): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of buf) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += B32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
-  return out;
-}
-
-export function base32hexDecode(s: string): Buffer | null {
-  const bytes: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s.toLowerCase()) {
-    const v = B32.indexOf(ch);
-    if (v < 0) return null;
-    value = ((value << 5) | v) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
+export { base32hexEncode, base32hexDecode };
 
 interface Nsec3View {
   rr: WireRR;
