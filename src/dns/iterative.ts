@@ -14,6 +14,7 @@ import type { DnsRecord, DnsResponse, QueryOptions, ServerEndpoint } from './typ
 import { CachingDnsClient } from './client.js';
 import { classifyStep } from './classify.js';
 import { publicSuffixOf } from '../net/psl.js';
+import { reservedRange } from '../net/reserved.js';
 import { displayName, isAtOrBelow, isBelow, normalizeName, parentName } from './names.js';
 import { endpointLabel } from './types.js';
 
@@ -366,7 +367,7 @@ export class IterativeResolver implements IterativeResolverApi {
       const glue = response.additionals
         .filter((r: DnsRecord) => r.name === ns && (r.type === 'A' || r.type === 'AAAA'))
         .map((r) => String(r.data));
-      if (glue.length > 0) zs.addrs.set(ns, glue);
+      if (glue.length > 0) this.adoptAddresses(zs, ns, glue);
     }
     this.zones.set(child, zs);
     return zs;
@@ -396,6 +397,22 @@ export class IterativeResolver implements IterativeResolverApi {
     );
   }
 
+  /**
+   * Addresses learnt from DNS (glue, NS lookups) are queried only if public: the tool never sends to a
+   * reserved address it was pointed at by someone else's zone. Configured root hints are the user's choice.
+   */
+  private adoptAddresses(zs: ZoneState, ns: string, addrs: string[]): void {
+    const allow = { allow: this.profile.allowAddresses };
+    const usable = addrs.filter((a) => !reservedRange(a, allow));
+    if (usable.length > 0) {
+      zs.addrs.set(ns, usable);
+      zs.failed.delete(ns);
+      return;
+    }
+    const list = addrs.map((a) => `${a} (${reservedRange(a, allow)})`).join(', ');
+    zs.failed.set(ns, `only reserved addresses ${list}: not queried`);
+  }
+
   /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
   private async resolveNs(zs: ZoneState, ns: string, ctx: Ctx): Promise<void> {
     if (ctx.resolving.has(ns)) {
@@ -413,8 +430,7 @@ export class IterativeResolver implements IterativeResolverApi {
       last = l;
       const addrs = l.status === 'NOERROR' ? l.records.map((r) => String(r.data)) : [];
       if (addrs.length > 0) {
-        zs.addrs.set(ns, addrs);
-        zs.failed.delete(ns);
+        this.adoptAddresses(zs, ns, addrs);
         return;
       }
       if (l.status !== 'NOERROR') break;

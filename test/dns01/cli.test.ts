@@ -41,6 +41,8 @@ describe('dns01 command', () => {
       String(lab.port),
       '--resolver',
       'none',
+      '--allow-address',
+      '127.0.0.0/8',
       '--public-suffix',
       'test',
       '--timeout',

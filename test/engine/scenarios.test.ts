@@ -42,7 +42,7 @@ describe('reserved addresses', () => {
     const connect = jest.spyOn(net.Socket.prototype, 'connect');
     try {
       const report = await preflight(['private.reserved.test', 'metadata.reserved.test'], {
-        profile: { ...lab.profile, allowAddresses: [] },
+        profile: { ...lab.profile, allowAddresses: ['127.0.0.0/8'] },
       });
       expect(report.identifiers.map((i) => i.findings[0]!.code)).toEqual([
         'ADDRESS_ONLY_RESERVED',
