@@ -1,33 +1,11 @@
 /** `acme-preflight dns01 ...` in-process against the lab. */
-import yargs from 'yargs';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { dns01Command } from '../../src/cli/commands/dns01.js';
-import { UsageError, type CliIo } from '../../src/cli/io.js';
+import { cli } from '../cli/helpers.js';
 import { progressPrinter } from '../../src/dns01/cli.js';
 
 const V = 'e4poW-EBoq21JA9OrAOs8Izzml-1iB5kE5hWbN2FDkM';
 
-/** Runs the dns01 command as src/cli/run.ts would (usage errors exit 2). */
-async function dns01(argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), isTTY: false, env };
-  try {
-    await yargs(argv)
-      .command(dns01Command({ io, setExit: (c) => (code = c) }))
-      .strict()
-      .exitProcess(false)
-      .fail((msg, err) => {
-        throw err ?? new UsageError(msg);
-      })
-      .parseAsync();
-  } catch (e) {
-    code = e instanceof UsageError || (e as Error).name === 'YError' ? 2 : 3;
-    stderr += String((e as Error).message);
-  }
-  return { code, stdout, stderr };
-}
+const dns01 = (argv: string[], env: Record<string, string> = {}) => cli(argv, env);
 
 describe('dns01 command', () => {
   let lab: Lab;
