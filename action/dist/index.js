@@ -19842,6 +19842,12 @@ var init_http01 = __esm({
         severity: "info",
         title: "Port 443 answers while port 80 does not",
         description: "The host is up (TLS port reachable) but port 80 is filtered or closed."
+      },
+      {
+        code: "HTTP01_ROUTER_ANSWERING",
+        severity: "warning",
+        title: "A router or NAS answers port 80",
+        description: "Port 80 is answered by a home router's, modem's or NAS's admin interface (its Server header, login realm or page title), so the port forward to the web server is missing."
       }
     ];
   }
@@ -23298,6 +23304,15 @@ function toResponse(packet2, raw, server, question, rttMs, transport) {
 function failure(server, question, kind, message, rttMs) {
   return { ok: false, failure: { server, question, kind, message, rttMs } };
 }
+function silence(label, q, proto, ignored, timeoutMs, rttMs) {
+  return ignored ? failure(
+    label,
+    q,
+    "mismatch",
+    `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
+    rttMs
+  ) : failure(label, q, "timeout", `no reply from ${label} over ${proto} within ${timeoutMs} ms`, rttMs);
+}
 function udpAttempt(server, q, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -23337,17 +23352,10 @@ function udpAttempt(server, q, opts) {
       }
     });
     const msg = buildQuery(ticket.id, q, opts);
-    const timer = setTimeout(() => {
-      finish(
-        ignored ? failure(
-          label,
-          q,
-          "mismatch",
-          `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
-          elapsed()
-        ) : failure(label, q, "timeout", `no reply from ${label} over UDP within ${timeoutMs} ms`, elapsed())
-      );
-    }, timeoutMs);
+    const timer = setTimeout(
+      () => finish(silence(label, q, "UDP", ignored, timeoutMs, elapsed())),
+      timeoutMs
+    );
     opts.onSend?.("udp");
     ticket.send(msg, (err) => {
       if (err) finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
@@ -23373,17 +23381,10 @@ function tcpAttempt(server, q, opts) {
       sock.destroy();
       resolve4(o);
     };
-    const timer = setTimeout(() => {
-      finish(
-        ignored ? failure(
-          label,
-          q,
-          "mismatch",
-          `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
-          elapsed()
-        ) : failure(label, q, "timeout", `no reply from ${label} over TCP within ${timeoutMs} ms`, elapsed())
-      );
-    }, timeoutMs);
+    const timer = setTimeout(
+      () => finish(silence(label, q, "TCP", ignored, timeoutMs, elapsed())),
+      timeoutMs
+    );
     sock.on("connect", () => {
       const framed = Buffer.alloc(msg.length + 2);
       framed.writeUInt16BE(msg.length, 0);
@@ -24481,6 +24482,93 @@ var init_psl = __esm({
   }
 });
 
+// src/net/reserved.ts
+function isIpAddress(s) {
+  return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
+}
+function inRanges(addr, ranges) {
+  for (const [net9, bits] of ranges) {
+    if (addr.kind() === net9.kind() && addr.match(net9, bits)) return `${net9.toString()}/${bits}`;
+  }
+  return void 0;
+}
+function reservedRange(address, policy = { allow: [] }) {
+  if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
+  const addr = import_ipaddr2.default.parse(address);
+  if (policy.allow.length > 0 && inRanges(addr, parseRanges(policy.allow))) return void 0;
+  return inRanges(addr, RESERVED);
+}
+function assertConnectable(address, policy) {
+  const range = reservedRange(address, policy);
+  if (range) throw new ReservedAddressError(address, range);
+}
+function invalidCidrs(cidrs) {
+  return cidrs.filter((c) => {
+    try {
+      import_ipaddr2.default.parseCIDR(c);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+var import_ipaddr2, RESERVED_IPV4, RESERVED_IPV6, parseRanges, RESERVED, ReservedAddressError;
+var init_reserved = __esm({
+  "src/net/reserved.ts"() {
+    "use strict";
+    import_ipaddr2 = __toESM(require_ipaddr(), 1);
+    RESERVED_IPV4 = [
+      "0.0.0.0/8",
+      "10.0.0.0/8",
+      "100.64.0.0/10",
+      "127.0.0.0/8",
+      "169.254.0.0/16",
+      "172.16.0.0/12",
+      "192.0.0.0/24",
+      "192.0.2.0/24",
+      "192.31.196.0/24",
+      "192.52.193.0/24",
+      "192.88.99.0/24",
+      "192.168.0.0/16",
+      "192.175.48.0/24",
+      "198.18.0.0/15",
+      "198.51.100.0/24",
+      "203.0.113.0/24",
+      "240.0.0.0/4",
+      "255.255.255.255/32"
+    ];
+    RESERVED_IPV6 = [
+      "::/128",
+      "::1/128",
+      "::ffff:0:0/96",
+      "64:ff9b::/96",
+      "64:ff9b:1::/48",
+      "100::/64",
+      "2001::/23",
+      "2001:db8::/32",
+      "2002::/16",
+      "2620:4f:8000::/48",
+      "3fff::/20",
+      "5f00::/16",
+      "fc00::/7",
+      "fe80::/10",
+      "ff00::/8"
+    ];
+    parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
+    RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
+    ReservedAddressError = class extends Error {
+      constructor(address, range) {
+        super(`refusing to connect to ${address}: reserved range ${range}`);
+        this.address = address;
+        this.range = range;
+        this.name = "ReservedAddressError";
+      }
+      address;
+      range;
+    };
+  }
+});
+
 // src/dns/types.ts
 var endpointLabel;
 var init_types = __esm({
@@ -24531,6 +24619,7 @@ var init_iterative = __esm({
     init_client();
     init_classify();
     init_psl();
+    init_reserved();
     init_names();
     init_types();
     MAX_CNAME_CHAIN = 8;
@@ -24807,7 +24896,7 @@ var init_iterative = __esm({
         for (const ns of parentNs) {
           if (!isAtOrBelow(ns, parent.zone)) continue;
           const glue = response.additionals.filter((r) => r.name === ns && (r.type === "A" || r.type === "AAAA")).map((r) => String(r.data));
-          if (glue.length > 0) zs.addrs.set(ns, glue);
+          if (glue.length > 0) this.adoptAddresses(zs, ns, glue);
         }
         this.zones.set(child2, zs);
         return zs;
@@ -24829,6 +24918,21 @@ var init_iterative = __esm({
           zs.parentNs.filter((ns) => !zs.addrs.has(ns) && !zs.failed.has(ns)).map((ns) => this.resolveNs(zs, ns, ctx))
         );
       }
+      /**
+       * Addresses learnt from DNS (glue, NS lookups) are queried only if public: the tool never sends to a
+       * reserved address it was pointed at by someone else's zone. Configured root hints are the user's choice.
+       */
+      adoptAddresses(zs, ns, addrs) {
+        const allow = { allow: this.profile.allowAddresses };
+        const usable = addrs.filter((a) => !reservedRange(a, allow));
+        if (usable.length > 0) {
+          zs.addrs.set(ns, usable);
+          zs.failed.delete(ns);
+          return;
+        }
+        const list3 = addrs.map((a) => `${a} (${reservedRange(a, allow)})`).join(", ");
+        zs.failed.set(ns, `only reserved addresses ${list3}: not queried`);
+      }
       /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
       async resolveNs(zs, ns, ctx) {
         if (ctx.resolving.has(ns)) {
@@ -24846,8 +24950,7 @@ var init_iterative = __esm({
           last = l;
           const addrs = l.status === "NOERROR" ? l.records.map((r) => String(r.data)) : [];
           if (addrs.length > 0) {
-            zs.addrs.set(ns, addrs);
-            zs.failed.delete(ns);
+            this.adoptAddresses(zs, ns, addrs);
             return;
           }
           if (l.status !== "NOERROR") break;
@@ -39449,91 +39552,9 @@ var ResolverPool = class {
 // src/checks/identifiers.ts
 var import_ipaddr3 = __toESM(require_ipaddr(), 1);
 init_catalogue();
-import { domainToASCII, domainToUnicode } from "node:url";
-
-// src/net/reserved.ts
-var import_ipaddr2 = __toESM(require_ipaddr(), 1);
-var RESERVED_IPV4 = [
-  "0.0.0.0/8",
-  "10.0.0.0/8",
-  "100.64.0.0/10",
-  "127.0.0.0/8",
-  "169.254.0.0/16",
-  "172.16.0.0/12",
-  "192.0.0.0/24",
-  "192.0.2.0/24",
-  "192.31.196.0/24",
-  "192.52.193.0/24",
-  "192.88.99.0/24",
-  "192.168.0.0/16",
-  "192.175.48.0/24",
-  "198.18.0.0/15",
-  "198.51.100.0/24",
-  "203.0.113.0/24",
-  "240.0.0.0/4",
-  "255.255.255.255/32"
-];
-var RESERVED_IPV6 = [
-  "::/128",
-  "::1/128",
-  "::ffff:0:0/96",
-  "64:ff9b::/96",
-  "64:ff9b:1::/48",
-  "100::/64",
-  "2001::/23",
-  "2001:db8::/32",
-  "2002::/16",
-  "2620:4f:8000::/48",
-  "3fff::/20",
-  "5f00::/16",
-  "fc00::/7",
-  "fe80::/10",
-  "ff00::/8"
-];
-var parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
-var RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
-function isIpAddress(s) {
-  return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
-}
-function inRanges(addr, ranges) {
-  for (const [net9, bits] of ranges) {
-    if (addr.kind() === net9.kind() && addr.match(net9, bits)) return `${net9.toString()}/${bits}`;
-  }
-  return void 0;
-}
-function reservedRange(address, policy = { allow: [] }) {
-  if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
-  const addr = import_ipaddr2.default.parse(address);
-  if (policy.allow.length > 0 && inRanges(addr, parseRanges(policy.allow))) return void 0;
-  return inRanges(addr, RESERVED);
-}
-function assertConnectable(address, policy) {
-  const range = reservedRange(address, policy);
-  if (range) throw new ReservedAddressError(address, range);
-}
-var ReservedAddressError = class extends Error {
-  constructor(address, range) {
-    super(`refusing to connect to ${address}: reserved range ${range}`);
-    this.address = address;
-    this.range = range;
-    this.name = "ReservedAddressError";
-  }
-  address;
-  range;
-};
-function invalidCidrs(cidrs) {
-  return cidrs.filter((c) => {
-    try {
-      import_ipaddr2.default.parseCIDR(c);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-}
-
-// src/checks/identifiers.ts
+init_reserved();
 init_psl();
+import { domainToASCII, domainToUnicode } from "node:url";
 var MAX_NAME_LENGTH = 253;
 var MAX_LABEL_LENGTH = 63;
 var MAX_LABELS = 10;
@@ -39793,6 +39814,7 @@ function identifierPolicyFindings(ids, challenge, policy = {}) {
 // src/checks/resolution.ts
 init_evidence();
 init_catalogue();
+init_reserved();
 init_ca_messages();
 var EVIDENCE_TRAIL = 6;
 function lookupEvidence(l) {
@@ -40605,6 +40627,25 @@ function parseTypeBitmap(buf) {
   return types;
 }
 
+// src/dns/base32hex.ts
+var DIGITS = "0123456789abcdefghijklmnopqrstuv";
+function base32hexDecode(s) {
+  const bytes = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s.toLowerCase().replace(/=+$/, "")) {
+    const v = DIGITS.indexOf(ch);
+    if (v < 0) return null;
+    value = (value << 5 | v) & 65535;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
 // src/dns/dnssec/nsec3.ts
 var NSEC3_MAX_ITERATIONS = 150;
 var TYPE_NS = 2;
@@ -40637,23 +40678,6 @@ function nsec3Hash(name, algorithm, iterations, salt, maxIterations = NSEC3_MAX_
   let h = createHash2("sha1").update(wire).update(salt).digest();
   for (let i = 0; i < iterations; i++) h = createHash2("sha1").update(h).update(salt).digest();
   return h;
-}
-var B32 = "0123456789abcdefghijklmnopqrstuv";
-function base32hexDecode(s) {
-  const bytes = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s.toLowerCase()) {
-    const v = B32.indexOf(ch);
-    if (v < 0) return null;
-    value = (value << 5 | v) & 65535;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push(value >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
 }
 function view(rr) {
   try {
@@ -41592,10 +41616,12 @@ var dnssecFamily = {
 import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
+init_reserved();
 import { randomBytes } from "node:crypto";
 import net5 from "node:net";
 
 // src/http/fetch.ts
+init_reserved();
 init_ca_messages();
 
 // src/http/constants.ts
@@ -41611,6 +41637,7 @@ var ACME_TLS_ALPN = "acme-tls/1";
 
 // src/http/redirect.ts
 init_psl();
+init_reserved();
 var isRedirectStatus = (status) => status >= 300 && status < 400;
 function targetPort(caPort, ports) {
   return caPort === 80 ? ports.httpPort : ports.tlsPort;
@@ -41715,6 +41742,7 @@ function checkRedirect(input3) {
 }
 
 // src/http/raw.ts
+init_reserved();
 import net3 from "node:net";
 import tls from "node:tls";
 var CONNECT_FAILURES = ["refused", "connect-timeout", "unreachable"];
@@ -41985,6 +42013,7 @@ var ResponseReader = class {
 // src/http/fetch.ts
 var HEADERS_OF_INTEREST = [
   "server",
+  "www-authenticate",
   "via",
   "location",
   "content-type",
@@ -42206,6 +42235,7 @@ async function attemptOnce(target, address, port3, role, deadline, deps) {
 }
 
 // src/http/tls.ts
+init_reserved();
 import net4 from "node:net";
 import tls2 from "node:tls";
 var HTTP_ON_TLS2 = /* @__PURE__ */ new Set([
@@ -42457,6 +42487,61 @@ async function probeHttp01(identifier, deps) {
   return ev;
 }
 
+// src/http/appliance.ts
+var VENDORS = [
+  "tp-link",
+  "netgear",
+  "linksys",
+  "asus",
+  "zyxel",
+  "draytek",
+  "mikrotik",
+  "routeros",
+  "d-link",
+  "huawei",
+  "technicolor",
+  "fritz!box",
+  "avm",
+  "ubiquiti",
+  "edgeos",
+  "dd-wrt",
+  "openwrt",
+  "luci",
+  "pfsense",
+  "opnsense",
+  "synology",
+  "diskstation",
+  "qnap",
+  "sagemcom",
+  "arris",
+  "speedport"
+];
+var WORDS = ["router", "gateway", "modem", "access point", "web management", "configuration manager"];
+var EMBEDDED_SERVERS = [
+  "rompager",
+  "mini_httpd",
+  "micro_httpd",
+  "goahead",
+  "boa/",
+  "uhttpd",
+  "router webserver",
+  "httpd/2.0 (router)"
+];
+function applianceFor(headers, body) {
+  const server = (headers.server ?? "").toLowerCase();
+  const embedded = EMBEDDED_SERVERS.find((s) => server.includes(s));
+  if (embedded) return { clue: `Server: ${headers.server}` };
+  const realm = /realm="?([^"]*)"?/i.exec(headers["www-authenticate"] ?? "")?.[1];
+  const words = [...VENDORS, ...WORDS];
+  if (realm && words.some((w) => realm.toLowerCase().includes(w)))
+    return { clue: `WWW-Authenticate realm "${realm}"` };
+  const title = /<title>([^<]*)/i.exec(body ?? "")?.[1];
+  if (title && words.some((w) => title.toLowerCase().includes(w)))
+    return { clue: `page title "${title.trim()}"` };
+  if (VENDORS.some((v) => server.includes(v))) return { clue: `Server: ${headers.server}` };
+  return void 0;
+}
+
 // src/checks/http01/judge.ts
 init_catalogue();
 var WEBROOT_NGINX = "location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }";
@@ -42502,6 +42587,7 @@ function judgeHttp01(ev) {
   out.push(...judgeCaResult(ev));
   out.push(...judgeRedirects(ev));
   out.push(...judgeCdn(ev));
+  out.push(...judgeAppliance(ev));
   out.push(...judgeAddresses(ev));
   return out;
 }
@@ -42679,6 +42765,23 @@ function judgeRedirects(ev) {
     })
   ];
 }
+function judgeAppliance(ev) {
+  for (const r of [ev.ca, ...ev.perAddress.map((p) => p.result)]) {
+    for (const a of r.attempts) {
+      if (a.status === void 0) continue;
+      const hint = applianceFor(a.headers, a === lastAttempt(r) ? r.body : void 0);
+      if (!hint) continue;
+      return [
+        finding("HTTP01_ROUTER_ANSWERING", ev.identifier, {
+          detail: `${a.address} port ${a.port} is answered by a router or NAS admin interface (${hint.clue}), not by your web server.`,
+          evidence: [{ ...attemptEvidence(a), answer: `HTTP ${a.status}; ${hint.clue}` }],
+          remediation: `Forward tcp/80 (and 443) on the router at ${a.address} to the machine that serves ${ev.identifier}, or point ${ev.identifier}'s A/AAAA records straight at that machine; move the router's own admin page off port 80.`
+        })
+      ];
+    }
+  }
+  return [];
+}
 function judgeCdn(ev) {
   const seen2 = /* @__PURE__ */ new Map();
   for (const p of ev.perAddress) {
@@ -42781,6 +42884,7 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 }
 
 // src/checks/certificate/probe.ts
+init_reserved();
 import net6 from "node:net";
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
@@ -43028,6 +43132,7 @@ function judgeCertificate(e, opts = {}) {
 
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
+init_reserved();
 import { createHash as createHash3, X509Certificate as X509Certificate2 } from "node:crypto";
 import net8 from "node:net";
 init_ca_messages();
@@ -64478,6 +64583,9 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/config/schema.ts
+init_reserved();
+
 // src/config/ca.ts
 var SHORT_NAMES = {
   letsencrypt: "letsencrypt.org",
@@ -64717,6 +64825,7 @@ function dropUndefined(o) {
 // src/config/profile.ts
 import { readFileSync as readFileSync3 } from "node:fs";
 import { isIP as isIP2 } from "node:net";
+init_reserved();
 function readText(path7, what) {
   try {
     return readFileSync3(path7, "utf8");

@@ -40,6 +40,7 @@ export interface Http01Problem {
 /** Response headers worth keeping as evidence (CDN, WAF, proxies). */
 export const HEADERS_OF_INTEREST = [
   'server',
+  'www-authenticate',
   'via',
   'location',
   'content-type',

@@ -38,6 +38,7 @@ const resolve = table({
   'to-tls.example.com': { v4: ['127.0.0.11'] },
   'tls.example.com': { v4: ['127.0.0.11'] },
   'private.example.com': { v4: ['10.0.0.1', '169.254.169.254'] },
+  'router.example.com': { v4: ['127.0.0.12'] },
 });
 const certs = new CertFactory();
 const tlsServers: tls.Server[] = [];
@@ -66,6 +67,14 @@ beforeAll(async () => {
     res.end('Attention Required!');
   });
   await httpServer('127.0.0.5', P, (req, res) => res.end(`${(req.url ?? '').split('/').pop()}.thumb`));
+  // A home router's admin page where the port forward should be.
+  await httpServer('127.0.0.12', P, (_req, res) => {
+    res.writeHead(401, {
+      server: 'RomPager/4.07 UPnP/1.0',
+      'www-authenticate': 'Basic realm="TP-LINK Wireless Router"',
+    });
+    res.end('<html><title>Router Login</title></html>');
+  });
   await httpServer('127.0.0.6', T, (_req, res) => res.end('tls port is open (plain here)'));
   await httpServer('127.0.0.7', P, (_req, res) => {
     res.statusCode = 500;
@@ -218,6 +227,14 @@ describe('probeHttp01 + judgeHttp01', () => {
       title: 'Redirect breaks the CA rule "status-303"',
     });
     expect(findings[0]?.acmeProblem).toBe('urn:ietf:params:acme:error:connection');
+  });
+
+  it('recognises a router answering port 80 instead of the web server', async () => {
+    const { findings } = await run('router.example.com');
+    expect(codes(findings)).toEqual(['HTTP01_BAD_STATUS', 'HTTP01_ROUTER_ANSWERING']);
+    const router = findings.find((f) => f.code === 'HTTP01_ROUTER_ANSWERING')!;
+    expect(router.detail).toContain('RomPager');
+    expect(router.remediation).toMatch(/Forward tcp\/80/);
   });
 
   it('drops reserved addresses as the CA does (the resolution checks report them)', async () => {

@@ -1,4 +1,5 @@
 /** Pure HTTP-01 judgement: evidence in, findings out (CA-RULES "HTTP-01"). */
+import { applianceFor } from '../../http/appliance.js';
 import { finding } from '../../report/catalogue.js';
 import type { Evidence, Finding } from '../../report/finding.js';
 import { attemptEvidence, type Http01Attempt, type Http01Result } from '../../http/fetch.js';
@@ -63,6 +64,7 @@ export function judgeHttp01(ev: Http01Evidence): Finding[] {
   out.push(...judgeCaResult(ev));
   out.push(...judgeRedirects(ev));
   out.push(...judgeCdn(ev));
+  out.push(...judgeAppliance(ev));
   out.push(...judgeAddresses(ev));
   return out;
 }
@@ -264,6 +266,25 @@ function judgeRedirects(ev: Http01Evidence): Finding[] {
         'None needed if the final URL serves the token; an https target is fetched without certificate verification.',
     }),
   ];
+}
+
+/** A router or NAS admin page on port 80: the port forward to the web server is missing. */
+function judgeAppliance(ev: Http01Evidence): Finding[] {
+  for (const r of [ev.ca, ...ev.perAddress.map((p) => p.result)]) {
+    for (const a of r.attempts) {
+      if (a.status === undefined) continue;
+      const hint = applianceFor(a.headers, a === lastAttempt(r) ? r.body : undefined);
+      if (!hint) continue;
+      return [
+        finding('HTTP01_ROUTER_ANSWERING', ev.identifier, {
+          detail: `${a.address} port ${a.port} is answered by a router or NAS admin interface (${hint.clue}), not by your web server.`,
+          evidence: [{ ...attemptEvidence(a), answer: `HTTP ${a.status}; ${hint.clue}` }],
+          remediation: `Forward tcp/80 (and 443) on the router at ${a.address} to the machine that serves ${ev.identifier}, or point ${ev.identifier}'s A/AAAA records straight at that machine; move the router's own admin page off port 80.`,
+        }),
+      ];
+    }
+  }
+  return [];
 }
 
 function judgeCdn(ev: Http01Evidence): Finding[] {

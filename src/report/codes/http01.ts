@@ -151,4 +151,11 @@ export const HTTP01_CODES: CodeInfo[] = [
     title: 'Port 443 answers while port 80 does not',
     description: 'The host is up (TLS port reachable) but port 80 is filtered or closed.',
   },
+  {
+    code: 'HTTP01_ROUTER_ANSWERING',
+    severity: 'warning',
+    title: 'A router or NAS answers port 80',
+    description:
+      "Port 80 is answered by a home router's, modem's or NAS's admin interface (its Server header, login realm or page title), so the port forward to the web server is missing.",
+  },
 ];
