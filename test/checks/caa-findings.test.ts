@@ -137,12 +137,13 @@ describe('judgeCaa', () => {
     );
   });
 
-  it('words timeouts and other rcodes as Boulder does', () => {
+  it('words timeouts and failures as Boulder does behind its recursive resolver', () => {
     expect(caaDnsProblem({ name: 'a.example', status: 'TIMEOUT' })).toBe(
       'DNS problem: query timed out looking up CAA for a.example',
     );
+    // Authoritative servers that refuse reach the CA as its resolver's SERVFAIL.
     expect(caaDnsProblem({ name: 'a.example', status: 'REFUSED' })).toBe(
-      'DNS problem: REFUSED looking up CAA for a.example',
+      "DNS problem: SERVFAIL looking up CAA for a.example - the domain's nameservers may be malfunctioning",
     );
     expect(caaDnsProblem({ name: 'a.example', status: 'LAME' })).toContain(
       'SERVFAIL looking up CAA for a.example',

@@ -6,6 +6,7 @@ import { finding } from '../../report/catalogue.js';
 import type { CaaDecision, CaaLookup, CaaReason, CaaRecordData, CaaRecordVerdict } from './evaluate.js';
 import { formatCaaValue, type CaaParameter } from './parse.js';
 import { caForIssuerDomain } from './issuers.js';
+import { caDnsProblem } from '../ca-messages.js';
 
 export interface JudgeCaaOptions {
   issuerDomain: string;
@@ -17,19 +18,9 @@ export interface JudgeCaaOptions {
 export const caaRecordText = (name: string, r: CaaRecordData): string =>
   `${name}. CAA ${r.flags} ${r.tag} ${JSON.stringify(r.value)}`;
 
-/** What a recursive resolver reports for our lookup statuses (the CA sees SERVFAIL for lame or looping zones). */
-function caRcode(status: string): string {
-  if (['LAME', 'NO_NAMESERVERS', 'CNAME_LOOP', 'CNAME_TOO_LONG', 'MALFORMED'].includes(status))
-    return 'SERVFAIL';
-  return status;
-}
-
-/** Boulder bdns Error.Error() for a CAA lookup. */
+/** Boulder bdns Error.Error() for a CAA lookup, as the CA's recursive resolver reports it. */
 export function caaDnsProblem(lookup: Pick<CaaLookup, 'name' | 'status'>): string {
-  const rcode = caRcode(lookup.status);
-  if (rcode === 'TIMEOUT') return `DNS problem: query timed out looking up CAA for ${lookup.name}`;
-  const extra = rcode === 'SERVFAIL' ? " - the domain's nameservers may be malfunctioning" : '';
-  return `DNS problem: ${rcode} looking up CAA for ${lookup.name}${extra}`;
+  return caDnsProblem('CAA', lookup.name, lookup.status);
 }
 
 function evidenceOf(lookups: (CaaLookup | undefined)[], fallback: string): Evidence[] {
