@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { defaultProfile, type NamedAddress, type NetworkProfile } from '../profile.js';
 import { invalidCidrs } from '../net/reserved.js';
+import { parseTrustAnchors } from '../dns/dnssec/anchors.js';
 import { UsageError } from '../cli/io.js';
 import type { NetworkArgs } from '../cli/options.js';
 
@@ -33,14 +34,6 @@ export function parseRootHints(text: string): NamedAddress[] {
   return hints;
 }
 
-/** DS/DNSKEY lines of a trust-anchor file; comments and blank lines dropped. */
-export function parseTrustAnchorFile(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.replace(/;.*/, '').trim())
-    .filter((l) => /\s(DS|DNSKEY)\s/i.test(` ${l} `));
-}
-
 function port(value: number | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > 65535)
@@ -64,10 +57,17 @@ export function profileFromArgs(args: NetworkArgs, base: NetworkProfile = defaul
   // DNSSEC cannot be judged, so validation is off rather than everything bogus.
   if (args['root-hints']?.length && !args['trust-anchor']) p.trustAnchors = [];
   if (args['trust-anchor']) {
-    const anchors = parseTrustAnchorFile(readText(args['trust-anchor'], 'trust anchor'));
-    if (anchors.length === 0)
-      throw new UsageError(`trust anchor file ${args['trust-anchor']} holds no DS or DNSKEY record`);
-    p.trustAnchors = anchors;
+    const file = args['trust-anchor'];
+    const text = readText(file, 'trust anchor');
+    // Parsed here only to reject a bad file early; records may span lines in parentheses, as unbound allows.
+    let count: number;
+    try {
+      count = parseTrustAnchors(text).length;
+    } catch (e) {
+      throw new UsageError(`trust anchor file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (count === 0) throw new UsageError(`trust anchor file ${file} holds no DS or DNSKEY record`);
+    p.trustAnchors = text.split('\n');
   }
   if (args.resolver?.length) {
     p.publicResolvers = args.resolver.includes('none')

@@ -30,12 +30,19 @@ describe('profileFromArgs', () => {
     expect(parseRootHints('garbage')).toEqual([]);
   });
 
-  it('reads a trust-anchor file of DS/DNSKEY lines', () => {
+  it('reads a trust-anchor file of DS/DNSKEY records, also spanning lines in parentheses', async () => {
+    const { parseTrustAnchors } = await import('../../src/dns/dnssec/anchors.js');
     const file = join(dir, 'anchor');
-    writeFileSync(file, '; root\n. 3600 IN DS 12345 13 2 ABCDEF\n\n');
-    expect(profileFromArgs({ 'trust-anchor': file }).trustAnchors).toEqual([
-      '. 3600 IN DS 12345 13 2 ABCDEF',
-    ]);
+    writeFileSync(
+      file,
+      '; root\n. 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n' +
+        '. 3600 IN DNSKEY 257 3 13 (\n  mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+\n  KkxLbxILfDLUT0rAK9iUzy1L53eKGQ== ) ; KSK\n',
+    );
+    const anchors = parseTrustAnchors(profileFromArgs({ 'trust-anchor': file }).trustAnchors);
+    expect(anchors).toHaveLength(2);
+    const bad = join(dir, 'bad-anchor');
+    writeFileSync(bad, '. 3600 IN DS not-a-key-tag 8 2 00\n');
+    expect(() => profileFromArgs({ 'trust-anchor': bad })).toThrow(/trust anchor file/);
   });
 
   it('sets ports, resolvers, allowed ranges and the timeout', () => {
