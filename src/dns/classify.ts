@@ -11,8 +11,23 @@ export type Step =
   /** This server is no use; try the next one. */
   | { kind: 'problem'; status: LookupStatus; note: string };
 
+/**
+ * Outcomes are shared through the client's cache and every walk through a zone asks the same questions,
+ * so the pure classification is kept per outcome and question.
+ */
+const steps = new WeakMap<QueryOutcome, { zone: string; qname: string; qtype: string; step: Step }>();
+
 /** What a server of `zone` said when asked qname/qtype with RD clear. */
 export function classifyStep(outcome: QueryOutcome, zone: string, qname: string, qtype: string): Step {
+  // One entry per outcome: an outcome answers one question, asked of one zone's server.
+  const known = steps.get(outcome);
+  if (known && known.zone === zone && known.qname === qname && known.qtype === qtype) return known.step;
+  const step = classifyOnce(outcome, zone, qname, qtype);
+  steps.set(outcome, { zone, qname, qtype, step });
+  return step;
+}
+
+function classifyOnce(outcome: QueryOutcome, zone: string, qname: string, qtype: string): Step {
   if (!outcome.ok) {
     const f = outcome.failure;
     if (f.kind === 'malformed') return { kind: 'problem', status: 'MALFORMED', note: f.message };

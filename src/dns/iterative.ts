@@ -68,6 +68,10 @@ export class IterativeResolver implements IterativeResolverApi {
   readonly client: DnsClient;
   private readonly zones = new Map<string, ZoneState>();
   private readonly negativeApex = new Map<string, ZoneState>();
+  /** Whether a zone is a public suffix: asked for every hop of every walk, and fixed for the run. */
+  private readonly suffixZones = new Map<string, boolean>();
+  /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
+  private readonly reservedOf = new Map<string, string | undefined>();
   private readonly limits: ResolverLimits;
 
   constructor(
@@ -94,7 +98,8 @@ export class IterativeResolver implements IterativeResolverApi {
     const ctx = newCtx();
     const found = await this.zoneOf(normalizeName(name), ctx);
     if ('error' in found) return found;
-    await this.resolveAllNs(found, ctx);
+    if (found.parentNs.some((ns) => !found.addrs.has(ns) && !found.failed.has(ns)))
+      await this.resolveAllNs(found, ctx);
     return toDelegation(found, this.profile.dnsPort);
   }
 
@@ -105,14 +110,14 @@ export class IterativeResolver implements IterativeResolverApi {
   ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
     const delegation = await this.findZone(name);
     if ('error' in delegation) return delegation;
+    const qname = normalizeName(name);
+    const qtype = type.toUpperCase();
     const answers = await Promise.all(
-      delegation.servers.map(async (server) => ({
-        server,
-        outcome: await this.client.query(server, normalizeName(name), type.toUpperCase(), {
-          ...opts,
-          rd: false,
-        }),
-      })),
+      delegation.servers.map((server) =>
+        this.client
+          .query(server, qname, qtype, { ...opts, rd: false })
+          .then((outcome) => ({ server, outcome })),
+      ),
     );
     return { delegation, answers };
   }
@@ -243,7 +248,10 @@ export class IterativeResolver implements IterativeResolverApi {
         zs = next;
         continue;
       }
-      for await (const server of this.endpoints(zs, ctx)) {
+      const nextServer = this.endpoints(zs, ctx);
+      for (let s = nextServer(); ; s = nextServer()) {
+        const server = s instanceof Promise ? await s : s;
+        if (!server) break;
         if (ctx.budget.used >= this.limits.maxQueries) {
           return {
             kind: 'fail',
@@ -301,16 +309,15 @@ export class IterativeResolver implements IterativeResolverApi {
   ): Promise<ZoneState | undefined> {
     // Only down to the registrable domain: that is where many names share a parent. Below it, the full
     // question costs no extra round trip and any deeper cut still answers with a referral.
-    if (
-      qtype === 'DS' ||
-      (zs.zone !== '' && publicSuffixOf(zs.zone, this.profile.extraPublicSuffixes) !== zs.zone)
-    )
-      return undefined;
+    if (qtype === 'DS' || (zs.zone !== '' && !this.isSuffixZone(zs.zone))) return undefined;
     const labels = qname.split('.');
     const depth = zs.zone === '' ? 1 : zs.zone.split('.').length + 1;
     if (labels.length <= depth) return undefined;
     const step = labels.slice(labels.length - depth).join('.');
-    for await (const server of this.endpoints(zs, ctx)) {
+    const nextServer = this.endpoints(zs, ctx);
+    for (let s = nextServer(); ; s = nextServer()) {
+      const server = s instanceof Promise ? await s : s;
+      if (!server) break;
       if (ctx.budget.used >= this.limits.maxQueries) return undefined;
       ctx.budget.used++;
       const ex = await this.client.query(server, step, 'NS', { rd: false });
@@ -373,20 +380,56 @@ export class IterativeResolver implements IterativeResolverApi {
     return zs;
   }
 
-  /** Endpoints of a zone: glued ones first, then NS names resolved lazily as needed. */
-  private async *endpoints(zs: ZoneState, ctx: Ctx): AsyncGenerator<ServerEndpoint> {
+  private isSuffixZone(zone: string): boolean {
+    let suffix = this.suffixZones.get(zone);
+    if (suffix === undefined) {
+      suffix = publicSuffixOf(zone, this.profile.extraPublicSuffixes) === zone;
+      this.suffixZones.set(zone, suffix);
+    }
+    return suffix;
+  }
+
+  /**
+   * Endpoints of a zone: glued ones first, then NS names resolved lazily as needed. Each call of the
+   * returned function gives the next endpoint (undefined when none is left), synchronously while addresses
+   * are known and as a promise when an NS name must be resolved first: an async generator cost a few
+   * promise hops per server on every walk, and most walks only need the first server.
+   */
+  private endpoints(
+    zs: ZoneState,
+    ctx: Ctx,
+  ): () => ServerEndpoint | undefined | Promise<ServerEndpoint | undefined> {
     const seen = new Set<string>();
     const port = this.profile.dnsPort;
     const from = (ns: string): ServerEndpoint[] =>
       (zs.addrs.get(ns) ?? [])
         .filter((a) => !seen.has(a) && seen.add(a))
         .map((address) => ({ name: ns, address, port }));
-    for (const ns of zs.parentNs) yield* from(ns);
-    for (const ns of zs.parentNs) {
-      if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
-      await this.resolveNs(zs, ns, ctx);
-      yield* from(ns);
-    }
+    let pending: ServerEndpoint[] = [];
+    let at = 0;
+    let glued = 0;
+    let resolved = 0;
+    const next = (): ServerEndpoint | undefined | Promise<ServerEndpoint | undefined> => {
+      for (;;) {
+        if (at < pending.length) return pending[at++];
+        if (glued < zs.parentNs.length) {
+          pending = from(zs.parentNs[glued++]!);
+          at = 0;
+          continue;
+        }
+        if (resolved < zs.parentNs.length) {
+          const ns = zs.parentNs[resolved++]!;
+          if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
+          return this.resolveNs(zs, ns, ctx).then(() => {
+            pending = from(ns);
+            at = 0;
+            return next();
+          });
+        }
+        return undefined;
+      }
+    };
+    return next;
   }
 
   private async resolveAllNs(zs: ZoneState, ctx: Ctx): Promise<void> {
@@ -402,15 +445,21 @@ export class IterativeResolver implements IterativeResolverApi {
    * reserved address it was pointed at by someone else's zone. Configured root hints are the user's choice.
    */
   private adoptAddresses(zs: ZoneState, ns: string, addrs: string[]): void {
-    const allow = { allow: this.profile.allowAddresses };
-    const usable = addrs.filter((a) => !reservedRange(a, allow));
+    const usable = addrs.filter((a) => !this.reserved(a));
     if (usable.length > 0) {
       zs.addrs.set(ns, usable);
       zs.failed.delete(ns);
       return;
     }
-    const list = addrs.map((a) => `${a} (${reservedRange(a, allow)})`).join(', ');
+    const list = addrs.map((a) => `${a} (${this.reserved(a)})`).join(', ');
     zs.failed.set(ns, `only reserved addresses ${list}: not queried`);
+  }
+
+  private reserved(address: string): string | undefined {
+    if (this.reservedOf.has(address)) return this.reservedOf.get(address);
+    const range = reservedRange(address, { allow: this.profile.allowAddresses });
+    this.reservedOf.set(address, range);
+    return range;
   }
 
   /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */

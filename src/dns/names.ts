@@ -2,9 +2,18 @@
 
 export function normalizeName(name: string): string {
   // Hot path: most names arrive already normalised.
-  if (name.length > 0 && name.charCodeAt(name.length - 1) !== 46 && !/[A-Z]/.test(name)) return name;
+  if (name.length > 0 && name.charCodeAt(name.length - 1) !== 46 && !hasUpper(name)) return name;
   const n = name.toLowerCase().replace(/\.+$/, '');
   return n === '.' ? '' : n;
+}
+
+/** A char loop: cheaper than a regular expression on the short strings names are. */
+function hasUpper(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
 }
 
 /** True when name is zone itself or below it. */

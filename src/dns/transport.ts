@@ -38,8 +38,27 @@ export function normalizeQuestion(q: DnsQuestion): DnsQuestion {
   return { name: normalizeName(q.name), type: q.type.toUpperCase() };
 }
 
+/** Encoded queries by question and flags; only the ID differs between two sends of the same question. */
+const queryTemplates = new Map<string, Buffer>();
+/** Bounds the template cache on huge runs (memory); a miss only costs an encode. */
+const MAX_QUERY_TEMPLATES = 4096;
+
 /** The query message for question q with message id. */
 export function buildQuery(id: number, q: DnsQuestion, opts: QueryOptions = {}): Buffer {
+  const key = `${q.name}|${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ''}`;
+  let template = queryTemplates.get(key);
+  if (!template) {
+    template = encodeQuery(0, q, opts);
+    if (queryTemplates.size >= MAX_QUERY_TEMPLATES) queryTemplates.clear();
+    queryTemplates.set(key, template);
+  }
+  const msg = Buffer.allocUnsafe(template.length);
+  template.copy(msg);
+  msg.writeUInt16BE(id, 0);
+  return msg;
+}
+
+function encodeQuery(id: number, q: DnsQuestion, opts: QueryOptions): Buffer {
   const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
   const flags = (opts.rd ? dnsPacket.RECURSION_DESIRED : 0) | (opts.cd ? dnsPacket.CHECKING_DISABLED : 0);
   const packet: dnsPacket.Packet = {

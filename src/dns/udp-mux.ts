@@ -5,7 +5,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { randomInt } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 
 export interface MuxHandlers {
@@ -22,14 +22,38 @@ export interface MuxTicket {
   release(): void;
 }
 
-const canonical = (address: string, port: number): string => {
-  if (net.isIPv4(address)) return `${address}|${port}`;
+const canonicalAddress = (address: string): string => {
+  if (net.isIPv4(address)) return address;
   try {
-    const a = ipaddr.process(address).toString();
-    return `${a}|${port}`;
+    return ipaddr.process(address).toString();
   } catch {
-    return `${address}|${port}`;
+    return address;
   }
+};
+
+/** Canonical forms of the few server addresses a run talks to (parsing an address costs more than a send). */
+const canonicalCache = new Map<string, string>();
+const MAX_CANONICAL_CACHE = 10_000;
+
+const canonical = (address: string, port: number): string => {
+  let a = canonicalCache.get(address);
+  if (a === undefined) {
+    a = canonicalAddress(address);
+    if (canonicalCache.size >= MAX_CANONICAL_CACHE) canonicalCache.clear();
+    canonicalCache.set(address, a);
+  }
+  return `${a}|${port}`;
+};
+
+/** Message IDs drawn from a pool of CSPRNG output: one randomInt call per query was a hot spot. */
+const idPool = new Uint16Array(4096);
+let idNext = idPool.length;
+const randomId = (): number => {
+  if (idNext >= idPool.length) {
+    randomFillSync(idPool);
+    idNext = 0;
+  }
+  return idPool[idNext++]!;
 };
 
 class UdpMux {
@@ -41,8 +65,8 @@ class UdpMux {
 
   open(address: string, port: number, handlers: MuxHandlers): MuxTicket {
     const server = canonical(address, port);
-    let id = randomInt(0, 0x10000);
-    while (this.byKey.has(`${server}#${id}`)) id = randomInt(0, 0x10000);
+    let id = randomId();
+    while (this.byKey.has(`${server}#${id}`)) id = randomId();
     const key = `${server}#${id}`;
     this.byKey.set(key, handlers);
     let set = this.byServer.get(server);

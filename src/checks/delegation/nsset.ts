@@ -120,8 +120,20 @@ export function judgeSingleNs(d: Delegation, nsTable: QueryTable, identifier: st
   ];
 }
 
+/** Every name of a zone has the same servers: each address is parsed once. */
+const networks = new Map<string, string | undefined>();
+const MAX_NETWORKS = 10_000;
+
 /** "192.0.2.0/24" or "2001:db8:1::/48"; undefined for something that is not an address. */
 export function networkOf(address: string): string | undefined {
+  if (networks.has(address)) return networks.get(address);
+  const net = computeNetwork(address);
+  if (networks.size >= MAX_NETWORKS) networks.clear();
+  networks.set(address, net);
+  return net;
+}
+
+function computeNetwork(address: string): string | undefined {
   if (!ipaddr.isValid(address)) return undefined;
   const a = ipaddr.parse(address);
   const bits = a.kind() === 'ipv4' ? IPV4_NETWORK_BITS : IPV6_NETWORK_BITS;

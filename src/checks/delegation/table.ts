@@ -1,7 +1,7 @@
 /** Puts every authoritative server's reply to every question in one table the rules read. Pure. */
 import type { Lookup } from '../../dns/api.js';
 import type { Evidence } from '../../report/finding.js';
-import type { ServerEndpoint } from '../../dns/types.js';
+import type { QueryOutcome, ServerEndpoint } from '../../dns/types.js';
 import type { AskAllResult, DelegationEvidence } from './gather.js';
 import { classifyAuthoritative, type AuthReply } from './classify.js';
 import { outcomeAnswerText, serverLabel } from './present.js';
@@ -24,12 +24,26 @@ export interface QueryTable {
 
 export const queryText = (q: { name: string; type: string }): string => `${q.type} ${q.name || '.'}`;
 
+/**
+ * Replies are shared through the client's cache (every name of a zone asks the same NS and SOA), and the
+ * classification is pure, so it is done once per reply and question.
+ */
+const classified = new WeakMap<QueryOutcome, { name: string; zone: string; reply: AuthReply }>();
+
+function classifyOnce(outcome: QueryOutcome, name: string, zone: string): AuthReply {
+  const known = classified.get(outcome);
+  if (known && known.name === name && known.zone === zone) return known.reply;
+  const reply = classifyAuthoritative(outcome, name, zone);
+  classified.set(outcome, { name, zone, reply });
+  return reply;
+}
+
 export function tableOf(name: string, type: string, result: AskAllResult | undefined): QueryTable {
   if (!result) return { name, type, rows: [] };
   if ('error' in result) return { name, type, rows: [], error: result.error };
   const zone = result.delegation.zone;
   const rows = result.answers.map((a): Row => {
-    const row: Row = { server: a.server, reply: classifyAuthoritative(a.outcome, name, zone) };
+    const row: Row = { server: a.server, reply: classifyOnce(a.outcome, name, zone) };
     const rtt = a.outcome.ok ? a.outcome.response.rttMs : a.outcome.failure.rttMs;
     if (Number.isFinite(rtt)) row.rttMs = Math.round(rtt);
     return row;
