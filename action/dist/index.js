@@ -17104,7 +17104,7 @@ var require_frame = __commonJS({
     } catch {
       crypto2 = {
         // not full compatibility, but minimum.
-        randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
+        randomFillSync: function randomFillSync2(buffer2, _offset, _size2) {
           for (let i = 0; i < buffer2.length; ++i) {
             buffer2[i] = Math.random() * 255 | 0;
           }
@@ -20189,9 +20189,16 @@ var init_catalogue = __esm({
 
 // src/dns/names.ts
 function normalizeName(name) {
-  if (name.length > 0 && name.charCodeAt(name.length - 1) !== 46 && !/[A-Z]/.test(name)) return name;
+  if (name.length > 0 && name.charCodeAt(name.length - 1) !== 46 && !hasUpper(name)) return name;
   const n = name.toLowerCase().replace(/\.+$/, "");
   return n === "." ? "" : n;
+}
+function hasUpper(name) {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
 }
 function isAtOrBelow(name, zone) {
   const n = normalizeName(name);
@@ -23138,20 +23145,39 @@ var require_ipaddr = __commonJS({
 // src/dns/udp-mux.ts
 import dgram from "node:dgram";
 import net from "node:net";
-import { randomInt } from "node:crypto";
-var import_ipaddr, canonical, UdpMux, muxes, udpMuxFor;
+import { randomFillSync } from "node:crypto";
+var import_ipaddr, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, UdpMux, muxes, udpMuxFor;
 var init_udp_mux = __esm({
   "src/dns/udp-mux.ts"() {
     "use strict";
     import_ipaddr = __toESM(require_ipaddr(), 1);
-    canonical = (address, port3) => {
-      if (net.isIPv4(address)) return `${address}|${port3}`;
+    canonicalAddress = (address) => {
+      if (net.isIPv4(address)) return address;
       try {
-        const a = import_ipaddr.default.process(address).toString();
-        return `${a}|${port3}`;
+        return import_ipaddr.default.process(address).toString();
       } catch {
-        return `${address}|${port3}`;
+        return address;
       }
+    };
+    canonicalCache = /* @__PURE__ */ new Map();
+    MAX_CANONICAL_CACHE = 1e4;
+    canonical = (address, port3) => {
+      let a = canonicalCache.get(address);
+      if (a === void 0) {
+        a = canonicalAddress(address);
+        if (canonicalCache.size >= MAX_CANONICAL_CACHE) canonicalCache.clear();
+        canonicalCache.set(address, a);
+      }
+      return `${a}|${port3}`;
+    };
+    idPool = new Uint16Array(4096);
+    idNext = idPool.length;
+    randomId = () => {
+      if (idNext >= idPool.length) {
+        randomFillSync(idPool);
+        idNext = 0;
+      }
+      return idPool[idNext++];
     };
     UdpMux = class {
       constructor(family) {
@@ -23163,8 +23189,8 @@ var init_udp_mux = __esm({
       byServer = /* @__PURE__ */ new Map();
       open(address, port3, handlers) {
         const server = canonical(address, port3);
-        let id = randomInt(0, 65536);
-        while (this.byKey.has(`${server}#${id}`)) id = randomInt(0, 65536);
+        let id = randomId();
+        while (this.byKey.has(`${server}#${id}`)) id = randomId();
         const key = `${server}#${id}`;
         this.byKey.set(key, handlers);
         let set2 = this.byServer.get(server);
@@ -23217,7 +23243,7 @@ var init_udp_mux = __esm({
 
 // src/dns/transport.ts
 import net2 from "node:net";
-import { randomInt as randomInt2 } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { performance as performance2 } from "node:perf_hooks";
 function serverLabel(server) {
   return `${server.address}:${server.port}`;
@@ -23226,6 +23252,19 @@ function normalizeQuestion(q) {
   return { name: normalizeName(q.name), type: q.type.toUpperCase() };
 }
 function buildQuery(id, q, opts = {}) {
+  const key = `${q.name}|${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
+  let template = queryTemplates.get(key);
+  if (!template) {
+    template = encodeQuery(0, q, opts);
+    if (queryTemplates.size >= MAX_QUERY_TEMPLATES) queryTemplates.clear();
+    queryTemplates.set(key, template);
+  }
+  const msg = Buffer.allocUnsafe(template.length);
+  template.copy(msg);
+  msg.writeUInt16BE(id, 0);
+  return msg;
+}
+function encodeQuery(id, q, opts) {
   const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
   const flags = (opts.rd ? import_dns_packet.default.RECURSION_DESIRED : 0) | (opts.cd ? import_dns_packet.default.CHECKING_DISABLED : 0);
   const packet2 = {
@@ -23366,7 +23405,7 @@ function tcpAttempt(server, q, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve4) => {
-    const id = randomInt2(0, 65536);
+    const id = randomInt(0, 65536);
     const msg = buildQuery(id, q, opts);
     const start = performance2.now();
     const elapsed = () => Math.round(performance2.now() - start);
@@ -23462,7 +23501,7 @@ async function queryOnce(server, question, opts = {}) {
     );
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, rcodeOf;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, rcodeOf;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -23474,20 +23513,15 @@ var init_transport = __esm({
     DEFAULT_TIMEOUT_MS = 3e3;
     DEFAULT_RETRIES = 2;
     NAME_DATA_TYPES = /* @__PURE__ */ new Set(["NS", "CNAME", "DNAME", "PTR"]);
+    queryTemplates = /* @__PURE__ */ new Map();
+    MAX_QUERY_TEMPLATES = 4096;
     rcodeOf = (p) => p.rcode ?? "NOERROR";
   }
 });
 
 // src/dns/client.ts
 function cacheKey(server, name, type, opts) {
-  const flags = [
-    opts.rd ? "rd" : "",
-    opts.cd ? "cd" : "",
-    opts.dnssec ? "do" : "",
-    opts.tcp ? "tcp" : "",
-    opts.udpPayload ?? ""
-  ].join(",");
-  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${flags}`;
+  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${opts.rd ? "rd" : ""},${opts.cd ? "cd" : ""},${opts.dnssec ? "do" : ""},${opts.tcp ? "tcp" : ""},${opts.udpPayload ?? ""}`;
 }
 var Limiter, CachingDnsClient;
 var init_client = __esm({
@@ -23561,6 +23595,13 @@ var init_client = __esm({
 
 // src/dns/classify.ts
 function classifyStep(outcome, zone, qname, qtype) {
+  const known = steps.get(outcome);
+  if (known && known.zone === zone && known.qname === qname && known.qtype === qtype) return known.step;
+  const step = classifyOnce(outcome, zone, qname, qtype);
+  steps.set(outcome, { zone, qname, qtype, step });
+  return step;
+}
+function classifyOnce(outcome, zone, qname, qtype) {
   if (!outcome.ok) {
     const f = outcome.failure;
     if (f.kind === "malformed") return { kind: "problem", status: "MALFORMED", note: f.message };
@@ -23599,10 +23640,12 @@ function classifyStep(outcome, zone, qname, qtype) {
     note: "answered without the AA bit and without a referral (lame)"
   };
 }
+var steps;
 var init_classify = __esm({
   "src/dns/classify.ts"() {
     "use strict";
     init_names();
+    steps = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -23693,7 +23736,7 @@ var require_cjs = __commonJS({
     function extractHostname(url2, urlIsValidHostname, validate2 = false) {
       let start = 0;
       let end = url2.length;
-      let hasUpper = false;
+      let hasUpper2 = false;
       let isSpecial = true;
       extractedHostnameValidated = false;
       if (!urlIsValidHostname) {
@@ -23896,7 +23939,7 @@ var require_cjs = __commonJS({
           } else if (code2 === 93) {
             indexOfClosingBracket = i;
           } else if (code2 >= 65 && code2 <= 90) {
-            hasUpper = true;
+            hasUpper2 = true;
           } else if (validate2 && !/*@__INLINE__*/
           isValidHostnameChar(code2)) {
             vValid = false;
@@ -23935,7 +23978,7 @@ var require_cjs = __commonJS({
         end -= 1;
       }
       const hostname3 = start !== 0 || end !== url2.length ? url2.slice(start, end) : url2;
-      if (hasUpper) {
+      if (hasUpper2) {
         return hostname3.toLowerCase();
       }
       return hostname3;
@@ -24645,6 +24688,10 @@ var init_iterative = __esm({
       client;
       zones = /* @__PURE__ */ new Map();
       negativeApex = /* @__PURE__ */ new Map();
+      /** Whether a zone is a public suffix: asked for every hop of every walk, and fixed for the run. */
+      suffixZones = /* @__PURE__ */ new Map();
+      /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
+      reservedOf = /* @__PURE__ */ new Map();
       limits;
       async resolve(name, type) {
         return this.resolveChain(normalizeName(name), type.toUpperCase(), newCtx());
@@ -24653,20 +24700,19 @@ var init_iterative = __esm({
         const ctx = newCtx();
         const found = await this.zoneOf(normalizeName(name), ctx);
         if ("error" in found) return found;
-        await this.resolveAllNs(found, ctx);
+        if (found.parentNs.some((ns) => !found.addrs.has(ns) && !found.failed.has(ns)))
+          await this.resolveAllNs(found, ctx);
         return toDelegation(found, this.profile.dnsPort);
       }
       async askAll(name, type, opts = {}) {
         const delegation = await this.findZone(name);
         if ("error" in delegation) return delegation;
+        const qname = normalizeName(name);
+        const qtype = type.toUpperCase();
         const answers = await Promise.all(
-          delegation.servers.map(async (server) => ({
-            server,
-            outcome: await this.client.query(server, normalizeName(name), type.toUpperCase(), {
-              ...opts,
-              rd: false
-            })
-          }))
+          delegation.servers.map(
+            (server) => this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => ({ server, outcome }))
+          )
         );
         return { delegation, answers };
       }
@@ -24789,7 +24835,10 @@ var init_iterative = __esm({
             zs = next;
             continue;
           }
-          for await (const server of this.endpoints(zs, ctx)) {
+          const nextServer = this.endpoints(zs, ctx);
+          for (let s = nextServer(); ; s = nextServer()) {
+            const server = s instanceof Promise ? await s : s;
+            if (!server) break;
             if (ctx.budget.used >= this.limits.maxQueries) {
               return {
                 kind: "fail",
@@ -24838,13 +24887,15 @@ var init_iterative = __esm({
        * full question at the same zone, which reports problems with the real name.
        */
       async minimisedReferral(zs, qname, qtype, ctx) {
-        if (qtype === "DS" || zs.zone !== "" && publicSuffixOf(zs.zone, this.profile.extraPublicSuffixes) !== zs.zone)
-          return void 0;
+        if (qtype === "DS" || zs.zone !== "" && !this.isSuffixZone(zs.zone)) return void 0;
         const labels = qname.split(".");
         const depth = zs.zone === "" ? 1 : zs.zone.split(".").length + 1;
         if (labels.length <= depth) return void 0;
         const step = labels.slice(labels.length - depth).join(".");
-        for await (const server of this.endpoints(zs, ctx)) {
+        const nextServer = this.endpoints(zs, ctx);
+        for (let s = nextServer(); ; s = nextServer()) {
+          const server = s instanceof Promise ? await s : s;
+          if (!server) break;
           if (ctx.budget.used >= this.limits.maxQueries) return void 0;
           ctx.budget.used++;
           const ex = await this.client.query(server, step, "NS", { rd: false });
@@ -24901,17 +24952,49 @@ var init_iterative = __esm({
         this.zones.set(child2, zs);
         return zs;
       }
-      /** Endpoints of a zone: glued ones first, then NS names resolved lazily as needed. */
-      async *endpoints(zs, ctx) {
+      isSuffixZone(zone) {
+        let suffix = this.suffixZones.get(zone);
+        if (suffix === void 0) {
+          suffix = publicSuffixOf(zone, this.profile.extraPublicSuffixes) === zone;
+          this.suffixZones.set(zone, suffix);
+        }
+        return suffix;
+      }
+      /**
+       * Endpoints of a zone: glued ones first, then NS names resolved lazily as needed. Each call of the
+       * returned function gives the next endpoint (undefined when none is left), synchronously while addresses
+       * are known and as a promise when an NS name must be resolved first: an async generator cost a few
+       * promise hops per server on every walk, and most walks only need the first server.
+       */
+      endpoints(zs, ctx) {
         const seen2 = /* @__PURE__ */ new Set();
         const port3 = this.profile.dnsPort;
         const from = (ns) => (zs.addrs.get(ns) ?? []).filter((a) => !seen2.has(a) && seen2.add(a)).map((address) => ({ name: ns, address, port: port3 }));
-        for (const ns of zs.parentNs) yield* from(ns);
-        for (const ns of zs.parentNs) {
-          if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
-          await this.resolveNs(zs, ns, ctx);
-          yield* from(ns);
-        }
+        let pending2 = [];
+        let at = 0;
+        let glued = 0;
+        let resolved = 0;
+        const next = () => {
+          for (; ; ) {
+            if (at < pending2.length) return pending2[at++];
+            if (glued < zs.parentNs.length) {
+              pending2 = from(zs.parentNs[glued++]);
+              at = 0;
+              continue;
+            }
+            if (resolved < zs.parentNs.length) {
+              const ns = zs.parentNs[resolved++];
+              if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
+              return this.resolveNs(zs, ns, ctx).then(() => {
+                pending2 = from(ns);
+                at = 0;
+                return next();
+              });
+            }
+            return void 0;
+          }
+        };
+        return next;
       }
       async resolveAllNs(zs, ctx) {
         await Promise.all(
@@ -24923,15 +25006,20 @@ var init_iterative = __esm({
        * reserved address it was pointed at by someone else's zone. Configured root hints are the user's choice.
        */
       adoptAddresses(zs, ns, addrs) {
-        const allow = { allow: this.profile.allowAddresses };
-        const usable = addrs.filter((a) => !reservedRange(a, allow));
+        const usable = addrs.filter((a) => !this.reserved(a));
         if (usable.length > 0) {
           zs.addrs.set(ns, usable);
           zs.failed.delete(ns);
           return;
         }
-        const list3 = addrs.map((a) => `${a} (${reservedRange(a, allow)})`).join(", ");
+        const list3 = addrs.map((a) => `${a} (${this.reserved(a)})`).join(", ");
         zs.failed.set(ns, `only reserved addresses ${list3}: not queried`);
+      }
+      reserved(address) {
+        if (this.reservedOf.has(address)) return this.reservedOf.get(address);
+        const range = reservedRange(address, { allow: this.profile.allowAddresses });
+        this.reservedOf.set(address, range);
+        return range;
       }
       /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
       async resolveNs(zs, ns, ctx) {
@@ -43708,17 +43796,10 @@ function evaluateCaa(input3) {
 // src/checks/caa/findings.ts
 var import_tldts3 = __toESM(require_cjs(), 1);
 init_catalogue();
+init_ca_messages();
 var caaRecordText = (name, r) => `${name}. CAA ${r.flags} ${r.tag} ${JSON.stringify(r.value)}`;
-function caRcode(status) {
-  if (["LAME", "NO_NAMESERVERS", "CNAME_LOOP", "CNAME_TOO_LONG", "MALFORMED"].includes(status))
-    return "SERVFAIL";
-  return status;
-}
 function caaDnsProblem(lookup) {
-  const rcode = caRcode(lookup.status);
-  if (rcode === "TIMEOUT") return `DNS problem: query timed out looking up CAA for ${lookup.name}`;
-  const extra = rcode === "SERVFAIL" ? " - the domain's nameservers may be malfunctioning" : "";
-  return `DNS problem: ${rcode} looking up CAA for ${lookup.name}${extra}`;
+  return caDnsProblem("CAA", lookup.name, lookup.status);
 }
 function evidenceOf3(lookups, fallback) {
   const ev = lookups.flatMap((l) => l?.evidence ?? []);
@@ -44122,12 +44203,20 @@ function classifyAuthoritative(outcome, qname, zone) {
 
 // src/checks/delegation/table.ts
 var queryText = (q) => `${q.type} ${q.name || "."}`;
+var classified = /* @__PURE__ */ new WeakMap();
+function classifyOnce2(outcome, name, zone) {
+  const known = classified.get(outcome);
+  if (known && known.name === name && known.zone === zone) return known.reply;
+  const reply = classifyAuthoritative(outcome, name, zone);
+  classified.set(outcome, { name, zone, reply });
+  return reply;
+}
 function tableOf(name, type, result2) {
   if (!result2) return { name, type, rows: [] };
   if ("error" in result2) return { name, type, rows: [], error: result2.error };
   const zone = result2.delegation.zone;
   const rows = result2.answers.map((a) => {
-    const row = { server: a.server, reply: classifyAuthoritative(a.outcome, name, zone) };
+    const row = { server: a.server, reply: classifyOnce2(a.outcome, name, zone) };
     const rtt = a.outcome.ok ? a.outcome.response.rttMs : a.outcome.failure.rttMs;
     if (Number.isFinite(rtt)) row.rttMs = Math.round(rtt);
     return row;
@@ -44324,7 +44413,16 @@ function judgeSingleNs(d, nsTable, identifier) {
     })
   ];
 }
+var networks = /* @__PURE__ */ new Map();
+var MAX_NETWORKS = 1e4;
 function networkOf(address) {
+  if (networks.has(address)) return networks.get(address);
+  const net9 = computeNetwork(address);
+  if (networks.size >= MAX_NETWORKS) networks.clear();
+  networks.set(address, net9);
+  return net9;
+}
+function computeNetwork(address) {
   if (!import_ipaddr5.default.isValid(address)) return void 0;
   const a = import_ipaddr5.default.parse(address);
   const bits = a.kind() === "ipv4" ? IPV4_NETWORK_BITS : IPV6_NETWORK_BITS;
@@ -44465,8 +44563,17 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
 
 // src/checks/delegation/judge.ts
 function isRegistryZone(zone) {
-  return zone === "" || (0, import_tldts4.parse)(zone).domain === null;
+  if (zone === "") return true;
+  let registry2 = registryZones.get(zone);
+  if (registry2 === void 0) {
+    registry2 = (0, import_tldts4.parse)(zone).domain === null;
+    if (registryZones.size >= MAX_REGISTRY_ZONES) registryZones.clear();
+    registryZones.set(zone, registry2);
+  }
+  return registry2;
 }
+var registryZones = /* @__PURE__ */ new Map();
+var MAX_REGISTRY_ZONES = 1e4;
 function judgeDelegation(ev, identifier, opts = {}) {
   if ("error" in ev.zone) {
     const l = ev.zone.error;
@@ -64848,9 +64955,6 @@ function parseRootHints(text2) {
   }
   return hints;
 }
-function parseTrustAnchorFile(text2) {
-  return text2.split("\n").map((l) => l.replace(/;.*/, "").trim()).filter((l) => /\s(DS|DNSKEY)\s/i.test(` ${l} `));
-}
 function port2(value, flag) {
   if (value === void 0) return void 0;
   if (!Number.isInteger(value) || value < 1 || value > 65535)
@@ -64871,10 +64975,16 @@ function profileFromArgs(args, base = defaultProfile()) {
   }
   if (args["root-hints"]?.length && !args["trust-anchor"]) p.trustAnchors = [];
   if (args["trust-anchor"]) {
-    const anchors = parseTrustAnchorFile(readText(args["trust-anchor"], "trust anchor"));
-    if (anchors.length === 0)
-      throw new UsageError(`trust anchor file ${args["trust-anchor"]} holds no DS or DNSKEY record`);
-    p.trustAnchors = anchors;
+    const file2 = args["trust-anchor"];
+    const text2 = readText(file2, "trust anchor");
+    let count;
+    try {
+      count = parseTrustAnchors(text2).length;
+    } catch (e) {
+      throw new UsageError(`trust anchor file ${file2}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (count === 0) throw new UsageError(`trust anchor file ${file2} holds no DS or DNSKEY record`);
+    p.trustAnchors = text2.split("\n");
   }
   if (args.resolver?.length) {
     p.publicResolvers = args.resolver.includes("none") ? [] : args.resolver.map((spec) => {
