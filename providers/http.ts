@@ -1,5 +1,5 @@
 /** Small JSON-over-fetch helper shared by the HTTP API adapters; errors are redacted. */
-import { ProviderError, redact } from './types.js';
+import { ProviderError, redact, type ProviderOptions } from './types.js';
 
 export interface JsonClientOptions {
   provider: string;
@@ -77,4 +77,22 @@ export function field(obj: unknown, ...path: (string | number)[]): unknown {
     cur = (cur as Record<string | number, unknown>)[p];
   }
   return cur;
+}
+
+/** The client an HTTP adapter uses: its base URL, auth headers and secrets, with the caller's fetch and timeout. */
+export function adapterClient(
+  provider: string,
+  opts: ProviderOptions,
+  baseUrl: string,
+  headers: Record<string, string>,
+  secrets: (string | undefined)[],
+): JsonClient {
+  return new JsonClient({
+    provider,
+    baseUrl,
+    headers,
+    secrets,
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs,
+  });
 }

@@ -52,7 +52,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net9 = __require("net");
+    var net10 = __require("net");
     var tls4 = __require("tls");
     var http2 = __require("http");
     var https2 = __require("https");
@@ -979,7 +979,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
-    var net9 = __require("node:net");
+    var net10 = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
@@ -1124,7 +1124,7 @@ var require_util = __commonJS({
       }
       assert2(typeof host === "string");
       const servername = getHostname(host);
-      if (net9.isIP(servername)) {
+      if (net10.isIP(servername)) {
         return "";
       }
       return servername;
@@ -2525,7 +2525,7 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net9 = __require("node:net");
+    var net10 = __require("node:net");
     var assert2 = __require("node:assert");
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
@@ -2621,7 +2621,7 @@ var require_connect = __commonJS({
         } else {
           assert2(!httpSocket, "httpSocket can only be sent on TLS update");
           port3 = port3 || 80;
-          socket = net9.connect({
+          socket = net10.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -7634,7 +7634,7 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var net9 = __require("node:net");
+    var net10 = __require("node:net");
     var http2 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
@@ -7784,7 +7784,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net9.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net10.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -7948,7 +7948,7 @@ var require_client = __commonJS({
         const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
         const ip = hostname3.substring(1, idx);
-        assert2(net9.isIP(ip));
+        assert2(net10.isIP(ip));
         hostname3 = ip;
       }
       client[kConnecting] = true;
@@ -24530,8 +24530,8 @@ function isIpAddress(s) {
   return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
 }
 function inRanges(addr, ranges) {
-  for (const [net9, bits] of ranges) {
-    if (addr.kind() === net9.kind() && addr.match(net9, bits)) return `${net9.toString()}/${bits}`;
+  for (const [net10, bits] of ranges) {
+    if (addr.kind() === net10.kind() && addr.match(net10, bits)) return `${net10.toString()}/${bits}`;
   }
   return void 0;
 }
@@ -39917,6 +39917,19 @@ function lookupEvidence(l) {
 }
 var isFailure = (l) => l.status !== "NOERROR" && l.status !== "NXDOMAIN";
 var addressesOf = (l) => l.status === "NOERROR" ? l.records.filter((r) => r.type === l.type).map((r) => String(r.data)) : [];
+function addressesFromLookups(host, a, aaaa) {
+  const v4 = addressesOf(a);
+  const v6 = addressesOf(aaaa);
+  const evidence = [...lookupEvidence(a), ...lookupEvidence(aaaa)];
+  if (v4.length + v6.length > 0) return { v4, v6, evidence };
+  const failed = a.status !== "NOERROR" ? a : aaaa;
+  return {
+    v4,
+    v6,
+    evidence,
+    error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) }
+  };
+}
 function judgeResolution(identifier, lookups, allow) {
   const { a, aaaa } = lookups;
   const v4 = addressesOf(a);
@@ -41706,11 +41719,12 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 // src/checks/http01/probe.ts
 init_reserved();
 import { randomBytes } from "node:crypto";
-import net5 from "node:net";
+import net6 from "node:net";
 
 // src/http/fetch.ts
 init_reserved();
 init_ca_messages();
+import net4 from "node:net";
 
 // src/http/constants.ts
 var MAX_REDIRECTS = 10;
@@ -42099,6 +42113,10 @@ var ResponseReader = class {
 };
 
 // src/http/fetch.ts
+async function addressesOfHost(host, resolve4) {
+  if (net4.isIP(host) === 0) return resolve4(host);
+  return { v4: net4.isIPv4(host) ? [host] : [], v6: net4.isIPv6(host) ? [host] : [], evidence: [] };
+}
 var HEADERS_OF_INTEREST = [
   "server",
   "www-authenticate",
@@ -42324,7 +42342,7 @@ async function attemptOnce(target, address, port3, role, deadline, deps) {
 
 // src/http/tls.ts
 init_reserved();
-import net4 from "node:net";
+import net5 from "node:net";
 import tls2 from "node:tls";
 var HTTP_ON_TLS2 = /* @__PURE__ */ new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
@@ -42364,7 +42382,7 @@ function tlsHandshake(req) {
     let done = false;
     let t;
     let connected = false;
-    const sock = net4.connect({ host: req.address, port: req.port, lookup: noLookup2 });
+    const sock = net5.connect({ host: req.address, port: req.port, lookup: noLookup2 });
     const finish = (outcome, extra = {}) => {
       if (done) return;
       done = true;
@@ -42498,7 +42516,7 @@ function cdnForAddress(address) {
   let a = import_ipaddr4.default.parse(address);
   if (a.kind() === "ipv6" && a.isIPv4MappedAddress()) a = a.toIPv4Address();
   for (const p of PARSED) {
-    for (const [net9, bits] of p.nets) if (net9.kind() === a.kind() && a.match(net9, bits)) return p.provider;
+    for (const [net10, bits] of p.nets) if (net10.kind() === a.kind() && a.match(net10, bits)) return p.provider;
   }
   return void 0;
 }
@@ -42526,8 +42544,8 @@ async function probeHttp01(identifier, deps) {
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== void 0 ? { expected: deps.expected } : {};
-  const isLiteral = net5.isIP(host) !== 0;
-  const resolution = isLiteral ? { v4: net5.isIPv4(host) ? [host] : [], v6: net5.isIPv6(host) ? [host] : [], evidence: [] } : await deps.resolveAddresses(host);
+  const isLiteral = net6.isIP(host) !== 0;
+  const resolution = await addressesOfHost(host, deps.resolveAddresses);
   const reserved = [];
   const usable = (list3) => list3.filter((a) => {
     const range = reservedRange(a, { allow: profile.allowAddresses });
@@ -42972,13 +42990,13 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 }
 
 // src/checks/certificate/probe.ts
+import net7 from "node:net";
 init_reserved();
-import net6 from "node:net";
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net6.isIP(host) !== 0;
-  const r = literal2 ? { v4: net6.isIPv4(host) ? [host] : [], v6: net6.isIPv6(host) ? [host] : [], error: void 0 } : await deps.resolveAddresses(host);
+  const literal2 = net7.isIP(host) !== 0;
+  const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const list3 = [
     ...r.v6.filter(ok).map((a) => [a, 6]),
@@ -43011,7 +43029,7 @@ init_catalogue();
 
 // src/checks/certificate/chain.ts
 import { X509Certificate } from "node:crypto";
-import net7 from "node:net";
+import net8 from "node:net";
 import tls3 from "node:tls";
 var defaultRoots;
 function nodeRoots() {
@@ -43026,7 +43044,7 @@ var issuedBy = (cert, issuer) => {
   }
 };
 function coversName(cert, name) {
-  if (net7.isIP(name)) return cert.checkIP(name) !== void 0;
+  if (net8.isIP(name)) return cert.checkIP(name) !== void 0;
   return cert.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== void 0;
 }
 function analyseChain(chainB64, name, roots, now) {
@@ -43220,15 +43238,15 @@ function judgeCertificate(e, opts = {}) {
 
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
-init_reserved();
 import { createHash as createHash3, X509Certificate as X509Certificate2 } from "node:crypto";
-import net8 from "node:net";
+import net9 from "node:net";
+init_reserved();
 init_ca_messages();
 async function probeTlsAlpn01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net8.isIP(host) !== 0;
-  const r = literal2 ? { v4: net8.isIPv4(host) ? [host] : [], v6: net8.isIPv6(host) ? [host] : [], error: void 0 } : await deps.resolveAddresses(host);
+  const literal2 = net9.isIP(host) !== 0;
+  const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
   const v4 = r.v4.filter(ok);
@@ -43278,7 +43296,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
   if (!(cert.checkIssued(cert) && cert.verify(cert.publicKey)))
     problems.push("the certificate is not self-signed");
   const sans = (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const want = net8.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
+  const want = net9.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
   if (sans.length !== 1 || sans[0]?.toLowerCase() !== want.toLowerCase()) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
@@ -43390,21 +43408,10 @@ function judgeTlsAlpn01(ev) {
 }
 
 // src/checks/families/http.ts
-init_ca_messages();
 function resolveAddresses(ctx) {
   return async (host) => {
     const { a, aaaa } = await ctx.addressLookups(host);
-    const evidence = [...lookupEvidence(a), ...lookupEvidence(aaaa)];
-    const v4 = a.status === "NOERROR" ? a.records.filter((r) => r.type === "A").map((r) => String(r.data)) : [];
-    const v6 = aaaa.status === "NOERROR" ? aaaa.records.filter((r) => r.type === "AAAA").map((r) => String(r.data)) : [];
-    if (v4.length + v6.length > 0) return { v4, v6, evidence };
-    const failed = a.status !== "NOERROR" ? a : aaaa;
-    return {
-      v4,
-      v6,
-      evidence,
-      error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) }
-    };
+    return addressesFromLookups(host, a, aaaa);
   };
 }
 async function connectable(ctx, id) {
@@ -44417,10 +44424,10 @@ var networks = /* @__PURE__ */ new Map();
 var MAX_NETWORKS = 1e4;
 function networkOf(address) {
   if (networks.has(address)) return networks.get(address);
-  const net9 = computeNetwork(address);
+  const net10 = computeNetwork(address);
   if (networks.size >= MAX_NETWORKS) networks.clear();
-  networks.set(address, net9);
-  return net9;
+  networks.set(address, net10);
+  return net10;
 }
 function computeNetwork(address) {
   if (!import_ipaddr5.default.isValid(address)) return void 0;
@@ -44436,9 +44443,9 @@ function judgeSameSubnet(d, identifier) {
   if (names.length < MIN_NAMESERVERS) return [];
   const nets = /* @__PURE__ */ new Map();
   for (const s of d.servers) {
-    const net9 = networkOf(s.address);
-    if (!net9) return [];
-    nets.set(net9, [...nets.get(net9) ?? [], serverLabel2(s)]);
+    const net10 = networkOf(s.address);
+    if (!net10) return [];
+    nets.set(net10, [...nets.get(net10) ?? [], serverLabel2(s)]);
   }
   const v4 = [...nets.keys()].filter((n) => !n.includes(":"));
   const v6 = [...nets.keys()].filter((n) => n.includes(":"));

@@ -1,6 +1,6 @@
 /** acme-dns adapter: POST /update for the account registered for the domain (lego storage format). */
 import { readFileSync } from 'node:fs';
-import { field, JsonClient } from '../http.js';
+import { adapterClient, field } from '../http.js';
 import {
   normalizeFqdn,
   ProviderConfigError,
@@ -44,14 +44,13 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   };
 
   const update = async (account: AcmeDnsAccount, value: string) => {
-    const api = new JsonClient({
-      provider: meta.code,
+    const api = adapterClient(
+      meta.code,
+      opts,
       baseUrl,
-      headers: { 'X-Api-User': account.username, 'X-Api-Key': account.password },
+      { 'X-Api-User': account.username, 'X-Api-Key': account.password },
       secrets,
-      fetch: opts.fetch,
-      timeoutMs: opts.timeoutMs,
-    });
+    );
     const res = await api.request('POST', '/update', { subdomain: account.subdomain, txt: value });
     if (field(res.body, 'txt') !== value) {
       throw new ProviderError(

@@ -1,5 +1,5 @@
 /** Cloudflare adapter: API v4, zone found by walking up the name, one record per value. */
-import { field, JsonClient } from '../http.js';
+import { adapterClient, field } from '../http.js';
 import {
   candidateZones,
   normalizeFqdn,
@@ -29,14 +29,13 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const c = readCredentials(meta, env);
   const token = c.CLOUDFLARE_DNS_API_TOKEN!;
   const ttl = opts.ttl ?? secondsFrom(meta, 'CLOUDFLARE_TTL', c.CLOUDFLARE_TTL, DEFAULT_TTL);
-  const api = new JsonClient({
-    provider: meta.code,
-    baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
-    headers: { authorization: `Bearer ${token}` },
-    secrets: [token],
-    fetch: opts.fetch,
-    timeoutMs: opts.timeoutMs,
-  });
+  const api = adapterClient(
+    meta.code,
+    opts,
+    opts.baseUrl ?? DEFAULT_BASE_URL,
+    { authorization: `Bearer ${token}` },
+    [token],
+  );
 
   const check = (body: unknown, what: string) => {
     if (field(body, 'success') !== true) {

@@ -1,5 +1,5 @@
 /** DigitalOcean adapter: API v2 domain records, names relative to the domain. */
-import { field, JsonClient } from '../http.js';
+import { adapterClient, field } from '../http.js';
 import {
   candidateZones,
   normalizeFqdn,
@@ -24,14 +24,13 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const c = readCredentials(meta, env);
   const token = c.DO_AUTH_TOKEN!;
   const ttl = opts.ttl ?? secondsFrom(meta, 'DO_TTL', c.DO_TTL, DEFAULT_TTL);
-  const api = new JsonClient({
-    provider: meta.code,
-    baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
-    headers: { authorization: `Bearer ${token}` },
-    secrets: [token],
-    fetch: opts.fetch,
-    timeoutMs: opts.timeoutMs,
-  });
+  const api = adapterClient(
+    meta.code,
+    opts,
+    opts.baseUrl ?? DEFAULT_BASE_URL,
+    { authorization: `Bearer ${token}` },
+    [token],
+  );
 
   async function findDomain(fqdn: string): Promise<string> {
     for (const name of candidateZones(fqdn)) {

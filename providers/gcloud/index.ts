@@ -1,6 +1,6 @@
 /** Google Cloud DNS adapter: REST v1, service-account JWT (RFC 7523) signed with node:crypto. */
 import { createSign } from 'node:crypto';
-import { field, JsonClient } from '../http.js';
+import { adapterClient, field } from '../http.js';
 import {
   candidateZones,
   normalizeFqdn,
@@ -149,14 +149,13 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   }
 
   async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-    const client = new JsonClient({
-      provider: meta.code,
-      baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
-      headers: { authorization: `Bearer ${await accessToken()}` },
+    const client = adapterClient(
+      meta.code,
+      opts,
+      opts.baseUrl ?? DEFAULT_BASE_URL,
+      { authorization: `Bearer ${await accessToken()}` },
       secrets,
-      fetch: opts.fetch,
-      timeoutMs: opts.timeoutMs,
-    });
+    );
     return (await client.request(method, path, body)).body;
   }
 

@@ -1,5 +1,5 @@
 /** Hetzner DNS adapter: dns.hetzner.com API v1, names relative to the zone. */
-import { field, JsonClient } from '../http.js';
+import { adapterClient, field } from '../http.js';
 import {
   candidateZones,
   normalizeFqdn,
@@ -29,14 +29,9 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const c = readCredentials(meta, env);
   const token = c.HETZNER_API_KEY!;
   const ttl = opts.ttl ?? secondsFrom(meta, 'HETZNER_TTL', c.HETZNER_TTL, DEFAULT_TTL);
-  const api = new JsonClient({
-    provider: meta.code,
-    baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
-    headers: { 'Auth-API-Token': token },
-    secrets: [token],
-    fetch: opts.fetch,
-    timeoutMs: opts.timeoutMs,
-  });
+  const api = adapterClient(meta.code, opts, opts.baseUrl ?? DEFAULT_BASE_URL, { 'Auth-API-Token': token }, [
+    token,
+  ]);
 
   async function findZone(fqdn: string): Promise<Zone> {
     for (const name of candidateZones(fqdn)) {

@@ -8,6 +8,7 @@ import { finding } from '../report/catalogue.js';
 import type { Evidence, Finding } from '../report/finding.js';
 import { reservedRange } from '../net/reserved.js';
 import { caDnsProblem, caNoAddresses } from './ca-messages.js';
+import type { ResolvedAddresses } from '../http/fetch.js';
 
 export interface Addresses {
   v4: string[];
@@ -37,6 +38,24 @@ export function lookupEvidence(l: Lookup): Evidence[] {
 const isFailure = (l: Lookup): boolean => l.status !== 'NOERROR' && l.status !== 'NXDOMAIN';
 const addressesOf = (l: Lookup): string[] =>
   l.status === 'NOERROR' ? l.records.filter((r) => r.type === l.type).map((r) => String(r.data)) : [];
+
+/**
+ * What the HTTP and TLS probes connect to: every A and AAAA address as published (the probes drop reserved
+ * ones themselves, as the CA does, and say so), or the CA's DNS problem when there is none.
+ */
+export function addressesFromLookups(host: string, a: Lookup, aaaa: Lookup): ResolvedAddresses {
+  const v4 = addressesOf(a);
+  const v6 = addressesOf(aaaa);
+  const evidence = [...lookupEvidence(a), ...lookupEvidence(aaaa)];
+  if (v4.length + v6.length > 0) return { v4, v6, evidence };
+  const failed = a.status !== 'NOERROR' ? a : aaaa;
+  return {
+    v4,
+    v6,
+    evidence,
+    error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) },
+  };
+}
 
 export function judgeResolution(
   identifier: string,

@@ -102,3 +102,28 @@ export function profileFromArgs(args: NetworkArgs, base: NetworkProfile = defaul
   }
   return p;
 }
+
+/** The flags that rebuild this profile's non-default network settings: the inverse of profileFromArgs. */
+export function argsForProfile(p: NetworkProfile, base: NetworkProfile = defaultProfile()): string[] {
+  const pair = (flag: string, values: readonly (string | number)[]): string[] =>
+    values.flatMap((v) => [`--${flag}`, String(v)]);
+  return [
+    ...pair(
+      'root-hints',
+      p.rootHints.map((h) => `${h.name}=${h.address}`),
+    ),
+    ...pair('dns-port', p.dnsPort !== base.dnsPort ? [p.dnsPort] : []),
+    ...pair('http-port', p.httpPort !== base.httpPort ? [p.httpPort] : []),
+    ...pair('tls-port', p.tlsPort !== base.tlsPort ? [p.tlsPort] : []),
+    ...pair('allow-address', p.allowAddresses),
+    ...pair(
+      'resolver',
+      p.publicResolvers.length ? p.publicResolvers.map((r) => `${r.name}=${r.address}`) : ['none'],
+    ),
+    ...pair('public-suffix', p.extraPublicSuffixes),
+    ...pair(
+      'timeout',
+      p.timeouts.dnsQueryMs !== base.timeouts.dnsQueryMs ? [p.timeouts.dnsQueryMs / 1000] : [],
+    ),
+  ];
+}

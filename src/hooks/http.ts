@@ -5,8 +5,7 @@ import type { NetworkProfile } from '../profile.js';
 import type { Finding } from '../report/finding.js';
 import type { ResolveAddresses } from '../http/fetch.js';
 import { IterativeResolver } from '../dns/iterative.js';
-import { lookupEvidence } from '../checks/resolution.js';
-import { caDnsProblem } from '../checks/ca-messages.js';
+import { addressesFromLookups } from '../checks/resolution.js';
 import { judgeHttp01, probeHttp01, webrootTokenPath } from '../checks/http01/index.js';
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
@@ -31,19 +30,7 @@ export function resolverAddresses(profile: NetworkProfile): ResolveAddresses {
   const resolver = new IterativeResolver(profile);
   return async (host) => {
     const [a, aaaa] = await Promise.all([resolver.resolve(host, 'A'), resolver.resolve(host, 'AAAA')]);
-    const evidence = [...lookupEvidence(a), ...lookupEvidence(aaaa)];
-    const pick = (l: typeof a, t: string): string[] =>
-      l.status === 'NOERROR' ? l.records.filter((r) => r.type === t).map((r) => String(r.data)) : [];
-    const v4 = pick(a, 'A');
-    const v6 = pick(aaaa, 'AAAA');
-    if (v4.length + v6.length > 0) return { v4, v6, evidence };
-    const failed = a.status !== 'NOERROR' ? a : aaaa;
-    return {
-      v4,
-      v6,
-      evidence,
-      error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) },
-    };
+    return addressesFromLookups(host, a, aaaa);
   };
 }
 

@@ -2,6 +2,7 @@
  * The CA's HTTP-01 fetch (Boulder va/http.go): pinned addresses from an injected resolver, IPv6 first
  * with a single IPv4 fallback on connect failure, the redirect rules of ./redirect.ts, bounded reads.
  */
+import net from 'node:net';
 import type { NetworkProfile } from '../profile.js';
 import type { Evidence } from '../report/finding.js';
 import { reservedRange } from '../net/reserved.js';
@@ -23,8 +24,14 @@ export interface ResolvedAddresses {
   evidence: Evidence[];
   error?: { status: string; message: string };
 }
-/** Wired by the lead to the iterative resolver; tests pass a table. */
+/** Wired to the iterative resolver; tests pass a table. */
 export type ResolveAddresses = (host: string) => Promise<ResolvedAddresses>;
+
+/** An IP literal is its own address (RFC 8738); a name is resolved. */
+export async function addressesOfHost(host: string, resolve: ResolveAddresses): Promise<ResolvedAddresses> {
+  if (net.isIP(host) === 0) return resolve(host);
+  return { v4: net.isIPv4(host) ? [host] : [], v6: net.isIPv6(host) ? [host] : [], evidence: [] };
+}
 
 export type ProblemType = 'connection' | 'unauthorized' | 'dns' | 'malformed' | 'tls';
 

@@ -1,5 +1,5 @@
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { cli } from './helpers.js';
+import { cli, labFlags } from './helpers.js';
 
 describe('check against a separately started lab, configured only by flags', () => {
   let lab: Lab;
@@ -8,22 +8,7 @@ describe('check against a separately started lab, configured only by flags', () 
   });
   afterAll(() => lab.stop());
 
-  const flags = () => [
-    '--root-hints',
-    '127.0.1.1',
-    '--dns-port',
-    String(lab.port),
-    '--allow-address',
-    '127.0.0.0/8',
-    '--resolver',
-    'none',
-    '--timeout',
-    '0.5',
-    '--public-suffix',
-    'test',
-    '--http-port',
-    String(lab.profile.httpPort),
-  ];
+  const flags = () => labFlags(lab);
 
   it('a healthy name passes (exit 0) and the JSON names its addresses', async () => {
     const r = await cli(['check', 'www.good.test', '--format', 'json', ...flags()]);

@@ -2,6 +2,8 @@ import yargs, { type CommandModule } from 'yargs';
 import { run } from '../../src/cli/run.js';
 import { UsageError, type CliIo } from '../../src/cli/io.js';
 import type { CommandContext } from '../../src/cli/context.js';
+import { argsForProfile } from '../../src/config/profile.js';
+import type { Lab } from '../../src/lab/index.js';
 
 export interface CliResult {
   code: number;
@@ -43,3 +45,6 @@ export async function runModule(
   }
   return { code, stdout, stderr };
 }
+
+/** Flags that point every lookup at a running lab, as a user would type them (public resolvers off). */
+export const labFlags = (lab: Lab): string[] => argsForProfile({ ...lab.profile, publicResolvers: [] });

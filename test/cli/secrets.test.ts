@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { cli } from './helpers.js';
+import { cli, labFlags } from './helpers.js';
 
 const CANARY = 'canary-Zq8v1bXK7t3sEcR3tT0k3n-do-not-print';
 
@@ -20,22 +20,7 @@ describe('secrets never reach the output', () => {
     await lab.stop();
   });
 
-  const flags = () => [
-    '--root-hints',
-    '127.0.1.1',
-    '--dns-port',
-    String(lab.port),
-    '--allow-address',
-    '127.0.0.0/8',
-    '--resolver',
-    'none',
-    '--timeout',
-    '0.5',
-    '--public-suffix',
-    'test',
-    '--propagation-timeout',
-    '2',
-  ];
+  const flags = () => [...labFlags(lab), '--propagation-timeout', '2'];
 
   it.each(['text', 'json', 'markdown'])('check --provider cloudflare --format %s', async (format) => {
     // A hostile or buggy API that echoes the bearer token in its error body and headers.

@@ -92,3 +92,39 @@ describe('trust anchors with other root servers', () => {
     expect(profileFromArgs({}).trustAnchors).toEqual(ROOT_TRUST_ANCHORS);
   });
 });
+
+describe('argsForProfile', () => {
+  it('gives flags that rebuild the profile', async () => {
+    const { argsForProfile } = await import('../../src/config/profile.js');
+    const { parseArgs } = await import('node:util');
+    const lab = profileFromArgs({
+      'root-hints': ['a.root.lab=127.0.1.1'],
+      'dns-port': 5300,
+      'http-port': 8080,
+      'allow-address': ['127.0.0.0/8'],
+      resolver: ['none'],
+      'public-suffix': ['test'],
+      timeout: 0.4,
+    });
+    const flags = argsForProfile(lab);
+    const { values } = parseArgs({
+      args: flags,
+      options: Object.fromEntries(
+        ['root-hints', 'dns-port', 'http-port', 'allow-address', 'resolver', 'public-suffix', 'timeout'].map(
+          (k) => [k, { type: 'string' as const, multiple: true }],
+        ),
+      ),
+    });
+    const n = (v: string[] | undefined) => (v ? Number(v[0]) : undefined);
+    const again = profileFromArgs({
+      'root-hints': values['root-hints'],
+      'dns-port': n(values['dns-port']),
+      'http-port': n(values['http-port']),
+      'allow-address': values['allow-address'],
+      resolver: values.resolver,
+      'public-suffix': values['public-suffix'],
+      timeout: n(values.timeout),
+    });
+    expect(again).toEqual(lab);
+  });
+});

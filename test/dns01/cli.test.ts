@@ -1,6 +1,6 @@
 /** `acme-preflight dns01 ...` in-process against the lab. */
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { cli } from '../cli/helpers.js';
+import { cli, labFlags } from '../cli/helpers.js';
 import { progressPrinter } from '../../src/dns01/cli.js';
 
 const V = 'e4poW-EBoq21JA9OrAOs8Izzml-1iB5kE5hWbN2FDkM';
@@ -12,20 +12,7 @@ describe('dns01 command', () => {
   let net: string[];
   beforeAll(async () => {
     lab = await startLab('fixtures/scenarios/dns01-lab.yaml');
-    net = [
-      '--root-hints',
-      ...lab.profile.rootHints.map((h) => `${h.name}=${h.address}`),
-      '--dns-port',
-      String(lab.port),
-      '--resolver',
-      'none',
-      '--allow-address',
-      '127.0.0.0/8',
-      '--public-suffix',
-      'test',
-      '--timeout',
-      '0.4',
-    ];
+    net = labFlags(lab);
   });
   afterAll(() => lab.stop());
 

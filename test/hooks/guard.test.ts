@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { guardCommand } from '../../src/cli/commands/guard.js';
-import { runModule, labNet } from './cli.js';
+import { runModule, labFlags as labNet } from '../cli/helpers.js';
 
 describe('guard', () => {
   let lab: Lab;

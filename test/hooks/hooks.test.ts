@@ -10,7 +10,7 @@ import { hookCommand } from '../../src/cli/commands/hook.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { keyAuthorizationDigest } from '../../src/checks/dns01/value.js';
 import { FakeLabProvider, type FakeProviderOptions } from '../dns01/fake-provider.js';
-import { runModule, labNet } from './cli.js';
+import { runModule, labFlags as labNet } from '../cli/helpers.js';
 
 const NS1 = 'ns1.dns01.test';
 const NS2 = 'ns2.dns01.test';

@@ -1,7 +1,7 @@
 /** Gathers the certificate served on the TLS port at every address of a name. */
 import net from 'node:net';
 import type { NetworkProfile } from '../../profile.js';
-import type { ResolveAddresses } from '../../http/fetch.js';
+import { addressesOfHost, type ResolveAddresses } from '../../http/fetch.js';
 import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
 
@@ -26,9 +26,7 @@ export async function probeCertificate(
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, '');
   const literal = net.isIP(host) !== 0;
-  const r = literal
-    ? { v4: net.isIPv4(host) ? [host] : [], v6: net.isIPv6(host) ? [host] : [], error: undefined }
-    : await deps.resolveAddresses(host);
+  const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });
   const list = [
     ...r.v6.filter(ok).map((a) => [a, 6] as const),

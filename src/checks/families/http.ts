@@ -3,32 +3,16 @@ import { randomBytes } from 'node:crypto';
 import type { CheckFamily, EngineContext } from '../../engine/context.js';
 import type { ResolveAddresses } from '../../http/fetch.js';
 import type { Identifier } from '../../identifiers.js';
-import { judgeResolution, lookupEvidence } from '../resolution.js';
+import { addressesFromLookups, judgeResolution } from '../resolution.js';
 import { probeHttp01, judgeHttp01, withWebrootToken } from '../http01/index.js';
 import { probeCertificate, judgeCertificate } from '../certificate/index.js';
 import { probeTlsAlpn01, judgeTlsAlpn01 } from '../tlsalpn01/index.js';
-import { caDnsProblem } from '../ca-messages.js';
 
 /** Addresses through the run's shared resolver (never the system one), for the name and every redirect target. */
 function resolveAddresses(ctx: EngineContext): ResolveAddresses {
   return async (host) => {
     const { a, aaaa } = await ctx.addressLookups(host);
-    const evidence = [...lookupEvidence(a), ...lookupEvidence(aaaa)];
-    // Reserved addresses stay in: the probes drop them themselves, as the CA does, and say so.
-    const v4 =
-      a.status === 'NOERROR' ? a.records.filter((r) => r.type === 'A').map((r) => String(r.data)) : [];
-    const v6 =
-      aaaa.status === 'NOERROR'
-        ? aaaa.records.filter((r) => r.type === 'AAAA').map((r) => String(r.data))
-        : [];
-    if (v4.length + v6.length > 0) return { v4, v6, evidence };
-    const failed = a.status !== 'NOERROR' ? a : aaaa;
-    return {
-      v4,
-      v6,
-      evidence,
-      error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) },
-    };
+    return addressesFromLookups(host, a, aaaa);
   };
 }
 

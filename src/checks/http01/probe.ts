@@ -4,7 +4,13 @@ import net from 'node:net';
 import type { NetworkProfile } from '../../profile.js';
 import type { Evidence } from '../../report/finding.js';
 import { reservedRange } from '../../net/reserved.js';
-import { challengeUrl, fetchLikeCa, type Http01Result, type ResolveAddresses } from '../../http/fetch.js';
+import {
+  addressesOfHost,
+  challengeUrl,
+  fetchLikeCa,
+  type Http01Result,
+  type ResolveAddresses,
+} from '../../http/fetch.js';
 import { tlsHandshake, type TlsOutcome } from '../../http/tls.js';
 import { cdnForAddress } from '../../http/cdn-ranges.js';
 
@@ -57,9 +63,7 @@ export async function probeHttp01(identifier: string, deps: Http01Deps): Promise
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== undefined ? { expected: deps.expected } : {};
   const isLiteral = net.isIP(host) !== 0;
-  const resolution = isLiteral
-    ? { v4: net.isIPv4(host) ? [host] : [], v6: net.isIPv6(host) ? [host] : [], evidence: [] }
-    : await deps.resolveAddresses(host);
+  const resolution = await addressesOfHost(host, deps.resolveAddresses);
   const reserved: { address: string; range: string }[] = [];
   const usable = (list: string[]): string[] =>
     list.filter((a) => {

@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { NetworkProfile } from '../../profile.js';
 import type { Evidence, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
-import type { ResolveAddresses } from '../../http/fetch.js';
+import { addressesOfHost, type ResolveAddresses } from '../../http/fetch.js';
 import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
 import { ACME_TLS_ALPN } from '../../http/constants.js';
@@ -26,9 +26,7 @@ export async function probeTlsAlpn01(
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, '');
   const literal = net.isIP(host) !== 0;
-  const r = literal
-    ? { v4: net.isIPv4(host) ? [host] : [], v6: net.isIPv6(host) ? [host] : [], error: undefined }
-    : await deps.resolveAddresses(host);
+  const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
   const v4 = r.v4.filter(ok);

@@ -32,17 +32,8 @@ export function labCommand(ctx: CommandContext): CommandModule<object, LabArgs> 
         throw new UsageError(e instanceof Error ? e.message : String(e));
       }
       const lab = await startLab(scenario, { port: args.port, delayMs: args.delay });
-      const p = lab.profile;
-      const flags = [
-        ...p.rootHints.map((h) => `--root-hints ${h.address}`),
-        `--dns-port ${p.dnsPort}`,
-        ...(p.httpPort !== 80 ? [`--http-port ${p.httpPort}`] : []),
-        ...p.allowAddresses.map((a) => `--allow-address ${a}`),
-        ...(p.publicResolvers.length
-          ? p.publicResolvers.map((r) => `--resolver ${r.address}`)
-          : ['--resolver none']),
-        ...p.extraPublicSuffixes.map((s) => `--public-suffix ${s}`),
-      ];
+      const { argsForProfile } = await import('../../config/profile.js');
+      const flags = argsForProfile(lab.profile);
       ctx.io.out(`Serving ${lab.servers.length} DNS servers on port ${lab.port}. Check against it with:\n`);
       ctx.io.out(`  acme-preflight check <names> ${flags.join(' ')}\n`);
       await new Promise<void>((resolve) => {
