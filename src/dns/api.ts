@@ -78,8 +78,11 @@ export interface DnsClient {
 export interface IterativeResolverApi {
   /** Resolve as a recursive resolver would, following referrals and CNAMEs from the root. */
   resolve(name: string, type: string): Promise<Lookup>;
-  /** The zone cut (delegation) that contains name, walked from the root. */
-  findZone(name: string): Promise<Delegation | { error: Lookup }>;
+  /**
+   * The zone cut (delegation) that contains name, walked from the root. `probe`: a question type about
+   * name the caller will ask anyway, tried before an SOA question.
+   */
+  findZone(name: string, probe?: string): Promise<Delegation | { error: Lookup }>;
   /** Ask every authoritative server of the zone containing name the same question, directly. */
   askAll(
     name: string,

@@ -17,15 +17,26 @@ export class Limiter {
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+  run<T>(task: () => Promise<T>): Promise<T> {
+    // No async wrapper: this runs once per query, and each await is a promise and a microtask.
+    if (this.active < this.limit) return this.start(task);
+    return new Promise<void>((r) => this.waiting.push(r)).then(() => this.start(task));
+  }
+
+  private start<T>(task: () => Promise<T>): Promise<T> {
     this.active++;
-    try {
-      return await task();
-    } finally {
+    const done = (): void => {
       this.active--;
       this.waiting.shift()?.();
+    };
+    let p: Promise<T>;
+    try {
+      p = task();
+    } catch (e) {
+      done();
+      return Promise.reject(e);
     }
+    return p.finally(done);
   }
 }
 

@@ -54,12 +54,31 @@ type Walk =
   | { kind: 'answer'; zone: ZoneState; response: DnsResponse; exchange: Exchange }
   | { kind: 'fail'; zone: ZoneState; status: LookupStatus; decisive?: Exchange; message: string };
 
+/** Questions whose negative answer may stand in for the SOA walk (not DS: it is asked of the parent). */
+const PROBE_TYPES = new Set(['A', 'AAAA', 'CNAME', 'CAA', 'TXT']);
+
 const STATUS_PRIORITY: LookupStatus[] = ['SERVFAIL', 'REFUSED', 'LAME', 'MALFORMED', 'TIMEOUT'];
 
 /** Bounds a caller may tighten (tests, benchmarks); defaults are the constants above. */
 export interface ResolverLimits {
   maxQueries: number;
   maxCnameChain: number;
+}
+
+/** Bounded so a huge run holds no more than this many results; a cleared entry is only recomputed. */
+const MAX_MEMO_ENTRIES = 4096;
+
+class Memo {
+  private readonly map = new Map<string, Promise<unknown>>();
+  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let p = this.map.get(key) as Promise<T> | undefined;
+    if (!p) {
+      if (this.map.size >= MAX_MEMO_ENTRIES) this.map.clear();
+      p = compute();
+      this.map.set(key, p);
+    }
+    return p;
+  }
 }
 
 const newCtx = (): Ctx => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: new Set() });
@@ -73,6 +92,11 @@ export class IterativeResolver implements IterativeResolverApi {
   /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
   private readonly reservedOf = new Map<string, string | undefined>();
   private readonly limits: ResolverLimits;
+  /**
+   * Results of the public calls. Every name of a zone asks about the zone's NS, SOA and parent CAA sets,
+   * and the client answers each question once anyway, so the same walk need not be run again.
+   */
+  private readonly memo = new Memo();
 
   constructor(
     private readonly profile: NetworkProfile,
@@ -90,28 +114,44 @@ export class IterativeResolver implements IterativeResolverApi {
     this.zones.set('', root);
   }
 
-  async resolve(name: string, type: string): Promise<Lookup> {
-    return this.resolveChain(normalizeName(name), type.toUpperCase(), newCtx());
+  resolve(name: string, type: string): Promise<Lookup> {
+    const n = normalizeName(name);
+    const t = type.toUpperCase();
+    return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, newCtx()));
   }
 
-  async findZone(name: string): Promise<Delegation | { error: Lookup }> {
+  findZone(name: string, probe?: string): Promise<Delegation | { error: Lookup }> {
+    const n = normalizeName(name);
+    return this.memo.get(`z|${n}`, () => this.locateZone(n, probe));
+  }
+
+  private async locateZone(name: string, probe?: string): Promise<Delegation | { error: Lookup }> {
     const ctx = newCtx();
-    const found = await this.zoneOf(normalizeName(name), ctx);
+    const found = await this.zoneOf(name, ctx, probe?.toUpperCase());
     if ('error' in found) return found;
     if (found.parentNs.some((ns) => !found.addrs.has(ns) && !found.failed.has(ns)))
       await this.resolveAllNs(found, ctx);
     return toDelegation(found, this.profile.dnsPort);
   }
 
-  async askAll(
+  askAll(
     name: string,
     type: string,
     opts: QueryOptions = {},
   ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
-    const delegation = await this.findZone(name);
-    if ('error' in delegation) return delegation;
     const qname = normalizeName(name);
     const qtype = type.toUpperCase();
+    const key = `a|${qname}|${qtype}|${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}${opts.tcp ? 1 : 0}|${opts.udpPayload ?? ''}`;
+    return this.memo.get(key, () => this.askEvery(qname, qtype, opts));
+  }
+
+  private async askEvery(
+    qname: string,
+    qtype: string,
+    opts: QueryOptions,
+  ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
+    const delegation = await this.findZone(qname, qtype);
+    if ('error' in delegation) return delegation;
     const answers = await Promise.all(
       delegation.servers.map((server) =>
         this.client
@@ -122,12 +162,25 @@ export class IterativeResolver implements IterativeResolverApi {
     return { delegation, answers };
   }
 
-  /** The zone containing name: walk with an SOA question and read the apex from the SOA owner. */
-  private async zoneOf(name: string, ctx: Ctx): Promise<ZoneState | { error: Lookup }> {
+  /**
+   * The zone containing name: walk with an SOA question and read the apex from the SOA owner. With a
+   * probe type the caller is about to ask anyway, that question goes first: a negative answer carries the
+   * zone's SOA too, and sharing the query saves one per name on large orders.
+   */
+  private async zoneOf(name: string, ctx: Ctx, probe?: string): Promise<ZoneState | { error: Lookup }> {
     // Already known without asking: a zone cut learnt from a referral, or a name an authoritative
     // negative answer placed in a zone (its SOA names the apex).
     const known = this.zones.get(name) ?? this.negativeApex.get(name);
     if (known) return known;
+    if (probe && PROBE_TYPES.has(probe)) {
+      const p = await this.walk(name, probe, newCtx());
+      if (p.kind === 'answer' && p.response.answers.length === 0 && p.response.flags.aa) {
+        const apex = apexOf(p.response, name, p.zone.zone);
+        if (p.response.authorities.some((r) => r.type === 'SOA' && r.name === apex))
+          return apex === p.zone.zone ? p.zone : { ...p.zone, zone: apex, referral: undefined };
+      }
+      // A positive answer or a failure says nothing about the apex: ask for the SOA as before.
+    }
     const w = await this.walk(name, 'SOA', ctx);
     if (w.kind === 'fail') {
       return { error: failLookup(name, 'SOA', w, ctx) };

@@ -42,13 +42,28 @@ export function normalizeQuestion(q: DnsQuestion): DnsQuestion {
 const queryTemplates = new Map<string, Buffer>();
 /** Bounds the template cache on huge runs (memory); a miss only costs an encode. */
 const MAX_QUERY_TEMPLATES = 4096;
+/**
+ * One encoded query per type and flags, for the root name: a new question splices its name in after the
+ * 12-byte header. dns-packet's whole-message encoder was the costliest step of sending a query.
+ */
+const skeletons = new Map<string, Buffer>();
+const HEADER_BYTES = 12;
+/** dns-packet encodes names with this; its typings leave it out. */
+const nameCodec = (dnsPacket as unknown as { name: { encode(name: string): Buffer } }).name;
 
 /** The query message for question q with message id. */
 export function buildQuery(id: number, q: DnsQuestion, opts: QueryOptions = {}): Buffer {
-  const key = `${q.name}|${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ''}`;
+  const flags = `${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ''}`;
+  const key = `${q.name}|${flags}`;
   let template = queryTemplates.get(key);
   if (!template) {
-    template = encodeQuery(0, q, opts);
+    let skeleton = skeletons.get(flags);
+    if (!skeleton) {
+      skeleton = encodeQuery(0, { name: '', type: q.type }, opts);
+      skeletons.set(flags, skeleton);
+    }
+    const name = q.name === '' ? Buffer.from([0]) : nameCodec.encode(q.name);
+    template = Buffer.concat([skeleton.subarray(0, HEADER_BYTES), name, skeleton.subarray(HEADER_BYTES + 1)]);
     if (queryTemplates.size >= MAX_QUERY_TEMPLATES) queryTemplates.clear();
     queryTemplates.set(key, template);
   }
@@ -58,7 +73,7 @@ export function buildQuery(id: number, q: DnsQuestion, opts: QueryOptions = {}):
   return msg;
 }
 
-function encodeQuery(id: number, q: DnsQuestion, opts: QueryOptions): Buffer {
+export function encodeQuery(id: number, q: DnsQuestion, opts: QueryOptions): Buffer {
   const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
   const flags = (opts.rd ? dnsPacket.RECURSION_DESIRED : 0) | (opts.cd ? dnsPacket.CHECKING_DISABLED : 0);
   const packet: dnsPacket.Packet = {
@@ -315,38 +330,47 @@ function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
   });
 }
 
-async function withRetries(attempt: () => Promise<QueryOutcome>, retries: number): Promise<QueryOutcome> {
-  let out = await attempt();
-  for (let i = 0; i < retries && !out.ok && out.failure.kind === 'timeout'; i++) out = await attempt();
-  if (!out.ok && out.failure.kind === 'timeout' && retries > 0) {
-    out.failure.message += ` (${retries + 1} attempts)`;
-  }
-  return out;
+/** Retries only on timeout; any other first outcome is passed through without an extra promise hop. */
+function withRetries(attempt: () => Promise<QueryOutcome>, retries: number): Promise<QueryOutcome> {
+  const again = async (out: QueryOutcome): Promise<QueryOutcome> => {
+    for (let i = 0; i < retries && !out.ok && out.failure.kind === 'timeout'; i++) out = await attempt();
+    if (!out.ok && out.failure.kind === 'timeout' && retries > 0) {
+      out.failure.message += ` (${retries + 1} attempts)`;
+    }
+    return out;
+  };
+  return attempt().then((out) =>
+    out.ok || out.failure.kind !== 'timeout' || retries === 0 ? out : again(out),
+  );
 }
 
 /**
  * Asks one server one question. Never throws: failures come back as { ok: false }.
  * Retries only on timeout; a truncated UDP answer is retried over TCP.
  */
-export async function queryOnce(
+export function queryOnce(
   server: ServerEndpoint,
   question: DnsQuestion,
   opts: TransportOptions = {},
 ): Promise<QueryOutcome> {
-  const q = normalizeQuestion(question);
   const retries = Math.max(0, opts.retries ?? DEFAULT_RETRIES);
-  try {
-    if (opts.tcp) return await withRetries(() => tcpAttempt(server, q, opts), retries);
-    const udp = await withRetries(() => udpAttempt(server, q, opts), retries);
-    if (udp.ok && udp.response.flags.tc) return await withRetries(() => tcpAttempt(server, q, opts), retries);
-    return udp;
-  } catch (err) {
-    return failure(
+  const failed = (err: unknown): QueryOutcome =>
+    failure(
       serverLabel(server),
-      q,
+      normalizeQuestion(question),
       'network',
       `query to ${serverLabel(server)} failed: ${(err as Error).message}`,
       0,
     );
+  try {
+    const q = normalizeQuestion(question);
+    const tcp = (): Promise<QueryOutcome> => withRetries(() => tcpAttempt(server, q, opts), retries);
+    if (opts.tcp) return tcp().catch(failed);
+    // The common case (one UDP answer, not truncated) takes no extra promise hop.
+    return withRetries(() => udpAttempt(server, q, opts), retries)
+      .then((udp) => (udp.ok && udp.response.flags.tc ? tcp() : udp))
+      .catch(failed);
+  } catch (err) {
+    return Promise.resolve(failed(err));
   }
 }

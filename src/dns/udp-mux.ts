@@ -56,6 +56,13 @@ const randomId = (): number => {
   return idPool[idNext++]!;
 };
 
+/**
+ * Replies to a whole order's queries can arrive while the event loop is busy; the default buffer
+ * (about 200 KiB, some 200 small datagrams) dropped replies, which then cost a timeout and a retry.
+ * The kernel caps it at net.core.rmem_max.
+ */
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
 class UdpMux {
   private sock?: dgram.Socket;
   private readonly byKey = new Map<string, MuxHandlers>();
@@ -90,7 +97,7 @@ class UdpMux {
 
   private socket(): dgram.Socket {
     if (this.sock) return this.sock;
-    const sock = dgram.createSocket(this.family);
+    const sock = dgram.createSocket({ type: this.family, recvBufferSize: RECV_BUFFER_BYTES });
     sock.on('message', (buf, rinfo) => {
       const server = canonical(rinfo.address, rinfo.port);
       const id = buf.length >= 2 ? buf.readUInt16BE(0) : -1;

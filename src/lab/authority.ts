@@ -34,7 +34,40 @@ const empty = (rcode: LabAnswer['rcode'], ra = false): LabAnswer => ({
   additionals: [],
 });
 
-const ofName = (records: DnsRecord[], name: string): DnsRecord[] => records.filter((r) => r.name === name);
+/**
+ * Lookups by owner name over one version of a zone's records. Edits replace the records array, so an
+ * index keyed by that array is never stale; without it every query scanned the whole zone.
+ */
+interface ZoneIndex {
+  byName: Map<string, DnsRecord[]>;
+  /** Owner names and all their ancestors: a name exists when it owns records or has some below it. */
+  names: Set<string>;
+  /** Owners of NS RRsets below the apex. */
+  cuts: Set<string>;
+}
+const indexes = new WeakMap<DnsRecord[], ZoneIndex>();
+
+function indexOf(zone: ZoneData): ZoneIndex {
+  let ix = indexes.get(zone.records);
+  if (ix) return ix;
+  ix = { byName: new Map(), names: new Set(), cuts: new Set() };
+  for (const r of zone.records) {
+    const list = ix.byName.get(r.name);
+    if (list) list.push(r);
+    else ix.byName.set(r.name, [r]);
+    for (let n = r.name; !ix.names.has(n); n = parentName(n)) {
+      ix.names.add(n);
+      if (n === '') break;
+    }
+    if (r.type === 'NS' && isBelow(r.name, zone.apex)) ix.cuts.add(r.name);
+  }
+  indexes.set(zone.records, ix);
+  return ix;
+}
+
+const ofName = (zone: ZoneData, name: string): DnsRecord[] => indexOf(zone).byName.get(name) ?? [];
+const ofNameType = (zone: ZoneData, name: string, type: string): DnsRecord[] =>
+  ofName(zone, name).filter((r) => r.type === type);
 
 const sigsFor = (records: DnsRecord[], name: string, type: string): DnsRecord[] =>
   records.filter(
@@ -43,37 +76,35 @@ const sigsFor = (records: DnsRecord[], name: string, type: string): DnsRecord[] 
 
 /** The topmost delegation (NS RRset below the apex) on the path to name, if any. */
 export function findCut(zone: ZoneData, name: string): string | undefined {
+  const { cuts } = indexOf(zone);
   let cut: string | undefined;
-  for (const r of zone.records) {
-    if (r.type !== 'NS' || !isBelow(r.name, zone.apex) || !isAtOrBelow(name, r.name)) continue;
-    if (cut === undefined || r.name.length < cut.length) cut = r.name;
-  }
+  for (let n = normalizeName(name); n !== '' && n !== zone.apex; n = parentName(n)) if (cuts.has(n)) cut = n;
   return cut;
 }
 
 /** A name exists when it owns records or is an empty non-terminal (RFC 4592 2.2.2). */
-const exists = (zone: ZoneData, name: string): boolean => zone.records.some((r) => isAtOrBelow(r.name, name));
+const exists = (zone: ZoneData, name: string): boolean => indexOf(zone).names.has(name);
 
 /** Records at name, synthesised from a wildcard when the name does not exist (RFC 4592). */
 function recordsAt(zone: ZoneData, name: string): { records: DnsRecord[]; exists: boolean } {
-  if (exists(zone, name)) return { records: ofName(zone.records, name), exists: true };
+  if (exists(zone, name)) return { records: ofName(zone, name), exists: true };
   let encloser = name;
   while (encloser !== zone.apex && encloser !== '') {
     encloser = parentName(encloser);
     if (exists(zone, encloser)) break;
   }
   const wild = encloser === '' ? '*' : `*.${encloser}`;
-  const synth = ofName(zone.records, wild).map((r) => ({ ...r, name }));
+  const synth = ofName(zone, wild).map((r) => ({ ...r, name }));
   return { records: synth, exists: synth.length > 0 };
 }
 
 function soaNegative(zone: ZoneData, dnssec: boolean): DnsRecord[] {
-  const soa = zone.records.find((r) => r.type === 'SOA' && r.name === zone.apex);
+  const soa = ofName(zone, zone.apex).find((r) => r.type === 'SOA');
   if (!soa) return [];
   const minimum = (soa.data as { minimum?: number }).minimum ?? soa.ttl;
   // RFC 2308 5: the negative TTL is the lesser of the SOA TTL and its MINIMUM field.
   const out = [{ ...soa, ttl: Math.min(soa.ttl, minimum) }];
-  return dnssec ? [...out, ...sigsFor(zone.records, zone.apex, 'SOA')] : out;
+  return dnssec ? [...out, ...sigsFor(ofName(zone, zone.apex), zone.apex, 'SOA')] : out;
 }
 
 /** DNSSEC canonical name order (RFC 4034 6.1): labels compared right to left, case-folded bytes. */
@@ -91,7 +122,7 @@ export function canonicalCompare(a: string, b: string): number {
 function denial(zone: ZoneData, name: string): DnsRecord[] {
   const out: DnsRecord[] = [];
   const withSigs = (r: DnsRecord): void => {
-    if (!out.includes(r)) out.push(r, ...sigsFor(zone.records, r.name, r.type));
+    if (!out.includes(r)) out.push(r, ...sigsFor(ofName(zone, r.name), r.name, r.type));
   };
   for (const r of zone.records) {
     if (r.type === 'NSEC') {
@@ -114,20 +145,20 @@ function glue(zone: ZoneData, names: string[], dnssec: boolean): DnsRecord[] {
   for (const n of names) {
     if (!isAtOrBelow(n, zone.apex)) continue;
     for (const t of ['A', 'AAAA']) {
-      const rs = zone.records.filter((r) => r.name === n && r.type === t);
+      const rs = ofNameType(zone, n, t);
       out.push(...rs);
-      if (dnssec && rs.length && findCut(zone, n) === undefined) out.push(...sigsFor(zone.records, n, t));
+      if (dnssec && rs.length && findCut(zone, n) === undefined) out.push(...sigsFor(ofName(zone, n), n, t));
     }
   }
   return out;
 }
 
 function referral(zone: ZoneData, cut: string, dnssec: boolean): LabAnswer {
-  const ns = zone.records.filter((r) => r.name === cut && r.type === 'NS');
+  const ns = ofNameType(zone, cut, 'NS');
   const authorities = [...ns];
   if (dnssec) {
-    const ds = zone.records.filter((r) => r.name === cut && r.type === 'DS');
-    authorities.push(...ds, ...(ds.length ? sigsFor(zone.records, cut, 'DS') : denial(zone, cut)));
+    const ds = ofNameType(zone, cut, 'DS');
+    authorities.push(...ds, ...(ds.length ? sigsFor(ofName(zone, cut), cut, 'DS') : denial(zone, cut)));
   }
   // Glue only for in-bailiwick NS names (at or below the cut): sibling names must be looked up.
   const nsNames = ns.map((r) => normalizeName(String(r.data))).filter((n) => isAtOrBelow(n, cut));

@@ -48,6 +48,21 @@ type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 const parseRanges = (cidrs: readonly string[]): Range[] => cidrs.map((c) => ipaddr.parseCIDR(c));
 const RESERVED: Range[] = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
 
+/** Parsed allow lists: a run checks every address learnt from DNS against the same few CIDRs. */
+const allowRanges = new Map<string, Range[]>();
+const MAX_ALLOW_LISTS = 64;
+
+function parsedAllow(allow: readonly string[]): Range[] {
+  const key = allow.join(',');
+  let ranges = allowRanges.get(key);
+  if (!ranges) {
+    ranges = parseRanges(allow);
+    if (allowRanges.size >= MAX_ALLOW_LISTS) allowRanges.clear();
+    allowRanges.set(key, ranges);
+  }
+  return ranges;
+}
+
 export function isIpAddress(s: string): boolean {
   return ipaddr.isValid(s) && (ipaddr.IPv4.isValidFourPartDecimal(s) || s.includes(':'));
 }
@@ -71,7 +86,7 @@ export interface ReservedPolicy {
 export function reservedRange(address: string, policy: ReservedPolicy = { allow: [] }): string | undefined {
   if (!ipaddr.isValid(address)) return 'not an IP address';
   const addr = ipaddr.parse(address);
-  if (policy.allow.length > 0 && inRanges(addr, parseRanges(policy.allow))) return undefined;
+  if (policy.allow.length > 0 && inRanges(addr, parsedAllow(policy.allow))) return undefined;
   return inRanges(addr, RESERVED);
 }
 

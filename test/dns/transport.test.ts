@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
-import { queryOnce } from '../../src/dns/transport.js';
+import { buildQuery, encodeQuery, queryOnce } from '../../src/dns/transport.js';
+import type { DnsQuestion, QueryOptions } from '../../src/dns/types.js';
 
 type Reply = (query: dnsPacket.DecodedPacket, raw: Buffer) => Buffer[] | null;
 
@@ -193,5 +194,28 @@ test('the root is asked as "." and reported as ""', async () => {
   );
   expect(out.ok && out.response.answers).toEqual([
     { name: '', type: 'NS', class: 'IN', ttl: 5, data: 'a.root-servers.net' },
+  ]);
+});
+
+test('a query built from a template is byte for byte what dns-packet encodes', () => {
+  const cases: [DnsQuestion, QueryOptions][] = [
+    [{ name: '', type: 'NS' }, {}],
+    [{ name: 'example.com', type: 'CAA' }, { rd: false }],
+    [
+      { name: '_acme-challenge.www.example.com', type: 'TXT' },
+      { rd: true, cd: true, dnssec: true },
+    ],
+    [
+      { name: 'xn--bcher-kva.example', type: 'DNSKEY' },
+      { dnssec: true, udpPayload: 4096 },
+    ],
+    [{ name: 'a.b.c.d.e.f', type: 'AAAA' }, { udpPayload: 0 }],
+  ];
+  for (const [q, opts] of cases) {
+    // twice: the second comes from the template cache
+    for (const id of [1, 0xbeef]) expect(buildQuery(id, q, opts).equals(encodeQuery(id, q, opts))).toBe(true);
+  }
+  expect(dnsPacket.decode(buildQuery(7, { name: 'www.example.com', type: 'A' })).questions).toEqual([
+    { name: 'www.example.com', type: 'A', class: 'IN' },
   ]);
 });

@@ -53,7 +53,8 @@ export async function gatherDelegation(
   challenge?: Challenge,
 ): Promise<DelegationEvidence> {
   const base = baseName(name);
-  const zone = await resolver.findZone(base);
+  // Every branch of delegationQuestions asks CAA at base, and the CAA check asks it too.
+  const zone = await resolver.findZone(base, 'CAA');
   if ('error' in zone) return { name: base, zone, data: [] };
   const questions = delegationQuestions(base, challenge);
   const [ns, soa, ...answers] = await Promise.all([
