@@ -1,13 +1,18 @@
 // Bundles the GitHub Action (src/github/main.ts) into action/dist/index.js, the file action.yml runs.
+// `node action/build.mjs --check` builds in memory and exits 1 when the committed bundle is stale.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const outfile = 'action/dist/index.js';
+const check = process.argv.includes('--check');
 
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/github/main.ts'],
-  outfile: 'action/dist/index.js',
+  outfile,
+  write: !check,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -22,3 +27,18 @@ await build({
   metafile: false,
   sourcemap: false,
 });
+
+if (check) {
+  const built = result.outputFiles?.[0]?.text ?? '';
+  let committed = '';
+  try {
+    committed = readFileSync(new URL(`../${outfile}`, import.meta.url), 'utf8');
+  } catch {
+    // missing counts as stale
+  }
+  if (built !== committed) {
+    console.error(`${outfile} is stale: run npm run build:action and commit it.`);
+    process.exit(1);
+  }
+  console.log(`${outfile} is current.`);
+}

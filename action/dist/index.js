@@ -23146,7 +23146,7 @@ var require_ipaddr = __commonJS({
 import dgram from "node:dgram";
 import net from "node:net";
 import { randomFillSync } from "node:crypto";
-var import_ipaddr, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, UdpMux, muxes, udpMuxFor;
+var import_ipaddr, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UdpMux, muxes, udpMuxFor;
 var init_udp_mux = __esm({
   "src/dns/udp-mux.ts"() {
     "use strict";
@@ -23179,6 +23179,7 @@ var init_udp_mux = __esm({
       }
       return idPool[idNext++];
     };
+    RECV_BUFFER_BYTES = 4 * 1024 * 1024;
     UdpMux = class {
       constructor(family) {
         this.family = family;
@@ -23213,7 +23214,7 @@ var init_udp_mux = __esm({
       }
       socket() {
         if (this.sock) return this.sock;
-        const sock = dgram.createSocket(this.family);
+        const sock = dgram.createSocket({ type: this.family, recvBufferSize: RECV_BUFFER_BYTES });
         sock.on("message", (buf, rinfo) => {
           const server = canonical(rinfo.address, rinfo.port);
           const id = buf.length >= 2 ? buf.readUInt16BE(0) : -1;
@@ -23252,10 +23253,17 @@ function normalizeQuestion(q) {
   return { name: normalizeName(q.name), type: q.type.toUpperCase() };
 }
 function buildQuery(id, q, opts = {}) {
-  const key = `${q.name}|${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
+  const flags = `${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
+  const key = `${q.name}|${flags}`;
   let template = queryTemplates.get(key);
   if (!template) {
-    template = encodeQuery(0, q, opts);
+    let skeleton = skeletons.get(flags);
+    if (!skeleton) {
+      skeleton = encodeQuery(0, { name: "", type: q.type }, opts);
+      skeletons.set(flags, skeleton);
+    }
+    const name = q.name === "" ? Buffer.from([0]) : nameCodec.encode(q.name);
+    template = Buffer.concat([skeleton.subarray(0, HEADER_BYTES), name, skeleton.subarray(HEADER_BYTES + 1)]);
     if (queryTemplates.size >= MAX_QUERY_TEMPLATES) queryTemplates.clear();
     queryTemplates.set(key, template);
   }
@@ -23475,33 +23483,37 @@ function tcpAttempt(server, q, opts) {
     });
   });
 }
-async function withRetries(attempt, retries) {
-  let out = await attempt();
-  for (let i = 0; i < retries && !out.ok && out.failure.kind === "timeout"; i++) out = await attempt();
-  if (!out.ok && out.failure.kind === "timeout" && retries > 0) {
-    out.failure.message += ` (${retries + 1} attempts)`;
-  }
-  return out;
+function withRetries(attempt, retries) {
+  const again = async (out) => {
+    for (let i = 0; i < retries && !out.ok && out.failure.kind === "timeout"; i++) out = await attempt();
+    if (!out.ok && out.failure.kind === "timeout" && retries > 0) {
+      out.failure.message += ` (${retries + 1} attempts)`;
+    }
+    return out;
+  };
+  return attempt().then(
+    (out) => out.ok || out.failure.kind !== "timeout" || retries === 0 ? out : again(out)
+  );
 }
-async function queryOnce(server, question, opts = {}) {
-  const q = normalizeQuestion(question);
+function queryOnce(server, question, opts = {}) {
   const retries = Math.max(0, opts.retries ?? DEFAULT_RETRIES);
+  const failed = (err) => failure(
+    serverLabel(server),
+    normalizeQuestion(question),
+    "network",
+    `query to ${serverLabel(server)} failed: ${err.message}`,
+    0
+  );
   try {
-    if (opts.tcp) return await withRetries(() => tcpAttempt(server, q, opts), retries);
-    const udp = await withRetries(() => udpAttempt(server, q, opts), retries);
-    if (udp.ok && udp.response.flags.tc) return await withRetries(() => tcpAttempt(server, q, opts), retries);
-    return udp;
+    const q = normalizeQuestion(question);
+    const tcp = () => withRetries(() => tcpAttempt(server, q, opts), retries);
+    if (opts.tcp) return tcp().catch(failed);
+    return withRetries(() => udpAttempt(server, q, opts), retries).then((udp) => udp.ok && udp.response.flags.tc ? tcp() : udp).catch(failed);
   } catch (err) {
-    return failure(
-      serverLabel(server),
-      q,
-      "network",
-      `query to ${serverLabel(server)} failed: ${err.message}`,
-      0
-    );
+    return Promise.resolve(failed(err));
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, rcodeOf;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -23515,6 +23527,9 @@ var init_transport = __esm({
     NAME_DATA_TYPES = /* @__PURE__ */ new Set(["NS", "CNAME", "DNAME", "PTR"]);
     queryTemplates = /* @__PURE__ */ new Map();
     MAX_QUERY_TEMPLATES = 4096;
+    skeletons = /* @__PURE__ */ new Map();
+    HEADER_BYTES = 12;
+    nameCodec = import_dns_packet.default.name;
     rcodeOf = (p) => p.rcode ?? "NOERROR";
   }
 });
@@ -23536,15 +23551,24 @@ var init_client = __esm({
       limit;
       active = 0;
       waiting = [];
-      async run(task) {
-        if (this.active >= this.limit) await new Promise((r) => this.waiting.push(r));
+      run(task) {
+        if (this.active < this.limit) return this.start(task);
+        return new Promise((r) => this.waiting.push(r)).then(() => this.start(task));
+      }
+      start(task) {
         this.active++;
-        try {
-          return await task();
-        } finally {
+        const done = () => {
           this.active--;
           this.waiting.shift()?.();
+        };
+        let p;
+        try {
+          p = task();
+        } catch (e) {
+          done();
+          return Promise.reject(e);
         }
+        return p.finally(done);
       }
     };
     CachingDnsClient = class {
@@ -24526,6 +24550,16 @@ var init_psl = __esm({
 });
 
 // src/net/reserved.ts
+function parsedAllow(allow) {
+  const key = allow.join(",");
+  let ranges = allowRanges.get(key);
+  if (!ranges) {
+    ranges = parseRanges(allow);
+    if (allowRanges.size >= MAX_ALLOW_LISTS) allowRanges.clear();
+    allowRanges.set(key, ranges);
+  }
+  return ranges;
+}
 function isIpAddress(s) {
   return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
 }
@@ -24538,7 +24572,7 @@ function inRanges(addr, ranges) {
 function reservedRange(address, policy = { allow: [] }) {
   if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
   const addr = import_ipaddr2.default.parse(address);
-  if (policy.allow.length > 0 && inRanges(addr, parseRanges(policy.allow))) return void 0;
+  if (policy.allow.length > 0 && inRanges(addr, parsedAllow(policy.allow))) return void 0;
   return inRanges(addr, RESERVED);
 }
 function assertConnectable(address, policy) {
@@ -24555,7 +24589,7 @@ function invalidCidrs(cidrs) {
     }
   });
 }
-var import_ipaddr2, RESERVED_IPV4, RESERVED_IPV6, parseRanges, RESERVED, ReservedAddressError;
+var import_ipaddr2, RESERVED_IPV4, RESERVED_IPV6, parseRanges, RESERVED, allowRanges, MAX_ALLOW_LISTS, ReservedAddressError;
 var init_reserved = __esm({
   "src/net/reserved.ts"() {
     "use strict";
@@ -24599,6 +24633,8 @@ var init_reserved = __esm({
     ];
     parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
     RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
+    allowRanges = /* @__PURE__ */ new Map();
+    MAX_ALLOW_LISTS = 64;
     ReservedAddressError = class extends Error {
       constructor(address, range) {
         super(`refusing to connect to ${address}: reserved range ${range}`);
@@ -24655,7 +24691,7 @@ function toDelegation(zs, port3) {
   const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
   return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
 }
-var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, STATUS_PRIORITY, newCtx, IterativeResolver;
+var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
 var init_iterative = __esm({
   "src/dns/iterative.ts"() {
     "use strict";
@@ -24669,7 +24705,21 @@ var init_iterative = __esm({
     MAX_QUERIES_PER_LOOKUP = 200;
     MAX_NS_DEPTH = 4;
     MAX_REFERRALS = 40;
+    PROBE_TYPES = /* @__PURE__ */ new Set(["A", "AAAA", "CNAME", "CAA", "TXT"]);
     STATUS_PRIORITY = ["SERVFAIL", "REFUSED", "LAME", "MALFORMED", "TIMEOUT"];
+    MAX_MEMO_ENTRIES = 4096;
+    Memo = class {
+      map = /* @__PURE__ */ new Map();
+      get(key, compute) {
+        let p = this.map.get(key);
+        if (!p) {
+          if (this.map.size >= MAX_MEMO_ENTRIES) this.map.clear();
+          p = compute();
+          this.map.set(key, p);
+        }
+        return p;
+      }
+    };
     newCtx = () => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: /* @__PURE__ */ new Set() });
     IterativeResolver = class {
       constructor(profile, client, limits = {}) {
@@ -24693,22 +24743,37 @@ var init_iterative = __esm({
       /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
       reservedOf = /* @__PURE__ */ new Map();
       limits;
-      async resolve(name, type) {
-        return this.resolveChain(normalizeName(name), type.toUpperCase(), newCtx());
+      /**
+       * Results of the public calls. Every name of a zone asks about the zone's NS, SOA and parent CAA sets,
+       * and the client answers each question once anyway, so the same walk need not be run again.
+       */
+      memo = new Memo();
+      resolve(name, type) {
+        const n = normalizeName(name);
+        const t = type.toUpperCase();
+        return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, newCtx()));
       }
-      async findZone(name) {
+      findZone(name, probe) {
+        const n = normalizeName(name);
+        return this.memo.get(`z|${n}`, () => this.locateZone(n, probe));
+      }
+      async locateZone(name, probe) {
         const ctx = newCtx();
-        const found = await this.zoneOf(normalizeName(name), ctx);
+        const found = await this.zoneOf(name, ctx, probe?.toUpperCase());
         if ("error" in found) return found;
         if (found.parentNs.some((ns) => !found.addrs.has(ns) && !found.failed.has(ns)))
           await this.resolveAllNs(found, ctx);
         return toDelegation(found, this.profile.dnsPort);
       }
-      async askAll(name, type, opts = {}) {
-        const delegation = await this.findZone(name);
-        if ("error" in delegation) return delegation;
+      askAll(name, type, opts = {}) {
         const qname = normalizeName(name);
         const qtype = type.toUpperCase();
+        const key = `a|${qname}|${qtype}|${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}${opts.tcp ? 1 : 0}|${opts.udpPayload ?? ""}`;
+        return this.memo.get(key, () => this.askEvery(qname, qtype, opts));
+      }
+      async askEvery(qname, qtype, opts) {
+        const delegation = await this.findZone(qname, qtype);
+        if ("error" in delegation) return delegation;
         const answers = await Promise.all(
           delegation.servers.map(
             (server) => this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => ({ server, outcome }))
@@ -24716,10 +24781,22 @@ var init_iterative = __esm({
         );
         return { delegation, answers };
       }
-      /** The zone containing name: walk with an SOA question and read the apex from the SOA owner. */
-      async zoneOf(name, ctx) {
+      /**
+       * The zone containing name: walk with an SOA question and read the apex from the SOA owner. With a
+       * probe type the caller is about to ask anyway, that question goes first: a negative answer carries the
+       * zone's SOA too, and sharing the query saves one per name on large orders.
+       */
+      async zoneOf(name, ctx, probe) {
         const known = this.zones.get(name) ?? this.negativeApex.get(name);
         if (known) return known;
+        if (probe && PROBE_TYPES.has(probe)) {
+          const p = await this.walk(name, probe, newCtx());
+          if (p.kind === "answer" && p.response.answers.length === 0 && p.response.flags.aa) {
+            const apex2 = apexOf(p.response, name, p.zone.zone);
+            if (p.response.authorities.some((r) => r.type === "SOA" && r.name === apex2))
+              return apex2 === p.zone.zone ? p.zone : { ...p.zone, zone: apex2, referral: void 0 };
+          }
+        }
         const w = await this.walk(name, "SOA", ctx);
         if (w.kind === "fail") {
           return { error: failLookup(name, "SOA", w, ctx) };
@@ -44062,7 +44139,7 @@ function delegationQuestions(base, challenge) {
 }
 async function gatherDelegation(resolver, name, challenge) {
   const base = baseName(name);
-  const zone = await resolver.findZone(base);
+  const zone = await resolver.findZone(base, "CAA");
   if ("error" in zone) return { name: base, zone, data: [] };
   const questions = delegationQuestions(base, challenge);
   const [ns, soa, ...answers] = await Promise.all([
