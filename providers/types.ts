@@ -170,6 +170,34 @@ export function candidateZones(fqdn: string): string[] {
   return out;
 }
 
+/**
+ * The provider's zone for fqdn: asks about each candidate zone, longest first, and returns the first one
+ * found. `notFound` says where it looked, for the error when none is.
+ */
+export async function firstZone<T>(
+  code: string,
+  fqdn: string,
+  lookup: (zone: string) => Promise<T | undefined>,
+  notFound: string,
+): Promise<T> {
+  for (const name of candidateZones(fqdn)) {
+    const zone = await lookup(name);
+    if (zone !== undefined) return zone;
+  }
+  throw new ProviderError(notFound, code);
+}
+
+/** The id of a record the provider just created; a response without one is an error naming the record. */
+export function createdRecordId<T extends 'string' | 'number'>(
+  code: string,
+  fqdn: string,
+  id: unknown,
+  type: T,
+): T extends 'string' ? string : number {
+  if (typeof id !== type) throw new ProviderError(`creating TXT ${fqdn}: no record id in response`, code);
+  return id as T extends 'string' ? string : number;
+}
+
 /** fqdn relative to zone: '@' at the apex. */
 export function relativeName(fqdn: string, zone: string): string {
   const f = normalizeFqdn(fqdn);

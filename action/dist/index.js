@@ -24658,6 +24658,9 @@ var init_types = __esm({
 });
 
 // src/dns/iterative.ts
+function zoneAt(cut, apex) {
+  return apex === cut.zone ? cut : { ...cut, zone: apex, referral: void 0 };
+}
 function apexOf(resp, name, cut) {
   const soa = [...resp.answers, ...resp.authorities].find(
     (r) => r.type === "SOA" && isAtOrBelow(name, r.name) && isBelow(r.name, cut)
@@ -24792,17 +24795,16 @@ var init_iterative = __esm({
         if (probe && PROBE_TYPES.has(probe)) {
           const p = await this.walk(name, probe, newCtx());
           if (p.kind === "answer" && p.response.answers.length === 0 && p.response.flags.aa) {
-            const apex2 = apexOf(p.response, name, p.zone.zone);
-            if (p.response.authorities.some((r) => r.type === "SOA" && r.name === apex2))
-              return apex2 === p.zone.zone ? p.zone : { ...p.zone, zone: apex2, referral: void 0 };
+            const apex = apexOf(p.response, name, p.zone.zone);
+            if (p.response.authorities.some((r) => r.type === "SOA" && r.name === apex))
+              return zoneAt(p.zone, apex);
           }
         }
         const w = await this.walk(name, "SOA", ctx);
         if (w.kind === "fail") {
           return { error: failLookup(name, "SOA", w, ctx) };
         }
-        const apex = apexOf(w.response, name, w.zone.zone);
-        return apex === w.zone.zone ? w.zone : { ...w.zone, zone: apex, referral: void 0 };
+        return zoneAt(w.zone, apexOf(w.response, name, w.zone.zone));
       }
       async resolveChain(name, type, ctx) {
         const cnames = [];

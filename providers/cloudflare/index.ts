@@ -1,7 +1,8 @@
 /** Cloudflare adapter: API v4, zone found by walking up the name, one record per value. */
 import { adapterClient, field } from '../http.js';
 import {
-  candidateZones,
+  createdRecordId,
+  firstZone,
   normalizeFqdn,
   ProviderError,
   readCredentials,
@@ -46,19 +47,21 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     }
   };
 
-  async function findZone(fqdn: string): Promise<Zone> {
-    for (const name of candidateZones(fqdn)) {
-      const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`);
-      check(res.body, `zone lookup for ${name}`);
-      const list = field(res.body, 'result');
-      const z = Array.isArray(list) ? list.find((x) => field(x, 'name') === name) : undefined;
-      if (z) {
+  const findZone = (fqdn: string): Promise<Zone> =>
+    firstZone(
+      meta.code,
+      fqdn,
+      async (name) => {
+        const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`);
+        check(res.body, `zone lookup for ${name}`);
+        const list = field(res.body, 'result');
+        const z = Array.isArray(list) ? list.find((x) => field(x, 'name') === name) : undefined;
+        if (!z) return undefined;
         const ns = field(z, 'name_servers');
         return { id: String(field(z, 'id')), name, nameServers: Array.isArray(ns) ? ns.map(String) : [] };
-      }
-    }
-    throw new ProviderError(`no Cloudflare zone visible to this token contains ${fqdn}`, meta.code);
-  }
+      },
+      `no Cloudflare zone visible to this token contains ${fqdn}`,
+    );
 
   return {
     name: meta.code,
@@ -72,9 +75,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
         ttl,
       });
       check(res.body, `creating TXT ${name}`);
-      const id = field(res.body, 'result', 'id');
-      if (typeof id !== 'string')
-        throw new ProviderError(`creating TXT ${name}: no record id in response`, meta.code);
+      const id = createdRecordId(meta.code, name, field(res.body, 'result', 'id'), 'string');
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zoneId: zone.id, recordId: id };
       return handle;
     },

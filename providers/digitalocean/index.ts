@@ -1,9 +1,9 @@
 /** DigitalOcean adapter: API v2 domain records, names relative to the domain. */
 import { adapterClient, field } from '../http.js';
 import {
-  candidateZones,
+  createdRecordId,
+  firstZone,
   normalizeFqdn,
-  ProviderError,
   readCredentials,
   secondsFrom,
   relativeName,
@@ -32,13 +32,16 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     [token],
   );
 
-  async function findDomain(fqdn: string): Promise<string> {
-    for (const name of candidateZones(fqdn)) {
-      const res = await api.request('GET', `/domains/${encodeURIComponent(name)}`, undefined, [404]);
-      if (res.status === 200 && field(res.body, 'domain', 'name') === name) return name;
-    }
-    throw new ProviderError(`no DigitalOcean domain in this account contains ${fqdn}`, meta.code);
-  }
+  const findDomain = (fqdn: string): Promise<string> =>
+    firstZone(
+      meta.code,
+      fqdn,
+      async (name) => {
+        const res = await api.request('GET', `/domains/${encodeURIComponent(name)}`, undefined, [404]);
+        return res.status === 200 && field(res.body, 'domain', 'name') === name ? name : undefined;
+      },
+      `no DigitalOcean domain in this account contains ${fqdn}`,
+    );
 
   return {
     name: meta.code,
@@ -51,9 +54,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
         data: value,
         ttl,
       });
-      const id = field(res.body, 'domain_record', 'id');
-      if (typeof id !== 'number')
-        throw new ProviderError(`creating TXT ${name}: no record id in response`, meta.code);
+      const id = createdRecordId(meta.code, name, field(res.body, 'domain_record', 'id'), 'number');
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value, domain, recordId: id };
       return handle;
     },

@@ -2,7 +2,7 @@
 import { createSign } from 'node:crypto';
 import { adapterClient, field } from '../http.js';
 import {
-  candidateZones,
+  firstZone,
   normalizeFqdn,
   ProviderConfigError,
   ProviderError,
@@ -161,24 +161,26 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
 
   const zonesPath = `/projects/${encodeURIComponent(project)}/managedZones`;
 
-  async function findZone(fqdn: string): Promise<{ name: string; nameServers: string[] }> {
-    for (const name of candidateZones(fqdn)) {
-      const body = await api('GET', `${zonesPath}?dnsName=${encodeURIComponent(name + '.')}`);
-      const zones = field(body, 'managedZones');
-      // Private zones never answer the CA.
-      const z = Array.isArray(zones)
-        ? zones.find((x) => field(x, 'dnsName') === name + '.' && field(x, 'visibility') !== 'private')
-        : undefined;
-      if (z) {
+  const findZone = (fqdn: string): Promise<{ name: string; nameServers: string[] }> =>
+    firstZone(
+      meta.code,
+      fqdn,
+      async (name) => {
+        const body = await api('GET', `${zonesPath}?dnsName=${encodeURIComponent(name + '.')}`);
+        const zones = field(body, 'managedZones');
+        // Private zones never answer the CA.
+        const z = Array.isArray(zones)
+          ? zones.find((x) => field(x, 'dnsName') === name + '.' && field(x, 'visibility') !== 'private')
+          : undefined;
+        if (!z) return undefined;
         const ns = field(z, 'nameServers');
         return {
           name: String(field(z, 'name')),
           nameServers: Array.isArray(ns) ? ns.map((n) => String(n).replace(/\.$/, '')) : [],
         };
-      }
-    }
-    throw new ProviderError(`no public Cloud DNS zone in project ${project} contains ${fqdn}`, meta.code);
-  }
+      },
+      `no public Cloud DNS zone in project ${project} contains ${fqdn}`,
+    );
 
   async function getRrset(zone: string, fqdn: string): Promise<RRSet | undefined> {
     const body = await api(

@@ -1,9 +1,9 @@
 /** Hetzner DNS adapter: dns.hetzner.com API v1, names relative to the zone. */
 import { adapterClient, field } from '../http.js';
 import {
-  candidateZones,
+  createdRecordId,
+  firstZone,
   normalizeFqdn,
-  ProviderError,
   readCredentials,
   secondsFrom,
   relativeName,
@@ -33,20 +33,24 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     token,
   ]);
 
-  async function findZone(fqdn: string): Promise<Zone> {
-    for (const name of candidateZones(fqdn)) {
-      // The API answers 404 when no zone has that name.
-      const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`, undefined, [404]);
-      const zones = field(res.body, 'zones');
-      const z =
-        res.status === 200 && Array.isArray(zones) ? zones.find((x) => field(x, 'name') === name) : undefined;
-      if (z) {
+  const findZone = (fqdn: string): Promise<Zone> =>
+    firstZone(
+      meta.code,
+      fqdn,
+      async (name) => {
+        // The API answers 404 when no zone has that name.
+        const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`, undefined, [404]);
+        const zones = field(res.body, 'zones');
+        const z =
+          res.status === 200 && Array.isArray(zones)
+            ? zones.find((x) => field(x, 'name') === name)
+            : undefined;
+        if (!z) return undefined;
         const ns = field(z, 'ns');
         return { id: String(field(z, 'id')), name, ns: Array.isArray(ns) ? ns.map(String) : [] };
-      }
-    }
-    throw new ProviderError(`no Hetzner DNS zone in this account contains ${fqdn}`, meta.code);
-  }
+      },
+      `no Hetzner DNS zone in this account contains ${fqdn}`,
+    );
 
   return {
     name: meta.code,
@@ -60,9 +64,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
         name: relativeName(name, zone.name),
         zone_id: zone.id,
       });
-      const id = field(res.body, 'record', 'id');
-      if (typeof id !== 'string')
-        throw new ProviderError(`creating TXT ${name}: no record id in response`, meta.code);
+      const id = createdRecordId(meta.code, name, field(res.body, 'record', 'id'), 'string');
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zoneId: zone.id, recordId: id };
       return handle;
     },

@@ -16,7 +16,7 @@ import {
   type Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
 import {
-  candidateZones,
+  firstZone,
   normalizeFqdn,
   ProviderConfigError,
   ProviderError,
@@ -138,17 +138,18 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
 
   async function findZone(fqdn: string): Promise<string> {
     if (fixedZone) return fixedZone;
-    for (const name of candidateZones(fqdn)) {
-      const out = await call(`looking up hosted zone ${name}`, () =>
-        client.send(new ListHostedZonesByNameCommand({ DNSName: name, MaxItems: 10 })),
-      );
-      // The list starts at DNSName and goes on with later names; private zones never answer the CA.
-      const z = out.HostedZones?.find((h) => sameName(h.Name, name) && h.Config?.PrivateZone !== true);
-      if (z?.Id) return z.Id.replace(/^\/hostedzone\//, '');
-    }
-    throw new ProviderError(
-      `no public Route 53 hosted zone visible to these credentials contains ${fqdn}`,
+    return firstZone(
       meta.code,
+      fqdn,
+      async (name) => {
+        const out = await call(`looking up hosted zone ${name}`, () =>
+          client.send(new ListHostedZonesByNameCommand({ DNSName: name, MaxItems: 10 })),
+        );
+        // The list starts at DNSName and goes on with later names; private zones never answer the CA.
+        const z = out.HostedZones?.find((h) => sameName(h.Name, name) && h.Config?.PrivateZone !== true);
+        return z?.Id?.replace(/^\/hostedzone\//, '');
+      },
+      `no public Route 53 hosted zone visible to these credentials contains ${fqdn}`,
     );
   }
 

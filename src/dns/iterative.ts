@@ -177,7 +177,7 @@ export class IterativeResolver implements IterativeResolverApi {
       if (p.kind === 'answer' && p.response.answers.length === 0 && p.response.flags.aa) {
         const apex = apexOf(p.response, name, p.zone.zone);
         if (p.response.authorities.some((r) => r.type === 'SOA' && r.name === apex))
-          return apex === p.zone.zone ? p.zone : { ...p.zone, zone: apex, referral: undefined };
+          return zoneAt(p.zone, apex);
       }
       // A positive answer or a failure says nothing about the apex: ask for the SOA as before.
     }
@@ -185,9 +185,7 @@ export class IterativeResolver implements IterativeResolverApi {
     if (w.kind === 'fail') {
       return { error: failLookup(name, 'SOA', w, ctx) };
     }
-    const apex = apexOf(w.response, name, w.zone.zone);
-    // The same servers also host a child zone without a referral between them.
-    return apex === w.zone.zone ? w.zone : { ...w.zone, zone: apex, referral: undefined };
+    return zoneAt(w.zone, apexOf(w.response, name, w.zone.zone));
   }
 
   private async resolveChain(name: string, type: string, ctx: Ctx): Promise<Lookup> {
@@ -547,6 +545,11 @@ export class IterativeResolver implements IterativeResolverApi {
         : `${last?.status ?? 'unresolved'}${last?.message ? `: ${last.message}` : ''}${inZone}`;
     zs.failed.set(ns, reason);
   }
+}
+
+/** The zone at apex: the cut's own, or a child zone the same servers host without a referral between them. */
+function zoneAt(cut: ZoneState, apex: string): ZoneState {
+  return apex === cut.zone ? cut : { ...cut, zone: apex, referral: undefined };
 }
 
 /** The apex that answered: the SOA owner when the same servers also host a child zone. */
