@@ -11,6 +11,7 @@ import { HTTP01_CODES } from './codes/http01.js';
 import { TLSALPN01_CODES } from './codes/tlsalpn01.js';
 import { CERTIFICATE_CODES } from './codes/certificate.js';
 import { DNS01_CODES } from './codes/dns01.js';
+import { DNSPERSIST01_CODES } from './codes/dnspersist01.js';
 import { ACME_CODES } from './codes/acme.js';
 
 export type { CodeInfo };
@@ -28,6 +29,7 @@ export const CATALOGUE_FAMILIES: ReadonlyArray<readonly [string, CodeInfo[]]> = 
   ['tls-alpn-01', TLSALPN01_CODES],
   ['certificate', CERTIFICATE_CODES],
   ['dns-01', DNS01_CODES],
+  ['dns-persist-01', DNSPERSIST01_CODES],
   ['acme', ACME_CODES],
 ];
 
