@@ -1,6 +1,6 @@
 /** dns-persist-01 as the CA decides it (CA-RULES "DNS-PERSIST-01", Boulder validateDNSPersist01). Pure. */
 import type { LookupStatus } from '../../dns/api.js';
-import type { Evidence, Finding } from '../../report/finding.js';
+import { acmeProblem, type Evidence, type Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import { caDnsProblem } from '../ca-messages.js';
 import {
@@ -251,6 +251,8 @@ export function judgeDnsPersist01(ev: PersistEvidence, opts: PersistJudgeOptions
     );
   }
   if (several) findings.push(several);
+  // The CA returns one problem for the challenge: malformed wins over unauthorized, and every error says so.
+  for (const f of findings) if (f.severity === 'error') f.acmeProblem = acmeProblem(problem.type);
   return { valid: false, problem, findings };
 
   function unauthorisedFinding(f: Extract<Fate, { kind: 'unauthorised' }>, value: string): Finding {

@@ -41,7 +41,7 @@ const LDH = /^[a-z0-9-]*$/;
 export function normalizeIssuerDomainName(raw: string): IssuerResult {
   let name = raw.toLowerCase().normalize('NFC');
   // Non-ASCII goes through UTS #46 mapping and Punycode; ASCII is checked as STD3 LDH below.
-  if (/[^\x00-\x7f]/.test(name)) {
+  if ([...name].some((c) => c.charCodeAt(0) > 0x7f)) {
     const ascii = domainToASCII(name);
     if (!ascii) return { ok: false, reason: `converting issuer domain name "${name}" to ASCII failed` };
     name = ascii;
