@@ -1,7 +1,7 @@
 import type { CodeInfo } from './types.js';
 
 /** dns-persist-01 as the CA judges it (draft-ietf-acme-dns-persist, Boulder va/dns_persist.go). */
-export const DNSPERSIST01_CODES: CodeInfo[] = [
+export const DNSPERSIST01_CODES = [
   {
     code: 'PERSIST01_AUTHORISED',
     severity: 'info',
@@ -87,4 +87,4 @@ export const DNSPERSIST01_CODES: CodeInfo[] = [
     description:
       'Some nameservers of the zone lack the record that authorises; the CA asks from several perspectives and fails on a server without it.',
   },
-];
+] as const satisfies readonly CodeInfo[];
