@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { startLab, loadScenario, type Lab } from '../../src/lab/index.js';
 import { preflight } from '../../src/engine/preflight.js';
 
-const dir = new URL('../../fixtures/scenarios', import.meta.url).pathname;
+const dir = new URL('../../fixtures/scenarios/', import.meta.url).pathname;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && loadScenario(dir + f).expect);
 
 /** Every scenario's `expect` block is what the whole engine decides: the verdict and the first error. */
