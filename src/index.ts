@@ -8,7 +8,7 @@ export {
 export { defaultProfile, withProfile, type NetworkProfile } from './profile.js';
 export type { Finding, Evidence, Severity, Verdict, Challenge } from './report/finding.js';
 export { SCHEMA_VERSION, EXIT, type Report, type IdentifierReport } from './report/report.js';
-export { allCodes, codeInfo, type CodeInfo } from './report/catalogue.js';
+export { allCodes, codeInfo, isFindingCode, type CodeInfo, type FindingCode } from './report/catalogue.js';
 export { renderText } from './report/render/text.js';
 export { renderJson } from './report/render/json.js';
 export { renderMarkdown, escapeMarkdown } from './report/render/markdown.js';

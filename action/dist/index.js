@@ -20220,33 +20220,11 @@ var init_acme = __esm({
   }
 });
 
-// src/report/catalogue.ts
-function codeInfo(code2) {
-  const info2 = BY_CODE.get(code2);
-  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
-  return info2;
-}
-function finding(code2, identifier, input3) {
-  const info2 = codeInfo(code2);
-  const severity = input3.severity ?? info2.severity;
-  const f = {
-    code: code2,
-    severity,
-    identifier,
-    title: input3.title ?? info2.title,
-    detail: input3.detail,
-    evidence: input3.evidence,
-    remediation: input3.remediation
-  };
-  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
-  if (input3.caMessage) f.caMessage = input3.caMessage;
-  return f;
-}
-var CATALOGUE_FAMILIES, BY_CODE;
-var init_catalogue = __esm({
-  "src/report/catalogue.ts"() {
+// src/report/codes/index.ts
+var CATALOGUE_FAMILIES;
+var init_codes = __esm({
+  "src/report/codes/index.ts"() {
     "use strict";
-    init_finding();
     init_general();
     init_identifiers();
     init_resolution();
@@ -20273,6 +20251,37 @@ var init_catalogue = __esm({
       ["dns-01", DNS01_CODES],
       ["acme", ACME_CODES]
     ];
+  }
+});
+
+// src/report/catalogue.ts
+function codeInfo(code2) {
+  const info2 = BY_CODE.get(code2);
+  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
+  return info2;
+}
+function finding(code2, identifier, input3) {
+  const info2 = codeInfo(code2);
+  const severity = input3.severity ?? info2.severity;
+  const f = {
+    code: code2,
+    severity,
+    identifier,
+    title: input3.title ?? info2.title,
+    detail: input3.detail,
+    evidence: input3.evidence,
+    remediation: input3.remediation
+  };
+  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
+  if (input3.caMessage) f.caMessage = input3.caMessage;
+  return f;
+}
+var BY_CODE;
+var init_catalogue = __esm({
+  "src/report/catalogue.ts"() {
+    "use strict";
+    init_finding();
+    init_codes();
     BY_CODE = /* @__PURE__ */ new Map();
     for (const [, codes] of CATALOGUE_FAMILIES) {
       for (const c of codes) {

@@ -1,6 +1,6 @@
 /** Pure judgement of a chain result: findings with evidence and a concrete fix. */
 import { finding } from '../../report/catalogue.js';
-import type { Evidence, Finding } from '../../report/finding.js';
+import type { Evidence, Finding, FindingCode } from '../../report/finding.js';
 import { displayName } from '../../dns/names.js';
 import {
   type BogusCode,
@@ -15,7 +15,7 @@ export const SIGNATURE_EXPIRY_WARNING_DAYS = 7;
 /** Fraction of the validity left when signers re-sign (BIND re-signs with a quarter of sig-validity-interval left). */
 export const SIGNATURE_REFRESH_FRACTION = 0.25;
 
-const CODE_OF: Record<BogusCode, string> = {
+const CODE_OF: Record<BogusCode, FindingCode> = {
   'signature-expired': 'DNSSEC_BOGUS_SIGNATURE_EXPIRED',
   'signature-not-yet-valid': 'DNSSEC_BOGUS_SIGNATURE_NOT_YET_VALID',
   'ds-no-matching-dnskey': 'DNSSEC_BOGUS_DS_MISMATCH',
