@@ -21,7 +21,7 @@ export {
   type PreflightChallengeFns,
   type AcmeAuthorization,
   type AcmeChallenge,
-} from './library/with-preflight.js';
+} from './acme/with-preflight.js';
 export {
   acmeDryRun,
   formatDryRun,
@@ -31,7 +31,7 @@ export {
 } from './acme/dry-run.js';
 export { createProvider, listProviders } from '../providers/registry.js';
 export type { DnsProvider, RecordHandle } from '../providers/types.js';
-export { RecordStore } from './dns01/store.js';
+export { RecordStore } from './solve/store.js';
 export {
   persistRecords,
   applyPersistRecord,
@@ -39,5 +39,5 @@ export {
   type PersistRecordOptions,
   type ApplyPersistOptions,
   type AppliedPersistRecord,
-} from './library/persist-record.js';
+} from './solve/persist-record.js';
 export { accountLabel, accountChallengeName } from './checks/dns01/account.js';

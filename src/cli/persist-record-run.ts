@@ -5,9 +5,9 @@ import { issuerDomainFor } from '../config/ca.js';
 import { profileFromArgs } from '../config/profile.js';
 import { CachingDnsClient } from '../dns/client.js';
 import { IterativeResolver } from '../dns/iterative.js';
-import { describeTargets, DEFAULT_PROPAGATION_TIMEOUT_MS } from '../dns01/propagation.js';
-import { progressPrinter } from '../dns01/cli.js';
-import { applyPersistRecord, persistRecords, type AppliedPersistRecord } from '../library/persist-record.js';
+import { describeTargets, DEFAULT_PROPAGATION_TIMEOUT_MS } from '../solve/propagation.js';
+import { progressPrinter } from './dns01-run.js';
+import { applyPersistRecord, persistRecords, type AppliedPersistRecord } from '../solve/persist-record.js';
 import type { CommandContext } from './context.js';
 import type { PersistRecordArgs } from './commands/persist-record.js';
 

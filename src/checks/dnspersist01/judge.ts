@@ -2,7 +2,7 @@
 import type { LookupStatus } from '../../dns/api.js';
 import { acmeProblem, type Evidence, type Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
-import { caDnsProblem } from '../ca-messages.js';
+import { caDnsProblem } from '../../report/ca-messages.js';
 import {
   PERSIST_UNTIL_WARN_DAYS,
   checkPersistRecord,

@@ -24,7 +24,7 @@ import {
   watchPropagation,
   type PropagationEvent,
   type PropagationResult,
-} from '../dns01/propagation.js';
+} from './propagation.js';
 
 /** The TTL printed in the zone-file line: a standing record changes rarely. */
 export const PERSIST_RECORD_TTL = 3600;
