@@ -1,7 +1,7 @@
 /** The library's main entry: identifiers in, a report out. */
 import { performance } from 'node:perf_hooks';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
-import type { Challenge, Finding } from '../report/finding.js';
+import { needsAccountUri, type Challenge, type Finding } from '../report/finding.js';
 import { buildReport, type Report } from '../report/report.js';
 import { finding } from '../report/catalogue.js';
 import { VERSION } from '../version.js';
@@ -51,8 +51,11 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   const started = performance.now();
   const identifiers = parseIdentifiers(names);
   const profile = options.profile ?? defaultProfile();
+  const challenge = options.challenge ?? 'http-01';
+  if (needsAccountUri(challenge) && !options.accountUri)
+    throw new UsageError(`${challenge} needs the ACME account URL (accountUri; --account-uri in the CLI)`);
   const settings: CheckSettings = {
-    challenge: options.challenge ?? 'http-01',
+    challenge,
     issuerDomain: options.ca ?? DEFAULT_ISSUER_DOMAIN,
     accountUri: options.accountUri,
     now: options.now ?? new Date(),

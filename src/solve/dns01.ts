@@ -11,7 +11,13 @@ import { outcomeEvidence } from '../dns/evidence.js';
 import { endpointLabel } from '../dns/types.js';
 import { ACME_CHALLENGE_LABEL, challengeName, goQuote, txtValue } from '../checks/dns01/value.js';
 import { gatherDns01 } from '../checks/dns01/gather.js';
-import { judgeDns01Txt, lookupFailure, type Dns01Judgement } from '../checks/dns01/judge.js';
+import {
+  judgeDns01Txt,
+  judgeDnsAccount01Txt,
+  lookupFailure,
+  type Dns01Judgement,
+} from '../checks/dns01/judge.js';
+import { accountChallengeName } from '../checks/dns01/account.js';
 import {
   watchPropagation,
   type PropagationEvent,
@@ -51,22 +57,32 @@ export interface Dns01Options {
   signals?: SignalHost;
   /** Random part of test values (tests make it predictable). */
   random?: () => string;
+  /** dns-account-01: the record lives at `_<label>._acme-challenge.<name>` for this account URL. */
+  accountUri?: string;
 }
 
 const resolverOf = (o: Dns01Options): IterativeResolverApi => o.resolver ?? new IterativeResolver(o.profile);
 
-/** `_acme-challenge.<name>` unless already given in that form. */
-export const challengeFqdn = (nameOrFqdn: string): string => {
+/** A name already in challenge form: `_acme-challenge.<name>` or `_<label>._acme-challenge.<name>`. */
+const CHALLENGE_FORM = new RegExp(`^(_[a-z2-7]{16}\\.)?${ACME_CHALLENGE_LABEL}\\.`);
+
+/**
+ * `_acme-challenge.<name>` unless already given in that form; with accountUri (dns-account-01) always the
+ * account's `_<label>._acme-challenge.<name>`, also from an `_acme-challenge.` name (lego passes those).
+ */
+export const challengeFqdn = (nameOrFqdn: string, accountUri?: string): string => {
   const n = normalizeName(nameOrFqdn);
-  return n.startsWith(`${ACME_CHALLENGE_LABEL}.`) ? n : challengeName(n);
+  if (accountUri !== undefined) return accountChallengeName(n.replace(CHALLENGE_FORM, ''), accountUri);
+  return CHALLENGE_FORM.test(n) ? n : challengeName(n);
 };
 
 /** The name the record must really be created at: the `_acme-challenge` CNAME target, if any. */
 export async function effectiveName(
   resolver: IterativeResolverApi,
   nameOrFqdn: string,
+  accountUri?: string,
 ): Promise<{ fqdn: string; effective: string; lookup: Lookup }> {
-  const fqdn = challengeFqdn(nameOrFqdn);
+  const fqdn = challengeFqdn(nameOrFqdn, accountUri);
   const lookup = await resolver.resolve(fqdn, 'TXT');
   return { fqdn, effective: lookup.cnames.length ? lookup.finalName : fqdn, lookup };
 }
@@ -86,7 +102,7 @@ export async function present(
   opts: Dns01Options & { wait?: boolean },
 ): Promise<PresentResult> {
   const resolver = resolverOf(opts);
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
   const placedAt = performance.now();
   const handle = await provider.createTxt(effective, value);
   (opts.store ?? new RecordStore()).add(handle, 'present');
@@ -105,12 +121,18 @@ export interface VerifyResult {
 
 /** The CA's lookup of `_acme-challenge.<name>` for the expected value, with the diagnosis. */
 export async function verify(name: string, expect: string, opts: Dns01Options): Promise<VerifyResult> {
-  const identifier = normalizeName(name).replace(/^_acme-challenge\./, '');
-  const ev = await gatherDns01(resolverOf(opts), identifier, { doubled: true });
-  const judgement = judgeDns01Txt(ev, expect);
+  const identifier = normalizeName(name).replace(CHALLENGE_FORM, '');
+  const account = opts.accountUri;
+  const fqdn = account !== undefined ? accountChallengeName(identifier, account) : challengeName(identifier);
+  const ev = await gatherDns01(resolverOf(opts), identifier, {
+    doubled: true,
+    ...(account !== undefined ? { name: fqdn } : {}),
+  });
+  const judgement =
+    account !== undefined ? judgeDnsAccount01Txt(ev, expect, account) : judgeDns01Txt(ev, expect);
   return {
     identifier,
-    fqdn: challengeName(identifier),
+    fqdn,
     judgement,
     ok: judgement.valid && !judgement.findings.some((f) => f.severity === 'error'),
   };
@@ -134,7 +156,7 @@ export async function cleanup(
 ): Promise<CleanupResult> {
   const resolver = resolverOf(opts);
   const store = opts.store ?? new RecordStore();
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
   const names = new Set([fqdn, effective]);
   const mine = store
     .list()
@@ -263,7 +285,7 @@ export async function testRecordFlow(
   opts: Dns01Options,
 ): Promise<TestRecordResult> {
   const resolver = resolverOf(opts);
-  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier);
+  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier, opts.accountUri);
   const base = { identifier, fqdn, effective };
   if (!(lookup.status === 'NOERROR' || lookup.status === 'NXDOMAIN'))
     return { ...base, findings: lookupFailure(identifier, fqdn, lookup).findings };

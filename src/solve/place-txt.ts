@@ -15,6 +15,8 @@ export interface PlaceOptions {
   resolver?: IterativeResolverApi;
   onEvent?: (e: PropagationEvent) => void;
   signal?: AbortSignal;
+  /** dns-account-01: the record goes to this account's label. */
+  accountUri?: string;
 }
 
 export interface PlaceOutcome {
@@ -38,6 +40,7 @@ export async function placeTxt(
     store: o.store,
     timeoutMs: o.timeoutMs,
     onEvent: o.onEvent,
+    ...(o.accountUri !== undefined ? { accountUri: o.accountUri } : {}),
   });
   const p = result.propagation;
   if (p?.complete) return { ok: true, result };
@@ -62,7 +65,13 @@ export async function removeTxt(
   provider: DnsProvider,
   nameOrFqdn: string,
   value: string,
-  o: { profile: NetworkProfile; store: RecordStore; resolver?: IterativeResolverApi; extra?: RecordHandle[] },
+  o: {
+    profile: NetworkProfile;
+    store: RecordStore;
+    resolver?: IterativeResolverApi;
+    extra?: RecordHandle[];
+    accountUri?: string;
+  },
 ): Promise<RemoveOutcome> {
   const stored = o.store
     .list()
@@ -71,10 +80,10 @@ export async function removeTxt(
   const candidates = [...stored, ...(o.extra ?? []).filter((h) => h.value === value)];
   const out: RemoveOutcome = { removed: [], failed: [] };
   if (candidates.length === 0) return out;
-  const names = new Set([normalizeName(nameOrFqdn), challengeFqdn(nameOrFqdn)]);
+  const names = new Set([normalizeName(nameOrFqdn), challengeFqdn(nameOrFqdn, o.accountUri)]);
   // The record may sit at the _acme-challenge CNAME target; a failed lookup leaves the plain names.
   try {
-    const e = await effectiveName(o.resolver ?? new IterativeResolver(o.profile), nameOrFqdn);
+    const e = await effectiveName(o.resolver ?? new IterativeResolver(o.profile), nameOrFqdn, o.accountUri);
     names.add(e.fqdn).add(e.effective);
   } catch {
     /* fall through with the names given */

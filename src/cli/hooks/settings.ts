@@ -14,6 +14,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const ENV_CONFIG = 'ACME_PREFLIGHT_CONFIG';
 export const ENV_PROVIDER = 'ACME_PREFLIGHT_PROVIDER';
 export const ENV_WEBROOT = 'ACME_PREFLIGHT_WEBROOT';
+export const ENV_CHALLENGE = 'ACME_PREFLIGHT_CHALLENGE';
+export const ENV_ACCOUNT_URI = 'ACME_PREFLIGHT_ACCOUNT_URI';
 
 export interface HookSettings {
   profile: NetworkProfile;
@@ -21,6 +23,8 @@ export interface HookSettings {
   webroot?: string;
   timeoutMs: number;
   store: RecordStore;
+  /** dns-account-01: records go to this account's label. */
+  accountUri?: string;
 }
 
 export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd()): HookSettings {
@@ -32,7 +36,13 @@ export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd(
   const timeout = args['propagation-timeout'];
   if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
     throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
+  // Any other challenge (a shared config file may say http-01) places plain dns-01 records.
+  const challenge = args.challenge ?? env[ENV_CHALLENGE] ?? 'dns-01';
+  const accountUri = args['account-uri'] ?? env[ENV_ACCOUNT_URI];
+  if (challenge === 'dns-account-01' && !accountUri)
+    throw new UsageError(`dns-account-01 needs the ACME account URL: --account-uri or ${ENV_ACCOUNT_URI}`);
   return {
+    ...(challenge === 'dns-account-01' ? { accountUri } : {}),
     profile: profileFromArgs(args),
     providerCode: args.provider ?? env[ENV_PROVIDER],
     webroot: args.webroot ?? env[ENV_WEBROOT],

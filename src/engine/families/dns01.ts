@@ -2,6 +2,7 @@ import type { CheckFamily } from '../context.js';
 import type { DnsProvider } from '../../../providers/types.js';
 import { gatherDns01 } from '../../checks/dns01/gather.js';
 import { judgeDns01Readiness } from '../../checks/dns01/readiness.js';
+import { accountChallengeName } from '../../checks/dns01/account.js';
 
 export interface Dns01FamilyOptions {
   /** With a provider, a test record is placed, watched and removed (src/solve/dns01.ts). */
@@ -15,9 +16,15 @@ export interface Dns01FamilyOptions {
 export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily {
   return {
     name: 'dns-01',
-    applies: (id, s) => id.type === 'dns' && s.challenge === 'dns-01',
+    // dns-account-01 is dns-01 at the account's own label.
+    applies: (id, s) => id.type === 'dns' && (s.challenge === 'dns-01' || s.challenge === 'dns-account-01'),
     async run(ctx, id) {
-      const ev = await gatherDns01(ctx.resolver, id.value);
+      const account = ctx.settings.challenge === 'dns-account-01' ? ctx.settings.accountUri : undefined;
+      const ev = await gatherDns01(
+        ctx.resolver,
+        id.value,
+        account !== undefined ? { name: accountChallengeName(id.value, account) } : {},
+      );
       const findings = judgeDns01Readiness(ev, { extraPublicSuffixes: ctx.profile.extraPublicSuffixes });
       if (!opts.provider || findings.some((f) => f.severity === 'error')) return findings;
       const [{ testRecordFlow }, { RecordStore }] = await Promise.all([
@@ -29,6 +36,7 @@ export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily {
         resolver: ctx.resolver,
         store: new RecordStore(opts.statePath),
         timeoutMs: opts.propagationTimeoutMs,
+        ...(account !== undefined ? { accountUri: account } : {}),
       });
       return [...findings, ...test.findings];
     },

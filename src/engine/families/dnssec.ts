@@ -1,19 +1,20 @@
 import type { CheckFamily } from '../context.js';
-import type { Finding } from '../../report/finding.js';
+import type { Challenge, Finding } from '../../report/finding.js';
+import { challengeTxtName } from '../../checks/challenge-names.js';
 import { validateChain, makeResolverFetch } from '../../dns/dnssec/index.js';
 import { gatherResolverViews } from '../../dns/dnssec/resolver-view.js';
 import { judgeDnssec } from '../../checks/dnssec/judge.js';
 import { judgeResolverViews, resolverEvidence } from '../../checks/dnssec/resolver-view.js';
 
 /** The lookups the CA's validating resolver makes for this challenge; a bogus answer to any is fatal. */
-function caLookups(base: string, challenge: string): [string, string][] {
-  const lookups: [string, string][] =
-    challenge === 'dns-01'
-      ? [[`_acme-challenge.${base}`, 'TXT']]
-      : [
-          [base, 'A'],
-          [base, 'AAAA'],
-        ];
+function caLookups(base: string, challenge: Challenge, accountUri?: string): [string, string][] {
+  const txt = challengeTxtName(base, challenge, accountUri);
+  const lookups: [string, string][] = txt
+    ? [[txt, 'TXT']]
+    : [
+        [base, 'A'],
+        [base, 'AAAA'],
+      ];
   return [...lookups, [base, 'CAA']];
 }
 
@@ -27,7 +28,7 @@ export const dnssecFamily: CheckFamily = {
     const fetch = makeResolverFetch(ctx.resolver, ctx.client);
     const now = ctx.settings.now;
     const results = await Promise.all(
-      caLookups(id.base, ctx.settings.challenge).map(async ([name, type]) => {
+      caLookups(id.base, ctx.settings.challenge, ctx.settings.accountUri).map(async ([name, type]) => {
         const lookup = `${type} for ${name}`;
         const [result, views] = await Promise.all([
           validateChain(name, type, fetch, { trustAnchors, now }),

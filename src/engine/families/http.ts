@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { CheckFamily, EngineContext } from '../context.js';
 import type { ResolveAddresses } from '../../http/fetch.js';
 import type { Identifier } from '../../identifiers.js';
+import { isDnsChallenge } from '../../report/finding.js';
 import { addressesFromLookups, judgeResolution } from '../../checks/resolution.js';
 import { probeHttp01, judgeHttp01, withWebrootToken } from '../../checks/http01/index.js';
 import { probeCertificate, judgeCertificate } from '../../checks/certificate/index.js';
@@ -55,7 +56,7 @@ export const tlsAlpn01Family: CheckFamily = {
 
 export const certificateFamily: CheckFamily = {
   name: 'certificate',
-  applies: (id, s) => s.challenge !== 'dns-01' && !id.wildcard,
+  applies: (id, s) => !isDnsChallenge(s.challenge) && !id.wildcard,
   async run(ctx, id) {
     if (!(await connectable(ctx, id))) return [];
     const ev = await probeCertificate(id.value, {

@@ -1,5 +1,6 @@
 import type { CheckFamily } from '../context.js';
 import { checkPropagation } from '../../checks/propagation/run.js';
+import { challengeTxtName } from '../../checks/challenge-names.js';
 
 /** Public resolvers' caches against the authoritative truth, for the data this challenge uses. */
 export const propagationFamily: CheckFamily = {
@@ -8,6 +9,7 @@ export const propagationFamily: CheckFamily = {
   async run(ctx, id) {
     if (ctx.profile.publicResolvers.length === 0) return [];
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
-    return checkPropagation(deps, id.value, ctx.settings.challenge);
+    const { challenge, accountUri } = ctx.settings;
+    return checkPropagation(deps, id.value, challenge, challengeTxtName(id.value, challenge, accountUri));
   },
 };
