@@ -23,6 +23,7 @@ function serverView(a: AuthoritativeAnswer): NonNullable<PersistEvidence['server
   return {
     server: endpointLabel(a.server),
     records: answered ? txtAt(o.response.answers, o.response.question.name) : undefined,
+    ...(answered && o.response.rcode === 'NXDOMAIN' ? { nxdomain: true } : {}),
     answer: ev.answer,
   };
 }

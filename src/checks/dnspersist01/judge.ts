@@ -34,7 +34,7 @@ export interface PersistEvidence {
   /** Who gave the answer the lookup rests on. */
   source: Evidence[];
   /** The same question to every authoritative server of the final name's zone. */
-  servers?: { server: string; records?: string[][]; answer: string }[];
+  servers?: { server: string; records?: string[][]; nxdomain?: boolean; answer: string }[];
 }
 
 export interface PersistJudgeOptions {
@@ -305,7 +305,7 @@ function serversLacking(
   const having = servers.filter((s) => authorises(s.records!));
   const value = joined(ev.records[authorising]!);
   return finding('PERSIST01_SERVERS_DISAGREE', ev.identifier, {
-    detail: `${having.map((s) => s.server).join(', ')} serve${having.length === 1 ? 's' : ''} the authorising record ${q(value)} at ${ev.lookup.finalName}, but ${lacking.map((s) => `${s.server} serves ${s.records!.length ? s.records!.map((r) => q(joined(r))).join(' ') : 'no TXT record'}`).join('; ')}.`,
+    detail: `${having.map((s) => s.server).join(', ')} serve${having.length === 1 ? 's' : ''} the authorising record ${q(value)} at ${ev.lookup.finalName}, but ${lacking.map((s) => `${s.server} ${s.nxdomain ? 'answers NXDOMAIN' : `serves ${s.records!.length ? s.records!.map((r) => q(joined(r))).join(' ') : 'no TXT record'}`}`).join('; ')}.`,
     evidence: servers.map((s) => ({
       source: s.server,
       query: `TXT ${ev.lookup.finalName}`,
@@ -314,8 +314,15 @@ function serversLacking(
     remediation: `Make every nameserver serve ${ev.lookup.finalName} TXT ${q(value)} (zone transfer to ${lacking.map((s) => s.server).join(', ')}).`,
     // What the CA would say from a perspective whose resolver lands on the first lacking server.
     caMessage: `During secondary validation: ${
-      judgeDnsPersist01({ ...ev, records: lacking[0]!.records!, servers: undefined }, opts).problem?.detail ??
-      ''
+      judgeDnsPersist01(
+        {
+          ...ev,
+          lookup: { ...ev.lookup, status: lacking[0]!.nxdomain ? 'NXDOMAIN' : 'NOERROR' },
+          records: lacking[0]!.records!,
+          servers: undefined,
+        },
+        opts,
+      ).problem?.detail ?? ''
     }`,
   });
 }

@@ -3,6 +3,7 @@
  * parseDNSPersistRecord and checkDNSPersistRecord, core.NormalizeIssuerDomainName). Pure.
  */
 import { domainToASCII } from 'node:url';
+import { quoteString } from '../../dns/presentation.js';
 
 /** draft-ietf-acme-dns-persist §4: the record sits at this label under the FQDN (Boulder core.DNSPersistPrefix). */
 export const PERSIST_LABEL = '_validation-persist';
@@ -203,13 +204,8 @@ export function checkPersistRecord(
  * to the parser, not white space, and UTF-8 text arrives escaped.
  */
 export function caTxtString(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) {
-    if (b === 0x22 || b === 0x5c) s += '\\' + String.fromCharCode(b);
-    else if (b < 0x20 || b > 0x7e) s += '\\' + String(b).padStart(3, '0');
-    else s += String.fromCharCode(b);
-  }
-  return s;
+  // The same escaping as zone-file presentation, without the quotes.
+  return quoteString(Buffer.from(bytes)).slice(1, -1);
 }
 
 export interface PersistValueInput {
@@ -244,10 +240,7 @@ export function accountUriProblem(uri: string): string | undefined {
 export function zoneFileStrings(value: string): string {
   const bytes = Buffer.from(value, 'utf8');
   const chunks: string[] = [];
-  for (let i = 0; i < bytes.length || i === 0; i += TXT_STRING_MAX) {
-    const part = bytes.subarray(i, i + TXT_STRING_MAX).toString('latin1');
-    chunks.push('"' + part.replace(/["\\]/g, (c) => '\\' + c) + '"');
-    if (bytes.length === 0) break;
-  }
+  for (let i = 0; i === 0 || i < bytes.length; i += TXT_STRING_MAX)
+    chunks.push(quoteString(bytes.subarray(i, i + TXT_STRING_MAX)));
   return chunks.join(' ');
 }
