@@ -18,7 +18,8 @@ export const isDnsChallenge = (c: Challenge | undefined): boolean =>
   c === 'dns-01' || c === 'dns-account-01' || c === 'dns-persist-01';
 
 /** The challenges that need the ACME account URL (Boulder builds it from the registration ID). */
-export const needsAccountUri = (c: Challenge | undefined): boolean => c === 'dns-account-01' || c === 'dns-persist-01';
+export const needsAccountUri = (c: Challenge | undefined): boolean =>
+  c === 'dns-account-01' || c === 'dns-persist-01';
 
 /** Who said what. Every finding cites at least one. */
 export interface Evidence {

@@ -115,7 +115,8 @@ export const IDENTIFIERS_CODES = [
     code: 'IDENT_IP_NEEDS_HTTP_OR_TLS',
     severity: 'error',
     title: 'IP identifiers cannot use a DNS challenge',
-    description: 'For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 §7); dns-01, dns-account-01 and dns-persist-01 need a DNS name.',
+    description:
+      'For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 §7); dns-01, dns-account-01 and dns-persist-01 need a DNS name.',
   },
   {
     code: 'IDENT_IP_RESERVED',
