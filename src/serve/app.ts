@@ -208,7 +208,7 @@ export async function buildServer(opts: ServeOptions): Promise<FastifyInstance> 
   app.get('/assets/style.css', async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(STYLE_CSS),
   );
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async () => ({ status: 'ok', ...(await store.load()) }));
   app.get('/v1', async () => ({
     endpoints: {
       'POST /v1/checks':

@@ -41,6 +41,7 @@ header,main,footer{max-width:52rem;margin:0 auto;padding:.75rem 1rem}
 header{border-bottom:1px solid var(--line)}
 .brand{font-weight:700;color:var(--fg);text-decoration:none}
 .tag,small,.meta,footer{color:var(--muted)}
+.meta{overflow-wrap:anywhere}
 footer{font-size:.85rem;border-top:1px solid var(--line);margin-top:2rem}
 h1{font-size:1.5rem;margin:.5rem 0}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem;overflow-wrap:anywhere}
@@ -49,7 +50,7 @@ form.check{display:grid;gap:.35rem}
 label{font-weight:600;margin-top:.5rem}
 textarea,input,select,button{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:6px;width:100%}
 button{background:var(--fg);color:#fff;border:0;margin-top:1rem;cursor:pointer}
-.lab{background:#fff8c5;border:1px solid var(--warn);padding:.5rem 1rem;margin:0}
+.lab{background:#fff8c5;border:1px solid var(--warn);padding:.5rem 1rem;margin:.5rem auto;max-width:50rem}
 .error{color:var(--fail)}
 .verdict{border-radius:8px;padding:.75rem 1rem;color:#fff}
 .verdict p{margin:0}

@@ -57,6 +57,8 @@ export interface CheckStore {
   get(id: string): Promise<CheckView | undefined>;
   /** Live events of one check; returns the unsubscribe function. */
   watch(id: string, listener: (e: CheckEvent) => void): () => void;
+  /** Checks running and waiting right now (this process, or the whole queue). */
+  load(): Promise<{ running: number; queued: number }>;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,10 @@ export class LocalChecks implements CheckStore {
   watch(id: string, listener: (e: CheckEvent) => void): () => void {
     this.events.on(id, listener);
     return () => this.events.off(id, listener);
+  }
+
+  async load(): Promise<{ running: number; queued: number }> {
+    return { running: this.gate.running, queued: this.gate.queued };
   }
 
   async close(): Promise<void> {

@@ -109,7 +109,7 @@ export function checkPage(view: CheckView, ctx: PageContext): string {
     >${view.expiresAt ? html` · kept until <time datetime="${view.expiresAt}">${view.expiresAt.replace('T', ' ').slice(0, 16)} UTC</time>` : ''}
   </p>`;
   let body: Html;
-  if (view.status === 'done' && view.report) body = html`${head}${reportView(view.report)}`;
+  if (view.status === 'done' && view.report) body = reportView(view.report, head);
   else if (view.status === 'failed')
     body = html`${head}
       <section class="verdict verdict-error">
@@ -142,7 +142,8 @@ function progressView(view: CheckView): Html {
   </section>`;
 }
 
-export function reportView(report: Report): Html {
+/** Verdict first, then `meta` (the permalink), then each name's problems with their fixes. */
+export function reportView(report: Report, meta: Html | string = ''): Html {
   const failing = report.identifiers.filter((i) => i.verdict === 'fail');
   const summary =
     report.identifiers.length === 1
@@ -159,6 +160,7 @@ export function reportView(report: Report): Html {
         ${(report.stats.durationMs / 1000).toFixed(1)} s
       </p>
     </section>
+    ${meta}
     ${
       report.orderFindings.length
         ? html`<section class="identifier">

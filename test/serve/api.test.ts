@@ -3,7 +3,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { preflight } from '../../src/engine/preflight.js';
 import { servicePolicy } from '../../src/service/limits.js';
-import { request, serveLab, waitEnded, type CheckJson, type Served } from './helpers.js';
+import { maxRunningUntilIdle, request, serveLab, waitEnded, type CheckJson, type Served } from './helpers.js';
 
 const DEMO = join(process.cwd(), 'fixtures', 'scenarios', 'demo.yaml');
 
@@ -184,15 +184,9 @@ describe('serve: timeouts, expiry, concurrency', () => {
       expect(accepted).toHaveLength(4);
       expect(busy).toHaveLength(1);
       expect(busy[0]!.headers['retry-after']).toBeDefined();
-      let maxRunning = 0;
-      for (;;) {
-        const views = await Promise.all(
-          accepted.map((id) => request(`${s.url}/v1/checks/${id}`).then((r) => r.json<CheckJson>())),
-        );
-        maxRunning = Math.max(maxRunning, views.filter((v) => v.status === 'running').length);
-        if (views.every((v) => v.status === 'done')) break;
-        await new Promise((res) => setTimeout(res, 20));
-      }
+      const maxRunning = await maxRunningUntilIdle(s.url);
+      const ended = await Promise.all(accepted.map((id) => waitEnded(s.url, id)));
+      expect(ended.every((v) => v.status === 'done')).toBe(true);
       expect(maxRunning).toBeGreaterThan(0);
       expect(maxRunning).toBeLessThanOrEqual(2);
     } finally {

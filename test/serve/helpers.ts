@@ -114,3 +114,20 @@ export async function waitEnded(url: string, id: string, timeoutMs = 15_000): Pr
     await new Promise((res) => setTimeout(res, 50));
   }
 }
+
+/** Polls /healthz until every check has ended; returns the most checks seen running at one instant. */
+export async function maxRunningUntilIdle(url: string, timeoutMs = 30_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let max = 0;
+  for (let i = 0; ; i++) {
+    // Rotating source addresses keep the poller under the per-client request budget.
+    const h = (await request(`${url}/healthz`, { from: `127.0.3.${1 + (i % 200)}` })).json<{
+      running: number;
+      queued: number;
+    }>();
+    max = Math.max(max, h.running);
+    if (h.running === 0 && h.queued === 0) return max;
+    if (Date.now() > until) throw new Error('checks still running');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
