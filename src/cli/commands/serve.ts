@@ -30,7 +30,23 @@ const LIMITS = {
   'max-body': ['Largest request body in bytes (default 16384)', 256, 1024 * 1024],
 } as const;
 
-export function serveCommand(ctx: CommandContext): CommandModule<object, ServeArgs> {
+/** Resolves when the server should stop: SIGINT or SIGTERM (tests pass their own). */
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function serveCommand(
+  ctx: CommandContext,
+  deps: { until?: () => Promise<void> } = {},
+): CommandModule<object, ServeArgs> {
   return {
     command: 'serve',
     describe: 'Serve the web page and the HTTP API (POST /v1/checks) until Ctrl-C',
@@ -97,15 +113,7 @@ export function serveCommand(ctx: CommandContext): CommandModule<object, ServeAr
       ctx.io.out(
         `Serving acme-preflight on ${address}/ (API: ${address}/v1/checks)${args.lab ? ' [lab mode]' : ''}\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await (deps.until ?? untilSignal)();
       await app.close();
     },
   };
