@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { UsageError } from '../errors.js';
 import { issuerDomainFor } from '../config/ca.js';
-import { FAMILY_NAMES } from '../checks/registry.js';
+import { FAMILY_NAMES } from '../engine/registry.js';
 import type { NetworkProfile } from '../profile.js';
 import type { Challenge } from '../report/finding.js';
 import { SECURITY_HEADERS } from '../service/headers.js';
