@@ -39751,6 +39751,9 @@ function defaultProfile() {
   };
 }
 
+// src/engine/preflight.ts
+init_finding();
+
 // src/report/report.ts
 init_finding();
 var SCHEMA_VERSION = 1;
@@ -45054,18 +45057,29 @@ async function preflight(names, options = {}) {
   const families = (options.families ?? registry2).filter((f) => !settings.skip.has(f.name));
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
+  const { onProgress, signal } = options;
+  signal?.throwIfAborted();
+  let done = 0;
+  const checkOne = async (id) => {
+    signal?.throwIfAborted();
+    const own2 = policy.filter((f) => f.identifier === id.value);
+    if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
+    const results = await Promise.all(
+      families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
+    );
+    return { id, findings: [...own2, ...results.flat()] };
+  };
   const perIdentifier = await Promise.all(
     unique.map(
       (id) => limiter.run(async () => {
-        const own2 = policy.filter((f) => f.identifier === id.value);
-        if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
-        const results = await Promise.all(
-          families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
-        );
-        return { id, findings: [...own2, ...results.flat()] };
+        const r = await checkOne(id);
+        done++;
+        onProgress?.({ identifier: id.value, verdict: verdictOf(r.findings), done, total: unique.length });
+        return r;
       })
     )
   );
+  signal?.throwIfAborted();
   return buildReport({
     version: VERSION10,
     ca: settings.issuerDomain,
