@@ -21,7 +21,7 @@ export {
   type PreflightChallengeFns,
   type AcmeAuthorization,
   type AcmeChallenge,
-} from './library/with-preflight.js';
+} from './acme/with-preflight.js';
 export {
   acmeDryRun,
   formatDryRun,
@@ -31,4 +31,4 @@ export {
 } from './acme/dry-run.js';
 export { createProvider, listProviders } from '../providers/registry.js';
 export type { DnsProvider, RecordHandle } from '../providers/types.js';
-export { RecordStore } from './dns01/store.js';
+export { RecordStore } from './solve/store.js';

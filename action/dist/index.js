@@ -25301,7 +25301,7 @@ var init_evidence = __esm({
   }
 });
 
-// src/checks/ca-messages.ts
+// src/report/ca-messages.ts
 function caDnsProblem(type, name, status) {
   switch (status) {
     case "NXDOMAIN":
@@ -25315,7 +25315,7 @@ function caDnsProblem(type, name, status) {
 }
 var caNoAddresses;
 var init_ca_messages = __esm({
-  "src/checks/ca-messages.ts"() {
+  "src/report/ca-messages.ts"() {
     "use strict";
     caNoAddresses = (name) => `no valid A records found for ${name}; no valid AAAA records found for ${name}`;
   }
@@ -25553,7 +25553,7 @@ var init_judge = __esm({
   }
 });
 
-// src/dns01/schedule.ts
+// src/solve/schedule.ts
 function pollDelay(round, s = DEFAULT_POLL_SCHEDULE) {
   if (round <= 0) return 0;
   return Math.min(s.maxMs, Math.round(s.initialMs * Math.pow(s.factor, round - 1)));
@@ -25563,13 +25563,13 @@ function targetsForRound(states) {
 }
 var DEFAULT_POLL_SCHEDULE;
 var init_schedule = __esm({
-  "src/dns01/schedule.ts"() {
+  "src/solve/schedule.ts"() {
     "use strict";
     DEFAULT_POLL_SCHEDULE = { initialMs: 100, factor: 1.5, maxMs: 750 };
   }
 });
 
-// src/dns01/propagation.ts
+// src/solve/propagation.ts
 import { performance as performance3 } from "node:perf_hooks";
 function servesValue(o, fqdn, value, authoritative) {
   if (!o.ok || o.response.rcode !== "NOERROR") return false;
@@ -25713,7 +25713,7 @@ async function watchPropagation(fqdnIn, value, opts) {
 }
 var DEFAULT_PROPAGATION_TIMEOUT_MS;
 var init_propagation2 = __esm({
-  "src/dns01/propagation.ts"() {
+  "src/solve/propagation.ts"() {
     "use strict";
     init_types();
     init_names();
@@ -25725,7 +25725,7 @@ var init_propagation2 = __esm({
   }
 });
 
-// src/dns01/store.ts
+// src/solve/store.ts
 var store_exports = {};
 __export(store_exports, {
   RecordStore: () => RecordStore,
@@ -25741,7 +25741,7 @@ function defaultStatePath(env) {
 }
 var TEST_VALUE_PREFIX, RecordStore, handleKey;
 var init_store = __esm({
-  "src/dns01/store.ts"() {
+  "src/solve/store.ts"() {
     "use strict";
     TEST_VALUE_PREFIX = "acme-preflight-test-";
     RecordStore = class {
@@ -25787,9 +25787,9 @@ var init_store = __esm({
   }
 });
 
-// src/dns01/run.ts
-var run_exports = {};
-__export(run_exports, {
+// src/solve/dns01.ts
+var dns01_exports = {};
+__export(dns01_exports, {
   SIGNAL_EXIT: () => SIGNAL_EXIT,
   challengeFqdn: () => challengeFqdn,
   cleanup: () => cleanup,
@@ -26026,8 +26026,8 @@ async function testRecordFlow(provider, identifier, opts) {
   return { ...base, value, propagation: p, findings };
 }
 var SIGNAL_EXIT, processSignals, resolverOf, challengeFqdn, errorText, testValue;
-var init_run = __esm({
-  "src/dns01/run.ts"() {
+var init_dns012 = __esm({
+  "src/solve/dns01.ts"() {
     "use strict";
     init_catalogue();
     init_iterative();
@@ -40237,7 +40237,7 @@ function noAddressFinding(identifier, a, aaaa) {
   }
 }
 
-// src/checks/families/resolution.ts
+// src/engine/families/resolution.ts
 var resolutionFamily = {
   name: "resolution",
   applies: (id, s) => id.type === "dns" && s.challenge !== "dns-01",
@@ -41641,7 +41641,61 @@ function expiringSignatures(result2, now, days) {
   return result2.signatures.filter((s) => s.expiration.getTime() <= limit);
 }
 
-// src/dns/dnssec/findings.ts
+// src/dns/dnssec/fetch.ts
+init_types();
+init_names();
+function makeResolverFetch(resolver, client, opts = {}) {
+  return async (name, type) => {
+    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
+    const delegation = await resolver.findZone(zoneOf);
+    if ("error" in delegation)
+      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
+    const failures = [];
+    for (const server of delegation.servers) {
+      const outcome = await client.query(server, name, type, {
+        dnssec: true,
+        rd: false,
+        cd: true,
+        timeoutMs: opts.timeoutMs
+      });
+      if (outcome.ok) {
+        const r = outcome.response;
+        return {
+          rcode: r.rcode,
+          answers: r.answers,
+          authorities: r.authorities,
+          server: r.server || endpointLabel(server)
+        };
+      }
+      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
+    }
+    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
+  };
+}
+
+// src/dns/dnssec/resolver-view.ts
+var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+function resolverVerdict(plain, cd) {
+  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
+  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
+  return "failed";
+}
+async function gatherResolverViews(ask, name, type) {
+  const plain = await ask(name, type, { dnssec: true });
+  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
+  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
+  return plain.map((p) => {
+    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
+    return {
+      resolver: p.resolver,
+      plain: p.outcome,
+      checkingDisabled: withCd,
+      verdict: resolverVerdict(p.outcome, withCd)
+    };
+  });
+}
+
+// src/checks/dnssec/judge.ts
 init_catalogue();
 init_names();
 var SIGNATURE_EXPIRY_WARNING_DAYS = 7;
@@ -41771,68 +41825,10 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
   return out;
 }
 
-// src/dns/dnssec/sign.ts
-init_names();
-
-// src/dns/dnssec/memzone.ts
-init_names();
-
-// src/dns/dnssec/fetch.ts
-init_types();
-init_names();
-function makeResolverFetch(resolver, client, opts = {}) {
-  return async (name, type) => {
-    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
-    const delegation = await resolver.findZone(zoneOf);
-    if ("error" in delegation)
-      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
-    const failures = [];
-    for (const server of delegation.servers) {
-      const outcome = await client.query(server, name, type, {
-        dnssec: true,
-        rd: false,
-        cd: true,
-        timeoutMs: opts.timeoutMs
-      });
-      if (outcome.ok) {
-        const r = outcome.response;
-        return {
-          rcode: r.rcode,
-          answers: r.answers,
-          authorities: r.authorities,
-          server: r.server || endpointLabel(server)
-        };
-      }
-      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
-    }
-    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
-  };
-}
-
-// src/dns/dnssec/resolver-view.ts
+// src/checks/dnssec/resolver-view.ts
 init_catalogue();
 init_evidence();
 init_types();
-var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
-function resolverVerdict(plain, cd) {
-  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
-  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
-  return "failed";
-}
-async function gatherResolverViews(ask, name, type) {
-  const plain = await ask(name, type, { dnssec: true });
-  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
-  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
-  return plain.map((p) => {
-    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
-    return {
-      resolver: p.resolver,
-      plain: p.outcome,
-      checkingDisabled: withCd,
-      verdict: resolverVerdict(p.outcome, withCd)
-    };
-  });
-}
 function resolverEvidence(views) {
   return views.map((v) => ({
     source: endpointLabel(v.resolver),
@@ -41855,7 +41851,7 @@ function judgeResolverViews(ours, views, identifier, lookup) {
   ];
 }
 
-// src/checks/families/dnssec.ts
+// src/engine/families/dnssec.ts
 function caLookups(base, challenge) {
   const lookups = challenge === "dns-01" ? [[`_acme-challenge.${base}`, "TXT"]] : [
     [base, "A"],
@@ -41891,7 +41887,7 @@ var dnssecFamily = {
   }
 };
 
-// src/checks/families/http.ts
+// src/engine/families/http.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
@@ -43585,7 +43581,7 @@ function judgeTlsAlpn01(ev) {
   ];
 }
 
-// src/checks/families/http.ts
+// src/engine/families/http.ts
 function resolveAddresses(ctx) {
   return async (host) => {
     const { a, aaaa } = await ctx.addressLookups(host);
@@ -43640,7 +43636,7 @@ var certificateFamily = {
   }
 };
 
-// src/checks/families/dns01.ts
+// src/engine/families/dns01.ts
 init_gather();
 
 // src/checks/dns01/readiness.ts
@@ -43717,7 +43713,7 @@ function judgeDns01Readiness(ev, opts = {}) {
   return out;
 }
 
-// src/checks/families/dns01.ts
+// src/engine/families/dns01.ts
 function createDns01Family(opts = {}) {
   return {
     name: "dns-01",
@@ -43727,7 +43723,7 @@ function createDns01Family(opts = {}) {
       const findings = judgeDns01Readiness(ev, { extraPublicSuffixes: ctx.profile.extraPublicSuffixes });
       if (!opts.provider || findings.some((f) => f.severity === "error")) return findings;
       const [{ testRecordFlow: testRecordFlow2 }, { RecordStore: RecordStore2 }] = await Promise.all([
-        Promise.resolve().then(() => (init_run(), run_exports)),
+        Promise.resolve().then(() => (init_dns012(), dns01_exports)),
         Promise.resolve().then(() => (init_store(), store_exports))
       ]);
       const test = await testRecordFlow2(opts.provider, id.value, {
@@ -44201,7 +44197,7 @@ async function gatherCaa(resolver, baseName2) {
   );
 }
 
-// src/checks/families/caa.ts
+// src/engine/families/caa.ts
 var caaFamily = {
   name: "caa",
   applies: (id) => id.type === "dns",
@@ -44809,7 +44805,7 @@ async function checkDelegation(resolver, identifier, opts = {}) {
   return judgeDelegation(await gatherDelegation(resolver, identifier, opts.challenge), identifier, opts);
 }
 
-// src/checks/families/delegation.ts
+// src/engine/families/delegation.ts
 var delegationFamily = {
   name: "delegation",
   applies: (id) => id.type === "dns",
@@ -44978,7 +44974,7 @@ async function checkPropagation(deps, identifier, challenge) {
   return evidence.flatMap((ev) => judgePropagation(ev, identifier));
 }
 
-// src/checks/families/propagation.ts
+// src/engine/families/propagation.ts
 var propagationFamily = {
   name: "propagation",
   applies: (id) => id.type === "dns",
@@ -44989,7 +44985,7 @@ var propagationFamily = {
   }
 };
 
-// src/checks/registry.ts
+// src/engine/registry.ts
 var CHECK_FAMILIES = [
   resolutionFamily,
   dnssecFamily,

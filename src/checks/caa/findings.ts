@@ -6,7 +6,7 @@ import { finding } from '../../report/catalogue.js';
 import type { CaaDecision, CaaLookup, CaaReason, CaaRecordData, CaaRecordVerdict } from './evaluate.js';
 import { formatCaaValue, type CaaParameter } from './parse.js';
 import { caForIssuerDomain } from './issuers.js';
-import { caDnsProblem } from '../ca-messages.js';
+import { caDnsProblem } from '../../report/ca-messages.js';
 
 export interface JudgeCaaOptions {
   issuerDomain: string;

@@ -1,14 +1,14 @@
 /** Pure judgement of a chain result: findings with evidence and a concrete fix. */
 import { finding } from '../../report/catalogue.js';
 import type { Evidence, Finding, FindingCode } from '../../report/finding.js';
-import { displayName } from '../names.js';
+import { displayName } from '../../dns/names.js';
 import {
   type BogusCode,
   type BogusReason,
   type ChainResult,
   type SignatureInfo,
   expiringSignatures,
-} from './chain.js';
+} from '../../dns/dnssec/chain.js';
 
 /** Days before expiry that an RRSIG on the path earns a warning (signers usually refresh a week ahead). */
 export const SIGNATURE_EXPIRY_WARNING_DAYS = 7;
