@@ -64,7 +64,9 @@ export async function checkDryRun(
     webroot: args.webroot,
     challenge,
     profile,
-    store: new RecordStore(defaultStatePath(ctx.io.env)),
+    store: provider
+      ? new RecordStore(defaultStatePath(ctx.io.env)).check()
+      : new RecordStore(defaultStatePath(ctx.io.env)),
     propagationTimeoutMs:
       args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
     log: (l) => ctx.io.err(`${l}\n`),

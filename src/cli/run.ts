@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { VERSION } from '../version.js';
 import { UsageError, type CliIo } from './io.js';
 import { EXIT } from '../report/report.js';
+import { ProviderError } from '../../providers/types.js';
 import type { CommandContext } from './context.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
@@ -47,6 +48,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
       io.err(`acme-preflight: ${oneLine(e.message)}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof ProviderError && e.refused) {
+      // Bad credentials or a zone the account does not hold: the user's configuration to fix.
+      io.err(`acme-preflight: ${oneLine(e.message)} (check the ${e.provider} credentials and zone)\n`);
       return EXIT.usage;
     }
     io.err(`acme-preflight: the check could not run: ${describe(e)}\n`);

@@ -71,7 +71,8 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
   const opts: Dns01Options = {
     profile,
     resolver,
-    store: new RecordStore(statePath),
+    // A broken state file is a usage error before the provider is asked anything.
+    store: args.action === 'verify' ? new RecordStore(statePath) : new RecordStore(statePath).check(),
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
     includeResolvers: args['public-resolvers'],
     onEvent: args.format === 'text' ? progressPrinter(ctx.io) : undefined,
