@@ -1,5 +1,6 @@
 /** Small JSON-over-fetch helper shared by the HTTP API adapters; errors are redacted. */
 import { ProviderError, redact, type ProviderOptions } from './types.js';
+import { escapeControls } from '../src/report/escape.js';
 
 export interface JsonClientOptions {
   provider: string;
@@ -77,7 +78,7 @@ export class JsonClient {
     if (text === '') return '';
     const messages = typeof parsed === 'object' && parsed !== null ? errorMessages(parsed) : [];
     if (messages.length === 0) return ` (a ${text.length}-byte body, not shown)`;
-    const said = this.clean(messages.join('; ')).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+    const said = escapeControls(this.clean(messages.join('; ')));
     return `: ${said.length > MAX_ERROR_SUMMARY ? `${said.slice(0, MAX_ERROR_SUMMARY)}...` : said}`;
   }
 }

@@ -15,6 +15,7 @@ import {
   type RecordHandle,
 } from '../types.js';
 import { meta } from './meta.js';
+import { escapeControls } from '../../src/report/escape.js';
 
 export { meta };
 
@@ -135,9 +136,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     const at = field(body, 'access_token');
     if (!res.ok || typeof at !== 'string') {
       throw new ProviderError(
-        `token request for ${sa.client_email} returned HTTP ${res.status}: ${redact(text, secrets)
-          .slice(0, 300)
-          .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')}`,
+        `token request for ${sa.client_email} returned HTTP ${res.status}: ${escapeControls(redact(text, secrets).slice(0, 300))}`,
         meta.code,
         res.status,
       );

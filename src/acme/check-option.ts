@@ -10,6 +10,7 @@ import { EXIT } from '../report/report.js';
 import { UsageError } from '../errors.js';
 import { registryProvider } from '../hooks/settings.js';
 import { acmeDryRun, formatDryRun, type DryRunResult } from './dry-run.js';
+import { escapeControls } from '../report/escape.js';
 
 export interface AcmeDryRunArgs {
   'acme-dry-run'?: boolean;
@@ -69,7 +70,7 @@ export async function checkDryRun(
       : new RecordStore(defaultStatePath(ctx.io.env)),
     propagationTimeoutMs:
       args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
-    log: (l) => ctx.io.err(`${l}\n`),
+    log: (l) => ctx.io.err(`${escapeControls(l)}\n`),
   });
   return { text: formatDryRun(result), result, exitCode: result.ok ? EXIT.ok : EXIT.fail };
 }

@@ -11,6 +11,7 @@ import { providersCommand } from './commands/providers.js';
 import { dns01Command } from './commands/dns01.js';
 import { guardCommand } from './commands/guard.js';
 import { hookCommand } from './commands/hook.js';
+import { escapeControls } from '../report/escape.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -61,9 +62,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   return exitCode;
 }
 
-const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
+/** One line, whatever the message holds (it may quote DNS data, a provider or a file). */
+const oneLine = (s: string): string => escapeControls(s.replace(/\s*\n\s*/g, ' ').trim());
 
 function describe(e: unknown): string {
-  if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;
-  return String(e);
+  if (e instanceof Error) return escapeControls(e.message.split('\n')[0] ?? e.name);
+  return escapeControls(String(e));
 }
