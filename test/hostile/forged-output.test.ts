@@ -29,8 +29,8 @@ const HOSTILE: Record<string, string> = {
   backspace: `v=1${'\b'.repeat(4)}${FORGED}`,
 };
 // Anything that ends a line, moves the cursor or changes direction.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function reportWith(value: string): Report {
@@ -62,6 +62,7 @@ function reportWith(value: string): Report {
 function expectNoForgery(output: string, allowAnsiColour = false): void {
   for (const line of output.split('\n')) {
     expect(line.trimStart().startsWith(FORGED)).toBe(false);
+    // eslint-disable-next-line no-control-regex -- the renderer's own colour codes
     const stripped = allowAnsiColour ? line.replace(/\u001b\[(?:\d+)m/g, '') : line;
     expect(stripped).not.toMatch(UNSAFE);
   }
