@@ -10,7 +10,7 @@ import { renderMarkdown } from '../../src/report/render/markdown.js';
 import { renderJson } from '../../src/report/render/json.js';
 import { annotate } from '../../src/github/action.js';
 import { escapeControls } from '../../src/report/escape.js';
-import { errorLines } from '../../src/hooks/http.js';
+import { errorLines } from '../../src/solve/webroot.js';
 
 const FORGED = 'PASS  all checks ok, issuance will succeed';
 /** Each way to start a line, rewrite the terminal or reorder text. */

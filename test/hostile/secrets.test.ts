@@ -9,6 +9,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { cli, labFlags } from '../cli/helpers.js';
+import { fetchStyle } from '../../providers/__testing__/nock.test-helper.js';
 
 const CF_TOKEN = 'Zq8v1bXK7t3sEcR3tT0k3nQw9LmN5pR2sU4vW6xY8';
 const ACME_USER = 'c36f50e8-4632-44f0-83fe-e070fef28a10';
@@ -51,13 +52,13 @@ describe('hostile provider APIs that echo credentials', () => {
   const flags = () => [...labFlags(lab), '--propagation-timeout', '2'];
 
   const cloudflare = (status: number) => {
-    const reply = (req: unknown) => {
-      const auth = String((req as Request).headers.get('authorization'));
+    const reply = fetchStyle((req: Request) => {
+      const auth = String(req.headers.get('authorization'));
       return [
         status,
         { success: false, errors: [{ code: 10000, message: `bad token ${auth}: ${echoes(CF_TOKEN)}` }] },
       ] as never;
-    };
+    });
     nock('https://api.cloudflare.com').persist().get(/.*/).reply(reply);
     nock('https://api.cloudflare.com').persist().post(/.*/).reply(reply);
   };
@@ -105,10 +106,9 @@ describe('hostile provider APIs that echo credentials', () => {
     nock('https://auth.example.org')
       .persist()
       .post('/update')
-      .reply(async (req: Request) => {
-        await req.text();
-        return [401, { error: `forbidden for ${ACME_USER}: ${echoes(ACME_PASSWORD)}` }] as never;
-      });
+      .reply(
+        fetchStyle(() => [401, { error: `forbidden for ${ACME_USER}: ${echoes(ACME_PASSWORD)}` }] as never),
+      );
     const r = await cli(
       ['dns01', 'present', 'www.good.test', 'v', '--provider', 'acme-dns', '--format', format, ...flags()],
       {

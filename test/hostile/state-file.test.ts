@@ -6,7 +6,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { cli, labFlags } from '../cli/helpers.js';
-import { RecordStore, StateFileError } from '../../src/dns01/store.js';
+import { RecordStore, StateFileError } from '../../src/solve/store.js';
 
 const isRoot = process.getuid?.() === 0;
 
