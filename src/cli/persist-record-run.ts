@@ -1,6 +1,7 @@
 /** What `acme-preflight persist-record` does; the yargs module loads this lazily. */
 import { UsageError } from '../errors.js';
 import { EXIT } from '../report/report.js';
+import { escapeControls as esc } from '../report/escape.js';
 import { issuerDomainFor } from '../config/ca.js';
 import { profileFromArgs } from '../config/profile.js';
 import { CachingDnsClient } from '../dns/client.js';
@@ -105,30 +106,30 @@ function describeApplied(r: AppliedPersistRecord, provider: string): string {
   const lines: string[] = [];
   const at =
     r.effective !== r.record.name ? `${r.effective} (${r.record.name} is a CNAME to it)` : r.effective;
-  if (r.error && !r.propagation) return `Could not create ${at} through ${provider}: ${r.error}\n`;
+  if (r.error && !r.propagation) return `Could not create ${esc(at)} through ${provider}: ${esc(r.error)}\n`;
   lines.push(
     r.created
-      ? `Created ${at} TXT ${JSON.stringify(r.record.value)} through ${provider}.`
-      : `${at} already serves this value on every authoritative server; nothing created.`,
+      ? `Created ${esc(at)} TXT ${JSON.stringify(r.record.value)} through ${provider}.`
+      : `${esc(at)} already serves this value on every authoritative server; nothing created.`,
   );
   lines.push(STANDING);
   if (r.propagation) {
     lines.push(
       r.propagation.complete
-        ? `Served by every authoritative server of ${r.propagation.zone ?? 'the zone'} (${r.propagation.targets.length}):`
-        : `Not served everywhere: ${r.error ?? ''}`,
+        ? `Served by every authoritative server of ${esc(r.propagation.zone ?? 'the zone')} (${r.propagation.targets.length}):`
+        : `Not served everywhere: ${esc(r.error ?? '')}`,
     );
-    lines.push(...describeTargets(r.propagation).map((l) => `  ${l}`));
+    lines.push(...describeTargets(r.propagation).map((l) => `  ${esc(l)}`));
   }
   if (r.judgement) {
     const j = r.judgement;
     lines.push(
       j.valid
         ? `The CA would accept it for ${r.record.identifiers.join(', ')}.`
-        : `The CA would refuse it: ${j.problem?.type}: ${j.problem?.detail}`,
+        : `The CA would refuse it: ${j.problem?.type}: ${esc(j.problem?.detail ?? '')}`,
     );
     for (const f of j.findings)
-      if (f.severity !== 'info') lines.push(`  ${f.severity}: ${f.code}: ${f.detail}`);
+      if (f.severity !== 'info') lines.push(`  ${f.severity}: ${f.code}: ${esc(f.detail)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -41,13 +41,17 @@ export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd(
   const accountUri = args['account-uri'] ?? env[ENV_ACCOUNT_URI];
   if (challenge === 'dns-account-01' && !accountUri)
     throw new UsageError(`dns-account-01 needs the ACME account URL: --account-uri or ${ENV_ACCOUNT_URI}`);
+  const providerCode = args.provider ?? env[ENV_PROVIDER];
+  const store = new RecordStore(args['state-file'] ?? defaultStatePath(env));
+  // A broken state file is a usage error before any record is created.
+  if (providerCode) store.check();
   return {
     ...(challenge === 'dns-account-01' ? { accountUri } : {}),
     profile: profileFromArgs(args),
-    providerCode: args.provider ?? env[ENV_PROVIDER],
+    providerCode,
     webroot: args.webroot ?? env[ENV_WEBROOT],
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
-    store: new RecordStore(args['state-file'] ?? defaultStatePath(env)),
+    store,
   };
 }
 
