@@ -149,7 +149,6 @@ export function examineReply(buf: Buffer, id: number, q: DnsQuestion): Examined 
 
 export function toResponse(
   packet: dnsPacket.DecodedPacket,
-  raw: Buffer,
   server: string,
   question: DnsQuestion,
   rttMs: number,
@@ -172,7 +171,6 @@ export function toResponse(
     additionals: (packet.additionals ?? []).filter((a) => a.type !== 'OPT').map(toRecord),
     rttMs,
     transport,
-    raw,
   };
 }
 
@@ -232,7 +230,7 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
           finish(failure(label, q, 'malformed', `${label} (UDP): ${ex.message}`, elapsed()));
           return;
         }
-        finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), 'udp') });
+        finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), 'udp') });
       },
       stray(buf) {
         // A reply no query is waiting for (wrong ID, or garbage): keep waiting, but say so on timeout.
@@ -324,7 +322,7 @@ function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
           finish(failure(label, q, 'malformed', `${label} (TCP): ${ex.message}`, elapsed()));
           return;
         }
-        finish({ ok: true, response: toResponse(ex.packet, one, label, q, elapsed(), 'tcp') });
+        finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), 'tcp') });
       }
     });
   });

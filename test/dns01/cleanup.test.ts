@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
-import { cleanup, present, testRecordFlow, withGuardedRecord, type SignalHost } from '../../src/dns01/run.js';
+import {
+  cleanup,
+  present,
+  gatherTestRecord,
+  withGuardedRecord,
+  type SignalHost,
+} from '../../src/dns01/run.js';
+import { judgeTestRecord } from '../../src/checks/dns01/test-record.js';
 import { RecordStore, TEST_VALUE_PREFIX, defaultStatePath } from '../../src/dns01/store.js';
 import { FakeLabProvider, snapshot } from './fake-provider.js';
 
@@ -32,6 +39,17 @@ class FakeSignals implements SignalHost {
   fire(s: string): void {
     for (const h of this.handlers.get(s) ?? []) h();
   }
+}
+
+/** Gathers the flow's evidence and judges it, also after a JSON round trip (evidence is plain data). */
+async function testRecordFlow(...args: Parameters<typeof gatherTestRecord>) {
+  const ev = await gatherTestRecord(...args);
+  const copy = JSON.parse(JSON.stringify(ev)) as typeof ev;
+  expect(copy).toStrictEqual(ev);
+  const findings = judgeTestRecord(ev);
+  expect(judgeTestRecord(copy)).toStrictEqual(findings);
+  const stage = ev.stage.kind === 'watched' ? ev.stage : undefined;
+  return { ...ev, value: stage?.value, propagation: stage?.propagation, findings };
 }
 
 describe('guaranteed cleanup of the test record', () => {
