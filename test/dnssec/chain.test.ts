@@ -184,7 +184,7 @@ describe('validateChain: bogus, with the reason', () => {
       await validateChain('www.example.test', 'A', w.fetch, opts(w.anchors)),
       'signature-not-yet-valid',
     );
-    expect(b.inception).toEqual("2026-06-10T00:00:00.000Z");
+    expect(b.inception).toEqual('2026-06-10T00:00:00.000Z');
   });
   it('ds-no-matching-dnskey with key tags on both sides', async () => {
     const w = buildWorld({ exampleDs: [makeDs(KEYS.other)] });
