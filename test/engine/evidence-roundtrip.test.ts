@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startLab, loadScenario, type Lab, type Scenario } from '../../src/lab/index.js';
+import { startLab, type Lab, type Scenario } from '../../src/lab/index.js';
 import { CHECK_FAMILIES } from '../../src/checks/registry.js';
 import { createDns01Family } from '../../src/checks/families/dns01.js';
 import { createEngineContext, judgeContext } from '../../src/engine/create-context.js';
