@@ -11,8 +11,8 @@ import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../
 import type { CheckFamily, CheckSettings } from './context.js';
 import { createEngineContext, judgeContext } from './create-context.js';
 import { gatherIdentifier, judgeIdentifier } from './evidence.js';
-import { CHECK_FAMILIES } from '../checks/registry.js';
-import { createDns01Family, type Dns01FamilyOptions } from '../checks/families/dns01.js';
+import { CHECK_FAMILIES } from './registry.js';
+import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js';
 
 export interface PreflightOptions {
   challenge?: Challenge;

@@ -10,9 +10,9 @@ import {
   gatherTestRecord,
   withGuardedRecord,
   type SignalHost,
-} from '../../src/dns01/run.js';
+} from '../../src/solve/dns01.js';
 import { judgeTestRecord } from '../../src/checks/dns01/test-record.js';
-import { RecordStore, TEST_VALUE_PREFIX, defaultStatePath } from '../../src/dns01/store.js';
+import { RecordStore, TEST_VALUE_PREFIX, defaultStatePath } from '../../src/solve/store.js';
 import { FakeLabProvider, snapshot } from './fake-provider.js';
 
 const NS1 = 'ns1.dns01.test';

@@ -1,12 +1,12 @@
-import type { CheckFamily } from '../../engine/context.js';
+import type { CheckFamily } from '../context.js';
 import type { DnsProvider } from '../../../providers/types.js';
-import { gatherDns01 } from '../dns01/gather.js';
-import type { Dns01TxtEvidence } from '../dns01/judge.js';
-import { judgeDns01Readiness } from '../dns01/readiness.js';
-import { judgeTestRecord, type TestRecordEvidence } from '../dns01/test-record.js';
+import { gatherDns01 } from '../../checks/dns01/gather.js';
+import type { Dns01TxtEvidence } from '../../checks/dns01/judge.js';
+import { judgeDns01Readiness } from '../../checks/dns01/readiness.js';
+import { judgeTestRecord, type TestRecordEvidence } from '../../checks/dns01/test-record.js';
 
 export interface Dns01FamilyOptions {
-  /** With a provider, a test record is placed, watched and removed (src/dns01/run.ts). */
+  /** With a provider, a test record is placed, watched and removed (src/solve/dns01.ts). */
   provider?: DnsProvider;
   /** Where test-record handles are kept between runs. */
   statePath?: string;
@@ -32,8 +32,8 @@ export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily<Dn
       const policy = { extraPublicSuffixes: ctx.profile.extraPublicSuffixes };
       if (judgeDns01Readiness(readiness, policy).some((f) => f.severity === 'error')) return { readiness };
       const [{ gatherTestRecord }, { RecordStore }] = await Promise.all([
-        import('../../dns01/run.js'),
-        import('../../dns01/store.js'),
+        import('../../solve/dns01.js'),
+        import('../../solve/store.js'),
       ]);
       const testRecord = await gatherTestRecord(opts.provider, id.value, {
         profile: ctx.profile,

@@ -1,8 +1,8 @@
-import type { CheckFamily } from '../../engine/context.js';
+import type { CheckFamily } from '../context.js';
 import type { Finding } from '../../report/finding.js';
-import { judgeDnssec } from '../../dns/dnssec/index.js';
-import { judgeResolverViews, resolverEvidence } from '../../dns/dnssec/resolver-view.js';
-import { gatherDnssec, type DnssecEvidence } from '../dnssec/gather.js';
+import { judgeDnssec } from '../../checks/dnssec/judge.js';
+import { judgeResolverViews, resolverEvidence } from '../../checks/dnssec/resolver-view.js';
+import { gatherDnssec, type DnssecEvidence } from '../../checks/dnssec/gather.js';
 
 /** DNSSEC chain of trust from the profile's anchors to every RRset the CA looks up. */
 export const dnssecFamily: CheckFamily<DnssecEvidence> = {

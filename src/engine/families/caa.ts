@@ -1,7 +1,7 @@
-import type { CheckFamily } from '../../engine/context.js';
-import { evaluateCaa, type CaaLookup } from '../caa/evaluate.js';
-import { judgeCaa } from '../caa/findings.js';
-import { gatherCaa } from '../caa/gather.js';
+import type { CheckFamily } from '../context.js';
+import { evaluateCaa, type CaaLookup } from '../../checks/caa/evaluate.js';
+import { judgeCaa } from '../../checks/caa/findings.js';
+import { gatherCaa } from '../../checks/caa/gather.js';
 
 /** The CAA sets at the name and each parent, as the CA's resolver returned them. */
 export interface CaaEvidence {

@@ -1,12 +1,21 @@
 import { randomBytes } from 'node:crypto';
 /** The checks that connect to the name's addresses: HTTP-01, TLS-ALPN-01 and the live certificate on 443. */
-import type { CheckFamily, EngineContext } from '../../engine/context.js';
+import type { CheckFamily, EngineContext } from '../context.js';
 import type { ResolveAddresses } from '../../http/fetch.js';
 import type { Identifier } from '../../identifiers.js';
-import { addressesFromLookups, usableAddresses } from '../resolution.js';
-import { probeHttp01, judgeHttp01, withWebrootToken, type Http01Evidence } from '../http01/index.js';
-import { probeCertificate, judgeCertificate, type CertificateEvidence } from '../certificate/index.js';
-import { probeTlsAlpn01, judgeTlsAlpn01, type TlsAlpnEvidence } from '../tlsalpn01/index.js';
+import { addressesFromLookups, usableAddresses } from '../../checks/resolution.js';
+import {
+  probeHttp01,
+  judgeHttp01,
+  withWebrootToken,
+  type Http01Evidence,
+} from '../../checks/http01/index.js';
+import {
+  probeCertificate,
+  judgeCertificate,
+  type CertificateEvidence,
+} from '../../checks/certificate/index.js';
+import { probeTlsAlpn01, judgeTlsAlpn01, type TlsAlpnEvidence } from '../../checks/tlsalpn01/index.js';
 
 /**
  * A connection family's evidence: the probe, or nothing when the CA would have no address to connect to

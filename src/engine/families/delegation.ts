@@ -1,6 +1,6 @@
-import type { CheckFamily } from '../../engine/context.js';
-import { gatherDelegation, type DelegationEvidence } from '../delegation/gather.js';
-import { judgeDelegation } from '../delegation/judge.js';
+import type { CheckFamily } from '../context.js';
+import { gatherDelegation, type DelegationEvidence } from '../../checks/delegation/gather.js';
+import { judgeDelegation } from '../../checks/delegation/judge.js';
 
 /** Every authoritative server asked directly: lameness, NS and SOA consistency, disagreeing data. */
 export const delegationFamily: CheckFamily<DelegationEvidence> = {
