@@ -1,27 +1,24 @@
 import type { Finding, Verdict } from '../finding.js';
 import type { Report } from '../report.js';
+import { escapeControls } from '../escape.js';
 
 /**
  * DNS data and HTTP bodies are untrusted: escape everything Markdown or HTML could act on, so a TXT value
  * cannot inject links, images, HTML or @mentions into a pull-request comment.
  */
 export function escapeMarkdown(s: string): string {
-  return (
-    s
-      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-      .replace(/[\u0000-\u001f\u007f]/g, ' ')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c)
-      .replace(/@/g, '@\u200b')
-      .replace(/:\/\//g, ':\u200b//')
-      .replace(/\bwww\./gi, (m) => m.slice(0, 3) + '\u200b.')
-  );
+  return escapeControls(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c)
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/\bwww\./gi, (m) => m.slice(0, 3) + '\u200b.');
 }
 
 /** Inline code cannot be broken out of if it holds no backtick and no newline. */
-const code = (s: string): string => '`' + s.replace(/[`\r\n]/g, "'") + '`';
+const code = (s: string): string => '`' + escapeControls(s).replace(/`/g, "'") + '`';
 
 const ICON: Record<Verdict, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
 
