@@ -3392,8 +3392,8 @@ var require_data_url = __commonJS({
       return input3.slice(start, position.position);
     }
     function stringPercentDecode(input3) {
-      const bytes = encoder.encode(input3);
-      return percentDecode(bytes);
+      const bytes2 = encoder.encode(input3);
+      return percentDecode(bytes2);
     }
     function isHexCharByte(byte) {
       return byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102;
@@ -4376,7 +4376,7 @@ var require_util2 = __commonJS({
         return false;
       }
     }
-    function bytesMatch(bytes, metadataList) {
+    function bytesMatch(bytes2, metadataList) {
       if (crypto2 === void 0) {
         return true;
       }
@@ -4392,7 +4392,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes2).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4670,17 +4670,17 @@ var require_util2 = __commonJS({
       return input3;
     }
     async function readAllBytes(reader) {
-      const bytes = [];
+      const bytes2 = [];
       let byteLength = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength);
+          return Buffer.concat(bytes2, byteLength);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes.push(chunk);
+        bytes2.push(chunk);
         byteLength += chunk.length;
       }
     }
@@ -5634,19 +5634,19 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function bodyMixinMethods(instance) {
       const methods = {
         blob() {
-          return consumeBody(this, (bytes) => {
+          return consumeBody(this, (bytes2) => {
             let mimeType = bodyMimeType(this);
             if (mimeType === null) {
               mimeType = "";
             } else if (mimeType) {
               mimeType = serializeAMimeType(mimeType);
             }
-            return new Blob2([bytes], { type: mimeType });
+            return new Blob2([bytes2], { type: mimeType });
           }, instance);
         },
         arrayBuffer() {
-          return consumeBody(this, (bytes) => {
-            return new Uint8Array(bytes).buffer;
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2).buffer;
           }, instance);
         },
         text() {
@@ -5685,8 +5685,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }, instance);
         },
         bytes() {
-          return consumeBody(this, (bytes) => {
-            return new Uint8Array(bytes);
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2);
           }, instance);
         }
       };
@@ -5721,8 +5721,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = object2[kState].body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
-    function parseJSONFromBytes(bytes) {
-      return JSON.parse(utf8DecodeBytes(bytes));
+    function parseJSONFromBytes(bytes2) {
+      return JSON.parse(utf8DecodeBytes(bytes2));
     }
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse[kState].headersList;
@@ -12425,10 +12425,10 @@ var require_response = __commonJS({
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
-        const bytes = textEncoder.encode(
+        const bytes2 = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body = extractBody(bytes);
+        const body = extractBody(bytes2);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
         initializeResponse(responseObject, init, { body: body[0], type: "application/json" });
         return responseObject;
@@ -13885,12 +13885,12 @@ var require_fetch = __commonJS({
           processBodyError(response.error);
           return;
         }
-        const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request3.integrity)) {
+        const processBody = (bytes2) => {
+          if (!bytesMatch(bytes2, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
-          response.body = safelyExtractBody(bytes)[0];
+          response.body = safelyExtractBody(bytes2)[0];
           fetchFinale(fetchParams, response);
         };
         await fullyReadBody(response.body, processBody, processBodyError);
@@ -14303,12 +14303,12 @@ var require_fetch = __commonJS({
       if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
       } else if (request3.body != null) {
-        const processBodyChunk = async function* (bytes) {
+        const processBodyChunk = async function* (bytes2) {
           if (isCancelled(fetchParams)) {
             return;
           }
-          yield bytes;
-          fetchParams.processRequestBodyChunkLength?.(bytes.byteLength);
+          yield bytes2;
+          fetchParams.processRequestBodyChunkLength?.(bytes2.byteLength);
         };
         const processEndOfBody = () => {
           if (isCancelled(fetchParams)) {
@@ -14330,8 +14330,8 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request3.body.stream) {
-              yield* processBodyChunk(bytes);
+            for await (const bytes2 of request3.body.stream) {
+              yield* processBodyChunk(bytes2);
             }
             processEndOfBody();
           } catch (err) {
@@ -14383,33 +14383,33 @@ var require_fetch = __commonJS({
       }
       fetchParams.controller.resume = async () => {
         while (true) {
-          let bytes;
+          let bytes2;
           let isFailure2;
           try {
             const { done, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes2 = done ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
-              bytes = void 0;
+              bytes2 = void 0;
             } else {
-              bytes = err;
+              bytes2 = err;
               isFailure2 = true;
             }
           }
-          if (bytes === void 0) {
+          if (bytes2 === void 0) {
             readableStreamClose(fetchParams.controller.controller);
             finalizeResponse(fetchParams, response);
             return;
           }
-          timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
+          timingInfo.decodedBodySize += bytes2?.byteLength ?? 0;
           if (isFailure2) {
-            fetchParams.controller.terminate(bytes);
+            fetchParams.controller.terminate(bytes2);
             return;
           }
-          const buffer = new Uint8Array(bytes);
+          const buffer = new Uint8Array(bytes2);
           if (buffer.byteLength) {
             fetchParams.controller.controller.enqueue(buffer);
           }
@@ -14535,9 +14535,9 @@ var require_fetch = __commonJS({
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes = chunk;
-              timingInfo.encodedBodySize += bytes.byteLength;
-              return this.body.push(bytes);
+              const bytes2 = chunk;
+              timingInfo.encodedBodySize += bytes2.byteLength;
+              return this.body.push(bytes2);
             },
             onComplete() {
               if (this.abort) {
@@ -14983,7 +14983,7 @@ var require_util4 = __commonJS({
       fr[kError] = null;
       const stream = blob.stream();
       const reader = stream.getReader();
-      const bytes = [];
+      const bytes2 = [];
       let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
@@ -14997,7 +14997,7 @@ var require_util4 = __commonJS({
             }
             isFirstChunk = false;
             if (!done && types.isUint8Array(value)) {
-              bytes.push(value);
+              bytes2.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -15009,7 +15009,7 @@ var require_util4 = __commonJS({
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
-                  const result2 = packageData(bytes, type, blob.type, encodingName);
+                  const result2 = packageData(bytes2, type, blob.type, encodingName);
                   if (fr[kAborted]) {
                     return;
                   }
@@ -15049,7 +15049,7 @@ var require_util4 = __commonJS({
       });
       reader.dispatchEvent(event);
     }
-    function packageData(bytes, type, mimeType, encodingName) {
+    function packageData(bytes2, type, mimeType, encodingName) {
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
@@ -15059,7 +15059,7 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder2("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             dataURL += btoa2(decoder.write(chunk));
           }
           dataURL += btoa2(decoder.end());
@@ -15079,16 +15079,16 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode3(bytes, encoding);
+          return decode3(bytes2, encoding);
         }
         case "ArrayBuffer": {
-          const sequence = combineByteSequences(bytes);
+          const sequence = combineByteSequences(bytes2);
           return sequence.buffer;
         }
         case "BinaryString": {
           let binaryString = "";
           const decoder = new StringDecoder2("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             binaryString += decoder.write(chunk);
           }
           binaryString += decoder.end();
@@ -15097,14 +15097,14 @@ var require_util4 = __commonJS({
       }
     }
     function decode3(ioQueue, encoding) {
-      const bytes = combineByteSequences(ioQueue);
-      const BOMEncoding = BOMSniffing(bytes);
+      const bytes2 = combineByteSequences(ioQueue);
+      const BOMEncoding = BOMSniffing(bytes2);
       let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
         slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice);
+      const sliced = bytes2.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15657,9 +15657,9 @@ var require_cache = __commonJS({
           // 16.
         };
         operations.push(operation);
-        const bytes = await bodyReadPromise.promise;
+        const bytes2 = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
-          clonedResponse.body.source = bytes;
+          clonedResponse.body.source = bytes2;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -19269,1121 +19269,14 @@ function worstVerdict(verdicts) {
   if (verdicts.includes("warn")) return "warn";
   return "pass";
 }
-var CHALLENGE_TYPES, isDnsChallenge, needsAccountUri, ACME_ERROR, acmeProblem, SEVERITY_ORDER, bySeverity;
+var ACME_ERROR, acmeProblem, SEVERITY_ORDER, bySeverity;
 var init_finding = __esm({
   "src/report/finding.ts"() {
     "use strict";
-    CHALLENGE_TYPES = [
-      "http-01",
-      "dns-01",
-      "tls-alpn-01",
-      "dns-account-01",
-      "dns-persist-01"
-    ];
-    isDnsChallenge = (c) => c === "dns-01" || c === "dns-account-01" || c === "dns-persist-01";
-    needsAccountUri = (c) => c === "dns-account-01" || c === "dns-persist-01";
     ACME_ERROR = "urn:ietf:params:acme:error:";
     acmeProblem = (type) => ACME_ERROR + type;
     SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
     bySeverity = (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
-  }
-});
-
-// src/report/codes/general.ts
-var GENERAL_CODES;
-var init_general = __esm({
-  "src/report/codes/general.ts"() {
-    "use strict";
-    GENERAL_CODES = [
-      {
-        code: "CHECK_INCOMPLETE",
-        severity: "warning",
-        title: "A check could not run",
-        description: "A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete."
-      }
-    ];
-  }
-});
-
-// src/report/codes/identifiers.ts
-var IDENTIFIERS_CODES;
-var init_identifiers = __esm({
-  "src/report/codes/identifiers.ts"() {
-    "use strict";
-    IDENTIFIERS_CODES = [
-      {
-        code: "IDENT_SYNTAX_EMPTY",
-        severity: "error",
-        title: "Empty name",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name is empty after trimming spaces and one trailing dot."
-      },
-      {
-        code: "IDENT_SYNTAX_TOO_LONG",
-        severity: "error",
-        title: "Name longer than 253 characters",
-        acmeProblem: "rejectedIdentifier",
-        description: "A DNS name is at most 253 characters in presentation form (RFC 1035 \xA72.3.4; Boulder maxDNSIdentifierLength)."
-      },
-      {
-        code: "IDENT_SYNTAX_LABEL_TOO_LONG",
-        severity: "error",
-        title: "Label longer than 63 characters",
-        acmeProblem: "rejectedIdentifier",
-        description: "Each label (the part between dots) is at most 63 characters (RFC 1035 \xA72.3.4; Boulder maxLabelLength)."
-      },
-      {
-        code: "IDENT_SYNTAX_EMPTY_LABEL",
-        severity: "error",
-        title: "Empty label",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name has two dots in a row or starts with a dot."
-      },
-      {
-        code: "IDENT_SYNTAX_INVALID_CHARACTER",
-        severity: "error",
-        title: "Invalid character in name",
-        acmeProblem: "rejectedIdentifier",
-        description: "Labels may contain only letters, digits and hyphens (underscores and spaces are refused), and may not start or end with a hyphen."
-      },
-      {
-        code: "IDENT_SYNTAX_BAD_IDN",
-        severity: "error",
-        title: "Malformed internationalised name",
-        acmeProblem: "rejectedIdentifier",
-        description: "A Unicode label cannot be converted to an A-label under UTS #46, or an xn-- label is not valid punycode (it must decode and re-encode to itself)."
-      },
-      {
-        code: "IDENT_SYNTAX_RESERVED_LDH",
-        severity: "error",
-        title: "Label in a reserved format (??--)",
-        acmeProblem: "rejectedIdentifier",
-        description: "A label with hyphens in positions 3 and 4 is reserved (RFC 5890 \xA72.3.1) unless it is a valid xn-- A-label."
-      },
-      {
-        code: "IDENT_SYNTAX_BAD_IP",
-        severity: "error",
-        title: "Malformed IP address",
-        acmeProblem: "rejectedIdentifier",
-        description: "The value looks like an IP address literal but does not parse as one."
-      },
-      {
-        code: "IDENT_NOT_PUBLIC_SUFFIX",
-        severity: "error",
-        title: "Name does not end in a public suffix",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name is not under a suffix of the ICANN section of the Public Suffix List (e.g. .local, .internal, .invalid); the CA refuses it."
-      },
-      {
-        code: "IDENT_IS_PUBLIC_SUFFIX",
-        severity: "error",
-        title: "Name is itself a public suffix",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name (or the base of a wildcard) is an ICANN public suffix such as com or co.uk; the CA refuses it."
-      },
-      {
-        code: "IDENT_TOO_MANY_LABELS",
-        severity: "error",
-        title: "More than 10 labels",
-        acmeProblem: "rejectedIdentifier",
-        description: "The CA refuses names with more than 10 labels (Boulder policy/pa.go maxLabels)."
-      },
-      {
-        code: "IDENT_TOO_FEW_LABELS",
-        severity: "error",
-        title: "Name has no dot",
-        acmeProblem: "rejectedIdentifier",
-        description: "A single-label name cannot be issued for."
-      },
-      {
-        code: "IDENT_WILDCARD_MALFORMED",
-        severity: "error",
-        title: "Wildcard not the whole leftmost label",
-        acmeProblem: "rejectedIdentifier",
-        description: "A wildcard is allowed only as the entire leftmost label (*.example.com), once; foo*.example.com and *.*.example.com are refused."
-      },
-      {
-        code: "IDENT_WILDCARD_NEEDS_DNS01",
-        severity: "error",
-        title: "Wildcard names can only be validated with a DNS challenge",
-        description: "For a wildcard authorization the CA offers only dns-01, dns-account-01 and dns-persist-01 (RFC 8555 \xA77.1.3; Boulder policy/pa.go), so http-01 and tls-alpn-01 cannot be used."
-      },
-      {
-        code: "IDENT_IP_NEEDS_HTTP_OR_TLS",
-        severity: "error",
-        title: "IP identifiers cannot use a DNS challenge",
-        description: "For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 \xA77); dns-01, dns-account-01 and dns-persist-01 need a DNS name."
-      },
-      {
-        code: "IDENT_IP_RESERVED",
-        severity: "error",
-        title: "IP identifier in a reserved range",
-        acmeProblem: "rejectedIdentifier",
-        description: "The CA refuses IP identifiers in IANA special-purpose ranges (Boulder iana/ip.go)."
-      },
-      {
-        code: "IDENT_TOO_MANY_NAMES",
-        severity: "error",
-        title: "More than 100 names in one order",
-        acmeProblem: "malformed",
-        description: `Let's Encrypt accepts at most 100 identifiers per order (Boulder maxNames; "Order cannot contain more than 100 identifiers").`
-      },
-      {
-        code: "IDENT_DUPLICATE",
-        severity: "info",
-        title: "Duplicate name",
-        description: "The same name was given more than once; the CA deduplicates it, so it is checked once."
-      }
-    ];
-  }
-});
-
-// src/report/codes/resolution.ts
-var RESOLUTION_CODES;
-var init_resolution = __esm({
-  "src/report/codes/resolution.ts"() {
-    "use strict";
-    RESOLUTION_CODES = [
-      {
-        code: "DNS_NXDOMAIN",
-        severity: "error",
-        title: "The name does not exist in DNS",
-        acmeProblem: "dns",
-        description: "The authoritative servers answer NXDOMAIN for the name: the CA cannot find an address for it."
-      },
-      {
-        code: "DNS_NO_ADDRESS",
-        severity: "error",
-        title: "The name has no A or AAAA record",
-        acmeProblem: "dns",
-        description: "The name exists but has neither an A nor an AAAA record, so the CA has nowhere to connect."
-      },
-      {
-        code: "DNS_SERVFAIL",
-        severity: "error",
-        title: "The nameservers fail to answer for the name",
-        acmeProblem: "dns",
-        description: "Every authoritative server failed (SERVFAIL, REFUSED, not authoritative or malformed): the CA's resolver returns SERVFAIL."
-      },
-      {
-        code: "DNS_TIMEOUT",
-        severity: "error",
-        title: "The nameservers do not answer",
-        acmeProblem: "dns",
-        description: "No authoritative server answered in time: the CA reports a DNS timeout."
-      },
-      {
-        code: "DNS_CNAME_DANGLING",
-        severity: "error",
-        title: "A CNAME points to a name that does not exist",
-        acmeProblem: "dns",
-        description: "The name is an alias whose target is NXDOMAIN (a removed CDN, load balancer or bucket)."
-      },
-      {
-        code: "DNS_CNAME_LOOP",
-        severity: "error",
-        title: "CNAME records form a loop",
-        acmeProblem: "dns",
-        description: "Following the CNAME chain returns to a name already visited: no resolver can finish the lookup."
-      },
-      {
-        code: "DNS_CNAME_CHAIN_TOO_LONG",
-        severity: "error",
-        title: "The CNAME chain is too long",
-        acmeProblem: "dns",
-        description: "The chain has more CNAMEs than the CA's resolver follows (Unbound's max-query-restarts, 11), so the lookup ends in SERVFAIL."
-      },
-      {
-        code: "DNS_NO_NAMESERVERS",
-        severity: "error",
-        title: "The zone has no reachable nameserver",
-        acmeProblem: "dns",
-        description: "None of the zone's nameserver names resolves to an address."
-      },
-      {
-        code: "DNS_FAMILY_FAILED",
-        severity: "warning",
-        title: "One address family fails to resolve",
-        description: "The A or the AAAA lookup fails while the other works; the CA validates over the family that works, but other clients may not."
-      },
-      {
-        code: "ADDRESS_RESERVED",
-        severity: "warning",
-        title: "The name has a reserved address the CA ignores",
-        description: "Some of the addresses are private or special-purpose (RFC 1918, loopback, link-local...). The CA drops them and uses the others."
-      },
-      {
-        code: "ADDRESS_ONLY_RESERVED",
-        severity: "error",
-        title: "The name resolves only to reserved addresses",
-        acmeProblem: "dns",
-        description: "Every address is private or special-purpose. The CA refuses to connect to them, so HTTP-01 and TLS-ALPN-01 fail."
-      },
-      {
-        code: "DNS_RESOLVED",
-        severity: "info",
-        title: "The name resolves",
-        description: "The addresses the CA would use, and the one it tries first."
-      }
-    ];
-  }
-});
-
-// src/report/codes/caa.ts
-var CAA_CODES;
-var init_caa = __esm({
-  "src/report/codes/caa.ts"() {
-    "use strict";
-    CAA_CODES = [
-      {
-        code: "CAA_FORBIDS_ISSUER",
-        severity: "error",
-        title: "CAA does not authorise this CA",
-        acmeProblem: "caa",
-        description: 'The relevant CAA set has issue records, and none names this CA\'s issuer domain (or one is `0 issue ";"`, which forbids every CA).'
-      },
-      {
-        code: "CAA_ISSUEWILD_FORBIDS",
-        severity: "error",
-        title: "CAA issuewild does not authorise this CA",
-        acmeProblem: "caa",
-        description: "For a wildcard name, issuewild records replace issue records when any exist, and none of them authorises this CA."
-      },
-      {
-        code: "CAA_ACCOUNTURI_MISMATCH",
-        severity: "error",
-        title: "CAA accounturi names another account",
-        acmeProblem: "caa",
-        description: "The record naming this CA is limited by accounturi (RFC 8657 \xA73) to another account, or has several accounturi parameters (unsatisfiable)."
-      },
-      {
-        code: "CAA_ACCOUNTURI_UNVERIFIED",
-        severity: "warning",
-        title: "CAA limits issuance to one ACME account",
-        description: "The record naming this CA carries an accounturi parameter, and no account URL was given, so whether your account matches is unknown."
-      },
-      {
-        code: "CAA_VALIDATIONMETHODS_EXCLUDES",
-        severity: "error",
-        title: "CAA validationmethods excludes this challenge",
-        acmeProblem: "caa",
-        description: "The record naming this CA is limited by validationmethods (RFC 8657 \xA74) to other challenge types, or has several or malformed validationmethods parameters."
-      },
-      {
-        code: "CAA_CRITICAL_UNKNOWN_TAG",
-        severity: "error",
-        title: "CAA has a critical property the CA does not understand",
-        acmeProblem: "caa",
-        description: "A property other than issue, issuewild, iodef, issuemail or issuevmc has the critical flag (128, or 1 which Boulder treats the same); the CA must refuse (RFC 8659 \xA74.1)."
-      },
-      {
-        code: "CAA_MALFORMED_RECORD",
-        severity: "warning",
-        title: "Malformed CAA record skipped",
-        description: "An issue or issuewild value does not parse (RFC 8659 \xA74.2); the CA skips that record as if it authorised nobody."
-      },
-      {
-        code: "CAA_LOOKUP_FAILED",
-        severity: "error",
-        title: "CAA lookup failed",
-        acmeProblem: "dns",
-        description: "A CAA query the CA needs (at or below the relevant name) failed with SERVFAIL, a timeout or REFUSED; the CA fails closed. Above the relevant name it is reported as a warning."
-      },
-      {
-        code: "CAA_AUTHORIZED",
-        severity: "info",
-        title: "CAA authorises this CA",
-        description: "The relevant CAA set has a record that authorises this CA for this name, account and challenge."
-      },
-      {
-        code: "CAA_NO_RELEVANT_RECORDS",
-        severity: "info",
-        title: "CAA set does not restrict this issuance",
-        description: "CAA records exist, but none is an issue (or, for wildcards, issuewild) property, so any CA may issue."
-      },
-      {
-        code: "CAA_NONE",
-        severity: "info",
-        title: "No CAA records",
-        description: "No CAA records at the name or any parent up to the TLD: any CA may issue."
-      }
-    ];
-  }
-});
-
-// src/report/codes/delegation.ts
-var DELEGATION_CODES;
-var init_delegation = __esm({
-  "src/report/codes/delegation.ts"() {
-    "use strict";
-    DELEGATION_CODES = [
-      {
-        code: "DELEGATION_ALL_LAME",
-        severity: "error",
-        title: "No authoritative server answers properly",
-        acmeProblem: "dns",
-        description: "Every nameserver of the zone failed a question the CA asks (REFUSED, SERVFAIL, timeout, no AA bit or an upward referral), so the CA's resolver gets SERVFAIL or a timeout and validation fails with a dns problem."
-      },
-      {
-        code: "DELEGATION_LAME_SERVER",
-        severity: "warning",
-        title: "A nameserver is lame",
-        acmeProblem: "dns",
-        description: "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail."
-      },
-      {
-        code: "DELEGATION_NS_MISMATCH",
-        severity: "warning",
-        title: "The NS set at the parent differs from the zone",
-        description: "The nameservers listed at the registrar (the parent zone's referral) are not the ones the zone itself lists at its apex. Resolvers may use either set, so a stale or missing server is reached by some of them."
-      },
-      {
-        code: "DELEGATION_NS_NO_ADDRESS",
-        severity: "warning",
-        title: "A nameserver name has no address",
-        acmeProblem: "dns",
-        description: "A nameserver of the zone has no A or AAAA record (and no glue), so no resolver can ask it. When no nameserver has an address the zone cannot be resolved at all."
-      },
-      {
-        code: "DELEGATION_SOA_SERIAL_MISMATCH",
-        severity: "warning",
-        title: "Nameservers serve different SOA serials",
-        description: "The authoritative servers do not serve the same version of the zone: a change still propagating, or a secondary that stopped transferring from the primary. (Multi-provider setups may use unrelated serials.)"
-      },
-      {
-        code: "DELEGATION_SERVERS_DISAGREE",
-        severity: "warning",
-        title: "Authoritative servers give different answers",
-        description: "The zone's nameservers answer the same question differently (a change still propagating, or a forgotten secondary). The CA asks one of them, so it may see either answer."
-      },
-      {
-        code: "DELEGATION_SINGLE_NS",
-        severity: "warning",
-        title: "The zone has a single nameserver",
-        description: "Only one nameserver serves the zone (RFC 1034 \xA74.1 and RFC 2182 ask for at least two): if it is down or slow, every lookup the CA makes fails."
-      },
-      {
-        code: "DELEGATION_SAME_SUBNET",
-        severity: "warning",
-        title: "All nameservers share one network",
-        description: "Every nameserver address lies in one IPv4 /24 (or IPv6 /48): one network outage or routing problem takes the whole zone down (RFC 2182 \xA73.1)."
-      }
-    ];
-  }
-});
-
-// src/report/codes/propagation.ts
-var PROPAGATION_CODES;
-var init_propagation = __esm({
-  "src/report/codes/propagation.ts"() {
-    "use strict";
-    PROPAGATION_CODES = [
-      {
-        code: "PROPAGATION_STALE_CACHE",
-        severity: "warning",
-        title: "A public resolver still serves old data",
-        description: "A public resolver's cached answer differs from what the authoritative servers now serve: the record changed recently. Validation may see the old data until the cached answer's TTL runs out."
-      },
-      {
-        code: "PROPAGATION_RESOLVERS_DISAGREE",
-        severity: "warning",
-        title: "Public resolvers give different answers",
-        description: "Public resolvers answer the same question differently and the authoritative servers give no single answer to compare with, so what the CA sees depends on which data its resolver holds."
-      },
-      {
-        code: "PROPAGATION_RESOLVER_FAILED",
-        severity: "warning",
-        title: "A public resolver fails where the authoritative servers answer",
-        description: "A public resolver timed out or returned an error (often SERVFAIL from DNSSEC validation or an unreachable nameserver) while the authoritative servers answer. Evidence only: the CA uses its own resolver, which may meet the same problem."
-      }
-    ];
-  }
-});
-
-// src/report/codes/dnssec.ts
-var DNSSEC_CODES;
-var init_dnssec = __esm({
-  "src/report/codes/dnssec.ts"() {
-    "use strict";
-    DNSSEC_CODES = [
-      {
-        code: "DNSSEC_BOGUS_SIGNATURE_EXPIRED",
-        severity: "error",
-        title: "DNSSEC signature expired",
-        acmeProblem: "dns",
-        description: "An RRSIG on the validation path is past its expiration time, so validating resolvers answer SERVFAIL."
-      },
-      {
-        code: "DNSSEC_BOGUS_SIGNATURE_NOT_YET_VALID",
-        severity: "error",
-        title: "DNSSEC signature not yet valid",
-        acmeProblem: "dns",
-        description: "An RRSIG on the validation path has an inception time in the future (signer clock skew), so it is bogus."
-      },
-      {
-        code: "DNSSEC_BOGUS_DS_MISMATCH",
-        severity: "error",
-        title: "DS at the parent matches no DNSKEY",
-        acmeProblem: "dns",
-        description: "The parent zone publishes DS records, but none matches a DNSKEY the zone serves (stale DS after a key rollover or a provider change)."
-      },
-      {
-        code: "DNSSEC_BOGUS_DNSKEY_NOT_SIGNED_BY_DS_KEY",
-        severity: "error",
-        title: "DNSKEY set not signed by the key the DS names",
-        acmeProblem: "dns",
-        description: "The DS matches a DNSKEY, but that key has not signed the DNSKEY RRset, so the chain of trust is broken."
-      },
-      {
-        code: "DNSSEC_BOGUS_MISSING_RRSIG",
-        severity: "error",
-        title: "Signed zone serves an unsigned RRset",
-        acmeProblem: "dns",
-        description: "The zone is signed (its parent has a DS) but an RRset on the path comes without an RRSIG."
-      },
-      {
-        code: "DNSSEC_BOGUS_ALGORITHM_MISMATCH",
-        severity: "error",
-        title: "DNSSEC algorithm mismatch",
-        acmeProblem: "dns",
-        description: "The DS or RRSIG names an algorithm the zone has no DNSKEY for (often a half-finished algorithm rollover)."
-      },
-      {
-        code: "DNSSEC_BOGUS_SIGNATURE",
-        severity: "error",
-        title: "DNSSEC signature does not verify",
-        acmeProblem: "dns",
-        description: "An RRSIG fails cryptographic verification: the data or keys changed after signing, or nameservers serve different signed copies."
-      },
-      {
-        code: "DNSSEC_BOGUS_DENIAL",
-        severity: "error",
-        title: "Missing or wrong proof of non-existence",
-        acmeProblem: "dns",
-        description: "A negative answer (NXDOMAIN, no data, or no DS) from a signed zone lacks a valid NSEC/NSEC3 proof."
-      },
-      {
-        code: "DNSSEC_SIGNATURE_EXPIRING",
-        severity: "warning",
-        title: "DNSSEC signature expires soon",
-        description: "An RRSIG on the validation path expires within the warning window; if the zone is not re-signed in time, lookups turn bogus."
-      },
-      {
-        code: "DNSSEC_NSEC3_ITERATIONS",
-        severity: "warning",
-        title: "NSEC3 iterations above the validator limit",
-        description: "The zone uses more NSEC3 iterations than RFC 9276 validators accept (150); its negative answers are treated as insecure."
-      },
-      {
-        code: "DNSSEC_UNSUPPORTED_ALGORITHM",
-        severity: "info",
-        title: "DNSSEC algorithm not supported by validators",
-        description: "The DS uses only algorithms or digests validators do not implement (or must not use), so the zone is treated as unsigned."
-      },
-      {
-        code: "DNSSEC_INSECURE",
-        severity: "info",
-        title: "Zone is not DNSSEC-signed",
-        description: "The parent proves there is no DS for the delegation, so answers are insecure; the CA validates them normally."
-      },
-      {
-        code: "DNSSEC_INDETERMINATE",
-        severity: "warning",
-        title: "DNSSEC validation could not complete",
-        description: "A query needed for validation failed (timeout, SERVFAIL, refused), so the chain could not be checked."
-      },
-      {
-        code: "DNSSEC_RESOLVER_DISAGREES",
-        severity: "warning",
-        title: "A public validating resolver sees this answer differently",
-        description: "A public resolver's view (AD bit; SERVFAIL without CD but an answer with CD means it finds the data bogus) differs from our own validation; the CA's resolver may side with it."
-      }
-    ];
-  }
-});
-
-// src/report/codes/http01.ts
-var HTTP01_CODES;
-var init_http01 = __esm({
-  "src/report/codes/http01.ts"() {
-    "use strict";
-    HTTP01_CODES = [
-      {
-        code: "HTTP01_OK",
-        severity: "info",
-        title: "HTTP-01 challenge path is reachable",
-        description: "The CA's fetch reached the server and the challenge path behaves as a webroot or served the expected key authorization."
-      },
-      {
-        code: "HTTP01_WILDCARD",
-        severity: "error",
-        title: "HTTP-01 cannot validate a wildcard name",
-        acmeProblem: "unauthorized",
-        description: "RFC 8555 \xA78.3: HTTP-01 is never offered for wildcard identifiers; use DNS-01."
-      },
-      {
-        code: "HTTP01_NO_ADDRESSES",
-        severity: "error",
-        title: "No usable address for HTTP-01",
-        acmeProblem: "dns",
-        description: "The name (or a redirect target) has no A/AAAA record the CA would connect to."
-      },
-      {
-        code: "HTTP01_CONNECTION_REFUSED",
-        severity: "error",
-        title: "Port 80 refuses connections",
-        acmeProblem: "connection",
-        description: "Nothing listens on port 80 at the address the CA uses, or a firewall rejects the connection."
-      },
-      {
-        code: "HTTP01_CONNECT_TIMEOUT",
-        severity: "error",
-        title: "Port 80 connection times out",
-        acmeProblem: "connection",
-        description: "Connection attempts to port 80 get no answer: a firewall drops them or the host is down."
-      },
-      {
-        code: "HTTP01_READ_TIMEOUT",
-        severity: "error",
-        title: "Server accepts but does not answer in time",
-        acmeProblem: "connection",
-        description: "The TCP connection opened but no complete response arrived within the CA's time limit."
-      },
-      {
-        code: "HTTP01_CONNECTION_ERROR",
-        severity: "error",
-        title: "HTTP-01 connection failed",
-        acmeProblem: "connection",
-        description: "The connection was reset, the response was not HTTP, or its headers were unreasonably large."
-      },
-      {
-        code: "HTTP01_BAD_STATUS",
-        severity: "error",
-        title: "Challenge path returns a non-200 status",
-        acmeProblem: "unauthorized",
-        description: 'Only a final 200 passes; the CA reports "Invalid response from <url>: <status>".'
-      },
-      {
-        code: "HTTP01_WAF_BLOCK",
-        severity: "error",
-        title: "A WAF or bot protection blocks the challenge path",
-        acmeProblem: "unauthorized",
-        description: "A 403, 429 or 503 (often with CDN/WAF headers) would block the CA's validation request."
-      },
-      {
-        code: "HTTP01_CATCH_ALL",
-        severity: "error",
-        title: "A catch-all page answers the challenge path",
-        acmeProblem: "unauthorized",
-        description: "A random token returned 200 with a page: a SPA/CMS/rewrite rule swallows /.well-known/acme-challenge/ so the real token file would not be served."
-      },
-      {
-        code: "HTTP01_WRONG_BODY",
-        severity: "error",
-        title: "Challenge response does not match the key authorization",
-        acmeProblem: "unauthorized",
-        description: "The body (trailing whitespace trimmed) differs from the expected key authorization."
-      },
-      {
-        code: "HTTP01_BODY_TOO_LARGE",
-        severity: "error",
-        title: "Challenge response body is 128 bytes or more",
-        acmeProblem: "unauthorized",
-        description: "The CA reads at most 128 bytes; a body that long is rejected."
-      },
-      {
-        code: "HTTP01_STATELESS_RESPONDER",
-        severity: "info",
-        title: "Server answers challenges statelessly",
-        description: `A random token returned "<token>.<thumbprint>": a stateless responder is configured; make sure the thumbprint is your account's.`
-      },
-      {
-        code: "HTTP01_REDIRECT_INVALID",
-        severity: "error",
-        title: "A redirect breaks a CA rule",
-        acmeProblem: "connection",
-        description: "The redirect chain violates a rule of Boulder va/http.go (status, count, loop, scheme, port, host, public suffix, reserved IP, path length)."
-      },
-      {
-        code: "HTTP01_REDIRECT_HTTPS_NOT_TLS",
-        severity: "error",
-        title: "Redirect to https reaches a server speaking plain HTTP",
-        acmeProblem: "malformed",
-        description: "The https redirect target answers plain HTTP on the TLS port."
-      },
-      {
-        code: "HTTP01_REDIRECT_TLS_ERROR",
-        severity: "error",
-        title: "Redirect to https fails the TLS handshake",
-        acmeProblem: "tls",
-        description: "The CA does not verify the certificate after a redirect, but needs TLS 1.2 or later and a working handshake."
-      },
-      {
-        code: "HTTP01_REDIRECTS_FOLLOWED",
-        severity: "info",
-        title: "The challenge request is redirected",
-        description: "The CA follows these redirects; each hop is re-resolved and re-checked."
-      },
-      {
-        code: "HTTP01_CDN_DETECTED",
-        severity: "info",
-        title: "A CDN or reverse proxy answers for this name",
-        description: "The CA talks to the CDN, not the origin: the CDN must pass /.well-known/acme-challenge/ to the origin unmodified (or manage the certificate itself)."
-      },
-      {
-        code: "HTTP01_ADDRESSES_DIFFER",
-        severity: "warning",
-        title: "Addresses of this name behave differently",
-        description: "The CA uses only the first address of a family; the others answer differently, so validation depends on DNS order and which server is listed first."
-      },
-      {
-        code: "HTTP01_IPV6_BROKEN",
-        severity: "warning",
-        title: "IPv6 fails while IPv4 works",
-        description: "The CA tries IPv6 first and falls back to IPv4 only on a connect failure; other IPv6 failures are fatal."
-      },
-      {
-        code: "HTTP01_PORT80_FILTERED",
-        severity: "info",
-        title: "Port 443 answers while port 80 does not",
-        description: "The host is up (TLS port reachable) but port 80 is filtered or closed."
-      },
-      {
-        code: "HTTP01_ROUTER_ANSWERING",
-        severity: "warning",
-        title: "A router or NAS answers port 80",
-        description: "Port 80 is answered by a home router's, modem's or NAS's admin interface (its Server header, login realm or page title), so the port forward to the web server is missing."
-      }
-    ];
-  }
-});
-
-// src/report/codes/tlsalpn01.ts
-var TLSALPN01_CODES;
-var init_tlsalpn01 = __esm({
-  "src/report/codes/tlsalpn01.ts"() {
-    "use strict";
-    TLSALPN01_CODES = [
-      {
-        code: "TLSALPN01_READY",
-        severity: "info",
-        title: "Server negotiates acme-tls/1",
-        description: 'The TLS port negotiated ALPN "acme-tls/1" for this name.'
-      },
-      {
-        code: "TLSALPN01_VALID",
-        severity: "info",
-        title: "TLS-ALPN-01 challenge certificate is correct",
-        description: "The self-signed challenge certificate carries the name and the expected acmeIdentifier."
-      },
-      {
-        code: "TLSALPN01_NO_ALPN",
-        severity: "error",
-        title: "acme-tls/1 is not negotiated",
-        acmeProblem: "unauthorized",
-        description: 'The server does not negotiate ALPN "acme-tls/1" for this name: no TLS-ALPN-01 responder (e.g. a proxy terminates TLS).'
-      },
-      {
-        code: "TLSALPN01_HTTP_ONLY",
-        severity: "error",
-        title: "The TLS port speaks plain HTTP",
-        acmeProblem: "malformed",
-        description: 'The CA reports "Server only speaks HTTP, not TLS".'
-      },
-      {
-        code: "TLSALPN01_CONNECTION",
-        severity: "error",
-        title: "TLS port unreachable",
-        acmeProblem: "connection",
-        description: "Port 443 refused, timed out or reset the connection."
-      },
-      {
-        code: "TLSALPN01_TLS_ERROR",
-        severity: "error",
-        title: "TLS handshake failed",
-        acmeProblem: "tls",
-        description: "The handshake failed (no TLS 1.2+, no certificate for this SNI, alert)."
-      },
-      {
-        code: "TLSALPN01_BAD_CERTIFICATE",
-        severity: "error",
-        title: "Challenge certificate is wrong",
-        acmeProblem: "unauthorized",
-        description: "RFC 8737 \xA73: the certificate must be self-signed, carry exactly one dNSName SAN equal to the name and a critical acmeIdentifier with SHA-256 of the key authorization."
-      },
-      {
-        code: "TLSALPN01_NO_ADDRESSES",
-        severity: "error",
-        title: "No usable address for TLS-ALPN-01",
-        acmeProblem: "dns",
-        description: "The name has no A/AAAA record the CA would connect to."
-      }
-    ];
-  }
-});
-
-// src/report/codes/certificate.ts
-var CERTIFICATE_CODES;
-var init_certificate = __esm({
-  "src/report/codes/certificate.ts"() {
-    "use strict";
-    CERTIFICATE_CODES = [
-      {
-        code: "CERT_OK",
-        severity: "info",
-        title: "Current certificate is valid",
-        description: "The certificate served on the TLS port is trusted, covers the name and is not near expiry."
-      },
-      {
-        code: "CERT_EXPIRED",
-        severity: "warning",
-        title: "Served certificate has expired",
-        description: "The certificate on the TLS port is past its notAfter date."
-      },
-      {
-        code: "CERT_EXPIRING",
-        severity: "warning",
-        title: "Served certificate expires soon",
-        description: "The certificate on the TLS port expires within the warning window; renewal may be failing."
-      },
-      {
-        code: "CERT_NAME_MISMATCH",
-        severity: "warning",
-        title: "Served certificate does not cover the name",
-        description: "No SAN of the served certificate matches the name (SNI may be routed to a default site)."
-      },
-      {
-        code: "CERT_CHAIN_INCOMPLETE",
-        severity: "warning",
-        title: "Certificate chain is incomplete",
-        description: "The server does not send the intermediate certificate(s); some clients will fail to verify."
-      },
-      {
-        code: "CERT_SELF_SIGNED",
-        severity: "warning",
-        title: "Served certificate is self-signed",
-        description: "The leaf signs itself; browsers reject it."
-      },
-      {
-        code: "CERT_UNTRUSTED",
-        severity: "warning",
-        title: "Certificate chain ends at an untrusted root",
-        description: "The chain does not lead to a root in the trust store."
-      },
-      {
-        code: "CERT_LEGACY_TLS_ONLY",
-        severity: "warning",
-        title: "Only TLS 1.0/1.1 is offered",
-        description: "The server refuses TLS 1.2+; the CA (after an https redirect) and modern clients refuse it."
-      },
-      {
-        code: "CERT_DIFFERS_BY_ADDRESS",
-        severity: "warning",
-        title: "Different certificates at different addresses",
-        description: "The addresses of the name serve different certificates: some servers were not updated."
-      },
-      {
-        code: "CERT_HTTP_ON_TLS_PORT",
-        severity: "warning",
-        title: "The TLS port speaks plain HTTP",
-        description: "Port 443 answers plain HTTP instead of TLS."
-      },
-      {
-        code: "CERT_TLS_UNREACHABLE",
-        severity: "info",
-        title: "TLS port not reachable",
-        description: "The TLS handshake could not complete at this address."
-      }
-    ];
-  }
-});
-
-// src/report/codes/dns01.ts
-var DNS01_CODES;
-var init_dns01 = __esm({
-  "src/report/codes/dns01.ts"() {
-    "use strict";
-    DNS01_CODES = [
-      {
-        code: "DNS01_TXT_MISSING",
-        severity: "error",
-        title: "No TXT record at the _acme-challenge name",
-        acmeProblem: "unauthorized",
-        description: "The CA finds no TXT record at _acme-challenge.<name> (after following CNAMEs), so DNS-01 validation fails."
-      },
-      {
-        code: "DNS01_TXT_MISMATCH",
-        severity: "error",
-        title: "The TXT record does not hold the expected value",
-        acmeProblem: "unauthorized",
-        description: "TXT records exist at _acme-challenge.<name> but none equals the expected base64url SHA-256 digest exactly."
-      },
-      {
-        code: "DNS01_LOOKUP_FAILED",
-        severity: "error",
-        title: "The TXT lookup for the _acme-challenge name fails",
-        acmeProblem: "dns",
-        description: "The CA's resolver gets NXDOMAIN, SERVFAIL or a timeout for the TXT question, which is a `dns` problem."
-      },
-      {
-        code: "DNS01_TXT_QUOTED",
-        severity: "error",
-        title: "The TXT value carries literal quote characters",
-        acmeProblem: "unauthorized",
-        description: 'The value was entered with quotes that became part of the data ("\\"abc\\""), so it no longer matches.'
-      },
-      {
-        code: "DNS01_TXT_SPLIT",
-        severity: "error",
-        title: "The TXT value is split into strings wrongly",
-        acmeProblem: "unauthorized",
-        description: "The record holds the value in several strings with added characters (e.g. spaces); the CA joins strings with no separator."
-      },
-      {
-        code: "DNS01_TXT_DOUBLED_NAME",
-        severity: "error",
-        title: "The TXT record sits under a doubled name",
-        acmeProblem: "unauthorized",
-        description: "The record was created as _acme-challenge.<name>.<zone> because the control panel appended the zone to a full name."
-      },
-      {
-        code: "DNS01_TXT_STALE",
-        severity: "warning",
-        title: "Old TXT values are left at the _acme-challenge name",
-        description: "Values from earlier validations are still published. Harmless for the CA, but clutter, and some providers cap the number of TXT records."
-      },
-      {
-        code: "DNS01_SERVERS_DISAGREE",
-        severity: "warning",
-        title: "The authoritative servers disagree on the TXT records",
-        acmeProblem: "unauthorized",
-        description: "Not every authoritative server serves the same TXT set; the CA (from several perspectives) may ask one that lacks the value."
-      },
-      {
-        code: "DNS01_TXT_FOUND",
-        severity: "info",
-        title: "The expected TXT value is published",
-        description: "A TXT record equal to the expected value is served at the _acme-challenge name."
-      },
-      {
-        code: "DNS01_LOOKUP_OK",
-        severity: "info",
-        title: "The _acme-challenge name can be looked up",
-        description: "The TXT question for _acme-challenge.<name> gets an authoritative answer, so a record placed there can be seen."
-      },
-      {
-        code: "DNS01_CNAME_DELEGATED",
-        severity: "info",
-        title: "The _acme-challenge name is delegated by CNAME",
-        description: "The _acme-challenge name is an alias (acme-dns style); the CA follows it, so the TXT record must be placed at the target."
-      },
-      {
-        code: "DNS01_CNAME_DANGLING",
-        severity: "error",
-        title: "The _acme-challenge CNAME points nowhere",
-        acmeProblem: "dns",
-        description: "The alias target's domain does not exist or its nameservers fail, so the CA's TXT lookup fails."
-      },
-      {
-        code: "DNS01_WRONG_PROVIDER",
-        severity: "error",
-        title: "The DNS provider is not the one the world sees",
-        acmeProblem: "unauthorized",
-        description: "The provider's nameservers for the zone differ from the delegation: records created there are invisible to the CA."
-      },
-      {
-        code: "DNS01_PROVIDER_FAILED",
-        severity: "error",
-        title: "The DNS provider could not create the TXT record",
-        description: "The provider API refused or failed the TXT record creation."
-      },
-      {
-        code: "DNS01_TEST_RECORD_VISIBLE",
-        severity: "info",
-        title: "A test TXT record reached every authoritative server",
-        description: "A test value placed through the provider was served by every authoritative server; times are per server."
-      },
-      {
-        code: "DNS01_PROPAGATION_TIMEOUT",
-        severity: "error",
-        title: "The TXT record did not reach every authoritative server in time",
-        acmeProblem: "unauthorized",
-        description: "At least one authoritative server still did not serve the placed value when the wait ended; the CA may ask that server."
-      },
-      {
-        code: "DNS01_CLEANUP_FAILED",
-        severity: "warning",
-        title: "The test TXT record could not be removed",
-        description: "Deleting the record created for the test failed; remove it with `acme-preflight dns01 cleanup --stale`."
-      }
-    ];
-  }
-});
-
-// src/report/codes/dnspersist01.ts
-var DNSPERSIST01_CODES;
-var init_dnspersist01 = __esm({
-  "src/report/codes/dnspersist01.ts"() {
-    "use strict";
-    DNSPERSIST01_CODES = [
-      {
-        code: "PERSIST01_AUTHORISED",
-        severity: "info",
-        title: "The standing record authorises this account",
-        description: "A well-formed record at _validation-persist.<name> names this CA and this account (and policy=wildcard for a wildcard, and no past persistUntil). This is the record the CA reads, so the outcome is proven, not predicted."
-      },
-      {
-        code: "PERSIST01_LOOKUP_FAILED",
-        severity: "error",
-        title: "The TXT lookup for the _validation-persist name fails",
-        acmeProblem: "dns",
-        description: "The CA's resolver gets NXDOMAIN (no record was ever published there), SERVFAIL or a timeout for TXT _validation-persist.<name>: a `dns` problem."
-      },
-      {
-        code: "PERSIST01_NO_RECORD",
-        severity: "error",
-        title: "No TXT record at the _validation-persist name",
-        acmeProblem: "unauthorized",
-        description: "The name exists but holds no TXT record: `No TXT record found for DNS-PERSIST-01 challenge`."
-      },
-      {
-        code: "PERSIST01_OTHER_ISSUER",
-        severity: "error",
-        title: "The _validation-persist records are for other CAs",
-        acmeProblem: "unauthorized",
-        description: "TXT records exist, but none names this CA's issuer domain (after normalisation) or none can be read as an issue-value; the CA ignores them all: `No valid TXT record found for DNS-PERSIST-01 challenge`."
-      },
-      {
-        code: "PERSIST01_MALFORMED",
-        severity: "error",
-        title: "The record for this CA is malformed",
-        acmeProblem: "malformed",
-        description: "A record naming this CA breaks the grammar: no or empty accounturi, a duplicate accounturi/policy/persistUntil, an empty parameter or trailing `;`, a parameter without `=`, a value with a space, control or non-ASCII character, or a persistUntil that is not a decimal integer. Malformed records for this CA win over every other failure."
-      },
-      {
-        code: "PERSIST01_ACCOUNT_MISMATCH",
-        severity: "error",
-        title: "The record authorises another ACME account",
-        acmeProblem: "unauthorized",
-        description: "The accounturi of the record for this CA is not exactly the account URL (compared byte for byte, no case folding): `accounturi mismatch`."
-      },
-      {
-        code: "PERSIST01_WILDCARD_POLICY_MISSING",
-        severity: "error",
-        title: "A wildcard needs policy=wildcard in the record",
-        acmeProblem: "unauthorized",
-        description: "For *.<name> the record must carry policy=wildcard (any letter case); without it, or with another value, it authorises only <name> itself: `policy mismatch`."
-      },
-      {
-        code: "PERSIST01_EXPIRED",
-        severity: "error",
-        title: "The record is past its persistUntil",
-        acmeProblem: "unauthorized",
-        description: "persistUntil (Unix seconds) lies before the validation time, so the record no longer authorises anything: `validation time ... is after persistUntil ...`."
-      },
-      {
-        code: "PERSIST01_EXPIRING",
-        severity: "warning",
-        title: "The record stops authorising within 30 days",
-        description: "persistUntil falls within 30 days: renewals after that date fail unless the record is renewed. The date is in the finding."
-      },
-      {
-        code: "PERSIST01_SEVERAL_RECORDS",
-        severity: "info",
-        title: "Several records at the _validation-persist name",
-        description: "More than one TXT record is published; the CA accepts the first one for this CA that authorises. The finding says which one that is and why each other one is ignored or fails."
-      },
-      {
-        code: "PERSIST01_SERVERS_DISAGREE",
-        severity: "error",
-        title: "Not every authoritative server serves the authorising record",
-        acmeProblem: "unauthorized",
-        description: "Some nameservers of the zone lack the record that authorises; the CA asks from several perspectives and fails on a server without it."
-      }
-    ];
-  }
-});
-
-// src/report/codes/acme.ts
-var ACME_CODES;
-var init_acme = __esm({
-  "src/report/codes/acme.ts"() {
-    "use strict";
-    ACME_CODES = [];
-  }
-});
-
-// src/report/codes/index.ts
-var CATALOGUE_FAMILIES;
-var init_codes = __esm({
-  "src/report/codes/index.ts"() {
-    "use strict";
-    init_general();
-    init_identifiers();
-    init_resolution();
-    init_caa();
-    init_delegation();
-    init_propagation();
-    init_dnssec();
-    init_http01();
-    init_tlsalpn01();
-    init_certificate();
-    init_dns01();
-    init_dnspersist01();
-    init_acme();
-    CATALOGUE_FAMILIES = [
-      ["general", GENERAL_CODES],
-      ["identifiers", IDENTIFIERS_CODES],
-      ["resolution", RESOLUTION_CODES],
-      ["caa", CAA_CODES],
-      ["delegation", DELEGATION_CODES],
-      ["propagation", PROPAGATION_CODES],
-      ["dnssec", DNSSEC_CODES],
-      ["http-01", HTTP01_CODES],
-      ["tls-alpn-01", TLSALPN01_CODES],
-      ["certificate", CERTIFICATE_CODES],
-      ["dns-01", DNS01_CODES],
-      ["dns-persist-01", DNSPERSIST01_CODES],
-      ["acme", ACME_CODES]
-    ];
-  }
-});
-
-// src/report/catalogue.ts
-function codeInfo(code2) {
-  const info2 = BY_CODE.get(code2);
-  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
-  return info2;
-}
-function finding(code2, identifier, input3) {
-  const info2 = codeInfo(code2);
-  const severity = input3.severity ?? info2.severity;
-  const f = {
-    code: code2,
-    severity,
-    identifier,
-    title: input3.title ?? info2.title,
-    detail: input3.detail,
-    evidence: input3.evidence,
-    remediation: input3.remediation
-  };
-  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
-  if (input3.caMessage) f.caMessage = input3.caMessage;
-  return f;
-}
-var BY_CODE;
-var init_catalogue = __esm({
-  "src/report/catalogue.ts"() {
-    "use strict";
-    init_finding();
-    init_codes();
-    BY_CODE = /* @__PURE__ */ new Map();
-    for (const [, codes] of CATALOGUE_FAMILIES) {
-      for (const c of codes) {
-        if (BY_CODE.has(c.code)) throw new Error(`duplicate finding code ${c.code}`);
-        BY_CODE.set(c.code, c);
-      }
-    }
   }
 });
 
@@ -20933,7 +19826,7 @@ var require_ip_codec = __commonJS({
         value: true
       });
       exports2.decode = decode3;
-      exports2.encode = encode4;
+      exports2.encode = encode3;
       exports2.familyOf = familyOf;
       exports2.name = void 0;
       exports2.sizeOf = sizeOf;
@@ -21086,7 +19979,7 @@ var require_ip_codec = __commonJS({
       function familyOf(string4) {
         return sizeOf(string4) === v4.size ? 1 : 2;
       }
-      function encode4(ip, buff, offset) {
+      function encode3(ip, buff, offset) {
         offset = ~~offset;
         const size = sizeOf(ip);
         if (typeof buff === "function") {
@@ -22179,7 +21072,7 @@ var require_dns_packet = __commonJS({
           return 32;
       }
     };
-    rsshfp.encode = function encode4(record2, buf, offset) {
+    rsshfp.encode = function encode3(record2, buf, offset) {
       if (!buf) buf = Buffer2.alloc(rsshfp.encodingLength(record2));
       if (!offset) offset = 0;
       const oldOffset = offset;
@@ -22426,38 +21319,38 @@ var require_dns_packet = __commonJS({
       return name.encodingLength(a.name) + 8 + renc(a.type).encodingLength(data);
     };
     var question = exports.question = {};
-    question.encode = function(q2, buf, offset) {
-      if (!buf) buf = Buffer2.alloc(question.encodingLength(q2));
+    question.encode = function(q, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(question.encodingLength(q));
       if (!offset) offset = 0;
       const oldOffset = offset;
-      name.encode(q2.name, buf, offset);
+      name.encode(q.name, buf, offset);
       offset += name.encode.bytes;
-      buf.writeUInt16BE(types.toType(q2.type), offset);
+      buf.writeUInt16BE(types.toType(q.type), offset);
       offset += 2;
-      buf.writeUInt16BE(classes.toClass(q2.class === void 0 ? "IN" : q2.class), offset);
+      buf.writeUInt16BE(classes.toClass(q.class === void 0 ? "IN" : q.class), offset);
       offset += 2;
       question.encode.bytes = offset - oldOffset;
-      return q2;
+      return q;
     };
     question.encode.bytes = 0;
     question.decode = function(buf, offset) {
       if (!offset) offset = 0;
       const oldOffset = offset;
-      const q2 = {};
-      q2.name = name.decode(buf, offset);
+      const q = {};
+      q.name = name.decode(buf, offset);
       offset += name.decode.bytes;
-      q2.type = types.toString(buf.readUInt16BE(offset));
+      q.type = types.toString(buf.readUInt16BE(offset));
       offset += 2;
-      q2.class = classes.toString(buf.readUInt16BE(offset));
+      q.class = classes.toString(buf.readUInt16BE(offset));
       offset += 2;
-      const qu = !!(q2.class & QU_MASK);
-      if (qu) q2.class &= NOT_QU_MASK;
+      const qu = !!(q.class & QU_MASK);
+      if (qu) q.class &= NOT_QU_MASK;
       question.decode.bytes = offset - oldOffset;
-      return q2;
+      return q;
     };
     question.decode.bytes = 0;
-    question.encodingLength = function(q2) {
-      return name.encodingLength(q2.name) + 4;
+    question.encodingLength = function(q) {
+      return name.encodingLength(q.name) + 4;
     };
     exports.AUTHORITATIVE_ANSWER = 1 << 10;
     exports.TRUNCATED_RESPONSE = 1 << 9;
@@ -22653,8 +21546,8 @@ var require_ipaddr = __commonJS({
         }
         return part;
       }
-      const ipaddr7 = {};
-      ipaddr7.IPv4 = (function() {
+      const ipaddr6 = {};
+      ipaddr6.IPv4 = (function() {
         function IPv4(octets) {
           if (octets.length !== 4) {
             throw new Error("ipaddr: ipv4 octet count should be 4");
@@ -22753,13 +21646,13 @@ var require_ipaddr = __commonJS({
           return 32 - cidr;
         };
         IPv4.prototype.range = function() {
-          return ipaddr7.subnetMatch(this, this.SpecialRanges);
+          return ipaddr6.subnetMatch(this, this.SpecialRanges);
         };
         IPv4.prototype.toByteArray = function() {
           return this.octets.slice(0);
         };
         IPv4.prototype.toIPv4MappedAddress = function() {
-          return ipaddr7.IPv6.parse(`::ffff:${this.toString()}`);
+          return ipaddr6.IPv6.parse(`::ffff:${this.toString()}`);
         };
         IPv4.prototype.toNormalizedString = function() {
           return this.toString();
@@ -22769,7 +21662,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv4;
       })();
-      ipaddr7.IPv4.broadcastAddressFromCIDR = function(string4) {
+      ipaddr6.IPv4.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -22785,10 +21678,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv4.isIPv4 = function(string4) {
+      ipaddr6.IPv4.isIPv4 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr7.IPv4.isValid = function(string4) {
+      ipaddr6.IPv4.isValid = function(string4) {
         try {
           new this(this.parser(string4));
           return true;
@@ -22796,7 +21689,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv4.isValidCIDR = function(string4) {
+      ipaddr6.IPv4.isValidCIDR = function(string4) {
         try {
           this.parseCIDR(string4);
           return true;
@@ -22804,21 +21697,21 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv4.isValidFourPartDecimal = function(string4) {
-        if (ipaddr7.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
+      ipaddr6.IPv4.isValidFourPartDecimal = function(string4) {
+        if (ipaddr6.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
           return true;
         } else {
           return false;
         }
       };
-      ipaddr7.IPv4.isValidCIDRFourPartDecimal = function(string4) {
+      ipaddr6.IPv4.isValidCIDRFourPartDecimal = function(string4) {
         const match = string4.match(/^(.+)\/(\d+)$/);
-        if (!ipaddr7.IPv4.isValidCIDR(string4) || !match) {
+        if (!ipaddr6.IPv4.isValidCIDR(string4) || !match) {
           return false;
         }
-        return ipaddr7.IPv4.isValidFourPartDecimal(match[1]);
+        return ipaddr6.IPv4.isValidFourPartDecimal(match[1]);
       };
-      ipaddr7.IPv4.networkAddressFromCIDR = function(string4) {
+      ipaddr6.IPv4.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -22835,14 +21728,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv4.parse = function(string4) {
+      ipaddr6.IPv4.parse = function(string4) {
         const parts = this.parser(string4);
         if (parts === null) {
           throw new Error("ipaddr: string is not formatted like an IPv4 Address");
         }
         return new this(parts);
       };
-      ipaddr7.IPv4.parseCIDR = function(string4) {
+      ipaddr6.IPv4.parseCIDR = function(string4) {
         let match;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           const maskLength = parseInt(match[2]);
@@ -22858,7 +21751,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv4 CIDR range");
       };
-      ipaddr7.IPv4.parser = function(string4) {
+      ipaddr6.IPv4.parser = function(string4) {
         let match, part, value;
         if (match = string4.match(ipv4Regexes.fourOctet)) {
           return (function() {
@@ -22915,7 +21808,7 @@ var require_ipaddr = __commonJS({
           return null;
         }
       };
-      ipaddr7.IPv4.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr6.IPv4.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 32) {
           throw new Error("ipaddr: invalid IPv4 prefix length");
@@ -22932,7 +21825,7 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr7.IPv6 = (function() {
+      ipaddr6.IPv6 = (function() {
         function IPv6(parts, zoneId) {
           let i, part;
           if (parts.length === 16) {
@@ -23065,18 +21958,18 @@ var require_ipaddr = __commonJS({
           return 128 - cidr;
         };
         IPv6.prototype.range = function() {
-          return ipaddr7.subnetMatch(this, this.SpecialRanges);
+          return ipaddr6.subnetMatch(this, this.SpecialRanges);
         };
         IPv6.prototype.toByteArray = function() {
           let part;
-          const bytes = [];
+          const bytes2 = [];
           const ref = this.parts;
           for (let i = 0; i < ref.length; i++) {
             part = ref[i];
-            bytes.push(part >> 8);
-            bytes.push(part & 255);
+            bytes2.push(part >> 8);
+            bytes2.push(part & 255);
           }
-          return bytes;
+          return bytes2;
         };
         IPv6.prototype.toFixedLengthString = function() {
           const addr = (function() {
@@ -23099,7 +21992,7 @@ var require_ipaddr = __commonJS({
           const ref = this.parts.slice(-2);
           const high = ref[0];
           const low = ref[1];
-          return new ipaddr7.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+          return new ipaddr6.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
         };
         IPv6.prototype.toNormalizedString = function() {
           const addr = (function() {
@@ -23145,7 +22038,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv6;
       })();
-      ipaddr7.IPv6.broadcastAddressFromCIDR = function(string4) {
+      ipaddr6.IPv6.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -23161,10 +22054,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv6.isIPv6 = function(string4) {
+      ipaddr6.IPv6.isIPv6 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr7.IPv6.isValid = function(string4) {
+      ipaddr6.IPv6.isValid = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -23176,7 +22069,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv6.isValidCIDR = function(string4) {
+      ipaddr6.IPv6.isValidCIDR = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -23187,7 +22080,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv6.networkAddressFromCIDR = function(string4) {
+      ipaddr6.IPv6.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -23204,14 +22097,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv6.parse = function(string4) {
+      ipaddr6.IPv6.parse = function(string4) {
         const addr = this.parser(string4);
         if (addr === null) {
           throw new Error("ipaddr: string is not formatted like an IPv6 Address");
         }
         return new this(addr.parts, addr.zoneId);
       };
-      ipaddr7.IPv6.parseCIDR = function(string4) {
+      ipaddr6.IPv6.parseCIDR = function(string4) {
         let maskLength, match, parsed;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           maskLength = parseInt(match[2]);
@@ -23227,7 +22120,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv6 CIDR range");
       };
-      ipaddr7.IPv6.parser = function(string4) {
+      ipaddr6.IPv6.parser = function(string4) {
         let addr, i, match, octet, octets, zoneId;
         if (match = string4.match(ipv6Regexes.deprecatedTransitional)) {
           return this.parser(`::ffff:${match[1]}`);
@@ -23265,7 +22158,7 @@ var require_ipaddr = __commonJS({
         }
         return null;
       };
-      ipaddr7.IPv6.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr6.IPv6.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 128) {
           throw new Error("ipaddr: invalid IPv6 prefix length");
@@ -23282,43 +22175,43 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr7.fromByteArray = function(bytes) {
-        const length = bytes.length;
+      ipaddr6.fromByteArray = function(bytes2) {
+        const length = bytes2.length;
         if (length === 4) {
-          return new ipaddr7.IPv4(bytes);
+          return new ipaddr6.IPv4(bytes2);
         } else if (length === 16) {
-          return new ipaddr7.IPv6(bytes);
+          return new ipaddr6.IPv6(bytes2);
         } else {
           throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
         }
       };
-      ipaddr7.isValid = function(string4) {
-        return ipaddr7.IPv6.isValid(string4) || ipaddr7.IPv4.isValid(string4);
+      ipaddr6.isValid = function(string4) {
+        return ipaddr6.IPv6.isValid(string4) || ipaddr6.IPv4.isValid(string4);
       };
-      ipaddr7.isValidCIDR = function(string4) {
-        return ipaddr7.IPv6.isValidCIDR(string4) || ipaddr7.IPv4.isValidCIDR(string4);
+      ipaddr6.isValidCIDR = function(string4) {
+        return ipaddr6.IPv6.isValidCIDR(string4) || ipaddr6.IPv4.isValidCIDR(string4);
       };
-      ipaddr7.parse = function(string4) {
-        if (ipaddr7.IPv6.isValid(string4)) {
-          return ipaddr7.IPv6.parse(string4);
-        } else if (ipaddr7.IPv4.isValid(string4)) {
-          return ipaddr7.IPv4.parse(string4);
+      ipaddr6.parse = function(string4) {
+        if (ipaddr6.IPv6.isValid(string4)) {
+          return ipaddr6.IPv6.parse(string4);
+        } else if (ipaddr6.IPv4.isValid(string4)) {
+          return ipaddr6.IPv4.parse(string4);
         } else {
           throw new Error("ipaddr: the address has neither IPv6 nor IPv4 format");
         }
       };
-      ipaddr7.parseCIDR = function(string4) {
+      ipaddr6.parseCIDR = function(string4) {
         try {
-          return ipaddr7.IPv6.parseCIDR(string4);
+          return ipaddr6.IPv6.parseCIDR(string4);
         } catch {
           try {
-            return ipaddr7.IPv4.parseCIDR(string4);
+            return ipaddr6.IPv4.parseCIDR(string4);
           } catch (e) {
             throw new Error("ipaddr: the address has neither IPv6 nor IPv4 CIDR format", { cause: e });
           }
         }
       };
-      ipaddr7.process = function(string4) {
+      ipaddr6.process = function(string4) {
         const addr = this.parse(string4);
         if (addr.kind() === "ipv6" && addr.isIPv4MappedAddress()) {
           return addr.toIPv4Address();
@@ -23326,7 +22219,7 @@ var require_ipaddr = __commonJS({
           return addr;
         }
       };
-      ipaddr7.subnetMatch = function(address, rangeList, defaultName) {
+      ipaddr6.subnetMatch = function(address, rangeList, defaultName) {
         let i, rangeName, rangeSubnets, subnet;
         if (defaultName === void 0 || defaultName === null) {
           defaultName = "unicast";
@@ -23348,9 +22241,9 @@ var require_ipaddr = __commonJS({
         return defaultName;
       };
       if (typeof module !== "undefined" && module.exports) {
-        module.exports = ipaddr7;
+        module.exports = ipaddr6;
       } else {
-        root.ipaddr = ipaddr7;
+        root.ipaddr = ipaddr6;
       }
     })(exports);
   }
@@ -23522,20 +22415,20 @@ import { performance as performance2 } from "node:perf_hooks";
 function serverLabel(server) {
   return `${server.address}:${server.port}`;
 }
-function normalizeQuestion(q2) {
-  return { name: normalizeName(q2.name), type: q2.type.toUpperCase() };
+function normalizeQuestion(q) {
+  return { name: normalizeName(q.name), type: q.type.toUpperCase() };
 }
-function buildQuery(id, q2, opts = {}) {
-  const flags = `${q2.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
-  const key = `${q2.name}|${flags}`;
+function buildQuery(id, q, opts = {}) {
+  const flags = `${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
+  const key = `${q.name}|${flags}`;
   let template = queryTemplates.get(key);
   if (!template) {
     let skeleton = skeletons.get(flags);
     if (!skeleton) {
-      skeleton = encodeQuery(0, { name: "", type: q2.type }, opts);
+      skeleton = encodeQuery(0, { name: "", type: q.type }, opts);
       skeletons.set(flags, skeleton);
     }
-    const name = q2.name === "" ? Buffer.from([0]) : nameCodec.encode(q2.name);
+    const name = q.name === "" ? Buffer.from([0]) : nameCodec.encode(q.name);
     template = Buffer.concat([skeleton.subarray(0, HEADER_BYTES), name, skeleton.subarray(HEADER_BYTES + 1)]);
     if (queryTemplates.size >= MAX_QUERY_TEMPLATES) queryTemplates.clear();
     queryTemplates.set(key, template);
@@ -23545,14 +22438,14 @@ function buildQuery(id, q2, opts = {}) {
   msg.writeUInt16BE(id, 0);
   return msg;
 }
-function encodeQuery(id, q2, opts) {
+function encodeQuery(id, q, opts) {
   const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
   const flags = (opts.rd ? import_dns_packet.default.RECURSION_DESIRED : 0) | (opts.cd ? import_dns_packet.default.CHECKING_DISABLED : 0);
   const packet2 = {
     id,
     type: "query",
     flags,
-    questions: [{ name: q2.name === "" ? "." : q2.name, type: q2.type, class: "IN" }]
+    questions: [{ name: q.name === "" ? "." : q.name, type: q.type, class: "IN" }]
   };
   if (payload > 0) {
     packet2.additionals = [
@@ -23571,7 +22464,7 @@ function toRecord(a) {
   const data = NAME_DATA_TYPES.has(r.type) && typeof r.data === "string" ? normalizeName(r.data) : r.data;
   return { name: normalizeName(r.name), type: r.type, class: r.class ?? "IN", ttl: r.ttl ?? 0, data };
 }
-function examineReply(buf, id, q2) {
+function examineReply(buf, id, q) {
   if (buf.length < 2)
     return { kind: "malformed", message: `reply of ${buf.length} byte(s) is not a DNS message` };
   if (buf.readUInt16BE(0) !== id) return { kind: "ignore", why: "wrong message ID" };
@@ -23596,7 +22489,7 @@ function examineReply(buf, id, q2) {
     return { kind: "ok", packet: packet2 };
   }
   const rq = questions[0];
-  if (questions.length !== 1 || !rq || normalizeName(rq.name) !== q2.name || String(rq.type).toUpperCase() !== q2.type || (rq.class ?? "IN") !== "IN") {
+  if (questions.length !== 1 || !rq || normalizeName(rq.name) !== q.name || String(rq.type).toUpperCase() !== q.type || (rq.class ?? "IN") !== "IN") {
     return { kind: "ignore", why: "question does not match" };
   }
   for (const section of [packet2.answers, packet2.authorities, packet2.additionals]) {
@@ -23613,7 +22506,7 @@ function answersOf(packet2) {
   if (rcodeOf(packet2) !== "NXDOMAIN") return answers;
   return answers.filter((a) => NXDOMAIN_KEEPS.has(a.type));
 }
-function toResponse(packet2, raw, server, question, rttMs, transport) {
+function toResponse(packet2, server, question, rttMs, transport) {
   return {
     server,
     question,
@@ -23630,23 +22523,22 @@ function toResponse(packet2, raw, server, question, rttMs, transport) {
     authorities: (packet2.authorities ?? []).map(toRecord),
     additionals: (packet2.additionals ?? []).filter((a) => a.type !== "OPT").map(toRecord),
     rttMs,
-    transport,
-    raw
+    transport
   };
 }
 function failure(server, question, kind, message, rttMs) {
   return { ok: false, failure: { server, question, kind, message, rttMs } };
 }
-function silence(label, q2, proto, ignored, timeoutMs, rttMs) {
+function silence(label, q, proto, ignored, timeoutMs, rttMs) {
   return ignored ? failure(
     label,
-    q2,
+    q,
     "mismatch",
     `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
     rttMs
-  ) : failure(label, q2, "timeout", `no reply from ${label} over ${proto} within ${timeoutMs} ms`, rttMs);
+  ) : failure(label, q, "timeout", `no reply from ${label} over ${proto} within ${timeoutMs} ms`, rttMs);
 }
-function udpAttempt(server, q2, opts) {
+function udpAttempt(server, q, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve4) => {
@@ -23664,38 +22556,38 @@ function udpAttempt(server, q2, opts) {
     };
     const ticket = udpMuxFor(server.address).open(server.address, server.port, {
       reply(buf) {
-        const ex = examineReply(buf, ticket.id, q2);
+        const ex = examineReply(buf, ticket.id, q);
         if (ex.kind === "ignore") ignored = ex.why;
         else if (ex.kind === "malformed") malformed = ex.message;
-        else finish({ ok: true, response: toResponse(ex.packet, buf, label, q2, elapsed(), "udp") });
+        else finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), "udp") });
       },
       stray(buf) {
-        const ex = examineReply(buf, ticket.id, q2);
+        const ex = examineReply(buf, ticket.id, q);
         if (ex.kind === "ignore") ignored = ex.why;
       },
       error(err) {
-        finish(failure(label, q2, "network", `UDP to ${label}: ${err.message}`, elapsed()));
+        finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
       }
     });
-    const msg = buildQuery(ticket.id, q2, opts);
+    const msg = buildQuery(ticket.id, q, opts);
     const timer = setTimeout(
       () => finish(
-        malformed ? failure(label, q2, "malformed", `${label} (UDP): ${malformed}`, elapsed()) : silence(label, q2, "UDP", ignored, timeoutMs, elapsed())
+        malformed ? failure(label, q, "malformed", `${label} (UDP): ${malformed}`, elapsed()) : silence(label, q, "UDP", ignored, timeoutMs, elapsed())
       ),
       timeoutMs
     );
     opts.onSend?.("udp");
     ticket.send(msg, (err) => {
-      if (err) finish(failure(label, q2, "network", `UDP to ${label}: ${err.message}`, elapsed()));
+      if (err) finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
     });
   });
 }
-function tcpAttempt(server, q2, opts) {
+function tcpAttempt(server, q, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve4) => {
     const id = randomInt(0, 65536);
-    const msg = buildQuery(id, q2, opts);
+    const msg = buildQuery(id, q, opts);
     const start = performance2.now();
     const elapsed = () => Math.round(performance2.now() - start);
     let buffered = Buffer.alloc(0);
@@ -23710,7 +22602,7 @@ function tcpAttempt(server, q2, opts) {
       resolve4(o);
     };
     const timer = setTimeout(
-      () => finish(silence(label, q2, "TCP", ignored, timeoutMs, elapsed())),
+      () => finish(silence(label, q, "TCP", ignored, timeoutMs, elapsed())),
       timeoutMs
     );
     sock.on("connect", () => {
@@ -23722,12 +22614,12 @@ function tcpAttempt(server, q2, opts) {
     });
     sock.on(
       "error",
-      (err) => finish(failure(label, q2, "network", `TCP to ${label}: ${err.message}`, elapsed()))
+      (err) => finish(failure(label, q, "network", `TCP to ${label}: ${err.message}`, elapsed()))
     );
     sock.on(
       "close",
       () => finish(
-        failure(label, q2, "network", `TCP connection to ${label} closed before a full reply`, elapsed())
+        failure(label, q, "network", `TCP connection to ${label} closed before a full reply`, elapsed())
       )
     );
     sock.on("data", (chunk) => {
@@ -23736,7 +22628,7 @@ function tcpAttempt(server, q2, opts) {
         finish(
           failure(
             label,
-            q2,
+            q,
             "malformed",
             `${label} (TCP) sent more than ${MAX_TCP_MESSAGE + 2} bytes`,
             elapsed()
@@ -23750,16 +22642,16 @@ function tcpAttempt(server, q2, opts) {
         if (buffered.length < len + 2) return;
         const one = Buffer.from(buffered.subarray(2, len + 2));
         buffered = buffered.subarray(len + 2);
-        const ex = examineReply(one, id, q2);
+        const ex = examineReply(one, id, q);
         if (ex.kind === "ignore") {
           ignored = ex.why;
           continue;
         }
         if (ex.kind === "malformed") {
-          finish(failure(label, q2, "malformed", `${label} (TCP): ${ex.message}`, elapsed()));
+          finish(failure(label, q, "malformed", `${label} (TCP): ${ex.message}`, elapsed()));
           return;
         }
-        finish({ ok: true, response: toResponse(ex.packet, one, label, q2, elapsed(), "tcp") });
+        finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), "tcp") });
       }
     });
   });
@@ -23786,10 +22678,10 @@ function queryOnce(server, question, opts = {}) {
     0
   );
   try {
-    const q2 = normalizeQuestion(question);
-    const tcp = () => withRetries(() => tcpAttempt(server, q2, opts), retries);
+    const q = normalizeQuestion(question);
+    const tcp = () => withRetries(() => tcpAttempt(server, q, opts), retries);
     if (opts.tcp) return tcp().catch(failed);
-    return withRetries(() => udpAttempt(server, q2, opts), retries).then((udp) => udp.ok && udp.response.flags.tc ? tcp() : udp).catch(failed);
+    return withRetries(() => udpAttempt(server, q, opts), retries).then((udp) => udp.ok && udp.response.flags.tc ? tcp() : udp).catch(failed);
   } catch (err) {
     return Promise.resolve(failed(err));
   }
@@ -23899,59 +22791,1114 @@ var init_client = __esm({
   }
 });
 
-// src/dns/classify.ts
-function classifyStep(outcome, zone, qname, qtype) {
-  const known = steps.get(outcome);
-  if (known && known.zone === zone && known.qname === qname && known.qtype === qtype) return known.step;
-  const step = classifyOnce(outcome, zone, qname, qtype);
-  steps.set(outcome, { zone, qname, qtype, step });
-  return step;
-}
-function classifyOnce(outcome, zone, qname, qtype) {
-  if (!outcome.ok) {
-    const f = outcome.failure;
-    if (f.kind === "malformed") return { kind: "problem", status: "MALFORMED", note: f.message };
-    return { kind: "problem", status: "TIMEOUT", note: f.message };
-  }
-  const r = outcome.response;
-  if (r.rcode === "SERVFAIL") return { kind: "problem", status: "SERVFAIL", note: "answered SERVFAIL" };
-  if (r.rcode === "REFUSED") return { kind: "problem", status: "REFUSED", note: "answered REFUSED" };
-  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") {
-    return { kind: "problem", status: "SERVFAIL", note: `answered ${r.rcode}` };
-  }
-  const relevant = r.answers.some((a) => a.name === qname && (a.type === qtype || a.type === "CNAME"));
-  if (r.rcode === "NXDOMAIN" || relevant) {
-    if (r.flags.aa) return { kind: "answer", response: r };
-    return {
-      kind: "problem",
-      status: "LAME",
-      note: `answered ${r.rcode === "NXDOMAIN" ? "NXDOMAIN" : "records"} without the AA bit (not authoritative)`
-    };
-  }
-  const cuts = [...new Set(r.authorities.filter((a) => a.type === "NS").map((a) => a.name))];
-  const child2 = cuts.find((c) => isBelow(c, zone) && isAtOrBelow(qname, c));
-  if (child2 !== void 0) return { kind: "referral", child: child2, response: r };
-  if (r.flags.aa) return { kind: "answer", response: r };
-  if (cuts.length > 0) {
-    const to = cuts.map((c) => c === "" ? "." : c).join(", ");
-    return {
-      kind: "problem",
-      status: "LAME",
-      note: `gave an upward or sideways referral (to ${to}) instead of answering`
-    };
-  }
-  return {
-    kind: "problem",
-    status: "LAME",
-    note: "answered without the AA bit and without a referral (lame)"
-  };
-}
-var steps;
-var init_classify = __esm({
-  "src/dns/classify.ts"() {
+// src/report/codes/general.ts
+var GENERAL_CODES;
+var init_general = __esm({
+  "src/report/codes/general.ts"() {
     "use strict";
-    init_names();
-    steps = /* @__PURE__ */ new WeakMap();
+    GENERAL_CODES = [
+      {
+        code: "CHECK_INCOMPLETE",
+        severity: "warning",
+        title: "A check could not run",
+        description: "A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete."
+      }
+    ];
+  }
+});
+
+// src/report/codes/identifiers.ts
+var IDENTIFIERS_CODES;
+var init_identifiers = __esm({
+  "src/report/codes/identifiers.ts"() {
+    "use strict";
+    IDENTIFIERS_CODES = [
+      {
+        code: "IDENT_SYNTAX_EMPTY",
+        severity: "error",
+        title: "Empty name",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name is empty after trimming spaces and one trailing dot."
+      },
+      {
+        code: "IDENT_SYNTAX_TOO_LONG",
+        severity: "error",
+        title: "Name longer than 253 characters",
+        acmeProblem: "rejectedIdentifier",
+        description: "A DNS name is at most 253 characters in presentation form (RFC 1035 \xA72.3.4; Boulder maxDNSIdentifierLength)."
+      },
+      {
+        code: "IDENT_SYNTAX_LABEL_TOO_LONG",
+        severity: "error",
+        title: "Label longer than 63 characters",
+        acmeProblem: "rejectedIdentifier",
+        description: "Each label (the part between dots) is at most 63 characters (RFC 1035 \xA72.3.4; Boulder maxLabelLength)."
+      },
+      {
+        code: "IDENT_SYNTAX_EMPTY_LABEL",
+        severity: "error",
+        title: "Empty label",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name has two dots in a row or starts with a dot."
+      },
+      {
+        code: "IDENT_SYNTAX_INVALID_CHARACTER",
+        severity: "error",
+        title: "Invalid character in name",
+        acmeProblem: "rejectedIdentifier",
+        description: "Labels may contain only letters, digits and hyphens (underscores and spaces are refused), and may not start or end with a hyphen."
+      },
+      {
+        code: "IDENT_SYNTAX_BAD_IDN",
+        severity: "error",
+        title: "Malformed internationalised name",
+        acmeProblem: "rejectedIdentifier",
+        description: "A Unicode label cannot be converted to an A-label under UTS #46, or an xn-- label is not valid punycode (it must decode and re-encode to itself)."
+      },
+      {
+        code: "IDENT_SYNTAX_RESERVED_LDH",
+        severity: "error",
+        title: "Label in a reserved format (??--)",
+        acmeProblem: "rejectedIdentifier",
+        description: "A label with hyphens in positions 3 and 4 is reserved (RFC 5890 \xA72.3.1) unless it is a valid xn-- A-label."
+      },
+      {
+        code: "IDENT_SYNTAX_BAD_IP",
+        severity: "error",
+        title: "Malformed IP address",
+        acmeProblem: "rejectedIdentifier",
+        description: "The value looks like an IP address literal but does not parse as one."
+      },
+      {
+        code: "IDENT_NOT_PUBLIC_SUFFIX",
+        severity: "error",
+        title: "Name does not end in a public suffix",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name is not under a suffix of the ICANN section of the Public Suffix List (e.g. .local, .internal, .invalid); the CA refuses it."
+      },
+      {
+        code: "IDENT_IS_PUBLIC_SUFFIX",
+        severity: "error",
+        title: "Name is itself a public suffix",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name (or the base of a wildcard) is an ICANN public suffix such as com or co.uk; the CA refuses it."
+      },
+      {
+        code: "IDENT_TOO_MANY_LABELS",
+        severity: "error",
+        title: "More than 10 labels",
+        acmeProblem: "rejectedIdentifier",
+        description: "The CA refuses names with more than 10 labels (Boulder policy/pa.go maxLabels)."
+      },
+      {
+        code: "IDENT_TOO_FEW_LABELS",
+        severity: "error",
+        title: "Name has no dot",
+        acmeProblem: "rejectedIdentifier",
+        description: "A single-label name cannot be issued for."
+      },
+      {
+        code: "IDENT_WILDCARD_MALFORMED",
+        severity: "error",
+        title: "Wildcard not the whole leftmost label",
+        acmeProblem: "rejectedIdentifier",
+        description: "A wildcard is allowed only as the entire leftmost label (*.example.com), once; foo*.example.com and *.*.example.com are refused."
+      },
+      {
+        code: "IDENT_WILDCARD_NEEDS_DNS01",
+        severity: "error",
+        title: "Wildcard names can only be validated with dns-01",
+        description: "For a wildcard authorization the CA offers only the dns-01 challenge (RFC 8555 \xA77.1.3; Boulder), so http-01 and tls-alpn-01 cannot be used."
+      },
+      {
+        code: "IDENT_IP_NEEDS_HTTP_OR_TLS",
+        severity: "error",
+        title: "IP identifiers cannot use dns-01",
+        description: "For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 \xA77)."
+      },
+      {
+        code: "IDENT_IP_RESERVED",
+        severity: "error",
+        title: "IP identifier in a reserved range",
+        acmeProblem: "rejectedIdentifier",
+        description: "The CA refuses IP identifiers in IANA special-purpose ranges (Boulder iana/ip.go)."
+      },
+      {
+        code: "IDENT_TOO_MANY_NAMES",
+        severity: "error",
+        title: "More than 100 names in one order",
+        acmeProblem: "malformed",
+        description: `Let's Encrypt accepts at most 100 identifiers per order (Boulder maxNames; "Order cannot contain more than 100 identifiers").`
+      },
+      {
+        code: "IDENT_DUPLICATE",
+        severity: "info",
+        title: "Duplicate name",
+        description: "The same name was given more than once; the CA deduplicates it, so it is checked once."
+      }
+    ];
+  }
+});
+
+// src/report/codes/resolution.ts
+var RESOLUTION_CODES;
+var init_resolution = __esm({
+  "src/report/codes/resolution.ts"() {
+    "use strict";
+    RESOLUTION_CODES = [
+      {
+        code: "DNS_NXDOMAIN",
+        severity: "error",
+        title: "The name does not exist in DNS",
+        acmeProblem: "dns",
+        description: "The authoritative servers answer NXDOMAIN for the name: the CA cannot find an address for it."
+      },
+      {
+        code: "DNS_NO_ADDRESS",
+        severity: "error",
+        title: "The name has no A or AAAA record",
+        acmeProblem: "dns",
+        description: "The name exists but has neither an A nor an AAAA record, so the CA has nowhere to connect."
+      },
+      {
+        code: "DNS_SERVFAIL",
+        severity: "error",
+        title: "The nameservers fail to answer for the name",
+        acmeProblem: "dns",
+        description: "Every authoritative server failed (SERVFAIL, REFUSED, not authoritative or malformed): the CA's resolver returns SERVFAIL."
+      },
+      {
+        code: "DNS_TIMEOUT",
+        severity: "error",
+        title: "The nameservers do not answer",
+        acmeProblem: "dns",
+        description: "No authoritative server answered in time: the CA reports a DNS timeout."
+      },
+      {
+        code: "DNS_CNAME_DANGLING",
+        severity: "error",
+        title: "A CNAME points to a name that does not exist",
+        acmeProblem: "dns",
+        description: "The name is an alias whose target is NXDOMAIN (a removed CDN, load balancer or bucket)."
+      },
+      {
+        code: "DNS_CNAME_LOOP",
+        severity: "error",
+        title: "CNAME records form a loop",
+        acmeProblem: "dns",
+        description: "Following the CNAME chain returns to a name already visited: no resolver can finish the lookup."
+      },
+      {
+        code: "DNS_CNAME_CHAIN_TOO_LONG",
+        severity: "error",
+        title: "The CNAME chain is too long",
+        acmeProblem: "dns",
+        description: "The chain has more CNAMEs than the CA's resolver follows (Unbound's max-query-restarts, 11), so the lookup ends in SERVFAIL."
+      },
+      {
+        code: "DNS_NO_NAMESERVERS",
+        severity: "error",
+        title: "The zone has no reachable nameserver",
+        acmeProblem: "dns",
+        description: "None of the zone's nameserver names resolves to an address."
+      },
+      {
+        code: "DNS_FAMILY_FAILED",
+        severity: "warning",
+        title: "One address family fails to resolve",
+        description: "The A or the AAAA lookup fails while the other works; the CA validates over the family that works, but other clients may not."
+      },
+      {
+        code: "ADDRESS_RESERVED",
+        severity: "warning",
+        title: "The name has a reserved address the CA ignores",
+        description: "Some of the addresses are private or special-purpose (RFC 1918, loopback, link-local...). The CA drops them and uses the others."
+      },
+      {
+        code: "ADDRESS_ONLY_RESERVED",
+        severity: "error",
+        title: "The name resolves only to reserved addresses",
+        acmeProblem: "dns",
+        description: "Every address is private or special-purpose. The CA refuses to connect to them, so HTTP-01 and TLS-ALPN-01 fail."
+      },
+      {
+        code: "DNS_RESOLVED",
+        severity: "info",
+        title: "The name resolves",
+        description: "The addresses the CA would use, and the one it tries first."
+      }
+    ];
+  }
+});
+
+// src/report/codes/caa.ts
+var CAA_CODES;
+var init_caa = __esm({
+  "src/report/codes/caa.ts"() {
+    "use strict";
+    CAA_CODES = [
+      {
+        code: "CAA_FORBIDS_ISSUER",
+        severity: "error",
+        title: "CAA does not authorise this CA",
+        acmeProblem: "caa",
+        description: 'The relevant CAA set has issue records, and none names this CA\'s issuer domain (or one is `0 issue ";"`, which forbids every CA).'
+      },
+      {
+        code: "CAA_ISSUEWILD_FORBIDS",
+        severity: "error",
+        title: "CAA issuewild does not authorise this CA",
+        acmeProblem: "caa",
+        description: "For a wildcard name, issuewild records replace issue records when any exist, and none of them authorises this CA."
+      },
+      {
+        code: "CAA_ACCOUNTURI_MISMATCH",
+        severity: "error",
+        title: "CAA accounturi names another account",
+        acmeProblem: "caa",
+        description: "The record naming this CA is limited by accounturi (RFC 8657 \xA73) to another account, or has several accounturi parameters (unsatisfiable)."
+      },
+      {
+        code: "CAA_ACCOUNTURI_UNVERIFIED",
+        severity: "warning",
+        title: "CAA limits issuance to one ACME account",
+        description: "The record naming this CA carries an accounturi parameter, and no account URL was given, so whether your account matches is unknown."
+      },
+      {
+        code: "CAA_VALIDATIONMETHODS_EXCLUDES",
+        severity: "error",
+        title: "CAA validationmethods excludes this challenge",
+        acmeProblem: "caa",
+        description: "The record naming this CA is limited by validationmethods (RFC 8657 \xA74) to other challenge types, or has several or malformed validationmethods parameters."
+      },
+      {
+        code: "CAA_CRITICAL_UNKNOWN_TAG",
+        severity: "error",
+        title: "CAA has a critical property the CA does not understand",
+        acmeProblem: "caa",
+        description: "A property other than issue, issuewild, iodef, issuemail or issuevmc has the critical flag (128, or 1 which Boulder treats the same); the CA must refuse (RFC 8659 \xA74.1)."
+      },
+      {
+        code: "CAA_MALFORMED_RECORD",
+        severity: "warning",
+        title: "Malformed CAA record skipped",
+        description: "An issue or issuewild value does not parse (RFC 8659 \xA74.2); the CA skips that record as if it authorised nobody."
+      },
+      {
+        code: "CAA_LOOKUP_FAILED",
+        severity: "error",
+        title: "CAA lookup failed",
+        acmeProblem: "dns",
+        description: "A CAA query the CA needs (at or below the relevant name) failed with SERVFAIL, a timeout or REFUSED; the CA fails closed. Above the relevant name it is reported as a warning."
+      },
+      {
+        code: "CAA_AUTHORIZED",
+        severity: "info",
+        title: "CAA authorises this CA",
+        description: "The relevant CAA set has a record that authorises this CA for this name, account and challenge."
+      },
+      {
+        code: "CAA_NO_RELEVANT_RECORDS",
+        severity: "info",
+        title: "CAA set does not restrict this issuance",
+        description: "CAA records exist, but none is an issue (or, for wildcards, issuewild) property, so any CA may issue."
+      },
+      {
+        code: "CAA_NONE",
+        severity: "info",
+        title: "No CAA records",
+        description: "No CAA records at the name or any parent up to the TLD: any CA may issue."
+      }
+    ];
+  }
+});
+
+// src/report/codes/delegation.ts
+var DELEGATION_CODES;
+var init_delegation = __esm({
+  "src/report/codes/delegation.ts"() {
+    "use strict";
+    DELEGATION_CODES = [
+      {
+        code: "DELEGATION_ALL_LAME",
+        severity: "error",
+        title: "No authoritative server answers properly",
+        acmeProblem: "dns",
+        description: "Every nameserver of the zone failed a question the CA asks (REFUSED, SERVFAIL, timeout, no AA bit or an upward referral), so the CA's resolver gets SERVFAIL or a timeout and validation fails with a dns problem."
+      },
+      {
+        code: "DELEGATION_LAME_SERVER",
+        severity: "warning",
+        title: "A nameserver is lame",
+        acmeProblem: "dns",
+        description: "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail."
+      },
+      {
+        code: "DELEGATION_NS_MISMATCH",
+        severity: "warning",
+        title: "The NS set at the parent differs from the zone",
+        description: "The nameservers listed at the registrar (the parent zone's referral) are not the ones the zone itself lists at its apex. Resolvers may use either set, so a stale or missing server is reached by some of them."
+      },
+      {
+        code: "DELEGATION_NS_NO_ADDRESS",
+        severity: "warning",
+        title: "A nameserver name has no address",
+        acmeProblem: "dns",
+        description: "A nameserver of the zone has no A or AAAA record (and no glue), so no resolver can ask it. When no nameserver has an address the zone cannot be resolved at all."
+      },
+      {
+        code: "DELEGATION_SOA_SERIAL_MISMATCH",
+        severity: "warning",
+        title: "Nameservers serve different SOA serials",
+        description: "The authoritative servers do not serve the same version of the zone: a change still propagating, or a secondary that stopped transferring from the primary. (Multi-provider setups may use unrelated serials.)"
+      },
+      {
+        code: "DELEGATION_SERVERS_DISAGREE",
+        severity: "warning",
+        title: "Authoritative servers give different answers",
+        description: "The zone's nameservers answer the same question differently (a change still propagating, or a forgotten secondary). The CA asks one of them, so it may see either answer."
+      },
+      {
+        code: "DELEGATION_SINGLE_NS",
+        severity: "warning",
+        title: "The zone has a single nameserver",
+        description: "Only one nameserver serves the zone (RFC 1034 \xA74.1 and RFC 2182 ask for at least two): if it is down or slow, every lookup the CA makes fails."
+      },
+      {
+        code: "DELEGATION_SAME_SUBNET",
+        severity: "warning",
+        title: "All nameservers share one network",
+        description: "Every nameserver address lies in one IPv4 /24 (or IPv6 /48): one network outage or routing problem takes the whole zone down (RFC 2182 \xA73.1)."
+      }
+    ];
+  }
+});
+
+// src/report/codes/propagation.ts
+var PROPAGATION_CODES;
+var init_propagation = __esm({
+  "src/report/codes/propagation.ts"() {
+    "use strict";
+    PROPAGATION_CODES = [
+      {
+        code: "PROPAGATION_STALE_CACHE",
+        severity: "warning",
+        title: "A public resolver still serves old data",
+        description: "A public resolver's cached answer differs from what the authoritative servers now serve: the record changed recently. Validation may see the old data until the cached answer's TTL runs out."
+      },
+      {
+        code: "PROPAGATION_RESOLVERS_DISAGREE",
+        severity: "warning",
+        title: "Public resolvers give different answers",
+        description: "Public resolvers answer the same question differently and the authoritative servers give no single answer to compare with, so what the CA sees depends on which data its resolver holds."
+      },
+      {
+        code: "PROPAGATION_RESOLVER_FAILED",
+        severity: "warning",
+        title: "A public resolver fails where the authoritative servers answer",
+        description: "A public resolver timed out or returned an error (often SERVFAIL from DNSSEC validation or an unreachable nameserver) while the authoritative servers answer. Evidence only: the CA uses its own resolver, which may meet the same problem."
+      }
+    ];
+  }
+});
+
+// src/report/codes/dnssec.ts
+var DNSSEC_CODES;
+var init_dnssec = __esm({
+  "src/report/codes/dnssec.ts"() {
+    "use strict";
+    DNSSEC_CODES = [
+      {
+        code: "DNSSEC_BOGUS_SIGNATURE_EXPIRED",
+        severity: "error",
+        title: "DNSSEC signature expired",
+        acmeProblem: "dns",
+        description: "An RRSIG on the validation path is past its expiration time, so validating resolvers answer SERVFAIL."
+      },
+      {
+        code: "DNSSEC_BOGUS_SIGNATURE_NOT_YET_VALID",
+        severity: "error",
+        title: "DNSSEC signature not yet valid",
+        acmeProblem: "dns",
+        description: "An RRSIG on the validation path has an inception time in the future (signer clock skew), so it is bogus."
+      },
+      {
+        code: "DNSSEC_BOGUS_DS_MISMATCH",
+        severity: "error",
+        title: "DS at the parent matches no DNSKEY",
+        acmeProblem: "dns",
+        description: "The parent zone publishes DS records, but none matches a DNSKEY the zone serves (stale DS after a key rollover or a provider change)."
+      },
+      {
+        code: "DNSSEC_BOGUS_DNSKEY_NOT_SIGNED_BY_DS_KEY",
+        severity: "error",
+        title: "DNSKEY set not signed by the key the DS names",
+        acmeProblem: "dns",
+        description: "The DS matches a DNSKEY, but that key has not signed the DNSKEY RRset, so the chain of trust is broken."
+      },
+      {
+        code: "DNSSEC_BOGUS_MISSING_RRSIG",
+        severity: "error",
+        title: "Signed zone serves an unsigned RRset",
+        acmeProblem: "dns",
+        description: "The zone is signed (its parent has a DS) but an RRset on the path comes without an RRSIG."
+      },
+      {
+        code: "DNSSEC_BOGUS_ALGORITHM_MISMATCH",
+        severity: "error",
+        title: "DNSSEC algorithm mismatch",
+        acmeProblem: "dns",
+        description: "The DS or RRSIG names an algorithm the zone has no DNSKEY for (often a half-finished algorithm rollover)."
+      },
+      {
+        code: "DNSSEC_BOGUS_SIGNATURE",
+        severity: "error",
+        title: "DNSSEC signature does not verify",
+        acmeProblem: "dns",
+        description: "An RRSIG fails cryptographic verification: the data or keys changed after signing, or nameservers serve different signed copies."
+      },
+      {
+        code: "DNSSEC_BOGUS_DENIAL",
+        severity: "error",
+        title: "Missing or wrong proof of non-existence",
+        acmeProblem: "dns",
+        description: "A negative answer (NXDOMAIN, no data, or no DS) from a signed zone lacks a valid NSEC/NSEC3 proof."
+      },
+      {
+        code: "DNSSEC_SIGNATURE_EXPIRING",
+        severity: "warning",
+        title: "DNSSEC signature expires soon",
+        description: "An RRSIG on the validation path expires within the warning window; if the zone is not re-signed in time, lookups turn bogus."
+      },
+      {
+        code: "DNSSEC_NSEC3_ITERATIONS",
+        severity: "warning",
+        title: "NSEC3 iterations above the validator limit",
+        description: "The zone uses more NSEC3 iterations than RFC 9276 validators accept (150); its negative answers are treated as insecure."
+      },
+      {
+        code: "DNSSEC_UNSUPPORTED_ALGORITHM",
+        severity: "info",
+        title: "DNSSEC algorithm not supported by validators",
+        description: "The DS uses only algorithms or digests validators do not implement (or must not use), so the zone is treated as unsigned."
+      },
+      {
+        code: "DNSSEC_INSECURE",
+        severity: "info",
+        title: "Zone is not DNSSEC-signed",
+        description: "The parent proves there is no DS for the delegation, so answers are insecure; the CA validates them normally."
+      },
+      {
+        code: "DNSSEC_INDETERMINATE",
+        severity: "warning",
+        title: "DNSSEC validation could not complete",
+        description: "A query needed for validation failed (timeout, SERVFAIL, refused), so the chain could not be checked."
+      },
+      {
+        code: "DNSSEC_RESOLVER_DISAGREES",
+        severity: "warning",
+        title: "A public validating resolver sees this answer differently",
+        description: "A public resolver's view (AD bit; SERVFAIL without CD but an answer with CD means it finds the data bogus) differs from our own validation; the CA's resolver may side with it."
+      }
+    ];
+  }
+});
+
+// src/report/codes/http01.ts
+var HTTP01_CODES;
+var init_http01 = __esm({
+  "src/report/codes/http01.ts"() {
+    "use strict";
+    HTTP01_CODES = [
+      {
+        code: "HTTP01_OK",
+        severity: "info",
+        title: "HTTP-01 challenge path is reachable",
+        description: "The CA's fetch reached the server and the challenge path behaves as a webroot or served the expected key authorization."
+      },
+      {
+        code: "HTTP01_WILDCARD",
+        severity: "error",
+        title: "HTTP-01 cannot validate a wildcard name",
+        acmeProblem: "unauthorized",
+        description: "RFC 8555 \xA78.3: HTTP-01 is never offered for wildcard identifiers; use DNS-01."
+      },
+      {
+        code: "HTTP01_NO_ADDRESSES",
+        severity: "error",
+        title: "No usable address for HTTP-01",
+        acmeProblem: "dns",
+        description: "The name (or a redirect target) has no A/AAAA record the CA would connect to."
+      },
+      {
+        code: "HTTP01_CONNECTION_REFUSED",
+        severity: "error",
+        title: "Port 80 refuses connections",
+        acmeProblem: "connection",
+        description: "Nothing listens on port 80 at the address the CA uses, or a firewall rejects the connection."
+      },
+      {
+        code: "HTTP01_CONNECT_TIMEOUT",
+        severity: "error",
+        title: "Port 80 connection times out",
+        acmeProblem: "connection",
+        description: "Connection attempts to port 80 get no answer: a firewall drops them or the host is down."
+      },
+      {
+        code: "HTTP01_READ_TIMEOUT",
+        severity: "error",
+        title: "Server accepts but does not answer in time",
+        acmeProblem: "connection",
+        description: "The TCP connection opened but no complete response arrived within the CA's time limit."
+      },
+      {
+        code: "HTTP01_CONNECTION_ERROR",
+        severity: "error",
+        title: "HTTP-01 connection failed",
+        acmeProblem: "connection",
+        description: "The connection was reset, the response was not HTTP, or its headers were unreasonably large."
+      },
+      {
+        code: "HTTP01_BAD_STATUS",
+        severity: "error",
+        title: "Challenge path returns a non-200 status",
+        acmeProblem: "unauthorized",
+        description: 'Only a final 200 passes; the CA reports "Invalid response from <url>: <status>".'
+      },
+      {
+        code: "HTTP01_WAF_BLOCK",
+        severity: "error",
+        title: "A WAF or bot protection blocks the challenge path",
+        acmeProblem: "unauthorized",
+        description: "A 403, 429 or 503 (often with CDN/WAF headers) would block the CA's validation request."
+      },
+      {
+        code: "HTTP01_CATCH_ALL",
+        severity: "error",
+        title: "A catch-all page answers the challenge path",
+        acmeProblem: "unauthorized",
+        description: "A random token returned 200 with a page: a SPA/CMS/rewrite rule swallows /.well-known/acme-challenge/ so the real token file would not be served."
+      },
+      {
+        code: "HTTP01_WRONG_BODY",
+        severity: "error",
+        title: "Challenge response does not match the key authorization",
+        acmeProblem: "unauthorized",
+        description: "The body (trailing whitespace trimmed) differs from the expected key authorization."
+      },
+      {
+        code: "HTTP01_BODY_TOO_LARGE",
+        severity: "error",
+        title: "Challenge response body is 128 bytes or more",
+        acmeProblem: "unauthorized",
+        description: "The CA reads at most 128 bytes; a body that long is rejected."
+      },
+      {
+        code: "HTTP01_STATELESS_RESPONDER",
+        severity: "info",
+        title: "Server answers challenges statelessly",
+        description: `A random token returned "<token>.<thumbprint>": a stateless responder is configured; make sure the thumbprint is your account's.`
+      },
+      {
+        code: "HTTP01_REDIRECT_INVALID",
+        severity: "error",
+        title: "A redirect breaks a CA rule",
+        acmeProblem: "connection",
+        description: "The redirect chain violates a rule of Boulder va/http.go (status, count, loop, scheme, port, host, public suffix, reserved IP, path length)."
+      },
+      {
+        code: "HTTP01_REDIRECT_HTTPS_NOT_TLS",
+        severity: "error",
+        title: "Redirect to https reaches a server speaking plain HTTP",
+        acmeProblem: "malformed",
+        description: "The https redirect target answers plain HTTP on the TLS port."
+      },
+      {
+        code: "HTTP01_REDIRECT_TLS_ERROR",
+        severity: "error",
+        title: "Redirect to https fails the TLS handshake",
+        acmeProblem: "tls",
+        description: "The CA does not verify the certificate after a redirect, but needs TLS 1.2 or later and a working handshake."
+      },
+      {
+        code: "HTTP01_REDIRECTS_FOLLOWED",
+        severity: "info",
+        title: "The challenge request is redirected",
+        description: "The CA follows these redirects; each hop is re-resolved and re-checked."
+      },
+      {
+        code: "HTTP01_CDN_DETECTED",
+        severity: "info",
+        title: "A CDN or reverse proxy answers for this name",
+        description: "The CA talks to the CDN, not the origin: the CDN must pass /.well-known/acme-challenge/ to the origin unmodified (or manage the certificate itself)."
+      },
+      {
+        code: "HTTP01_ADDRESSES_DIFFER",
+        severity: "warning",
+        title: "Addresses of this name behave differently",
+        description: "The CA uses only the first address of a family; the others answer differently, so validation depends on DNS order and which server is listed first."
+      },
+      {
+        code: "HTTP01_IPV6_BROKEN",
+        severity: "warning",
+        title: "IPv6 fails while IPv4 works",
+        description: "The CA tries IPv6 first and falls back to IPv4 only on a connect failure; other IPv6 failures are fatal."
+      },
+      {
+        code: "HTTP01_PORT80_FILTERED",
+        severity: "info",
+        title: "Port 443 answers while port 80 does not",
+        description: "The host is up (TLS port reachable) but port 80 is filtered or closed."
+      },
+      {
+        code: "HTTP01_ROUTER_ANSWERING",
+        severity: "warning",
+        title: "A router or NAS answers port 80",
+        description: "Port 80 is answered by a home router's, modem's or NAS's admin interface (its Server header, login realm or page title), so the port forward to the web server is missing."
+      }
+    ];
+  }
+});
+
+// src/report/codes/tlsalpn01.ts
+var TLSALPN01_CODES;
+var init_tlsalpn01 = __esm({
+  "src/report/codes/tlsalpn01.ts"() {
+    "use strict";
+    TLSALPN01_CODES = [
+      {
+        code: "TLSALPN01_READY",
+        severity: "info",
+        title: "Server negotiates acme-tls/1",
+        description: 'The TLS port negotiated ALPN "acme-tls/1" for this name.'
+      },
+      {
+        code: "TLSALPN01_VALID",
+        severity: "info",
+        title: "TLS-ALPN-01 challenge certificate is correct",
+        description: "The self-signed challenge certificate carries the name and the expected acmeIdentifier."
+      },
+      {
+        code: "TLSALPN01_NO_ALPN",
+        severity: "error",
+        title: "acme-tls/1 is not negotiated",
+        acmeProblem: "unauthorized",
+        description: 'The server does not negotiate ALPN "acme-tls/1" for this name: no TLS-ALPN-01 responder (e.g. a proxy terminates TLS).'
+      },
+      {
+        code: "TLSALPN01_HTTP_ONLY",
+        severity: "error",
+        title: "The TLS port speaks plain HTTP",
+        acmeProblem: "malformed",
+        description: 'The CA reports "Server only speaks HTTP, not TLS".'
+      },
+      {
+        code: "TLSALPN01_CONNECTION",
+        severity: "error",
+        title: "TLS port unreachable",
+        acmeProblem: "connection",
+        description: "Port 443 refused, timed out or reset the connection."
+      },
+      {
+        code: "TLSALPN01_TLS_ERROR",
+        severity: "error",
+        title: "TLS handshake failed",
+        acmeProblem: "tls",
+        description: "The handshake failed (no TLS 1.2+, no certificate for this SNI, alert)."
+      },
+      {
+        code: "TLSALPN01_BAD_CERTIFICATE",
+        severity: "error",
+        title: "Challenge certificate is wrong",
+        acmeProblem: "unauthorized",
+        description: "RFC 8737 \xA73: the certificate must be self-signed, carry exactly one dNSName SAN equal to the name and a critical acmeIdentifier with SHA-256 of the key authorization."
+      },
+      {
+        code: "TLSALPN01_NO_ADDRESSES",
+        severity: "error",
+        title: "No usable address for TLS-ALPN-01",
+        acmeProblem: "dns",
+        description: "The name has no A/AAAA record the CA would connect to."
+      }
+    ];
+  }
+});
+
+// src/report/codes/certificate.ts
+var CERTIFICATE_CODES;
+var init_certificate = __esm({
+  "src/report/codes/certificate.ts"() {
+    "use strict";
+    CERTIFICATE_CODES = [
+      {
+        code: "CERT_OK",
+        severity: "info",
+        title: "Current certificate is valid",
+        description: "The certificate served on the TLS port is trusted, covers the name and is not near expiry."
+      },
+      {
+        code: "CERT_EXPIRED",
+        severity: "warning",
+        title: "Served certificate has expired",
+        description: "The certificate on the TLS port is past its notAfter date."
+      },
+      {
+        code: "CERT_EXPIRING",
+        severity: "warning",
+        title: "Served certificate expires soon",
+        description: "The certificate on the TLS port expires within the warning window; renewal may be failing."
+      },
+      {
+        code: "CERT_NAME_MISMATCH",
+        severity: "warning",
+        title: "Served certificate does not cover the name",
+        description: "No SAN of the served certificate matches the name (SNI may be routed to a default site)."
+      },
+      {
+        code: "CERT_CHAIN_INCOMPLETE",
+        severity: "warning",
+        title: "Certificate chain is incomplete",
+        description: "The server does not send the intermediate certificate(s); some clients will fail to verify."
+      },
+      {
+        code: "CERT_SELF_SIGNED",
+        severity: "warning",
+        title: "Served certificate is self-signed",
+        description: "The leaf signs itself; browsers reject it."
+      },
+      {
+        code: "CERT_UNTRUSTED",
+        severity: "warning",
+        title: "Certificate chain ends at an untrusted root",
+        description: "The chain does not lead to a root in the trust store."
+      },
+      {
+        code: "CERT_LEGACY_TLS_ONLY",
+        severity: "warning",
+        title: "Only TLS 1.0/1.1 is offered",
+        description: "The server refuses TLS 1.2+; the CA (after an https redirect) and modern clients refuse it."
+      },
+      {
+        code: "CERT_DIFFERS_BY_ADDRESS",
+        severity: "warning",
+        title: "Different certificates at different addresses",
+        description: "The addresses of the name serve different certificates: some servers were not updated."
+      },
+      {
+        code: "CERT_HTTP_ON_TLS_PORT",
+        severity: "warning",
+        title: "The TLS port speaks plain HTTP",
+        description: "Port 443 answers plain HTTP instead of TLS."
+      },
+      {
+        code: "CERT_TLS_UNREACHABLE",
+        severity: "info",
+        title: "TLS port not reachable",
+        description: "The TLS handshake could not complete at this address."
+      }
+    ];
+  }
+});
+
+// src/report/codes/dns01.ts
+var DNS01_CODES;
+var init_dns01 = __esm({
+  "src/report/codes/dns01.ts"() {
+    "use strict";
+    DNS01_CODES = [
+      {
+        code: "DNS01_TXT_MISSING",
+        severity: "error",
+        title: "No TXT record at the _acme-challenge name",
+        acmeProblem: "unauthorized",
+        description: "The CA finds no TXT record at _acme-challenge.<name> (after following CNAMEs), so DNS-01 validation fails."
+      },
+      {
+        code: "DNS01_TXT_MISMATCH",
+        severity: "error",
+        title: "The TXT record does not hold the expected value",
+        acmeProblem: "unauthorized",
+        description: "TXT records exist at _acme-challenge.<name> but none equals the expected base64url SHA-256 digest exactly."
+      },
+      {
+        code: "DNS01_LOOKUP_FAILED",
+        severity: "error",
+        title: "The TXT lookup for the _acme-challenge name fails",
+        acmeProblem: "dns",
+        description: "The CA's resolver gets NXDOMAIN, SERVFAIL or a timeout for the TXT question, which is a `dns` problem."
+      },
+      {
+        code: "DNS01_TXT_QUOTED",
+        severity: "error",
+        title: "The TXT value carries literal quote characters",
+        acmeProblem: "unauthorized",
+        description: 'The value was entered with quotes that became part of the data ("\\"abc\\""), so it no longer matches.'
+      },
+      {
+        code: "DNS01_TXT_SPLIT",
+        severity: "error",
+        title: "The TXT value is split into strings wrongly",
+        acmeProblem: "unauthorized",
+        description: "The record holds the value in several strings with added characters (e.g. spaces); the CA joins strings with no separator."
+      },
+      {
+        code: "DNS01_TXT_DOUBLED_NAME",
+        severity: "error",
+        title: "The TXT record sits under a doubled name",
+        acmeProblem: "unauthorized",
+        description: "The record was created as _acme-challenge.<name>.<zone> because the control panel appended the zone to a full name."
+      },
+      {
+        code: "DNS01_TXT_STALE",
+        severity: "warning",
+        title: "Old TXT values are left at the _acme-challenge name",
+        description: "Values from earlier validations are still published. Harmless for the CA, but clutter, and some providers cap the number of TXT records."
+      },
+      {
+        code: "DNS01_SERVERS_DISAGREE",
+        severity: "warning",
+        title: "The authoritative servers disagree on the TXT records",
+        acmeProblem: "unauthorized",
+        description: "Not every authoritative server serves the same TXT set; the CA (from several perspectives) may ask one that lacks the value."
+      },
+      {
+        code: "DNS01_TXT_FOUND",
+        severity: "info",
+        title: "The expected TXT value is published",
+        description: "A TXT record equal to the expected value is served at the _acme-challenge name."
+      },
+      {
+        code: "DNS01_LOOKUP_OK",
+        severity: "info",
+        title: "The _acme-challenge name can be looked up",
+        description: "The TXT question for _acme-challenge.<name> gets an authoritative answer, so a record placed there can be seen."
+      },
+      {
+        code: "DNS01_CNAME_DELEGATED",
+        severity: "info",
+        title: "The _acme-challenge name is delegated by CNAME",
+        description: "The _acme-challenge name is an alias (acme-dns style); the CA follows it, so the TXT record must be placed at the target."
+      },
+      {
+        code: "DNS01_CNAME_DANGLING",
+        severity: "error",
+        title: "The _acme-challenge CNAME points nowhere",
+        acmeProblem: "dns",
+        description: "The alias target's domain does not exist or its nameservers fail, so the CA's TXT lookup fails."
+      },
+      {
+        code: "DNS01_WRONG_PROVIDER",
+        severity: "error",
+        title: "The DNS provider is not the one the world sees",
+        acmeProblem: "unauthorized",
+        description: "The provider's nameservers for the zone differ from the delegation: records created there are invisible to the CA."
+      },
+      {
+        code: "DNS01_PROVIDER_FAILED",
+        severity: "error",
+        title: "The DNS provider could not create the TXT record",
+        description: "The provider API refused or failed the TXT record creation."
+      },
+      {
+        code: "DNS01_TEST_RECORD_VISIBLE",
+        severity: "info",
+        title: "A test TXT record reached every authoritative server",
+        description: "A test value placed through the provider was served by every authoritative server; times are per server."
+      },
+      {
+        code: "DNS01_PROPAGATION_TIMEOUT",
+        severity: "error",
+        title: "The TXT record did not reach every authoritative server in time",
+        acmeProblem: "unauthorized",
+        description: "At least one authoritative server still did not serve the placed value when the wait ended; the CA may ask that server."
+      },
+      {
+        code: "DNS01_CLEANUP_FAILED",
+        severity: "warning",
+        title: "The test TXT record could not be removed",
+        description: "Deleting the record created for the test failed; remove it with `acme-preflight dns01 cleanup --stale`."
+      }
+    ];
+  }
+});
+
+// src/report/codes/acme.ts
+var ACME_CODES;
+var init_acme = __esm({
+  "src/report/codes/acme.ts"() {
+    "use strict";
+    ACME_CODES = [];
+  }
+});
+
+// src/report/codes/index.ts
+var CATALOGUE_FAMILIES;
+var init_codes = __esm({
+  "src/report/codes/index.ts"() {
+    "use strict";
+    init_general();
+    init_identifiers();
+    init_resolution();
+    init_caa();
+    init_delegation();
+    init_propagation();
+    init_dnssec();
+    init_http01();
+    init_tlsalpn01();
+    init_certificate();
+    init_dns01();
+    init_acme();
+    CATALOGUE_FAMILIES = [
+      ["general", GENERAL_CODES],
+      ["identifiers", IDENTIFIERS_CODES],
+      ["resolution", RESOLUTION_CODES],
+      ["caa", CAA_CODES],
+      ["delegation", DELEGATION_CODES],
+      ["propagation", PROPAGATION_CODES],
+      ["dnssec", DNSSEC_CODES],
+      ["http-01", HTTP01_CODES],
+      ["tls-alpn-01", TLSALPN01_CODES],
+      ["certificate", CERTIFICATE_CODES],
+      ["dns-01", DNS01_CODES],
+      ["acme", ACME_CODES]
+    ];
+  }
+});
+
+// src/report/catalogue.ts
+function codeInfo(code2) {
+  const info2 = BY_CODE.get(code2);
+  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
+  return info2;
+}
+function finding(code2, identifier, input3) {
+  const info2 = codeInfo(code2);
+  const severity = input3.severity ?? info2.severity;
+  const f = {
+    code: code2,
+    severity,
+    identifier,
+    title: input3.title ?? info2.title,
+    detail: input3.detail,
+    evidence: input3.evidence,
+    remediation: input3.remediation
+  };
+  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
+  if (input3.caMessage) f.caMessage = input3.caMessage;
+  return f;
+}
+var BY_CODE;
+var init_catalogue = __esm({
+  "src/report/catalogue.ts"() {
+    "use strict";
+    init_finding();
+    init_codes();
+    BY_CODE = /* @__PURE__ */ new Map();
+    for (const [, codes] of CATALOGUE_FAMILIES) {
+      for (const c of codes) {
+        if (BY_CODE.has(c.code)) throw new Error(`duplicate finding code ${c.code}`);
+        BY_CODE.set(c.code, c);
+      }
+    }
+  }
+});
+
+// src/net/reserved.ts
+function parsedAllow(allow) {
+  const key = allow.join(",");
+  let ranges = allowRanges.get(key);
+  if (!ranges) {
+    ranges = parseRanges(allow);
+    if (allowRanges.size >= MAX_ALLOW_LISTS) allowRanges.clear();
+    allowRanges.set(key, ranges);
+  }
+  return ranges;
+}
+function isIpAddress(s) {
+  return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
+}
+function inRanges(addr, ranges) {
+  for (const [net10, bits] of ranges) {
+    if (addr.kind() === net10.kind() && addr.match(net10, bits)) return `${net10.toString()}/${bits}`;
+  }
+  return void 0;
+}
+function reservedRange(address, policy = { allow: [] }) {
+  if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
+  const addr = import_ipaddr2.default.parse(address);
+  if (policy.allow.length > 0 && inRanges(addr, parsedAllow(policy.allow))) return void 0;
+  return inRanges(addr, RESERVED);
+}
+function assertConnectable(address, policy) {
+  const range = reservedRange(address, policy);
+  if (range) throw new ReservedAddressError(address, range);
+}
+function invalidCidrs(cidrs) {
+  return cidrs.filter((c) => {
+    try {
+      import_ipaddr2.default.parseCIDR(c);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+var import_ipaddr2, RESERVED_IPV4, RESERVED_IPV6, parseRanges, RESERVED, allowRanges, MAX_ALLOW_LISTS, ReservedAddressError;
+var init_reserved = __esm({
+  "src/net/reserved.ts"() {
+    "use strict";
+    import_ipaddr2 = __toESM(require_ipaddr(), 1);
+    RESERVED_IPV4 = [
+      "0.0.0.0/8",
+      "10.0.0.0/8",
+      "100.64.0.0/10",
+      "127.0.0.0/8",
+      "169.254.0.0/16",
+      "172.16.0.0/12",
+      "192.0.0.0/24",
+      "192.0.2.0/24",
+      "192.31.196.0/24",
+      "192.52.193.0/24",
+      "192.88.99.0/24",
+      "192.168.0.0/16",
+      "192.175.48.0/24",
+      "198.18.0.0/15",
+      "198.51.100.0/24",
+      "203.0.113.0/24",
+      "240.0.0.0/4",
+      "255.255.255.255/32"
+    ];
+    RESERVED_IPV6 = [
+      "::/128",
+      "::1/128",
+      "::ffff:0:0/96",
+      "64:ff9b::/96",
+      "64:ff9b:1::/48",
+      "100::/64",
+      "2001::/23",
+      "2001:db8::/32",
+      "2002::/16",
+      "2620:4f:8000::/48",
+      "3fff::/20",
+      "5f00::/16",
+      "fc00::/7",
+      "fe80::/10",
+      "ff00::/8"
+    ];
+    parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
+    RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
+    allowRanges = /* @__PURE__ */ new Map();
+    MAX_ALLOW_LISTS = 64;
+    ReservedAddressError = class extends Error {
+      constructor(address, range) {
+        super(`refusing to connect to ${address}: reserved range ${range}`);
+        this.address = address;
+        this.range = range;
+        this.name = "ReservedAddressError";
+      }
+      address;
+      range;
+    };
   }
 });
 
@@ -24831,102 +24778,59 @@ var init_psl = __esm({
   }
 });
 
-// src/net/reserved.ts
-function parsedAllow(allow) {
-  const key = allow.join(",");
-  let ranges = allowRanges.get(key);
-  if (!ranges) {
-    ranges = parseRanges(allow);
-    if (allowRanges.size >= MAX_ALLOW_LISTS) allowRanges.clear();
-    allowRanges.set(key, ranges);
+// src/dns/classify.ts
+function classifyStep(outcome, zone, qname, qtype) {
+  const known = steps.get(outcome);
+  if (known && known.zone === zone && known.qname === qname && known.qtype === qtype) return known.step;
+  const step = classifyOnce(outcome, zone, qname, qtype);
+  steps.set(outcome, { zone, qname, qtype, step });
+  return step;
+}
+function classifyOnce(outcome, zone, qname, qtype) {
+  if (!outcome.ok) {
+    const f = outcome.failure;
+    if (f.kind === "malformed") return { kind: "problem", status: "MALFORMED", note: f.message };
+    return { kind: "problem", status: "TIMEOUT", note: f.message };
   }
-  return ranges;
-}
-function isIpAddress(s) {
-  return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
-}
-function inRanges(addr, ranges) {
-  for (const [net10, bits] of ranges) {
-    if (addr.kind() === net10.kind() && addr.match(net10, bits)) return `${net10.toString()}/${bits}`;
+  const r = outcome.response;
+  if (r.rcode === "SERVFAIL") return { kind: "problem", status: "SERVFAIL", note: "answered SERVFAIL" };
+  if (r.rcode === "REFUSED") return { kind: "problem", status: "REFUSED", note: "answered REFUSED" };
+  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") {
+    return { kind: "problem", status: "SERVFAIL", note: `answered ${r.rcode}` };
   }
-  return void 0;
-}
-function reservedRange(address, policy = { allow: [] }) {
-  if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
-  const addr = import_ipaddr2.default.parse(address);
-  if (policy.allow.length > 0 && inRanges(addr, parsedAllow(policy.allow))) return void 0;
-  return inRanges(addr, RESERVED);
-}
-function assertConnectable(address, policy) {
-  const range = reservedRange(address, policy);
-  if (range) throw new ReservedAddressError(address, range);
-}
-function invalidCidrs(cidrs) {
-  return cidrs.filter((c) => {
-    try {
-      import_ipaddr2.default.parseCIDR(c);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-}
-var import_ipaddr2, RESERVED_IPV4, RESERVED_IPV6, parseRanges, RESERVED, allowRanges, MAX_ALLOW_LISTS, ReservedAddressError;
-var init_reserved = __esm({
-  "src/net/reserved.ts"() {
-    "use strict";
-    import_ipaddr2 = __toESM(require_ipaddr(), 1);
-    RESERVED_IPV4 = [
-      "0.0.0.0/8",
-      "10.0.0.0/8",
-      "100.64.0.0/10",
-      "127.0.0.0/8",
-      "169.254.0.0/16",
-      "172.16.0.0/12",
-      "192.0.0.0/24",
-      "192.0.2.0/24",
-      "192.31.196.0/24",
-      "192.52.193.0/24",
-      "192.88.99.0/24",
-      "192.168.0.0/16",
-      "192.175.48.0/24",
-      "198.18.0.0/15",
-      "198.51.100.0/24",
-      "203.0.113.0/24",
-      "240.0.0.0/4",
-      "255.255.255.255/32"
-    ];
-    RESERVED_IPV6 = [
-      "::/128",
-      "::1/128",
-      "::ffff:0:0/96",
-      "64:ff9b::/96",
-      "64:ff9b:1::/48",
-      "100::/64",
-      "2001::/23",
-      "2001:db8::/32",
-      "2002::/16",
-      "2620:4f:8000::/48",
-      "3fff::/20",
-      "5f00::/16",
-      "fc00::/7",
-      "fe80::/10",
-      "ff00::/8"
-    ];
-    parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
-    RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
-    allowRanges = /* @__PURE__ */ new Map();
-    MAX_ALLOW_LISTS = 64;
-    ReservedAddressError = class extends Error {
-      constructor(address, range) {
-        super(`refusing to connect to ${address}: reserved range ${range}`);
-        this.address = address;
-        this.range = range;
-        this.name = "ReservedAddressError";
-      }
-      address;
-      range;
+  const relevant = r.answers.some((a) => a.name === qname && (a.type === qtype || a.type === "CNAME"));
+  if (r.rcode === "NXDOMAIN" || relevant) {
+    if (r.flags.aa) return { kind: "answer", response: r };
+    return {
+      kind: "problem",
+      status: "LAME",
+      note: `answered ${r.rcode === "NXDOMAIN" ? "NXDOMAIN" : "records"} without the AA bit (not authoritative)`
     };
+  }
+  const cuts = [...new Set(r.authorities.filter((a) => a.type === "NS").map((a) => a.name))];
+  const child2 = cuts.find((c) => isBelow(c, zone) && isAtOrBelow(qname, c));
+  if (child2 !== void 0) return { kind: "referral", child: child2, response: r };
+  if (r.flags.aa) return { kind: "answer", response: r };
+  if (cuts.length > 0) {
+    const to = cuts.map((c) => c === "" ? "." : c).join(", ");
+    return {
+      kind: "problem",
+      status: "LAME",
+      note: `gave an upward or sideways referral (to ${to}) instead of answering`
+    };
+  }
+  return {
+    kind: "problem",
+    status: "LAME",
+    note: "answered without the AA bit and without a referral (lame)"
+  };
+}
+var steps;
+var init_classify = __esm({
+  "src/dns/classify.ts"() {
+    "use strict";
+    init_names();
+    steps = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -25422,6 +25326,96 @@ var init_iterative = __esm({
   }
 });
 
+// src/dns/plain.ts
+function plainValue(v) {
+  if (isBytes(v)) return bytes(v).toString("base64");
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(plainValue);
+  if (v && typeof v === "object") {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) if (x !== void 0) out[k] = plainValue(x);
+    return out;
+  }
+  return v;
+}
+function plainData(type, data) {
+  if (typeof data === "string" || typeof data === "number" || data === null) return data;
+  if (type === "TXT" || type === "SPF") {
+    const parts = Array.isArray(data) ? data : [data];
+    return parts.map((p) => isBytes(p) ? bytes(p).toString("utf8") : String(p));
+  }
+  if (isBytes(data)) {
+    const b = bytes(data);
+    return `\\# ${b.length}${b.length ? " " + b.toString("hex").toUpperCase() : ""}`;
+  }
+  return data === void 0 ? null : plainValue(data);
+}
+function plainRecord(r) {
+  const data = plainData(r.type, r.data);
+  return data === r.data ? r : { ...r, data };
+}
+function plainResponse(r) {
+  return {
+    ...r,
+    answers: plainRecords(r.answers),
+    authorities: plainRecords(r.authorities),
+    additionals: plainRecords(r.additionals)
+  };
+}
+function plainOutcome(o) {
+  return o.ok ? { ok: true, response: plainResponse(o.response) } : o;
+}
+function sameExchange(a, b) {
+  if (a === b) return true;
+  const x = a.ok ? a.response : a.failure;
+  const y = b.ok ? b.response : b.failure;
+  return a.ok === b.ok && x.server === y.server && x.rttMs === y.rttMs && x.question.name === y.question.name && x.question.type === y.question.type;
+}
+function withoutUndefined(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) if (v !== void 0) out[k] = v;
+  return out;
+}
+function plainLookup(l) {
+  const exchanges = l.exchanges.map(plainOutcome);
+  const at = l.decisive ? l.exchanges.indexOf(l.decisive) : -1;
+  const decisive = l.decisive ? at >= 0 ? exchanges[at] : plainOutcome(l.decisive) : void 0;
+  return withoutUndefined({ ...l, records: plainRecords(l.records), exchanges, decisive });
+}
+function plainDelegation(d) {
+  return withoutUndefined({
+    ...d,
+    servers: d.servers.map(plainEndpoint),
+    referral: d.referral ? plainResponse(d.referral) : void 0
+  });
+}
+function plainAnswer(a) {
+  return { server: plainEndpoint(a.server), outcome: plainOutcome(a.outcome) };
+}
+function plainAskAll(r) {
+  if ("error" in r) return { error: plainLookup(r.error) };
+  return { delegation: plainDelegation(r.delegation), answers: r.answers.map(plainAnswer) };
+}
+var isBytes, bytes, withoutUndefinedDeep, plainRecords, plainEndpoint;
+var init_plain = __esm({
+  "src/dns/plain.ts"() {
+    "use strict";
+    isBytes = (v) => v instanceof Uint8Array;
+    bytes = (v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    withoutUndefinedDeep = (v) => plainValue(v);
+    plainRecords = (rs) => {
+      let changed = false;
+      const out = rs.map((r) => {
+        const p = plainRecord(r);
+        if (p !== r) changed = true;
+        return p;
+      });
+      return changed ? out : rs;
+    };
+    plainEndpoint = (e) => withoutUndefined(e);
+  }
+});
+
 // src/dns/evidence.ts
 function txtData(data) {
   const parts = Array.isArray(data) ? data : [data];
@@ -25471,10 +25465,10 @@ function outcomeAnswer(o) {
 }
 function outcomeEvidence(o, serverName) {
   const server = o.ok ? o.response.server : o.failure.server;
-  const q2 = o.ok ? o.response.question : o.failure.question;
+  const q = o.ok ? o.response.question : o.failure.question;
   return {
     source: serverName ? `${serverName} (${server})` : server,
-    query: `${q2.type} ${q2.name || "."}`,
+    query: `${q.type} ${q.name || "."}`,
     answer: outcomeAnswer(o),
     rttMs: o.ok ? o.response.rttMs : o.failure.rttMs
   };
@@ -25528,87 +25522,24 @@ var init_value = __esm({
   }
 });
 
-// src/dns/base32hex.ts
-function encode(buf, DIGITS2) {
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const b of buf) {
-    value = value << 8 | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += DIGITS2[value >>> bits - 5 & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += DIGITS2[value << 5 - bits & 31];
-  return out;
-}
-function base32hexDecode(s) {
-  const bytes = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s.toLowerCase().replace(/=+$/, "")) {
-    const v = DIGITS.indexOf(ch);
-    if (v < 0) return null;
-    value = (value << 5 | v) & 65535;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push(value >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
-var DIGITS, BASE32, base32LowerEncode;
-var init_base32hex = __esm({
-  "src/dns/base32hex.ts"() {
-    "use strict";
-    DIGITS = "0123456789abcdefghijklmnopqrstuv";
-    BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-    base32LowerEncode = (buf) => encode(buf, BASE32);
-  }
-});
-
-// src/checks/dns01/account.ts
-import { createHash } from "node:crypto";
-function accountLabel(accountUri) {
-  const digest = createHash("sha256").update(accountUri, "utf8").digest();
-  return base32LowerEncode(digest.subarray(0, ACCOUNT_LABEL_BYTES));
-}
-function accountChallengeName(identifier, accountUri) {
-  const base = normalizeName(identifier).replace(/^\*\./, "");
-  return `_${accountLabel(accountUri)}.${ACME_CHALLENGE_LABEL}.${base}`;
-}
-var ACCOUNT_LABEL_BYTES, withAccount;
-var init_account = __esm({
-  "src/checks/dns01/account.ts"() {
-    "use strict";
-    init_base32hex();
-    init_names();
-    init_value();
-    ACCOUNT_LABEL_BYTES = 10;
-    withAccount = (detail, accountUri) => `${detail} (account: ${JSON.stringify(accountUri)})`;
-  }
-});
-
 // src/checks/dns01/gather.ts
 async function gatherDns01(resolver, identifier, opts = {}) {
-  const name = opts.name ?? challengeName(identifier);
-  const lookup = await resolver.resolve(name, "TXT");
-  const ev = opts.name ? { identifier, name, lookup } : { identifier, lookup };
+  const name = challengeName(identifier);
+  const lookup = plainLookup(await resolver.resolve(name, "TXT"));
+  const ev = { identifier, lookup };
   const answered2 = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
   const [all, doubled] = await Promise.all([
     answered2 ? resolver.askAll(lookup.finalName, "TXT") : void 0,
-    answered2 && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: l })) : void 0
+    answered2 && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: plainLookup(l) })) : void 0
   ]);
-  if (all && !("error" in all)) ev.authoritative = all.answers;
+  if (all && !("error" in all)) ev.authoritative = all.answers.map(plainAnswer);
   if (doubled) ev.doubled = doubled;
   return ev;
 }
 var init_gather = __esm({
   "src/checks/dns01/gather.ts"() {
     "use strict";
+    init_plain();
     init_value();
   }
 });
@@ -25631,8 +25562,8 @@ function serverValues(a) {
   const o = a.outcome;
   if (!o.ok || !o.response.flags.aa) return void 0;
   if (o.response.rcode !== "NOERROR" && o.response.rcode !== "NXDOMAIN") return void 0;
-  const q2 = o.response.question.name;
-  return o.response.answers.filter((r) => r.type === "TXT" && r.name === q2).map(txtValue).sort();
+  const q = o.response.question.name;
+  return o.response.answers.filter((r) => r.type === "TXT" && r.name === q).map(txtValue).sort();
 }
 function disagreementFinding(identifier, name, answers, expected, validByLookup = false) {
   if (!answers || answers.length < 2) return void 0;
@@ -25680,7 +25611,7 @@ function lookupFailure(identifier, name, l) {
 }
 function judgeDns01Txt(ev, expected) {
   const id = ev.identifier;
-  const name = ev.name ?? challengeName(id);
+  const name = challengeName(id);
   const l = ev.lookup;
   const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
   const ok = l.status === "NOERROR" || l.status === "NXDOMAIN";
@@ -25712,10 +25643,10 @@ function judgeDns01Txt(ev, expected) {
   } else {
     problem = { type: "unauthorized", detail: caIncorrectMessage(values, name) };
   }
-  for (const q2 of quoted) {
+  for (const q of quoted) {
     findings.push(
       finding("DNS01_TXT_QUOTED", id, {
-        detail: `${at} serves TXT ${goQuote(q2.value)}: the quote characters are part of the value, so it is not ${goQuote(expected)}.`,
+        detail: `${at} serves TXT ${goQuote(q.value)}: the quote characters are part of the value, so it is not ${goQuote(expected)}.`,
         evidence: ev0,
         remediation: `Enter the value without quotes (most control panels add them): ${wanted}.`,
         caMessage: problem.detail
@@ -25785,15 +25716,6 @@ function relativePart(name, zone) {
   if (!zone || !name.endsWith("." + zone)) return name;
   return name.slice(0, name.length - zone.length - 1);
 }
-function judgeDnsAccount01Txt(ev, expected, accountUri) {
-  const j = judgeDns01Txt(ev, expected);
-  const wrap = (f) => f.caMessage && f.acmeProblem?.endsWith(":unauthorized") ? { ...f, caMessage: withAccount(f.caMessage, accountUri) } : f;
-  return {
-    ...j,
-    problem: j.problem?.type === "unauthorized" ? { ...j.problem, detail: withAccount(j.problem.detail, accountUri) } : j.problem,
-    findings: j.findings.map(wrap)
-  };
-}
 var seen, lookupEvidence2, answerEvidence, caNoTxtMessage, isQuoted, isBadlySplit;
 var init_judge = __esm({
   "src/checks/dns01/judge.ts"() {
@@ -25802,7 +25724,6 @@ var init_judge = __esm({
     init_evidence();
     init_types();
     init_ca_messages();
-    init_account();
     init_value();
     seen = (l) => l.records.filter((r) => r.type === "TXT").map((r) => ({ value: txtValue(r), strings: txtStrings(r) }));
     lookupEvidence2 = (l) => l.decisive ? [outcomeEvidence(l.decisive)] : [{ source: "resolver", query: `TXT ${l.name}`, answer: l.message ?? l.status }];
@@ -26117,23 +26038,23 @@ __export(dns01_exports, {
   challengeFqdn: () => challengeFqdn,
   cleanup: () => cleanup,
   effectiveName: () => effectiveName,
+  gatherTestRecord: () => gatherTestRecord,
   handleKey: () => handleKey,
   present: () => present,
   processSignals: () => processSignals,
-  testRecordFlow: () => testRecordFlow,
   testValue: () => testValue,
   verify: () => verify,
   withGuardedRecord: () => withGuardedRecord
 });
 import { randomBytes as randomBytes3 } from "node:crypto";
-async function effectiveName(resolver, nameOrFqdn, accountUri) {
-  const fqdn = challengeFqdn(nameOrFqdn, accountUri);
+async function effectiveName(resolver, nameOrFqdn) {
+  const fqdn = challengeFqdn(nameOrFqdn);
   const lookup = await resolver.resolve(fqdn, "TXT");
   return { fqdn, effective: lookup.cnames.length ? lookup.finalName : fqdn, lookup };
 }
 async function present(provider, nameOrFqdn, value, opts) {
   const resolver = resolverOf(opts);
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
   const placedAt = performance.now();
   const handle = await provider.createTxt(effective, value);
   (opts.store ?? new RecordStore()).add(handle, "present");
@@ -26142,17 +26063,12 @@ async function present(provider, nameOrFqdn, value, opts) {
   return { fqdn, effective, handle, propagation };
 }
 async function verify(name, expect, opts) {
-  const identifier = normalizeName(name).replace(CHALLENGE_FORM, "");
-  const account = opts.accountUri;
-  const fqdn = account !== void 0 ? accountChallengeName(identifier, account) : challengeName(identifier);
-  const ev = await gatherDns01(resolverOf(opts), identifier, {
-    doubled: true,
-    ...account !== void 0 ? { name: fqdn } : {}
-  });
-  const judgement = account !== void 0 ? judgeDnsAccount01Txt(ev, expect, account) : judgeDns01Txt(ev, expect);
+  const identifier = normalizeName(name).replace(/^_acme-challenge\./, "");
+  const ev = await gatherDns01(resolverOf(opts), identifier, { doubled: true });
+  const judgement = judgeDns01Txt(ev, expect);
   return {
     identifier,
-    fqdn,
+    fqdn: challengeName(identifier),
     judgement,
     ok: judgement.valid && !judgement.findings.some((f) => f.severity === "error")
   };
@@ -26160,7 +26076,7 @@ async function verify(name, expect, opts) {
 async function cleanup(provider, nameOrFqdn, opts) {
   const resolver = resolverOf(opts);
   const store = opts.store ?? new RecordStore();
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
   const names = /* @__PURE__ */ new Set([fqdn, effective]);
   const mine = store.list().filter(
     (r) => names.has(normalizeName(r.handle.fqdn)) && (r.handle.provider === provider.name || !r.handle.provider)
@@ -26241,48 +26157,33 @@ async function withGuardedRecord(provider, fqdn, value, fn, opts = {}) {
     for (const [sig, h] of handlers) signals.off(sig, h);
   }
 }
-async function testRecordFlow(provider, identifier, opts) {
+async function gatherTestRecord(provider, identifier, opts) {
   const resolver = resolverOf(opts);
-  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier, opts.accountUri);
-  const base = { identifier, fqdn, effective };
+  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier);
+  const at = (stage2) => ({
+    identifier,
+    provider: provider.name,
+    fqdn,
+    effective,
+    stage: stage2
+  });
   if (!(lookup.status === "NOERROR" || lookup.status === "NXDOMAIN"))
-    return { ...base, findings: lookupFailure(identifier, fqdn, lookup).findings };
+    return at({ kind: "lookup-failed", name: fqdn, lookup: plainLookup(lookup) });
   const zone = await resolver.findZone(effective);
-  if ("error" in zone)
-    return { ...base, findings: lookupFailure(identifier, effective, zone.error).findings };
+  if ("error" in zone) return at({ kind: "lookup-failed", name: effective, lookup: plainLookup(zone.error) });
   if (provider.zoneNameservers) {
     let listed;
     try {
       listed = await provider.zoneNameservers(effective);
     } catch (e) {
-      const why = errorText(e);
-      return {
-        ...base,
-        findings: [
-          finding("DNS01_PROVIDER_FAILED", identifier, {
-            detail: `${provider.name} could not look up the zone of ${effective}: ${why}`,
-            evidence: [{ source: provider.name, query: `zone of ${effective}`, answer: why }],
-            remediation: `Check the ${provider.name} credentials and that they may read and edit the zone holding ${effective}.`
-          })
-        ]
-      };
+      return at({ kind: "provider-zone-failed", error: errorText(e) });
     }
     const theirs = listed.map(normalizeName);
     const world = zone.parentNs.map(normalizeName);
     if (theirs.length > 0 && !theirs.some((n) => world.includes(n))) {
-      return {
-        ...base,
-        findings: [
-          finding("DNS01_WRONG_PROVIDER", identifier, {
-            detail: `${provider.name} expects ${zone.zone} to be served by ${theirs.join(", ")}, but the delegation names ${world.join(", ")}: records created through ${provider.name} are invisible to the CA.`,
-            evidence: [
-              { source: provider.name, query: `nameservers for ${effective}`, answer: theirs.join(", ") },
-              zone.referral ? outcomeEvidence({ ok: true, response: zone.referral }) : { source: "delegation", query: `NS ${zone.zone}`, answer: world.join(", ") }
-            ],
-            remediation: `Use the provider that serves ${zone.zone} (${world.join(", ")}), or change the delegation of ${zone.zone} at the registrar to ${theirs.join(", ")}.`
-          })
-        ]
-      };
+      const stage2 = { kind: "wrong-provider", zone: zone.zone, theirs, world };
+      if (zone.referral) stage2.referral = plainResponse(zone.referral);
+      return at(stage2);
     }
   }
   const value = testValue(opts.random);
@@ -26294,78 +26195,41 @@ async function testRecordFlow(provider, identifier, opts) {
     (_h, signal) => watchPropagation(effective, value, { ...opts, resolver, placedAt, signal }),
     { store: opts.store, signals: opts.signals, purpose: "test" }
   );
-  const findings = [];
-  const record2 = `${effective} TXT ${goQuote(value)}`;
-  if (guarded.createError !== void 0) {
-    findings.push(
-      finding("DNS01_PROVIDER_FAILED", identifier, {
-        detail: `${provider.name} could not create ${record2}: ${guarded.createError}`,
-        evidence: [{ source: provider.name, query: `create ${record2}`, answer: guarded.createError }],
-        remediation: `Check the ${provider.name} credentials and that they may edit the zone holding ${effective}.`
-      })
-    );
-    return { ...base, value, findings };
-  }
-  const p = guarded.result;
-  if (guarded.error !== void 0 || !p) {
-    findings.push(
-      finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
-        title: "The propagation check could not finish",
-        detail: `Watching ${record2} failed: ${errorText(guarded.error)}`,
-        evidence: [{ source: "acme-preflight", answer: errorText(guarded.error) }],
-        remediation: "Run the check again; if it persists, report it with this output."
-      })
-    );
-  } else {
-    const evidence = p.targets.map((t) => ({
-      source: endpointLabel(t.server),
-      query: `TXT ${effective}`,
-      answer: t.firstSeenMs !== void 0 ? `serves ${goQuote(value)} after ${t.firstSeenMs} ms` : `not yet: ${t.lastAnswer ?? "no answer"}`,
-      address: t.server.address
-    }));
-    const missing = p.targets.filter((t) => t.firstSeenMs === void 0);
-    if (p.complete) {
-      findings.push(
-        finding("DNS01_TEST_RECORD_VISIBLE", identifier, {
-          detail: `A test value placed through ${provider.name} at ${effective} was served by all ${p.targets.length} servers of ${p.zone} after ${p.completedMs} ms (${p.targets.map((t) => `${t.server.name ?? t.server.address} ${t.firstSeenMs} ms`).join(", ")}).`,
-          evidence,
-          remediation: `Nothing to do; let your ACME client wait at least ${Math.ceil((p.completedMs ?? 0) / 1e3) + 1} s after creating the record before asking the CA to validate.`
-        })
-      );
-    } else {
-      findings.push(
-        finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
-          detail: `${p.error ?? `After ${p.elapsedMs} ms, ${missing.map((t) => endpointLabel(t.server)).join(", ")} still did not serve ${record2}.`}`,
-          evidence,
-          remediation: `Check that ${missing.map((t) => t.server.name ?? t.server.address).join(", ") || "every server"} receive${missing.length === 1 ? "s" : ""} zone updates (NOTIFY/AXFR from the primary), or raise the propagation wait of your ACME client.`
-        })
-      );
-    }
-  }
-  if (guarded.cleanupError !== void 0) {
-    findings.push(
-      finding("DNS01_CLEANUP_FAILED", identifier, {
-        detail: `Removing ${record2} through ${provider.name} failed: ${guarded.cleanupError}`,
-        evidence: [{ source: provider.name, query: `delete ${record2}`, answer: guarded.cleanupError }],
-        remediation: `Run \`acme-preflight dns01 cleanup ${identifier} --stale --provider ${provider.name}\`, or delete ${record2} by hand.`
-      })
-    );
-  }
-  return { ...base, value, propagation: p, findings };
+  if (guarded.createError !== void 0)
+    return at({ kind: "create-failed", value, error: guarded.createError });
+  const stage = { kind: "watched", value };
+  if (guarded.result) stage.propagation = watched(guarded.result);
+  if (guarded.error !== void 0) stage.watchError = errorText(guarded.error);
+  if (guarded.cleanupError !== void 0) stage.cleanupError = guarded.cleanupError;
+  return at(stage);
 }
-var SIGNAL_EXIT, processSignals, resolverOf, CHALLENGE_FORM, challengeFqdn, errorText, testValue;
+function watched(p) {
+  const out = {
+    targets: p.targets.map((t) => {
+      const w = { server: plainEndpoint(t.server), kind: t.kind, queries: t.queries };
+      if (t.firstSeenMs !== void 0) w.firstSeenMs = t.firstSeenMs;
+      if (t.lastAnswer !== void 0) w.lastAnswer = t.lastAnswer;
+      return w;
+    }),
+    complete: p.complete,
+    elapsedMs: p.elapsedMs
+  };
+  if (p.zone !== void 0) out.zone = p.zone;
+  if (p.completedMs !== void 0) out.completedMs = p.completedMs;
+  if (p.error !== void 0) out.error = p.error;
+  if (p.aborted) out.aborted = true;
+  return out;
+}
+var SIGNAL_EXIT, processSignals, resolverOf, challengeFqdn, errorText, testValue;
 var init_dns012 = __esm({
   "src/solve/dns01.ts"() {
     "use strict";
-    init_catalogue();
     init_iterative();
     init_names();
-    init_evidence();
-    init_types();
+    init_plain();
     init_value();
     init_gather();
     init_judge();
-    init_account();
     init_propagation2();
     init_store();
     SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
@@ -26375,11 +26239,9 @@ var init_dns012 = __esm({
       exit: (c) => process.exit(c)
     };
     resolverOf = (o) => o.resolver ?? new IterativeResolver(o.profile);
-    CHALLENGE_FORM = new RegExp(`^(_[a-z2-7]{16}\\.)?${ACME_CHALLENGE_LABEL}\\.`);
-    challengeFqdn = (nameOrFqdn, accountUri) => {
+    challengeFqdn = (nameOrFqdn) => {
       const n = normalizeName(nameOrFqdn);
-      if (accountUri !== void 0) return accountChallengeName(n.replace(CHALLENGE_FORM, ""), accountUri);
-      return CHALLENGE_FORM.test(n) ? n : challengeName(n);
+      return n.startsWith(`${ACME_CHALLENGE_LABEL}.`) ? n : challengeName(n);
     };
     errorText = (e) => e instanceof Error ? e.message : String(e);
     testValue = (random = () => randomBytes3(8).toString("hex")) => `${TEST_VALUE_PREFIX}${random()}`;
@@ -30988,7 +30850,7 @@ var require_resolve_flow_scalar = __commonJS({
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue2(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
@@ -31017,7 +30879,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue2(source, onError) {
       let badChar = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
@@ -32115,16 +31977,16 @@ var require_lexer = __commonJS({
        *
        * @returns A generator of lexical tokens
        */
-      *lex(source, incomplete = false) {
+      *lex(source, incomplete2 = false) {
         if (source) {
           if (typeof source !== "string")
             throw TypeError("source is not a string");
           this.buffer = this.buffer ? this.buffer + source : source;
           this.lineEndPos = null;
         }
-        this.atEnd = !incomplete;
+        this.atEnd = !incomplete2;
         let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
+        while (next && (incomplete2 || this.hasChars(1)))
           next = yield* this.parseNext(next);
       }
       atLineEnd() {
@@ -32815,12 +32677,12 @@ var require_parser = __commonJS({
        *
        * @returns A generator of tokens representing each directive, document, and other structure.
        */
-      *parse(source, incomplete = false) {
+      *parse(source, incomplete2 = false) {
         if (this.onNewLine && this.offset === 0)
           this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source, incomplete))
+        for (const lexeme of this.lexer.lex(source, incomplete2))
           yield* this.next(lexeme);
-        if (!incomplete)
+        if (!incomplete2)
           yield* this.end();
       }
       /**
@@ -40107,44 +39969,15 @@ function buildReport(input3) {
 }
 var EXIT = { ok: 0, fail: 1, usage: 2, internal: 3 };
 
-// src/engine/preflight.ts
-init_catalogue();
-
 // src/version.ts
 var VERSION10 = "0.1.0";
 
 // src/engine/preflight.ts
 init_errors();
 init_client();
-init_iterative();
-
-// src/dns/pool.ts
-init_client();
-var ResolverPool = class {
-  resolvers;
-  client;
-  constructor(profile, client) {
-    this.client = client ?? new CachingDnsClient(profile);
-    this.resolvers = profile.publicResolvers.map((r) => ({
-      name: r.name,
-      address: r.address,
-      port: profile.dnsPort
-    }));
-  }
-  /** One query per resolver, in parallel, recursion desired. */
-  ask(name, type, opts = {}) {
-    return Promise.all(
-      this.resolvers.map(async (resolver) => ({
-        resolver,
-        outcome: await this.client.query(resolver, name, type, { ...opts, rd: true })
-      }))
-    );
-  }
-};
 
 // src/checks/identifiers.ts
 var import_ipaddr3 = __toESM(require_ipaddr(), 1);
-init_finding();
 init_catalogue();
 init_reserved();
 init_psl();
@@ -40334,10 +40167,10 @@ function dnsPolicy(id, challenge, policy) {
       })
     );
   }
-  if (id.wildcard && !isDnsChallenge(challenge)) {
+  if (id.wildcard && challenge !== "dns-01") {
     out.push(
       finding("IDENT_WILDCARD_NEEDS_DNS01", v, {
-        detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01, dns-account-01 and dns-persist-01 for wildcard authorizations.`,
+        detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01 for wildcard authorizations.`,
         evidence: policyEvidence(`wildcard with ${challenge}`, v),
         remediation: `Validate "${v}" with dns-01 (a TXT record at _acme-challenge.${base}), or request "${base}" and each subdomain explicitly.`
       })
@@ -40358,11 +40191,11 @@ function ipPolicy(id, challenge, policy) {
       })
     );
   }
-  if (isDnsChallenge(challenge)) {
+  if (challenge === "dns-01") {
     out.push(
       finding("IDENT_IP_NEEDS_HTTP_OR_TLS", id.value, {
-        detail: `${id.value} is an IP address identifier and ${challenge} was requested; the CA offers only http-01 and tls-alpn-01 for IP addresses.`,
-        evidence: policyEvidence(`IP identifier with ${challenge}`, id.value),
+        detail: `${id.value} is an IP address identifier and dns-01 was requested; the CA offers only http-01 and tls-alpn-01 for IP addresses.`,
+        evidence: policyEvidence("IP identifier with dns-01", id.value),
         remediation: `Validate ${id.value} with http-01 (port 80) or tls-alpn-01 (port 443).`
       })
     );
@@ -40405,11 +40238,118 @@ function identifierPolicyFindings(ids, challenge, policy = {}) {
   return out;
 }
 
-// src/engine/families/resolution.ts
-init_finding();
+// src/engine/create-context.ts
+init_client();
+init_iterative();
+
+// src/dns/pool.ts
+init_client();
+var ResolverPool = class {
+  resolvers;
+  client;
+  constructor(profile, client) {
+    this.client = client ?? new CachingDnsClient(profile);
+    this.resolvers = profile.publicResolvers.map((r) => ({
+      name: r.name,
+      address: r.address,
+      port: profile.dnsPort
+    }));
+  }
+  /** One query per resolver, in parallel, recursion desired. */
+  ask(name, type, opts = {}) {
+    return Promise.all(
+      this.resolvers.map(async (resolver) => ({
+        resolver,
+        outcome: await this.client.query(resolver, name, type, { ...opts, rd: true })
+      }))
+    );
+  }
+};
+
+// src/engine/create-context.ts
+init_plain();
+function createEngineContext(profile, settings) {
+  const client = new CachingDnsClient(profile);
+  const resolver = new IterativeResolver(profile, client);
+  const pool = new ResolverPool(profile, client);
+  const lookups = /* @__PURE__ */ new Map();
+  return {
+    profile,
+    settings,
+    resolver,
+    client,
+    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
+    addressLookups(name) {
+      let p = lookups.get(name);
+      if (!p) {
+        p = Promise.all([resolver.resolve(name, "A"), resolver.resolve(name, "AAAA")]).then(([a, aaaa]) => ({
+          a: plainLookup(a),
+          aaaa: plainLookup(aaaa)
+        }));
+        lookups.set(name, p);
+      }
+      return p;
+    }
+  };
+}
+function judgeContext(id, settings, profile) {
+  return {
+    id,
+    settings,
+    policy: { allowAddresses: profile.allowAddresses, extraPublicSuffixes: profile.extraPublicSuffixes }
+  };
+}
+
+// src/engine/evidence.ts
+init_catalogue();
+var errorOf = (e) => e instanceof Error ? { name: e.name, message: e.message } : { name: "error", message: String(e) };
+function applicableFamilies(families, id, settings) {
+  return families.filter((f) => !settings.skip.has(f.name) && f.applies(id, settings));
+}
+async function gatherIdentifier(ctx, id, families) {
+  const chosen = applicableFamilies(families, id, ctx.settings);
+  const outcomes = await Promise.all(
+    chosen.map(async (f) => {
+      try {
+        return { evidence: await f.gather(ctx, id) };
+      } catch (e) {
+        return { error: errorOf(e) };
+      }
+    })
+  );
+  const bundle = {};
+  chosen.forEach((f, i) => bundle[f.name] = outcomes[i]);
+  return bundle;
+}
+function incomplete(family, id, error63) {
+  return finding("CHECK_INCOMPLETE", id.value, {
+    title: `The ${family} checks could not run for ${id.value}`,
+    detail: `${family}: ${error63.message}`,
+    evidence: [{ source: "acme-preflight", answer: error63.name }],
+    remediation: "Run again; if it persists, report it with this output."
+  });
+}
+function judgeIdentifier(bundle, jctx, families) {
+  const out = [];
+  for (const f of families) {
+    const got = Object.prototype.hasOwnProperty.call(bundle, f.name) ? bundle[f.name] : void 0;
+    if (!got) continue;
+    if ("error" in got) {
+      out.push(incomplete(f.name, jctx.id, got.error));
+      continue;
+    }
+    try {
+      out.push(...f.judge(got.evidence, jctx));
+    } catch (e) {
+      out.push(incomplete(f.name, jctx.id, errorOf(e)));
+    }
+  }
+  return out;
+}
 
 // src/checks/resolution.ts
 init_evidence();
+init_plain();
 init_catalogue();
 init_reserved();
 init_ca_messages();
@@ -40420,7 +40360,7 @@ function lookupEvidence(l) {
   for (const c of l.cnames) {
     ev.push({ source: c.server, query: `CNAME ${c.name}`, answer: `CNAME ${c.target} (ttl ${c.ttl})` });
   }
-  const rest = l.exchanges.filter((x) => x !== l.decisive).slice(-EVIDENCE_TRAIL);
+  const rest = l.exchanges.filter((x) => !l.decisive || !sameExchange(x, l.decisive)).slice(-EVIDENCE_TRAIL);
   for (const x of rest) ev.push(outcomeEvidence(x));
   return ev;
 }
@@ -40438,6 +40378,10 @@ function addressesFromLookups(host, a, aaaa) {
     evidence,
     error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) }
   };
+}
+function usableAddresses(lookups, allow) {
+  const ok = (x) => !reservedRange(x, { allow });
+  return { v4: addressesOf(lookups.a).filter(ok), v6: addressesOf(lookups.aaaa).filter(ok) };
 }
 function judgeResolution(identifier, lookups, allow) {
   const { a, aaaa } = lookups;
@@ -40571,199 +40515,21 @@ function noAddressFinding(identifier, a, aaaa) {
 // src/engine/families/resolution.ts
 var resolutionFamily = {
   name: "resolution",
-  applies: (id, s) => id.type === "dns" && !isDnsChallenge(s.challenge),
-  async run(ctx, id) {
-    const lookups = await ctx.addressLookups(id.base);
-    return judgeResolution(id.value, lookups, ctx.profile.allowAddresses).findings;
-  }
+  applies: (id, s) => id.type === "dns" && s.challenge !== "dns-01",
+  gather: (ctx, id) => ctx.addressLookups(id.base),
+  judge: (ev, { id, policy }) => judgeResolution(id.value, ev, policy.allowAddresses).findings
 };
 
-// src/checks/challenge-names.ts
-init_value();
-init_account();
-
-// src/checks/dnspersist01/record.ts
-import { domainToASCII as domainToASCII2 } from "node:url";
-
-// src/dns/presentation.ts
-var import_ipaddr4 = __toESM(require_ipaddr(), 1);
-var import_dns_packet2 = __toESM(require_dns_packet(), 1);
+// src/checks/dnssec/judge.ts
+init_catalogue();
 init_names();
-init_base32hex();
-function quoteString(bytes) {
-  const b = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
-  let out = '"';
-  for (const c of b) {
-    if (c === 34 || c === 92) out += "\\" + String.fromCharCode(c);
-    else if (c < 32 || c > 126) out += "\\" + c.toString().padStart(3, "0");
-    else out += String.fromCharCode(c);
-  }
-  return out + '"';
-}
-
-// src/checks/dnspersist01/record.ts
-var PERSIST_LABEL = "_validation-persist";
-var ISSUER_MAX_OCTETS = 253;
-var PERSIST_UNTIL_WARN_DAYS = 30;
-function persistName(identifier) {
-  const base = identifier.toLowerCase().replace(/\.+$/, "").replace(/^\*\./, "");
-  return `${PERSIST_LABEL}.${base}`;
-}
-var isWsp = (c) => c === " " || c === "	";
-function trimWsp(s) {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isWsp(s[a])) a++;
-  while (b > a && isWsp(s[b - 1])) b--;
-  return s.slice(a, b);
-}
-var LDH2 = /^[a-z0-9-]*$/;
-function normalizeIssuerDomainName(raw) {
-  let name = raw.toLowerCase().normalize("NFC");
-  if ([...name].some((c) => c.charCodeAt(0) > 127)) {
-    const ascii = domainToASCII2(name);
-    if (!ascii) return { ok: false, reason: `converting issuer domain name "${name}" to ASCII failed` };
-    name = ascii;
-  }
-  const labels = name.split(".");
-  for (const label of labels) {
-    if (label === "") continue;
-    if (!LDH2.test(label))
-      return {
-        ok: false,
-        reason: `issuer domain name "${name}" has a character outside letters, digits and hyphen`
-      };
-    if (label.startsWith("-") || label.endsWith("-"))
-      return {
-        ok: false,
-        reason: `label "${label}" of issuer domain name "${name}" starts or ends with a hyphen`
-      };
-    if (label.length >= 4 && label.slice(2, 4) === "--" && !label.startsWith("xn--"))
-      return {
-        ok: false,
-        reason: `label "${label}" of issuer domain name "${name}" has "--" in positions 3 and 4`
-      };
-  }
-  if (name.endsWith(".")) name = name.slice(0, -1);
-  if (Buffer.byteLength(name) > ISSUER_MAX_OCTETS)
-    return {
-      ok: false,
-      reason: `issuer domain name exceeds ${ISSUER_MAX_OCTETS} octets (${Buffer.byteLength(name)})`
-    };
-  return { ok: true, name };
-}
-var valueCharOk = (cp) => cp >= 33 && cp <= 58 || cp >= 60 && cp <= 126;
-function parseInt64(v) {
-  if (!/^[+-]?[0-9]+$/.test(v)) return void 0;
-  const n = BigInt(v);
-  if (n > 9223372036854775807n || n < -9223372036854775808n) return void 0;
-  return Number(n);
-}
-var goQ = (s) => JSON.stringify(s);
-function parsePersistRecord(record2) {
-  const parts = record2.split(";");
-  const rawIssuer = trimWsp(parts[0]);
-  if (rawIssuer === "") return { ok: false, error: "empty issuer-domain-name" };
-  const norm = normalizeIssuerDomainName(rawIssuer);
-  if (!norm.ok) return { ok: false, error: `malformed issuer-domain-name ${goQ(rawIssuer)}: ${norm.reason}` };
-  const issuer = norm.name;
-  const bad = (error63) => ({ ok: false, issuer, error: error63 });
-  const params = { accountUri: "", policy: "", unknownTags: [] };
-  const seen2 = /* @__PURE__ */ new Set();
-  for (const rawParam of parts.slice(1)) {
-    const param = trimWsp(rawParam);
-    if (param === "") return bad("empty parameter or trailing semicolon provided");
-    const eq = param.indexOf("=");
-    if (eq < 0) return bad(`malformed parameter ${goQ(param)} should be tag=value pair`);
-    const tag = trimWsp(param.slice(0, eq));
-    const value = trimWsp(param.slice(eq + 1));
-    if (tag === "") return bad(`malformed parameter ${goQ(param)}, empty tag`);
-    for (const ch of value) {
-      if (!valueCharOk(ch.codePointAt(0))) return bad(`malformed value ${goQ(value)} for tag ${goQ(tag)}`);
-    }
-    const canonical2 = tag.toLowerCase();
-    if (canonical2 === "accounturi" || canonical2 === "policy" || canonical2 === "persistuntil") {
-      if (seen2.has(canonical2)) return bad(`duplicate parameter ${goQ(tag)}`);
-      seen2.add(canonical2);
-    }
-    switch (canonical2) {
-      case "accounturi":
-        if (value === "") return bad("empty value provided for mandatory accounturi");
-        params.accountUri = value;
-        break;
-      case "policy":
-        params.policy = value;
-        break;
-      case "persistuntil": {
-        const t = parseInt64(value);
-        if (t === void 0) return bad(`malformed persistUntil timestamp ${goQ(value)}`);
-        params.persistUntil = t;
-        break;
-      }
-      default:
-        params.unknownTags.push(tag);
-    }
-  }
-  if (params.accountUri === "") return bad("missing mandatory accounturi parameter");
-  return { ok: true, issuer, params };
-}
-var rfc3339 = (ms) => {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return `${Math.trunc(ms / 1e3)} (Unix time)`;
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-};
-function checkPersistRecord(params, accountUri, wildcard, now) {
-  if (params.accountUri !== accountUri)
-    return {
-      ok: false,
-      reason: "accounturi",
-      error: `accounturi mismatch: expected ${goQ(accountUri)}, got ${goQ(params.accountUri)}`
-    };
-  if (wildcard && params.policy.toLowerCase() !== "wildcard")
-    return {
-      ok: false,
-      reason: "policy",
-      error: `policy mismatch: expected "wildcard", got ${goQ(params.policy)}`
-    };
-  const nowSec = Math.floor(now.getTime() / 1e3);
-  if (params.persistUntil !== void 0 && nowSec > params.persistUntil)
-    return {
-      ok: false,
-      reason: "persistUntil",
-      error: `validation time ${rfc3339(nowSec * 1e3)} is after persistUntil ${rfc3339(params.persistUntil * 1e3)}`
-    };
-  return { ok: true };
-}
-function caTxtString(bytes) {
-  return quoteString(Buffer.from(bytes)).slice(1, -1);
-}
-function persistRecordValue(input3) {
-  const parts = [input3.issuerDomain, `accounturi=${input3.accountUri}`];
-  if (input3.wildcard) parts.push("policy=wildcard");
-  if (input3.persistUntil !== void 0) parts.push(`persistUntil=${input3.persistUntil}`);
-  return parts.join("; ");
-}
-
-// src/checks/challenge-names.ts
-function challengeTxtName(identifier, challenge, accountUri) {
-  switch (challenge) {
-    case "dns-01":
-      return challengeName(identifier);
-    case "dns-account-01":
-      return accountUri !== void 0 ? accountChallengeName(identifier, accountUri) : void 0;
-    case "dns-persist-01":
-      return persistName(identifier);
-    default:
-      return void 0;
-  }
-}
 
 // src/dns/dnssec/chain.ts
 init_names();
 init_limits();
 
 // src/dns/dnssec/wire.ts
-var import_dns_packet3 = __toESM(require_dns_packet(), 1);
+var import_dns_packet2 = __toESM(require_dns_packet(), 1);
 var TYPES = {
   A: 1,
   NS: 2,
@@ -40941,7 +40707,7 @@ function parseRR(buf, off = 0) {
     end: start + rdlen
   };
 }
-var answerCodec = import_dns_packet3.default.answer;
+var answerCodec = import_dns_packet2.default.answer;
 function fromDnsRecord(rec) {
   const type = typeToNumber(rec.type);
   if (Number.isNaN(type)) throw new WireError(`unknown type ${rec.type}`);
@@ -41121,7 +40887,7 @@ function groupRrsets(rrs) {
 }
 
 // src/dns/dnssec/verify.ts
-import { createHash as createHash2, createPublicKey, verify as cryptoVerify } from "node:crypto";
+import { createHash, createPublicKey, verify as cryptoVerify } from "node:crypto";
 var HASH_OF = {
   5: "sha1",
   7: "sha1",
@@ -41173,7 +40939,7 @@ function keyTag(dnskeyRdata) {
 function dsDigest(owner, dnskeyRdata, digestType) {
   const h = DIGEST_OF[digestType];
   if (!h) return null;
-  return createHash2(h).update(lowerWire(owner)).update(dnskeyRdata).digest();
+  return createHash(h).update(lowerWire(owner)).update(dnskeyRdata).digest();
 }
 function dsMatches(ds, owner, dnskeyRdata) {
   const key = parseDnskey(dnskeyRdata);
@@ -41399,7 +41165,7 @@ function parseTrustAnchors(input3) {
 }
 
 // src/dns/dnssec/nsec3.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/dns/dnssec/bitmap.ts
 function parseTypeBitmap(buf) {
@@ -41418,8 +41184,26 @@ function parseTypeBitmap(buf) {
   return types;
 }
 
+// src/dns/base32hex.ts
+var DIGITS = "0123456789abcdefghijklmnopqrstuv";
+function base32hexDecode(s) {
+  const bytes2 = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s.toLowerCase().replace(/=+$/, "")) {
+    const v = DIGITS.indexOf(ch);
+    if (v < 0) return null;
+    value = (value << 5 | v) & 65535;
+    bits += 5;
+    if (bits >= 8) {
+      bytes2.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes2);
+}
+
 // src/dns/dnssec/nsec3.ts
-init_base32hex();
 var NSEC3_MAX_ITERATIONS = 150;
 var TYPE_NS = 2;
 var TYPE_SOA = 6;
@@ -41448,8 +41232,8 @@ function parseNsec3(rdata) {
 function nsec3Hash(name, algorithm, iterations, salt, maxIterations = NSEC3_MAX_ITERATIONS) {
   if (algorithm !== 1 || iterations > maxIterations) return null;
   const wire = lowerWire(typeof name === "string" ? nameToWire(name) : name);
-  let h = createHash3("sha1").update(wire).update(salt).digest();
-  for (let i = 0; i < iterations; i++) h = createHash3("sha1").update(h).update(salt).digest();
+  let h = createHash2("sha1").update(wire).update(salt).digest();
+  for (let i = 0; i < iterations; i++) h = createHash2("sha1").update(h).update(salt).digest();
   return h;
 }
 function view(rr) {
@@ -41625,22 +41409,22 @@ function commonAncestor(a, b) {
   return labelsToWire(labels.slice(labels.length - i));
 }
 function nsecClosestEncloser(qname, covering) {
-  const q2 = toWire(qname);
+  const q = toWire(qname);
   const { next } = parseNsec(covering.rdata);
-  const a = commonAncestor(q2, covering.owner);
-  const b = commonAncestor(q2, next);
+  const a = commonAncestor(q, covering.owner);
+  const b = commonAncestor(q, next);
   return wireLabels(a).length >= wireLabels(b).length ? a : b;
 }
 var wildcardOf2 = (ce) => labelsToWire([Buffer.from("*"), ...wireLabels(ce)]);
 function proveNameErrorNsec(qname, nsecs) {
-  const q2 = toWire(qname);
-  if (nsecs.some((rr) => namesEqual(rr.owner, q2)))
+  const q = toWire(qname);
+  if (nsecs.some((rr) => namesEqual(rr.owner, q)))
     return { ok: false, reason: "wrong", detail: "an NSEC shows the name exists" };
-  const cover = nsecs.find((rr) => nsecCovers(rr, q2));
+  const cover = nsecs.find((rr) => nsecCovers(rr, q));
   if (!cover) return { ok: false, reason: "missing", detail: "no NSEC covers the name" };
-  if (isSubdomain(parseNsec(cover.rdata).next, q2))
+  if (isSubdomain(parseNsec(cover.rdata).next, q))
     return { ok: false, reason: "wrong", detail: "the name is an empty non-terminal" };
-  const wc = wildcardOf2(nsecClosestEncloser(q2, cover));
+  const wc = wildcardOf2(nsecClosestEncloser(q, cover));
   if (nsecs.some((rr) => namesEqual(rr.owner, wc)))
     return { ok: false, reason: "wrong", detail: "a wildcard exists at the closest encloser" };
   if (!nsecs.some((rr) => nsecCovers(rr, wc)))
@@ -41648,8 +41432,8 @@ function proveNameErrorNsec(qname, nsecs) {
   return { ok: true, kind: "nxdomain" };
 }
 function proveNoDataNsec(qname, qtype, nsecs) {
-  const q2 = toWire(qname);
-  const match = nsecs.find((rr) => namesEqual(rr.owner, q2));
+  const q = toWire(qname);
+  const match = nsecs.find((rr) => namesEqual(rr.owner, q));
   if (match) {
     let f;
     try {
@@ -41662,7 +41446,7 @@ function proveNoDataNsec(qname, qtype, nsecs) {
     if (f.types.has(TYPE_CNAME2))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists CNAME" };
     if (qtype === TYPE_DS2) {
-      if (f.types.has(TYPE_SOA2) && wireLabels(q2).length > 0)
+      if (f.types.has(TYPE_SOA2) && wireLabels(q).length > 0)
         return {
           ok: false,
           reason: "wrong",
@@ -41674,11 +41458,11 @@ function proveNoDataNsec(qname, qtype, nsecs) {
       return { ok: false, reason: "wrong", detail: "the NSEC is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
-  const cover = nsecs.find((rr) => nsecCovers(rr, q2));
+  const cover = nsecs.find((rr) => nsecCovers(rr, q));
   if (!cover) return { ok: false, reason: "missing", detail: "no NSEC matches or covers the name" };
-  if (isSubdomain(parseNsec(cover.rdata).next, q2) && !namesEqual(parseNsec(cover.rdata).next, q2))
+  if (isSubdomain(parseNsec(cover.rdata).next, q) && !namesEqual(parseNsec(cover.rdata).next, q))
     return { ok: true, kind: "nodata" };
-  const wc = wildcardOf2(nsecClosestEncloser(q2, cover));
+  const wc = wildcardOf2(nsecClosestEncloser(q, cover));
   const wmatch = nsecs.find((rr) => namesEqual(rr.owner, wc));
   if (wmatch) {
     const f = parseNsec(wmatch.rdata);
@@ -41693,8 +41477,8 @@ function proveNoDataNsec(qname, qtype, nsecs) {
   };
 }
 function proveWildcardAnswerNsec(qname, nsecs) {
-  const q2 = toWire(qname);
-  if (!nsecs.some((rr) => nsecCovers(rr, q2)))
+  const q = toWire(qname);
+  if (!nsecs.some((rr) => nsecCovers(rr, q)))
     return { ok: false, reason: "missing", detail: "no NSEC covers the expanded name" };
   return { ok: true, kind: "wildcard-answer" };
 }
@@ -41811,25 +41595,29 @@ var Validator = class {
             type,
             keyTag: f.keyTag,
             algorithm: f.algorithm,
-            inception: r.inception,
-            expiration: r.expiration
+            inception: r.inception.toISOString(),
+            expiration: r.expiration.toISOString()
           });
           return;
         }
-        const times = { inception: r.inception, expiration: r.expiration, keyTag: f.keyTag };
+        const times = {
+          ...r.inception ? { inception: r.inception.toISOString() } : {},
+          ...r.expiration ? { expiration: r.expiration.toISOString() } : {},
+          keyTag: f.keyTag
+        };
         if (r.reason === "expired")
           consider({
             ...base,
             ...times,
             code: "signature-expired",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${r.expiration?.toISOString()}`
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${times.expiration}`
           });
         else if (r.reason === "not-yet-valid")
           consider({
             ...base,
             ...times,
             code: "signature-not-yet-valid",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${r.inception?.toISOString()}`
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${times.inception}`
           });
         else
           consider({
@@ -42131,66 +41919,10 @@ async function validateOne(v, qname, qtype, anchors) {
 }
 function expiringSignatures(result2, now, days) {
   const limit = now.getTime() + days * 864e5;
-  return result2.signatures.filter((s) => s.expiration.getTime() <= limit);
-}
-
-// src/dns/dnssec/fetch.ts
-init_types();
-init_names();
-function makeResolverFetch(resolver, client, opts = {}) {
-  return async (name, type) => {
-    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
-    const delegation = await resolver.findZone(zoneOf);
-    if ("error" in delegation)
-      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
-    const failures = [];
-    for (const server of delegation.servers) {
-      const outcome = await client.query(server, name, type, {
-        dnssec: true,
-        rd: false,
-        cd: true,
-        timeoutMs: opts.timeoutMs
-      });
-      if (outcome.ok) {
-        const r = outcome.response;
-        return {
-          rcode: r.rcode,
-          answers: r.answers,
-          authorities: r.authorities,
-          server: r.server || endpointLabel(server)
-        };
-      }
-      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
-    }
-    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
-  };
-}
-
-// src/dns/dnssec/resolver-view.ts
-var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
-function resolverVerdict(plain, cd) {
-  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
-  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
-  return "failed";
-}
-async function gatherResolverViews(ask, name, type) {
-  const plain = await ask(name, type, { dnssec: true });
-  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
-  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
-  return plain.map((p) => {
-    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
-    return {
-      resolver: p.resolver,
-      plain: p.outcome,
-      checkingDisabled: withCd,
-      verdict: resolverVerdict(p.outcome, withCd)
-    };
-  });
+  return result2.signatures.filter((s) => Date.parse(s.expiration) <= limit);
 }
 
 // src/checks/dnssec/judge.ts
-init_catalogue();
-init_names();
 var SIGNATURE_EXPIRY_WARNING_DAYS = 7;
 var SIGNATURE_REFRESH_FRACTION = 0.25;
 var CODE_OF = {
@@ -42204,7 +41936,7 @@ var CODE_OF = {
   "denial-missing": "DNSSEC_BOGUS_DENIAL",
   "denial-wrong": "DNSSEC_BOGUS_DENIAL"
 };
-var iso = (d) => d ? d.toISOString().replace(".000Z", "Z") : "?";
+var iso = (d) => d ? d.replace(".000Z", "Z") : "?";
 var list = (xs) => xs && xs.length ? xs.join(", ") : "none";
 function remediation(b) {
   const z2 = displayName(b.zone);
@@ -42294,10 +42026,11 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
   if (result2.status === "secure" || result2.status === "insecure") {
     const byZone = /* @__PURE__ */ new Map();
     for (const s of expiringSignatures(result2, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
-      const span = s.expiration.getTime() - s.inception.getTime();
-      if (s.expiration.getTime() - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
+      const expires = Date.parse(s.expiration);
+      const span = expires - Date.parse(s.inception);
+      if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
       const prev = byZone.get(s.zone);
-      if (!prev || s.expiration < prev.expiration) byZone.set(s.zone, s);
+      if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
     }
     for (const s of byZone.values()) {
       out.push(
@@ -42344,35 +42077,117 @@ function judgeResolverViews(ours, views, identifier, lookup) {
   ];
 }
 
-// src/engine/families/dnssec.ts
-function caLookups(base, challenge, accountUri) {
-  const txt = challengeTxtName(base, challenge, accountUri);
-  const lookups = txt ? [[txt, "TXT"]] : [
+// src/dns/dnssec/fetch.ts
+init_types();
+init_names();
+function makeResolverFetch(resolver, client, opts = {}) {
+  return async (name, type) => {
+    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
+    const delegation = await resolver.findZone(zoneOf);
+    if ("error" in delegation)
+      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
+    const failures = [];
+    for (const server of delegation.servers) {
+      const outcome = await client.query(server, name, type, {
+        dnssec: true,
+        rd: false,
+        cd: true,
+        timeoutMs: opts.timeoutMs
+      });
+      if (outcome.ok) {
+        const r = outcome.response;
+        return {
+          rcode: r.rcode,
+          answers: r.answers,
+          authorities: r.authorities,
+          server: r.server || endpointLabel(server)
+        };
+      }
+      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
+    }
+    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
+  };
+}
+
+// src/dns/dnssec/resolver-view.ts
+var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+function resolverVerdict(plain, cd) {
+  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
+  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
+  return "failed";
+}
+async function gatherResolverViews(ask, name, type) {
+  const plain = await ask(name, type, { dnssec: true });
+  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
+  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
+  return plain.map((p) => {
+    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
+    return {
+      resolver: p.resolver,
+      plain: p.outcome,
+      checkingDisabled: withCd,
+      verdict: resolverVerdict(p.outcome, withCd)
+    };
+  });
+}
+
+// src/checks/dnssec/gather.ts
+init_plain();
+function caLookups(base, challenge) {
+  const lookups = challenge === "dns-01" ? [[`_acme-challenge.${base}`, "TXT"]] : [
     [base, "A"],
     [base, "AAAA"]
   ];
   return [...lookups, [base, "CAA"]];
 }
+var plainChain = (r) => withoutUndefinedDeep(r.status === "secure" ? { ...r, records: r.records.map(plainRecord) } : r);
+var plainView = (v) => {
+  const out = {
+    resolver: plainEndpoint(v.resolver),
+    verdict: v.verdict,
+    plain: plainOutcome(v.plain)
+  };
+  if (v.checkingDisabled) out.checkingDisabled = plainOutcome(v.checkingDisabled);
+  return out;
+};
+async function gatherDnssec(deps, base, challenge) {
+  const { trustAnchors, now, askResolvers } = deps;
+  if (trustAnchors.length === 0) return { lookups: [] };
+  const fetch = makeResolverFetch(deps.resolver, deps.client);
+  const lookups = await Promise.all(
+    caLookups(base, challenge).map(async ([name, type]) => {
+      const [result2, views] = await Promise.all([
+        validateChain(name, type, fetch, { trustAnchors, now }),
+        askResolvers ? gatherResolverViews(askResolvers, name, type) : []
+      ]);
+      return { name, type, result: plainChain(result2), views: views.map(plainView) };
+    })
+  );
+  return { lookups };
+}
+
+// src/engine/families/dnssec.ts
 var dnssecFamily = {
   name: "dnssec",
   applies: (id) => id.type === "dns",
-  async run(ctx, id) {
-    const { trustAnchors } = ctx.profile;
-    if (trustAnchors.length === 0) return [];
-    const fetch = makeResolverFetch(ctx.resolver, ctx.client);
-    const now = ctx.settings.now;
-    const results = await Promise.all(
-      caLookups(id.base, ctx.settings.challenge, ctx.settings.accountUri).map(async ([name, type]) => {
-        const lookup = `${type} for ${name}`;
-        const [result2, views] = await Promise.all([
-          validateChain(name, type, fetch, { trustAnchors, now }),
-          ctx.profile.publicResolvers.length > 0 ? gatherResolverViews(ctx.askResolvers, name, type) : []
-        ]);
-        const own2 = judgeDnssec(result2, id.value, lookup, now);
-        for (const f of own2) if (f.severity === "error") f.evidence.push(...resolverEvidence(views));
-        return [...own2, ...judgeResolverViews(result2, views, id.value, lookup)];
-      })
-    );
+  gather: (ctx, id) => gatherDnssec(
+    {
+      resolver: ctx.resolver,
+      client: ctx.client,
+      trustAnchors: ctx.profile.trustAnchors,
+      askResolvers: ctx.profile.publicResolvers.length > 0 ? ctx.askResolvers : void 0,
+      now: ctx.settings.now
+    },
+    id.base,
+    ctx.settings.challenge
+  ),
+  judge(ev, { id, settings }) {
+    const results = ev.lookups.map(({ name, type, result: result2, views }) => {
+      const lookup = `${type} for ${name}`;
+      const own2 = judgeDnssec(result2, id.value, lookup, settings.now);
+      for (const f of own2) if (f.severity === "error") f.evidence.push(...resolverEvidence(views));
+      return [...own2, ...judgeResolverViews(result2, views, id.value, lookup)];
+    });
     const seen2 = /* @__PURE__ */ new Set();
     return results.flat().filter((f) => {
       const key = f.severity === "info" ? f.code : `${f.code}|${f.remediation}`;
@@ -42382,7 +42197,6 @@ var dnssecFamily = {
 };
 
 // src/engine/families/http.ts
-init_finding();
 import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
@@ -43103,7 +42917,7 @@ function tlsHandshake(req) {
 }
 
 // src/http/cdn-ranges.ts
-var import_ipaddr5 = __toESM(require_ipaddr(), 1);
+var import_ipaddr4 = __toESM(require_ipaddr(), 1);
 var CDN_RANGES = [
   {
     provider: "Cloudflare",
@@ -43178,11 +42992,11 @@ var CDN_RANGES = [
 ];
 var PARSED = CDN_RANGES.map((r) => ({
   provider: r.provider,
-  nets: r.cidrs.map((c) => import_ipaddr5.default.parseCIDR(c))
+  nets: r.cidrs.map((c) => import_ipaddr4.default.parseCIDR(c))
 }));
 function cdnForAddress(address) {
-  if (!import_ipaddr5.default.isValid(address)) return void 0;
-  let a = import_ipaddr5.default.parse(address);
+  if (!import_ipaddr4.default.isValid(address)) return void 0;
+  let a = import_ipaddr4.default.parse(address);
   if (a.kind() === "ipv6" && a.isIPv4MappedAddress()) a = a.toIPv4Address();
   for (const p of PARSED) {
     for (const [net10, bits] of p.nets) if (net10.kind() === a.kind() && a.match(net10, bits)) return p.provider;
@@ -43907,7 +43721,7 @@ function judgeCertificate(e, opts = {}) {
 
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
-import { createHash as createHash4, X509Certificate as X509Certificate2 } from "node:crypto";
+import { createHash as createHash3, X509Certificate as X509Certificate2 } from "node:crypto";
 import net9 from "node:net";
 init_reserved();
 init_ca_messages();
@@ -43970,7 +43784,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
   const ext = acmeIdentifierOf(der);
-  const digest = createHash4("sha256").update(keyAuthorization).digest();
+  const digest = createHash3("sha256").update(keyAuthorization).digest();
   if (!ext) problems.push("the acmeIdentifier extension (1.3.6.1.5.5.7.1.31) is missing");
   else {
     if (!ext.critical) problems.push("the acmeIdentifier extension is not critical");
@@ -44085,50 +43899,47 @@ function resolveAddresses(ctx) {
 }
 async function connectable(ctx, id) {
   if (id.type === "ip") return true;
-  const lookups = await ctx.addressLookups(id.base);
-  const { usable } = judgeResolution(id.base, lookups, ctx.profile.allowAddresses);
+  const usable = usableAddresses(await ctx.addressLookups(id.base), ctx.profile.allowAddresses);
   return usable.v4.length + usable.v6.length > 0;
+}
+async function gatherHttp01(ctx, id) {
+  const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
+  const webroot = ctx.settings.webroot;
+  if (!webroot) return probeHttp01(id.value, deps);
+  const token = randomBytes2(32).toString("base64url");
+  const keyAuthorization = `${token}.${randomBytes2(32).toString("base64url")}`;
+  return withWebrootToken(
+    webroot,
+    token,
+    keyAuthorization,
+    () => probeHttp01(id.value, { ...deps, token, expected: keyAuthorization })
+  );
 }
 var http01Family = {
   name: "http-01",
   applies: (id, s) => s.challenge === "http-01" && !id.wildcard,
-  async run(ctx, id) {
-    if (!await connectable(ctx, id)) return [];
-    const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
-    const webroot = ctx.settings.webroot;
-    if (!webroot) return judgeHttp01(await probeHttp01(id.value, deps));
-    const token = randomBytes2(32).toString("base64url");
-    const keyAuthorization = `${token}.${randomBytes2(32).toString("base64url")}`;
-    const ev = await withWebrootToken(
-      webroot,
-      token,
-      keyAuthorization,
-      () => probeHttp01(id.value, { ...deps, token, expected: keyAuthorization })
-    );
-    return judgeHttp01(ev);
-  }
+  gather: async (ctx, id) => await connectable(ctx, id) ? { probe: await gatherHttp01(ctx, id) } : {},
+  judge: (ev) => ev.probe ? judgeHttp01(ev.probe) : []
 };
 var tlsAlpn01Family = {
   name: "tls-alpn-01",
   applies: (id, s) => s.challenge === "tls-alpn-01" && !id.wildcard,
-  async run(ctx, id) {
-    if (!await connectable(ctx, id)) return [];
-    return judgeTlsAlpn01(
-      await probeTlsAlpn01(id.value, { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) })
-    );
-  }
+  async gather(ctx, id) {
+    if (!await connectable(ctx, id)) return {};
+    const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
+    return { probe: await probeTlsAlpn01(id.value, deps) };
+  },
+  judge: (ev) => ev.probe ? judgeTlsAlpn01(ev.probe) : []
 };
 var certificateFamily = {
   name: "certificate",
-  applies: (id, s) => !isDnsChallenge(s.challenge) && !id.wildcard,
-  async run(ctx, id) {
-    if (!await connectable(ctx, id)) return [];
-    const ev = await probeCertificate(id.value, {
-      profile: ctx.profile,
-      resolveAddresses: resolveAddresses(ctx)
-    });
-    return judgeCertificate(ev, { now: ctx.settings.now });
-  }
+  applies: (id, s) => s.challenge !== "dns-01" && !id.wildcard,
+  async gather(ctx, id) {
+    if (!await connectable(ctx, id)) return {};
+    const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
+    return { probe: await probeCertificate(id.value, deps) };
+  },
+  judge: (ev, { settings }) => ev.probe ? judgeCertificate(ev.probe, { now: settings.now }) : []
 };
 
 // src/engine/families/dns01.ts
@@ -44153,7 +43964,7 @@ function registrableDomain(name, extraSuffixes = []) {
 }
 function judgeDns01Readiness(ev, opts = {}) {
   const id = ev.identifier;
-  const name = ev.name ?? challengeName(id);
+  const name = challengeName(id);
   const l = ev.lookup;
   const out = [];
   const cname = l.cnames[0];
@@ -44208,337 +44019,147 @@ function judgeDns01Readiness(ev, opts = {}) {
   return out;
 }
 
+// src/checks/dns01/test-record.ts
+init_types();
+init_evidence();
+init_catalogue();
+init_value();
+init_judge();
+function wrongProvider(ev, s) {
+  const { identifier, provider, effective } = ev;
+  return finding("DNS01_WRONG_PROVIDER", identifier, {
+    detail: `${provider} expects ${s.zone} to be served by ${s.theirs.join(", ")}, but the delegation names ${s.world.join(", ")}: records created through ${provider} are invisible to the CA.`,
+    evidence: [
+      { source: provider, query: `nameservers for ${effective}`, answer: s.theirs.join(", ") },
+      s.referral ? outcomeEvidence({ ok: true, response: s.referral }) : { source: "delegation", query: `NS ${s.zone}`, answer: s.world.join(", ") }
+    ],
+    remediation: `Use the provider that serves ${s.zone} (${s.world.join(", ")}), or change the delegation of ${s.zone} at the registrar to ${s.theirs.join(", ")}.`
+  });
+}
+function propagationFinding(ev, record2, value, p) {
+  const { identifier, provider, effective } = ev;
+  const evidence = p.targets.map((t) => ({
+    source: endpointLabel(t.server),
+    query: `TXT ${effective}`,
+    answer: t.firstSeenMs !== void 0 ? `serves ${goQuote(value)} after ${t.firstSeenMs} ms` : `not yet: ${t.lastAnswer ?? "no answer"}`,
+    address: t.server.address
+  }));
+  const missing = p.targets.filter((t) => t.firstSeenMs === void 0);
+  if (p.complete) {
+    return finding("DNS01_TEST_RECORD_VISIBLE", identifier, {
+      detail: `A test value placed through ${provider} at ${effective} was served by all ${p.targets.length} servers of ${p.zone} after ${p.completedMs} ms (${p.targets.map((t) => `${t.server.name ?? t.server.address} ${t.firstSeenMs} ms`).join(", ")}).`,
+      evidence,
+      remediation: `Nothing to do; let your ACME client wait at least ${Math.ceil((p.completedMs ?? 0) / 1e3) + 1} s after creating the record before asking the CA to validate.`
+    });
+  }
+  return finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
+    detail: `${p.error ?? `After ${p.elapsedMs} ms, ${missing.map((t) => endpointLabel(t.server)).join(", ")} still did not serve ${record2}.`}`,
+    evidence,
+    remediation: `Check that ${missing.map((t) => t.server.name ?? t.server.address).join(", ") || "every server"} receive${missing.length === 1 ? "s" : ""} zone updates (NOTIFY/AXFR from the primary), or raise the propagation wait of your ACME client.`
+  });
+}
+function judgeTestRecord(ev) {
+  const { identifier, provider, effective, stage: s } = ev;
+  switch (s.kind) {
+    case "lookup-failed":
+      return lookupFailure(identifier, s.name, s.lookup).findings;
+    case "provider-zone-failed":
+      return [
+        finding("DNS01_PROVIDER_FAILED", identifier, {
+          detail: `${provider} could not look up the zone of ${effective}: ${s.error}`,
+          evidence: [{ source: provider, query: `zone of ${effective}`, answer: s.error }],
+          remediation: `Check the ${provider} credentials and that they may read and edit the zone holding ${effective}.`
+        })
+      ];
+    case "wrong-provider":
+      return [wrongProvider(ev, s)];
+    case "create-failed": {
+      const record2 = `${effective} TXT ${goQuote(s.value)}`;
+      return [
+        finding("DNS01_PROVIDER_FAILED", identifier, {
+          detail: `${provider} could not create ${record2}: ${s.error}`,
+          evidence: [{ source: provider, query: `create ${record2}`, answer: s.error }],
+          remediation: `Check the ${provider} credentials and that they may edit the zone holding ${effective}.`
+        })
+      ];
+    }
+    case "watched": {
+      const record2 = `${effective} TXT ${goQuote(s.value)}`;
+      const findings = [];
+      if (s.watchError !== void 0 || !s.propagation) {
+        const why = s.watchError ?? "no result";
+        findings.push(
+          finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
+            title: "The propagation check could not finish",
+            detail: `Watching ${record2} failed: ${why}`,
+            evidence: [{ source: "acme-preflight", answer: why }],
+            remediation: "Run the check again; if it persists, report it with this output."
+          })
+        );
+      } else findings.push(propagationFinding(ev, record2, s.value, s.propagation));
+      if (s.cleanupError !== void 0) {
+        findings.push(
+          finding("DNS01_CLEANUP_FAILED", identifier, {
+            detail: `Removing ${record2} through ${provider} failed: ${s.cleanupError}`,
+            evidence: [{ source: provider, query: `delete ${record2}`, answer: s.cleanupError }],
+            remediation: `Run \`acme-preflight dns01 cleanup ${identifier} --stale --provider ${provider}\`, or delete ${record2} by hand.`
+          })
+        );
+      }
+      return findings;
+    }
+  }
+}
+
 // src/engine/families/dns01.ts
-init_account();
 function createDns01Family(opts = {}) {
   return {
     name: "dns-01",
-    // dns-account-01 is dns-01 at the account's own label.
-    applies: (id, s) => id.type === "dns" && (s.challenge === "dns-01" || s.challenge === "dns-account-01"),
-    async run(ctx, id) {
-      const account = ctx.settings.challenge === "dns-account-01" ? ctx.settings.accountUri : void 0;
-      const ev = await gatherDns01(
-        ctx.resolver,
-        id.value,
-        account !== void 0 ? { name: accountChallengeName(id.value, account) } : {}
-      );
-      const findings = judgeDns01Readiness(ev, { extraPublicSuffixes: ctx.profile.extraPublicSuffixes });
-      if (!opts.provider || findings.some((f) => f.severity === "error")) return findings;
-      const [{ testRecordFlow: testRecordFlow2 }, { RecordStore: RecordStore2 }] = await Promise.all([
+    applies: (id, s) => id.type === "dns" && s.challenge === "dns-01",
+    async gather(ctx, id) {
+      const readiness = await gatherDns01(ctx.resolver, id.value);
+      if (!opts.provider) return { readiness };
+      const policy = { extraPublicSuffixes: ctx.profile.extraPublicSuffixes };
+      if (judgeDns01Readiness(readiness, policy).some((f) => f.severity === "error")) return { readiness };
+      const [{ gatherTestRecord: gatherTestRecord2 }, { RecordStore: RecordStore2 }] = await Promise.all([
         Promise.resolve().then(() => (init_dns012(), dns01_exports)),
         Promise.resolve().then(() => (init_store(), store_exports))
       ]);
-      const test = await testRecordFlow2(opts.provider, id.value, {
+      const testRecord = await gatherTestRecord2(opts.provider, id.value, {
         profile: ctx.profile,
         resolver: ctx.resolver,
         store: new RecordStore2(opts.statePath),
-        timeoutMs: opts.propagationTimeoutMs,
-        ...account !== void 0 ? { accountUri: account } : {}
+        timeoutMs: opts.propagationTimeoutMs
       });
-      return [...findings, ...test.findings];
+      return { readiness, testRecord };
+    },
+    judge(ev, { policy }) {
+      const findings = judgeDns01Readiness(ev.readiness, { extraPublicSuffixes: policy.extraPublicSuffixes });
+      return ev.testRecord ? [...findings, ...judgeTestRecord(ev.testRecord)] : findings;
     }
   };
 }
 var dns01Family = createDns01Family();
 
-// src/engine/families/dnspersist01.ts
-init_errors();
-
-// src/checks/dnspersist01/gather.ts
-init_evidence();
-init_types();
-function caStrings(r) {
-  const parts = Array.isArray(r.data) ? r.data : [r.data];
-  return parts.map((p) => caTxtString(Buffer.isBuffer(p) ? p : Buffer.from(String(p), "utf8")));
-}
-var txtAt = (records, owner) => records.filter((r) => r.type === "TXT" && (owner === void 0 || r.name === owner)).map(caStrings);
-function serverView(a) {
-  const ev = outcomeEvidence(a.outcome, a.server.name);
-  const o = a.outcome;
-  const answered2 = o.ok && o.response.flags.aa && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
-  return {
-    server: endpointLabel(a.server),
-    records: answered2 ? txtAt(o.response.answers, o.response.question.name) : void 0,
-    ...answered2 && o.response.rcode === "NXDOMAIN" ? { nxdomain: true } : {},
-    answer: ev.answer
-  };
-}
-function lookupSummary(l) {
-  return {
-    status: l.status,
-    finalName: l.finalName,
-    cnames: l.cnames.map((c) => c.target),
-    ...l.zone !== void 0 ? { zone: l.zone } : {},
-    ...l.message !== void 0 ? { message: l.message } : {}
-  };
-}
-async function gatherDnsPersist01(resolver, identifier) {
-  const name = persistName(identifier);
-  const lookup = await resolver.resolve(name, "TXT");
-  const ev = {
-    identifier,
-    name,
-    lookup: lookupSummary(lookup),
-    records: lookup.status === "NOERROR" ? txtAt(lookup.records) : [],
-    source: lookup.decisive ? [outcomeEvidence(lookup.decisive)] : [{ source: "resolver", query: `TXT ${name}`, answer: lookup.message ?? lookup.status }]
-  };
-  if (lookup.status === "NOERROR" || lookup.status === "NXDOMAIN") {
-    const all = await resolver.askAll(lookup.finalName, "TXT");
-    if (!("error" in all)) ev.servers = all.answers.map(serverView);
-  }
-  return ev;
-}
-
-// src/checks/dnspersist01/judge.ts
-init_finding();
-init_catalogue();
-init_ca_messages();
-var DAY_MS = 864e5;
-var q = (s) => JSON.stringify(s);
-var joined = (r) => r.join("");
-function fateOf(value, opts, wildcard) {
-  const parsed = parsePersistRecord(value);
-  if (!parsed.ok) {
-    if (parsed.issuer === opts.issuerDomain) return { kind: "malformed", error: parsed.error };
-    return { kind: "other", issuer: parsed.issuer, error: parsed.error };
-  }
-  if (parsed.issuer !== opts.issuerDomain) return { kind: "other", issuer: parsed.issuer };
-  const check2 = checkPersistRecord(parsed.params, opts.accountUri, wildcard, opts.now);
-  return check2.ok ? { kind: "ok", parsed } : { kind: "unauthorised", parsed, check: check2 };
-}
-function describeFate(f) {
-  switch (f.kind) {
-    case "ok":
-      return "authorises";
-    case "unauthorised":
-      return `does not authorise (${f.check.error})`;
-    case "malformed":
-      return `malformed (${f.error})`;
-    case "other":
-      return f.issuer !== void 0 ? `ignored: for issuer ${q(f.issuer)}${f.error ? ` and malformed (${f.error})` : ""}` : `ignored: not an issue-value (${f.error ?? "unreadable"})`;
-  }
-}
-function judgeDnsPersist01(ev, opts) {
-  const id = ev.identifier;
-  const wildcard = id.startsWith("*.");
-  const name = ev.name || persistName(id);
-  const l = ev.lookup;
-  const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
-  const wanted = persistRecordValue({
-    issuerDomain: opts.issuerDomain,
-    accountUri: opts.accountUri,
-    wildcard
-  });
-  const wantedRecord = `${l.finalName} TXT ${q(wanted)}`;
-  const evidence = ev.source;
-  if (l.status !== "NOERROR") {
-    const status = l.status === "NXDOMAIN" || l.status === "TIMEOUT" ? l.status : "SERVFAIL";
-    const detail = `Retrieving TXT records for DNS-PERSIST-01 challenge: ${caDnsProblem("TXT", name, status)}`;
-    const nx = l.status === "NXDOMAIN";
-    return {
-      valid: false,
-      problem: { type: "dns", detail },
-      findings: [
-        finding("PERSIST01_LOOKUP_FAILED", id, {
-          title: nx ? `${l.finalName} does not exist (NXDOMAIN)` : `The TXT lookup for ${name} fails (${l.status})`,
-          detail: nx ? `${at} does not exist: no dns-persist-01 record has been published${l.message ? ` (${l.message})` : ""}.` : `${l.message ?? `TXT ${name}: ${l.status}`}.`,
-          evidence,
-          remediation: nx ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${id.replace(/^\*\./, "")} --account-uri ${opts.accountUri}${wildcard ? " --wildcard" : ""}\` prints it).` : `Fix the nameservers of ${l.zone ?? "the zone"} so they answer TXT ${l.finalName} authoritatively (NOERROR; ${l.status} is not an answer).`,
-          caMessage: detail
-        })
-      ]
-    };
-  }
-  if (ev.records.length === 0) {
-    const detail = "No TXT record found for DNS-PERSIST-01 challenge";
-    return {
-      valid: false,
-      problem: { type: "unauthorized", detail },
-      findings: [
-        finding("PERSIST01_NO_RECORD", id, {
-          detail: `${at} exists but holds no TXT record.`,
-          evidence,
-          remediation: `Publish the standing record ${wantedRecord}.`,
-          caMessage: detail
-        })
-      ]
-    };
-  }
-  const values = ev.records.map(joined);
-  const fates = values.map((v) => fateOf(v, opts, wildcard));
-  const authorising = fates.findIndex((f) => f.kind === "ok");
-  const findings = [];
-  const several = values.length > 1 ? finding("PERSIST01_SEVERAL_RECORDS", id, {
-    detail: `${at} holds ${values.length} TXT records: ${values.map((v, i) => `${i + 1}. ${q(v)} ${describeFate(fates[i])}`).join("; ")}.${authorising >= 0 ? ` The CA accepts record ${authorising + 1}.` : ""}`,
-    evidence,
-    remediation: authorising >= 0 ? "Nothing needed for issuance; remove records for CAs and accounts you no longer use." : `Keep one record for ${opts.issuerDomain}: ${wantedRecord}.`
-  }) : void 0;
-  if (authorising >= 0) {
-    const ok = fates[authorising];
-    const until = ok.parsed.params.persistUntil;
-    const untilMs = until !== void 0 ? until * 1e3 : void 0;
-    const disagree = serversLacking(ev, authorising, opts, wildcard);
-    findings.push(
-      finding("PERSIST01_AUTHORISED", id, {
-        detail: `${at} serves ${q(values[authorising])}: issuer ${ok.parsed.issuer}, accounturi ${ok.parsed.params.accountUri}${wildcard ? ", policy=wildcard" : ""}${untilMs !== void 0 ? `, persistUntil ${rfc3339(untilMs)}` : ", no persistUntil"}. This is the record the CA reads: the outcome is proven, not predicted.`,
-        evidence,
-        remediation: "Nothing to do. The record stays: renewals need no DNS change."
-      })
-    );
-    if (untilMs !== void 0 && untilMs - opts.now.getTime() <= PERSIST_UNTIL_WARN_DAYS * DAY_MS) {
-      const days = Math.max(0, Math.floor((untilMs - opts.now.getTime()) / DAY_MS));
-      findings.push(
-        finding("PERSIST01_EXPIRING", id, {
-          detail: `The authorising record's persistUntil is ${rfc3339(untilMs)} (${until}), ${days === 0 ? "less than a day" : `${days} day${days === 1 ? "" : "s"}`} from now; validations after it fail.`,
-          evidence,
-          remediation: `Before ${rfc3339(untilMs)}, replace the record with one carrying a later persistUntil, or none: ${wantedRecord}.`
-        })
-      );
-    }
-    if (several) findings.push(several);
-    if (disagree) findings.push(disagree);
-    return { valid: true, authorising, findings };
-  }
-  const malformed = fates.map((f, i) => ({ f, i })).filter((x) => x.f.kind === "malformed");
-  const unauthorised = fates.map((f, i) => ({ f, i })).filter(
-    (x) => x.f.kind === "unauthorised"
-  );
-  let problem;
-  if (malformed.length) {
-    problem = {
-      type: "malformed",
-      detail: malformed.map(
-        (m) => `Parsing DNS-PERSIST-01 challenge TXT record with issuer-domain-name ${q(opts.issuerDomain)}: ${m.f.error}`
-      ).join("; ")
-    };
-  } else if (unauthorised.length) {
-    problem = {
-      type: "unauthorized",
-      detail: unauthorised.map(
-        (u) => `Checking DNS-PERSIST-01 challenge TXT record with issuer-domain-name ${q(opts.issuerDomain)}: ${u.f.check.error}`
-      ).join("; ")
-    };
-  } else {
-    problem = { type: "unauthorized", detail: "No valid TXT record found for DNS-PERSIST-01 challenge" };
-  }
-  const caMessage = problem.detail;
-  for (const m of malformed) {
-    findings.push(
-      finding("PERSIST01_MALFORMED", id, {
-        detail: `${at} serves ${q(values[m.i])} for ${opts.issuerDomain}, which the CA cannot parse: ${m.f.error}.${tabNote(values[m.i])}`,
-        evidence,
-        remediation: `Replace it with a well-formed record: ${wantedRecord}.`,
-        caMessage
-      })
-    );
-  }
-  for (const u of unauthorised) findings.push(unauthorisedFinding(u.f, values[u.i]));
-  if (!malformed.length && !unauthorised.length) {
-    const others = fates.map((f, i) => `${q(values[i])} (${describeFate(f)})`);
-    findings.push(
-      finding("PERSIST01_OTHER_ISSUER", id, {
-        detail: `${at} serves no record for ${opts.issuerDomain}: ${others.join("; ")}.`,
-        evidence,
-        remediation: `Add a record for ${opts.issuerDomain} next to the others: ${wantedRecord}.`,
-        caMessage
-      })
-    );
-  }
-  if (several) findings.push(several);
-  for (const f of findings) if (f.severity === "error") f.acmeProblem = acmeProblem(problem.type);
-  return { valid: false, problem, findings };
-  function unauthorisedFinding(f, value) {
-    const p = f.parsed.params;
-    switch (f.check.reason) {
-      case "accounturi":
-        return finding("PERSIST01_ACCOUNT_MISMATCH", id, {
-          detail: `${at} serves ${q(value)}: it authorises accounturi ${q(p.accountUri)}, but the account is ${q(opts.accountUri)} (compared exactly, letter case included).${/\/sha-256\//i.test(p.accountUri) ? " The record holds a hashed account URI (a later draft); Boulder compares with the account URL itself." : ""}`,
-          evidence,
-          remediation: `If ${opts.accountUri} is the account that will order, set the record to ${wantedRecord}; otherwise order with the account ${p.accountUri}.`,
-          caMessage
-        });
-      case "policy":
-        return finding("PERSIST01_WILDCARD_POLICY_MISSING", id, {
-          detail: `${at} serves ${q(value)}, which has ${p.policy ? `policy=${p.policy}` : "no policy parameter"}; ${id} is a wildcard, and only policy=wildcard authorises one.`,
-          evidence,
-          remediation: `Add policy=wildcard to the record: ${l.finalName} TXT ${q(persistRecordValue({ issuerDomain: opts.issuerDomain, accountUri: p.accountUri, wildcard: true, persistUntil: p.persistUntil }))}.`,
-          caMessage
-        });
-      case "persistUntil":
-        return finding("PERSIST01_EXPIRED", id, {
-          detail: `${at} serves ${q(value)}; its persistUntil ${p.persistUntil} is ${rfc3339(p.persistUntil * 1e3)}, before now (${rfc3339(opts.now.getTime())}), so it no longer authorises.`,
-          evidence,
-          remediation: `Replace it with a record without persistUntil, or with a later one: ${l.finalName} TXT ${q(persistRecordValue({ issuerDomain: opts.issuerDomain, accountUri: p.accountUri, wildcard: wildcard || p.policy.toLowerCase() === "wildcard" }))}.`,
-          caMessage
-        });
-    }
-  }
-}
-var tabNote = (v) => v.includes("\\009") ? ` (It contains a tab, which the CA's DNS library hands over as "\\009": use spaces around ";" and "=".)` : "";
-function serversLacking(ev, authorising, opts, wildcard) {
-  const servers2 = (ev.servers ?? []).filter((s) => s.records !== void 0);
-  if (servers2.length < 2) return void 0;
-  const authorises = (r) => r.some((rec) => fateOf(joined(rec), opts, wildcard).kind === "ok");
-  const lacking = servers2.filter((s) => !authorises(s.records));
-  if (lacking.length === 0) return void 0;
-  const having = servers2.filter((s) => authorises(s.records));
-  const value = joined(ev.records[authorising]);
-  return finding("PERSIST01_SERVERS_DISAGREE", ev.identifier, {
-    detail: `${having.map((s) => s.server).join(", ")} serve${having.length === 1 ? "s" : ""} the authorising record ${q(value)} at ${ev.lookup.finalName}, but ${lacking.map((s) => `${s.server} ${s.nxdomain ? "answers NXDOMAIN" : `serves ${s.records.length ? s.records.map((r) => q(joined(r))).join(" ") : "no TXT record"}`}`).join("; ")}.`,
-    evidence: servers2.map((s) => ({
-      source: s.server,
-      query: `TXT ${ev.lookup.finalName}`,
-      answer: s.answer
-    })),
-    remediation: `Make every nameserver serve ${ev.lookup.finalName} TXT ${q(value)} (zone transfer to ${lacking.map((s) => s.server).join(", ")}).`,
-    // What the CA would say from a perspective whose resolver lands on the first lacking server.
-    caMessage: `During secondary validation: ${judgeDnsPersist01(
-      {
-        ...ev,
-        lookup: { ...ev.lookup, status: lacking[0].nxdomain ? "NXDOMAIN" : "NOERROR" },
-        records: lacking[0].records,
-        servers: void 0
-      },
-      opts
-    ).problem?.detail ?? ""}`
-  });
-}
-
-// src/engine/families/dnspersist01.ts
-var dnsPersist01Family = {
-  name: "dns-persist-01",
-  applies: (id, s) => id.type === "dns" && s.challenge === "dns-persist-01",
-  async run(ctx, id) {
-    const { issuerDomain, accountUri, now } = ctx.settings;
-    if (accountUri === void 0)
-      throw new UsageError("dns-persist-01 needs the ACME account URL (--account-uri)");
-    const ev = await gatherDnsPersist01(ctx.resolver, id.value);
-    return judgeDnsPersist01(ev, { issuerDomain, accountUri, now }).findings;
-  }
-};
-
-// src/checks/caa/evaluate.ts
-init_finding();
-
 // src/checks/caa/parse.ts
-var trimWsp2 = (s) => s.replace(/^[ \t]+|[ \t]+$/g, "");
+var trimWsp = (s) => s.replace(/^[ \t]+|[ \t]+$/g, "");
 var TAG_CHARS = /^[A-Za-z0-9]*$/;
 var VALUE_CHARS = /^[\x21-\x3a\x3c-\x7e]*$/;
 function parseCaaValue(value) {
   const parts = value.split(";");
-  const issuerDomain = trimWsp2(parts[0] ?? "");
+  const issuerDomain = trimWsp(parts[0] ?? "");
   const paramList = parts.slice(1);
-  if (paramList.length === 1 && trimWsp2(paramList[0] ?? "") === "") {
+  if (paramList.length === 1 && trimWsp(paramList[0] ?? "") === "") {
     return { ok: true, issuerDomain, parameters: [] };
   }
   const parameters = [];
   for (const p of paramList) {
     const eq = p.indexOf("=");
     if (eq < 0) return { ok: false, error: `parameter not formatted as tag=value: ${JSON.stringify(p)}` };
-    const tag = trimWsp2(p.slice(0, eq));
+    const tag = trimWsp(p.slice(0, eq));
     if (!TAG_CHARS.test(tag))
       return { ok: false, error: `tag contains disallowed character: ${JSON.stringify(tag)}` };
-    const val = trimWsp2(p.slice(eq + 1));
+    const val = trimWsp(p.slice(eq + 1));
     if (!VALUE_CHARS.test(val))
       return { ok: false, error: `value contains disallowed character: ${JSON.stringify(val)}` };
     parameters.push({ tag, value: val });
@@ -44609,7 +44230,7 @@ function accountUriForms(accountUri) {
 // src/checks/caa/evaluate.ts
 var KNOWN_CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc"];
 var CAA_CRITICAL_FLAGS = 128 | 1;
-var KNOWN_METHODS = CHALLENGE_TYPES;
+var KNOWN_METHODS = ["http-01", "dns-01", "tls-alpn-01", "dns-account-01"];
 var METHOD_LABEL = /^[A-Za-z0-9-]+$/;
 var isAnswer = (status) => status === "NOERROR" || status === "NXDOMAIN";
 function accountUriOutcome(params, accountUri) {
@@ -44983,13 +44604,13 @@ async function gatherCaa(resolver, baseName2) {
 var caaFamily = {
   name: "caa",
   applies: (id) => id.type === "dns",
-  async run(ctx, id) {
-    const { issuerDomain, accountUri, challenge: method } = ctx.settings;
-    const sets = await gatherCaa(ctx.resolver, id.base);
+  gather: async (ctx, id) => ({ sets: await gatherCaa(ctx.resolver, id.base) }),
+  judge(ev, { id, settings }) {
+    const { issuerDomain, accountUri, challenge: method } = settings;
     const decision = evaluateCaa({
       name: id.base,
       wildcard: id.wildcard,
-      sets,
+      sets: ev.sets,
       issuerDomain,
       accountUri,
       method
@@ -45000,15 +44621,15 @@ var caaFamily = {
 
 // src/checks/delegation/gather.ts
 init_names();
-init_finding();
+init_plain();
 var DATA_TYPES = ["A", "AAAA", "CNAME", "CAA"];
 var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
 function baseName(identifier) {
   return normalizeName(identifier.replace(/^\*\./, ""));
 }
-function delegationQuestions(base, challenge, txtName) {
-  const txt = [txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, "TXT"];
-  if (isDnsChallenge(challenge)) return [[base, "CAA"], txt];
+function delegationQuestions(base, challenge) {
+  const txt = [`${ACME_CHALLENGE_LABEL2}.${base}`, "TXT"];
+  if (challenge === "dns-01") return [[base, "CAA"], txt];
   if (challenge)
     return [
       [base, "A"],
@@ -45017,11 +44638,12 @@ function delegationQuestions(base, challenge, txtName) {
     ];
   return [...DATA_TYPES.map((t) => [base, t]), txt];
 }
-async function gatherDelegation(resolver, name, challenge, txtName) {
+async function gatherDelegation(resolver, name, challenge) {
   const base = baseName(name);
-  const zone = await resolver.findZone(base, "CAA");
-  if ("error" in zone) return { name: base, zone, data: [] };
-  const questions = delegationQuestions(base, challenge, txtName);
+  const found = await resolver.findZone(base, "CAA");
+  if ("error" in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
+  const zone = plainDelegation(found);
+  const questions = delegationQuestions(base, challenge);
   const [ns, soa, ...answers] = await Promise.all([
     resolver.askAll(zone.zone, "NS"),
     resolver.askAll(zone.zone, "SOA"),
@@ -45030,9 +44652,9 @@ async function gatherDelegation(resolver, name, challenge, txtName) {
   return {
     name: base,
     zone,
-    ns,
-    soa,
-    data: questions.map(([n, t], i) => ({ name: n, type: t, result: answers[i] }))
+    ns: plainAskAll(ns),
+    soa: plainAskAll(soa),
+    data: questions.map(([n, t], i) => ({ name: n, type: t, result: plainAskAll(answers[i]) }))
   };
 }
 
@@ -45131,12 +44753,12 @@ function classifyAuthoritative(outcome, qname, zone) {
   if (!outcome.ok) return { kind: "lame", text: failureText(outcome) };
   const res = outcome.response;
   if (res.rcode !== "NOERROR" && res.rcode !== "NXDOMAIN") return { kind: "lame", text: res.rcode };
-  const q2 = normalizeName(qname);
+  const q = normalizeName(qname);
   const z2 = normalizeName(zone);
   if (!res.flags.aa) {
     if (res.answers.length === 0) {
       const refs = referralOwners(res.authorities);
-      const down = refs.find((r) => isBelow(r.owner, z2) && isAtOrBelow(q2, r.owner));
+      const down = refs.find((r) => isBelow(r.owner, z2) && isAtOrBelow(q, r.owner));
       if (down && res.rcode === "NOERROR") {
         return {
           kind: "referral",
@@ -45156,17 +44778,17 @@ function classifyAuthoritative(outcome, qname, zone) {
     }
     return {
       kind: "lame",
-      text: `answer without the AA bit (not authoritative): ${recordsView(res.answers, q2).text}`
+      text: `answer without the AA bit (not authoritative): ${recordsView(res.answers, q).text}`
     };
   }
   if (res.rcode === "NXDOMAIN")
     return { kind: "data", rcode: "NXDOMAIN", records: [], key: "NXDOMAIN", text: "NXDOMAIN" };
-  const view2 = recordsView(res.answers, q2);
+  const view2 = recordsView(res.answers, q);
   return { kind: "data", rcode: "NOERROR", records: res.answers, key: view2.key, text: view2.text };
 }
 
 // src/checks/delegation/table.ts
-var queryText = (q2) => `${q2.type} ${q2.name || "."}`;
+var queryText = (q) => `${q.type} ${q.name || "."}`;
 var classified = /* @__PURE__ */ new WeakMap();
 function classifyOnce2(outcome, name, zone) {
   const known = classified.get(outcome);
@@ -45190,13 +44812,13 @@ function tableOf(name, type, result2) {
 function tablesOf(ev, zone) {
   return {
     apex: [tableOf(zone, "NS", ev.ns), tableOf(zone, "SOA", ev.soa)],
-    data: ev.data.map((q2) => tableOf(q2.name, q2.type, q2.result))
+    data: ev.data.map((q) => tableOf(q.name, q.type, q.result))
   };
 }
-function rowEvidence(q2, row) {
+function rowEvidence(q, row) {
   const e = {
     source: serverLabel2(row.server),
-    query: queryText(q2),
+    query: queryText(q),
     answer: row.reply.text,
     address: row.server.address
   };
@@ -45226,17 +44848,16 @@ function lookupEvidence3(l) {
 init_catalogue();
 
 // src/checks/delegation/usage.ts
-init_finding();
-function caUses(q2, challenge) {
-  if (q2.type === "CAA" || q2.type === "CNAME") return true;
-  if (q2.type === "TXT")
-    return isDnsChallenge(challenge) || challenge === void 0 && q2.name.startsWith(`${ACME_CHALLENGE_LABEL2}.`);
-  if (q2.type === "A" || q2.type === "AAAA") return challenge === void 0 || !isDnsChallenge(challenge);
+function caUses(q, challenge) {
+  if (q.type === "CAA" || q.type === "CNAME") return true;
+  const dns01 = q.type === "TXT" && q.name.startsWith(`${ACME_CHALLENGE_LABEL2}.`);
+  if (dns01) return challenge === void 0 || challenge === "dns-01";
+  if (q.type === "A" || q.type === "AAAA") return challenge === void 0 || challenge !== "dns-01";
   return false;
 }
-function caFailureMessage(q2, allTimeouts2, identifier) {
-  const dnsPart = allTimeouts2 ? `DNS problem: query timed out looking up ${q2.type} for ${q2.name}` : `DNS problem: SERVFAIL looking up ${q2.type} for ${q2.name} - the domain's nameservers may be malfunctioning`;
-  return q2.type === "CAA" ? `While processing CAA for ${identifier}: ${dnsPart}` : dnsPart;
+function caFailureMessage(q, allTimeouts2, identifier) {
+  const dnsPart = allTimeouts2 ? `DNS problem: query timed out looking up ${q.type} for ${q.name}` : `DNS problem: SERVFAIL looking up ${q.type} for ${q.name} - the domain's nameservers may be malfunctioning`;
+  return q.type === "CAA" ? `While processing CAA for ${identifier}: ${dnsPart}` : dnsPart;
 }
 
 // src/checks/delegation/lame.ts
@@ -45292,7 +44913,7 @@ function judgeLameness(tables, identifier, zone, challenge) {
 }
 
 // src/checks/delegation/nsset.ts
-var import_ipaddr6 = __toESM(require_ipaddr(), 1);
+var import_ipaddr5 = __toESM(require_ipaddr(), 1);
 init_catalogue();
 init_names();
 var MIN_NAMESERVERS = 2;
@@ -45388,13 +45009,13 @@ function networkOf(address) {
   return net10;
 }
 function computeNetwork(address) {
-  if (!import_ipaddr6.default.isValid(address)) return void 0;
-  const a = import_ipaddr6.default.parse(address);
+  if (!import_ipaddr5.default.isValid(address)) return void 0;
+  const a = import_ipaddr5.default.parse(address);
   const bits = a.kind() === "ipv4" ? IPV4_NETWORK_BITS : IPV6_NETWORK_BITS;
-  const bytes = a.toByteArray();
+  const bytes2 = a.toByteArray();
   const keep = bits / 8;
-  const masked = bytes.map((b, i) => i < keep ? b : 0);
-  return `${import_ipaddr6.default.fromByteArray(masked).toString()}/${bits}`;
+  const masked = bytes2.map((b, i) => i < keep ? b : 0);
+  return `${import_ipaddr5.default.fromByteArray(masked).toString()}/${bits}`;
 }
 function judgeSameSubnet(d, identifier) {
   const names = sorted(d.servers.map((s) => s.name ?? s.address));
@@ -45503,7 +45124,7 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
     const used = caUses(t, challenge);
     const { group: cur, bySerial } = currentGroup(groups, serials);
     const others = groups.filter((g) => g !== cur);
-    const q2 = queryText(t);
+    const q = queryText(t);
     const n = others.reduce((sum, g) => sum + g.rows.length, 0);
     const emptyNote = groups.filter((g) => g.empty && groups.some((h) => !h.empty)).map((g) => {
       const answering = groups.filter((h) => !h.empty);
@@ -45515,11 +45136,11 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
     });
     findings.push(
       finding("DELEGATION_SERVERS_DISAGREE", identifier, {
-        title: `Authoritative servers disagree about ${q2}`,
+        title: `Authoritative servers disagree about ${q}`,
         severity: used ? "warning" : "info",
-        detail: `The nameservers of ${t.zone ?? "the zone"} answer ${q2} differently: ` + groups.map((g) => `${servers(g)} ${says(g)} ${g.text}`).join("; ") + ". " + (emptyNote.length > 0 ? emptyNote.join("; ") + ". " : "") + `A change still propagating, or a forgotten secondary.` + (used ? ` The CA's resolver asks one of them, so it may see either answer.` : ""),
+        detail: `The nameservers of ${t.zone ?? "the zone"} answer ${q} differently: ` + groups.map((g) => `${servers(g)} ${says(g)} ${g.text}`).join("; ") + ". " + (emptyNote.length > 0 ? emptyNote.join("; ") + ". " : "") + `A change still propagating, or a forgotten secondary.` + (used ? ` The CA's resolver asks one of them, so it may see either answer.` : ""),
         evidence: t.rows.filter((r) => r.reply.kind !== "lame").map((r) => rowEvidence(t, r)),
-        remediation: bySerial ? `${listText(stale)} ${n > 1 ? "serve" : "serves"} an older copy of the zone: reload ${n > 1 ? "them" : "it"} or fix the zone transfer from the primary, and wait until every server answers ${q2} with ${cur.text} before asking for validation.` : `Make every nameserver of ${t.zone ?? "the zone"} serve the same data for ${q2} (${cur.text}, as ${servers(cur)} ${says(cur)}; ${listText(stale)} ${n > 1 ? "differ" : "differs"}): with several DNS providers, update the record at each; with a secondary, check its zone transfer. Then wait until they agree before asking for validation.`
+        remediation: bySerial ? `${listText(stale)} ${n > 1 ? "serve" : "serves"} an older copy of the zone: reload ${n > 1 ? "them" : "it"} or fix the zone transfer from the primary, and wait until every server answers ${q} with ${cur.text} before asking for validation.` : `Make every nameserver of ${t.zone ?? "the zone"} serve the same data for ${q} (${cur.text}, as ${servers(cur)} ${says(cur)}; ${listText(stale)} ${n > 1 ? "differ" : "differs"}): with several DNS providers, update the record at each; with a secondary, check its zone transfer. Then wait until they agree before asking for validation.`
       })
     );
   }
@@ -45584,34 +45205,32 @@ function judgeDelegation(ev, identifier, opts = {}) {
   ];
 }
 
-// src/checks/delegation/run.ts
-async function checkDelegation(resolver, identifier, opts = {}) {
-  const ev = await gatherDelegation(resolver, identifier, opts.challenge, opts.txtName);
-  return judgeDelegation(ev, identifier, opts);
-}
-
 // src/engine/families/delegation.ts
 var delegationFamily = {
   name: "delegation",
   applies: (id) => id.type === "dns",
-  run: (ctx, id) => checkDelegation(ctx.resolver, id.value, {
-    challenge: ctx.settings.challenge,
-    txtName: challengeTxtName(id.value, ctx.settings.challenge, ctx.settings.accountUri)
-  })
+  gather: (ctx, id) => gatherDelegation(ctx.resolver, id.value, ctx.settings.challenge),
+  judge: (ev, { id, settings }) => judgeDelegation(ev, id.value, { challenge: settings.challenge })
 };
-
-// src/checks/propagation/run.ts
-init_finding();
 
 // src/checks/propagation/gather.ts
 init_names();
+init_plain();
 async function gatherPropagation(deps, name, types, now = () => /* @__PURE__ */ new Date()) {
   const n = normalizeName(name);
   const gatheredAt = now().toISOString();
   const queries = await Promise.all(
     types.map(async (type) => {
       const [authority, resolvers] = await Promise.all([deps.askAll(n, type), deps.askResolvers(n, type)]);
-      return { name: n, type, authority, resolvers };
+      return {
+        name: n,
+        type,
+        authority: plainAskAll(authority),
+        resolvers: resolvers.map((r) => ({
+          resolver: plainEndpoint(r.resolver),
+          outcome: plainOutcome(r.outcome)
+        }))
+      };
     })
   );
   return { name: n, gatheredAt, queries };
@@ -45624,18 +45243,18 @@ init_catalogue();
 init_names();
 var EMPTY_KEY = "EMPTY";
 var keyOf = (records, qname) => records.length === 0 ? EMPTY_KEY : recordsView(records, qname).key;
-function truthOf(q2) {
-  const table = tableOf(q2.name, q2.type, q2.authority);
+function truthOf(q) {
+  const table = tableOf(q.name, q.type, q.authority);
   const keys = /* @__PURE__ */ new Map();
-  const owners = /* @__PURE__ */ new Set([normalizeName(q2.name)]);
+  const owners = /* @__PURE__ */ new Set([normalizeName(q.name)]);
   for (const r of table.rows) {
     if (r.reply.kind !== "data") continue;
     for (const rec of r.reply.records) owners.add(normalizeName(rec.name));
-    keys.set(keyOf(r.reply.records, q2.name), r.reply.text);
+    keys.set(keyOf(r.reply.records, q.name), r.reply.text);
   }
   return { table, keys, owners };
 }
-function resolverView(q2, reply, owners) {
+function resolverView(q, reply, owners) {
   const o = reply.outcome;
   if (!o.ok) return { kind: "failed", reply, text: failureText(o), rttMs: Math.round(o.failure.rttMs) };
   const res = o.response;
@@ -45650,7 +45269,7 @@ function resolverView(q2, reply, owners) {
     if (soa) v.ttl = soa.ttl;
     return v;
   }
-  const view2 = recordsView(records, q2.name);
+  const view2 = recordsView(records, q.name);
   return {
     kind: "answer",
     reply,
@@ -45661,10 +45280,10 @@ function resolverView(q2, reply, owners) {
 }
 
 // src/checks/propagation/judge.ts
-function viewEvidence(q2, v) {
+function viewEvidence(q, v) {
   const e = {
     source: serverLabel2(v.reply.resolver),
-    query: queryText(q2),
+    query: queryText(q),
     answer: v.kind === "answer" && v.ttl !== void 0 ? `${v.text} (TTL ${v.ttl} s remaining)` : v.text,
     address: v.reply.resolver.address
   };
@@ -45672,40 +45291,40 @@ function viewEvidence(q2, v) {
   if (Number.isFinite(rtt)) e.rttMs = Math.round(rtt);
   return e;
 }
-var authorityEvidence = (q2, t) => t.table.rows.filter((r) => r.reply.kind === "data").map((r) => rowEvidence(t.table, r));
+var authorityEvidence = (q, t) => t.table.rows.filter((r) => r.reply.kind === "data").map((r) => rowEvidence(t.table, r));
 function clearsAt(gatheredAt, seconds) {
   const t = gatheredAt ? Date.parse(gatheredAt) : NaN;
   if (!Number.isFinite(t)) return void 0;
   return new Date(t + seconds * 1e3).toISOString().slice(11, 19) + " UTC";
 }
 var truthText = (t) => [...t.keys.values()].join(" / ");
-function staleFinding2(ev, q2, t, stale, identifier) {
+function staleFinding2(ev, q, t, stale, identifier) {
   const ttls = stale.map((s) => s.ttl).filter((x) => x !== void 0);
   const max = ttls.length > 0 ? Math.max(...ttls) : void 0;
   const until = max !== void 0 ? clearsAt(ev.gatheredAt, max) : void 0;
   const serves = (s) => `${serverLabel2(s.reply.resolver)} still serves ${s.key === EMPTY_KEY ? `${s.text} (a cached negative answer)` : s.text}` + (s.ttl !== void 0 ? ` for up to ${s.ttl} s` : "");
   const howLong = max !== void 0 ? ` for up to ${max} s${until ? ` (until ${until})` : ""}` : "";
-  const q1 = queryText(q2);
+  const q1 = queryText(q);
   return finding("PROPAGATION_STALE_CACHE", identifier, {
     title: `Public resolvers still serve old data for ${q1}`,
     detail: `The authoritative servers now answer ${q1} with ${truthText(t)}${t.keys.size > 1 ? " (they disagree with each other)" : ""}, but ${stale.map(serves).join("; ")}. The record changed recently: validation may see the old data${howLong}. The CA's resolvers keep caches of their own; if one looked this name up before the change, it holds the old answer until its TTL runs out.`,
-    evidence: [...authorityEvidence(q2, t), ...stale.map((s) => viewEvidence(q2, s))],
+    evidence: [...authorityEvidence(q, t), ...stale.map((s) => viewEvidence(q, s))],
     remediation: (max !== void 0 ? `Wait ${max} s${until ? ` (until ${until})` : ""} for the cached answers to expire before asking for validation` : `Wait for the cached answers to expire before asking for validation`) + `; next time, lower the TTL of ${q1} ahead of a change (or create the record before the first lookup, so no negative answer gets cached).`
   });
 }
-function disagreeFinding(q2, t, views, identifier) {
+function disagreeFinding(q, t, views, identifier) {
   const groups = /* @__PURE__ */ new Map();
   for (const v of views) groups.set(v.key, [...groups.get(v.key) ?? [], v]);
   const ttls = views.map((v) => v.ttl).filter((x) => x !== void 0);
   const max = ttls.length > 0 ? Math.max(...ttls) : void 0;
-  const q1 = queryText(q2);
+  const q1 = queryText(q);
   const noTruth = t.keys.size === 0;
   return finding("PROPAGATION_RESOLVERS_DISAGREE", identifier, {
     title: `Public resolvers disagree about ${q1}`,
     detail: `Public resolvers answer ${q1} differently: ` + [...groups.values()].map(
       (g) => `${listText(g.map((v) => serverLabel2(v.reply.resolver)))} ${g.length > 1 ? "say" : "says"} ${g[0].text}`
     ).join("; ") + ". " + (noTruth ? "The authoritative servers gave no usable answer to compare with." : `The authoritative servers themselves disagree (${truthText(t)}).`) + ` What the CA sees depends on which answer its resolver holds.`,
-    evidence: [...authorityEvidence(q2, t), ...views.map((v) => viewEvidence(q2, v))],
+    evidence: [...authorityEvidence(q, t), ...views.map((v) => viewEvidence(q, v))],
     remediation: (noTruth ? `Make the authoritative servers answer ${q1} again` : `Make every authoritative server serve the same data for ${q1}`) + (max !== void 0 ? `, then wait ${max} s for the cached answers to expire` : "") + " before asking for validation."
   });
 }
@@ -45714,13 +45333,13 @@ function failedFindings(failures, identifier) {
     const resolver = list3[0].v.reply.resolver;
     const label = serverLabel2(resolver);
     const what = list3.map(
-      ({ q: q2, v, truth }) => `${v.text} for ${queryText(q2)} while the authoritative servers answer ${truthText(truth)}`
+      ({ q, v, truth }) => `${v.text} for ${queryText(q)} while the authoritative servers answer ${truthText(truth)}`
     );
     const timeout = list3.some(({ v }) => v.text.startsWith("timeout"));
     return finding("PROPAGATION_RESOLVER_FAILED", identifier, {
       title: `${resolver.name ?? resolver.address} fails to resolve ${list3[0].q.name}`,
       detail: `${label} answered ${what.join("; ")}. Evidence only: the CA uses its own resolver, but the same cause (a DNSSEC validation failure, a nameserver that is slow or unreachable from some networks) may fail its lookup too.`,
-      evidence: list3.flatMap(({ q: q2, v, truth }) => [...authorityEvidence(q2, truth), viewEvidence(q2, v)]),
+      evidence: list3.flatMap(({ q, v, truth }) => [...authorityEvidence(q, truth), viewEvidence(q, v)]),
       remediation: `Check that DNSSEC for ${list3[0].q.name} validates (a DS with no matching DNSKEY or an expired RRSIG makes validating resolvers SERVFAIL)` + (timeout ? " and that every nameserver answers quickly from everywhere" : " and that every nameserver answers from everywhere") + `; if only ${resolver.name ?? resolver.address} fails, the problem may be its own and will pass.`
     });
   });
@@ -45728,19 +45347,19 @@ function failedFindings(failures, identifier) {
 function judgePropagation(ev, identifier) {
   const findings = [];
   const failures = /* @__PURE__ */ new Map();
-  for (const q2 of ev.queries) {
-    const truth = truthOf(q2);
-    const views = q2.resolvers.map((r) => resolverView(q2, r, truth.owners));
+  for (const q of ev.queries) {
+    const truth = truthOf(q);
+    const views = q.resolvers.map((r) => resolverView(q, r, truth.owners));
     const answered2 = views.filter((v) => v.kind === "answer");
     const stale = truth.keys.size > 0 ? answered2.filter((v) => !truth.keys.has(v.key)) : [];
-    if (stale.length > 0) findings.push(staleFinding2(ev, q2, truth, stale, identifier));
+    if (stale.length > 0) findings.push(staleFinding2(ev, q, truth, stale, identifier));
     const rest = answered2.filter((v) => !stale.includes(v));
-    if (new Set(rest.map((v) => v.key)).size > 1) findings.push(disagreeFinding(q2, truth, rest, identifier));
+    if (new Set(rest.map((v) => v.key)).size > 1) findings.push(disagreeFinding(q, truth, rest, identifier));
     if (truth.keys.size > 0) {
       for (const v of views) {
         if (v.kind !== "failed") continue;
         const k = endpointKey(v.reply.resolver);
-        failures.set(k, [...failures.get(k) ?? [], { q: q2, v, truth }]);
+        failures.set(k, [...failures.get(k) ?? [], { q, v, truth }]);
       }
     }
   }
@@ -45748,33 +45367,28 @@ function judgePropagation(ev, identifier) {
 }
 
 // src/checks/propagation/run.ts
-function propagationQuestions(identifier, challenge, txtName) {
+function propagationQuestions(identifier, challenge) {
   const base = baseName(identifier);
-  if (isDnsChallenge(challenge)) {
+  if (challenge === "dns-01") {
     return [
-      { name: txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, types: ["TXT"] },
+      { name: `${ACME_CHALLENGE_LABEL2}.${base}`, types: ["TXT"] },
       { name: base, types: ["CAA"] }
     ];
   }
   return [{ name: base, types: ["A", "AAAA", "CAA"] }];
-}
-async function checkPropagation(deps, identifier, challenge, txtName) {
-  const evidence = await Promise.all(
-    propagationQuestions(identifier, challenge, txtName).map((q2) => gatherPropagation(deps, q2.name, q2.types))
-  );
-  return evidence.flatMap((ev) => judgePropagation(ev, identifier));
 }
 
 // src/engine/families/propagation.ts
 var propagationFamily = {
   name: "propagation",
   applies: (id) => id.type === "dns",
-  async run(ctx, id) {
-    if (ctx.profile.publicResolvers.length === 0) return [];
+  async gather(ctx, id) {
+    if (ctx.profile.publicResolvers.length === 0) return { names: [] };
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
-    const { challenge, accountUri } = ctx.settings;
-    return checkPropagation(deps, id.value, challenge, challengeTxtName(id.value, challenge, accountUri));
-  }
+    const questions = propagationQuestions(id.value, ctx.settings.challenge);
+    return { names: await Promise.all(questions.map((q) => gatherPropagation(deps, q.name, q.types))) };
+  },
+  judge: (ev, { id }) => ev.names.flatMap((n) => judgePropagation(n, id.value))
 };
 
 // src/engine/registry.ts
@@ -45784,7 +45398,6 @@ var CHECK_FAMILIES = [
   http01Family,
   tlsAlpn01Family,
   dns01Family,
-  dnsPersist01Family,
   caaFamily,
   delegationFamily,
   propagationFamily,
@@ -45807,39 +45420,15 @@ async function preflight(names, options = {}) {
   const started = performance4.now();
   const identifiers = parseIdentifiers(names);
   const profile = options.profile ?? defaultProfile();
-  const challenge = options.challenge ?? "http-01";
-  if (needsAccountUri(challenge) && !options.accountUri)
-    throw new UsageError(`${challenge} needs the ACME account URL (accountUri; --account-uri in the CLI)`);
   const settings = {
-    challenge,
+    challenge: options.challenge ?? "http-01",
     issuerDomain: options.ca ?? DEFAULT_ISSUER_DOMAIN,
     accountUri: options.accountUri,
     now: options.now ?? /* @__PURE__ */ new Date(),
     skip: new Set(options.skip ?? []),
     webroot: options.webroot
   };
-  const client = new CachingDnsClient(profile);
-  const resolver = new IterativeResolver(profile, client);
-  const pool = new ResolverPool(profile, client);
-  const lookups = /* @__PURE__ */ new Map();
-  const ctx = {
-    profile,
-    settings,
-    resolver,
-    client,
-    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
-    addressLookups(name) {
-      let p = lookups.get(name);
-      if (!p) {
-        p = Promise.all([resolver.resolve(name, "A"), resolver.resolve(name, "AAAA")]).then(([a, aaaa]) => ({
-          a,
-          aaaa
-        }));
-        lookups.set(name, p);
-      }
-      return p;
-    }
-  };
+  const ctx = createEngineContext(profile, settings);
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
     allowAddresses: profile.allowAddresses
@@ -45847,7 +45436,7 @@ async function preflight(names, options = {}) {
   const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
   const dns01 = options.dns01;
   const registry2 = dns01 ? CHECK_FAMILIES.map((f) => f.name === "dns-01" ? createDns01Family(dns01) : f) : CHECK_FAMILIES;
-  const families = (options.families ?? registry2).filter((f) => !settings.skip.has(f.name));
+  const families = options.families ?? registry2;
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
   const { onProgress, signal } = options;
@@ -45857,10 +45446,11 @@ async function preflight(names, options = {}) {
     signal?.throwIfAborted();
     const own2 = policy.filter((f) => f.identifier === id.value);
     if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
-    const results = await Promise.all(
-      families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
-    );
-    return { id, findings: [...own2, ...results.flat()] };
+    const bundle = await gatherIdentifier(ctx, id, families);
+    return {
+      id,
+      findings: [...own2, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)]
+    };
   };
   const perIdentifier = await Promise.all(
     unique.map(
@@ -45885,22 +45475,8 @@ async function preflight(names, options = {}) {
     })),
     orderFindings,
     durationMs: performance4.now() - started,
-    dnsQueries: client.sent
+    dnsQueries: ctx.client.sent
   });
-}
-async function runFamily(family, ctx, id) {
-  try {
-    return await family.run(ctx, id);
-  } catch (e) {
-    return [
-      finding("CHECK_INCOMPLETE", id.value, {
-        title: `The ${family.name} checks could not run for ${id.value}`,
-        detail: `${family.name}: ${e instanceof Error ? e.message : String(e)}`,
-        evidence: [{ source: "acme-preflight", answer: e instanceof Error ? e.name : "error" }],
-        remediation: "Run again; if it persists, report it with this output."
-      })
-    ];
-  }
 }
 
 // src/github/action.ts
@@ -46102,7 +45678,7 @@ __export(external_exports, {
   e164: () => e1642,
   email: () => email2,
   emoji: () => emoji2,
-  encode: () => encode3,
+  encode: () => encode2,
   encodeAsync: () => encodeAsync2,
   endsWith: () => _endsWith,
   enum: () => _enum2,
@@ -46504,7 +46080,7 @@ __export(core_exports3, {
   decode: () => decode,
   decodeAsync: () => decodeAsync,
   describe: () => describe,
-  encode: () => encode2,
+  encode: () => encode,
   encodeAsync: () => encodeAsync,
   extractDefs: () => extractDefs,
   finalize: () => finalize,
@@ -47261,16 +46837,16 @@ function cleanEnum(obj) {
 }
 function base64ToUint8Array(base643) {
   const binaryString = atob(base643);
-  const bytes = new Uint8Array(binaryString.length);
+  const bytes2 = new Uint8Array(binaryString.length);
   for (let i = 0; i < binaryString.length; i++) {
-    bytes[i] = binaryString.charCodeAt(i);
+    bytes2[i] = binaryString.charCodeAt(i);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToBase64(bytes) {
+function uint8ArrayToBase64(bytes2) {
   let binaryString = "";
-  for (let i = 0; i < bytes.length; i++) {
-    binaryString += String.fromCharCode(bytes[i]);
+  for (let i = 0; i < bytes2.length; i++) {
+    binaryString += String.fromCharCode(bytes2[i]);
   }
   return btoa(binaryString);
 }
@@ -47279,22 +46855,22 @@ function base64urlToUint8Array(base64url3) {
   const padding = "=".repeat((4 - base643.length % 4) % 4);
   return base64ToUint8Array(base643 + padding);
 }
-function uint8ArrayToBase64url(bytes) {
-  return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
+function uint8ArrayToBase64url(bytes2) {
+  return uint8ArrayToBase64(bytes2).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
 function hexToUint8Array(hex3) {
   const cleanHex = hex3.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
-  const bytes = new Uint8Array(cleanHex.length / 2);
+  const bytes2 = new Uint8Array(cleanHex.length / 2);
   for (let i = 0; i < cleanHex.length; i += 2) {
-    bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+    bytes2[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToHex(bytes) {
-  return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
+function uint8ArrayToHex(bytes2) {
+  return Array.from(bytes2).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 var Class = class {
   constructor(..._args) {
@@ -47843,7 +47419,7 @@ var _encode = (_Err) => {
   };
   return fn;
 };
-var encode2 = /* @__PURE__ */ _encode($ZodRealError);
+var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
@@ -63215,7 +62791,7 @@ var parse3 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse4 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
-var encode3 = /* @__PURE__ */ _encode(ZodRealError);
+var encode2 = /* @__PURE__ */ _encode(ZodRealError);
 var decode2 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
@@ -63373,7 +62949,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return validateAsync(this, data, params);
   },
   encode: function _encode2(data, params) {
-    return encode3(this, data, params, { callee: _encode2 });
+    return encode2(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
     return decode2(this, data, params, { callee: _decode2 });
@@ -65724,13 +65300,7 @@ function issuerDomainFor(ca) {
 }
 
 // src/config/schema.ts
-var CONFIG_CHALLENGES = [
-  "http-01",
-  "dns-01",
-  "tls-alpn-01",
-  "dns-account-01",
-  "dns-persist-01"
-];
+var CONFIG_CHALLENGES = ["http-01", "dns-01", "tls-alpn-01"];
 var FAIL_ON = ["error", "warning", "never"];
 function failsOn(verdict, failOn) {
   if (failOn === "never") return false;

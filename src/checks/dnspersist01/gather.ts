@@ -20,9 +20,10 @@ function serverView(a: AuthoritativeAnswer): NonNullable<PersistEvidence['server
   const o = a.outcome;
   const answered =
     o.ok && o.response.flags.aa && (o.response.rcode === 'NOERROR' || o.response.rcode === 'NXDOMAIN');
+  // Plain data: absent fields are left out, never undefined.
   return {
     server: endpointLabel(a.server),
-    records: answered ? txtAt(o.response.answers, o.response.question.name) : undefined,
+    ...(answered ? { records: txtAt(o.response.answers, o.response.question.name) } : {}),
     ...(answered && o.response.rcode === 'NXDOMAIN' ? { nxdomain: true } : {}),
     answer: ev.answer,
   };
