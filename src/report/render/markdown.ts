@@ -36,8 +36,8 @@ function escapeText(s: string): string {
 
 /** Inline code cannot be broken out of if it holds no backtick and no newline. */
 // eslint-disable-next-line no-control-regex -- control and bidirectional-override characters are never shown
-const code = (s: string): string =>
-  '`' + s.replace(/[`\r\n]/g, "'").replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, ' ') + '`';
+const UNSHOWABLE = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+const code = (s: string): string => '`' + s.replace(/[`\r\n]/g, "'").replace(UNSHOWABLE, ' ') + '`';
 
 const ICON: Record<Verdict, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
 
