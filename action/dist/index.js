@@ -19482,7 +19482,7 @@ var init_resolution = __esm({
         severity: "error",
         title: "The CNAME chain is too long",
         acmeProblem: "dns",
-        description: "The chain of aliases is longer than resolvers follow."
+        description: "The chain has more CNAMEs than the CA's resolver follows (Unbound's max-query-restarts, 11), so the lookup ends in SERVFAIL."
       },
       {
         code: "DNS_NO_NAMESERVERS",
@@ -20289,6 +20289,20 @@ var init_catalogue = __esm({
         BY_CODE.set(c.code, c);
       }
     }
+  }
+});
+
+// src/errors.ts
+var UsageError;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    UsageError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "UsageError";
+      }
+    };
   }
 });
 
@@ -23251,7 +23265,7 @@ var require_ipaddr = __commonJS({
 import dgram from "node:dgram";
 import net from "node:net";
 import { randomFillSync } from "node:crypto";
-var import_ipaddr, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UdpMux, muxes, udpMuxFor;
+var import_ipaddr, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UDP_POOL_SIZE, QUERIES_PER_SOCKET, PooledSocket, UdpMux, muxes, udpMuxFor;
 var init_udp_mux = __esm({
   "src/dns/udp-mux.ts"() {
     "use strict";
@@ -23285,41 +23299,15 @@ var init_udp_mux = __esm({
       return idPool[idNext++];
     };
     RECV_BUFFER_BYTES = 4 * 1024 * 1024;
-    UdpMux = class {
-      constructor(family) {
-        this.family = family;
-      }
-      family;
-      sock;
-      byKey = /* @__PURE__ */ new Map();
-      byServer = /* @__PURE__ */ new Map();
-      open(address, port3, handlers) {
-        const server = canonical(address, port3);
-        let id = randomId();
-        while (this.byKey.has(`${server}#${id}`)) id = randomId();
-        const key = `${server}#${id}`;
-        this.byKey.set(key, handlers);
-        let set2 = this.byServer.get(server);
-        if (!set2) this.byServer.set(server, set2 = /* @__PURE__ */ new Set());
-        set2.add(handlers);
-        const sock = this.socket();
-        let released = false;
-        return {
-          id,
-          send: (msg, cb) => sock.send(msg, port3, address, (err) => cb(err ?? null)),
-          release: () => {
-            if (released) return;
-            released = true;
-            this.byKey.delete(key);
-            set2.delete(handlers);
-            if (set2.size === 0) this.byServer.delete(server);
-            if (this.byKey.size === 0) this.close();
-          }
-        };
-      }
-      socket() {
-        if (this.sock) return this.sock;
-        const sock = dgram.createSocket({ type: this.family, recvBufferSize: RECV_BUFFER_BYTES });
+    UDP_POOL_SIZE = 32;
+    QUERIES_PER_SOCKET = 4;
+    PooledSocket = class {
+      constructor(family, onIdle) {
+        this.onIdle = onIdle;
+        const sock = dgram.createSocket({
+          type: family,
+          recvBufferSize: Math.floor(RECV_BUFFER_BYTES / UDP_POOL_SIZE) * 4
+        });
         sock.on("message", (buf, rinfo) => {
           const server = canonical(rinfo.address, rinfo.port);
           const id = buf.length >= 2 ? buf.readUInt16BE(0) : -1;
@@ -23331,14 +23319,99 @@ var init_udp_mux = __esm({
           for (const h of [...this.byKey.values()]) h.error(err);
         });
         this.sock = sock;
-        return sock;
+      }
+      onIdle;
+      byKey = /* @__PURE__ */ new Map();
+      byServer = /* @__PURE__ */ new Map();
+      sent = 0;
+      closed = false;
+      sock;
+      get retiring() {
+        return this.sent >= QUERIES_PER_SOCKET;
+      }
+      release(key, server, handlers) {
+        this.byKey.delete(key);
+        const set2 = this.byServer.get(server);
+        set2?.delete(handlers);
+        if (set2 && set2.size === 0) this.byServer.delete(server);
+        if (this.byKey.size === 0 && this.retiring) this.close();
+        else if (this.byKey.size === 0) this.onIdle(this);
       }
       close() {
-        const sock = this.sock;
-        this.sock = void 0;
+        if (this.closed) return;
+        this.closed = true;
+        this.onIdle(this);
         try {
-          sock?.close();
+          this.sock.close();
         } catch {
+        }
+      }
+    };
+    UdpMux = class {
+      constructor(family) {
+        this.family = family;
+      }
+      family;
+      /** Sockets that still take new queries. */
+      open_ = [];
+      idleTimers = /* @__PURE__ */ new Map();
+      open(address, port3, handlers) {
+        const server = canonical(address, port3);
+        const ps = this.pick();
+        ps.sent++;
+        if (ps.retiring) this.open_.splice(this.open_.indexOf(ps), 1);
+        let id = randomId();
+        while (ps.byKey.has(`${server}#${id}`)) id = randomId();
+        const key = `${server}#${id}`;
+        ps.byKey.set(key, handlers);
+        let set2 = ps.byServer.get(server);
+        if (!set2) ps.byServer.set(server, set2 = /* @__PURE__ */ new Set());
+        set2.add(handlers);
+        let released = false;
+        return {
+          id,
+          send: (msg, cb) => ps.sock.send(msg, port3, address, (err) => cb(err ?? null)),
+          release: () => {
+            if (released) return;
+            released = true;
+            ps.release(key, server, handlers);
+          }
+        };
+      }
+      /** A socket drawn at random; a new one while the pool is not full (most queries then get a new port). */
+      pick() {
+        const n = this.open_.length;
+        if (n < UDP_POOL_SIZE && (n === 0 || randomId() % UDP_POOL_SIZE >= n)) {
+          const ps2 = new PooledSocket(this.family, (s) => this.idle(s));
+          this.open_.push(ps2);
+          return ps2;
+        }
+        const ps = this.open_[randomId() % n];
+        this.cancelIdle(ps);
+        return ps;
+      }
+      /** A socket with nothing pending closes at the next turn of the event loop unless it is picked again. */
+      idle(ps) {
+        if (ps.closed) {
+          this.cancelIdle(ps);
+          const i = this.open_.indexOf(ps);
+          if (i >= 0) this.open_.splice(i, 1);
+          return;
+        }
+        if (this.idleTimers.has(ps)) return;
+        this.idleTimers.set(
+          ps,
+          setImmediate(() => {
+            this.idleTimers.delete(ps);
+            if (ps.byKey.size === 0) ps.close();
+          })
+        );
+      }
+      cancelIdle(ps) {
+        const t = this.idleTimers.get(ps);
+        if (t) {
+          clearImmediate(t);
+          this.idleTimers.delete(ps);
         }
       }
     };
@@ -23413,6 +23486,14 @@ function examineReply(buf, id, q) {
   } catch (err) {
     return { kind: "malformed", message: `reply cannot be decoded: ${err.message}` };
   }
+  const used = import_dns_packet.default.decode.bytes;
+  if (!(used <= buf.length) && packet2.flag_tc) {
+    packet2 = { ...packet2, answers: [], authorities: [], additionals: [] };
+  } else if (!(used <= buf.length))
+    return {
+      kind: "malformed",
+      message: `reply of ${buf.length} bytes is cut inside a record (its records need ${used} bytes)`
+    };
   if (!packet2.flag_qr) return { kind: "ignore", why: "message is not a response" };
   const questions = packet2.questions ?? [];
   const rcode = rcodeOf(packet2);
@@ -23432,6 +23513,11 @@ function examineReply(buf, id, q) {
   }
   return { kind: "ok", packet: packet2 };
 }
+function answersOf(packet2) {
+  const answers = packet2.answers ?? [];
+  if (rcodeOf(packet2) !== "NXDOMAIN") return answers;
+  return answers.filter((a) => NXDOMAIN_KEEPS.has(a.type));
+}
 function toResponse(packet2, raw, server, question, rttMs, transport) {
   return {
     server,
@@ -23445,7 +23531,7 @@ function toResponse(packet2, raw, server, question, rttMs, transport) {
       ad: packet2.flag_ad,
       cd: packet2.flag_cd
     },
-    answers: (packet2.answers ?? []).map(toRecord),
+    answers: answersOf(packet2).map(toRecord),
     authorities: (packet2.authorities ?? []).map(toRecord),
     additionals: (packet2.additionals ?? []).filter((a) => a.type !== "OPT").map(toRecord),
     rttMs,
@@ -23471,6 +23557,7 @@ function udpAttempt(server, q, opts) {
   return new Promise((resolve4) => {
     const start = performance2.now();
     let ignored = "";
+    let malformed = "";
     let done = false;
     const elapsed = () => Math.round(performance2.now() - start);
     const finish = (o) => {
@@ -23483,21 +23570,13 @@ function udpAttempt(server, q, opts) {
     const ticket = udpMuxFor(server.address).open(server.address, server.port, {
       reply(buf) {
         const ex = examineReply(buf, ticket.id, q);
-        if (ex.kind === "ignore") {
-          ignored = ex.why;
-          return;
-        }
-        if (ex.kind === "malformed") {
-          finish(failure(label, q, "malformed", `${label} (UDP): ${ex.message}`, elapsed()));
-          return;
-        }
-        finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), "udp") });
+        if (ex.kind === "ignore") ignored = ex.why;
+        else if (ex.kind === "malformed") malformed = ex.message;
+        else finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), "udp") });
       },
       stray(buf) {
         const ex = examineReply(buf, ticket.id, q);
         if (ex.kind === "ignore") ignored = ex.why;
-        else if (ex.kind === "malformed")
-          finish(failure(label, q, "malformed", `${label} (UDP): ${ex.message}`, elapsed()));
       },
       error(err) {
         finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
@@ -23505,7 +23584,9 @@ function udpAttempt(server, q, opts) {
     });
     const msg = buildQuery(ticket.id, q, opts);
     const timer = setTimeout(
-      () => finish(silence(label, q, "UDP", ignored, timeoutMs, elapsed())),
+      () => finish(
+        malformed ? failure(label, q, "malformed", `${label} (UDP): ${malformed}`, elapsed()) : silence(label, q, "UDP", ignored, timeoutMs, elapsed())
+      ),
       timeoutMs
     );
     opts.onSend?.("udp");
@@ -23618,7 +23699,7 @@ function queryOnce(server, question, opts = {}) {
     return Promise.resolve(failed(err));
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, NXDOMAIN_KEEPS;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -23636,6 +23717,7 @@ var init_transport = __esm({
     HEADER_BYTES = 12;
     nameCodec = import_dns_packet.default.name;
     rcodeOf = (p) => p.rcode ?? "NOERROR";
+    NXDOMAIN_KEEPS = /* @__PURE__ */ new Set(["CNAME", "DNAME", "RRSIG"]);
   }
 });
 
@@ -24762,6 +24844,15 @@ var init_types = __esm({
   }
 });
 
+// src/dns/limits.ts
+var MAX_CNAME_CHAIN;
+var init_limits = __esm({
+  "src/dns/limits.ts"() {
+    "use strict";
+    MAX_CNAME_CHAIN = 11;
+  }
+});
+
 // src/dns/iterative.ts
 function zoneAt(cut, apex) {
   return apex === cut.zone ? cut : { ...cut, zone: apex, referral: void 0 };
@@ -24799,7 +24890,7 @@ function toDelegation(zs, port3) {
   const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
   return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
 }
-var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
+var MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
 var init_iterative = __esm({
   "src/dns/iterative.ts"() {
     "use strict";
@@ -24809,7 +24900,7 @@ var init_iterative = __esm({
     init_reserved();
     init_names();
     init_types();
-    MAX_CNAME_CHAIN = 8;
+    init_limits();
     MAX_QUERIES_PER_LOOKUP = 200;
     MAX_NS_DEPTH = 4;
     MAX_REFERRALS = 40;
@@ -25729,20 +25820,54 @@ var init_propagation2 = __esm({
 var store_exports = {};
 __export(store_exports, {
   RecordStore: () => RecordStore,
+  StateFileError: () => StateFileError,
   TEST_VALUE_PREFIX: () => TEST_VALUE_PREFIX,
   defaultStatePath: () => defaultStatePath,
   handleKey: () => handleKey
 });
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname as dirname3, join as join3 } from "node:path";
+function fsProblem(path7, e, doing) {
+  const code2 = e.code;
+  switch (code2) {
+    case "EISDIR":
+      return new StateFileError(path7, "is a directory", `give the path of a file inside it, ${ANOTHER}`);
+    case "EACCES":
+    case "EPERM":
+      return new StateFileError(
+        path7,
+        `cannot be ${doing === "read" ? "read" : "written"} (permission denied)`,
+        `fix its permissions, ${ANOTHER}`
+      );
+    case "ENOTDIR":
+      return new StateFileError(path7, "is below a file, not a directory", ANOTHER);
+    case "EROFS":
+      return new StateFileError(path7, "is on a read-only file system", ANOTHER);
+    default:
+      return new StateFileError(
+        path7,
+        `cannot be ${doing === "read" ? "read" : "written"} (${code2 ?? "error"})`,
+        ANOTHER
+      );
+  }
+}
 function defaultStatePath(env) {
   const base = env.XDG_STATE_HOME || (env.HOME ? join3(env.HOME, ".local", "state") : void 0);
   return base ? join3(base, "acme-preflight", "records.json") : void 0;
 }
-var TEST_VALUE_PREFIX, RecordStore, handleKey;
+var StateFileError, ANOTHER, TEST_VALUE_PREFIX, RecordStore, handleKey;
 var init_store = __esm({
   "src/solve/store.ts"() {
     "use strict";
+    init_errors();
+    StateFileError = class extends UsageError {
+      constructor(path7, problem, fix) {
+        super(`state file ${path7} ${problem}: ${fix}`);
+        this.path = path7;
+      }
+      path;
+    };
+    ANOTHER = "or pass another path with --state-file";
     TEST_VALUE_PREFIX = "acme-preflight-test-";
     RecordStore = class {
       /** Without a path it lives in memory only (library use, tests). */
@@ -25751,6 +25876,11 @@ var init_store = __esm({
       }
       path;
       memory = [];
+      /** Reads the file once so a broken one is a usage error before any record is created. */
+      check() {
+        this.list();
+        return this;
+      }
       list() {
         if (!this.path) return [...this.memory];
         let text2;
@@ -25758,10 +25888,26 @@ var init_store = __esm({
           text2 = readFileSync(this.path, "utf8");
         } catch (e) {
           if (e.code === "ENOENT") return [];
-          throw e;
+          throw fsProblem(this.path, e, "read");
         }
-        const parsed = JSON.parse(text2);
-        return Array.isArray(parsed.records) ? parsed.records : [];
+        if (text2.trim() === "") return [];
+        const corrupt = (what) => new StateFileError(
+          this.path,
+          what,
+          "it lists the test records this tool created; remove any leftover _acme-challenge TXT records by hand, then delete or move the file"
+        );
+        let parsed;
+        try {
+          parsed = JSON.parse(text2);
+        } catch {
+          throw corrupt("is not valid JSON (corrupt or truncated)");
+        }
+        const records = parsed?.records;
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || records !== void 0 && !Array.isArray(records))
+          throw corrupt("is not an acme-preflight state file");
+        return (records ?? []).filter(
+          (r) => typeof r === "object" && r !== null && typeof r.handle?.fqdn === "string"
+        );
       }
       add(handle, purpose, now = /* @__PURE__ */ new Date()) {
         this.write([...this.list(), { handle, purpose, createdAt: now.toISOString() }]);
@@ -25775,12 +25921,20 @@ var init_store = __esm({
           this.memory = records;
           return;
         }
-        mkdirSync(dirname3(this.path), { recursive: true });
         const tmp = `${this.path}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify({ version: 1, records }, null, 2) + "\n", {
-          mode: 384
-        });
-        renameSync(tmp, this.path);
+        try {
+          mkdirSync(dirname3(this.path), { recursive: true });
+          writeFileSync(tmp, JSON.stringify({ version: 1, records }, null, 2) + "\n", {
+            mode: 384
+          });
+          renameSync(tmp, this.path);
+        } catch (e) {
+          try {
+            rmSync(tmp, { force: true });
+          } catch {
+          }
+          throw fsProblem(this.path, e, "write");
+        }
       }
     };
     handleKey = (h) => JSON.stringify(Object.entries(h).sort(([a], [b]) => a < b ? -1 : 1));
@@ -39751,6 +39905,9 @@ function defaultProfile() {
   };
 }
 
+// src/engine/preflight.ts
+init_finding();
+
 // src/report/report.ts
 init_finding();
 var SCHEMA_VERSION = 1;
@@ -39779,15 +39936,8 @@ init_catalogue();
 // src/version.ts
 var VERSION10 = "0.1.0";
 
-// src/errors.ts
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
-  }
-};
-
 // src/engine/preflight.ts
+init_errors();
 init_client();
 init_iterative();
 
@@ -40249,6 +40399,7 @@ var resolutionFamily = {
 
 // src/dns/dnssec/chain.ts
 init_names();
+init_limits();
 
 // src/dns/dnssec/wire.ts
 var import_dns_packet2 = __toESM(require_dns_packet(), 1);
@@ -41206,7 +41357,6 @@ function proveWildcardAnswerNsec(qname, nsecs) {
 }
 
 // src/dns/dnssec/chain.ts
-var MAX_CNAME_HOPS = 8;
 var Stop = class extends Error {
   constructor(result2) {
     super(result2.status);
@@ -41492,8 +41642,8 @@ async function validateChain(name, type, fetch, opts) {
     let current = qname;
     let rcode = "NOERROR";
     for (let hop = 0; ; hop++) {
-      if (hop > (opts.maxCnames ?? MAX_CNAME_HOPS))
-        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_HOPS} CNAMEs`);
+      if (hop > (opts.maxCnames ?? MAX_CNAME_CHAIN))
+        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_CHAIN} CNAMEs`);
       const step = await validateOne(v, current, type.toUpperCase(), groupAnchors(anchors));
       records.push(...step.records);
       rcode = step.rcode;
@@ -41791,7 +41941,7 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
         finding("DNSSEC_INDETERMINATE", identifier, {
           detail: `DNSSEC validation of ${lookup} could not complete: ${result2.detail}.`,
           evidence: [{ source: "DNSSEC validator", query: lookup, answer: result2.detail }],
-          remediation: "Make sure every nameserver on the path answers DS and DNSKEY queries over UDP and TCP."
+          remediation: `Fix what failed (${result2.detail}): every nameserver on the path to ${displayName(result2.name)} must answer its DS and DNSKEY queries over UDP and TCP.`
         })
       );
       break;
@@ -45054,18 +45204,29 @@ async function preflight(names, options = {}) {
   const families = (options.families ?? registry2).filter((f) => !settings.skip.has(f.name));
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
+  const { onProgress, signal } = options;
+  signal?.throwIfAborted();
+  let done = 0;
+  const checkOne = async (id) => {
+    signal?.throwIfAborted();
+    const own2 = policy.filter((f) => f.identifier === id.value);
+    if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
+    const results = await Promise.all(
+      families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
+    );
+    return { id, findings: [...own2, ...results.flat()] };
+  };
   const perIdentifier = await Promise.all(
     unique.map(
       (id) => limiter.run(async () => {
-        const own2 = policy.filter((f) => f.identifier === id.value);
-        if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
-        const results = await Promise.all(
-          families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
-        );
-        return { id, findings: [...own2, ...results.flat()] };
+        const r = await checkOne(id);
+        done++;
+        onProgress?.({ identifier: id.value, verdict: verdictOf(r.findings), done, total: unique.length });
+        return r;
       })
     )
   );
+  signal?.throwIfAborted();
   return buildReport({
     version: VERSION10,
     ca: settings.issuerDomain,
@@ -45099,6 +45260,19 @@ async function runFamily(family, ctx, id) {
 // src/github/action.ts
 import { isAbsolute, join as join5, resolve as resolve3 } from "node:path";
 
+// src/report/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t", "\x1B": "\\e" };
+var visible = (c) => {
+  const named = NAMED[c];
+  if (named) return named;
+  const code2 = c.charCodeAt(0);
+  return code2 < 256 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+};
+function escapeControls(s) {
+  return s.replace(UNSAFE, visible);
+}
+
 // src/report/render/markdown.ts
 var INERT = /`[^`\n]+`|(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)(?:[^\s`]*[^\s`.,;:!?)\]'"])?|[^\s`]*@(?:[^\s`]*[^\s`.,;:!?)\]'"])?/gi;
 function escapeMarkdown(s) {
@@ -45112,9 +45286,9 @@ function escapeMarkdown(s) {
   return out + escapeText(s.slice(last));
 }
 function escapeText(s) {
-  return s.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => "\\" + c);
+  return escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => "\\" + c);
 }
-var code = (s) => "`" + s.replace(/[`\r\n]/g, "'").replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, " ") + "`";
+var code = (s) => "`" + escapeControls(s).replace(/`/g, "'") + "`";
 var ICON = { pass: "\u2705 pass", warn: "\u26A0\uFE0F warn", fail: "\u274C fail" };
 function renderMarkdown(report, opts = {}) {
   const out = [];
@@ -45160,8 +45334,12 @@ function renderMarkdown(report, opts = {}) {
 // src/report/render/json.ts
 var renderJson = (report) => JSON.stringify(report, null, 2) + "\n";
 
+// src/github/action.ts
+init_errors();
+
 // src/config/file.ts
 var import_yaml = __toESM(require_dist(), 1);
+init_errors();
 import { existsSync as existsSync2, readFileSync as readFileSync2, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { basename as basename3, dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
@@ -64887,6 +65065,7 @@ function date4(params) {
 init_reserved();
 
 // src/config/ca.ts
+init_errors();
 var SHORT_NAMES = {
   letsencrypt: "letsencrypt.org",
   "lets-encrypt": "letsencrypt.org",
@@ -65126,6 +65305,7 @@ function dropUndefined(o) {
 import { readFileSync as readFileSync3 } from "node:fs";
 import { isIP as isIP2 } from "node:net";
 init_reserved();
+init_errors();
 function readText(path7, what) {
   try {
     return readFileSync3(path7, "utf8");
@@ -65212,6 +65392,7 @@ function profileFromArgs(args, base = defaultProfile()) {
 }
 
 // src/github/inputs.ts
+init_errors();
 var input2 = (env, name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 function oneOf(env, name, allowed) {
   const v = input2(env, name);
@@ -65374,10 +65555,10 @@ function annotate(core, report) {
   const all = [...report.orderFindings, ...report.identifiers.flatMap((i) => i.findings)];
   for (const f of all) {
     if (f.severity === "info") continue;
-    const message = `${f.identifier}: ${f.title}
-Fix: ${f.remediation}`;
-    if (f.severity === "error") core.error(message, { title: f.code });
-    else core.warning(message, { title: f.code });
+    const message = `${escapeControls(f.identifier)}: ${escapeControls(f.title)}
+Fix: ${escapeControls(f.remediation)}`;
+    if (f.severity === "error") core.error(message, { title: escapeControls(f.code) });
+    else core.warning(message, { title: escapeControls(f.code) });
   }
 }
 async function maybeComment(deps, enabled, token, body, scrub) {

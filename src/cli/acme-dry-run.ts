@@ -10,6 +10,7 @@ import { EXIT } from '../report/report.js';
 import { UsageError } from '../errors.js';
 import { registryProvider } from './provider.js';
 import { acmeDryRun, formatDryRun, type DryRunResult } from '../acme/dry-run.js';
+import { escapeControls } from '../report/escape.js';
 
 export function acmeDryRunOptions<T>(y: Argv<T>): Argv<T & AcmeDryRunArgs> {
   return y
@@ -59,10 +60,12 @@ export async function checkDryRun(
     webroot: args.webroot,
     challenge,
     profile,
-    store: new RecordStore(defaultStatePath(ctx.io.env)),
+    store: provider
+      ? new RecordStore(defaultStatePath(ctx.io.env)).check()
+      : new RecordStore(defaultStatePath(ctx.io.env)),
     propagationTimeoutMs:
       args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
-    log: (l) => ctx.io.err(`${l}\n`),
+    log: (l) => ctx.io.err(`${escapeControls(l)}\n`),
   });
   return { text: formatDryRun(result), result, exitCode: result.ok ? EXIT.ok : EXIT.fail };
 }

@@ -34,7 +34,9 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   const release = args.webroot ? await cleanupOnSignal() : undefined;
   let result: Report;
   try {
-    const { defaultStatePath } = await import('../solve/store.js');
+    const { defaultStatePath, RecordStore } = await import('../solve/store.js');
+    // A broken state file is a usage error before any record is created.
+    if (provider) new RecordStore(defaultStatePath(ctx.io.env)).check();
     result = await preflight(args.names.map(String), {
       challenge: args.challenge ?? (provider ? 'dns-01' : undefined),
       profile,

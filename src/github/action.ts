@@ -21,6 +21,7 @@ import {
   upsertStickyComment,
   type GitHubClient,
 } from './comment.js';
+import { escapeControls } from '../report/escape.js';
 
 export { failsOn } from '../config/schema.js';
 
@@ -130,13 +131,14 @@ async function writeSummary(core: ActionCore, markdown: string): Promise<void> {
 }
 
 /** Annotations are plain text in GitHub's UI; @actions/core escapes newlines and % itself. */
-function annotate(core: ActionCore, report: Report): void {
+export function annotate(core: Pick<ActionCore, 'error' | 'warning'>, report: Report): void {
   const all: Finding[] = [...report.orderFindings, ...report.identifiers.flatMap((i) => i.findings)];
   for (const f of all) {
     if (f.severity === 'info') continue;
-    const message = `${f.identifier}: ${f.title}\nFix: ${f.remediation}`;
-    if (f.severity === 'error') core.error(message, { title: f.code });
-    else core.warning(message, { title: f.code });
+    // Untrusted data in a title or fix must not forge lines or terminal sequences in the log.
+    const message = `${escapeControls(f.identifier)}: ${escapeControls(f.title)}\nFix: ${escapeControls(f.remediation)}`;
+    if (f.severity === 'error') core.error(message, { title: escapeControls(f.code) });
+    else core.warning(message, { title: escapeControls(f.code) });
   }
 }
 

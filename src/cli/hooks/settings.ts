@@ -33,13 +33,17 @@ export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd(
   const timeout = args['propagation-timeout'];
   if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
     throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
+  const providerCode = args.provider ?? env[ENV_PROVIDER];
+  const store = new RecordStore(args['state-file'] ?? defaultStatePath(env));
+  // A broken state file is a usage error before any record is created.
+  if (providerCode) store.check();
   return {
     profile: profileFromArgs(args),
-    providerCode: args.provider ?? env[ENV_PROVIDER],
+    providerCode,
     webroot: args.webroot ?? env[ENV_WEBROOT],
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
     timeoutExplicit: timeout !== undefined,
-    store: new RecordStore(args['state-file'] ?? defaultStatePath(env)),
+    store,
   };
 }
 

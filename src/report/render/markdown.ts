@@ -1,5 +1,6 @@
 import type { Finding, Verdict } from '../finding.js';
 import type { Report } from '../report.js';
+import { escapeControls } from '../escape.js';
 
 /** Anything Markdown or GitHub could turn into a link or a mention: put in a code span, where it is inert. */
 const INERT =
@@ -23,21 +24,15 @@ export function escapeMarkdown(s: string): string {
 }
 
 function escapeText(s: string): string {
-  return (
-    s
-      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-      .replace(/[\u0000-\u001f\u007f]/g, ' ')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c)
-  );
+  return escapeControls(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c);
 }
 
 /** Inline code cannot be broken out of if it holds no backtick and no newline. */
-// eslint-disable-next-line no-control-regex -- control and bidirectional-override characters are never shown
-const UNSHOWABLE = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
-const code = (s: string): string => '`' + s.replace(/[`\r\n]/g, "'").replace(UNSHOWABLE, ' ') + '`';
+const code = (s: string): string => '`' + escapeControls(s).replace(/`/g, "'") + '`';
 
 const ICON: Record<Verdict, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
 
