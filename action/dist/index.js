@@ -42549,7 +42549,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
 init_reserved();
-import { randomBytes } from "node:crypto";
+import { createHash as createHash3, randomBytes } from "node:crypto";
 import net6 from "node:net";
 
 // src/http/fetch.ts
@@ -43367,11 +43367,11 @@ function cdnForHeaders(h) {
 }
 
 // src/checks/http01/probe.ts
-var randomToken = () => randomBytes(32).toString("base64url");
+var probeToken = (host) => createHash3("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const token = deps.token ?? randomToken();
+  const token = deps.token ?? probeToken(host);
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== void 0 ? { expected: deps.expected } : {};
@@ -46150,8 +46150,19 @@ function escapeControls(s) {
 }
 
 // src/report/render/markdown.ts
+var INERT = /`[^`\n]+`|(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)(?:[^\s`]*[^\s`.,;:!?)\]'"])?|[^\s`]*@(?:[^\s`]*[^\s`.,;:!?)\]'"])?/gi;
 function escapeMarkdown(s) {
-  return escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => "\\" + c).replace(/@/g, "@\u200B").replace(/:\/\//g, ":\u200B//").replace(/\bwww\./gi, (m) => m.slice(0, 3) + "\u200B.");
+  let out = "";
+  let last = 0;
+  for (const m of s.matchAll(INERT)) {
+    const t = m[0];
+    out += escapeText(s.slice(last, m.index)) + code(t.startsWith("`") ? t.slice(1, -1) : t);
+    last = m.index + t.length;
+  }
+  return out + escapeText(s.slice(last));
+}
+function escapeText(s) {
+  return escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => "\\" + c);
 }
 var code = (s) => "`" + escapeControls(s).replace(/`/g, "'") + "`";
 var ICON = { pass: "\u2705 pass", warn: "\u26A0\uFE0F warn", fail: "\u274C fail" };
@@ -46190,7 +46201,8 @@ function renderMarkdown(report, opts = {}) {
   section("Order", report.orderFindings);
   for (const id of report.identifiers) section(id.identifier, id.findings);
   out.push(
-    `<sub>CA ${escapeMarkdown(report.ca)} \xB7 ${report.stats.dnsQueries} DNS queries \xB7 acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`
+    // Nothing that changes from run to run (timings, query counts): the Action compares bodies to skip updates.
+    `<sub>CA ${escapeMarkdown(report.ca)} \xB7 acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`
   );
   return out.join("\n") + "\n";
 }
@@ -66304,28 +66316,51 @@ function pullRequestOf(eventName, repository, payload) {
 }
 
 // src/github/comment.ts
-var COMMENT_MARKER = "<!-- acme-preflight:report -->";
+import { createHash as createHash5 } from "node:crypto";
+var COMMENT_MARKER = "<!-- acme-preflight:report";
+function commentKey(job, names) {
+  const digest = createHash5("sha256").update([...new Set(names.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
+  return `${(job ?? "job").replace(/[^A-Za-z0-9_.]/g, "_")}/${digest}`;
+}
+var markerFor = (key) => `${COMMENT_MARKER} ${key} -->`;
 var MAX_COMMENT_CHARS = 65536;
 var TRUNCATED = "\n\n_The report is longer than a comment allows; the full report is in the job summary._\n";
-function commentBody(markdown) {
-  const body = `${COMMENT_MARKER}
+function commentBody(markdown, key) {
+  const body = `${markerFor(key)}
 ${markdown}`;
   if (body.length <= MAX_COMMENT_CHARS) return body;
   return body.slice(0, MAX_COMMENT_CHARS - TRUNCATED.length) + TRUNCATED;
 }
+var StaleCommentError = class extends Error {
+  constructor(status, url2) {
+    super(`GitHub answered ${status} to updating the comment`);
+    this.status = status;
+    this.url = url2;
+  }
+  status;
+  url;
+};
 async function upsertStickyComment(client, pr, body) {
   const where = { owner: pr.owner, repo: pr.repo, issue_number: pr.number };
+  const marker = body.slice(0, body.indexOf("\n"));
   const comments = await client.paginate(client.rest.issues.listComments, { ...where, per_page: 100 });
-  const ours = comments.filter((c) => (c.body ?? "").startsWith(COMMENT_MARKER));
+  const ours = comments.filter((c) => (c.body ?? "").split("\n", 1)[0] === marker);
   const existing = ours.find((c) => c.user?.type === "Bot") ?? ours[0];
   if (existing) {
-    const { data: data2 } = await client.rest.issues.updateComment({
-      owner: pr.owner,
-      repo: pr.repo,
-      comment_id: existing.id,
-      body
-    });
-    return { action: "updated", id: data2.id, url: data2.html_url };
+    if (existing.body === body) return { action: "unchanged", id: existing.id, url: existing.html_url };
+    try {
+      const { data: data2 } = await client.rest.issues.updateComment({
+        owner: pr.owner,
+        repo: pr.repo,
+        comment_id: existing.id,
+        body
+      });
+      return { action: "updated", id: data2.id, url: data2.html_url };
+    } catch (e) {
+      const status = e.status;
+      if (status === 403 || status === 401) throw new StaleCommentError(status, existing.html_url);
+      throw e;
+    }
   }
   const { data } = await client.rest.issues.createComment({ ...where, body });
   return { action: "created", id: data.id, url: data.html_url };
@@ -66382,7 +66417,8 @@ async function run(deps, scrub) {
   deps.writeFile(jsonPath, renderJson(report));
   core.setOutput("verdict", report.verdict);
   core.setOutput("json-path", jsonPath);
-  const comment = await maybeComment(deps, inputs.comment, inputs.token, markdown, scrub);
+  const key = commentKey(env["GITHUB_JOB"], names);
+  const comment = await maybeComment(deps, inputs.comment, inputs.token, commentBody(markdown, key), scrub);
   const failed = failsOn(report.verdict, failOn);
   core.info(
     `acme-preflight: ${report.verdict}` + (failed ? ` (failing the step: fail-on is ${failOn})` : ` (fail-on is ${failOn})`)
@@ -66407,7 +66443,7 @@ Fix: ${escapeControls(f.remediation)}`;
     else core.warning(message, { title: escapeControls(f.code) });
   }
 }
-async function maybeComment(deps, enabled, token, markdown, scrub) {
+async function maybeComment(deps, enabled, token, body, scrub) {
   const { core, env } = deps;
   if (!enabled) return "disabled";
   const eventPath = env["GITHUB_EVENT_PATH"];
@@ -66425,10 +66461,24 @@ async function maybeComment(deps, enabled, token, markdown, scrub) {
   }
   const client = deps.github(token, env["GITHUB_API_URL"] || "https://api.github.com");
   try {
-    const r = await upsertStickyComment(client, pr, commentBody(markdown));
-    core.info(`${r.action === "created" ? "Posted" : "Updated"} the report on pull request #${pr.number}`);
+    const r = await upsertStickyComment(client, pr, body);
+    const did = { created: "Posted", updated: "Updated", unchanged: "Left unchanged" }[r.action];
+    core.info(`${did} the report on pull request #${pr.number}`);
     return r.action;
   } catch (e) {
+    if (e instanceof StaleCommentError) {
+      const why2 = pr.fromFork ? "this run comes from a fork and has a read-only token" : `GitHub answered ${e.status}`;
+      const note = `> **Note:** the acme-preflight comment on pull request #${pr.number} is stale: it shows an earlier run, and this run could not update it (${why2}). This summary is the current report.
+`;
+      await core.summary.addRaw(note, true).write().catch(() => void 0);
+      core.notice(
+        `The comment on pull request #${pr.number} is stale (${why2}); the job summary has the current report.`,
+        {
+          title: "acme-preflight"
+        }
+      );
+      return "stale";
+    }
     const status = e.status;
     if (status === 403 || status === 401) {
       core.notice(readOnlyNotice(pr, `GitHub answered ${status} to the comment request`), {
