@@ -42549,7 +42549,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
 init_reserved();
-import { createHash as createHash3, randomBytes } from "node:crypto";
+import { createHash as createHash4, randomBytes } from "node:crypto";
 import net6 from "node:net";
 
 // src/http/fetch.ts
@@ -43367,7 +43367,7 @@ function cdnForHeaders(h) {
 }
 
 // src/checks/http01/probe.ts
-var probeToken = (host) => createHash3("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
+var probeToken = (host) => createHash4("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
@@ -44069,7 +44069,7 @@ function judgeCertificate(e, opts = {}) {
 
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
-import { createHash as createHash4, X509Certificate as X509Certificate2 } from "node:crypto";
+import { createHash as createHash5, X509Certificate as X509Certificate2 } from "node:crypto";
 import net9 from "node:net";
 init_reserved();
 init_ca_messages();
@@ -44132,7 +44132,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
   const ext = acmeIdentifierOf(der);
-  const digest = createHash4("sha256").update(keyAuthorization).digest();
+  const digest = createHash5("sha256").update(keyAuthorization).digest();
   if (!ext) problems.push("the acmeIdentifier extension (1.3.6.1.5.5.7.1.31) is missing");
   else {
     if (!ext.critical) problems.push("the acmeIdentifier extension is not critical");
@@ -66316,10 +66316,10 @@ function pullRequestOf(eventName, repository, payload) {
 }
 
 // src/github/comment.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var COMMENT_MARKER = "<!-- acme-preflight:report";
 function commentKey(job, names) {
-  const digest = createHash5("sha256").update([...new Set(names.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
+  const digest = createHash6("sha256").update([...new Set(names.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
   return `${(job ?? "job").replace(/[^A-Za-z0-9_.]/g, "_")}/${digest}`;
 }
 var markerFor = (key) => `${COMMENT_MARKER} ${key} -->`;
