@@ -73,6 +73,8 @@ export interface DnsClient {
   query(server: ServerEndpoint, name: string, type: string, opts?: QueryOptions): Promise<QueryOutcome>;
   /** Queries sent on the wire so far (not cache hits). */
   readonly sent: number;
+  /** True once the run is over: no new query is sent. */
+  readonly closed?: boolean;
 }
 
 export interface IterativeResolverApi {

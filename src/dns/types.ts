@@ -42,7 +42,8 @@ export interface DnsResponse {
   raw: Buffer;
 }
 
-export type QueryFailureKind = 'timeout' | 'malformed' | 'network' | 'mismatch';
+/** aborted: not waited for any more (the run ended or its deadline passed). */
+export type QueryFailureKind = 'timeout' | 'malformed' | 'network' | 'mismatch' | 'aborted';
 
 export interface QueryFailure {
   server: string;

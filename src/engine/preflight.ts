@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
 import type { Lookup } from '../dns/api.js';
 import { CachingDnsClient, Limiter } from '../dns/client.js';
+import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { ResolverPool } from '../dns/pool.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
@@ -73,6 +74,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     webroot: options.webroot,
   };
   const client = new CachingDnsClient(profile);
+  const nameDeadlineMs = profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS;
+  const runEnds = started + (profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS);
   const resolver = new IterativeResolver(profile, client);
   const pool = new ResolverPool(profile, client);
   const lookups = new Map<string, Promise<{ a: Lookup; aaaa: Lookup }>>();
@@ -117,10 +120,37 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     const own = policy.filter((f) => f.identifier === id.value);
     // A name the CA would reject outright is not looked up: the CA would not get that far either.
     if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-    const results = await Promise.all(
-      families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
-    );
-    return { id, findings: [...own, ...results.flat()] };
+    const applicable = families.filter((f) => f.applies(id, settings));
+    const results: (Finding[] | undefined)[] = applicable.map(() => undefined);
+    const all = Promise.all(applicable.map((f, i) => runFamily(f, ctx, id).then((r) => (results[i] = r))));
+    // The name's deadline, or the run's if that comes first: the report then says what did not finish.
+    const left = Math.min(nameDeadlineMs, runEnds - performance.now());
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(0, left)))),
+    ]);
+    clearTimeout(timer);
+    const findings = [...own, ...results.flatMap((r) => r ?? [])];
+    if (late) {
+      const unfinished = applicable.filter((_, i) => !results[i]).map((f) => f.name);
+      const which = nameDeadlineMs <= runEnds - started ? '--name-deadline' : '--run-deadline';
+      findings.push(
+        finding('CHECK_DEADLINE', id.value, {
+          title: `The ${unfinished.join(', ')} checks of ${id.value} did not finish within ${Math.round(left / 1000)} s`,
+          detail: `Still waiting after ${Math.round(left / 1000)} s (${which}): ${unfinished.join(', ')}. Servers that do not answer keep the CA's validation waiting too, until it gives up.`,
+          evidence: [
+            {
+              source: 'acme-preflight',
+              answer: `deadline ${Math.round(left)} ms`,
+              query: unfinished.join(', '),
+            },
+          ],
+          remediation: `Find the nameservers or web servers of ${id.value} that do not answer (run again with --format json for every exchange) and fix or remove them from the delegation or the DNS records.`,
+        }),
+      );
+    }
+    return { id, findings };
   };
   const perIdentifier = await Promise.all(
     unique.map((id) =>
@@ -132,6 +162,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
       }),
     ),
   );
+  // Queries nobody waits for any more (hedged ones, those past a deadline) end now, not at their timeout.
+  client.close();
   signal?.throwIfAborted();
 
   return buildReport({
