@@ -8,7 +8,7 @@ import { profileFromArgs } from '../config/profile.js';
 import { RecordStore, defaultStatePath } from '../solve/store.js';
 import { EXIT } from '../report/report.js';
 import { UsageError } from '../errors.js';
-import { registryProvider } from './hooks/settings.js';
+import { registryProvider } from './provider.js';
 import { acmeDryRun, formatDryRun, type DryRunResult } from '../acme/dry-run.js';
 import { escapeControls } from '../report/escape.js';
 
@@ -52,7 +52,7 @@ export async function checkDryRun(
       '--acme-dry-run needs --provider (DNS-01) or --webroot (HTTP-01) to answer the challenges',
     );
   const profile = profileFromArgs(args);
-  const provider = args.provider ? await registryProvider(args.provider, ctx.io.env) : undefined;
+  const provider = args.provider ? await registryProvider(args.provider, ctx.io.env, ctx.io) : undefined;
   const challenge = args.challenge === 'dns-01' || args.challenge === 'http-01' ? args.challenge : undefined;
   const result = await acmeDryRun((args.names ?? []).map(String), {
     directoryUrl: args['acme-directory'] ?? profile.acmeDirectory,

@@ -9,6 +9,7 @@ import { FAMILY_NAMES } from '../engine/registry.js';
 import { UsageError } from '../errors.js';
 import { renderReport } from './render.js';
 import type { CheckArgs } from '../config/args.js';
+import { registryProvider } from './provider.js';
 import type { CommandContext } from './context.js';
 
 export interface CheckRun {
@@ -63,17 +64,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   };
 }
 
-/** A provider whose credentials are missing is a configuration error (exit 2), naming every variable. */
-async function providerFor(code: string, ctx: CommandContext) {
-  const { createProvider } = await import('../../providers/registry.js');
-  const { ProviderConfigError } = await import('../../providers/types.js');
-  try {
-    return await createProvider(code, ctx.io.env);
-  } catch (e) {
-    if (e instanceof ProviderConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-}
+const providerFor = (code: string, ctx: CommandContext) => registryProvider(code, ctx.io.env, ctx.io);
 
 /** Ctrl-C during a webroot check must not leave a token file behind. */
 async function cleanupOnSignal(): Promise<() => void> {

@@ -2,8 +2,8 @@
 import { performance } from 'node:perf_hooks';
 import type { CommandContext } from './context.js';
 import type { Dns01Args } from '../config/args.js';
-import { ProviderConfigError, type DnsProvider } from '../../providers/types.js';
-import { createProvider } from '../../providers/registry.js';
+import type { DnsProvider } from '../../providers/types.js';
+import { registryProvider } from './provider.js';
 import { UsageError } from '../errors.js';
 import { EXIT, buildReport } from '../report/report.js';
 import { VERSION } from '../version.js';
@@ -55,12 +55,7 @@ export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent)
 
 async function loadProvider(code: string | undefined, ctx: CommandContext): Promise<DnsProvider> {
   if (!code) throw new UsageError('--provider is required for present and cleanup');
-  try {
-    return await createProvider(code, ctx.io.env, { output: { write: (t: string) => ctx.io.err(t) } });
-  } catch (e) {
-    if (e instanceof ProviderConfigError) throw new UsageError(e.message);
-    throw e;
-  }
+  return registryProvider(code, ctx.io.env, ctx.io);
 }
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';

@@ -75,6 +75,8 @@ export interface DnsClient {
   readonly sent: number;
   /** True once the run is over: no new query is sent. */
   readonly closed?: boolean;
+  /** Ends the run: queries in flight are abandoned, new ones are not sent. */
+  close?(reason?: string): void;
 }
 
 export interface IterativeResolverApi {

@@ -178,7 +178,6 @@ function answersOf(packet: dnsPacket.DecodedPacket): dnsPacket.Answer[] {
 
 export function toResponse(
   packet: dnsPacket.DecodedPacket,
-  raw: Buffer,
   server: string,
   question: DnsQuestion,
   rttMs: number,
@@ -201,7 +200,6 @@ export function toResponse(
     additionals: (packet.additionals ?? []).filter((a) => a.type !== 'OPT').map(toRecord),
     rttMs,
     transport,
-    raw,
   };
 }
 
@@ -260,7 +258,7 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
         const ex = examineReply(buf, ticket.id, q);
         if (ex.kind === 'ignore') ignored = ex.why;
         else if (ex.kind === 'malformed') malformed = ex.message;
-        else finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), 'udp') });
+        else finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), 'udp') });
       },
       stray(buf) {
         // A reply no query is waiting for (wrong ID, or garbage): keep waiting, but say so on timeout.
@@ -368,7 +366,7 @@ function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
           finish(failure(label, q, 'malformed', `${label} (TCP): ${ex.message}`, elapsed()));
           return;
         }
-        finish({ ok: true, response: toResponse(ex.packet, one, label, q, elapsed(), 'tcp') });
+        finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), 'tcp') });
       }
     });
   });

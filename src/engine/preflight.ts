@@ -3,17 +3,15 @@ import { performance } from 'node:perf_hooks';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
 import { verdictOf, type Challenge, type Finding, type Verdict } from '../report/finding.js';
 import { buildReport, type Report } from '../report/report.js';
-import { finding } from '../report/catalogue.js';
 import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
-import type { Lookup } from '../dns/api.js';
-import { CachingDnsClient, Limiter } from '../dns/client.js';
+import { Limiter } from '../dns/client.js';
 import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
-import { IterativeResolver } from '../dns/iterative.js';
-import { ResolverPool } from '../dns/pool.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
-import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
+import type { CheckFamily, CheckSettings } from './context.js';
+import { createEngineContext, judgeContext } from './create-context.js';
+import { gatherIdentifier, judgeIdentifier } from './evidence.js';
 import { CHECK_FAMILIES } from './registry.js';
 import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js';
 
@@ -73,30 +71,9 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     skip: new Set(options.skip ?? []),
     webroot: options.webroot,
   };
-  const client = new CachingDnsClient(profile);
+  const ctx = createEngineContext(profile, settings);
   const nameDeadlineMs = profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS;
   const runEnds = started + (profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS);
-  const resolver = new IterativeResolver(profile, client);
-  const pool = new ResolverPool(profile, client);
-  const lookups = new Map<string, Promise<{ a: Lookup; aaaa: Lookup }>>();
-  const ctx: EngineContext = {
-    profile,
-    settings,
-    resolver,
-    client,
-    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
-    addressLookups(name) {
-      let p = lookups.get(name);
-      if (!p) {
-        p = Promise.all([resolver.resolve(name, 'A'), resolver.resolve(name, 'AAAA')]).then(([a, aaaa]) => ({
-          a,
-          aaaa,
-        }));
-        lookups.set(name, p);
-      }
-      return p;
-    },
-  };
 
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
@@ -107,7 +84,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   const registry = dns01
     ? CHECK_FAMILIES.map((f) => (f.name === 'dns-01' ? createDns01Family(dns01) : f))
     : CHECK_FAMILIES;
-  const families = (options.families ?? registry).filter((f) => !settings.skip.has(f.name));
+  const families = options.families ?? registry;
 
   // A repeated name is reported once by the policy and checked once.
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
@@ -120,37 +97,14 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     const own = policy.filter((f) => f.identifier === id.value);
     // A name the CA would reject outright is not looked up: the CA would not get that far either.
     if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-    const applicable = families.filter((f) => f.applies(id, settings));
-    const results: (Finding[] | undefined)[] = applicable.map(() => undefined);
-    const all = Promise.all(applicable.map((f, i) => runFamily(f, ctx, id).then((r) => (results[i] = r))));
     // The name's deadline, or the run's if that comes first: the report then says what did not finish.
     const left = Math.min(nameDeadlineMs, runEnds - performance.now());
-    let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([
-      all.then(() => false),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(0, left)))),
-    ]);
-    clearTimeout(timer);
-    const findings = [...own, ...results.flatMap((r) => r ?? [])];
-    if (late) {
-      const unfinished = applicable.filter((_, i) => !results[i]).map((f) => f.name);
-      const which = nameDeadlineMs <= runEnds - started ? '--name-deadline' : '--run-deadline';
-      findings.push(
-        finding('CHECK_DEADLINE', id.value, {
-          title: `The ${unfinished.join(', ')} checks of ${id.value} did not finish within ${Math.round(left / 1000)} s`,
-          detail: `Still waiting after ${Math.round(left / 1000)} s (${which}): ${unfinished.join(', ')}. Servers that do not answer keep the CA's validation waiting too, until it gives up.`,
-          evidence: [
-            {
-              source: 'acme-preflight',
-              answer: `deadline ${Math.round(left)} ms`,
-              query: unfinished.join(', '),
-            },
-          ],
-          remediation: `Find the nameservers or web servers of ${id.value} that do not answer (run again with --format json for every exchange) and fix or remove them from the delegation or the DNS records.`,
-        }),
-      );
-    }
-    return { id, findings };
+    const which = nameDeadlineMs <= runEnds - started ? '--name-deadline' : '--run-deadline';
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which });
+    return {
+      id,
+      findings: [...own, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)],
+    };
   };
   const perIdentifier = await Promise.all(
     unique.map((id) =>
@@ -163,7 +117,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     ),
   );
   // Queries nobody waits for any more (hedged ones, those past a deadline) end now, not at their timeout.
-  client.close();
+  ctx.client.close?.();
   signal?.throwIfAborted();
 
   return buildReport({
@@ -178,22 +132,6 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     })),
     orderFindings,
     durationMs: performance.now() - started,
-    dnsQueries: client.sent,
+    dnsQueries: ctx.client.sent,
   });
-}
-
-/** A family that throws must not take the report down: it becomes a finding saying what did not run. */
-async function runFamily(family: CheckFamily, ctx: EngineContext, id: Identifier): Promise<Finding[]> {
-  try {
-    return await family.run(ctx, id);
-  } catch (e) {
-    return [
-      finding('CHECK_INCOMPLETE', id.value, {
-        title: `The ${family.name} checks could not run for ${id.value}`,
-        detail: `${family.name}: ${e instanceof Error ? e.message : String(e)}`,
-        evidence: [{ source: 'acme-preflight', answer: e instanceof Error ? e.name : 'error' }],
-        remediation: 'Run again; if it persists, report it with this output.',
-      }),
-    ];
-  }
 }

@@ -14,7 +14,13 @@ import { failsOn } from '../config/schema.js';
 import { EXIT } from '../report/report.js';
 import { readInputs } from './inputs.js';
 import { pullRequestOf, type PullRequestContext } from './event.js';
-import { commentBody, upsertStickyComment, type GitHubClient } from './comment.js';
+import {
+  commentBody,
+  commentKey,
+  StaleCommentError,
+  upsertStickyComment,
+  type GitHubClient,
+} from './comment.js';
 import { escapeControls } from '../report/escape.js';
 
 export { failsOn } from '../config/schema.js';
@@ -38,7 +44,7 @@ export interface ActionDeps {
 }
 
 export type CommentOutcome =
-  'created' | 'updated' | 'read-only' | 'not-a-pull-request' | 'disabled' | 'failed';
+  'created' | 'updated' | 'unchanged' | 'stale' | 'read-only' | 'not-a-pull-request' | 'disabled' | 'failed';
 
 export interface ActionResult {
   exitCode: number;
@@ -104,7 +110,8 @@ async function run(deps: ActionDeps, scrub: (s: string) => string): Promise<Acti
   core.setOutput('verdict', report.verdict);
   core.setOutput('json-path', jsonPath);
 
-  const comment = await maybeComment(deps, inputs.comment, inputs.token, markdown, scrub);
+  const key = commentKey(env['GITHUB_JOB'], names);
+  const comment = await maybeComment(deps, inputs.comment, inputs.token, commentBody(markdown, key), scrub);
 
   const failed = failsOn(report.verdict, failOn);
   core.info(
@@ -139,7 +146,7 @@ async function maybeComment(
   deps: ActionDeps,
   enabled: boolean,
   token: string | undefined,
-  markdown: string,
+  body: string,
   scrub: (s: string) => string,
 ): Promise<CommentOutcome> {
   const { core, env } = deps;
@@ -159,10 +166,29 @@ async function maybeComment(
   }
   const client = deps.github(token, env['GITHUB_API_URL'] || 'https://api.github.com');
   try {
-    const r = await upsertStickyComment(client, pr, commentBody(markdown));
-    core.info(`${r.action === 'created' ? 'Posted' : 'Updated'} the report on pull request #${pr.number}`);
+    const r = await upsertStickyComment(client, pr, body);
+    const did = { created: 'Posted', updated: 'Updated', unchanged: 'Left unchanged' }[r.action];
+    core.info(`${did} the report on pull request #${pr.number}`);
     return r.action;
   } catch (e) {
+    if (e instanceof StaleCommentError) {
+      // A fork's read-only token cannot edit the comment of an earlier run: say so where this run's report is.
+      const why = pr.fromFork
+        ? 'this run comes from a fork and has a read-only token'
+        : `GitHub answered ${e.status}`;
+      const note = `> **Note:** the acme-preflight comment on pull request #${pr.number} is stale: it shows an earlier run, and this run could not update it (${why}). This summary is the current report.\n`;
+      await core.summary
+        .addRaw(note, true)
+        .write()
+        .catch(() => undefined);
+      core.notice(
+        `The comment on pull request #${pr.number} is stale (${why}); the job summary has the current report.`,
+        {
+          title: 'acme-preflight',
+        },
+      );
+      return 'stale';
+    }
     const status = (e as { status?: unknown }).status;
     if (status === 403 || status === 401) {
       core.notice(readOnlyNotice(pr, `GitHub answered ${status} to the comment request`), {

@@ -10,6 +10,7 @@ import { placeTxt, removeTxt } from '../../solve/place-txt.js';
 import { errorLines, removeToken, verifyToken, writeToken } from '../../solve/webroot.js';
 import { certbotVars, formatAuthState, parseAuthState } from './certbot.js';
 import { parseLegoCall } from './lego.js';
+import type { PollSchedule } from '../../solve/schedule.js';
 import { escapeControls as esc } from '../../report/escape.js';
 
 export interface HookDeps {
@@ -29,7 +30,7 @@ export async function runHook(args: HookCliArgs, ctx: CommandContext, deps: Hook
       throw new UsageError(
         'DNS-01 needs a DNS provider: --provider, provider: in the config file, or ACME_PREFLIGHT_PROVIDER',
       );
-    return (deps.createProvider ?? registryProvider)(s.providerCode, env);
+    return (deps.createProvider ?? registryProvider)(s.providerCode, env, ctx.io);
   };
   const rest = [...(args.args ?? []), ...(args['--'] ?? [])].map(String);
   switch (args.kind) {
@@ -40,7 +41,14 @@ export async function runHook(args: HookCliArgs, ctx: CommandContext, deps: Hook
     case 'lego': {
       const call = parseLegoCall(rest, env);
       const p = await provider();
-      if (call.action === 'present') return dnsPresent(ctx, s, p, call.fqdn, call.value);
+      if (call.action === 'present') {
+        // lego's own settings say how long it waits; an explicit --propagation-timeout still wins.
+        const timeoutMs = s.timeoutExplicit ? s.timeoutMs : (call.timeoutMs ?? s.timeoutMs);
+        const schedule = call.pollIntervalMs
+          ? { initialMs: call.pollIntervalMs, factor: 1, maxMs: call.pollIntervalMs }
+          : undefined;
+        return dnsPresent(ctx, { ...s, timeoutMs }, p, call.fqdn, call.value, schedule);
+      }
       return dnsCleanup(ctx, s, p, call.fqdn, call.value);
     }
   }
@@ -52,11 +60,13 @@ async function dnsPresent(
   provider: DnsProvider,
   name: string,
   value: string,
+  schedule?: PollSchedule,
 ): Promise<number> {
   const r = await placeTxt(provider, name, value, {
     profile: s.profile,
     store: s.store,
     timeoutMs: s.timeoutMs,
+    schedule,
     onEvent: progressPrinter(ctx.io),
   });
   if (!r.ok) {
