@@ -307,7 +307,9 @@ function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
     let done = false;
     const sock = net.connect({ host: server.address, port: server.port });
     const onAbort = (): void =>
-      finish(failure(label, q, 'aborted', `query to ${label} abandoned: ${abortedBy(opts.signal!)}`, elapsed()));
+      finish(
+        failure(label, q, 'aborted', `query to ${label} abandoned: ${abortedBy(opts.signal!)}`, elapsed()),
+      );
     const finish = (o: QueryOutcome): void => {
       if (done) return;
       done = true;
