@@ -4094,7 +4094,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance5 } = __require("node:perf_hooks");
+    var { performance: performance6 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert2 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -4253,7 +4253,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance5.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance6.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -12853,7 +12853,7 @@ var require_request2 = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert2 = __require("node:assert");
-    var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __require("node:events");
+    var { getMaxListeners, setMaxListeners: setMaxListeners2, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13086,9 +13086,9 @@ var require_request2 = __commonJS({
             const abort = buildAbort(acRef);
             try {
               if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+                setMaxListeners2(1500, signal);
               } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+                setMaxListeners2(1500, signal);
               }
             } catch {
             }
@@ -22560,6 +22560,7 @@ function udpAttempt(server, q2, opts) {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
       ticket.release();
       resolve4(o);
     };
@@ -22579,6 +22580,12 @@ function udpAttempt(server, q2, opts) {
       }
     });
     const msg = buildQuery(ticket.id, q2, opts);
+    const signal = opts.signal;
+    const onAbort = () => finish(failure(label, q2, "aborted", `query to ${label} abandoned: ${abortedBy(signal)}`, elapsed()));
+    if (signal?.aborted) {
+      setImmediate(onAbort);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(
       () => finish(
         malformed ? failure(label, q2, "malformed", `${label} (UDP): ${malformed}`, elapsed()) : silence(label, q2, "UDP", ignored, timeoutMs, elapsed())
@@ -22603,17 +22610,23 @@ function tcpAttempt(server, q2, opts) {
     let ignored = "";
     let done = false;
     const sock = net2.connect({ host: server.address, port: server.port });
+    const onAbort = () => finish(
+      failure(label, q2, "aborted", `query to ${label} abandoned: ${abortedBy(opts.signal)}`, elapsed())
+    );
     const finish = (o) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
       sock.destroy();
       resolve4(o);
     };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(
       () => finish(silence(label, q2, "TCP", ignored, timeoutMs, elapsed())),
       timeoutMs
     );
+    if (opts.signal?.aborted) setImmediate(onAbort);
     sock.on("connect", () => {
       const framed = Buffer.alloc(msg.length + 2);
       framed.writeUInt16BE(msg.length, 0);
@@ -22695,7 +22708,7 @@ function queryOnce(server, question, opts = {}) {
     return Promise.resolve(failed(err));
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, NXDOMAIN_KEEPS;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, abortedBy, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, NXDOMAIN_KEEPS;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -22706,6 +22719,7 @@ var init_transport = __esm({
     MAX_TCP_MESSAGE = 65535;
     DEFAULT_TIMEOUT_MS = 3e3;
     DEFAULT_RETRIES = 2;
+    abortedBy = (signal) => signal.reason instanceof Error ? signal.reason.message : "the run ended";
     NAME_DATA_TYPES = /* @__PURE__ */ new Set(["NS", "CNAME", "DNAME", "PTR"]);
     queryTemplates = /* @__PURE__ */ new Map();
     MAX_QUERY_TEMPLATES = 4096;
@@ -22718,6 +22732,7 @@ var init_transport = __esm({
 });
 
 // src/dns/client.ts
+import { setMaxListeners } from "node:events";
 function cacheKey(server, name, type, opts) {
   return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${opts.rd ? "rd" : ""},${opts.cd ? "cd" : ""},${opts.dnssec ? "do" : ""},${opts.tcp ? "tcp" : ""},${opts.udpPayload ?? ""}`;
 }
@@ -22759,6 +22774,7 @@ var init_client = __esm({
         this.profile = profile;
         this.limiter = new Limiter(Math.max(1, profile.concurrency));
         this.queryFn = options.queryFn ?? queryOnce;
+        setMaxListeners(0, this.abort.signal);
       }
       profile;
       /** Questions put on the wire (cache hits and shared in-flight promises not counted). */
@@ -22768,14 +22784,36 @@ var init_client = __esm({
       /** Questions sent per server, keyed "address:port". */
       perServer = /* @__PURE__ */ new Map();
       cache = /* @__PURE__ */ new Map();
+      /** Ends every query still waiting when the run is over (hedged queries nobody needs any more). */
+      abort = new AbortController();
       limiter;
       queryFn;
+      /** Abandons every query in flight and refuses new ones: the run has its answer, or is out of time. */
+      close(reason = "the run ended") {
+        if (!this.abort.signal.aborted) this.abort.abort(new Error(reason));
+      }
+      get closed() {
+        return this.abort.signal.aborted;
+      }
       query(server, name, type, opts = {}) {
         const key = cacheKey(server, name, type, opts);
         const hit = this.cache.get(key);
         if (hit) return hit;
         const label = serverLabel(server);
         const p = this.limiter.run(() => {
+          if (this.abort.signal.aborted) {
+            const reason = this.abort.signal.reason.message;
+            return Promise.resolve({
+              ok: false,
+              failure: {
+                server: label,
+                question: { name: normalizeName(name), type: type.toUpperCase() },
+                kind: "aborted",
+                message: `not asked: ${reason}`,
+                rttMs: 0
+              }
+            });
+          }
           this.sent++;
           this.perServer.set(label, (this.perServer.get(label) ?? 0) + 1);
           return this.queryFn(
@@ -22785,6 +22823,7 @@ var init_client = __esm({
               timeoutMs: this.profile.timeouts.dnsQueryMs,
               retries: this.profile.timeouts.dnsRetries,
               ...opts,
+              signal: this.abort.signal,
               onSend: () => this.packets++
             }
           );
@@ -22800,6 +22839,23 @@ var init_client = __esm({
   }
 });
 
+// src/dns/limits.ts
+var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_SENT_PER_ZONE, MAX_NS_TARGETS_PER_ZONE, MAX_NS_TARGETS_PER_LOOKUP, HEDGE_DELAY_MS, LOOKUP_DEADLINE_MS, NAME_DEADLINE_MS, RUN_DEADLINE_MS;
+var init_limits = __esm({
+  "src/dns/limits.ts"() {
+    "use strict";
+    MAX_CNAME_CHAIN = 11;
+    MAX_QUERIES_PER_LOOKUP = 200;
+    MAX_SENT_PER_ZONE = 32;
+    MAX_NS_TARGETS_PER_ZONE = 16;
+    MAX_NS_TARGETS_PER_LOOKUP = 64;
+    HEDGE_DELAY_MS = 376;
+    LOOKUP_DEADLINE_MS = 3e4;
+    NAME_DEADLINE_MS = 45e3;
+    RUN_DEADLINE_MS = 10 * 6e4;
+  }
+});
+
 // src/report/codes/general.ts
 var GENERAL_CODES;
 var init_general = __esm({
@@ -22811,6 +22867,12 @@ var init_general = __esm({
         severity: "warning",
         title: "A check could not run",
         description: "A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete."
+      },
+      {
+        code: "CHECK_DEADLINE",
+        severity: "error",
+        title: "Checks did not finish in time",
+        description: "The name's checks ran past their wall-clock deadline (--name-deadline, --run-deadline): its nameservers or web servers kept the tool waiting, as they would keep the CA's validation waiting until it gave up."
       }
     ];
   }
@@ -24938,16 +25000,8 @@ var init_types = __esm({
   }
 });
 
-// src/dns/limits.ts
-var MAX_CNAME_CHAIN;
-var init_limits = __esm({
-  "src/dns/limits.ts"() {
-    "use strict";
-    MAX_CNAME_CHAIN = 11;
-  }
-});
-
 // src/dns/iterative.ts
+import { performance as performance3 } from "node:perf_hooks";
 function zoneAt(cut, apex) {
   return apex === cut.zone ? cut : { ...cut, zone: apex, referral: void 0 };
 }
@@ -24984,7 +25038,7 @@ function toDelegation(zs, port3) {
   const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
   return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
 }
-var MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
+var MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
 var init_iterative = __esm({
   "src/dns/iterative.ts"() {
     "use strict";
@@ -24995,7 +25049,6 @@ var init_iterative = __esm({
     init_names();
     init_types();
     init_limits();
-    MAX_QUERIES_PER_LOOKUP = 200;
     MAX_NS_DEPTH = 4;
     MAX_REFERRALS = 40;
     PROBE_TYPES = /* @__PURE__ */ new Set(["A", "AAAA", "CNAME", "CAA", "TXT"]);
@@ -25013,12 +25066,27 @@ var init_iterative = __esm({
         return p;
       }
     };
-    newCtx = () => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: /* @__PURE__ */ new Set() });
+    newCtx = (deadlineMs) => ({
+      exchanges: [],
+      budget: { used: 0, targets: 0 },
+      depth: 0,
+      resolving: /* @__PURE__ */ new Set(),
+      deadline: performance3.now() + deadlineMs
+    });
     IterativeResolver = class {
       constructor(profile, client, limits = {}) {
         this.profile = profile;
         this.client = client ?? new CachingDnsClient(profile);
-        this.limits = { maxQueries: MAX_QUERIES_PER_LOOKUP, maxCnameChain: MAX_CNAME_CHAIN, ...limits };
+        this.limits = {
+          maxQueries: MAX_QUERIES_PER_LOOKUP,
+          maxCnameChain: MAX_CNAME_CHAIN,
+          maxSentPerZone: MAX_SENT_PER_ZONE,
+          maxNsTargetsPerZone: MAX_NS_TARGETS_PER_ZONE,
+          maxNsTargetsPerLookup: MAX_NS_TARGETS_PER_LOOKUP,
+          lookupDeadlineMs: profile.timeouts.lookupDeadlineMs ?? LOOKUP_DEADLINE_MS,
+          hedgeDelayMs: Math.min(HEDGE_DELAY_MS, profile.timeouts.dnsQueryMs),
+          ...limits
+        };
         const root = { zone: "", parentNs: [], addrs: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map() };
         for (const h of profile.rootHints) {
           const ns = normalizeName(h.name);
@@ -25036,22 +25104,31 @@ var init_iterative = __esm({
       /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
       reservedOf = /* @__PURE__ */ new Map();
       limits;
+      /** Servers that never answered anything this run, with the failure: later walks do not wait on them again. */
+      dead = /* @__PURE__ */ new Map();
+      /** Servers that answered something this run: a later timeout is about that question, not the server. */
+      alive = /* @__PURE__ */ new Set();
+      /** NS names looked up per zone cut (MAX_NS_TARGETS_PER_ZONE). */
+      targetsOf = /* @__PURE__ */ new WeakMap();
       /**
        * Results of the public calls. Every name of a zone asks about the zone's NS, SOA and parent CAA sets,
        * and the client answers each question once anyway, so the same walk need not be run again.
        */
       memo = new Memo();
+      ctx() {
+        return newCtx(this.limits.lookupDeadlineMs);
+      }
       resolve(name, type) {
         const n = normalizeName(name);
         const t = type.toUpperCase();
-        return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, newCtx()));
+        return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, this.ctx()));
       }
       findZone(name, probe) {
         const n = normalizeName(name);
         return this.memo.get(`z|${n}`, () => this.locateZone(n, probe));
       }
       async locateZone(name, probe) {
-        const ctx = newCtx();
+        const ctx = this.ctx();
         const found = await this.zoneOf(name, ctx, probe?.toUpperCase());
         if ("error" in found) return found;
         if (found.parentNs.some((ns) => !found.addrs.has(ns) && !found.failed.has(ns)))
@@ -25068,9 +25145,14 @@ var init_iterative = __esm({
         const delegation = await this.findZone(qname, qtype);
         if ("error" in delegation) return delegation;
         const answers = await Promise.all(
-          delegation.servers.map(
-            (server) => this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => ({ server, outcome }))
-          )
+          delegation.servers.map((server) => {
+            const known = this.deadFailure(server, qname, qtype);
+            if (known) return { server, outcome: known };
+            return this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => {
+              this.note(server, outcome);
+              return { server, outcome };
+            });
+          })
         );
         return { delegation, answers };
       }
@@ -25083,7 +25165,7 @@ var init_iterative = __esm({
         const known = this.zones.get(name) ?? this.negativeApex.get(name);
         if (known) return known;
         if (probe && PROBE_TYPES.has(probe)) {
-          const p = await this.walk(name, probe, newCtx());
+          const p = await this.walk(name, probe, this.ctx());
           if (p.kind === "answer" && p.response.answers.length === 0 && p.response.flags.aa) {
             const apex = apexOf(p.response, name, p.zone.zone);
             if (p.response.authorities.some((r) => r.type === "SOA" && r.name === apex))
@@ -25198,43 +25280,27 @@ var init_iterative = __esm({
       async walk(qname, qtype, ctx) {
         let zs = this.closestZone(qname, qtype);
         for (let hop = 0; hop < MAX_REFERRALS; hop++) {
-          const problems = [];
-          let next = await this.minimisedReferral(zs, qname, qtype, ctx);
+          const next = await this.minimisedReferral(zs, qname, qtype, ctx);
           if (next) {
             zs = next;
             continue;
           }
-          const nextServer = this.endpoints(zs, ctx);
-          for (let s = nextServer(); ; s = nextServer()) {
-            const server = s instanceof Promise ? await s : s;
-            if (!server) break;
-            if (ctx.budget.used >= this.limits.maxQueries) {
-              return {
-                kind: "fail",
-                zone: zs,
-                status: "SERVFAIL",
-                message: `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep or looping)`
-              };
-            }
-            ctx.budget.used++;
-            const ex = await this.client.query(server, qname, qtype, { rd: false });
-            ctx.exchanges.push(ex);
-            const step = classifyStep(ex, zs.zone, qname, qtype);
+          const asked = await this.askZone(zs, qname, qtype, ctx, true);
+          if (asked.kind === "step") {
+            const { step, exchange } = asked;
             if (step.kind === "answer") {
               this.noteNegative(zs, qname, step.response);
-              return { kind: "answer", zone: zs, response: step.response, exchange: ex };
+              return { kind: "answer", zone: zs, response: step.response, exchange };
             }
-            if (step.kind === "referral") {
-              next = this.adoptReferral(step.child, step.response, zs);
-              break;
-            }
-            problems.push({ status: step.status, exchange: ex, note: step.note, server });
-          }
-          if (next) {
-            zs = next;
+            zs = this.adoptReferral(step.child, step.response, zs);
             continue;
           }
-          return this.failure(zs, qname, qtype, problems);
+          if (asked.stopped) {
+            const decisive = [...asked.problems].reverse().find((p) => p.exchange)?.exchange;
+            const status = / after \d+ queries /.test(asked.stopped) ? "SERVFAIL" : "TIMEOUT";
+            return { kind: "fail", zone: zs, status, decisive, message: asked.stopped };
+          }
+          return this.failure(zs, qname, qtype, asked.problems);
         }
         return {
           kind: "fail",
@@ -25242,6 +25308,146 @@ var init_iterative = __esm({
           status: "SERVFAIL",
           message: `more than ${MAX_REFERRALS} referrals for ${qname}`
         };
+      }
+      /** Why no new query may be sent for this lookup, if so (the reason sticks for the whole lookup). */
+      stop(ctx, qname, qtype) {
+        if (ctx.budget.exhausted) return ctx.budget.exhausted;
+        if (ctx.budget.used >= this.limits.maxQueries)
+          ctx.budget.exhausted = `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep, too wide or looping)`;
+        else if (performance3.now() >= ctx.deadline)
+          ctx.budget.exhausted = `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1e3)} s deadline passed`;
+        else if (this.client.closed) ctx.budget.exhausted = `gave up on ${qname}/${qtype}: the run ended`;
+        return ctx.budget.exhausted;
+      }
+      /** A failure standing in for a question to a server that never answered anything earlier in the run. */
+      deadFailure(server, qname, qtype) {
+        const label = `${server.address}:${server.port}`;
+        const why = this.dead.get(label);
+        if (why === void 0 || this.alive.has(label)) return void 0;
+        return {
+          ok: false,
+          failure: {
+            server: label,
+            question: { name: qname, type: qtype },
+            kind: "timeout",
+            message: `${why}; not asked again (it answered nothing this run)`,
+            rttMs: 0
+          }
+        };
+      }
+      /** Remembers whether a server answers at all. */
+      note(server, outcome) {
+        const label = `${server.address}:${server.port}`;
+        if (outcome.ok) {
+          this.alive.add(label);
+          this.dead.delete(label);
+        } else if (outcome.failure.kind === "timeout" && !this.alive.has(label) && !this.dead.has(label)) {
+          this.dead.set(label, outcome.failure.message);
+        }
+      }
+      /**
+       * Asks a zone's servers qname/qtype until one gives an answer or a referral. A server that fails fast
+       * (REFUSED, SERVFAIL, lame) is passed over at once; one silent for hedgeDelayMs gets the next server
+       * asked alongside it, so a zone of dead servers costs about one query timeout, not one per server.
+       * Servers known dead this run are not waited on; the lookup's budget and deadline hold throughout.
+       */
+      askZone(zs, qname, qtype, ctx, record2) {
+        const nextServer = this.endpoints(zs, ctx);
+        const problems = [];
+        let sent = 0;
+        let exhausted = false;
+        let stopped;
+        let found;
+        const inflight = /* @__PURE__ */ new Map();
+        let wake;
+        const launch = async () => {
+          if (sent >= this.limits.maxSentPerZone) {
+            exhausted = true;
+            return;
+          }
+          const s = nextServer();
+          const server = s instanceof Promise ? await s : s;
+          if (!server) {
+            exhausted = true;
+            return;
+          }
+          const known = this.deadFailure(server, qname, qtype);
+          if (known && !known.ok) {
+            problems.push({ status: "TIMEOUT", exchange: known, note: known.failure.message, server });
+            return;
+          }
+          const why = this.stop(ctx, qname, qtype);
+          if (why) {
+            stopped = why;
+            exhausted = true;
+            return;
+          }
+          ctx.budget.used++;
+          sent++;
+          const p = this.client.query(server, qname, qtype, { rd: false }).then((ex) => {
+            inflight.delete(p);
+            this.note(server, ex);
+            const step = classifyStep(ex, zs.zone, qname, qtype);
+            if (step.kind === "problem") {
+              if (record2) ctx.exchanges.push(ex);
+              problems.push({ status: step.status, exchange: ex, note: step.note, server });
+            } else if (!found) {
+              if (record2 || step.kind === "referral") ctx.exchanges.push(ex);
+              found = { kind: "step", exchange: ex, step };
+            }
+            wake?.();
+          });
+          inflight.set(p, { server, started: performance3.now() });
+        };
+        const silent = (why) => {
+          if (!record2) return;
+          for (const { server, started } of inflight.values()) {
+            const label = `${server.address}:${server.port}`;
+            const rttMs = Math.round(performance3.now() - started);
+            ctx.exchanges.push({
+              ok: false,
+              failure: {
+                server: label,
+                question: { name: qname, type: qtype },
+                kind: "timeout",
+                message: `no usable reply from ${label} within ${rttMs} ms (${why})`,
+                rttMs
+              }
+            });
+          }
+        };
+        return (async () => {
+          for (; ; ) {
+            if (found) {
+              const by = found.exchange.ok ? found.exchange.response.server : "another server";
+              silent(`${by} answered first`);
+              return found;
+            }
+            if (inflight.size === 0) {
+              if (exhausted) return { kind: "none", problems, stopped };
+              await launch();
+              continue;
+            }
+            const left = ctx.deadline - performance3.now();
+            if (left <= 0) {
+              stopped ??= `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1e3)} s deadline passed while ${inflight.size} server(s) of ${displayName(zs.zone)} had not answered`;
+              ctx.budget.exhausted ??= stopped;
+              silent("the deadline passed");
+              return { kind: "none", problems, stopped };
+            }
+            let timer;
+            const hedged = await new Promise((resolve4) => {
+              wake = () => resolve4(false);
+              timer = setTimeout(
+                () => resolve4(true),
+                exhausted ? left : Math.min(left, this.limits.hedgeDelayMs)
+              );
+            });
+            clearTimeout(timer);
+            wake = void 0;
+            if (hedged && !found && !exhausted) await launch();
+          }
+        })();
       }
       /** An authoritative NXDOMAIN or NODATA whose SOA is the zone's own apex: the name lies in that zone. */
       noteNegative(zs, qname, r) {
@@ -25261,20 +25467,9 @@ var init_iterative = __esm({
         const depth = zs.zone === "" ? 1 : zs.zone.split(".").length + 1;
         if (labels.length <= depth) return void 0;
         const step = labels.slice(labels.length - depth).join(".");
-        const nextServer = this.endpoints(zs, ctx);
-        for (let s = nextServer(); ; s = nextServer()) {
-          const server = s instanceof Promise ? await s : s;
-          if (!server) break;
-          if (ctx.budget.used >= this.limits.maxQueries) return void 0;
-          ctx.budget.used++;
-          const ex = await this.client.query(server, step, "NS", { rd: false });
-          const result2 = classifyStep(ex, zs.zone, step, "NS");
-          if (result2.kind === "referral") {
-            ctx.exchanges.push(ex);
-            return this.adoptReferral(result2.child, result2.response, zs);
-          }
-          if (result2.kind === "answer") return void 0;
-        }
+        const asked = await this.askZone(zs, step, "NS", ctx, false);
+        if (asked.kind === "step" && asked.step.kind === "referral")
+          return this.adoptReferral(asked.step.child, asked.step.response, zs);
         return void 0;
       }
       failure(zs, qname, qtype, problems) {
@@ -25392,6 +25587,23 @@ var init_iterative = __esm({
       }
       /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
       async resolveNs(zs, ns, ctx) {
+        const zoneTargets = this.targetsOf.get(zs) ?? 0;
+        if (zoneTargets >= this.limits.maxNsTargetsPerZone) {
+          zs.failed.set(
+            ns,
+            `not looked up: a resolver looks up at most ${this.limits.maxNsTargetsPerZone} nameserver names of one zone (Unbound MAX_DP_TARGET_COUNT)`
+          );
+          return;
+        }
+        if (ctx.budget.targets >= this.limits.maxNsTargetsPerLookup) {
+          zs.failed.set(
+            ns,
+            `not looked up: this lookup already looked up ${this.limits.maxNsTargetsPerLookup} nameserver names (Unbound MAX_TARGET_COUNT)`
+          );
+          return;
+        }
+        this.targetsOf.set(zs, zoneTargets + 1);
+        ctx.budget.targets++;
         if (ctx.resolving.has(ns)) {
           zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
           return;
@@ -25920,14 +26132,14 @@ var init_schedule = __esm({
 });
 
 // src/solve/propagation.ts
-import { performance as performance3 } from "node:perf_hooks";
+import { performance as performance4 } from "node:perf_hooks";
 function servesValue(o, fqdn, value, authoritative) {
   if (!o.ok || o.response.rcode !== "NOERROR") return false;
   if (authoritative && !o.response.flags.aa) return false;
   return o.response.answers.some((r) => r.type === "TXT" && txtValue(r) === value);
 }
 async function watchPropagation(fqdnIn, value, opts) {
-  const now = opts.now ?? (() => performance3.now());
+  const now = opts.now ?? (() => performance4.now());
   const placedAt = opts.placedAt ?? now();
   const fqdn = normalizeName(fqdnIn);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
@@ -40076,7 +40288,7 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 );
 
 // src/engine/preflight.ts
-import { performance as performance4 } from "node:perf_hooks";
+import { performance as performance5 } from "node:perf_hooks";
 
 // src/profile.ts
 var IANA_ROOT_HINTS = [
@@ -40152,6 +40364,7 @@ var VERSION10 = "0.1.0";
 // src/engine/preflight.ts
 init_errors();
 init_client();
+init_limits();
 
 // src/checks/identifiers.ts
 var import_ipaddr3 = __toESM(require_ipaddr(), 1);
@@ -40484,22 +40697,47 @@ var errorOf = (e) => e instanceof Error ? { name: e.name, message: e.message } :
 function applicableFamilies(families, id, settings) {
   return families.filter((f) => !settings.skip.has(f.name) && f.applies(id, settings));
 }
-async function gatherIdentifier(ctx, id, families) {
+var DEADLINE_ERROR = "DeadlineExceeded";
+async function gatherIdentifier(ctx, id, families, deadline) {
   const chosen = applicableFamilies(families, id, ctx.settings);
+  let timer;
+  const late = deadline && new Promise((resolve4) => {
+    const ms = Math.max(0, deadline.ms);
+    timer = setTimeout(
+      () => resolve4({
+        error: {
+          name: DEADLINE_ERROR,
+          message: `still gathering after ${Math.round(ms / 1e3)} s (${deadline.flag})`
+        }
+      }),
+      ms
+    );
+  });
   const outcomes = await Promise.all(
     chosen.map(async (f) => {
-      try {
-        return { evidence: await f.gather(ctx, id) };
-      } catch (e) {
-        return { error: errorOf(e) };
-      }
+      const gathered = (async () => {
+        try {
+          return { evidence: await f.gather(ctx, id) };
+        } catch (e) {
+          return { error: errorOf(e) };
+        }
+      })();
+      return late ? Promise.race([gathered, late]) : gathered;
     })
   );
+  clearTimeout(timer);
   const bundle = {};
   chosen.forEach((f, i) => bundle[f.name] = outcomes[i]);
   return bundle;
 }
 function incomplete(family, id, error63) {
+  if (error63.name === DEADLINE_ERROR)
+    return finding("CHECK_DEADLINE", id.value, {
+      title: `The ${family} checks of ${id.value} did not finish in time`,
+      detail: `${family}: ${error63.message}. Servers that do not answer keep the CA's validation waiting too, until it gives up.`,
+      evidence: [{ source: "acme-preflight", query: family, answer: error63.message }],
+      remediation: `Find the nameservers or web servers of ${id.value} that do not answer (--format json lists every exchange) and fix them or remove them from the delegation and the DNS records.`
+    });
   return finding("CHECK_INCOMPLETE", id.value, {
     title: `The ${family} checks could not run for ${id.value}`,
     detail: `${family}: ${error63.message}`,
@@ -46068,7 +46306,7 @@ function parseIdentifiers(names) {
   });
 }
 async function preflight(names, options = {}) {
-  const started = performance4.now();
+  const started = performance5.now();
   const identifiers = parseIdentifiers(names);
   const profile = options.profile ?? defaultProfile();
   const challenge = options.challenge ?? "http-01";
@@ -46083,6 +46321,8 @@ async function preflight(names, options = {}) {
     webroot: options.webroot
   };
   const ctx = createEngineContext(profile, settings);
+  const nameDeadlineMs = profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS;
+  const runEnds = started + (profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS);
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
     allowAddresses: profile.allowAddresses
@@ -46100,7 +46340,9 @@ async function preflight(names, options = {}) {
     signal?.throwIfAborted();
     const own2 = policy.filter((f) => f.identifier === id.value);
     if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
-    const bundle = await gatherIdentifier(ctx, id, families);
+    const left = Math.min(nameDeadlineMs, runEnds - performance5.now());
+    const which2 = nameDeadlineMs <= runEnds - started ? "--name-deadline" : "--run-deadline";
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which2 });
     return {
       id,
       findings: [...own2, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)]
@@ -46116,6 +46358,7 @@ async function preflight(names, options = {}) {
       })
     )
   );
+  ctx.client.close?.();
   signal?.throwIfAborted();
   return buildReport({
     version: VERSION10,
@@ -46128,7 +46371,7 @@ async function preflight(names, options = {}) {
       findings
     })),
     orderFindings,
-    durationMs: performance4.now() - started,
+    durationMs: performance5.now() - started,
     dnsQueries: ctx.client.sent
   });
 }
@@ -66264,6 +66507,15 @@ function profileFromArgs(args, base = defaultProfile()) {
     if (!(args.timeout > 0 && args.timeout <= 60))
       throw new UsageError("--timeout must be between 0 and 60 seconds");
     p.timeouts.dnsQueryMs = Math.round(args.timeout * 1e3);
+  }
+  for (const [flag, key] of [
+    ["name-deadline", "nameDeadlineMs"],
+    ["run-deadline", "runDeadlineMs"]
+  ]) {
+    const v = args[flag];
+    if (v === void 0) continue;
+    if (!(v > 0 && v <= 3600)) throw new UsageError(`--${flag} must be between 0 and 3600 seconds`);
+    p.timeouts[key] = Math.round(v * 1e3);
   }
   if (args.concurrency !== void 0) {
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 1024)

@@ -12,6 +12,8 @@ export interface NetworkArgs {
   'public-suffix'?: string[];
   timeout?: number;
   concurrency?: number;
+  'name-deadline'?: number;
+  'run-deadline'?: number;
 }
 
 export interface OutputArgs {

@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
 import { Limiter } from '../dns/client.js';
+import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
 import type { CheckFamily, CheckSettings } from './context.js';
 import { createEngineContext, judgeContext } from './create-context.js';
@@ -74,6 +75,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     webroot: options.webroot,
   };
   const ctx = createEngineContext(profile, settings);
+  const nameDeadlineMs = profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS;
+  const runEnds = started + (profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS);
 
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
@@ -97,7 +100,10 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     const own = policy.filter((f) => f.identifier === id.value);
     // A name the CA would reject outright is not looked up: the CA would not get that far either.
     if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-    const bundle = await gatherIdentifier(ctx, id, families);
+    // The name's deadline, or the run's if that comes first: the report then says what did not finish.
+    const left = Math.min(nameDeadlineMs, runEnds - performance.now());
+    const which = nameDeadlineMs <= runEnds - started ? '--name-deadline' : '--run-deadline';
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which });
     return {
       id,
       findings: [...own, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)],
@@ -113,6 +119,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
       }),
     ),
   );
+  // Queries nobody waits for any more (hedged ones, those past a deadline) end now, not at their timeout.
+  ctx.client.close?.();
   signal?.throwIfAborted();
 
   return buildReport({
