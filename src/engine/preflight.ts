@@ -15,6 +15,7 @@ import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../
 import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
 import { CHECK_FAMILIES } from '../checks/registry.js';
 import { createDns01Family, type Dns01FamilyOptions } from '../checks/families/dns01.js';
+import { NetworkBlockedError, probeRoot } from './root-probe.js';
 
 export interface PreflightOptions {
   challenge?: Challenge;
@@ -87,6 +88,11 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     allowAddresses: profile.allowAddresses,
   });
   const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
+  // A network that blocks or intercepts DNS is no fault of the names: stop before judging any (exit 3).
+  if (identifiers.some((i) => i.type === 'dns')) {
+    const root = await probeRoot(profile, client);
+    if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
+  }
   const dns01 = options.dns01;
   const registry = dns01
     ? CHECK_FAMILIES.map((f) => (f.name === 'dns-01' ? createDns01Family(dns01) : f))

@@ -3,14 +3,9 @@
  * verdict out. Pure. Facts from Boulder va/va.go (doRemoteOperation, maxAllowedFailures) and BR 3.2.2.9;
  * see CA-RULES.md "Multi-perspective issuance corroboration".
  */
+import type { Problem, QuorumSummary, RemoteUnavailable, Stage } from '../report/perspectives.js';
 
-/** An ACME problem as the CA would return it: short type ('connection', 'dns', 'caa'...) and detail. */
-export interface Problem {
-  type: string;
-  detail: string;
-  /** The finding code that predicts it (acme-preflight's own, for the report). */
-  code?: string;
-}
+export type { Problem, QuorumSummary, RemoteUnavailable, Stage };
 
 /** One perspective's own result for one operation: null when it passed. */
 export type OperationResult = Problem | null;
@@ -20,12 +15,6 @@ export interface RemoteAnswer {
   perspective: string;
   rir: string;
   result: OperationResult;
-}
-
-/** A remote that could not be asked (down, refused, misconfigured): the tool's limitation, not the user's. */
-export interface RemoteUnavailable {
-  perspective: string;
-  reason: string;
 }
 
 export type RemoteOutcome =
@@ -61,20 +50,6 @@ export function maxAllowedFailures(remotes: number): number {
   if (remotes < 2) return 0;
   if (remotes < 6) return 1;
   return 2;
-}
-
-export interface QuorumSummary {
-  /** Remotes that answered (the quorum is computed over these). */
-  counted: number;
-  allowedFailures: number;
-  required: number;
-  passed: string[];
-  failed: string[];
-  passedRirs: string[];
-  /** BR 5.4.1 notation, e.g. "3/4". */
-  quorumResult: string;
-  /** Remotes that could not be asked; not counted, reported as the tool's limitation. */
-  unavailable: RemoteUnavailable[];
 }
 
 export interface QuorumResult {
@@ -153,9 +128,6 @@ export interface RemoteNameOutcome {
   result?: PerspectiveResult;
   unavailable?: string;
 }
-
-/** Where the CA's verdict was decided. */
-export type Stage = 'primary-dcv' | 'remote-dcv' | 'primary-caa' | 'remote-caa' | 'issued';
 
 export interface CaVerdict {
   ok: boolean;

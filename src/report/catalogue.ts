@@ -12,6 +12,7 @@ import { TLSALPN01_CODES } from './codes/tlsalpn01.js';
 import { CERTIFICATE_CODES } from './codes/certificate.js';
 import { DNS01_CODES } from './codes/dns01.js';
 import { ACME_CODES } from './codes/acme.js';
+import { PERSPECTIVES_CODES } from './codes/perspectives.js';
 
 export type { CodeInfo };
 
@@ -29,6 +30,7 @@ export const CATALOGUE_FAMILIES: ReadonlyArray<readonly [string, CodeInfo[]]> = 
   ['certificate', CERTIFICATE_CODES],
   ['dns-01', DNS01_CODES],
   ['acme', ACME_CODES],
+  ['perspectives', PERSPECTIVES_CODES],
 ];
 
 const BY_CODE = new Map<string, CodeInfo>();
