@@ -10,6 +10,7 @@ import { providersCommand } from './commands/providers.js';
 import { dns01Command } from './commands/dns01.js';
 import { guardCommand } from './commands/guard.js';
 import { hookCommand } from './commands/hook.js';
+import { agentCommand } from './commands/agent.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -27,7 +28,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(dns01Command(ctx))
     .command(guardCommand(ctx))
     .command(hookCommand(ctx))
-    .demandCommand(1, 'Name a command: check, guard, hook, dns01, providers, demo, lab (see --help).')
+    .command(agentCommand(ctx))
+    .demandCommand(1, 'Name a command: check, guard, hook, dns01, agent, providers, demo, lab (see --help).')
     .strict()
     .version(VERSION)
     .alias('version', 'V')

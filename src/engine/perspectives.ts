@@ -20,8 +20,16 @@ export interface PerspectiveRun extends PerspectiveInfo {
   report?: Report;
 }
 
-/** The families a name's matrix shows: judged families only, not order policy or these findings. */
-const NOT_COLUMNS = new Set(['general', 'identifiers', 'perspectives', 'acme']);
+/** The matrix shows the CA's operations only: not order policy, these findings, or the tool's extra checks. */
+const NOT_COLUMNS = new Set([
+  'general',
+  'identifiers',
+  'perspectives',
+  'acme',
+  'delegation',
+  'propagation',
+  'certificate',
+]);
 const FAMILY_OF = new Map<string, string>();
 for (const [family, codes] of CATALOGUE_FAMILIES) for (const c of codes) FAMILY_OF.set(c.code, family);
 export const familyOf = (code: string): string => FAMILY_OF.get(code) ?? 'general';

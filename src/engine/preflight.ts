@@ -16,6 +16,9 @@ import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
 import { CHECK_FAMILIES } from '../checks/registry.js';
 import { createDns01Family, type Dns01FamilyOptions } from '../checks/families/dns01.js';
 import { NetworkBlockedError, probeRoot } from './root-probe.js';
+import { judgeVantage } from '../checks/vantage.js';
+import { judgeResolution } from '../checks/resolution.js';
+import { localAddresses } from '../net/local.js';
 
 export interface PreflightOptions {
   challenge?: Challenge;
@@ -31,6 +34,8 @@ export interface PreflightOptions {
   dns01?: Dns01FamilyOptions;
   /** Replaces the registry (tests). */
   families?: CheckFamily[];
+  /** This machine's addresses (default: its interfaces); a name resolving to one is not proven reachable. */
+  localAddresses?: readonly string[];
 }
 
 export const DEFAULT_ISSUER_DOMAIN = 'letsencrypt.org';
@@ -102,6 +107,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   // A repeated name is reported once by the policy and checked once.
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
+  const local = options.localAddresses ?? localAddresses();
   const perIdentifier = await Promise.all(
     unique.map((id) =>
       limiter.run(async () => {
@@ -111,7 +117,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
         const results = await Promise.all(
           families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
         );
-        return { id, findings: [...own, ...results.flat()] };
+        const vantage = await vantageFindings(ctx, id, settings.challenge, local);
+        return { id, findings: [...own, ...results.flat(), ...vantage] };
       }),
     ),
   );
@@ -130,6 +137,20 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     durationMs: performance.now() - started,
     dnsQueries: client.sent,
   });
+}
+
+/** HTTP-01 and TLS-ALPN-01 connect to the name's addresses: from this machine to itself proves nothing. */
+async function vantageFindings(
+  ctx: EngineContext,
+  id: Identifier,
+  challenge: Challenge,
+  local: readonly string[],
+): Promise<Finding[]> {
+  if (challenge === 'dns-01') return [];
+  const allow = ctx.profile.allowAddresses;
+  if (id.type === 'ip') return judgeVantage(id.value, [id.base], local, allow);
+  const { usable } = judgeResolution(id.base, await ctx.addressLookups(id.base), allow);
+  return judgeVantage(id.value, [...usable.v6, ...usable.v4], local, allow);
 }
 
 /** A family that throws must not take the report down: it becomes a finding saying what did not run. */

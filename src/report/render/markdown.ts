@@ -1,5 +1,6 @@
 import type { Finding, Verdict } from '../finding.js';
 import type { Report } from '../report.js';
+import { matrixTable, quorumLine } from './matrix.js';
 
 /**
  * DNS data and HTTP bodies are untrusted: escape everything Markdown or HTML could act on, so a TXT value
@@ -58,7 +59,22 @@ export function renderMarkdown(report: Report, opts: { heading?: string } = {}):
     out.push('');
   };
   section('Order', report.orderFindings);
-  for (const id of report.identifiers) section(id.identifier, id.findings);
+  for (const id of report.identifiers) {
+    if (id.perspectives) {
+      const t = matrixTable(id.perspectives);
+      out.push(`#### ${escapeMarkdown(id.identifier)}: perspectives`, '');
+      out.push(
+        `| ${t.header.map(escapeMarkdown).join(' | ')} |`,
+        `| ${t.header.map(() => '---').join(' | ')} |`,
+      );
+      for (const r of t.rows) out.push(`| ${r.map(escapeMarkdown).join(' | ')} |`);
+      out.push('', escapeMarkdown(quorumLine(id.perspectives)));
+      if (id.perspectives.ca.problem)
+        out.push('', `CA would say: ${code(id.perspectives.ca.problem.detail)}`);
+      out.push('');
+    }
+    section(id.identifier, id.findings);
+  }
   out.push(
     `<sub>CA ${escapeMarkdown(report.ca)} · ${report.stats.dnsQueries} DNS queries · acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`,
   );
