@@ -4,6 +4,8 @@
  * which no request can change, and answers with what it saw and judged.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { NetworkProfile } from '../profile.js';
@@ -144,13 +146,21 @@ export async function buildAgent(
         ...(cfg.tls.clientCa ? { ca: cfg.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
       }
     : null;
+  // Node checks request deadlines every connectionsCheckingInterval (30 s by default): too coarse for a slow client.
+  const serverOptions = {
+    requestTimeout: limits.receiveMs,
+    headersTimeout: limits.receiveMs,
+    connectionsCheckingInterval: Math.min(1000, limits.receiveMs),
+    keepAliveTimeout: 5_000,
+  };
   const app = Fastify({
-    ...(https ? { https } : {}),
+    serverFactory: (handler) =>
+      https
+        ? createHttpsServer({ ...https, ...serverOptions }, handler)
+        : createHttpServer(serverOptions, handler),
     logger: false,
     bodyLimit: limits.bodyBytes,
-    requestTimeout: limits.receiveMs,
-    connectionTimeout: limits.requestMs + limits.receiveMs,
-    keepAliveTimeout: 5_000,
+    forceCloseConnections: true,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
   }) as unknown as FastifyInstance;

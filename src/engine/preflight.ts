@@ -36,6 +36,8 @@ export interface PreflightOptions {
   families?: CheckFamily[];
   /** This machine's addresses (default: its interfaces); a name resolving to one is not proven reachable. */
   localAddresses?: readonly string[];
+  /** Ranges whose addresses count as remote even on this machine (default: the profile's allowAddresses). */
+  remoteRanges?: readonly string[];
 }
 
 export const DEFAULT_ISSUER_DOMAIN = 'letsencrypt.org';
@@ -108,6 +110,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
   const local = options.localAddresses ?? localAddresses();
+  const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
   const perIdentifier = await Promise.all(
     unique.map((id) =>
       limiter.run(async () => {
@@ -117,7 +120,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
         const results = await Promise.all(
           families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
         );
-        const vantage = await vantageFindings(ctx, id, settings.challenge, local);
+        const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
         return { id, findings: [...own, ...results.flat(), ...vantage] };
       }),
     ),
@@ -145,12 +148,12 @@ async function vantageFindings(
   id: Identifier,
   challenge: Challenge,
   local: readonly string[],
+  remote: readonly string[],
 ): Promise<Finding[]> {
   if (challenge === 'dns-01') return [];
-  const allow = ctx.profile.allowAddresses;
-  if (id.type === 'ip') return judgeVantage(id.value, [id.base], local, allow);
-  const { usable } = judgeResolution(id.base, await ctx.addressLookups(id.base), allow);
-  return judgeVantage(id.value, [...usable.v6, ...usable.v4], local, allow);
+  if (id.type === 'ip') return judgeVantage(id.value, [id.base], local, remote);
+  const { usable } = judgeResolution(id.base, await ctx.addressLookups(id.base), ctx.profile.allowAddresses);
+  return judgeVantage(id.value, [...usable.v6, ...usable.v4], local, remote);
 }
 
 /** A family that throws must not take the report down: it becomes a finding saying what did not run. */
