@@ -1,6 +1,9 @@
 /** `--perspective NAME=URL` and `perspectives:` into specs, tokens from the environment (never from flags). */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import type { PerspectiveArgs } from './args.js';
+
+export type { PerspectiveArgs };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -9,15 +12,6 @@ export interface PerspectiveSpecConfig {
   url: string;
   token?: string;
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-}
-
-export interface PerspectiveArgs {
-  perspective?: string[];
-  /** From the config file: the variable holding each perspective's token. */
-  'perspective-token-env'?: Record<string, string>;
-  'perspective-ca'?: string;
-  'perspective-cert'?: string;
-  'perspective-key'?: string;
 }
 
 export const PERSPECTIVE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;

@@ -1,7 +1,7 @@
 import type { CodeInfo } from './types.js';
 
 /** Multi-perspective corroboration (BR 3.2.2.9, Boulder va/va.go) and what this vantage point can prove. */
-export const PERSPECTIVES_CODES: CodeInfo[] = [
+export const PERSPECTIVES_CODES = [
   {
     code: 'MPIC_QUORUM_FAILED',
     severity: 'error',
@@ -52,4 +52,4 @@ export const PERSPECTIVES_CODES: CodeInfo[] = [
     description:
       "The name resolves to an address of the machine running the check: its probe never left the machine, so a pass proves nothing about the CA's view (a firewall, NAT or security group in front is not seen).",
   },
-];
+] as const satisfies readonly CodeInfo[];
