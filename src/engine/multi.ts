@@ -17,8 +17,10 @@ export async function preflightWithPerspectives(
   names: readonly string[],
   options: PreflightOptions,
   remotes: readonly PerspectiveSpec[],
-  timeoutMs = REMOTE_TIMEOUT_MS,
+  opts: { timeoutMs?: number; primary?: (n: readonly string[], o: PreflightOptions) => Promise<Report> } = {},
 ): Promise<Report> {
+  const primary = opts.primary ?? preflight;
+  const timeoutMs = opts.timeoutMs ?? REMOTE_TIMEOUT_MS;
   // Names are checked here first so a typo is a usage error before any agent is asked.
   const identifiers = parseIdentifiers(names);
   const request = {
@@ -28,7 +30,7 @@ export async function preflightWithPerspectives(
     ...(options.accountUri ? { accountUri: options.accountUri } : {}),
   };
   const [report, ...runs] = await Promise.all([
-    preflight(names, options),
+    primary(names, options),
     ...remotes.map((spec) => askPerspective(spec, request, timeoutMs)),
   ]);
   return combinePerspectives({ name: PRIMARY_NAME, role: 'primary', report: report! }, runs);
