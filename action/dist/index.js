@@ -19482,7 +19482,7 @@ var init_resolution = __esm({
         severity: "error",
         title: "The CNAME chain is too long",
         acmeProblem: "dns",
-        description: "The chain of aliases is longer than resolvers follow."
+        description: "The chain has more CNAMEs than the CA's resolver follows (Unbound's max-query-restarts, 11), so the lookup ends in SERVFAIL."
       },
       {
         code: "DNS_NO_NAMESERVERS",
@@ -24818,6 +24818,15 @@ var init_types = __esm({
   }
 });
 
+// src/dns/limits.ts
+var MAX_CNAME_CHAIN;
+var init_limits = __esm({
+  "src/dns/limits.ts"() {
+    "use strict";
+    MAX_CNAME_CHAIN = 11;
+  }
+});
+
 // src/dns/iterative.ts
 function zoneAt(cut, apex) {
   return apex === cut.zone ? cut : { ...cut, zone: apex, referral: void 0 };
@@ -24855,7 +24864,7 @@ function toDelegation(zs, port3) {
   const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
   return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
 }
-var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
+var MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
 var init_iterative = __esm({
   "src/dns/iterative.ts"() {
     "use strict";
@@ -24865,7 +24874,7 @@ var init_iterative = __esm({
     init_reserved();
     init_names();
     init_types();
-    MAX_CNAME_CHAIN = 8;
+    init_limits();
     MAX_QUERIES_PER_LOOKUP = 200;
     MAX_NS_DEPTH = 4;
     MAX_REFERRALS = 40;
@@ -39807,6 +39816,9 @@ function defaultProfile() {
   };
 }
 
+// src/engine/preflight.ts
+init_finding();
+
 // src/report/report.ts
 init_finding();
 var SCHEMA_VERSION = 2;
@@ -40305,6 +40317,7 @@ var resolutionFamily = {
 
 // src/dns/dnssec/chain.ts
 init_names();
+init_limits();
 
 // src/dns/dnssec/wire.ts
 var import_dns_packet2 = __toESM(require_dns_packet(), 1);
@@ -41262,7 +41275,6 @@ function proveWildcardAnswerNsec(qname, nsecs) {
 }
 
 // src/dns/dnssec/chain.ts
-var MAX_CNAME_HOPS = 8;
 var Stop = class extends Error {
   constructor(result2) {
     super(result2.status);
@@ -41548,8 +41560,8 @@ async function validateChain(name, type, fetch, opts) {
     let current = qname;
     let rcode = "NOERROR";
     for (let hop = 0; ; hop++) {
-      if (hop > (opts.maxCnames ?? MAX_CNAME_HOPS))
-        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_HOPS} CNAMEs`);
+      if (hop > (opts.maxCnames ?? MAX_CNAME_CHAIN))
+        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_CHAIN} CNAMEs`);
       const step = await validateOne(v, current, type.toUpperCase(), groupAnchors(anchors));
       records.push(...step.records);
       rcode = step.rcode;
@@ -41847,7 +41859,7 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
         finding("DNSSEC_INDETERMINATE", identifier, {
           detail: `DNSSEC validation of ${lookup} could not complete: ${result2.detail}.`,
           evidence: [{ source: "DNSSEC validator", query: lookup, answer: result2.detail }],
-          remediation: "Make sure every nameserver on the path answers DS and DNSKEY queries over UDP and TCP."
+          remediation: `Fix what failed (${result2.detail}): every nameserver on the path to ${displayName(result2.name)} must answer its DS and DNSKEY queries over UDP and TCP.`
         })
       );
       break;
@@ -45209,19 +45221,30 @@ async function preflight(names2, options = {}) {
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
   const local = options.localAddresses ?? localAddresses();
   const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
+  const { onProgress, signal } = options;
+  signal?.throwIfAborted();
+  let done = 0;
+  const checkOne = async (id) => {
+    signal?.throwIfAborted();
+    const own2 = policy.filter((f) => f.identifier === id.value);
+    if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
+    const results = await Promise.all(
+      families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
+    );
+    const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
+    return { id, findings: [...own2, ...results.flat(), ...vantage] };
+  };
   const perIdentifier = await Promise.all(
     unique.map(
       (id) => limiter.run(async () => {
-        const own2 = policy.filter((f) => f.identifier === id.value);
-        if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
-        const results = await Promise.all(
-          families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
-        );
-        const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
-        return { id, findings: [...own2, ...results.flat(), ...vantage] };
+        const r = await checkOne(id);
+        done++;
+        onProgress?.({ identifier: id.value, verdict: verdictOf(r.findings), done, total: unique.length });
+        return r;
       })
     )
   );
+  signal?.throwIfAborted();
   return buildReport({
     version: VERSION10,
     ca: settings.issuerDomain,

@@ -11,6 +11,7 @@ import { dns01Command } from './commands/dns01.js';
 import { guardCommand } from './commands/guard.js';
 import { hookCommand } from './commands/hook.js';
 import { agentCommand } from './commands/agent.js';
+import { serveCommand } from './commands/serve.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -29,7 +30,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(guardCommand(ctx))
     .command(hookCommand(ctx))
     .command(agentCommand(ctx))
-    .demandCommand(1, 'Name a command: check, guard, hook, dns01, agent, providers, demo, lab (see --help).')
+    .command(serveCommand(ctx))
+    .demandCommand(1, 'Name a command: check, guard, hook, dns01, agent, serve, providers, demo, lab (see --help).')
     .strict()
     .version(VERSION)
     .alias('version', 'V')

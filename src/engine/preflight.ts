@@ -1,7 +1,7 @@
 /** The library's main entry: identifiers in, a report out. */
 import { performance } from 'node:perf_hooks';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
-import type { Challenge, Finding } from '../report/finding.js';
+import { verdictOf, type Challenge, type Finding, type Verdict } from '../report/finding.js';
 import { buildReport, type Report } from '../report/report.js';
 import { finding } from '../report/catalogue.js';
 import { VERSION } from '../version.js';
@@ -38,6 +38,19 @@ export interface PreflightOptions {
   localAddresses?: readonly string[];
   /** Ranges whose addresses count as remote even on this machine (default: the profile's allowAddresses). */
   remoteRanges?: readonly string[];
+  /** Called as each name's findings are complete (services show live progress). */
+  onProgress?: (event: PreflightProgress) => void;
+  /** Names not yet started when this aborts are not checked, and preflight rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface PreflightProgress {
+  /** The name just finished, as checked. */
+  identifier: string;
+  verdict: Verdict;
+  /** Names finished so far, and the names to check (each unique name once). */
+  done: number;
+  total: number;
 }
 
 export const DEFAULT_ISSUER_DOMAIN = 'letsencrypt.org';
@@ -111,20 +124,31 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
   const local = options.localAddresses ?? localAddresses();
   const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
+  const { onProgress, signal } = options;
+  signal?.throwIfAborted();
+  let done = 0;
+  const checkOne = async (id: Identifier): Promise<{ id: Identifier; findings: Finding[] }> => {
+    signal?.throwIfAborted();
+    const own = policy.filter((f) => f.identifier === id.value);
+    // A name the CA would reject outright is not looked up: the CA would not get that far either.
+    if (own.some((f) => f.severity === 'error')) return { id, findings: own };
+    const results = await Promise.all(
+      families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
+    );
+    const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
+    return { id, findings: [...own, ...results.flat(), ...vantage] };
+  };
   const perIdentifier = await Promise.all(
     unique.map((id) =>
       limiter.run(async () => {
-        const own = policy.filter((f) => f.identifier === id.value);
-        // A name the CA would reject outright is not looked up: the CA would not get that far either.
-        if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-        const results = await Promise.all(
-          families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
-        );
-        const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
-        return { id, findings: [...own, ...results.flat(), ...vantage] };
+        const r = await checkOne(id);
+        done++;
+        onProgress?.({ identifier: id.value, verdict: verdictOf(r.findings), done, total: unique.length });
+        return r;
       }),
     ),
   );
+  signal?.throwIfAborted();
 
   return buildReport({
     version: VERSION,

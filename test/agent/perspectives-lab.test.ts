@@ -67,6 +67,8 @@ describe('check --perspective with agents', () => {
     expect(r.code).toBe(0);
     expect(report.schemaVersion).toBe(2);
     expect(codes(report)).toContain('MPIC_CORROBORATED');
+    // 3 remotes where the CA uses 5 (from 2026-12-15): said, not hidden.
+    expect(codes(report)).toContain('MPIC_FEWER_THAN_CA');
     const p = report.identifiers[0].perspectives;
     expect(p.views.map((v: { perspective: string }) => v.perspective)).toEqual([
       'primary',

@@ -131,8 +131,7 @@ export function judgeDnssec(
         finding('DNSSEC_INDETERMINATE', identifier, {
           detail: `DNSSEC validation of ${lookup} could not complete: ${result.detail}.`,
           evidence: [{ source: 'DNSSEC validator', query: lookup, answer: result.detail }],
-          remediation:
-            'Make sure every nameserver on the path answers DS and DNSKEY queries over UDP and TCP.',
+          remediation: `Fix what failed (${result.detail}): every nameserver on the path to ${displayName(result.name)} must answer its DS and DNSKEY queries over UDP and TCP.`,
         }),
       );
       break;

@@ -1,6 +1,7 @@
 /** Chain-of-trust validation from trust anchors down to one RRset (RFC 4035 §5), pure over a fetch function. */
 import type { DnsRecord } from '../types.js';
 import { normalizeName, isAtOrBelow, displayName } from '../names.js';
+import { MAX_CNAME_CHAIN } from '../limits.js';
 import { type WireRR, fromDnsRecord, nameToWire, typeToNumber, typeToString, wireToName } from './wire.js';
 import { groupRrsets, labelCount, namesEqual, parseRrsig } from './canonical.js';
 import {
@@ -36,14 +37,11 @@ export interface ChainOptions {
   /** DS or DNSKEY presentation lines. */
   trustAnchors: readonly string[];
   now: Date;
-  /** CNAMEs followed before giving up (Boulder/unbound follow about 8-11). */
+  /** CNAMEs followed before giving up (default: the CA resolver's MAX_CNAME_CHAIN). */
   maxCnames?: number;
   /** Tolerate signer clock skew as unbound (the CA's resolver) does; default true. */
   unboundSkew?: boolean;
 }
-
-/** CNAME hops followed (unbound's MAX_RESTART_COUNT is 11; 8 is enough for any sane chain). */
-export const MAX_CNAME_HOPS = 8;
 
 export interface SignatureInfo {
   zone: string;
@@ -436,8 +434,8 @@ export async function validateChain(
     let current = qname;
     let rcode = 'NOERROR';
     for (let hop = 0; ; hop++) {
-      if (hop > (opts.maxCnames ?? MAX_CNAME_HOPS))
-        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_HOPS} CNAMEs`);
+      if (hop > (opts.maxCnames ?? MAX_CNAME_CHAIN))
+        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_CHAIN} CNAMEs`);
       const step = await validateOne(v, current, type.toUpperCase(), groupAnchors(anchors));
       records.push(...step.records);
       rcode = step.rcode;
