@@ -31,7 +31,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(hookCommand(ctx))
     .command(agentCommand(ctx))
     .command(serveCommand(ctx))
-    .demandCommand(1, 'Name a command: check, guard, hook, dns01, agent, serve, providers, demo, lab (see --help).')
+    .demandCommand(
+      1,
+      'Name a command: check, guard, hook, dns01, agent, serve, providers, demo, lab (see --help).',
+    )
     .strict()
     .version(VERSION)
     .alias('version', 'V')
