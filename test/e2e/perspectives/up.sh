@@ -89,6 +89,8 @@ view default { match-clients { any; };
   zone "." { type primary; file "root.zone"; };
   zone "test" { type primary; file "test.default.zone"; }; };
 EOF
+# nginx workers (www-data) must read the webroot: mkdtemp makes the workdir 0700.
+chmod 755 "$W" "$W/www"
 echo ok >"$W/www/index.html"
 cat >"$W/nginx.conf" <<EOF
 pid $W/nginx.pid;
