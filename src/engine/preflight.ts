@@ -3,18 +3,17 @@ import { performance } from 'node:perf_hooks';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
 import { verdictOf, type Challenge, type Finding, type Verdict } from '../report/finding.js';
 import { buildReport, type Report } from '../report/report.js';
-import { finding } from '../report/catalogue.js';
 import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
-import type { Lookup } from '../dns/api.js';
-import { CachingDnsClient, Limiter } from '../dns/client.js';
-import { IterativeResolver } from '../dns/iterative.js';
-import { ResolverPool } from '../dns/pool.js';
+import { Limiter } from '../dns/client.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
-import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
+import type { CheckFamily, CheckSettings } from './context.js';
+import { createEngineContext, judgeContext } from './create-context.js';
+import { gatherIdentifier, judgeIdentifier } from './evidence.js';
 import { CHECK_FAMILIES } from './registry.js';
 import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js';
+import type { EngineContext } from './context.js';
 import { NetworkBlockedError, probeRoot } from './root-probe.js';
 import { judgeVantage } from '../checks/vantage.js';
 import { judgeResolution } from '../checks/resolution.js';
@@ -34,14 +33,14 @@ export interface PreflightOptions {
   dns01?: Dns01FamilyOptions;
   /** Replaces the registry (tests). */
   families?: CheckFamily[];
-  /** This machine's addresses (default: its interfaces); a name resolving to one is not proven reachable. */
-  localAddresses?: readonly string[];
-  /** Ranges whose addresses count as remote even on this machine (default: the profile's allowAddresses). */
-  remoteRanges?: readonly string[];
   /** Called as each name's findings are complete (services show live progress). */
   onProgress?: (event: PreflightProgress) => void;
   /** Names not yet started when this aborts are not checked, and preflight rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** This machine's addresses (default: its interfaces); a name resolving to one is not proven reachable. */
+  localAddresses?: readonly string[];
+  /** Ranges whose addresses count as remote even on this machine (default: the profile's allowAddresses). */
+  remoteRanges?: readonly string[];
 }
 
 export interface PreflightProgress {
@@ -80,28 +79,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     skip: new Set(options.skip ?? []),
     webroot: options.webroot,
   };
-  const client = new CachingDnsClient(profile);
-  const resolver = new IterativeResolver(profile, client);
-  const pool = new ResolverPool(profile, client);
-  const lookups = new Map<string, Promise<{ a: Lookup; aaaa: Lookup }>>();
-  const ctx: EngineContext = {
-    profile,
-    settings,
-    resolver,
-    client,
-    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
-    addressLookups(name) {
-      let p = lookups.get(name);
-      if (!p) {
-        p = Promise.all([resolver.resolve(name, 'A'), resolver.resolve(name, 'AAAA')]).then(([a, aaaa]) => ({
-          a,
-          aaaa,
-        }));
-        lookups.set(name, p);
-      }
-      return p;
-    },
-  };
+  const ctx = createEngineContext(profile, settings);
 
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
@@ -110,14 +88,14 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
   // A network that blocks or intercepts DNS is no fault of the names: stop before judging any (exit 3).
   if (identifiers.some((i) => i.type === 'dns')) {
-    const root = await probeRoot(profile, client);
+    const root = await probeRoot(profile, ctx.client);
     if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
   }
   const dns01 = options.dns01;
   const registry = dns01
     ? CHECK_FAMILIES.map((f) => (f.name === 'dns-01' ? createDns01Family(dns01) : f))
     : CHECK_FAMILIES;
-  const families = (options.families ?? registry).filter((f) => !settings.skip.has(f.name));
+  const families = options.families ?? registry;
 
   // A repeated name is reported once by the policy and checked once.
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
@@ -132,11 +110,16 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     const own = policy.filter((f) => f.identifier === id.value);
     // A name the CA would reject outright is not looked up: the CA would not get that far either.
     if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-    const results = await Promise.all(
-      families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
-    );
+    const bundle = await gatherIdentifier(ctx, id, families);
     const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
-    return { id, findings: [...own, ...results.flat(), ...vantage] };
+    return {
+      id,
+      findings: [
+        ...own,
+        ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families),
+        ...vantage,
+      ],
+    };
   };
   const perIdentifier = await Promise.all(
     unique.map((id) =>
@@ -162,7 +145,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     })),
     orderFindings,
     durationMs: performance.now() - started,
-    dnsQueries: client.sent,
+    dnsQueries: ctx.client.sent,
   });
 }
 
@@ -178,20 +161,4 @@ async function vantageFindings(
   if (id.type === 'ip') return judgeVantage(id.value, [id.base], local, remote);
   const { usable } = judgeResolution(id.base, await ctx.addressLookups(id.base), ctx.profile.allowAddresses);
   return judgeVantage(id.value, [...usable.v6, ...usable.v4], local, remote);
-}
-
-/** A family that throws must not take the report down: it becomes a finding saying what did not run. */
-async function runFamily(family: CheckFamily, ctx: EngineContext, id: Identifier): Promise<Finding[]> {
-  try {
-    return await family.run(ctx, id);
-  } catch (e) {
-    return [
-      finding('CHECK_INCOMPLETE', id.value, {
-        title: `The ${family.name} checks could not run for ${id.value}`,
-        detail: `${family.name}: ${e instanceof Error ? e.message : String(e)}`,
-        evidence: [{ source: 'acme-preflight', answer: e instanceof Error ? e.name : 'error' }],
-        remediation: 'Run again; if it persists, report it with this output.',
-      }),
-    ];
-  }
 }

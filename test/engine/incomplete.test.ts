@@ -83,25 +83,33 @@ describe('checks that cannot complete', () => {
     expect(id!.verdict).toBe('warn');
   });
 
-  it('a family that throws becomes CHECK_INCOMPLETE; the other families still report', async () => {
-    const broken: CheckFamily = {
-      name: 'exploding',
-      applies: () => true,
-      run: () => Promise.reject(new RangeError('Invalid array length')),
-    };
-    const report = await preflight(['www.example.test'], {
-      profile: { ...lab.profile, trustAnchors: [] },
-      families: [...CHECK_FAMILIES.filter((f) => !DNS_ONLY.includes(f.name)), broken],
-    });
-    const findings = report.identifiers[0]!.findings;
-    const f = findings.find((x) => x.code === 'CHECK_INCOMPLETE');
-    expect(f).toMatchObject({
-      severity: 'warning',
-      title: 'The exploding checks could not run for www.example.test',
-      detail: 'exploding: Invalid array length',
-    });
-    expect(f?.evidence).toEqual([{ source: 'acme-preflight', answer: 'RangeError' }]);
-    expect(findings.map((x) => x.code)).toContain('DNS_RESOLVED');
-    expect(report.identifiers[0]!.verdict).toBe('warn');
-  });
+  it.each([
+    ['gatherer', () => Promise.reject(new RangeError('Invalid array length')), () => []],
+    [
+      'judge',
+      () => Promise.resolve({}),
+      () => {
+        throw new RangeError('Invalid array length');
+      },
+    ],
+  ])(
+    'a family whose %s throws becomes CHECK_INCOMPLETE; the other families still report',
+    async (_w, gather, judge) => {
+      const broken: CheckFamily = { name: 'exploding', applies: () => true, gather, judge };
+      const report = await preflight(['www.example.test'], {
+        profile: { ...lab.profile, trustAnchors: [] },
+        families: [...CHECK_FAMILIES.filter((f) => !DNS_ONLY.includes(f.name)), broken],
+      });
+      const findings = report.identifiers[0]!.findings;
+      const f = findings.find((x) => x.code === 'CHECK_INCOMPLETE');
+      expect(f).toMatchObject({
+        severity: 'warning',
+        title: 'The exploding checks could not run for www.example.test',
+        detail: 'exploding: Invalid array length',
+      });
+      expect(f?.evidence).toEqual([{ source: 'acme-preflight', answer: 'RangeError' }]);
+      expect(findings.map((x) => x.code)).toContain('DNS_RESOLVED');
+      expect(report.identifiers[0]!.verdict).toBe('warn');
+    },
+  );
 });

@@ -49,8 +49,9 @@ export interface SignatureInfo {
   type: string;
   keyTag: number;
   algorithm: number;
-  inception: Date;
-  expiration: Date;
+  /** ISO 8601 (evidence is plain data). */
+  inception: string;
+  expiration: string;
 }
 
 export type BogusCode =
@@ -71,8 +72,9 @@ export interface BogusReason {
   owner?: string;
   type?: string;
   keyTag?: number;
-  inception?: Date;
-  expiration?: Date;
+  /** ISO 8601. */
+  inception?: string;
+  expiration?: string;
   dsKeyTags?: number[];
   dnskeyKeyTags?: number[];
   signingKeyTags?: number[];
@@ -228,25 +230,29 @@ class Validator {
             type,
             keyTag: f.keyTag,
             algorithm: f.algorithm,
-            inception: r.inception,
-            expiration: r.expiration,
+            inception: r.inception.toISOString(),
+            expiration: r.expiration.toISOString(),
           });
           return;
         }
-        const times = { inception: r.inception, expiration: r.expiration, keyTag: f.keyTag };
+        const times = {
+          ...(r.inception ? { inception: r.inception.toISOString() } : {}),
+          ...(r.expiration ? { expiration: r.expiration.toISOString() } : {}),
+          keyTag: f.keyTag,
+        };
         if (r.reason === 'expired')
           consider({
             ...base,
             ...times,
             code: 'signature-expired',
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${r.expiration?.toISOString()}`,
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${times.expiration}`,
           });
         else if (r.reason === 'not-yet-valid')
           consider({
             ...base,
             ...times,
             code: 'signature-not-yet-valid',
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${r.inception?.toISOString()}`,
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${times.inception}`,
           });
         else
           consider({
@@ -608,5 +614,5 @@ async function validateOne(
 /** Signatures on the validated path that expire within `days` of now (a warning, before they turn bogus). */
 export function expiringSignatures(result: ChainResult, now: Date, days: number): SignatureInfo[] {
   const limit = now.getTime() + days * 86_400_000;
-  return result.signatures.filter((s) => s.expiration.getTime() <= limit);
+  return result.signatures.filter((s) => Date.parse(s.expiration) <= limit);
 }
