@@ -46083,6 +46083,44 @@ function combinePerspectives(primary, remotes) {
   };
 }
 
+// src/engine/gathered.ts
+init_client();
+var settingsOf = (s, now) => ({
+  challenge: s.challenge,
+  issuerDomain: s.ca ?? DEFAULT_ISSUER_DOMAIN,
+  accountUri: s.accountUri,
+  now,
+  skip: new Set(s.skip ?? [])
+});
+function judgeGathered(names2, gathered, s, profile, now) {
+  const identifiers = parseIdentifiers(names2);
+  const settings = settingsOf(s, now);
+  const policy = identifierPolicyFindings(identifiers, settings.challenge, {
+    extraPublicSuffixes: profile.extraPublicSuffixes,
+    allowAddresses: profile.allowAddresses
+  });
+  const byName = new Map(gathered.names.map((g) => [g.identifier, g.bundle]));
+  const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
+  const judged = unique.flatMap((id) => {
+    const bundle = byName.get(id.value);
+    if (!bundle) return [];
+    const own2 = policy.filter((f) => f.identifier === id.value);
+    const findings = own2.some((f) => f.severity === "error") ? own2 : [...own2, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), CHECK_FAMILIES)];
+    return [
+      { identifier: id.value, input: id.input, type: id.type, challenge: settings.challenge, findings }
+    ];
+  });
+  return buildReport({
+    version: VERSION10,
+    ca: settings.issuerDomain,
+    identifiers: judged,
+    orderFindings: policy.filter((f) => f.identifier === ORDER_IDENTIFIER),
+    durationMs: gathered.durationMs,
+    dnsQueries: gathered.dnsQueries,
+    now
+  });
+}
+
 // src/engine/remote.ts
 import http2 from "node:http";
 import https2 from "node:https";
@@ -65805,7 +65843,7 @@ function date4(params) {
 }
 
 // src/engine/wire.ts
-var AGENT_API_VERSION = 1;
+var AGENT_API_VERSION = 2;
 var GATHER_PATH = "/v1/gather";
 
 // src/engine/remote.ts
@@ -65815,21 +65853,10 @@ var answerSchema = external_exports.looseObject({
   perspective: external_exports.string().min(1).max(200),
   rir: external_exports.string().min(1).max(50),
   agentVersion: external_exports.string().max(100),
-  report: external_exports.looseObject({
-    identifiers: external_exports.array(
-      external_exports.looseObject({
-        identifier: external_exports.string(),
-        type: external_exports.enum(["dns", "ip"]),
-        verdict: external_exports.enum(["pass", "warn", "fail"]),
-        findings: external_exports.array(
-          external_exports.looseObject({
-            code: external_exports.string(),
-            severity: external_exports.enum(["error", "warning", "info"]),
-            evidence: external_exports.array(external_exports.looseObject({ source: external_exports.string(), answer: external_exports.string() }))
-          })
-        )
-      })
-    )
+  evidence: external_exports.object({
+    names: external_exports.array(external_exports.object({ identifier: external_exports.string().max(300), bundle: external_exports.record(external_exports.string(), external_exports.unknown()) })),
+    dnsQueries: external_exports.number(),
+    durationMs: external_exports.number()
   })
 });
 var errorSchema = external_exports.looseObject({ error: external_exports.string() });
@@ -65915,14 +65942,15 @@ async function askPerspective(spec, request3, timeoutMs) {
     return unavailable(`HTTP ${raw.status}: ${text2}`);
   }
   const answer = answerSchema.safeParse(json2);
-  if (!answer.success) return unavailable("the answer is not an agent answer of API version 1");
+  if (!answer.success)
+    return unavailable(`the answer is not an agent answer of API version ${AGENT_API_VERSION}`);
   const a = answer.data;
   if (a.perspective !== spec.name) {
     return unavailable(
       `it answers as perspective "${a.perspective}", not "${spec.name}" (misconfiguration likely: use --perspective ${a.perspective}=${safeUrl(spec.url)})`
     );
   }
-  return { name: spec.name, rir: a.rir, role: "remote", report: a.report };
+  return { name: spec.name, rir: a.rir, role: "remote", gathered: a.evidence };
 }
 
 // src/engine/multi.ts
@@ -65938,10 +65966,16 @@ async function preflightWithPerspectives(names2, options, remotes, opts = {}) {
     ca: options.ca ?? DEFAULT_ISSUER_DOMAIN,
     ...options.accountUri ? { accountUri: options.accountUri } : {}
   };
-  const [report, ...runs] = await Promise.all([
+  const [report, ...answers] = await Promise.all([
     primary(names2, options),
     ...remotes.map((spec) => askPerspective(spec, request3, timeoutMs))
   ]);
+  const profile = options.profile ?? defaultProfile();
+  const now = options.now ?? new Date(report.generatedAt);
+  const skip = [...options.skip ?? []];
+  const runs = answers.map(
+    ({ gathered, ...info2 }) => gathered ? { ...info2, report: judgeGathered(names2, gathered, { ...request3, skip }, profile, now) } : info2
+  );
   return combinePerspectives({ name: PRIMARY_NAME, role: "primary", report }, runs);
 }
 

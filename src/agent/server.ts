@@ -10,8 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import rateLimit from '@fastify/rate-limit';
 import type { NetworkProfile } from '../profile.js';
 import type { Challenge } from '../report/finding.js';
-import type { Report } from '../report/report.js';
-import { preflight } from '../engine/preflight.js';
+import { gatherNames, type GatheredNames } from '../engine/gathered.js';
 import { NetworkBlockedError } from '../engine/root-probe.js';
 import {
   AGENT_API_VERSION,
@@ -70,21 +69,19 @@ export interface AgentConfig {
   log?: (line: string) => void;
 }
 
-/** What the agent runs for a request: the seam where evidence bundles replace whole reports. */
-export type AgentGather = (req: GatherRequest, profile: NetworkProfile) => Promise<Report>;
+/** What the agent runs for a request: the CA's gatherers only, no judging (the primary judges). */
+export type AgentGather = (req: GatherRequest, profile: NetworkProfile) => Promise<GatheredNames>;
 
 /** The families that are the CA's operations; the rest (delegation, propagation, live certificate) are not. */
 export const NOT_CA_OPERATIONS = ['delegation', 'propagation', 'certificate'];
 
 export const defaultGather: AgentGather = (req, profile) =>
-  preflight(req.names, {
-    challenge: req.challenge,
-    ca: req.ca,
-    accountUri: req.accountUri,
+  gatherNames(
+    req.names,
+    { challenge: req.challenge, ca: req.ca, accountUri: req.accountUri, skip: NOT_CA_OPERATIONS },
     // The CA asks its own resolver, not public ones: no comparison traffic from the agent.
-    profile: { ...profile, publicResolvers: [] },
-    skip: NOT_CA_OPERATIONS,
-  });
+    { ...profile, publicResolvers: [] },
+  );
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -232,13 +229,13 @@ export async function buildAgent(
         (resolve) => (timer = setTimeout(() => resolve('late'), limits.requestMs)),
       );
       try {
-        const report = await Promise.race([work, late]);
-        if (report === 'late') {
+        const evidence = await Promise.race([work, late]);
+        if (evidence === 'late') {
           return reply
             .code(504)
             .send({ error: `no answer within ${limits.requestMs / 1000} s`, ...identity });
         }
-        const body: GatherResponse = { ...identity, report };
+        const body: GatherResponse = { ...identity, evidence };
         return body;
       } catch (e) {
         if (e instanceof UsageError) return reply.code(400).send({ error: e.message, ...identity });

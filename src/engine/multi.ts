@@ -3,7 +3,9 @@
  * network at the same time; each is judged on its own and the CA's quorum combines them.
  */
 import { preflight, DEFAULT_ISSUER_DOMAIN, parseIdentifiers, type PreflightOptions } from './preflight.js';
-import { combinePerspectives } from './perspectives.js';
+import { combinePerspectives, type PerspectiveRun } from './perspectives.js';
+import { judgeGathered } from './gathered.js';
+import { defaultProfile } from '../profile.js';
 import { askPerspective, type PerspectiveSpec } from './remote.js';
 import type { Report } from '../report/report.js';
 
@@ -29,9 +31,16 @@ export async function preflightWithPerspectives(
     ca: options.ca ?? DEFAULT_ISSUER_DOMAIN,
     ...(options.accountUri ? { accountUri: options.accountUri } : {}),
   };
-  const [report, ...runs] = await Promise.all([
+  const [report, ...answers] = await Promise.all([
     primary(names, options),
     ...remotes.map((spec) => askPerspective(spec, request, timeoutMs)),
   ]);
+  // Every perspective is judged here, by the same judges and settings as the primary's own evidence.
+  const profile = options.profile ?? defaultProfile();
+  const now = options.now ?? new Date(report!.generatedAt);
+  const skip = [...(options.skip ?? [])];
+  const runs: PerspectiveRun[] = answers.map(({ gathered, ...info }) =>
+    gathered ? { ...info, report: judgeGathered(names, gathered, { ...request, skip }, profile, now) } : info,
+  );
   return combinePerspectives({ name: PRIMARY_NAME, role: 'primary', report: report! }, runs);
 }

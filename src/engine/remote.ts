@@ -2,8 +2,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
-import type { Report } from '../report/report.js';
-import type { PerspectiveRun } from './perspectives.js';
+import type { PerspectiveInfo } from '../report/perspectives.js';
+import type { GatheredNames } from './gathered.js';
 import { AGENT_API_VERSION, GATHER_PATH, type GatherRequest } from './wire.js';
 
 export interface PerspectiveTls {
@@ -30,21 +30,10 @@ const answerSchema = z.looseObject({
   perspective: z.string().min(1).max(200),
   rir: z.string().min(1).max(50),
   agentVersion: z.string().max(100),
-  report: z.looseObject({
-    identifiers: z.array(
-      z.looseObject({
-        identifier: z.string(),
-        type: z.enum(['dns', 'ip']),
-        verdict: z.enum(['pass', 'warn', 'fail']),
-        findings: z.array(
-          z.looseObject({
-            code: z.string(),
-            severity: z.enum(['error', 'warning', 'info']),
-            evidence: z.array(z.looseObject({ source: z.string(), answer: z.string() })),
-          }),
-        ),
-      }),
-    ),
+  evidence: z.object({
+    names: z.array(z.object({ identifier: z.string().max(300), bundle: z.record(z.string(), z.unknown()) })),
+    dnsQueries: z.number(),
+    durationMs: z.number(),
   }),
 });
 
@@ -115,14 +104,19 @@ const errorText = (e: unknown): string => {
   return `${code}${err.message ?? String(e)}`.split('\n')[0]!.slice(0, 300);
 };
 
+/** A remote's answer: its evidence, or why there is none. */
+export interface RemoteGathered extends PerspectiveInfo {
+  gathered?: GatheredNames;
+}
+
 /** Asks the agent; whatever goes wrong becomes `unavailable`, the tool's own limitation. */
 export async function askPerspective(
   spec: PerspectiveSpec,
   request: GatherRequest,
   timeoutMs: number,
-): Promise<PerspectiveRun> {
+): Promise<RemoteGathered> {
   const where = `agent ${safeUrl(spec.url)}`;
-  const unavailable = (why: string): PerspectiveRun => ({
+  const unavailable = (why: string): RemoteGathered => ({
     name: spec.name,
     role: 'remote',
     unavailable: `${where}: ${why}`,
@@ -145,7 +139,8 @@ export async function askPerspective(
     return unavailable(`HTTP ${raw.status}: ${text}`);
   }
   const answer = answerSchema.safeParse(json);
-  if (!answer.success) return unavailable('the answer is not an agent answer of API version 1');
+  if (!answer.success)
+    return unavailable(`the answer is not an agent answer of API version ${AGENT_API_VERSION}`);
   const a = answer.data;
   // As the CA's primary does: a perspective answering under another name is a misconfiguration.
   if (a.perspective !== spec.name) {
@@ -153,5 +148,5 @@ export async function askPerspective(
       `it answers as perspective "${a.perspective}", not "${spec.name}" (misconfiguration likely: use --perspective ${a.perspective}=${safeUrl(spec.url)})`,
     );
   }
-  return { name: spec.name, rir: a.rir, role: 'remote', report: a.report as unknown as Report };
+  return { name: spec.name, rir: a.rir, role: 'remote', gathered: a.evidence as GatheredNames };
 }

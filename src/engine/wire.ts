@@ -3,10 +3,10 @@
  * The request names only what the CA's operations need; nothing in it can widen the agent's network policy.
  */
 import type { Challenge } from '../report/finding.js';
-import type { Report } from '../report/report.js';
+import type { GatheredNames } from './gathered.js';
 
 /** Bumped on an incompatible change to the request or answer. */
-export const AGENT_API_VERSION = 1 as const;
+export const AGENT_API_VERSION = 2 as const;
 export const GATHER_PATH = '/v1/gather';
 export const HEALTH_PATH = '/healthz';
 
@@ -23,13 +23,13 @@ export interface GatherRequest {
   accountUri?: string;
 }
 
-/** The agent's answer. `report` is the seam: evidence bundles replace it once every family is a gatherer. */
+/** The agent's answer: its evidence per name, plain data; the primary judges it. */
 export interface GatherResponse {
   apiVersion: typeof AGENT_API_VERSION;
   perspective: string;
   rir: string;
   agentVersion: string;
-  report: Report;
+  evidence: GatheredNames;
 }
 
 export interface HealthResponse {

@@ -4,6 +4,8 @@ import http from 'node:http';
 import ipaddr from 'ipaddr.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { startAgent, defaultGather, type AgentGather, type RunningAgent } from '../../src/agent/server.js';
+import { judgeGathered } from '../../src/engine/gathered.js';
+import type { NetworkProfile } from '../../src/profile.js';
 
 const TOKEN = 'attack-test-token-0123456789';
 
@@ -40,6 +42,11 @@ function request(
   });
 }
 
+/** The agent answers evidence; the primary judges it: so do these tests. */
+const judged = (name: string, body: string) =>
+  judgeGathered([name], JSON.parse(body).evidence, { challenge: 'http-01' }, labProfile!, new Date());
+let labProfile: NetworkProfile | undefined;
+
 const gatherBody = (names: string[]) =>
   JSON.stringify({ names, challenge: 'http-01', ca: 'letsencrypt.org' });
 
@@ -67,6 +74,7 @@ describe('agent under attack', () => {
 
   beforeAll(async () => {
     lab = await startLab(new URL('../../fixtures/scenarios/perspectives.yaml', import.meta.url).pathname);
+    labProfile = lab.profile;
     agent = await startAgent(
       {
         perspective: 'attack',
@@ -169,8 +177,8 @@ describe('agent under attack', () => {
     connects.length = 0;
     const r = await request(agent.url, { body: gatherBody(['redirect.good.test']), token: TOKEN });
     expect(r.status).toBe(200);
-    const report = JSON.parse(r.body).report;
-    const errors = report.identifiers[0].findings.filter((f: { severity: string }) => f.severity === 'error');
+    const report = judged('redirect.good.test', r.body);
+    const errors = report.identifiers[0]!.findings.filter((f) => f.severity === 'error');
     expect(JSON.stringify(errors)).toContain('10.0.0.1');
     expect(connects.filter(reservedOutsideLab)).toEqual([]);
     expect(connects).not.toContain('10.0.0.1');
@@ -179,8 +187,8 @@ describe('agent under attack', () => {
   it('a name resolving to 169.254.169.254 fails as the CA would, with no socket to it', async () => {
     connects.length = 0;
     const r = await request(agent.url, { body: gatherBody(['metadata.good.test']), token: TOKEN });
-    const report = JSON.parse(r.body).report;
-    const codes = report.identifiers[0].findings.map((f: { code: string }) => f.code);
+    const report = judged('metadata.good.test', r.body);
+    const codes = report.identifiers[0]!.findings.map((f) => f.code);
     expect(codes).toContain('ADDRESS_ONLY_RESERVED');
     expect(connects).not.toContain('169.254.169.254');
   });
@@ -253,7 +261,7 @@ describe('agent under attack', () => {
         limits: { perTokenPerMinute: 2 },
       },
       { host: '127.0.0.1', port: 0 },
-      async () => ({ identifiers: [] }) as never,
+      async () => ({ names: [], dnsQueries: 0, durationMs: 0 }),
     );
     try {
       const rs = [];
