@@ -32,3 +32,12 @@ export {
 export { createProvider, listProviders } from '../providers/registry.js';
 export type { DnsProvider, RecordHandle } from '../providers/types.js';
 export { RecordStore } from './solve/store.js';
+export {
+  persistRecords,
+  applyPersistRecord,
+  type PersistRecord,
+  type PersistRecordOptions,
+  type ApplyPersistOptions,
+  type AppliedPersistRecord,
+} from './solve/persist-record.js';
+export { accountLabel, accountChallengeName } from './checks/dns01/account.js';

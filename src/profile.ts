@@ -14,6 +14,12 @@ export interface Timeouts {
   httpDialMs: number;
   /** CA: the whole validation attempt is bounded to about 20 s. */
   httpTotalMs: number;
+  /** Wall-clock bound on one DNS lookup (default LOOKUP_DEADLINE_MS in src/dns/limits.ts). */
+  lookupDeadlineMs?: number;
+  /** Wall-clock bound on all checks of one name (default NAME_DEADLINE_MS). */
+  nameDeadlineMs?: number;
+  /** Wall-clock bound on the whole run (default RUN_DEADLINE_MS). */
+  runDeadlineMs?: number;
 }
 
 export interface NetworkProfile {

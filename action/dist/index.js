@@ -4094,7 +4094,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance5 } = __require("node:perf_hooks");
+    var { performance: performance6 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert2 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -4253,7 +4253,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance5.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance6.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -12853,7 +12853,7 @@ var require_request2 = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert2 = __require("node:assert");
-    var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __require("node:events");
+    var { getMaxListeners, setMaxListeners: setMaxListeners2, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13086,9 +13086,9 @@ var require_request2 = __commonJS({
             const abort = buildAbort(acRef);
             try {
               if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+                setMaxListeners2(1500, signal);
               } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+                setMaxListeners2(1500, signal);
               }
             } catch {
             }
@@ -19269,10 +19269,19 @@ function worstVerdict(verdicts) {
   if (verdicts.includes("warn")) return "warn";
   return "pass";
 }
-var ACME_ERROR, acmeProblem, SEVERITY_ORDER, bySeverity;
+var CHALLENGE_TYPES, isDnsChallenge, needsAccountUri, ACME_ERROR, acmeProblem, SEVERITY_ORDER, bySeverity;
 var init_finding = __esm({
   "src/report/finding.ts"() {
     "use strict";
+    CHALLENGE_TYPES = [
+      "http-01",
+      "dns-01",
+      "tls-alpn-01",
+      "dns-account-01",
+      "dns-persist-01"
+    ];
+    isDnsChallenge = (c) => c === "dns-01" || c === "dns-account-01" || c === "dns-persist-01";
+    needsAccountUri = (c) => c === "dns-account-01" || c === "dns-persist-01";
     ACME_ERROR = "urn:ietf:params:acme:error:";
     acmeProblem = (type) => ACME_ERROR + type;
     SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
@@ -19826,7 +19835,7 @@ var require_ip_codec = __commonJS({
         value: true
       });
       exports2.decode = decode3;
-      exports2.encode = encode3;
+      exports2.encode = encode4;
       exports2.familyOf = familyOf2;
       exports2.name = void 0;
       exports2.sizeOf = sizeOf;
@@ -19979,7 +19988,7 @@ var require_ip_codec = __commonJS({
       function familyOf2(string4) {
         return sizeOf(string4) === v4.size ? 1 : 2;
       }
-      function encode3(ip, buff, offset) {
+      function encode4(ip, buff, offset) {
         offset = ~~offset;
         const size = sizeOf(ip);
         if (typeof buff === "function") {
@@ -21072,7 +21081,7 @@ var require_dns_packet = __commonJS({
           return 32;
       }
     };
-    rsshfp.encode = function encode3(record2, buf, offset) {
+    rsshfp.encode = function encode4(record2, buf, offset) {
       if (!buf) buf = Buffer2.alloc(rsshfp.encodingLength(record2));
       if (!offset) offset = 0;
       const oldOffset = offset;
@@ -21319,38 +21328,38 @@ var require_dns_packet = __commonJS({
       return name.encodingLength(a.name) + 8 + renc(a.type).encodingLength(data);
     };
     var question = exports.question = {};
-    question.encode = function(q, buf, offset) {
-      if (!buf) buf = Buffer2.alloc(question.encodingLength(q));
+    question.encode = function(q2, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(question.encodingLength(q2));
       if (!offset) offset = 0;
       const oldOffset = offset;
-      name.encode(q.name, buf, offset);
+      name.encode(q2.name, buf, offset);
       offset += name.encode.bytes;
-      buf.writeUInt16BE(types.toType(q.type), offset);
+      buf.writeUInt16BE(types.toType(q2.type), offset);
       offset += 2;
-      buf.writeUInt16BE(classes.toClass(q.class === void 0 ? "IN" : q.class), offset);
+      buf.writeUInt16BE(classes.toClass(q2.class === void 0 ? "IN" : q2.class), offset);
       offset += 2;
       question.encode.bytes = offset - oldOffset;
-      return q;
+      return q2;
     };
     question.encode.bytes = 0;
     question.decode = function(buf, offset) {
       if (!offset) offset = 0;
       const oldOffset = offset;
-      const q = {};
-      q.name = name.decode(buf, offset);
+      const q2 = {};
+      q2.name = name.decode(buf, offset);
       offset += name.decode.bytes;
-      q.type = types.toString(buf.readUInt16BE(offset));
+      q2.type = types.toString(buf.readUInt16BE(offset));
       offset += 2;
-      q.class = classes.toString(buf.readUInt16BE(offset));
+      q2.class = classes.toString(buf.readUInt16BE(offset));
       offset += 2;
-      const qu = !!(q.class & QU_MASK);
-      if (qu) q.class &= NOT_QU_MASK;
+      const qu = !!(q2.class & QU_MASK);
+      if (qu) q2.class &= NOT_QU_MASK;
       question.decode.bytes = offset - oldOffset;
-      return q;
+      return q2;
     };
     question.decode.bytes = 0;
-    question.encodingLength = function(q) {
-      return name.encodingLength(q.name) + 4;
+    question.encodingLength = function(q2) {
+      return name.encodingLength(q2.name) + 4;
     };
     exports.AUTHORITATIVE_ANSWER = 1 << 10;
     exports.TRUNCATED_RESPONSE = 1 << 9;
@@ -21546,8 +21555,8 @@ var require_ipaddr = __commonJS({
         }
         return part;
       }
-      const ipaddr7 = {};
-      ipaddr7.IPv4 = (function() {
+      const ipaddr8 = {};
+      ipaddr8.IPv4 = (function() {
         function IPv4(octets) {
           if (octets.length !== 4) {
             throw new Error("ipaddr: ipv4 octet count should be 4");
@@ -21646,13 +21655,13 @@ var require_ipaddr = __commonJS({
           return 32 - cidr;
         };
         IPv4.prototype.range = function() {
-          return ipaddr7.subnetMatch(this, this.SpecialRanges);
+          return ipaddr8.subnetMatch(this, this.SpecialRanges);
         };
         IPv4.prototype.toByteArray = function() {
           return this.octets.slice(0);
         };
         IPv4.prototype.toIPv4MappedAddress = function() {
-          return ipaddr7.IPv6.parse(`::ffff:${this.toString()}`);
+          return ipaddr8.IPv6.parse(`::ffff:${this.toString()}`);
         };
         IPv4.prototype.toNormalizedString = function() {
           return this.toString();
@@ -21662,7 +21671,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv4;
       })();
-      ipaddr7.IPv4.broadcastAddressFromCIDR = function(string4) {
+      ipaddr8.IPv4.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -21678,10 +21687,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv4.isIPv4 = function(string4) {
+      ipaddr8.IPv4.isIPv4 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr7.IPv4.isValid = function(string4) {
+      ipaddr8.IPv4.isValid = function(string4) {
         try {
           new this(this.parser(string4));
           return true;
@@ -21689,7 +21698,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv4.isValidCIDR = function(string4) {
+      ipaddr8.IPv4.isValidCIDR = function(string4) {
         try {
           this.parseCIDR(string4);
           return true;
@@ -21697,21 +21706,21 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv4.isValidFourPartDecimal = function(string4) {
-        if (ipaddr7.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
+      ipaddr8.IPv4.isValidFourPartDecimal = function(string4) {
+        if (ipaddr8.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
           return true;
         } else {
           return false;
         }
       };
-      ipaddr7.IPv4.isValidCIDRFourPartDecimal = function(string4) {
+      ipaddr8.IPv4.isValidCIDRFourPartDecimal = function(string4) {
         const match = string4.match(/^(.+)\/(\d+)$/);
-        if (!ipaddr7.IPv4.isValidCIDR(string4) || !match) {
+        if (!ipaddr8.IPv4.isValidCIDR(string4) || !match) {
           return false;
         }
-        return ipaddr7.IPv4.isValidFourPartDecimal(match[1]);
+        return ipaddr8.IPv4.isValidFourPartDecimal(match[1]);
       };
-      ipaddr7.IPv4.networkAddressFromCIDR = function(string4) {
+      ipaddr8.IPv4.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -21728,14 +21737,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv4.parse = function(string4) {
+      ipaddr8.IPv4.parse = function(string4) {
         const parts = this.parser(string4);
         if (parts === null) {
           throw new Error("ipaddr: string is not formatted like an IPv4 Address");
         }
         return new this(parts);
       };
-      ipaddr7.IPv4.parseCIDR = function(string4) {
+      ipaddr8.IPv4.parseCIDR = function(string4) {
         let match;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           const maskLength = parseInt(match[2]);
@@ -21751,7 +21760,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv4 CIDR range");
       };
-      ipaddr7.IPv4.parser = function(string4) {
+      ipaddr8.IPv4.parser = function(string4) {
         let match, part, value;
         if (match = string4.match(ipv4Regexes.fourOctet)) {
           return (function() {
@@ -21808,7 +21817,7 @@ var require_ipaddr = __commonJS({
           return null;
         }
       };
-      ipaddr7.IPv4.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr8.IPv4.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 32) {
           throw new Error("ipaddr: invalid IPv4 prefix length");
@@ -21825,7 +21834,7 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr7.IPv6 = (function() {
+      ipaddr8.IPv6 = (function() {
         function IPv6(parts, zoneId) {
           let i, part;
           if (parts.length === 16) {
@@ -21958,7 +21967,7 @@ var require_ipaddr = __commonJS({
           return 128 - cidr;
         };
         IPv6.prototype.range = function() {
-          return ipaddr7.subnetMatch(this, this.SpecialRanges);
+          return ipaddr8.subnetMatch(this, this.SpecialRanges);
         };
         IPv6.prototype.toByteArray = function() {
           let part;
@@ -21992,7 +22001,7 @@ var require_ipaddr = __commonJS({
           const ref = this.parts.slice(-2);
           const high = ref[0];
           const low = ref[1];
-          return new ipaddr7.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+          return new ipaddr8.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
         };
         IPv6.prototype.toNormalizedString = function() {
           const addr = (function() {
@@ -22038,7 +22047,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv6;
       })();
-      ipaddr7.IPv6.broadcastAddressFromCIDR = function(string4) {
+      ipaddr8.IPv6.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -22054,10 +22063,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv6.isIPv6 = function(string4) {
+      ipaddr8.IPv6.isIPv6 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr7.IPv6.isValid = function(string4) {
+      ipaddr8.IPv6.isValid = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -22069,7 +22078,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv6.isValidCIDR = function(string4) {
+      ipaddr8.IPv6.isValidCIDR = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -22080,7 +22089,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv6.networkAddressFromCIDR = function(string4) {
+      ipaddr8.IPv6.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -22097,14 +22106,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv6.parse = function(string4) {
+      ipaddr8.IPv6.parse = function(string4) {
         const addr = this.parser(string4);
         if (addr === null) {
           throw new Error("ipaddr: string is not formatted like an IPv6 Address");
         }
         return new this(addr.parts, addr.zoneId);
       };
-      ipaddr7.IPv6.parseCIDR = function(string4) {
+      ipaddr8.IPv6.parseCIDR = function(string4) {
         let maskLength, match, parsed;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           maskLength = parseInt(match[2]);
@@ -22120,7 +22129,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv6 CIDR range");
       };
-      ipaddr7.IPv6.parser = function(string4) {
+      ipaddr8.IPv6.parser = function(string4) {
         let addr, i, match, octet, octets, zoneId;
         if (match = string4.match(ipv6Regexes.deprecatedTransitional)) {
           return this.parser(`::ffff:${match[1]}`);
@@ -22158,7 +22167,7 @@ var require_ipaddr = __commonJS({
         }
         return null;
       };
-      ipaddr7.IPv6.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr8.IPv6.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 128) {
           throw new Error("ipaddr: invalid IPv6 prefix length");
@@ -22175,43 +22184,43 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr7.fromByteArray = function(bytes2) {
+      ipaddr8.fromByteArray = function(bytes2) {
         const length = bytes2.length;
         if (length === 4) {
-          return new ipaddr7.IPv4(bytes2);
+          return new ipaddr8.IPv4(bytes2);
         } else if (length === 16) {
-          return new ipaddr7.IPv6(bytes2);
+          return new ipaddr8.IPv6(bytes2);
         } else {
           throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
         }
       };
-      ipaddr7.isValid = function(string4) {
-        return ipaddr7.IPv6.isValid(string4) || ipaddr7.IPv4.isValid(string4);
+      ipaddr8.isValid = function(string4) {
+        return ipaddr8.IPv6.isValid(string4) || ipaddr8.IPv4.isValid(string4);
       };
-      ipaddr7.isValidCIDR = function(string4) {
-        return ipaddr7.IPv6.isValidCIDR(string4) || ipaddr7.IPv4.isValidCIDR(string4);
+      ipaddr8.isValidCIDR = function(string4) {
+        return ipaddr8.IPv6.isValidCIDR(string4) || ipaddr8.IPv4.isValidCIDR(string4);
       };
-      ipaddr7.parse = function(string4) {
-        if (ipaddr7.IPv6.isValid(string4)) {
-          return ipaddr7.IPv6.parse(string4);
-        } else if (ipaddr7.IPv4.isValid(string4)) {
-          return ipaddr7.IPv4.parse(string4);
+      ipaddr8.parse = function(string4) {
+        if (ipaddr8.IPv6.isValid(string4)) {
+          return ipaddr8.IPv6.parse(string4);
+        } else if (ipaddr8.IPv4.isValid(string4)) {
+          return ipaddr8.IPv4.parse(string4);
         } else {
           throw new Error("ipaddr: the address has neither IPv6 nor IPv4 format");
         }
       };
-      ipaddr7.parseCIDR = function(string4) {
+      ipaddr8.parseCIDR = function(string4) {
         try {
-          return ipaddr7.IPv6.parseCIDR(string4);
+          return ipaddr8.IPv6.parseCIDR(string4);
         } catch {
           try {
-            return ipaddr7.IPv4.parseCIDR(string4);
+            return ipaddr8.IPv4.parseCIDR(string4);
           } catch (e) {
             throw new Error("ipaddr: the address has neither IPv6 nor IPv4 CIDR format", { cause: e });
           }
         }
       };
-      ipaddr7.process = function(string4) {
+      ipaddr8.process = function(string4) {
         const addr = this.parse(string4);
         if (addr.kind() === "ipv6" && addr.isIPv4MappedAddress()) {
           return addr.toIPv4Address();
@@ -22219,7 +22228,7 @@ var require_ipaddr = __commonJS({
           return addr;
         }
       };
-      ipaddr7.subnetMatch = function(address, rangeList, defaultName) {
+      ipaddr8.subnetMatch = function(address, rangeList, defaultName) {
         let i, rangeName, rangeSubnets, subnet;
         if (defaultName === void 0 || defaultName === null) {
           defaultName = "unicast";
@@ -22241,9 +22250,9 @@ var require_ipaddr = __commonJS({
         return defaultName;
       };
       if (typeof module !== "undefined" && module.exports) {
-        module.exports = ipaddr7;
+        module.exports = ipaddr8;
       } else {
-        root.ipaddr = ipaddr7;
+        root.ipaddr = ipaddr8;
       }
     })(exports);
   }
@@ -22415,20 +22424,20 @@ import { performance as performance2 } from "node:perf_hooks";
 function serverLabel(server) {
   return `${server.address}:${server.port}`;
 }
-function normalizeQuestion(q) {
-  return { name: normalizeName(q.name), type: q.type.toUpperCase() };
+function normalizeQuestion(q2) {
+  return { name: normalizeName(q2.name), type: q2.type.toUpperCase() };
 }
-function buildQuery(id, q, opts = {}) {
-  const flags = `${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
-  const key = `${q.name}|${flags}`;
+function buildQuery(id, q2, opts = {}) {
+  const flags = `${q2.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
+  const key = `${q2.name}|${flags}`;
   let template = queryTemplates.get(key);
   if (!template) {
     let skeleton = skeletons.get(flags);
     if (!skeleton) {
-      skeleton = encodeQuery(0, { name: "", type: q.type }, opts);
+      skeleton = encodeQuery(0, { name: "", type: q2.type }, opts);
       skeletons.set(flags, skeleton);
     }
-    const name = q.name === "" ? Buffer.from([0]) : nameCodec.encode(q.name);
+    const name = q2.name === "" ? Buffer.from([0]) : nameCodec.encode(q2.name);
     template = Buffer.concat([skeleton.subarray(0, HEADER_BYTES), name, skeleton.subarray(HEADER_BYTES + 1)]);
     if (queryTemplates.size >= MAX_QUERY_TEMPLATES) queryTemplates.clear();
     queryTemplates.set(key, template);
@@ -22438,14 +22447,14 @@ function buildQuery(id, q, opts = {}) {
   msg.writeUInt16BE(id, 0);
   return msg;
 }
-function encodeQuery(id, q, opts) {
+function encodeQuery(id, q2, opts) {
   const payload = opts.udpPayload ?? DEFAULT_UDP_PAYLOAD;
   const flags = (opts.rd ? import_dns_packet.default.RECURSION_DESIRED : 0) | (opts.cd ? import_dns_packet.default.CHECKING_DISABLED : 0);
   const packet2 = {
     id,
     type: "query",
     flags,
-    questions: [{ name: q.name === "" ? "." : q.name, type: q.type, class: "IN" }]
+    questions: [{ name: q2.name === "" ? "." : q2.name, type: q2.type, class: "IN" }]
   };
   if (payload > 0) {
     packet2.additionals = [
@@ -22464,7 +22473,7 @@ function toRecord(a) {
   const data = NAME_DATA_TYPES.has(r.type) && typeof r.data === "string" ? normalizeName(r.data) : r.data;
   return { name: normalizeName(r.name), type: r.type, class: r.class ?? "IN", ttl: r.ttl ?? 0, data };
 }
-function examineReply(buf, id, q) {
+function examineReply(buf, id, q2) {
   if (buf.length < 2)
     return { kind: "malformed", message: `reply of ${buf.length} byte(s) is not a DNS message` };
   if (buf.readUInt16BE(0) !== id) return { kind: "ignore", why: "wrong message ID" };
@@ -22489,7 +22498,7 @@ function examineReply(buf, id, q) {
     return { kind: "ok", packet: packet2 };
   }
   const rq = questions[0];
-  if (questions.length !== 1 || !rq || normalizeName(rq.name) !== q.name || String(rq.type).toUpperCase() !== q.type || (rq.class ?? "IN") !== "IN") {
+  if (questions.length !== 1 || !rq || normalizeName(rq.name) !== q2.name || String(rq.type).toUpperCase() !== q2.type || (rq.class ?? "IN") !== "IN") {
     return { kind: "ignore", why: "question does not match" };
   }
   for (const section of [packet2.answers, packet2.authorities, packet2.additionals]) {
@@ -22529,16 +22538,16 @@ function toResponse(packet2, server, question, rttMs, transport) {
 function failure(server, question, kind, message, rttMs) {
   return { ok: false, failure: { server, question, kind, message, rttMs } };
 }
-function silence(label, q, proto, ignored, timeoutMs, rttMs) {
+function silence(label, q2, proto, ignored, timeoutMs, rttMs) {
   return ignored ? failure(
     label,
-    q,
+    q2,
     "mismatch",
     `only unmatched replies from ${label} (${ignored}) within ${timeoutMs} ms`,
     rttMs
-  ) : failure(label, q, "timeout", `no reply from ${label} over ${proto} within ${timeoutMs} ms`, rttMs);
+  ) : failure(label, q2, "timeout", `no reply from ${label} over ${proto} within ${timeoutMs} ms`, rttMs);
 }
-function udpAttempt(server, q, opts) {
+function udpAttempt(server, q2, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve4) => {
@@ -22551,60 +22560,73 @@ function udpAttempt(server, q, opts) {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
       ticket.release();
       resolve4(o);
     };
     const ticket = udpMuxFor(server.address).open(server.address, server.port, {
       reply(buf) {
-        const ex = examineReply(buf, ticket.id, q);
+        const ex = examineReply(buf, ticket.id, q2);
         if (ex.kind === "ignore") ignored = ex.why;
         else if (ex.kind === "malformed") malformed = ex.message;
-        else finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), "udp") });
+        else finish({ ok: true, response: toResponse(ex.packet, label, q2, elapsed(), "udp") });
       },
       stray(buf) {
-        const ex = examineReply(buf, ticket.id, q);
+        const ex = examineReply(buf, ticket.id, q2);
         if (ex.kind === "ignore") ignored = ex.why;
       },
       error(err) {
-        finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
+        finish(failure(label, q2, "network", `UDP to ${label}: ${err.message}`, elapsed()));
       }
     });
-    const msg = buildQuery(ticket.id, q, opts);
+    const msg = buildQuery(ticket.id, q2, opts);
+    const signal = opts.signal;
+    const onAbort = () => finish(failure(label, q2, "aborted", `query to ${label} abandoned: ${abortedBy(signal)}`, elapsed()));
+    if (signal?.aborted) {
+      setImmediate(onAbort);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(
       () => finish(
-        malformed ? failure(label, q, "malformed", `${label} (UDP): ${malformed}`, elapsed()) : silence(label, q, "UDP", ignored, timeoutMs, elapsed())
+        malformed ? failure(label, q2, "malformed", `${label} (UDP): ${malformed}`, elapsed()) : silence(label, q2, "UDP", ignored, timeoutMs, elapsed())
       ),
       timeoutMs
     );
     opts.onSend?.("udp");
     ticket.send(msg, (err) => {
-      if (err) finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
+      if (err) finish(failure(label, q2, "network", `UDP to ${label}: ${err.message}`, elapsed()));
     });
   });
 }
-function tcpAttempt(server, q, opts) {
+function tcpAttempt(server, q2, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve4) => {
     const id = randomInt(0, 65536);
-    const msg = buildQuery(id, q, opts);
+    const msg = buildQuery(id, q2, opts);
     const start = performance2.now();
     const elapsed = () => Math.round(performance2.now() - start);
     let buffered = Buffer.alloc(0);
     let ignored = "";
     let done = false;
     const sock = net2.connect({ host: server.address, port: server.port });
+    const onAbort = () => finish(
+      failure(label, q2, "aborted", `query to ${label} abandoned: ${abortedBy(opts.signal)}`, elapsed())
+    );
     const finish = (o) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
       sock.destroy();
       resolve4(o);
     };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(
-      () => finish(silence(label, q, "TCP", ignored, timeoutMs, elapsed())),
+      () => finish(silence(label, q2, "TCP", ignored, timeoutMs, elapsed())),
       timeoutMs
     );
+    if (opts.signal?.aborted) setImmediate(onAbort);
     sock.on("connect", () => {
       const framed = Buffer.alloc(msg.length + 2);
       framed.writeUInt16BE(msg.length, 0);
@@ -22614,12 +22636,12 @@ function tcpAttempt(server, q, opts) {
     });
     sock.on(
       "error",
-      (err) => finish(failure(label, q, "network", `TCP to ${label}: ${err.message}`, elapsed()))
+      (err) => finish(failure(label, q2, "network", `TCP to ${label}: ${err.message}`, elapsed()))
     );
     sock.on(
       "close",
       () => finish(
-        failure(label, q, "network", `TCP connection to ${label} closed before a full reply`, elapsed())
+        failure(label, q2, "network", `TCP connection to ${label} closed before a full reply`, elapsed())
       )
     );
     sock.on("data", (chunk) => {
@@ -22628,7 +22650,7 @@ function tcpAttempt(server, q, opts) {
         finish(
           failure(
             label,
-            q,
+            q2,
             "malformed",
             `${label} (TCP) sent more than ${MAX_TCP_MESSAGE + 2} bytes`,
             elapsed()
@@ -22642,16 +22664,16 @@ function tcpAttempt(server, q, opts) {
         if (buffered.length < len + 2) return;
         const one = Buffer.from(buffered.subarray(2, len + 2));
         buffered = buffered.subarray(len + 2);
-        const ex = examineReply(one, id, q);
+        const ex = examineReply(one, id, q2);
         if (ex.kind === "ignore") {
           ignored = ex.why;
           continue;
         }
         if (ex.kind === "malformed") {
-          finish(failure(label, q, "malformed", `${label} (TCP): ${ex.message}`, elapsed()));
+          finish(failure(label, q2, "malformed", `${label} (TCP): ${ex.message}`, elapsed()));
           return;
         }
-        finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), "tcp") });
+        finish({ ok: true, response: toResponse(ex.packet, label, q2, elapsed(), "tcp") });
       }
     });
   });
@@ -22678,15 +22700,15 @@ function queryOnce(server, question, opts = {}) {
     0
   );
   try {
-    const q = normalizeQuestion(question);
-    const tcp = () => withRetries(() => tcpAttempt(server, q, opts), retries);
+    const q2 = normalizeQuestion(question);
+    const tcp = () => withRetries(() => tcpAttempt(server, q2, opts), retries);
     if (opts.tcp) return tcp().catch(failed);
-    return withRetries(() => udpAttempt(server, q, opts), retries).then((udp) => udp.ok && udp.response.flags.tc ? tcp() : udp).catch(failed);
+    return withRetries(() => udpAttempt(server, q2, opts), retries).then((udp) => udp.ok && udp.response.flags.tc ? tcp() : udp).catch(failed);
   } catch (err) {
     return Promise.resolve(failed(err));
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, NXDOMAIN_KEEPS;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, abortedBy, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, NXDOMAIN_KEEPS;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -22697,6 +22719,7 @@ var init_transport = __esm({
     MAX_TCP_MESSAGE = 65535;
     DEFAULT_TIMEOUT_MS = 3e3;
     DEFAULT_RETRIES = 2;
+    abortedBy = (signal) => signal.reason instanceof Error ? signal.reason.message : "the run ended";
     NAME_DATA_TYPES = /* @__PURE__ */ new Set(["NS", "CNAME", "DNAME", "PTR"]);
     queryTemplates = /* @__PURE__ */ new Map();
     MAX_QUERY_TEMPLATES = 4096;
@@ -22709,6 +22732,7 @@ var init_transport = __esm({
 });
 
 // src/dns/client.ts
+import { setMaxListeners } from "node:events";
 function cacheKey(server, name, type, opts) {
   return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${opts.rd ? "rd" : ""},${opts.cd ? "cd" : ""},${opts.dnssec ? "do" : ""},${opts.tcp ? "tcp" : ""},${opts.udpPayload ?? ""}`;
 }
@@ -22750,6 +22774,7 @@ var init_client = __esm({
         this.profile = profile;
         this.limiter = new Limiter(Math.max(1, profile.concurrency));
         this.queryFn = options.queryFn ?? queryOnce;
+        setMaxListeners(0, this.abort.signal);
       }
       profile;
       /** Questions put on the wire (cache hits and shared in-flight promises not counted). */
@@ -22759,14 +22784,36 @@ var init_client = __esm({
       /** Questions sent per server, keyed "address:port". */
       perServer = /* @__PURE__ */ new Map();
       cache = /* @__PURE__ */ new Map();
+      /** Ends every query still waiting when the run is over (hedged queries nobody needs any more). */
+      abort = new AbortController();
       limiter;
       queryFn;
+      /** Abandons every query in flight and refuses new ones: the run has its answer, or is out of time. */
+      close(reason = "the run ended") {
+        if (!this.abort.signal.aborted) this.abort.abort(new Error(reason));
+      }
+      get closed() {
+        return this.abort.signal.aborted;
+      }
       query(server, name, type, opts = {}) {
         const key = cacheKey(server, name, type, opts);
         const hit = this.cache.get(key);
         if (hit) return hit;
         const label = serverLabel(server);
         const p = this.limiter.run(() => {
+          if (this.abort.signal.aborted) {
+            const reason = this.abort.signal.reason.message;
+            return Promise.resolve({
+              ok: false,
+              failure: {
+                server: label,
+                question: { name: normalizeName(name), type: type.toUpperCase() },
+                kind: "aborted",
+                message: `not asked: ${reason}`,
+                rttMs: 0
+              }
+            });
+          }
           this.sent++;
           this.perServer.set(label, (this.perServer.get(label) ?? 0) + 1);
           return this.queryFn(
@@ -22776,6 +22823,7 @@ var init_client = __esm({
               timeoutMs: this.profile.timeouts.dnsQueryMs,
               retries: this.profile.timeouts.dnsRetries,
               ...opts,
+              signal: this.abort.signal,
               onSend: () => this.packets++
             }
           );
@@ -22791,6 +22839,23 @@ var init_client = __esm({
   }
 });
 
+// src/dns/limits.ts
+var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_SENT_PER_ZONE, MAX_NS_TARGETS_PER_ZONE, MAX_NS_TARGETS_PER_LOOKUP, HEDGE_DELAY_MS, LOOKUP_DEADLINE_MS, NAME_DEADLINE_MS, RUN_DEADLINE_MS;
+var init_limits = __esm({
+  "src/dns/limits.ts"() {
+    "use strict";
+    MAX_CNAME_CHAIN = 11;
+    MAX_QUERIES_PER_LOOKUP = 200;
+    MAX_SENT_PER_ZONE = 32;
+    MAX_NS_TARGETS_PER_ZONE = 16;
+    MAX_NS_TARGETS_PER_LOOKUP = 64;
+    HEDGE_DELAY_MS = 376;
+    LOOKUP_DEADLINE_MS = 3e4;
+    NAME_DEADLINE_MS = 45e3;
+    RUN_DEADLINE_MS = 10 * 6e4;
+  }
+});
+
 // src/report/codes/general.ts
 var GENERAL_CODES;
 var init_general = __esm({
@@ -22802,6 +22867,12 @@ var init_general = __esm({
         severity: "warning",
         title: "A check could not run",
         description: "A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete."
+      },
+      {
+        code: "CHECK_DEADLINE",
+        severity: "error",
+        title: "Checks did not finish in time",
+        description: "The name's checks ran past their wall-clock deadline (--name-deadline, --run-deadline): its nameservers or web servers kept the tool waiting, as they would keep the CA's validation waiting until it gave up."
       }
     ];
   }
@@ -22907,14 +22978,14 @@ var init_identifiers = __esm({
       {
         code: "IDENT_WILDCARD_NEEDS_DNS01",
         severity: "error",
-        title: "Wildcard names can only be validated with dns-01",
-        description: "For a wildcard authorization the CA offers only the dns-01 challenge (RFC 8555 \xA77.1.3; Boulder), so http-01 and tls-alpn-01 cannot be used."
+        title: "Wildcard names can only be validated with a DNS challenge",
+        description: "For a wildcard authorization the CA offers only dns-01, dns-account-01 and dns-persist-01 (RFC 8555 \xA77.1.3; Boulder policy/pa.go), so http-01 and tls-alpn-01 cannot be used."
       },
       {
         code: "IDENT_IP_NEEDS_HTTP_OR_TLS",
         severity: "error",
-        title: "IP identifiers cannot use dns-01",
-        description: "For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 \xA77)."
+        title: "IP identifiers cannot use a DNS challenge",
+        description: "For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 \xA77); dns-01, dns-account-01 and dns-persist-01 need a DNS name."
       },
       {
         code: "IDENT_IP_RESERVED",
@@ -23722,6 +23793,90 @@ var init_dns01 = __esm({
   }
 });
 
+// src/report/codes/dnspersist01.ts
+var DNSPERSIST01_CODES;
+var init_dnspersist01 = __esm({
+  "src/report/codes/dnspersist01.ts"() {
+    "use strict";
+    DNSPERSIST01_CODES = [
+      {
+        code: "PERSIST01_AUTHORISED",
+        severity: "info",
+        title: "The standing record authorises this account",
+        description: "A well-formed record at _validation-persist.<name> names this CA and this account (and policy=wildcard for a wildcard, and no past persistUntil). This is the record the CA reads, so the outcome is proven, not predicted."
+      },
+      {
+        code: "PERSIST01_LOOKUP_FAILED",
+        severity: "error",
+        title: "The TXT lookup for the _validation-persist name fails",
+        acmeProblem: "dns",
+        description: "The CA's resolver gets NXDOMAIN (no record was ever published there), SERVFAIL or a timeout for TXT _validation-persist.<name>: a `dns` problem."
+      },
+      {
+        code: "PERSIST01_NO_RECORD",
+        severity: "error",
+        title: "No TXT record at the _validation-persist name",
+        acmeProblem: "unauthorized",
+        description: "The name exists but holds no TXT record: `No TXT record found for DNS-PERSIST-01 challenge`."
+      },
+      {
+        code: "PERSIST01_OTHER_ISSUER",
+        severity: "error",
+        title: "The _validation-persist records are for other CAs",
+        acmeProblem: "unauthorized",
+        description: "TXT records exist, but none names this CA's issuer domain (after normalisation) or none can be read as an issue-value; the CA ignores them all: `No valid TXT record found for DNS-PERSIST-01 challenge`."
+      },
+      {
+        code: "PERSIST01_MALFORMED",
+        severity: "error",
+        title: "The record for this CA is malformed",
+        acmeProblem: "malformed",
+        description: "A record naming this CA breaks the grammar: no or empty accounturi, a duplicate accounturi/policy/persistUntil, an empty parameter or trailing `;`, a parameter without `=`, a value with a space, control or non-ASCII character, or a persistUntil that is not a decimal integer. Malformed records for this CA win over every other failure."
+      },
+      {
+        code: "PERSIST01_ACCOUNT_MISMATCH",
+        severity: "error",
+        title: "The record authorises another ACME account",
+        acmeProblem: "unauthorized",
+        description: "The accounturi of the record for this CA is not exactly the account URL (compared byte for byte, no case folding): `accounturi mismatch`."
+      },
+      {
+        code: "PERSIST01_WILDCARD_POLICY_MISSING",
+        severity: "error",
+        title: "A wildcard needs policy=wildcard in the record",
+        acmeProblem: "unauthorized",
+        description: "For *.<name> the record must carry policy=wildcard (any letter case); without it, or with another value, it authorises only <name> itself: `policy mismatch`."
+      },
+      {
+        code: "PERSIST01_EXPIRED",
+        severity: "error",
+        title: "The record is past its persistUntil",
+        acmeProblem: "unauthorized",
+        description: "persistUntil (Unix seconds) lies before the validation time, so the record no longer authorises anything: `validation time ... is after persistUntil ...`."
+      },
+      {
+        code: "PERSIST01_EXPIRING",
+        severity: "warning",
+        title: "The record stops authorising within 30 days",
+        description: "persistUntil falls within 30 days: renewals after that date fail unless the record is renewed. The date is in the finding."
+      },
+      {
+        code: "PERSIST01_SEVERAL_RECORDS",
+        severity: "info",
+        title: "Several records at the _validation-persist name",
+        description: "More than one TXT record is published; the CA accepts the first one for this CA that authorises. The finding says which one that is and why each other one is ignored or fails."
+      },
+      {
+        code: "PERSIST01_SERVERS_DISAGREE",
+        severity: "error",
+        title: "Not every authoritative server serves the authorising record",
+        acmeProblem: "unauthorized",
+        description: "Some nameservers of the zone lack the record that authorises; the CA asks from several perspectives and fails on a server without it."
+      }
+    ];
+  }
+});
+
 // src/report/codes/acme.ts
 var ACME_CODES;
 var init_acme = __esm({
@@ -23801,6 +23956,7 @@ var init_codes = __esm({
     init_tlsalpn01();
     init_certificate();
     init_dns01();
+    init_dnspersist01();
     init_acme();
     init_perspectives();
     CATALOGUE_FAMILIES = [
@@ -23815,6 +23971,7 @@ var init_codes = __esm({
       ["tls-alpn-01", TLSALPN01_CODES],
       ["certificate", CERTIFICATE_CODES],
       ["dns-01", DNS01_CODES],
+      ["dns-persist-01", DNSPERSIST01_CODES],
       ["acme", ACME_CODES],
       ["perspectives", PERSPECTIVES_CODES]
     ];
@@ -24899,16 +25056,8 @@ var init_types = __esm({
   }
 });
 
-// src/dns/limits.ts
-var MAX_CNAME_CHAIN;
-var init_limits = __esm({
-  "src/dns/limits.ts"() {
-    "use strict";
-    MAX_CNAME_CHAIN = 11;
-  }
-});
-
 // src/dns/iterative.ts
+import { performance as performance3 } from "node:perf_hooks";
 function zoneAt(cut, apex) {
   return apex === cut.zone ? cut : { ...cut, zone: apex, referral: void 0 };
 }
@@ -24945,7 +25094,7 @@ function toDelegation(zs, port3) {
   const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
   return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
 }
-var MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
+var MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
 var init_iterative = __esm({
   "src/dns/iterative.ts"() {
     "use strict";
@@ -24956,7 +25105,6 @@ var init_iterative = __esm({
     init_names();
     init_types();
     init_limits();
-    MAX_QUERIES_PER_LOOKUP = 200;
     MAX_NS_DEPTH = 4;
     MAX_REFERRALS = 40;
     PROBE_TYPES = /* @__PURE__ */ new Set(["A", "AAAA", "CNAME", "CAA", "TXT"]);
@@ -24974,12 +25122,27 @@ var init_iterative = __esm({
         return p;
       }
     };
-    newCtx = () => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: /* @__PURE__ */ new Set() });
+    newCtx = (deadlineMs) => ({
+      exchanges: [],
+      budget: { used: 0, targets: 0 },
+      depth: 0,
+      resolving: /* @__PURE__ */ new Set(),
+      deadline: performance3.now() + deadlineMs
+    });
     IterativeResolver = class {
       constructor(profile, client, limits = {}) {
         this.profile = profile;
         this.client = client ?? new CachingDnsClient(profile);
-        this.limits = { maxQueries: MAX_QUERIES_PER_LOOKUP, maxCnameChain: MAX_CNAME_CHAIN, ...limits };
+        this.limits = {
+          maxQueries: MAX_QUERIES_PER_LOOKUP,
+          maxCnameChain: MAX_CNAME_CHAIN,
+          maxSentPerZone: MAX_SENT_PER_ZONE,
+          maxNsTargetsPerZone: MAX_NS_TARGETS_PER_ZONE,
+          maxNsTargetsPerLookup: MAX_NS_TARGETS_PER_LOOKUP,
+          lookupDeadlineMs: profile.timeouts.lookupDeadlineMs ?? LOOKUP_DEADLINE_MS,
+          hedgeDelayMs: Math.min(HEDGE_DELAY_MS, profile.timeouts.dnsQueryMs),
+          ...limits
+        };
         const root = { zone: "", parentNs: [], addrs: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map() };
         for (const h of profile.rootHints) {
           const ns = normalizeName(h.name);
@@ -24997,22 +25160,31 @@ var init_iterative = __esm({
       /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
       reservedOf = /* @__PURE__ */ new Map();
       limits;
+      /** Servers that never answered anything this run, with the failure: later walks do not wait on them again. */
+      dead = /* @__PURE__ */ new Map();
+      /** Servers that answered something this run: a later timeout is about that question, not the server. */
+      alive = /* @__PURE__ */ new Set();
+      /** NS names looked up per zone cut (MAX_NS_TARGETS_PER_ZONE). */
+      targetsOf = /* @__PURE__ */ new WeakMap();
       /**
        * Results of the public calls. Every name of a zone asks about the zone's NS, SOA and parent CAA sets,
        * and the client answers each question once anyway, so the same walk need not be run again.
        */
       memo = new Memo();
+      ctx() {
+        return newCtx(this.limits.lookupDeadlineMs);
+      }
       resolve(name, type) {
         const n = normalizeName(name);
         const t = type.toUpperCase();
-        return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, newCtx()));
+        return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, this.ctx()));
       }
       findZone(name, probe) {
         const n = normalizeName(name);
         return this.memo.get(`z|${n}`, () => this.locateZone(n, probe));
       }
       async locateZone(name, probe) {
-        const ctx = newCtx();
+        const ctx = this.ctx();
         const found = await this.zoneOf(name, ctx, probe?.toUpperCase());
         if ("error" in found) return found;
         if (found.parentNs.some((ns) => !found.addrs.has(ns) && !found.failed.has(ns)))
@@ -25029,9 +25201,14 @@ var init_iterative = __esm({
         const delegation = await this.findZone(qname, qtype);
         if ("error" in delegation) return delegation;
         const answers = await Promise.all(
-          delegation.servers.map(
-            (server) => this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => ({ server, outcome }))
-          )
+          delegation.servers.map((server) => {
+            const known = this.deadFailure(server, qname, qtype);
+            if (known) return { server, outcome: known };
+            return this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => {
+              this.note(server, outcome);
+              return { server, outcome };
+            });
+          })
         );
         return { delegation, answers };
       }
@@ -25044,7 +25221,7 @@ var init_iterative = __esm({
         const known = this.zones.get(name) ?? this.negativeApex.get(name);
         if (known) return known;
         if (probe && PROBE_TYPES.has(probe)) {
-          const p = await this.walk(name, probe, newCtx());
+          const p = await this.walk(name, probe, this.ctx());
           if (p.kind === "answer" && p.response.answers.length === 0 && p.response.flags.aa) {
             const apex = apexOf(p.response, name, p.zone.zone);
             if (p.response.authorities.some((r) => r.type === "SOA" && r.name === apex))
@@ -25159,43 +25336,27 @@ var init_iterative = __esm({
       async walk(qname, qtype, ctx) {
         let zs = this.closestZone(qname, qtype);
         for (let hop = 0; hop < MAX_REFERRALS; hop++) {
-          const problems = [];
-          let next = await this.minimisedReferral(zs, qname, qtype, ctx);
+          const next = await this.minimisedReferral(zs, qname, qtype, ctx);
           if (next) {
             zs = next;
             continue;
           }
-          const nextServer = this.endpoints(zs, ctx);
-          for (let s = nextServer(); ; s = nextServer()) {
-            const server = s instanceof Promise ? await s : s;
-            if (!server) break;
-            if (ctx.budget.used >= this.limits.maxQueries) {
-              return {
-                kind: "fail",
-                zone: zs,
-                status: "SERVFAIL",
-                message: `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep or looping)`
-              };
-            }
-            ctx.budget.used++;
-            const ex = await this.client.query(server, qname, qtype, { rd: false });
-            ctx.exchanges.push(ex);
-            const step = classifyStep(ex, zs.zone, qname, qtype);
+          const asked = await this.askZone(zs, qname, qtype, ctx, true);
+          if (asked.kind === "step") {
+            const { step, exchange } = asked;
             if (step.kind === "answer") {
               this.noteNegative(zs, qname, step.response);
-              return { kind: "answer", zone: zs, response: step.response, exchange: ex };
+              return { kind: "answer", zone: zs, response: step.response, exchange };
             }
-            if (step.kind === "referral") {
-              next = this.adoptReferral(step.child, step.response, zs);
-              break;
-            }
-            problems.push({ status: step.status, exchange: ex, note: step.note, server });
-          }
-          if (next) {
-            zs = next;
+            zs = this.adoptReferral(step.child, step.response, zs);
             continue;
           }
-          return this.failure(zs, qname, qtype, problems);
+          if (asked.stopped) {
+            const decisive = [...asked.problems].reverse().find((p) => p.exchange)?.exchange;
+            const status = / after \d+ queries /.test(asked.stopped) ? "SERVFAIL" : "TIMEOUT";
+            return { kind: "fail", zone: zs, status, decisive, message: asked.stopped };
+          }
+          return this.failure(zs, qname, qtype, asked.problems);
         }
         return {
           kind: "fail",
@@ -25203,6 +25364,146 @@ var init_iterative = __esm({
           status: "SERVFAIL",
           message: `more than ${MAX_REFERRALS} referrals for ${qname}`
         };
+      }
+      /** Why no new query may be sent for this lookup, if so (the reason sticks for the whole lookup). */
+      stop(ctx, qname, qtype) {
+        if (ctx.budget.exhausted) return ctx.budget.exhausted;
+        if (ctx.budget.used >= this.limits.maxQueries)
+          ctx.budget.exhausted = `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep, too wide or looping)`;
+        else if (performance3.now() >= ctx.deadline)
+          ctx.budget.exhausted = `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1e3)} s deadline passed`;
+        else if (this.client.closed) ctx.budget.exhausted = `gave up on ${qname}/${qtype}: the run ended`;
+        return ctx.budget.exhausted;
+      }
+      /** A failure standing in for a question to a server that never answered anything earlier in the run. */
+      deadFailure(server, qname, qtype) {
+        const label = `${server.address}:${server.port}`;
+        const why = this.dead.get(label);
+        if (why === void 0 || this.alive.has(label)) return void 0;
+        return {
+          ok: false,
+          failure: {
+            server: label,
+            question: { name: qname, type: qtype },
+            kind: "timeout",
+            message: `${why}; not asked again (it answered nothing this run)`,
+            rttMs: 0
+          }
+        };
+      }
+      /** Remembers whether a server answers at all. */
+      note(server, outcome) {
+        const label = `${server.address}:${server.port}`;
+        if (outcome.ok) {
+          this.alive.add(label);
+          this.dead.delete(label);
+        } else if (outcome.failure.kind === "timeout" && !this.alive.has(label) && !this.dead.has(label)) {
+          this.dead.set(label, outcome.failure.message);
+        }
+      }
+      /**
+       * Asks a zone's servers qname/qtype until one gives an answer or a referral. A server that fails fast
+       * (REFUSED, SERVFAIL, lame) is passed over at once; one silent for hedgeDelayMs gets the next server
+       * asked alongside it, so a zone of dead servers costs about one query timeout, not one per server.
+       * Servers known dead this run are not waited on; the lookup's budget and deadline hold throughout.
+       */
+      askZone(zs, qname, qtype, ctx, record2) {
+        const nextServer = this.endpoints(zs, ctx);
+        const problems = [];
+        let sent = 0;
+        let exhausted = false;
+        let stopped;
+        let found;
+        const inflight = /* @__PURE__ */ new Map();
+        let wake;
+        const launch = async () => {
+          if (sent >= this.limits.maxSentPerZone) {
+            exhausted = true;
+            return;
+          }
+          const s = nextServer();
+          const server = s instanceof Promise ? await s : s;
+          if (!server) {
+            exhausted = true;
+            return;
+          }
+          const known = this.deadFailure(server, qname, qtype);
+          if (known && !known.ok) {
+            problems.push({ status: "TIMEOUT", exchange: known, note: known.failure.message, server });
+            return;
+          }
+          const why = this.stop(ctx, qname, qtype);
+          if (why) {
+            stopped = why;
+            exhausted = true;
+            return;
+          }
+          ctx.budget.used++;
+          sent++;
+          const p = this.client.query(server, qname, qtype, { rd: false }).then((ex) => {
+            inflight.delete(p);
+            this.note(server, ex);
+            const step = classifyStep(ex, zs.zone, qname, qtype);
+            if (step.kind === "problem") {
+              if (record2) ctx.exchanges.push(ex);
+              problems.push({ status: step.status, exchange: ex, note: step.note, server });
+            } else if (!found) {
+              if (record2 || step.kind === "referral") ctx.exchanges.push(ex);
+              found = { kind: "step", exchange: ex, step };
+            }
+            wake?.();
+          });
+          inflight.set(p, { server, started: performance3.now() });
+        };
+        const silent = (why) => {
+          if (!record2) return;
+          for (const { server, started } of inflight.values()) {
+            const label = `${server.address}:${server.port}`;
+            const rttMs = Math.round(performance3.now() - started);
+            ctx.exchanges.push({
+              ok: false,
+              failure: {
+                server: label,
+                question: { name: qname, type: qtype },
+                kind: "timeout",
+                message: `no usable reply from ${label} within ${rttMs} ms (${why})`,
+                rttMs
+              }
+            });
+          }
+        };
+        return (async () => {
+          for (; ; ) {
+            if (found) {
+              const by = found.exchange.ok ? found.exchange.response.server : "another server";
+              silent(`${by} answered first`);
+              return found;
+            }
+            if (inflight.size === 0) {
+              if (exhausted) return { kind: "none", problems, stopped };
+              await launch();
+              continue;
+            }
+            const left = ctx.deadline - performance3.now();
+            if (left <= 0) {
+              stopped ??= `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1e3)} s deadline passed while ${inflight.size} server(s) of ${displayName(zs.zone)} had not answered`;
+              ctx.budget.exhausted ??= stopped;
+              silent("the deadline passed");
+              return { kind: "none", problems, stopped };
+            }
+            let timer;
+            const hedged = await new Promise((resolve4) => {
+              wake = () => resolve4(false);
+              timer = setTimeout(
+                () => resolve4(true),
+                exhausted ? left : Math.min(left, this.limits.hedgeDelayMs)
+              );
+            });
+            clearTimeout(timer);
+            wake = void 0;
+            if (hedged && !found && !exhausted) await launch();
+          }
+        })();
       }
       /** An authoritative NXDOMAIN or NODATA whose SOA is the zone's own apex: the name lies in that zone. */
       noteNegative(zs, qname, r) {
@@ -25222,20 +25523,9 @@ var init_iterative = __esm({
         const depth = zs.zone === "" ? 1 : zs.zone.split(".").length + 1;
         if (labels.length <= depth) return void 0;
         const step = labels.slice(labels.length - depth).join(".");
-        const nextServer = this.endpoints(zs, ctx);
-        for (let s = nextServer(); ; s = nextServer()) {
-          const server = s instanceof Promise ? await s : s;
-          if (!server) break;
-          if (ctx.budget.used >= this.limits.maxQueries) return void 0;
-          ctx.budget.used++;
-          const ex = await this.client.query(server, step, "NS", { rd: false });
-          const result2 = classifyStep(ex, zs.zone, step, "NS");
-          if (result2.kind === "referral") {
-            ctx.exchanges.push(ex);
-            return this.adoptReferral(result2.child, result2.response, zs);
-          }
-          if (result2.kind === "answer") return void 0;
-        }
+        const asked = await this.askZone(zs, step, "NS", ctx, false);
+        if (asked.kind === "step" && asked.step.kind === "referral")
+          return this.adoptReferral(asked.step.child, asked.step.response, zs);
         return void 0;
       }
       failure(zs, qname, qtype, problems) {
@@ -25353,6 +25643,23 @@ var init_iterative = __esm({
       }
       /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
       async resolveNs(zs, ns, ctx) {
+        const zoneTargets = this.targetsOf.get(zs) ?? 0;
+        if (zoneTargets >= this.limits.maxNsTargetsPerZone) {
+          zs.failed.set(
+            ns,
+            `not looked up: a resolver looks up at most ${this.limits.maxNsTargetsPerZone} nameserver names of one zone (Unbound MAX_DP_TARGET_COUNT)`
+          );
+          return;
+        }
+        if (ctx.budget.targets >= this.limits.maxNsTargetsPerLookup) {
+          zs.failed.set(
+            ns,
+            `not looked up: this lookup already looked up ${this.limits.maxNsTargetsPerLookup} nameserver names (Unbound MAX_TARGET_COUNT)`
+          );
+          return;
+        }
+        this.targetsOf.set(zs, zoneTargets + 1);
+        ctx.budget.targets++;
         if (ctx.resolving.has(ns)) {
           zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
           return;
@@ -25521,10 +25828,10 @@ function outcomeAnswer(o) {
 }
 function outcomeEvidence(o, serverName) {
   const server = o.ok ? o.response.server : o.failure.server;
-  const q = o.ok ? o.response.question : o.failure.question;
+  const q2 = o.ok ? o.response.question : o.failure.question;
   return {
     source: serverName ? `${serverName} (${server})` : server,
-    query: `${q.type} ${q.name || "."}`,
+    query: `${q2.type} ${q2.name || "."}`,
     answer: outcomeAnswer(o),
     rttMs: o.ok ? o.response.rttMs : o.failure.rttMs
   };
@@ -25557,6 +25864,48 @@ var init_ca_messages = __esm({
   }
 });
 
+// src/dns/base32hex.ts
+function encode(buf, DIGITS2) {
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const b of buf) {
+    value = value << 8 | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += DIGITS2[value >>> bits - 5 & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += DIGITS2[value << 5 - bits & 31];
+  return out;
+}
+function base32hexDecode(s) {
+  const bytes2 = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s.toLowerCase().replace(/=+$/, "")) {
+    const v = DIGITS.indexOf(ch);
+    if (v < 0) return null;
+    value = (value << 5 | v) & 65535;
+    bits += 5;
+    if (bits >= 8) {
+      bytes2.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes2);
+}
+var DIGITS, BASE32, base32LowerEncode;
+var init_base32hex = __esm({
+  "src/dns/base32hex.ts"() {
+    "use strict";
+    DIGITS = "0123456789abcdefghijklmnopqrstuv";
+    BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+    base32LowerEncode = (buf) => encode(buf, BASE32);
+  }
+});
+
 // src/checks/dns01/value.ts
 function challengeName(identifier) {
   const base = normalizeName(identifier).replace(/^\*\./, "");
@@ -25578,11 +25927,33 @@ var init_value = __esm({
   }
 });
 
+// src/checks/dns01/account.ts
+import { createHash as createHash3 } from "node:crypto";
+function accountLabel(accountUri) {
+  const digest = createHash3("sha256").update(accountUri, "utf8").digest();
+  return base32LowerEncode(digest.subarray(0, ACCOUNT_LABEL_BYTES));
+}
+function accountChallengeName(identifier, accountUri) {
+  const base = normalizeName(identifier).replace(/^\*\./, "");
+  return `_${accountLabel(accountUri)}.${ACME_CHALLENGE_LABEL}.${base}`;
+}
+var ACCOUNT_LABEL_BYTES, withAccount;
+var init_account = __esm({
+  "src/checks/dns01/account.ts"() {
+    "use strict";
+    init_base32hex();
+    init_names();
+    init_value();
+    ACCOUNT_LABEL_BYTES = 10;
+    withAccount = (detail, accountUri) => `${detail} (account: ${JSON.stringify(accountUri)})`;
+  }
+});
+
 // src/checks/dns01/gather.ts
 async function gatherDns01(resolver, identifier, opts = {}) {
-  const name = challengeName(identifier);
+  const name = opts.name ?? challengeName(identifier);
   const lookup = plainLookup(await resolver.resolve(name, "TXT"));
-  const ev = { identifier, lookup };
+  const ev = opts.name ? { identifier, name, lookup } : { identifier, lookup };
   const answered2 = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
   const [all, doubled] = await Promise.all([
     answered2 ? resolver.askAll(lookup.finalName, "TXT") : void 0,
@@ -25618,8 +25989,8 @@ function serverValues(a) {
   const o = a.outcome;
   if (!o.ok || !o.response.flags.aa) return void 0;
   if (o.response.rcode !== "NOERROR" && o.response.rcode !== "NXDOMAIN") return void 0;
-  const q = o.response.question.name;
-  return o.response.answers.filter((r) => r.type === "TXT" && r.name === q).map(txtValue).sort();
+  const q2 = o.response.question.name;
+  return o.response.answers.filter((r) => r.type === "TXT" && r.name === q2).map(txtValue).sort();
 }
 function disagreementFinding(identifier, name, answers, expected, validByLookup = false) {
   if (!answers || answers.length < 2) return void 0;
@@ -25667,7 +26038,7 @@ function lookupFailure(identifier, name, l) {
 }
 function judgeDns01Txt(ev, expected) {
   const id = ev.identifier;
-  const name = challengeName(id);
+  const name = ev.name ?? challengeName(id);
   const l = ev.lookup;
   const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
   const ok = l.status === "NOERROR" || l.status === "NXDOMAIN";
@@ -25699,10 +26070,10 @@ function judgeDns01Txt(ev, expected) {
   } else {
     problem = { type: "unauthorized", detail: caIncorrectMessage(values, name) };
   }
-  for (const q of quoted) {
+  for (const q2 of quoted) {
     findings.push(
       finding("DNS01_TXT_QUOTED", id, {
-        detail: `${at} serves TXT ${goQuote(q.value)}: the quote characters are part of the value, so it is not ${goQuote(expected)}.`,
+        detail: `${at} serves TXT ${goQuote(q2.value)}: the quote characters are part of the value, so it is not ${goQuote(expected)}.`,
         evidence: ev0,
         remediation: `Enter the value without quotes (most control panels add them): ${wanted}.`,
         caMessage: problem.detail
@@ -25772,6 +26143,15 @@ function relativePart(name, zone) {
   if (!zone || !name.endsWith("." + zone)) return name;
   return name.slice(0, name.length - zone.length - 1);
 }
+function judgeDnsAccount01Txt(ev, expected, accountUri) {
+  const j = judgeDns01Txt(ev, expected);
+  const wrap = (f) => f.caMessage && f.acmeProblem?.endsWith(":unauthorized") ? { ...f, caMessage: withAccount(f.caMessage, accountUri) } : f;
+  return {
+    ...j,
+    problem: j.problem?.type === "unauthorized" ? { ...j.problem, detail: withAccount(j.problem.detail, accountUri) } : j.problem,
+    findings: j.findings.map(wrap)
+  };
+}
 var seen, lookupEvidence2, answerEvidence, caNoTxtMessage, isQuoted, isBadlySplit;
 var init_judge = __esm({
   "src/checks/dns01/judge.ts"() {
@@ -25780,6 +26160,7 @@ var init_judge = __esm({
     init_evidence();
     init_types();
     init_ca_messages();
+    init_account();
     init_value();
     seen = (l) => l.records.filter((r) => r.type === "TXT").map((r) => ({ value: txtValue(r), strings: txtStrings(r) }));
     lookupEvidence2 = (l) => l.decisive ? [outcomeEvidence(l.decisive)] : [{ source: "resolver", query: `TXT ${l.name}`, answer: l.message ?? l.status }];
@@ -25807,14 +26188,14 @@ var init_schedule = __esm({
 });
 
 // src/solve/propagation.ts
-import { performance as performance3 } from "node:perf_hooks";
+import { performance as performance4 } from "node:perf_hooks";
 function servesValue(o, fqdn, value, authoritative) {
   if (!o.ok || o.response.rcode !== "NOERROR") return false;
   if (authoritative && !o.response.flags.aa) return false;
   return o.response.answers.some((r) => r.type === "TXT" && txtValue(r) === value);
 }
 async function watchPropagation(fqdnIn, value, opts) {
-  const now = opts.now ?? (() => performance3.now());
+  const now = opts.now ?? (() => performance4.now());
   const placedAt = opts.placedAt ?? now();
   const fqdn = normalizeName(fqdnIn);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
@@ -26103,14 +26484,14 @@ __export(dns01_exports, {
   withGuardedRecord: () => withGuardedRecord
 });
 import { randomBytes as randomBytes3 } from "node:crypto";
-async function effectiveName(resolver, nameOrFqdn) {
-  const fqdn = challengeFqdn(nameOrFqdn);
+async function effectiveName(resolver, nameOrFqdn, accountUri) {
+  const fqdn = challengeFqdn(nameOrFqdn, accountUri);
   const lookup = await resolver.resolve(fqdn, "TXT");
   return { fqdn, effective: lookup.cnames.length ? lookup.finalName : fqdn, lookup };
 }
 async function present(provider, nameOrFqdn, value, opts) {
   const resolver = resolverOf(opts);
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
   const placedAt = performance.now();
   const handle = await provider.createTxt(effective, value);
   (opts.store ?? new RecordStore()).add(handle, "present");
@@ -26119,12 +26500,17 @@ async function present(provider, nameOrFqdn, value, opts) {
   return { fqdn, effective, handle, propagation };
 }
 async function verify(name, expect, opts) {
-  const identifier = normalizeName(name).replace(/^_acme-challenge\./, "");
-  const ev = await gatherDns01(resolverOf(opts), identifier, { doubled: true });
-  const judgement = judgeDns01Txt(ev, expect);
+  const identifier = normalizeName(name).replace(CHALLENGE_FORM, "");
+  const account = opts.accountUri;
+  const fqdn = account !== void 0 ? accountChallengeName(identifier, account) : challengeName(identifier);
+  const ev = await gatherDns01(resolverOf(opts), identifier, {
+    doubled: true,
+    ...account !== void 0 ? { name: fqdn } : {}
+  });
+  const judgement = account !== void 0 ? judgeDnsAccount01Txt(ev, expect, account) : judgeDns01Txt(ev, expect);
   return {
     identifier,
-    fqdn: challengeName(identifier),
+    fqdn,
     judgement,
     ok: judgement.valid && !judgement.findings.some((f) => f.severity === "error")
   };
@@ -26132,7 +26518,7 @@ async function verify(name, expect, opts) {
 async function cleanup(provider, nameOrFqdn, opts) {
   const resolver = resolverOf(opts);
   const store = opts.store ?? new RecordStore();
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
   const names2 = /* @__PURE__ */ new Set([fqdn, effective]);
   const mine = store.list().filter(
     (r) => names2.has(normalizeName(r.handle.fqdn)) && (r.handle.provider === provider.name || !r.handle.provider)
@@ -26215,7 +26601,7 @@ async function withGuardedRecord(provider, fqdn, value, fn, opts = {}) {
 }
 async function gatherTestRecord(provider, identifier, opts) {
   const resolver = resolverOf(opts);
-  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier);
+  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier, opts.accountUri);
   const at = (stage2) => ({
     identifier,
     provider: provider.name,
@@ -26276,7 +26662,7 @@ function watched(p) {
   if (p.aborted) out.aborted = true;
   return out;
 }
-var SIGNAL_EXIT, processSignals, resolverOf, challengeFqdn, errorText, testValue;
+var SIGNAL_EXIT, processSignals, resolverOf, CHALLENGE_FORM, challengeFqdn, errorText, testValue;
 var init_dns012 = __esm({
   "src/solve/dns01.ts"() {
     "use strict";
@@ -26286,6 +26672,7 @@ var init_dns012 = __esm({
     init_value();
     init_gather();
     init_judge();
+    init_account();
     init_propagation2();
     init_store();
     SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
@@ -26295,9 +26682,11 @@ var init_dns012 = __esm({
       exit: (c) => process.exit(c)
     };
     resolverOf = (o) => o.resolver ?? new IterativeResolver(o.profile);
-    challengeFqdn = (nameOrFqdn) => {
+    CHALLENGE_FORM = new RegExp(`^(_[a-z2-7]{16}\\.)?${ACME_CHALLENGE_LABEL}\\.`);
+    challengeFqdn = (nameOrFqdn, accountUri) => {
       const n = normalizeName(nameOrFqdn);
-      return n.startsWith(`${ACME_CHALLENGE_LABEL}.`) ? n : challengeName(n);
+      if (accountUri !== void 0) return accountChallengeName(n.replace(CHALLENGE_FORM, ""), accountUri);
+      return CHALLENGE_FORM.test(n) ? n : challengeName(n);
     };
     errorText = (e) => e instanceof Error ? e.message : String(e);
     testValue = (random = () => randomBytes3(8).toString("hex")) => `${TEST_VALUE_PREFIX}${random()}`;
@@ -39955,7 +40344,7 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 );
 
 // src/engine/preflight.ts
-import { performance as performance4 } from "node:perf_hooks";
+import { performance as performance5 } from "node:perf_hooks";
 
 // src/profile.ts
 var IANA_ROOT_HINTS = [
@@ -40031,9 +40420,11 @@ var VERSION10 = "0.1.0";
 // src/engine/preflight.ts
 init_errors();
 init_client();
+init_limits();
 
 // src/checks/identifiers.ts
 var import_ipaddr3 = __toESM(require_ipaddr(), 1);
+init_finding();
 init_catalogue();
 init_reserved();
 init_psl();
@@ -40223,10 +40614,10 @@ function dnsPolicy(id, challenge, policy) {
       })
     );
   }
-  if (id.wildcard && challenge !== "dns-01") {
+  if (id.wildcard && !isDnsChallenge(challenge)) {
     out.push(
       finding("IDENT_WILDCARD_NEEDS_DNS01", v, {
-        detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01 for wildcard authorizations.`,
+        detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01, dns-account-01 and dns-persist-01 for wildcard authorizations.`,
         evidence: policyEvidence(`wildcard with ${challenge}`, v),
         remediation: `Validate "${v}" with dns-01 (a TXT record at _acme-challenge.${base}), or request "${base}" and each subdomain explicitly.`
       })
@@ -40247,11 +40638,11 @@ function ipPolicy(id, challenge, policy) {
       })
     );
   }
-  if (challenge === "dns-01") {
+  if (isDnsChallenge(challenge)) {
     out.push(
       finding("IDENT_IP_NEEDS_HTTP_OR_TLS", id.value, {
-        detail: `${id.value} is an IP address identifier and dns-01 was requested; the CA offers only http-01 and tls-alpn-01 for IP addresses.`,
-        evidence: policyEvidence("IP identifier with dns-01", id.value),
+        detail: `${id.value} is an IP address identifier and ${challenge} was requested; the CA offers only http-01 and tls-alpn-01 for IP addresses.`,
+        evidence: policyEvidence(`IP identifier with ${challenge}`, id.value),
         remediation: `Validate ${id.value} with http-01 (port 80) or tls-alpn-01 (port 443).`
       })
     );
@@ -40362,22 +40753,47 @@ var errorOf = (e) => e instanceof Error ? { name: e.name, message: e.message } :
 function applicableFamilies(families, id, settings) {
   return families.filter((f) => !settings.skip.has(f.name) && f.applies(id, settings));
 }
-async function gatherIdentifier(ctx, id, families) {
+var DEADLINE_ERROR = "DeadlineExceeded";
+async function gatherIdentifier(ctx, id, families, deadline) {
   const chosen = applicableFamilies(families, id, ctx.settings);
+  let timer;
+  const late = deadline && new Promise((resolve4) => {
+    const ms = Math.max(0, deadline.ms);
+    timer = setTimeout(
+      () => resolve4({
+        error: {
+          name: DEADLINE_ERROR,
+          message: `still gathering after ${Math.round(ms / 1e3)} s (${deadline.flag})`
+        }
+      }),
+      ms
+    );
+  });
   const outcomes = await Promise.all(
     chosen.map(async (f) => {
-      try {
-        return { evidence: await f.gather(ctx, id) };
-      } catch (e) {
-        return { error: errorOf(e) };
-      }
+      const gathered = (async () => {
+        try {
+          return { evidence: await f.gather(ctx, id) };
+        } catch (e) {
+          return { error: errorOf(e) };
+        }
+      })();
+      return late ? Promise.race([gathered, late]) : gathered;
     })
   );
+  clearTimeout(timer);
   const bundle = {};
   chosen.forEach((f, i) => bundle[f.name] = outcomes[i]);
   return bundle;
 }
 function incomplete(family, id, error63) {
+  if (error63.name === DEADLINE_ERROR)
+    return finding("CHECK_DEADLINE", id.value, {
+      title: `The ${family} checks of ${id.value} did not finish in time`,
+      detail: `${family}: ${error63.message}. Servers that do not answer keep the CA's validation waiting too, until it gives up.`,
+      evidence: [{ source: "acme-preflight", query: family, answer: error63.message }],
+      remediation: `Find the nameservers or web servers of ${id.value} that do not answer (--format json lists every exchange) and fix them or remove them from the delegation and the DNS records.`
+    });
   return finding("CHECK_INCOMPLETE", id.value, {
     title: `The ${family} checks could not run for ${id.value}`,
     detail: `${family}: ${error63.message}`,
@@ -40402,6 +40818,9 @@ function judgeIdentifier(bundle, jctx, families) {
   }
   return out;
 }
+
+// src/engine/families/resolution.ts
+init_finding();
 
 // src/checks/resolution.ts
 init_evidence();
@@ -40571,7 +40990,7 @@ function noAddressFinding(identifier, a, aaaa) {
 // src/engine/families/resolution.ts
 var resolutionFamily = {
   name: "resolution",
-  applies: (id, s) => id.type === "dns" && s.challenge !== "dns-01",
+  applies: (id, s) => id.type === "dns" && !isDnsChallenge(s.challenge),
   gather: (ctx, id) => ctx.addressLookups(id.base),
   judge: (ev, { id, policy }) => judgeResolution(id.value, ev, policy.allowAddresses).findings
 };
@@ -41240,26 +41659,8 @@ function parseTypeBitmap(buf) {
   return types;
 }
 
-// src/dns/base32hex.ts
-var DIGITS = "0123456789abcdefghijklmnopqrstuv";
-function base32hexDecode(s) {
-  const bytes2 = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s.toLowerCase().replace(/=+$/, "")) {
-    const v = DIGITS.indexOf(ch);
-    if (v < 0) return null;
-    value = (value << 5 | v) & 65535;
-    bits += 5;
-    if (bits >= 8) {
-      bytes2.push(value >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes2);
-}
-
 // src/dns/dnssec/nsec3.ts
+init_base32hex();
 var NSEC3_MAX_ITERATIONS = 150;
 var TYPE_NS = 2;
 var TYPE_SOA = 6;
@@ -41465,22 +41866,22 @@ function commonAncestor(a, b) {
   return labelsToWire(labels.slice(labels.length - i));
 }
 function nsecClosestEncloser(qname, covering) {
-  const q = toWire(qname);
+  const q2 = toWire(qname);
   const { next } = parseNsec(covering.rdata);
-  const a = commonAncestor(q, covering.owner);
-  const b = commonAncestor(q, next);
+  const a = commonAncestor(q2, covering.owner);
+  const b = commonAncestor(q2, next);
   return wireLabels(a).length >= wireLabels(b).length ? a : b;
 }
 var wildcardOf2 = (ce) => labelsToWire([Buffer.from("*"), ...wireLabels(ce)]);
 function proveNameErrorNsec(qname, nsecs) {
-  const q = toWire(qname);
-  if (nsecs.some((rr) => namesEqual(rr.owner, q)))
+  const q2 = toWire(qname);
+  if (nsecs.some((rr) => namesEqual(rr.owner, q2)))
     return { ok: false, reason: "wrong", detail: "an NSEC shows the name exists" };
-  const cover = nsecs.find((rr) => nsecCovers(rr, q));
+  const cover = nsecs.find((rr) => nsecCovers(rr, q2));
   if (!cover) return { ok: false, reason: "missing", detail: "no NSEC covers the name" };
-  if (isSubdomain(parseNsec(cover.rdata).next, q))
+  if (isSubdomain(parseNsec(cover.rdata).next, q2))
     return { ok: false, reason: "wrong", detail: "the name is an empty non-terminal" };
-  const wc = wildcardOf2(nsecClosestEncloser(q, cover));
+  const wc = wildcardOf2(nsecClosestEncloser(q2, cover));
   if (nsecs.some((rr) => namesEqual(rr.owner, wc)))
     return { ok: false, reason: "wrong", detail: "a wildcard exists at the closest encloser" };
   if (!nsecs.some((rr) => nsecCovers(rr, wc)))
@@ -41488,8 +41889,8 @@ function proveNameErrorNsec(qname, nsecs) {
   return { ok: true, kind: "nxdomain" };
 }
 function proveNoDataNsec(qname, qtype, nsecs) {
-  const q = toWire(qname);
-  const match = nsecs.find((rr) => namesEqual(rr.owner, q));
+  const q2 = toWire(qname);
+  const match = nsecs.find((rr) => namesEqual(rr.owner, q2));
   if (match) {
     let f;
     try {
@@ -41502,7 +41903,7 @@ function proveNoDataNsec(qname, qtype, nsecs) {
     if (f.types.has(TYPE_CNAME2))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists CNAME" };
     if (qtype === TYPE_DS2) {
-      if (f.types.has(TYPE_SOA2) && wireLabels(q).length > 0)
+      if (f.types.has(TYPE_SOA2) && wireLabels(q2).length > 0)
         return {
           ok: false,
           reason: "wrong",
@@ -41514,11 +41915,11 @@ function proveNoDataNsec(qname, qtype, nsecs) {
       return { ok: false, reason: "wrong", detail: "the NSEC is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
-  const cover = nsecs.find((rr) => nsecCovers(rr, q));
+  const cover = nsecs.find((rr) => nsecCovers(rr, q2));
   if (!cover) return { ok: false, reason: "missing", detail: "no NSEC matches or covers the name" };
-  if (isSubdomain(parseNsec(cover.rdata).next, q) && !namesEqual(parseNsec(cover.rdata).next, q))
+  if (isSubdomain(parseNsec(cover.rdata).next, q2) && !namesEqual(parseNsec(cover.rdata).next, q2))
     return { ok: true, kind: "nodata" };
-  const wc = wildcardOf2(nsecClosestEncloser(q, cover));
+  const wc = wildcardOf2(nsecClosestEncloser(q2, cover));
   const wmatch = nsecs.find((rr) => namesEqual(rr.owner, wc));
   if (wmatch) {
     const f = parseNsec(wmatch.rdata);
@@ -41533,8 +41934,8 @@ function proveNoDataNsec(qname, qtype, nsecs) {
   };
 }
 function proveWildcardAnswerNsec(qname, nsecs) {
-  const q = toWire(qname);
-  if (!nsecs.some((rr) => nsecCovers(rr, q)))
+  const q2 = toWire(qname);
+  if (!nsecs.some((rr) => nsecCovers(rr, q2)))
     return { ok: false, reason: "missing", detail: "no NSEC covers the expanded name" };
   return { ok: true, kind: "wildcard-answer" };
 }
@@ -42189,8 +42590,191 @@ async function gatherResolverViews(ask, name, type) {
 
 // src/checks/dnssec/gather.ts
 init_plain();
-function caLookups(base, challenge) {
-  const lookups = challenge === "dns-01" ? [[`_acme-challenge.${base}`, "TXT"]] : [
+
+// src/checks/challenge-names.ts
+init_value();
+init_account();
+
+// src/checks/dnspersist01/record.ts
+import { domainToASCII as domainToASCII2 } from "node:url";
+
+// src/dns/presentation.ts
+var import_ipaddr4 = __toESM(require_ipaddr(), 1);
+var import_dns_packet3 = __toESM(require_dns_packet(), 1);
+init_names();
+init_base32hex();
+function quoteString(bytes2) {
+  const b = typeof bytes2 === "string" ? Buffer.from(bytes2, "utf8") : bytes2;
+  let out = '"';
+  for (const c of b) {
+    if (c === 34 || c === 92) out += "\\" + String.fromCharCode(c);
+    else if (c < 32 || c > 126) out += "\\" + c.toString().padStart(3, "0");
+    else out += String.fromCharCode(c);
+  }
+  return out + '"';
+}
+
+// src/checks/dnspersist01/record.ts
+var PERSIST_LABEL = "_validation-persist";
+var ISSUER_MAX_OCTETS = 253;
+var PERSIST_UNTIL_WARN_DAYS = 30;
+function persistName(identifier) {
+  const base = identifier.toLowerCase().replace(/\.+$/, "").replace(/^\*\./, "");
+  return `${PERSIST_LABEL}.${base}`;
+}
+var isWsp = (c) => c === " " || c === "	";
+function trimWsp(s) {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isWsp(s[a])) a++;
+  while (b > a && isWsp(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+var LDH2 = /^[a-z0-9-]*$/;
+function normalizeIssuerDomainName(raw) {
+  let name = raw.toLowerCase().normalize("NFC");
+  if ([...name].some((c) => c.charCodeAt(0) > 127)) {
+    const ascii = domainToASCII2(name);
+    if (!ascii) return { ok: false, reason: `converting issuer domain name "${name}" to ASCII failed` };
+    name = ascii;
+  }
+  const labels = name.split(".");
+  for (const label of labels) {
+    if (label === "") continue;
+    if (!LDH2.test(label))
+      return {
+        ok: false,
+        reason: `issuer domain name "${name}" has a character outside letters, digits and hyphen`
+      };
+    if (label.startsWith("-") || label.endsWith("-"))
+      return {
+        ok: false,
+        reason: `label "${label}" of issuer domain name "${name}" starts or ends with a hyphen`
+      };
+    if (label.length >= 4 && label.slice(2, 4) === "--" && !label.startsWith("xn--"))
+      return {
+        ok: false,
+        reason: `label "${label}" of issuer domain name "${name}" has "--" in positions 3 and 4`
+      };
+  }
+  if (name.endsWith(".")) name = name.slice(0, -1);
+  if (Buffer.byteLength(name) > ISSUER_MAX_OCTETS)
+    return {
+      ok: false,
+      reason: `issuer domain name exceeds ${ISSUER_MAX_OCTETS} octets (${Buffer.byteLength(name)})`
+    };
+  return { ok: true, name };
+}
+var valueCharOk = (cp) => cp >= 33 && cp <= 58 || cp >= 60 && cp <= 126;
+function parseInt64(v) {
+  if (!/^[+-]?[0-9]+$/.test(v)) return void 0;
+  const n = BigInt(v);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) return void 0;
+  return Number(n);
+}
+var goQ = (s) => JSON.stringify(s);
+function parsePersistRecord(record2) {
+  const parts = record2.split(";");
+  const rawIssuer = trimWsp(parts[0]);
+  if (rawIssuer === "") return { ok: false, error: "empty issuer-domain-name" };
+  const norm = normalizeIssuerDomainName(rawIssuer);
+  if (!norm.ok) return { ok: false, error: `malformed issuer-domain-name ${goQ(rawIssuer)}: ${norm.reason}` };
+  const issuer = norm.name;
+  const bad = (error63) => ({ ok: false, issuer, error: error63 });
+  const params = { accountUri: "", policy: "", unknownTags: [] };
+  const seen2 = /* @__PURE__ */ new Set();
+  for (const rawParam of parts.slice(1)) {
+    const param = trimWsp(rawParam);
+    if (param === "") return bad("empty parameter or trailing semicolon provided");
+    const eq = param.indexOf("=");
+    if (eq < 0) return bad(`malformed parameter ${goQ(param)} should be tag=value pair`);
+    const tag = trimWsp(param.slice(0, eq));
+    const value = trimWsp(param.slice(eq + 1));
+    if (tag === "") return bad(`malformed parameter ${goQ(param)}, empty tag`);
+    for (const ch of value) {
+      if (!valueCharOk(ch.codePointAt(0))) return bad(`malformed value ${goQ(value)} for tag ${goQ(tag)}`);
+    }
+    const canonical3 = tag.toLowerCase();
+    if (canonical3 === "accounturi" || canonical3 === "policy" || canonical3 === "persistuntil") {
+      if (seen2.has(canonical3)) return bad(`duplicate parameter ${goQ(tag)}`);
+      seen2.add(canonical3);
+    }
+    switch (canonical3) {
+      case "accounturi":
+        if (value === "") return bad("empty value provided for mandatory accounturi");
+        params.accountUri = value;
+        break;
+      case "policy":
+        params.policy = value;
+        break;
+      case "persistuntil": {
+        const t = parseInt64(value);
+        if (t === void 0) return bad(`malformed persistUntil timestamp ${goQ(value)}`);
+        params.persistUntil = t;
+        break;
+      }
+      default:
+        params.unknownTags.push(tag);
+    }
+  }
+  if (params.accountUri === "") return bad("missing mandatory accounturi parameter");
+  return { ok: true, issuer, params };
+}
+var rfc3339 = (ms) => {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return `${Math.trunc(ms / 1e3)} (Unix time)`;
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+};
+function checkPersistRecord(params, accountUri, wildcard, now) {
+  if (params.accountUri !== accountUri)
+    return {
+      ok: false,
+      reason: "accounturi",
+      error: `accounturi mismatch: expected ${goQ(accountUri)}, got ${goQ(params.accountUri)}`
+    };
+  if (wildcard && params.policy.toLowerCase() !== "wildcard")
+    return {
+      ok: false,
+      reason: "policy",
+      error: `policy mismatch: expected "wildcard", got ${goQ(params.policy)}`
+    };
+  const nowSec = Math.floor(now.getTime() / 1e3);
+  if (params.persistUntil !== void 0 && nowSec > params.persistUntil)
+    return {
+      ok: false,
+      reason: "persistUntil",
+      error: `validation time ${rfc3339(nowSec * 1e3)} is after persistUntil ${rfc3339(params.persistUntil * 1e3)}`
+    };
+  return { ok: true };
+}
+function caTxtString(bytes2) {
+  return quoteString(Buffer.from(bytes2)).slice(1, -1);
+}
+function persistRecordValue(input3) {
+  const parts = [input3.issuerDomain, `accounturi=${input3.accountUri}`];
+  if (input3.wildcard) parts.push("policy=wildcard");
+  if (input3.persistUntil !== void 0) parts.push(`persistUntil=${input3.persistUntil}`);
+  return parts.join("; ");
+}
+
+// src/checks/challenge-names.ts
+function challengeTxtName(identifier, challenge, accountUri) {
+  switch (challenge) {
+    case "dns-01":
+      return challengeName(identifier);
+    case "dns-account-01":
+      return accountUri !== void 0 ? accountChallengeName(identifier, accountUri) : void 0;
+    case "dns-persist-01":
+      return persistName(identifier);
+    default:
+      return void 0;
+  }
+}
+
+// src/checks/dnssec/gather.ts
+function caLookups(base, challenge, accountUri) {
+  const txt = challengeTxtName(base, challenge, accountUri);
+  const lookups = txt ? [[txt, "TXT"]] : [
     [base, "A"],
     [base, "AAAA"]
   ];
@@ -42206,12 +42790,12 @@ var plainView = (v) => {
   if (v.checkingDisabled) out.checkingDisabled = plainOutcome(v.checkingDisabled);
   return out;
 };
-async function gatherDnssec(deps, base, challenge) {
+async function gatherDnssec(deps, base, challenge, accountUri) {
   const { trustAnchors, now, askResolvers } = deps;
   if (trustAnchors.length === 0) return { lookups: [] };
   const fetch = makeResolverFetch(deps.resolver, deps.client);
   const lookups = await Promise.all(
-    caLookups(base, challenge).map(async ([name, type]) => {
+    caLookups(base, challenge, accountUri).map(async ([name, type]) => {
       const [result2, views] = await Promise.all([
         validateChain(name, type, fetch, { trustAnchors, now }),
         askResolvers ? gatherResolverViews(askResolvers, name, type) : []
@@ -42235,7 +42819,8 @@ var dnssecFamily = {
       now: ctx.settings.now
     },
     id.base,
-    ctx.settings.challenge
+    ctx.settings.challenge,
+    ctx.settings.accountUri
   ),
   judge(ev, { id, settings }) {
     const results = ev.lookups.map(({ name, type, result: result2, views }) => {
@@ -42253,11 +42838,12 @@ var dnssecFamily = {
 };
 
 // src/engine/families/http.ts
+init_finding();
 import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
 init_reserved();
-import { createHash as createHash3, randomBytes } from "node:crypto";
+import { createHash as createHash4, randomBytes } from "node:crypto";
 import net6 from "node:net";
 
 // src/http/fetch.ts
@@ -42973,7 +43559,7 @@ function tlsHandshake(req) {
 }
 
 // src/http/cdn-ranges.ts
-var import_ipaddr4 = __toESM(require_ipaddr(), 1);
+var import_ipaddr5 = __toESM(require_ipaddr(), 1);
 var CDN_RANGES = [
   {
     provider: "Cloudflare",
@@ -43048,11 +43634,11 @@ var CDN_RANGES = [
 ];
 var PARSED = CDN_RANGES.map((r) => ({
   provider: r.provider,
-  nets: r.cidrs.map((c) => import_ipaddr4.default.parseCIDR(c))
+  nets: r.cidrs.map((c) => import_ipaddr5.default.parseCIDR(c))
 }));
 function cdnForAddress(address) {
-  if (!import_ipaddr4.default.isValid(address)) return void 0;
-  let a = import_ipaddr4.default.parse(address);
+  if (!import_ipaddr5.default.isValid(address)) return void 0;
+  let a = import_ipaddr5.default.parse(address);
   if (a.kind() === "ipv6" && a.isIPv4MappedAddress()) a = a.toIPv4Address();
   for (const p of PARSED) {
     for (const [net10, bits] of p.nets) if (net10.kind() === a.kind() && a.match(net10, bits)) return p.provider;
@@ -43075,7 +43661,7 @@ function cdnForHeaders(h) {
 }
 
 // src/checks/http01/probe.ts
-var probeToken = (host) => createHash3("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
+var probeToken = (host) => createHash4("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
@@ -43777,7 +44363,7 @@ function judgeCertificate(e, opts = {}) {
 
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
-import { createHash as createHash4, X509Certificate as X509Certificate2 } from "node:crypto";
+import { createHash as createHash5, X509Certificate as X509Certificate2 } from "node:crypto";
 import net9 from "node:net";
 init_reserved();
 init_ca_messages();
@@ -43840,7 +44426,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
   const ext = acmeIdentifierOf(der);
-  const digest = createHash4("sha256").update(keyAuthorization).digest();
+  const digest = createHash5("sha256").update(keyAuthorization).digest();
   if (!ext) problems.push("the acmeIdentifier extension (1.3.6.1.5.5.7.1.31) is missing");
   else {
     if (!ext.critical) problems.push("the acmeIdentifier extension is not critical");
@@ -43989,7 +44575,7 @@ var tlsAlpn01Family = {
 };
 var certificateFamily = {
   name: "certificate",
-  applies: (id, s) => s.challenge !== "dns-01" && !id.wildcard,
+  applies: (id, s) => !isDnsChallenge(s.challenge) && !id.wildcard,
   async gather(ctx, id) {
     if (!await connectable(ctx, id)) return {};
     const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
@@ -44020,7 +44606,7 @@ function registrableDomain(name, extraSuffixes = []) {
 }
 function judgeDns01Readiness(ev, opts = {}) {
   const id = ev.identifier;
-  const name = challengeName(id);
+  const name = ev.name ?? challengeName(id);
   const l = ev.lookup;
   const out = [];
   const cname = l.cnames[0];
@@ -44074,6 +44660,9 @@ function judgeDns01Readiness(ev, opts = {}) {
   if (d) out.push(d);
   return out;
 }
+
+// src/engine/families/dns01.ts
+init_account();
 
 // src/checks/dns01/test-record.ts
 init_types();
@@ -44171,9 +44760,15 @@ function judgeTestRecord(ev) {
 function createDns01Family(opts = {}) {
   return {
     name: "dns-01",
-    applies: (id, s) => id.type === "dns" && s.challenge === "dns-01",
+    // dns-account-01 is dns-01 at the account's own label.
+    applies: (id, s) => id.type === "dns" && (s.challenge === "dns-01" || s.challenge === "dns-account-01"),
     async gather(ctx, id) {
-      const readiness = await gatherDns01(ctx.resolver, id.value);
+      const account = ctx.settings.challenge === "dns-account-01" ? ctx.settings.accountUri : void 0;
+      const readiness = await gatherDns01(
+        ctx.resolver,
+        id.value,
+        account !== void 0 ? { name: accountChallengeName(id.value, account) } : {}
+      );
       if (!opts.provider) return { readiness };
       const policy = { extraPublicSuffixes: ctx.profile.extraPublicSuffixes };
       if (judgeDns01Readiness(readiness, policy).some((f) => f.severity === "error")) return { readiness };
@@ -44185,7 +44780,8 @@ function createDns01Family(opts = {}) {
         profile: ctx.profile,
         resolver: ctx.resolver,
         store: new RecordStore2(opts.statePath),
-        timeoutMs: opts.propagationTimeoutMs
+        timeoutMs: opts.propagationTimeoutMs,
+        ...account !== void 0 ? { accountUri: account } : {}
       });
       return { readiness, testRecord };
     },
@@ -44197,25 +44793,304 @@ function createDns01Family(opts = {}) {
 }
 var dns01Family = createDns01Family();
 
+// src/engine/families/dnspersist01.ts
+init_errors();
+
+// src/checks/dnspersist01/gather.ts
+init_evidence();
+init_types();
+function caStrings(r) {
+  const parts = Array.isArray(r.data) ? r.data : [r.data];
+  return parts.map((p) => caTxtString(Buffer.isBuffer(p) ? p : Buffer.from(String(p), "utf8")));
+}
+var txtAt = (records, owner) => records.filter((r) => r.type === "TXT" && (owner === void 0 || r.name === owner)).map(caStrings);
+function serverView(a) {
+  const ev = outcomeEvidence(a.outcome, a.server.name);
+  const o = a.outcome;
+  const answered2 = o.ok && o.response.flags.aa && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+  return {
+    server: endpointLabel(a.server),
+    ...answered2 ? { records: txtAt(o.response.answers, o.response.question.name) } : {},
+    ...answered2 && o.response.rcode === "NXDOMAIN" ? { nxdomain: true } : {},
+    answer: ev.answer
+  };
+}
+function lookupSummary(l) {
+  return {
+    status: l.status,
+    finalName: l.finalName,
+    cnames: l.cnames.map((c) => c.target),
+    ...l.zone !== void 0 ? { zone: l.zone } : {},
+    ...l.message !== void 0 ? { message: l.message } : {}
+  };
+}
+async function gatherDnsPersist01(resolver, identifier) {
+  const name = persistName(identifier);
+  const lookup = await resolver.resolve(name, "TXT");
+  const ev = {
+    identifier,
+    name,
+    lookup: lookupSummary(lookup),
+    records: lookup.status === "NOERROR" ? txtAt(lookup.records) : [],
+    source: lookup.decisive ? [outcomeEvidence(lookup.decisive)] : [{ source: "resolver", query: `TXT ${name}`, answer: lookup.message ?? lookup.status }]
+  };
+  if (lookup.status === "NOERROR" || lookup.status === "NXDOMAIN") {
+    const all = await resolver.askAll(lookup.finalName, "TXT");
+    if (!("error" in all)) ev.servers = all.answers.map(serverView);
+  }
+  return ev;
+}
+
+// src/checks/dnspersist01/judge.ts
+init_finding();
+init_catalogue();
+init_ca_messages();
+var DAY_MS = 864e5;
+var q = (s) => JSON.stringify(s);
+var joined = (r) => r.join("");
+function fateOf(value, opts, wildcard) {
+  const parsed = parsePersistRecord(value);
+  if (!parsed.ok) {
+    if (parsed.issuer === opts.issuerDomain) return { kind: "malformed", error: parsed.error };
+    return { kind: "other", issuer: parsed.issuer, error: parsed.error };
+  }
+  if (parsed.issuer !== opts.issuerDomain) return { kind: "other", issuer: parsed.issuer };
+  const check2 = checkPersistRecord(parsed.params, opts.accountUri, wildcard, opts.now);
+  return check2.ok ? { kind: "ok", parsed } : { kind: "unauthorised", parsed, check: check2 };
+}
+function describeFate(f) {
+  switch (f.kind) {
+    case "ok":
+      return "authorises";
+    case "unauthorised":
+      return `does not authorise (${f.check.error})`;
+    case "malformed":
+      return `malformed (${f.error})`;
+    case "other":
+      return f.issuer !== void 0 ? `ignored: for issuer ${q(f.issuer)}${f.error ? ` and malformed (${f.error})` : ""}` : `ignored: not an issue-value (${f.error ?? "unreadable"})`;
+  }
+}
+function judgeDnsPersist01(ev, opts) {
+  const id = ev.identifier;
+  const wildcard = id.startsWith("*.");
+  const name = ev.name || persistName(id);
+  const l = ev.lookup;
+  const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
+  const wanted = persistRecordValue({
+    issuerDomain: opts.issuerDomain,
+    accountUri: opts.accountUri,
+    wildcard
+  });
+  const wantedRecord = `${l.finalName} TXT ${q(wanted)}`;
+  const evidence = ev.source;
+  if (l.status !== "NOERROR") {
+    const status = l.status === "NXDOMAIN" || l.status === "TIMEOUT" ? l.status : "SERVFAIL";
+    const detail = `Retrieving TXT records for DNS-PERSIST-01 challenge: ${caDnsProblem("TXT", name, status)}`;
+    const nx = l.status === "NXDOMAIN";
+    return {
+      valid: false,
+      problem: { type: "dns", detail },
+      findings: [
+        finding("PERSIST01_LOOKUP_FAILED", id, {
+          title: nx ? `${l.finalName} does not exist (NXDOMAIN)` : `The TXT lookup for ${name} fails (${l.status})`,
+          detail: nx ? `${at} does not exist: no dns-persist-01 record has been published${l.message ? ` (${l.message})` : ""}.` : `${l.message ?? `TXT ${name}: ${l.status}`}.`,
+          evidence,
+          remediation: nx ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${id.replace(/^\*\./, "")} --account-uri ${opts.accountUri}${wildcard ? " --wildcard" : ""}\` prints it).` : `Fix the nameservers of ${l.zone ?? "the zone"} so they answer TXT ${l.finalName} authoritatively (NOERROR; ${l.status} is not an answer).`,
+          caMessage: detail
+        })
+      ]
+    };
+  }
+  if (ev.records.length === 0) {
+    const detail = "No TXT record found for DNS-PERSIST-01 challenge";
+    return {
+      valid: false,
+      problem: { type: "unauthorized", detail },
+      findings: [
+        finding("PERSIST01_NO_RECORD", id, {
+          detail: `${at} exists but holds no TXT record.`,
+          evidence,
+          remediation: `Publish the standing record ${wantedRecord}.`,
+          caMessage: detail
+        })
+      ]
+    };
+  }
+  const values = ev.records.map(joined);
+  const fates = values.map((v) => fateOf(v, opts, wildcard));
+  const authorising = fates.findIndex((f) => f.kind === "ok");
+  const findings = [];
+  const several = values.length > 1 ? finding("PERSIST01_SEVERAL_RECORDS", id, {
+    detail: `${at} holds ${values.length} TXT records: ${values.map((v, i) => `${i + 1}. ${q(v)} ${describeFate(fates[i])}`).join("; ")}.${authorising >= 0 ? ` The CA accepts record ${authorising + 1}.` : ""}`,
+    evidence,
+    remediation: authorising >= 0 ? "Nothing needed for issuance; remove records for CAs and accounts you no longer use." : `Keep one record for ${opts.issuerDomain}: ${wantedRecord}.`
+  }) : void 0;
+  if (authorising >= 0) {
+    const ok = fates[authorising];
+    const until = ok.parsed.params.persistUntil;
+    const untilMs = until !== void 0 ? until * 1e3 : void 0;
+    const disagree = serversLacking(ev, authorising, opts, wildcard);
+    findings.push(
+      finding("PERSIST01_AUTHORISED", id, {
+        detail: `${at} serves ${q(values[authorising])}: issuer ${ok.parsed.issuer}, accounturi ${ok.parsed.params.accountUri}${wildcard ? ", policy=wildcard" : ""}${untilMs !== void 0 ? `, persistUntil ${rfc3339(untilMs)}` : ", no persistUntil"}. This is the record the CA reads: the outcome is proven, not predicted.`,
+        evidence,
+        remediation: "Nothing to do. The record stays: renewals need no DNS change."
+      })
+    );
+    if (untilMs !== void 0 && untilMs - opts.now.getTime() <= PERSIST_UNTIL_WARN_DAYS * DAY_MS) {
+      const days = Math.max(0, Math.floor((untilMs - opts.now.getTime()) / DAY_MS));
+      findings.push(
+        finding("PERSIST01_EXPIRING", id, {
+          detail: `The authorising record's persistUntil is ${rfc3339(untilMs)} (${until}), ${days === 0 ? "less than a day" : `${days} day${days === 1 ? "" : "s"}`} from now; validations after it fail.`,
+          evidence,
+          remediation: `Before ${rfc3339(untilMs)}, replace the record with one carrying a later persistUntil, or none: ${wantedRecord}.`
+        })
+      );
+    }
+    if (several) findings.push(several);
+    if (disagree) findings.push(disagree);
+    return { valid: true, authorising, findings };
+  }
+  const malformed = fates.map((f, i) => ({ f, i })).filter((x) => x.f.kind === "malformed");
+  const unauthorised = fates.map((f, i) => ({ f, i })).filter(
+    (x) => x.f.kind === "unauthorised"
+  );
+  let problem;
+  if (malformed.length) {
+    problem = {
+      type: "malformed",
+      detail: malformed.map(
+        (m) => `Parsing DNS-PERSIST-01 challenge TXT record with issuer-domain-name ${q(opts.issuerDomain)}: ${m.f.error}`
+      ).join("; ")
+    };
+  } else if (unauthorised.length) {
+    problem = {
+      type: "unauthorized",
+      detail: unauthorised.map(
+        (u) => `Checking DNS-PERSIST-01 challenge TXT record with issuer-domain-name ${q(opts.issuerDomain)}: ${u.f.check.error}`
+      ).join("; ")
+    };
+  } else {
+    problem = { type: "unauthorized", detail: "No valid TXT record found for DNS-PERSIST-01 challenge" };
+  }
+  const caMessage = problem.detail;
+  for (const m of malformed) {
+    findings.push(
+      finding("PERSIST01_MALFORMED", id, {
+        detail: `${at} serves ${q(values[m.i])} for ${opts.issuerDomain}, which the CA cannot parse: ${m.f.error}.${tabNote(values[m.i])}`,
+        evidence,
+        remediation: `Replace it with a well-formed record: ${wantedRecord}.`,
+        caMessage
+      })
+    );
+  }
+  for (const u of unauthorised) findings.push(unauthorisedFinding(u.f, values[u.i]));
+  if (!malformed.length && !unauthorised.length) {
+    const others = fates.map((f, i) => `${q(values[i])} (${describeFate(f)})`);
+    findings.push(
+      finding("PERSIST01_OTHER_ISSUER", id, {
+        detail: `${at} serves no record for ${opts.issuerDomain}: ${others.join("; ")}.`,
+        evidence,
+        remediation: `Add a record for ${opts.issuerDomain} next to the others: ${wantedRecord}.`,
+        caMessage
+      })
+    );
+  }
+  if (several) findings.push(several);
+  for (const f of findings) if (f.severity === "error") f.acmeProblem = acmeProblem(problem.type);
+  return { valid: false, problem, findings };
+  function unauthorisedFinding(f, value) {
+    const p = f.parsed.params;
+    switch (f.check.reason) {
+      case "accounturi":
+        return finding("PERSIST01_ACCOUNT_MISMATCH", id, {
+          detail: `${at} serves ${q(value)}: it authorises accounturi ${q(p.accountUri)}, but the account is ${q(opts.accountUri)} (compared exactly, letter case included).${/\/sha-256\//i.test(p.accountUri) ? " The record holds a hashed account URI (a later draft); Boulder compares with the account URL itself." : ""}`,
+          evidence,
+          remediation: `If ${opts.accountUri} is the account that will order, set the record to ${wantedRecord}; otherwise order with the account ${p.accountUri}.`,
+          caMessage
+        });
+      case "policy":
+        return finding("PERSIST01_WILDCARD_POLICY_MISSING", id, {
+          detail: `${at} serves ${q(value)}, which has ${p.policy ? `policy=${p.policy}` : "no policy parameter"}; ${id} is a wildcard, and only policy=wildcard authorises one.`,
+          evidence,
+          remediation: `Add policy=wildcard to the record: ${l.finalName} TXT ${q(persistRecordValue({ issuerDomain: opts.issuerDomain, accountUri: p.accountUri, wildcard: true, persistUntil: p.persistUntil }))}.`,
+          caMessage
+        });
+      case "persistUntil":
+        return finding("PERSIST01_EXPIRED", id, {
+          detail: `${at} serves ${q(value)}; its persistUntil ${p.persistUntil} is ${rfc3339(p.persistUntil * 1e3)}, before now (${rfc3339(opts.now.getTime())}), so it no longer authorises.`,
+          evidence,
+          remediation: `Replace it with a record without persistUntil, or with a later one: ${l.finalName} TXT ${q(persistRecordValue({ issuerDomain: opts.issuerDomain, accountUri: p.accountUri, wildcard: wildcard || p.policy.toLowerCase() === "wildcard" }))}.`,
+          caMessage
+        });
+    }
+  }
+}
+var tabNote = (v) => v.includes("\\009") ? ` (It contains a tab, which the CA's DNS library hands over as "\\009": use spaces around ";" and "=".)` : "";
+function serversLacking(ev, authorising, opts, wildcard) {
+  const servers2 = (ev.servers ?? []).filter((s) => s.records !== void 0);
+  if (servers2.length < 2) return void 0;
+  const authorises = (r) => r.some((rec) => fateOf(joined(rec), opts, wildcard).kind === "ok");
+  const lacking = servers2.filter((s) => !authorises(s.records));
+  if (lacking.length === 0) return void 0;
+  const having = servers2.filter((s) => authorises(s.records));
+  const value = joined(ev.records[authorising]);
+  return finding("PERSIST01_SERVERS_DISAGREE", ev.identifier, {
+    detail: `${having.map((s) => s.server).join(", ")} serve${having.length === 1 ? "s" : ""} the authorising record ${q(value)} at ${ev.lookup.finalName}, but ${lacking.map((s) => `${s.server} ${s.nxdomain ? "answers NXDOMAIN" : `serves ${s.records.length ? s.records.map((r) => q(joined(r))).join(" ") : "no TXT record"}`}`).join("; ")}.`,
+    evidence: servers2.map((s) => ({
+      source: s.server,
+      query: `TXT ${ev.lookup.finalName}`,
+      answer: s.answer
+    })),
+    remediation: `Make every nameserver serve ${ev.lookup.finalName} TXT ${q(value)} (zone transfer to ${lacking.map((s) => s.server).join(", ")}).`,
+    // What the CA would say from a perspective whose resolver lands on the first lacking server.
+    caMessage: `During secondary validation: ${judgeDnsPersist01(
+      {
+        ...ev,
+        lookup: { ...ev.lookup, status: lacking[0].nxdomain ? "NXDOMAIN" : "NOERROR" },
+        records: lacking[0].records,
+        servers: void 0
+      },
+      opts
+    ).problem?.detail ?? ""}`
+  });
+}
+
+// src/engine/families/dnspersist01.ts
+var dnsPersist01Family = {
+  name: "dns-persist-01",
+  applies: (id, s) => id.type === "dns" && s.challenge === "dns-persist-01",
+  gather: (ctx, id) => gatherDnsPersist01(ctx.resolver, id.value),
+  judge(ev, { settings }) {
+    const { issuerDomain, accountUri, now } = settings;
+    if (accountUri === void 0)
+      throw new UsageError("dns-persist-01 needs the ACME account URL (--account-uri)");
+    return judgeDnsPersist01(ev, { issuerDomain, accountUri, now }).findings;
+  }
+};
+
+// src/checks/caa/evaluate.ts
+init_finding();
+
 // src/checks/caa/parse.ts
-var trimWsp = (s) => s.replace(/^[ \t]+|[ \t]+$/g, "");
+var trimWsp2 = (s) => s.replace(/^[ \t]+|[ \t]+$/g, "");
 var TAG_CHARS = /^[A-Za-z0-9]*$/;
 var VALUE_CHARS = /^[\x21-\x3a\x3c-\x7e]*$/;
 function parseCaaValue(value) {
   const parts = value.split(";");
-  const issuerDomain = trimWsp(parts[0] ?? "");
+  const issuerDomain = trimWsp2(parts[0] ?? "");
   const paramList = parts.slice(1);
-  if (paramList.length === 1 && trimWsp(paramList[0] ?? "") === "") {
+  if (paramList.length === 1 && trimWsp2(paramList[0] ?? "") === "") {
     return { ok: true, issuerDomain, parameters: [] };
   }
   const parameters = [];
   for (const p of paramList) {
     const eq = p.indexOf("=");
     if (eq < 0) return { ok: false, error: `parameter not formatted as tag=value: ${JSON.stringify(p)}` };
-    const tag = trimWsp(p.slice(0, eq));
+    const tag = trimWsp2(p.slice(0, eq));
     if (!TAG_CHARS.test(tag))
       return { ok: false, error: `tag contains disallowed character: ${JSON.stringify(tag)}` };
-    const val = trimWsp(p.slice(eq + 1));
+    const val = trimWsp2(p.slice(eq + 1));
     if (!VALUE_CHARS.test(val))
       return { ok: false, error: `value contains disallowed character: ${JSON.stringify(val)}` };
     parameters.push({ tag, value: val });
@@ -44286,7 +45161,7 @@ function accountUriForms(accountUri) {
 // src/checks/caa/evaluate.ts
 var KNOWN_CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc"];
 var CAA_CRITICAL_FLAGS = 128 | 1;
-var KNOWN_METHODS = ["http-01", "dns-01", "tls-alpn-01", "dns-account-01"];
+var KNOWN_METHODS = CHALLENGE_TYPES;
 var METHOD_LABEL = /^[A-Za-z0-9-]+$/;
 var isAnswer = (status) => status === "NOERROR" || status === "NXDOMAIN";
 function accountUriOutcome(params, accountUri) {
@@ -44678,14 +45553,15 @@ var caaFamily = {
 // src/checks/delegation/gather.ts
 init_names();
 init_plain();
+init_finding();
 var DATA_TYPES = ["A", "AAAA", "CNAME", "CAA"];
 var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
 function baseName(identifier) {
   return normalizeName(identifier.replace(/^\*\./, ""));
 }
-function delegationQuestions(base, challenge) {
-  const txt = [`${ACME_CHALLENGE_LABEL2}.${base}`, "TXT"];
-  if (challenge === "dns-01") return [[base, "CAA"], txt];
+function delegationQuestions(base, challenge, txtName) {
+  const txt = [txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, "TXT"];
+  if (isDnsChallenge(challenge)) return [[base, "CAA"], txt];
   if (challenge)
     return [
       [base, "A"],
@@ -44694,12 +45570,12 @@ function delegationQuestions(base, challenge) {
     ];
   return [...DATA_TYPES.map((t) => [base, t]), txt];
 }
-async function gatherDelegation(resolver, name, challenge) {
+async function gatherDelegation(resolver, name, challenge, txtName) {
   const base = baseName(name);
   const found = await resolver.findZone(base, "CAA");
   if ("error" in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
   const zone = plainDelegation(found);
-  const questions = delegationQuestions(base, challenge);
+  const questions = delegationQuestions(base, challenge, txtName);
   const [ns, soa, ...answers] = await Promise.all([
     resolver.askAll(zone.zone, "NS"),
     resolver.askAll(zone.zone, "SOA"),
@@ -44809,12 +45685,12 @@ function classifyAuthoritative(outcome, qname, zone) {
   if (!outcome.ok) return { kind: "lame", text: failureText(outcome) };
   const res = outcome.response;
   if (res.rcode !== "NOERROR" && res.rcode !== "NXDOMAIN") return { kind: "lame", text: res.rcode };
-  const q = normalizeName(qname);
+  const q2 = normalizeName(qname);
   const z2 = normalizeName(zone);
   if (!res.flags.aa) {
     if (res.answers.length === 0) {
       const refs = referralOwners(res.authorities);
-      const down = refs.find((r) => isBelow(r.owner, z2) && isAtOrBelow(q, r.owner));
+      const down = refs.find((r) => isBelow(r.owner, z2) && isAtOrBelow(q2, r.owner));
       if (down && res.rcode === "NOERROR") {
         return {
           kind: "referral",
@@ -44834,17 +45710,17 @@ function classifyAuthoritative(outcome, qname, zone) {
     }
     return {
       kind: "lame",
-      text: `answer without the AA bit (not authoritative): ${recordsView(res.answers, q).text}`
+      text: `answer without the AA bit (not authoritative): ${recordsView(res.answers, q2).text}`
     };
   }
   if (res.rcode === "NXDOMAIN")
     return { kind: "data", rcode: "NXDOMAIN", records: [], key: "NXDOMAIN", text: "NXDOMAIN" };
-  const view2 = recordsView(res.answers, q);
+  const view2 = recordsView(res.answers, q2);
   return { kind: "data", rcode: "NOERROR", records: res.answers, key: view2.key, text: view2.text };
 }
 
 // src/checks/delegation/table.ts
-var queryText = (q) => `${q.type} ${q.name || "."}`;
+var queryText = (q2) => `${q2.type} ${q2.name || "."}`;
 var classified = /* @__PURE__ */ new WeakMap();
 function classifyOnce2(outcome, name, zone) {
   const known = classified.get(outcome);
@@ -44868,13 +45744,13 @@ function tableOf(name, type, result2) {
 function tablesOf(ev, zone) {
   return {
     apex: [tableOf(zone, "NS", ev.ns), tableOf(zone, "SOA", ev.soa)],
-    data: ev.data.map((q) => tableOf(q.name, q.type, q.result))
+    data: ev.data.map((q2) => tableOf(q2.name, q2.type, q2.result))
   };
 }
-function rowEvidence(q, row) {
+function rowEvidence(q2, row) {
   const e = {
     source: serverLabel2(row.server),
-    query: queryText(q),
+    query: queryText(q2),
     answer: row.reply.text,
     address: row.server.address
   };
@@ -44904,16 +45780,17 @@ function lookupEvidence3(l) {
 init_catalogue();
 
 // src/checks/delegation/usage.ts
-function caUses(q, challenge) {
-  if (q.type === "CAA" || q.type === "CNAME") return true;
-  const dns01 = q.type === "TXT" && q.name.startsWith(`${ACME_CHALLENGE_LABEL2}.`);
-  if (dns01) return challenge === void 0 || challenge === "dns-01";
-  if (q.type === "A" || q.type === "AAAA") return challenge === void 0 || challenge !== "dns-01";
+init_finding();
+function caUses(q2, challenge) {
+  if (q2.type === "CAA" || q2.type === "CNAME") return true;
+  if (q2.type === "TXT")
+    return isDnsChallenge(challenge) || challenge === void 0 && q2.name.startsWith(`${ACME_CHALLENGE_LABEL2}.`);
+  if (q2.type === "A" || q2.type === "AAAA") return challenge === void 0 || !isDnsChallenge(challenge);
   return false;
 }
-function caFailureMessage(q, allTimeouts2, identifier) {
-  const dnsPart = allTimeouts2 ? `DNS problem: query timed out looking up ${q.type} for ${q.name}` : `DNS problem: SERVFAIL looking up ${q.type} for ${q.name} - the domain's nameservers may be malfunctioning`;
-  return q.type === "CAA" ? `While processing CAA for ${identifier}: ${dnsPart}` : dnsPart;
+function caFailureMessage(q2, allTimeouts2, identifier) {
+  const dnsPart = allTimeouts2 ? `DNS problem: query timed out looking up ${q2.type} for ${q2.name}` : `DNS problem: SERVFAIL looking up ${q2.type} for ${q2.name} - the domain's nameservers may be malfunctioning`;
+  return q2.type === "CAA" ? `While processing CAA for ${identifier}: ${dnsPart}` : dnsPart;
 }
 
 // src/checks/delegation/lame.ts
@@ -44969,7 +45846,7 @@ function judgeLameness(tables, identifier, zone, challenge) {
 }
 
 // src/checks/delegation/nsset.ts
-var import_ipaddr5 = __toESM(require_ipaddr(), 1);
+var import_ipaddr6 = __toESM(require_ipaddr(), 1);
 init_catalogue();
 init_names();
 var MIN_NAMESERVERS = 2;
@@ -45065,13 +45942,13 @@ function networkOf(address) {
   return net10;
 }
 function computeNetwork(address) {
-  if (!import_ipaddr5.default.isValid(address)) return void 0;
-  const a = import_ipaddr5.default.parse(address);
+  if (!import_ipaddr6.default.isValid(address)) return void 0;
+  const a = import_ipaddr6.default.parse(address);
   const bits = a.kind() === "ipv4" ? IPV4_NETWORK_BITS : IPV6_NETWORK_BITS;
   const bytes2 = a.toByteArray();
   const keep = bits / 8;
   const masked = bytes2.map((b, i) => i < keep ? b : 0);
-  return `${import_ipaddr5.default.fromByteArray(masked).toString()}/${bits}`;
+  return `${import_ipaddr6.default.fromByteArray(masked).toString()}/${bits}`;
 }
 function judgeSameSubnet(d, identifier) {
   const names2 = sorted(d.servers.map((s) => s.name ?? s.address));
@@ -45180,7 +46057,7 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
     const used = caUses(t, challenge);
     const { group: cur, bySerial } = currentGroup(groups, serials);
     const others = groups.filter((g) => g !== cur);
-    const q = queryText(t);
+    const q2 = queryText(t);
     const n = others.reduce((sum, g) => sum + g.rows.length, 0);
     const emptyNote = groups.filter((g) => g.empty && groups.some((h) => !h.empty)).map((g) => {
       const answering = groups.filter((h) => !h.empty);
@@ -45192,11 +46069,11 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
     });
     findings.push(
       finding("DELEGATION_SERVERS_DISAGREE", identifier, {
-        title: `Authoritative servers disagree about ${q}`,
+        title: `Authoritative servers disagree about ${q2}`,
         severity: used ? "warning" : "info",
-        detail: `The nameservers of ${t.zone ?? "the zone"} answer ${q} differently: ` + groups.map((g) => `${servers(g)} ${says(g)} ${g.text}`).join("; ") + ". " + (emptyNote.length > 0 ? emptyNote.join("; ") + ". " : "") + `A change still propagating, or a forgotten secondary.` + (used ? ` The CA's resolver asks one of them, so it may see either answer.` : ""),
+        detail: `The nameservers of ${t.zone ?? "the zone"} answer ${q2} differently: ` + groups.map((g) => `${servers(g)} ${says(g)} ${g.text}`).join("; ") + ". " + (emptyNote.length > 0 ? emptyNote.join("; ") + ". " : "") + `A change still propagating, or a forgotten secondary.` + (used ? ` The CA's resolver asks one of them, so it may see either answer.` : ""),
         evidence: t.rows.filter((r) => r.reply.kind !== "lame").map((r) => rowEvidence(t, r)),
-        remediation: bySerial ? `${listText(stale)} ${n > 1 ? "serve" : "serves"} an older copy of the zone: reload ${n > 1 ? "them" : "it"} or fix the zone transfer from the primary, and wait until every server answers ${q} with ${cur.text} before asking for validation.` : `Make every nameserver of ${t.zone ?? "the zone"} serve the same data for ${q} (${cur.text}, as ${servers(cur)} ${says(cur)}; ${listText(stale)} ${n > 1 ? "differ" : "differs"}): with several DNS providers, update the record at each; with a secondary, check its zone transfer. Then wait until they agree before asking for validation.`
+        remediation: bySerial ? `${listText(stale)} ${n > 1 ? "serve" : "serves"} an older copy of the zone: reload ${n > 1 ? "them" : "it"} or fix the zone transfer from the primary, and wait until every server answers ${q2} with ${cur.text} before asking for validation.` : `Make every nameserver of ${t.zone ?? "the zone"} serve the same data for ${q2} (${cur.text}, as ${servers(cur)} ${says(cur)}; ${listText(stale)} ${n > 1 ? "differ" : "differs"}): with several DNS providers, update the record at each; with a secondary, check its zone transfer. Then wait until they agree before asking for validation.`
       })
     );
   }
@@ -45265,7 +46142,12 @@ function judgeDelegation(ev, identifier, opts = {}) {
 var delegationFamily = {
   name: "delegation",
   applies: (id) => id.type === "dns",
-  gather: (ctx, id) => gatherDelegation(ctx.resolver, id.value, ctx.settings.challenge),
+  gather: (ctx, id) => gatherDelegation(
+    ctx.resolver,
+    id.value,
+    ctx.settings.challenge,
+    challengeTxtName(id.value, ctx.settings.challenge, ctx.settings.accountUri)
+  ),
   judge: (ev, { id, settings }) => judgeDelegation(ev, id.value, { challenge: settings.challenge })
 };
 
@@ -45299,18 +46181,18 @@ init_catalogue();
 init_names();
 var EMPTY_KEY = "EMPTY";
 var keyOf = (records, qname) => records.length === 0 ? EMPTY_KEY : recordsView(records, qname).key;
-function truthOf(q) {
-  const table = tableOf(q.name, q.type, q.authority);
+function truthOf(q2) {
+  const table = tableOf(q2.name, q2.type, q2.authority);
   const keys = /* @__PURE__ */ new Map();
-  const owners = /* @__PURE__ */ new Set([normalizeName(q.name)]);
+  const owners = /* @__PURE__ */ new Set([normalizeName(q2.name)]);
   for (const r of table.rows) {
     if (r.reply.kind !== "data") continue;
     for (const rec of r.reply.records) owners.add(normalizeName(rec.name));
-    keys.set(keyOf(r.reply.records, q.name), r.reply.text);
+    keys.set(keyOf(r.reply.records, q2.name), r.reply.text);
   }
   return { table, keys, owners };
 }
-function resolverView(q, reply, owners) {
+function resolverView(q2, reply, owners) {
   const o = reply.outcome;
   if (!o.ok) return { kind: "failed", reply, text: failureText(o), rttMs: Math.round(o.failure.rttMs) };
   const res = o.response;
@@ -45325,7 +46207,7 @@ function resolverView(q, reply, owners) {
     if (soa) v.ttl = soa.ttl;
     return v;
   }
-  const view2 = recordsView(records, q.name);
+  const view2 = recordsView(records, q2.name);
   return {
     kind: "answer",
     reply,
@@ -45336,10 +46218,10 @@ function resolverView(q, reply, owners) {
 }
 
 // src/checks/propagation/judge.ts
-function viewEvidence(q, v) {
+function viewEvidence(q2, v) {
   const e = {
     source: serverLabel2(v.reply.resolver),
-    query: queryText(q),
+    query: queryText(q2),
     answer: v.kind === "answer" && v.ttl !== void 0 ? `${v.text} (TTL ${v.ttl} s remaining)` : v.text,
     address: v.reply.resolver.address
   };
@@ -45347,40 +46229,40 @@ function viewEvidence(q, v) {
   if (Number.isFinite(rtt)) e.rttMs = Math.round(rtt);
   return e;
 }
-var authorityEvidence = (q, t) => t.table.rows.filter((r) => r.reply.kind === "data").map((r) => rowEvidence(t.table, r));
+var authorityEvidence = (q2, t) => t.table.rows.filter((r) => r.reply.kind === "data").map((r) => rowEvidence(t.table, r));
 function clearsAt(gatheredAt, seconds) {
   const t = gatheredAt ? Date.parse(gatheredAt) : NaN;
   if (!Number.isFinite(t)) return void 0;
   return new Date(t + seconds * 1e3).toISOString().slice(11, 19) + " UTC";
 }
 var truthText = (t) => [...t.keys.values()].join(" / ");
-function staleFinding2(ev, q, t, stale, identifier) {
+function staleFinding2(ev, q2, t, stale, identifier) {
   const ttls = stale.map((s) => s.ttl).filter((x) => x !== void 0);
   const max = ttls.length > 0 ? Math.max(...ttls) : void 0;
   const until = max !== void 0 ? clearsAt(ev.gatheredAt, max) : void 0;
   const serves = (s) => `${serverLabel2(s.reply.resolver)} still serves ${s.key === EMPTY_KEY ? `${s.text} (a cached negative answer)` : s.text}` + (s.ttl !== void 0 ? ` for up to ${s.ttl} s` : "");
   const howLong = max !== void 0 ? ` for up to ${max} s${until ? ` (until ${until})` : ""}` : "";
-  const q1 = queryText(q);
+  const q1 = queryText(q2);
   return finding("PROPAGATION_STALE_CACHE", identifier, {
     title: `Public resolvers still serve old data for ${q1}`,
     detail: `The authoritative servers now answer ${q1} with ${truthText(t)}${t.keys.size > 1 ? " (they disagree with each other)" : ""}, but ${stale.map(serves).join("; ")}. The record changed recently: validation may see the old data${howLong}. The CA's resolvers keep caches of their own; if one looked this name up before the change, it holds the old answer until its TTL runs out.`,
-    evidence: [...authorityEvidence(q, t), ...stale.map((s) => viewEvidence(q, s))],
+    evidence: [...authorityEvidence(q2, t), ...stale.map((s) => viewEvidence(q2, s))],
     remediation: (max !== void 0 ? `Wait ${max} s${until ? ` (until ${until})` : ""} for the cached answers to expire before asking for validation` : `Wait for the cached answers to expire before asking for validation`) + `; next time, lower the TTL of ${q1} ahead of a change (or create the record before the first lookup, so no negative answer gets cached).`
   });
 }
-function disagreeFinding(q, t, views, identifier) {
+function disagreeFinding(q2, t, views, identifier) {
   const groups = /* @__PURE__ */ new Map();
   for (const v of views) groups.set(v.key, [...groups.get(v.key) ?? [], v]);
   const ttls = views.map((v) => v.ttl).filter((x) => x !== void 0);
   const max = ttls.length > 0 ? Math.max(...ttls) : void 0;
-  const q1 = queryText(q);
+  const q1 = queryText(q2);
   const noTruth = t.keys.size === 0;
   return finding("PROPAGATION_RESOLVERS_DISAGREE", identifier, {
     title: `Public resolvers disagree about ${q1}`,
     detail: `Public resolvers answer ${q1} differently: ` + [...groups.values()].map(
       (g) => `${listText(g.map((v) => serverLabel2(v.reply.resolver)))} ${g.length > 1 ? "say" : "says"} ${g[0].text}`
     ).join("; ") + ". " + (noTruth ? "The authoritative servers gave no usable answer to compare with." : `The authoritative servers themselves disagree (${truthText(t)}).`) + ` What the CA sees depends on which answer its resolver holds.`,
-    evidence: [...authorityEvidence(q, t), ...views.map((v) => viewEvidence(q, v))],
+    evidence: [...authorityEvidence(q2, t), ...views.map((v) => viewEvidence(q2, v))],
     remediation: (noTruth ? `Make the authoritative servers answer ${q1} again` : `Make every authoritative server serve the same data for ${q1}`) + (max !== void 0 ? `, then wait ${max} s for the cached answers to expire` : "") + " before asking for validation."
   });
 }
@@ -45389,13 +46271,13 @@ function failedFindings(failures, identifier) {
     const resolver = list3[0].v.reply.resolver;
     const label = serverLabel2(resolver);
     const what = list3.map(
-      ({ q, v, truth }) => `${v.text} for ${queryText(q)} while the authoritative servers answer ${truthText(truth)}`
+      ({ q: q2, v, truth }) => `${v.text} for ${queryText(q2)} while the authoritative servers answer ${truthText(truth)}`
     );
     const timeout = list3.some(({ v }) => v.text.startsWith("timeout"));
     return finding("PROPAGATION_RESOLVER_FAILED", identifier, {
       title: `${resolver.name ?? resolver.address} fails to resolve ${list3[0].q.name}`,
       detail: `${label} answered ${what.join("; ")}. Evidence only: the CA uses its own resolver, but the same cause (a DNSSEC validation failure, a nameserver that is slow or unreachable from some networks) may fail its lookup too.`,
-      evidence: list3.flatMap(({ q, v, truth }) => [...authorityEvidence(q, truth), viewEvidence(q, v)]),
+      evidence: list3.flatMap(({ q: q2, v, truth }) => [...authorityEvidence(q2, truth), viewEvidence(q2, v)]),
       remediation: `Check that DNSSEC for ${list3[0].q.name} validates (a DS with no matching DNSKEY or an expired RRSIG makes validating resolvers SERVFAIL)` + (timeout ? " and that every nameserver answers quickly from everywhere" : " and that every nameserver answers from everywhere") + `; if only ${resolver.name ?? resolver.address} fails, the problem may be its own and will pass.`
     });
   });
@@ -45403,19 +46285,19 @@ function failedFindings(failures, identifier) {
 function judgePropagation(ev, identifier) {
   const findings = [];
   const failures = /* @__PURE__ */ new Map();
-  for (const q of ev.queries) {
-    const truth = truthOf(q);
-    const views = q.resolvers.map((r) => resolverView(q, r, truth.owners));
+  for (const q2 of ev.queries) {
+    const truth = truthOf(q2);
+    const views = q2.resolvers.map((r) => resolverView(q2, r, truth.owners));
     const answered2 = views.filter((v) => v.kind === "answer");
     const stale = truth.keys.size > 0 ? answered2.filter((v) => !truth.keys.has(v.key)) : [];
-    if (stale.length > 0) findings.push(staleFinding2(ev, q, truth, stale, identifier));
+    if (stale.length > 0) findings.push(staleFinding2(ev, q2, truth, stale, identifier));
     const rest = answered2.filter((v) => !stale.includes(v));
-    if (new Set(rest.map((v) => v.key)).size > 1) findings.push(disagreeFinding(q, truth, rest, identifier));
+    if (new Set(rest.map((v) => v.key)).size > 1) findings.push(disagreeFinding(q2, truth, rest, identifier));
     if (truth.keys.size > 0) {
       for (const v of views) {
         if (v.kind !== "failed") continue;
         const k = endpointKey(v.reply.resolver);
-        failures.set(k, [...failures.get(k) ?? [], { q, v, truth }]);
+        failures.set(k, [...failures.get(k) ?? [], { q: q2, v, truth }]);
       }
     }
   }
@@ -45423,11 +46305,12 @@ function judgePropagation(ev, identifier) {
 }
 
 // src/checks/propagation/run.ts
-function propagationQuestions(identifier, challenge) {
+init_finding();
+function propagationQuestions(identifier, challenge, txtName) {
   const base = baseName(identifier);
-  if (challenge === "dns-01") {
+  if (isDnsChallenge(challenge)) {
     return [
-      { name: `${ACME_CHALLENGE_LABEL2}.${base}`, types: ["TXT"] },
+      { name: txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, types: ["TXT"] },
       { name: base, types: ["CAA"] }
     ];
   }
@@ -45441,8 +46324,13 @@ var propagationFamily = {
   async gather(ctx, id) {
     if (ctx.profile.publicResolvers.length === 0) return { names: [] };
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
-    const questions = propagationQuestions(id.value, ctx.settings.challenge);
-    return { names: await Promise.all(questions.map((q) => gatherPropagation(deps, q.name, q.types))) };
+    const { challenge, accountUri } = ctx.settings;
+    const questions = propagationQuestions(
+      id.value,
+      challenge,
+      challengeTxtName(id.value, challenge, accountUri)
+    );
+    return { names: await Promise.all(questions.map((q2) => gatherPropagation(deps, q2.name, q2.types))) };
   },
   judge: (ev, { id }) => ev.names.flatMap((n) => judgePropagation(n, id.value))
 };
@@ -45454,6 +46342,7 @@ var CHECK_FAMILIES = [
   http01Family,
   tlsAlpn01Family,
   dns01Family,
+  dnsPersist01Family,
   caaFamily,
   delegationFamily,
   propagationFamily,
@@ -45510,20 +46399,20 @@ async function probeRoot(profile, client) {
 }
 
 // src/checks/vantage.ts
-var import_ipaddr6 = __toESM(require_ipaddr(), 1);
+var import_ipaddr7 = __toESM(require_ipaddr(), 1);
 init_catalogue();
 var canonical2 = (a) => {
   try {
-    return import_ipaddr6.default.process(a).toString();
+    return import_ipaddr7.default.process(a).toString();
   } catch {
     return a.toLowerCase();
   }
 };
 var inAny = (address, cidrs) => {
   try {
-    const addr = import_ipaddr6.default.process(address);
+    const addr = import_ipaddr7.default.process(address);
     return cidrs.some((c) => {
-      const [net10, bits] = import_ipaddr6.default.parseCIDR(c);
+      const [net10, bits] = import_ipaddr7.default.parseCIDR(c);
       return addr.kind() === net10.kind() && addr.match([net10, bits]);
     });
   } catch {
@@ -45566,11 +46455,14 @@ function parseIdentifiers(names2) {
   });
 }
 async function preflight(names2, options = {}) {
-  const started = performance4.now();
+  const started = performance5.now();
   const identifiers = parseIdentifiers(names2);
   const profile = options.profile ?? defaultProfile();
+  const challenge = options.challenge ?? "http-01";
+  if (needsAccountUri(challenge) && !options.accountUri)
+    throw new UsageError(`${challenge} needs the ACME account URL (accountUri; --account-uri in the CLI)`);
   const settings = {
-    challenge: options.challenge ?? "http-01",
+    challenge,
     issuerDomain: options.ca ?? DEFAULT_ISSUER_DOMAIN,
     accountUri: options.accountUri,
     now: options.now ?? /* @__PURE__ */ new Date(),
@@ -45578,6 +46470,8 @@ async function preflight(names2, options = {}) {
     webroot: options.webroot
   };
   const ctx = createEngineContext(profile, settings);
+  const nameDeadlineMs = profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS;
+  const runEnds = started + (profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS);
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
     allowAddresses: profile.allowAddresses
@@ -45601,7 +46495,9 @@ async function preflight(names2, options = {}) {
     signal?.throwIfAborted();
     const own2 = policy.filter((f) => f.identifier === id.value);
     if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
-    const bundle = await gatherIdentifier(ctx, id, families);
+    const left = Math.min(nameDeadlineMs, runEnds - performance5.now());
+    const which2 = nameDeadlineMs <= runEnds - started ? "--name-deadline" : "--run-deadline";
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which2 });
     const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
     return {
       id,
@@ -45622,6 +46518,7 @@ async function preflight(names2, options = {}) {
       })
     )
   );
+  ctx.client.close?.();
   signal?.throwIfAborted();
   return buildReport({
     version: VERSION10,
@@ -45634,7 +46531,7 @@ async function preflight(names2, options = {}) {
       findings
     })),
     orderFindings,
-    durationMs: performance4.now() - started,
+    durationMs: performance5.now() - started,
     dnsQueries: ctx.client.sent
   });
 }
@@ -45667,12 +46564,12 @@ function matrixTable(p) {
   return { header, rows };
 }
 function quorumLine(p) {
-  const q = p.ca;
-  const s = q.stage === "remote-caa" || q.stage === "primary-caa" ? q.caa : q.dcv;
+  const q2 = p.ca;
+  const s = q2.stage === "remote-caa" || q2.stage === "primary-caa" ? q2.caa : q2.dcv;
   const counts = s ? ` (${s.quorumResult} remotes pass, ${s.allowedFailures} failure(s) allowed, RIRs ${s.passedRirs.join(", ") || "none"}${s.unavailable.length ? `, ${s.unavailable.length} unavailable, not counted` : ""})` : "";
-  if (q.ok)
-    return `CA quorum: pass${counts}${q.indeterminate ? ", no remote answered: the primary alone" : ""}`;
-  return `CA quorum: fail at ${q.stage}${counts}`;
+  if (q2.ok)
+    return `CA quorum: pass${counts}${q2.indeterminate ? ", no remote answered: the primary alone" : ""}`;
+  return `CA quorum: fail at ${q2.stage}${counts}`;
 }
 
 // src/report/escape.ts
@@ -45995,33 +46892,33 @@ function quorumFindings(id, p, now) {
   const causeText = causes.map(({ v, c }) => `${v.perspective} (${v.rir}): ${c.detail}`).join(" ");
   const fix = [...new Set(causes.map(({ c }) => c.remediation))].join(" ");
   const evidence = causes.flatMap(({ c }) => c.evidence);
-  const q = p.ca;
+  const q2 = p.ca;
   const summary2 = (s) => s ? `${s.quorumResult} remote(s) pass, ${s.allowedFailures} failure(s) allowed, passing RIRs: ${names(s.passedRirs) || "none"}` : "";
-  if (!q.ok && q.problem && (q.stage === "remote-dcv" || q.stage === "remote-caa")) {
-    const s = q.stage === "remote-dcv" ? q.dcv : q.caa;
-    const rirs = q.problem.detail.includes("distinct RIRs");
+  if (!q2.ok && q2.problem && (q2.stage === "remote-dcv" || q2.stage === "remote-caa")) {
+    const s = q2.stage === "remote-dcv" ? q2.dcv : q2.caa;
+    const rirs = q2.problem.detail.includes("distinct RIRs");
     const f = finding(rirs ? "MPIC_RIR_DIVERSITY" : "MPIC_QUORUM_FAILED", id.identifier, {
-      detail: `${q.stage === "remote-dcv" ? "Validation" : "CAA"} from the remote perspectives: ${summary2(s)}. ` + (failing.length ? `Failing: ${names(failing.map((v) => v.perspective))}. ${causeText}` : "") + (rirs ? ` The passing perspectives lie in ${names(s?.passedRirs ?? []) || "no RIR"} only.` : ""),
-      caMessage: q.problem.detail,
+      detail: `${q2.stage === "remote-dcv" ? "Validation" : "CAA"} from the remote perspectives: ${summary2(s)}. ` + (failing.length ? `Failing: ${names(failing.map((v) => v.perspective))}. ${causeText}` : "") + (rirs ? ` The passing perspectives lie in ${names(s?.passedRirs ?? []) || "no RIR"} only.` : ""),
+      caMessage: q2.problem.detail,
       evidence: evidence.length ? evidence : [{ source: "quorum", answer: summary2(s) }],
       remediation: rirs && !failing.length ? "Add a perspective in another RIR (the CA validates from several); if one already fails there, fix it as its cause says." : fix || "Make every perspective pass."
     });
-    f.acmeProblem = ACME_ERROR + q.problem.type;
+    f.acmeProblem = ACME_ERROR + q2.problem.type;
     out.push(f);
   } else if (failing.length) {
     out.push(
       finding("MPIC_PERSPECTIVE_FAILS", id.identifier, {
-        detail: `${names(failing.map((v) => v.perspective))} fail(s), within the failures the CA allows (${summary2(q.dcv)}). ${causeText}`,
+        detail: `${names(failing.map((v) => v.perspective))} fail(s), within the failures the CA allows (${summary2(q2.dcv)}). ${causeText}`,
         evidence,
         remediation: fix
       })
     );
   }
-  if (q.ok && !q.indeterminate) {
+  if (q2.ok && !q2.indeterminate) {
     out.push(
       finding("MPIC_CORROBORATED", id.identifier, {
-        detail: `DCV: ${summary2(q.dcv)}${q.caa ? `; CAA: ${summary2(q.caa)}` : ""}.`,
-        evidence: [{ source: "quorum", answer: q.dcv?.quorumResult ?? "" }],
+        detail: `DCV: ${summary2(q2.dcv)}${q2.caa ? `; CAA: ${summary2(q2.caa)}` : ""}.`,
+        evidence: [{ source: "quorum", answer: q2.dcv?.quorumResult ?? "" }],
         remediation: "None needed."
       })
     );
@@ -46249,7 +47146,7 @@ __export(external_exports, {
   e164: () => e1642,
   email: () => email2,
   emoji: () => emoji2,
-  encode: () => encode2,
+  encode: () => encode3,
   encodeAsync: () => encodeAsync2,
   endsWith: () => _endsWith,
   enum: () => _enum2,
@@ -46651,7 +47548,7 @@ __export(core_exports3, {
   decode: () => decode,
   decodeAsync: () => decodeAsync,
   describe: () => describe,
-  encode: () => encode,
+  encode: () => encode2,
   encodeAsync: () => encodeAsync,
   extractDefs: () => extractDefs,
   finalize: () => finalize,
@@ -47990,7 +48887,7 @@ var _encode = (_Err) => {
   };
   return fn;
 };
-var encode = /* @__PURE__ */ _encode($ZodRealError);
+var encode2 = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
@@ -63362,7 +64259,7 @@ var parse3 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse4 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
-var encode2 = /* @__PURE__ */ _encode(ZodRealError);
+var encode3 = /* @__PURE__ */ _encode(ZodRealError);
 var decode2 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
@@ -63520,7 +64417,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return validateAsync(this, data, params);
   },
   encode: function _encode2(data, params) {
-    return encode2(this, data, params, { callee: _encode2 });
+    return encode3(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
     return decode2(this, data, params, { callee: _decode2 });
@@ -66075,7 +66972,13 @@ function issuerDomainFor(ca) {
 }
 
 // src/config/schema.ts
-var CONFIG_CHALLENGES = ["http-01", "dns-01", "tls-alpn-01"];
+var CONFIG_CHALLENGES = [
+  "http-01",
+  "dns-01",
+  "tls-alpn-01",
+  "dns-account-01",
+  "dns-persist-01"
+];
 var FAIL_ON = ["error", "warning", "never"];
 function failsOn(verdict, failOn) {
   if (failOn === "never") return false;
@@ -66389,6 +67292,15 @@ function profileFromArgs(args, base = defaultProfile()) {
       throw new UsageError("--timeout must be between 0 and 60 seconds");
     p.timeouts.dnsQueryMs = Math.round(args.timeout * 1e3);
   }
+  for (const [flag, key] of [
+    ["name-deadline", "nameDeadlineMs"],
+    ["run-deadline", "runDeadlineMs"]
+  ]) {
+    const v = args[flag];
+    if (v === void 0) continue;
+    if (!(v > 0 && v <= 3600)) throw new UsageError(`--${flag} must be between 0 and 3600 seconds`);
+    p.timeouts[key] = Math.round(v * 1e3);
+  }
   if (args.concurrency !== void 0) {
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 1024)
       throw new UsageError("--concurrency must be a whole number from 1 to 1024");
@@ -66440,10 +67352,10 @@ function pullRequestOf(eventName, repository, payload) {
 }
 
 // src/github/comment.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var COMMENT_MARKER = "<!-- acme-preflight:report";
 function commentKey(job, names2) {
-  const digest = createHash5("sha256").update([...new Set(names2.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
+  const digest = createHash6("sha256").update([...new Set(names2.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
   return `${(job ?? "job").replace(/[^A-Za-z0-9_.]/g, "_")}/${digest}`;
 }
 var markerFor = (key) => `${COMMENT_MARKER} ${key} -->`;

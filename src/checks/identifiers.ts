@@ -2,7 +2,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import type { Identifier } from '../identifiers.js';
-import type { Challenge, Evidence, Finding } from '../report/finding.js';
+import { isDnsChallenge, type Challenge, type Evidence, type Finding } from '../report/finding.js';
 import { finding } from '../report/catalogue.js';
 import { isIpAddress, reservedRange } from '../net/reserved.js';
 import { publicSuffixOf } from '../net/psl.js';
@@ -234,10 +234,11 @@ function dnsPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolic
       }),
     );
   }
-  if (id.wildcard && challenge !== 'dns-01') {
+  // Boulder policy/pa.go ChallengeTypesFor: a wildcard gets dns-01, dns-account-01 and dns-persist-01.
+  if (id.wildcard && !isDnsChallenge(challenge)) {
     out.push(
       finding('IDENT_WILDCARD_NEEDS_DNS01', v, {
-        detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01 for wildcard authorizations.`,
+        detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01, dns-account-01 and dns-persist-01 for wildcard authorizations.`,
         evidence: policyEvidence(`wildcard with ${challenge}`, v),
         remediation: `Validate "${v}" with dns-01 (a TXT record at _acme-challenge.${base}), or request "${base}" and each subdomain explicitly.`,
       }),
@@ -260,11 +261,11 @@ function ipPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolicy
       }),
     );
   }
-  if (challenge === 'dns-01') {
+  if (isDnsChallenge(challenge)) {
     out.push(
       finding('IDENT_IP_NEEDS_HTTP_OR_TLS', id.value, {
-        detail: `${id.value} is an IP address identifier and dns-01 was requested; the CA offers only http-01 and tls-alpn-01 for IP addresses.`,
-        evidence: policyEvidence('IP identifier with dns-01', id.value),
+        detail: `${id.value} is an IP address identifier and ${challenge} was requested; the CA offers only http-01 and tls-alpn-01 for IP addresses.`,
+        evidence: policyEvidence(`IP identifier with ${challenge}`, id.value),
         remediation: `Validate ${id.value} with http-01 (port 80) or tls-alpn-01 (port 443).`,
       }),
     );

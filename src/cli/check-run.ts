@@ -6,6 +6,7 @@ import { issuerDomainFor } from '../config/ca.js';
 import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
 import { failsOn } from '../config/schema.js';
 import { EXIT, type Report } from '../report/report.js';
+import { needsAccountUri } from '../report/finding.js';
 import { FAMILY_NAMES } from '../engine/registry.js';
 import { UsageError } from '../errors.js';
 import { renderReport } from './render.js';
@@ -30,6 +31,17 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   const unknown = (args.skip ?? []).filter((s) => !FAMILY_NAMES.includes(s));
   if (unknown.length)
     throw new UsageError(`--skip ${unknown.join(', ')}: not a check family (${FAMILY_NAMES.join(', ')})`);
+  const challenge = args.challenge ?? (args.provider ? 'dns-01' : undefined);
+  if (needsAccountUri(challenge) && !args['account-uri'])
+    throw new UsageError(
+      `--challenge ${challenge} needs --account-uri URL (the ACME account that will order)`,
+    );
+  if (args.provider && challenge !== 'dns-01' && challenge !== 'dns-account-01')
+    throw new UsageError(
+      challenge === 'dns-persist-01'
+        ? '--provider places a test record for dns-01 or dns-account-01; a dns-persist-01 record is created with `acme-preflight persist-record --provider CODE --apply`'
+        : `--provider places a DNS TXT test record; it does not apply to ${challenge}`,
+    );
   const profile = profileFromArgs(args);
   const provider = args.provider ? await providerFor(args.provider, ctx) : undefined;
   const release = args.webroot ? await cleanupOnSignal() : undefined;
@@ -40,7 +52,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
     if (provider) new RecordStore(defaultStatePath(ctx.io.env)).check();
     const remotes = perspectiveSpecs(args, ctx.io.env);
     const options: PreflightOptions = {
-      challenge: args.challenge ?? (provider ? 'dns-01' : undefined),
+      challenge,
       profile,
       ca: issuerDomainFor(args.ca),
       accountUri: args['account-uri'],

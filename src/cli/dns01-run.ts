@@ -68,6 +68,12 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
   if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
     throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
   const statePath = args['state-file'] ?? defaultStatePath(ctx.io.env);
+  const challenge = args.challenge ?? 'dns-01';
+  const accountUri = challenge === 'dns-account-01' ? args['account-uri'] : undefined;
+  if (challenge === 'dns-account-01' && !accountUri)
+    throw new UsageError(
+      '--challenge dns-account-01 needs --account-uri URL (the record name depends on it)',
+    );
   const opts: Dns01Options = {
     profile,
     resolver,
@@ -76,6 +82,7 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
     includeResolvers: args['public-resolvers'],
     onEvent: args.format === 'text' ? progressPrinter(ctx.io) : undefined,
+    ...(accountUri !== undefined ? { accountUri } : {}),
   };
   const started = performance.now();
 
@@ -92,7 +99,7 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
             identifier: r.identifier,
             input: args.name,
             type: 'dns',
-            challenge: 'dns-01',
+            challenge,
             findings: r.judgement.findings,
           },
         ],

@@ -64,6 +64,17 @@ export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
       type: 'number',
       group: 'Network:',
       describe: 'DNS queries in flight at once (default 128).',
+    })
+    .option('name-deadline', {
+      type: 'number',
+      group: 'Network:',
+      describe:
+        'Seconds all checks of one name may take; then CHECK_DEADLINE says what did not finish (default 45).',
+    })
+    .option('run-deadline', {
+      type: 'number',
+      group: 'Network:',
+      describe: 'Seconds the whole run may take (default 600).',
     }) as Argv<T & NetworkArgs>;
 }
 

@@ -12,6 +12,8 @@ export interface NetworkArgs {
   'public-suffix'?: string[];
   timeout?: number;
   concurrency?: number;
+  'name-deadline'?: number;
+  'run-deadline'?: number;
 }
 
 export interface OutputArgs {
@@ -53,8 +55,13 @@ export interface GuardArgs extends CheckArgs {
   '--'?: (string | number)[];
 }
 
+/** The challenges whose TXT record a provider places: the dns01 command and the hooks. */
+export type PlacedChallenge = 'dns-01' | 'dns-account-01';
+
 export interface Dns01Args extends NetworkArgs, OutputArgs {
   action: 'present' | 'verify' | 'cleanup';
+  challenge?: PlacedChallenge;
+  'account-uri'?: string;
   name: string;
   value?: string;
   expect?: string;
@@ -67,6 +74,8 @@ export interface Dns01Args extends NetworkArgs, OutputArgs {
 }
 
 export interface HookArgs extends NetworkArgs {
+  challenge?: PlacedChallenge;
+  'account-uri'?: string;
   provider?: string;
   webroot?: string;
   'propagation-timeout'?: number;

@@ -95,6 +95,15 @@ export function profileFromArgs(args: NetworkArgs, base: NetworkProfile = defaul
       throw new UsageError('--timeout must be between 0 and 60 seconds');
     p.timeouts.dnsQueryMs = Math.round(args.timeout * 1000);
   }
+  for (const [flag, key] of [
+    ['name-deadline', 'nameDeadlineMs'],
+    ['run-deadline', 'runDeadlineMs'],
+  ] as const) {
+    const v = args[flag];
+    if (v === undefined) continue;
+    if (!(v > 0 && v <= 3600)) throw new UsageError(`--${flag} must be between 0 and 3600 seconds`);
+    p.timeouts[key] = Math.round(v * 1000);
+  }
   if (args.concurrency !== undefined) {
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 1024)
       throw new UsageError('--concurrency must be a whole number from 1 to 1024');
@@ -125,5 +134,7 @@ export function argsForProfile(p: NetworkProfile, base: NetworkProfile = default
       'timeout',
       p.timeouts.dnsQueryMs !== base.timeouts.dnsQueryMs ? [p.timeouts.dnsQueryMs / 1000] : [],
     ),
+    ...pair('name-deadline', p.timeouts.nameDeadlineMs ? [p.timeouts.nameDeadlineMs / 1000] : []),
+    ...pair('run-deadline', p.timeouts.runDeadlineMs ? [p.timeouts.runDeadlineMs / 1000] : []),
   ];
 }

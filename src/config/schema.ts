@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { invalidCidrs } from '../net/reserved.js';
 import { issuerDomainFor } from './ca.js';
 
-export const CONFIG_CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01'] as const;
+export const CONFIG_CHALLENGES = [
+  'http-01',
+  'dns-01',
+  'tls-alpn-01',
+  'dns-account-01',
+  'dns-persist-01',
+] as const;
 export const FAIL_ON = ['error', 'warning', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 

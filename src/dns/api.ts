@@ -73,6 +73,10 @@ export interface DnsClient {
   query(server: ServerEndpoint, name: string, type: string, opts?: QueryOptions): Promise<QueryOutcome>;
   /** Queries sent on the wire so far (not cache hits). */
   readonly sent: number;
+  /** True once the run is over: no new query is sent. */
+  readonly closed?: boolean;
+  /** Ends the run: queries in flight are abandoned, new ones are not sent. */
+  close?(reason?: string): void;
 }
 
 export interface IterativeResolverApi {

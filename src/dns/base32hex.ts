@@ -1,7 +1,14 @@
 /** RFC 4648 base32hex without padding: NSEC3 hashed owner names (RFC 5155 §3.3). */
 const DIGITS = '0123456789abcdefghijklmnopqrstuv';
+/** RFC 4648 §6 base32, lower-cased: the dns-account-01 label. */
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
-export function base32hexEncode(buf: Buffer): string {
+export const base32hexEncode = (buf: Buffer): string => encode(buf, DIGITS);
+
+/** RFC 4648 §6 base32 in lower case, without padding. */
+export const base32LowerEncode = (buf: Buffer): string => encode(buf, BASE32);
+
+function encode(buf: Buffer, DIGITS: string): string {
   let out = '';
   let bits = 0;
   let value = 0;

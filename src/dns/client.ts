@@ -1,4 +1,5 @@
 /** The DnsClient every check shares: cache with in-flight dedup, a global concurrency limit, counters. */
+import { setMaxListeners } from 'node:events';
 import type { DnsClient } from './api.js';
 import type { NetworkProfile } from '../profile.js';
 import type { QueryOptions, QueryOutcome, ServerEndpoint } from './types.js';
@@ -58,6 +59,8 @@ export class CachingDnsClient implements DnsClient {
   /** Questions sent per server, keyed "address:port". */
   readonly perServer = new Map<string, number>();
   private readonly cache = new Map<string, Promise<QueryOutcome>>();
+  /** Ends every query still waiting when the run is over (hedged queries nobody needs any more). */
+  private readonly abort = new AbortController();
   private readonly limiter: Limiter;
   private readonly queryFn: QueryFn;
 
@@ -67,6 +70,17 @@ export class CachingDnsClient implements DnsClient {
   ) {
     this.limiter = new Limiter(Math.max(1, profile.concurrency));
     this.queryFn = options.queryFn ?? queryOnce;
+    // Every query in flight listens for the end of the run.
+    setMaxListeners(0, this.abort.signal);
+  }
+
+  /** Abandons every query in flight and refuses new ones: the run has its answer, or is out of time. */
+  close(reason = 'the run ended'): void {
+    if (!this.abort.signal.aborted) this.abort.abort(new Error(reason));
+  }
+
+  get closed(): boolean {
+    return this.abort.signal.aborted;
   }
 
   query(server: ServerEndpoint, name: string, type: string, opts: QueryOptions = {}): Promise<QueryOutcome> {
@@ -75,6 +89,19 @@ export class CachingDnsClient implements DnsClient {
     if (hit) return hit;
     const label = serverLabel(server);
     const p = this.limiter.run(() => {
+      if (this.abort.signal.aborted) {
+        const reason = (this.abort.signal.reason as Error).message;
+        return Promise.resolve<QueryOutcome>({
+          ok: false,
+          failure: {
+            server: label,
+            question: { name: normalizeName(name), type: type.toUpperCase() },
+            kind: 'aborted',
+            message: `not asked: ${reason}`,
+            rttMs: 0,
+          },
+        });
+      }
       this.sent++;
       this.perServer.set(label, (this.perServer.get(label) ?? 0) + 1);
       return this.queryFn(
@@ -84,6 +111,7 @@ export class CachingDnsClient implements DnsClient {
           timeoutMs: this.profile.timeouts.dnsQueryMs,
           retries: this.profile.timeouts.dnsRetries,
           ...opts,
+          signal: this.abort.signal,
           onSend: () => this.packets++,
         },
       );

@@ -17,10 +17,19 @@ import { publicSuffixOf } from '../net/psl.js';
 import { reservedRange } from '../net/reserved.js';
 import { displayName, isAtOrBelow, isBelow, normalizeName, parentName } from './names.js';
 import { endpointLabel } from './types.js';
-import { MAX_CNAME_CHAIN } from './limits.js';
+import { performance } from 'node:perf_hooks';
+import type { QueryOutcome } from './types.js';
+import {
+  HEDGE_DELAY_MS,
+  LOOKUP_DEADLINE_MS,
+  MAX_CNAME_CHAIN,
+  MAX_NS_TARGETS_PER_LOOKUP,
+  MAX_NS_TARGETS_PER_ZONE,
+  MAX_QUERIES_PER_LOOKUP,
+  MAX_SENT_PER_ZONE,
+} from './limits.js';
 
-/** Work bound per lookup (NS-name resolutions included) so a hostile delegation cannot loop. */
-export const MAX_QUERIES_PER_LOOKUP = 200;
+export { MAX_QUERIES_PER_LOOKUP };
 /** Nested NS-name resolutions; Unbound's default target-fetch-policy "3 2 1 0 0" allows depth 4. */
 export const MAX_NS_DEPTH = 4;
 /** Referrals followed in one walk; each must descend, so this only guards against absurd depth. */
@@ -37,9 +46,11 @@ interface ZoneState {
 
 interface Ctx {
   exchanges: Exchange[];
-  budget: { used: number };
+  budget: { used: number; targets: number; exhausted?: string };
   depth: number;
   resolving: Set<string>;
+  /** performance.now() after which no new query is sent for this lookup. */
+  deadline: number;
 }
 
 interface Problem {
@@ -58,11 +69,23 @@ const PROBE_TYPES = new Set(['A', 'AAAA', 'CNAME', 'CAA', 'TXT']);
 
 const STATUS_PRIORITY: LookupStatus[] = ['SERVFAIL', 'REFUSED', 'LAME', 'MALFORMED', 'TIMEOUT'];
 
-/** Bounds a caller may tighten (tests, benchmarks); defaults are the constants above. */
+/** Bounds a caller may tighten (tests, benchmarks); defaults are the constants in ./limits.ts. */
 export interface ResolverLimits {
   maxQueries: number;
   maxCnameChain: number;
+  maxSentPerZone: number;
+  maxNsTargetsPerZone: number;
+  maxNsTargetsPerLookup: number;
+  lookupDeadlineMs: number;
+  hedgeDelayMs: number;
 }
+
+type Useful = Exclude<ReturnType<typeof classifyStep>, { kind: 'problem' }>;
+
+/** What asking a zone's servers came to: the first useful step, or every server's problem. */
+type Asked =
+  | { kind: 'step'; exchange: Exchange; step: Useful }
+  | { kind: 'none'; problems: Problem[]; stopped?: string };
 
 /** Bounded so a huge run holds no more than this many results; a cleared entry is only recomputed. */
 const MAX_MEMO_ENTRIES = 4096;
@@ -80,7 +103,13 @@ class Memo {
   }
 }
 
-const newCtx = (): Ctx => ({ exchanges: [], budget: { used: 0 }, depth: 0, resolving: new Set() });
+const newCtx = (deadlineMs: number): Ctx => ({
+  exchanges: [],
+  budget: { used: 0, targets: 0 },
+  depth: 0,
+  resolving: new Set(),
+  deadline: performance.now() + deadlineMs,
+});
 
 export class IterativeResolver implements IterativeResolverApi {
   readonly client: DnsClient;
@@ -91,6 +120,12 @@ export class IterativeResolver implements IterativeResolverApi {
   /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
   private readonly reservedOf = new Map<string, string | undefined>();
   private readonly limits: ResolverLimits;
+  /** Servers that never answered anything this run, with the failure: later walks do not wait on them again. */
+  private readonly dead = new Map<string, string>();
+  /** Servers that answered something this run: a later timeout is about that question, not the server. */
+  private readonly alive = new Set<string>();
+  /** NS names looked up per zone cut (MAX_NS_TARGETS_PER_ZONE). */
+  private readonly targetsOf = new WeakMap<ZoneState, number>();
   /**
    * Results of the public calls. Every name of a zone asks about the zone's NS, SOA and parent CAA sets,
    * and the client answers each question once anyway, so the same walk need not be run again.
@@ -103,7 +138,16 @@ export class IterativeResolver implements IterativeResolverApi {
     limits: Partial<ResolverLimits> = {},
   ) {
     this.client = client ?? new CachingDnsClient(profile);
-    this.limits = { maxQueries: MAX_QUERIES_PER_LOOKUP, maxCnameChain: MAX_CNAME_CHAIN, ...limits };
+    this.limits = {
+      maxQueries: MAX_QUERIES_PER_LOOKUP,
+      maxCnameChain: MAX_CNAME_CHAIN,
+      maxSentPerZone: MAX_SENT_PER_ZONE,
+      maxNsTargetsPerZone: MAX_NS_TARGETS_PER_ZONE,
+      maxNsTargetsPerLookup: MAX_NS_TARGETS_PER_LOOKUP,
+      lookupDeadlineMs: profile.timeouts.lookupDeadlineMs ?? LOOKUP_DEADLINE_MS,
+      hedgeDelayMs: Math.min(HEDGE_DELAY_MS, profile.timeouts.dnsQueryMs),
+      ...limits,
+    };
     const root: ZoneState = { zone: '', parentNs: [], addrs: new Map(), failed: new Map() };
     for (const h of profile.rootHints) {
       const ns = normalizeName(h.name);
@@ -113,10 +157,14 @@ export class IterativeResolver implements IterativeResolverApi {
     this.zones.set('', root);
   }
 
+  private ctx(): Ctx {
+    return newCtx(this.limits.lookupDeadlineMs);
+  }
+
   resolve(name: string, type: string): Promise<Lookup> {
     const n = normalizeName(name);
     const t = type.toUpperCase();
-    return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, newCtx()));
+    return this.memo.get(`r|${n}|${t}`, () => this.resolveChain(n, t, this.ctx()));
   }
 
   findZone(name: string, probe?: string): Promise<Delegation | { error: Lookup }> {
@@ -125,7 +173,7 @@ export class IterativeResolver implements IterativeResolverApi {
   }
 
   private async locateZone(name: string, probe?: string): Promise<Delegation | { error: Lookup }> {
-    const ctx = newCtx();
+    const ctx = this.ctx();
     const found = await this.zoneOf(name, ctx, probe?.toUpperCase());
     if ('error' in found) return found;
     if (found.parentNs.some((ns) => !found.addrs.has(ns) && !found.failed.has(ns)))
@@ -152,11 +200,14 @@ export class IterativeResolver implements IterativeResolverApi {
     const delegation = await this.findZone(qname, qtype);
     if ('error' in delegation) return delegation;
     const answers = await Promise.all(
-      delegation.servers.map((server) =>
-        this.client
-          .query(server, qname, qtype, { ...opts, rd: false })
-          .then((outcome) => ({ server, outcome })),
-      ),
+      delegation.servers.map((server) => {
+        const known = this.deadFailure(server, qname, qtype);
+        if (known) return { server, outcome: known };
+        return this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => {
+          this.note(server, outcome);
+          return { server, outcome };
+        });
+      }),
     );
     return { delegation, answers };
   }
@@ -172,7 +223,7 @@ export class IterativeResolver implements IterativeResolverApi {
     const known = this.zones.get(name) ?? this.negativeApex.get(name);
     if (known) return known;
     if (probe && PROBE_TYPES.has(probe)) {
-      const p = await this.walk(name, probe, newCtx());
+      const p = await this.walk(name, probe, this.ctx());
       if (p.kind === 'answer' && p.response.answers.length === 0 && p.response.flags.aa) {
         const apex = apexOf(p.response, name, p.zone.zone);
         if (p.response.authorities.some((r) => r.type === 'SOA' && r.name === apex))
@@ -292,43 +343,28 @@ export class IterativeResolver implements IterativeResolverApi {
   private async walk(qname: string, qtype: string, ctx: Ctx): Promise<Walk> {
     let zs = this.closestZone(qname, qtype);
     for (let hop = 0; hop < MAX_REFERRALS; hop++) {
-      const problems: Problem[] = [];
-      let next: ZoneState | undefined = await this.minimisedReferral(zs, qname, qtype, ctx);
+      const next: ZoneState | undefined = await this.minimisedReferral(zs, qname, qtype, ctx);
       if (next) {
         zs = next;
         continue;
       }
-      const nextServer = this.endpoints(zs, ctx);
-      for (let s = nextServer(); ; s = nextServer()) {
-        const server = s instanceof Promise ? await s : s;
-        if (!server) break;
-        if (ctx.budget.used >= this.limits.maxQueries) {
-          return {
-            kind: 'fail',
-            zone: zs,
-            status: 'SERVFAIL',
-            message: `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep or looping)`,
-          };
-        }
-        ctx.budget.used++;
-        const ex = await this.client.query(server, qname, qtype, { rd: false });
-        ctx.exchanges.push(ex);
-        const step = classifyStep(ex, zs.zone, qname, qtype);
+      const asked = await this.askZone(zs, qname, qtype, ctx, true);
+      if (asked.kind === 'step') {
+        const { step, exchange } = asked;
         if (step.kind === 'answer') {
           this.noteNegative(zs, qname, step.response);
-          return { kind: 'answer', zone: zs, response: step.response, exchange: ex };
+          return { kind: 'answer', zone: zs, response: step.response, exchange };
         }
-        if (step.kind === 'referral') {
-          next = this.adoptReferral(step.child, step.response, zs);
-          break;
-        }
-        problems.push({ status: step.status, exchange: ex, note: step.note, server });
-      }
-      if (next) {
-        zs = next;
+        zs = this.adoptReferral(step.child, step.response, zs);
         continue;
       }
-      return this.failure(zs, qname, qtype, problems);
+      if (asked.stopped) {
+        const decisive = [...asked.problems].reverse().find((p) => p.exchange)?.exchange;
+        // Out of queries is a resolver's SERVFAIL; out of time is a timeout.
+        const status = / after \d+ queries /.test(asked.stopped) ? 'SERVFAIL' : 'TIMEOUT';
+        return { kind: 'fail', zone: zs, status, decisive, message: asked.stopped };
+      }
+      return this.failure(zs, qname, qtype, asked.problems);
     }
     return {
       kind: 'fail',
@@ -336,6 +372,152 @@ export class IterativeResolver implements IterativeResolverApi {
       status: 'SERVFAIL',
       message: `more than ${MAX_REFERRALS} referrals for ${qname}`,
     };
+  }
+
+  /** Why no new query may be sent for this lookup, if so (the reason sticks for the whole lookup). */
+  private stop(ctx: Ctx, qname: string, qtype: string): string | undefined {
+    if (ctx.budget.exhausted) return ctx.budget.exhausted;
+    if (ctx.budget.used >= this.limits.maxQueries)
+      ctx.budget.exhausted = `gave up on ${qname}/${qtype} after ${this.limits.maxQueries} queries (delegation too deep, too wide or looping)`;
+    else if (performance.now() >= ctx.deadline)
+      ctx.budget.exhausted = `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1000)} s deadline passed`;
+    else if (this.client.closed) ctx.budget.exhausted = `gave up on ${qname}/${qtype}: the run ended`;
+    return ctx.budget.exhausted;
+  }
+
+  /** A failure standing in for a question to a server that never answered anything earlier in the run. */
+  private deadFailure(server: ServerEndpoint, qname: string, qtype: string): QueryOutcome | undefined {
+    const label = `${server.address}:${server.port}`;
+    const why = this.dead.get(label);
+    if (why === undefined || this.alive.has(label)) return undefined;
+    return {
+      ok: false,
+      failure: {
+        server: label,
+        question: { name: qname, type: qtype },
+        kind: 'timeout',
+        message: `${why}; not asked again (it answered nothing this run)`,
+        rttMs: 0,
+      },
+    };
+  }
+
+  /** Remembers whether a server answers at all. */
+  private note(server: ServerEndpoint, outcome: QueryOutcome): void {
+    const label = `${server.address}:${server.port}`;
+    if (outcome.ok) {
+      this.alive.add(label);
+      this.dead.delete(label);
+    } else if (outcome.failure.kind === 'timeout' && !this.alive.has(label) && !this.dead.has(label)) {
+      this.dead.set(label, outcome.failure.message);
+    }
+  }
+
+  /**
+   * Asks a zone's servers qname/qtype until one gives an answer or a referral. A server that fails fast
+   * (REFUSED, SERVFAIL, lame) is passed over at once; one silent for hedgeDelayMs gets the next server
+   * asked alongside it, so a zone of dead servers costs about one query timeout, not one per server.
+   * Servers known dead this run are not waited on; the lookup's budget and deadline hold throughout.
+   */
+  private askZone(zs: ZoneState, qname: string, qtype: string, ctx: Ctx, record: boolean): Promise<Asked> {
+    const nextServer = this.endpoints(zs, ctx);
+    const problems: Problem[] = [];
+    let sent = 0;
+    let exhausted = false;
+    let stopped: string | undefined;
+    let found: Extract<Asked, { kind: 'step' }> | undefined;
+    /** Queries in flight, with their server and start, so the evidence names any still silent at the end. */
+    const inflight = new Map<Promise<void>, { server: ServerEndpoint; started: number }>();
+    let wake: (() => void) | undefined;
+    const launch = async (): Promise<void> => {
+      if (sent >= this.limits.maxSentPerZone) {
+        exhausted = true;
+        return;
+      }
+      const s = nextServer();
+      const server = s instanceof Promise ? await s : s;
+      if (!server) {
+        exhausted = true;
+        return;
+      }
+      const known = this.deadFailure(server, qname, qtype);
+      if (known && !known.ok) {
+        problems.push({ status: 'TIMEOUT', exchange: known, note: known.failure.message, server });
+        return;
+      }
+      const why = this.stop(ctx, qname, qtype);
+      if (why) {
+        stopped = why;
+        exhausted = true;
+        return;
+      }
+      ctx.budget.used++;
+      sent++;
+      const p: Promise<void> = this.client.query(server, qname, qtype, { rd: false }).then((ex) => {
+        inflight.delete(p);
+        this.note(server, ex);
+        const step = classifyStep(ex, zs.zone, qname, qtype);
+        if (step.kind === 'problem') {
+          if (record) ctx.exchanges.push(ex);
+          problems.push({ status: step.status, exchange: ex, note: step.note, server });
+        } else if (!found) {
+          if (record || step.kind === 'referral') ctx.exchanges.push(ex);
+          found = { kind: 'step', exchange: ex, step };
+        }
+        wake?.();
+      });
+      inflight.set(p, { server, started: performance.now() });
+    };
+    /** Servers still silent when another answered (or time ran out): evidence, not waited for. */
+    const silent = (why: string): void => {
+      if (!record) return;
+      for (const { server, started } of inflight.values()) {
+        const label = `${server.address}:${server.port}`;
+        const rttMs = Math.round(performance.now() - started);
+        ctx.exchanges.push({
+          ok: false,
+          failure: {
+            server: label,
+            question: { name: qname, type: qtype },
+            kind: 'timeout',
+            message: `no usable reply from ${label} within ${rttMs} ms (${why})`,
+            rttMs,
+          },
+        });
+      }
+    };
+    return (async (): Promise<Asked> => {
+      for (;;) {
+        if (found) {
+          const by = found.exchange.ok ? found.exchange.response.server : 'another server';
+          silent(`${by} answered first`);
+          return found;
+        }
+        if (inflight.size === 0) {
+          if (exhausted) return { kind: 'none', problems, stopped };
+          await launch();
+          continue;
+        }
+        const left = ctx.deadline - performance.now();
+        if (left <= 0) {
+          stopped ??= `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1000)} s deadline passed while ${inflight.size} server(s) of ${displayName(zs.zone)} had not answered`;
+          ctx.budget.exhausted ??= stopped;
+          silent('the deadline passed');
+          return { kind: 'none', problems, stopped };
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const hedged = await new Promise<boolean>((resolve) => {
+          wake = () => resolve(false);
+          timer = setTimeout(
+            () => resolve(true),
+            exhausted ? left : Math.min(left, this.limits.hedgeDelayMs),
+          );
+        });
+        clearTimeout(timer);
+        wake = undefined;
+        if (hedged && !found && !exhausted) await launch();
+      }
+    })();
   }
 
   /** An authoritative NXDOMAIN or NODATA whose SOA is the zone's own apex: the name lies in that zone. */
@@ -364,20 +546,9 @@ export class IterativeResolver implements IterativeResolverApi {
     const depth = zs.zone === '' ? 1 : zs.zone.split('.').length + 1;
     if (labels.length <= depth) return undefined;
     const step = labels.slice(labels.length - depth).join('.');
-    const nextServer = this.endpoints(zs, ctx);
-    for (let s = nextServer(); ; s = nextServer()) {
-      const server = s instanceof Promise ? await s : s;
-      if (!server) break;
-      if (ctx.budget.used >= this.limits.maxQueries) return undefined;
-      ctx.budget.used++;
-      const ex = await this.client.query(server, step, 'NS', { rd: false });
-      const result = classifyStep(ex, zs.zone, step, 'NS');
-      if (result.kind === 'referral') {
-        ctx.exchanges.push(ex);
-        return this.adoptReferral(result.child, result.response, zs);
-      }
-      if (result.kind === 'answer') return undefined;
-    }
+    const asked = await this.askZone(zs, step, 'NS', ctx, false);
+    if (asked.kind === 'step' && asked.step.kind === 'referral')
+      return this.adoptReferral(asked.step.child, asked.step.response, zs);
     return undefined;
   }
 
@@ -514,6 +685,23 @@ export class IterativeResolver implements IterativeResolverApi {
 
   /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
   private async resolveNs(zs: ZoneState, ns: string, ctx: Ctx): Promise<void> {
+    const zoneTargets = this.targetsOf.get(zs) ?? 0;
+    if (zoneTargets >= this.limits.maxNsTargetsPerZone) {
+      zs.failed.set(
+        ns,
+        `not looked up: a resolver looks up at most ${this.limits.maxNsTargetsPerZone} nameserver names of one zone (Unbound MAX_DP_TARGET_COUNT)`,
+      );
+      return;
+    }
+    if (ctx.budget.targets >= this.limits.maxNsTargetsPerLookup) {
+      zs.failed.set(
+        ns,
+        `not looked up: this lookup already looked up ${this.limits.maxNsTargetsPerLookup} nameserver names (Unbound MAX_TARGET_COUNT)`,
+      );
+      return;
+    }
+    this.targetsOf.set(zs, zoneTargets + 1);
+    ctx.budget.targets++;
     if (ctx.resolving.has(ns)) {
       zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
       return;

@@ -25,7 +25,13 @@ export const DEFAULT_RETRIES = 2;
 export interface TransportOptions extends QueryOptions {
   /** Called for every message put on the wire (retries and TCP fallback included). */
   onSend?: (transport: 'udp' | 'tcp') => void;
+  /** Ends the wait (and any retry) at once: the run is over or out of time. */
+  signal?: AbortSignal;
 }
+
+/** How an aborted query ends: no reply is awaited any more. */
+const abortedBy = (signal: AbortSignal): string =>
+  signal.reason instanceof Error ? signal.reason.message : 'the run ended';
 
 /** Names whose data is a domain name, normalised like owner names. */
 const NAME_DATA_TYPES = new Set(['NS', 'CNAME', 'DNAME', 'PTR']);
@@ -240,6 +246,7 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
       if (done) return;
       done = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       ticket.release();
       resolve(o);
     };
@@ -263,6 +270,14 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
       },
     });
     const msg = buildQuery(ticket.id, q, opts);
+    const signal = opts.signal;
+    const onAbort = (): void =>
+      finish(failure(label, q, 'aborted', `query to ${label} abandoned: ${abortedBy(signal!)}`, elapsed()));
+    if (signal?.aborted) {
+      // finish() below clears a timer that does not exist yet: set it first.
+      setImmediate(onAbort);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(
       () =>
         finish(
@@ -291,17 +306,24 @@ function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
     let ignored = '';
     let done = false;
     const sock = net.connect({ host: server.address, port: server.port });
+    const onAbort = (): void =>
+      finish(
+        failure(label, q, 'aborted', `query to ${label} abandoned: ${abortedBy(opts.signal!)}`, elapsed()),
+      );
     const finish = (o: QueryOutcome): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       sock.destroy();
       resolve(o);
     };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(
       () => finish(silence(label, q, 'TCP', ignored, timeoutMs, elapsed())),
       timeoutMs,
     );
+    if (opts.signal?.aborted) setImmediate(onAbort);
     sock.on('connect', () => {
       const framed = Buffer.alloc(msg.length + 2);
       framed.writeUInt16BE(msg.length, 0);

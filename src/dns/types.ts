@@ -40,7 +40,8 @@ export interface DnsResponse {
   transport: 'udp' | 'tcp';
 }
 
-export type QueryFailureKind = 'timeout' | 'malformed' | 'network' | 'mismatch';
+/** aborted: not waited for any more (the run ended or its deadline passed). */
+export type QueryFailureKind = 'timeout' | 'malformed' | 'network' | 'mismatch' | 'aborted';
 
 export interface QueryFailure {
   server: string;

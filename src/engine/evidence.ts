@@ -25,22 +25,49 @@ export function applicableFamilies(
   return families.filter((f) => !settings.skip.has(f.name) && f.applies(id, settings));
 }
 
-/** Runs every applicable family's gatherer in parallel; one that throws is recorded, never fatal. */
+/** The error name a gatherer still running at its deadline is recorded with (judged as CHECK_DEADLINE). */
+export const DEADLINE_ERROR = 'DeadlineExceeded';
+
+/**
+ * Runs every applicable family's gatherer in parallel; one that throws is recorded, never fatal. With a
+ * deadline, a gatherer still running when it passes is recorded as not finished, and the others kept.
+ */
 export async function gatherIdentifier(
   ctx: EngineContext,
   id: Identifier,
   families: readonly CheckFamily[],
+  deadline?: { ms: number; flag: string },
 ): Promise<EvidenceBundle> {
   const chosen = applicableFamilies(families, id, ctx.settings);
+  let timer: NodeJS.Timeout | undefined;
+  const late =
+    deadline &&
+    new Promise<GatherOutcome>((resolve) => {
+      const ms = Math.max(0, deadline.ms);
+      timer = setTimeout(
+        () =>
+          resolve({
+            error: {
+              name: DEADLINE_ERROR,
+              message: `still gathering after ${Math.round(ms / 1000)} s (${deadline.flag})`,
+            },
+          }),
+        ms,
+      );
+    });
   const outcomes = await Promise.all(
     chosen.map(async (f): Promise<GatherOutcome> => {
-      try {
-        return { evidence: await f.gather(ctx, id) };
-      } catch (e) {
-        return { error: errorOf(e) };
-      }
+      const gathered = (async (): Promise<GatherOutcome> => {
+        try {
+          return { evidence: await f.gather(ctx, id) };
+        } catch (e) {
+          return { error: errorOf(e) };
+        }
+      })();
+      return late ? Promise.race([gathered, late]) : gathered;
     }),
   );
+  clearTimeout(timer);
   const bundle: EvidenceBundle = {};
   chosen.forEach((f, i) => (bundle[f.name] = outcomes[i]!));
   return bundle;
@@ -48,6 +75,13 @@ export async function gatherIdentifier(
 
 /** A family that could not gather or judge becomes a finding saying what did not run. */
 function incomplete(family: string, id: Identifier, error: { name: string; message: string }): Finding {
+  if (error.name === DEADLINE_ERROR)
+    return finding('CHECK_DEADLINE', id.value, {
+      title: `The ${family} checks of ${id.value} did not finish in time`,
+      detail: `${family}: ${error.message}. Servers that do not answer keep the CA's validation waiting too, until it gives up.`,
+      evidence: [{ source: 'acme-preflight', query: family, answer: error.message }],
+      remediation: `Find the nameservers or web servers of ${id.value} that do not answer (--format json lists every exchange) and fix them or remove them from the delegation and the DNS records.`,
+    });
   return finding('CHECK_INCOMPLETE', id.value, {
     title: `The ${family} checks could not run for ${id.value}`,
     detail: `${family}: ${error.message}`,

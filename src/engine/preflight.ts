@@ -1,12 +1,13 @@
 /** The library's main entry: identifiers in, a report out. */
 import { performance } from 'node:perf_hooks';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
-import { verdictOf, type Challenge, type Finding, type Verdict } from '../report/finding.js';
+import { needsAccountUri, verdictOf, type Challenge, type Finding, type Verdict } from '../report/finding.js';
 import { buildReport, type Report } from '../report/report.js';
 import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
 import { Limiter } from '../dns/client.js';
+import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
 import type { CheckFamily, CheckSettings } from './context.js';
 import { createEngineContext, judgeContext } from './create-context.js';
@@ -71,8 +72,11 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   const started = performance.now();
   const identifiers = parseIdentifiers(names);
   const profile = options.profile ?? defaultProfile();
+  const challenge = options.challenge ?? 'http-01';
+  if (needsAccountUri(challenge) && !options.accountUri)
+    throw new UsageError(`${challenge} needs the ACME account URL (accountUri; --account-uri in the CLI)`);
   const settings: CheckSettings = {
-    challenge: options.challenge ?? 'http-01',
+    challenge,
     issuerDomain: options.ca ?? DEFAULT_ISSUER_DOMAIN,
     accountUri: options.accountUri,
     now: options.now ?? new Date(),
@@ -80,6 +84,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     webroot: options.webroot,
   };
   const ctx = createEngineContext(profile, settings);
+  const nameDeadlineMs = profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS;
+  const runEnds = started + (profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS);
 
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
@@ -110,7 +116,10 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     const own = policy.filter((f) => f.identifier === id.value);
     // A name the CA would reject outright is not looked up: the CA would not get that far either.
     if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-    const bundle = await gatherIdentifier(ctx, id, families);
+    // The name's deadline, or the run's if that comes first: the report then says what did not finish.
+    const left = Math.min(nameDeadlineMs, runEnds - performance.now());
+    const which = nameDeadlineMs <= runEnds - started ? '--name-deadline' : '--run-deadline';
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which });
     const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
     return {
       id,
@@ -131,6 +140,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
       }),
     ),
   );
+  // Queries nobody waits for any more (hedged ones, those past a deadline) end now, not at their timeout.
+  ctx.client.close?.();
   signal?.throwIfAborted();
 
   return buildReport({

@@ -4,6 +4,7 @@ import { resolutionFamily } from './families/resolution.js';
 import { dnssecFamily } from './families/dnssec.js';
 import { http01Family, tlsAlpn01Family, certificateFamily } from './families/http.js';
 import { dns01Family } from './families/dns01.js';
+import { dnsPersist01Family } from './families/dnspersist01.js';
 import { caaFamily } from './families/caa.js';
 import { delegationFamily } from './families/delegation.js';
 import { propagationFamily } from './families/propagation.js';
@@ -14,6 +15,7 @@ export const CHECK_FAMILIES: CheckFamily[] = [
   http01Family,
   tlsAlpn01Family,
   dns01Family,
+  dnsPersist01Family,
   caaFamily,
   delegationFamily,
   propagationFamily,

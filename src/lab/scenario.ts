@@ -66,7 +66,11 @@ export const scenarioSchema = z.object({
   /** How the names in `expect` are checked: a DNS-only scenario skips the families that need web servers. */
   expectOptions: z
     .object({
-      challenge: z.enum(['http-01', 'dns-01', 'tls-alpn-01']).optional(),
+      challenge: z
+        .enum(['http-01', 'dns-01', 'tls-alpn-01', 'dns-account-01', 'dns-persist-01'] as const)
+        .optional(),
+      /** dns-account-01 and dns-persist-01 need the account URL. */
+      accountUri: z.string().optional(),
       skip: z.array(z.string()).optional(),
     })
     .optional(),

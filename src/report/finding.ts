@@ -2,7 +2,24 @@ import type { FindingCode, Severity } from './codes/index.js';
 
 export type { FindingCode, Severity };
 export type Verdict = 'pass' | 'warn' | 'fail';
-export type Challenge = 'http-01' | 'dns-01' | 'tls-alpn-01';
+export type Challenge = 'http-01' | 'dns-01' | 'tls-alpn-01' | 'dns-account-01' | 'dns-persist-01';
+
+/** Every challenge type the CA may offer (Boulder core.AcmeChallenge). */
+export const CHALLENGE_TYPES: readonly Challenge[] = [
+  'http-01',
+  'dns-01',
+  'tls-alpn-01',
+  'dns-account-01',
+  'dns-persist-01',
+];
+
+/** The challenges proven by a TXT record rather than a connection to the name. */
+export const isDnsChallenge = (c: Challenge | undefined): boolean =>
+  c === 'dns-01' || c === 'dns-account-01' || c === 'dns-persist-01';
+
+/** The challenges that need the ACME account URL (Boulder builds it from the registration ID). */
+export const needsAccountUri = (c: Challenge | undefined): boolean =>
+  c === 'dns-account-01' || c === 'dns-persist-01';
 
 /** Who said what. Every finding cites at least one. */
 export interface Evidence {

@@ -8,7 +8,8 @@ import { normalizeName } from '../dns/names.js';
 import { plainEndpoint, plainLookup, plainResponse } from '../dns/plain.js';
 import { ACME_CHALLENGE_LABEL, challengeName, txtValue } from '../checks/dns01/value.js';
 import { gatherDns01 } from '../checks/dns01/gather.js';
-import { judgeDns01Txt, type Dns01Judgement } from '../checks/dns01/judge.js';
+import { judgeDns01Txt, judgeDnsAccount01Txt, type Dns01Judgement } from '../checks/dns01/judge.js';
+import { accountChallengeName } from '../checks/dns01/account.js';
 import type {
   TestRecordEvidence,
   TestRecordStage,
@@ -54,22 +55,32 @@ export interface Dns01Options {
   signals?: SignalHost;
   /** Random part of test values (tests make it predictable). */
   random?: () => string;
+  /** dns-account-01: the record lives at `_<label>._acme-challenge.<name>` for this account URL. */
+  accountUri?: string;
 }
 
 const resolverOf = (o: Dns01Options): IterativeResolverApi => o.resolver ?? new IterativeResolver(o.profile);
 
-/** `_acme-challenge.<name>` unless already given in that form. */
-export const challengeFqdn = (nameOrFqdn: string): string => {
+/** A name already in challenge form: `_acme-challenge.<name>` or `_<label>._acme-challenge.<name>`. */
+const CHALLENGE_FORM = new RegExp(`^(_[a-z2-7]{16}\\.)?${ACME_CHALLENGE_LABEL}\\.`);
+
+/**
+ * `_acme-challenge.<name>` unless already given in that form; with accountUri (dns-account-01) always the
+ * account's `_<label>._acme-challenge.<name>`, also from an `_acme-challenge.` name (lego passes those).
+ */
+export const challengeFqdn = (nameOrFqdn: string, accountUri?: string): string => {
   const n = normalizeName(nameOrFqdn);
-  return n.startsWith(`${ACME_CHALLENGE_LABEL}.`) ? n : challengeName(n);
+  if (accountUri !== undefined) return accountChallengeName(n.replace(CHALLENGE_FORM, ''), accountUri);
+  return CHALLENGE_FORM.test(n) ? n : challengeName(n);
 };
 
 /** The name the record must really be created at: the `_acme-challenge` CNAME target, if any. */
 export async function effectiveName(
   resolver: IterativeResolverApi,
   nameOrFqdn: string,
+  accountUri?: string,
 ): Promise<{ fqdn: string; effective: string; lookup: Lookup }> {
-  const fqdn = challengeFqdn(nameOrFqdn);
+  const fqdn = challengeFqdn(nameOrFqdn, accountUri);
   const lookup = await resolver.resolve(fqdn, 'TXT');
   return { fqdn, effective: lookup.cnames.length ? lookup.finalName : fqdn, lookup };
 }
@@ -89,7 +100,7 @@ export async function present(
   opts: Dns01Options & { wait?: boolean },
 ): Promise<PresentResult> {
   const resolver = resolverOf(opts);
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
   const placedAt = performance.now();
   const handle = await provider.createTxt(effective, value);
   (opts.store ?? new RecordStore()).add(handle, 'present');
@@ -108,12 +119,18 @@ export interface VerifyResult {
 
 /** The CA's lookup of `_acme-challenge.<name>` for the expected value, with the diagnosis. */
 export async function verify(name: string, expect: string, opts: Dns01Options): Promise<VerifyResult> {
-  const identifier = normalizeName(name).replace(/^_acme-challenge\./, '');
-  const ev = await gatherDns01(resolverOf(opts), identifier, { doubled: true });
-  const judgement = judgeDns01Txt(ev, expect);
+  const identifier = normalizeName(name).replace(CHALLENGE_FORM, '');
+  const account = opts.accountUri;
+  const fqdn = account !== undefined ? accountChallengeName(identifier, account) : challengeName(identifier);
+  const ev = await gatherDns01(resolverOf(opts), identifier, {
+    doubled: true,
+    ...(account !== undefined ? { name: fqdn } : {}),
+  });
+  const judgement =
+    account !== undefined ? judgeDnsAccount01Txt(ev, expect, account) : judgeDns01Txt(ev, expect);
   return {
     identifier,
-    fqdn: challengeName(identifier),
+    fqdn,
     judgement,
     ok: judgement.valid && !judgement.findings.some((f) => f.severity === 'error'),
   };
@@ -137,7 +154,7 @@ export async function cleanup(
 ): Promise<CleanupResult> {
   const resolver = resolverOf(opts);
   const store = opts.store ?? new RecordStore();
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn);
+  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
   const names = new Set([fqdn, effective]);
   const mine = store
     .list()
@@ -260,7 +277,7 @@ export async function gatherTestRecord(
   opts: Dns01Options,
 ): Promise<TestRecordEvidence> {
   const resolver = resolverOf(opts);
-  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier);
+  const { fqdn, effective, lookup } = await effectiveName(resolver, identifier, opts.accountUri);
   const at = (stage: TestRecordStage): TestRecordEvidence => ({
     identifier,
     provider: provider.name,

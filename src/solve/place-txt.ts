@@ -18,6 +18,8 @@ export interface PlaceOptions {
   resolver?: IterativeResolverApi;
   onEvent?: (e: PropagationEvent) => void;
   signal?: AbortSignal;
+  /** dns-account-01: the record goes to this account's label. */
+  accountUri?: string;
 }
 
 export interface PlaceOutcome {
@@ -42,6 +44,7 @@ export async function placeTxt(
     timeoutMs: o.timeoutMs,
     schedule: o.schedule,
     onEvent: o.onEvent,
+    ...(o.accountUri !== undefined ? { accountUri: o.accountUri } : {}),
   });
   const p = result.propagation;
   if (p?.complete) return { ok: true, result };
@@ -66,7 +69,13 @@ export async function removeTxt(
   provider: DnsProvider,
   nameOrFqdn: string,
   value: string,
-  o: { profile: NetworkProfile; store: RecordStore; resolver?: IterativeResolverApi; extra?: RecordHandle[] },
+  o: {
+    profile: NetworkProfile;
+    store: RecordStore;
+    resolver?: IterativeResolverApi;
+    extra?: RecordHandle[];
+    accountUri?: string;
+  },
 ): Promise<RemoveOutcome> {
   const stored = o.store
     .list()
@@ -75,10 +84,10 @@ export async function removeTxt(
   const candidates = [...stored, ...(o.extra ?? []).filter((h) => h.value === value)];
   const out: RemoveOutcome = { removed: [], failed: [] };
   if (candidates.length === 0) return out;
-  const names = new Set([normalizeName(nameOrFqdn), challengeFqdn(nameOrFqdn)]);
+  const names = new Set([normalizeName(nameOrFqdn), challengeFqdn(nameOrFqdn, o.accountUri)]);
   // The record may sit at the _acme-challenge CNAME target; a failed lookup leaves the plain names.
   try {
-    const e = await effectiveName(o.resolver ?? new IterativeResolver(o.profile), nameOrFqdn);
+    const e = await effectiveName(o.resolver ?? new IterativeResolver(o.profile), nameOrFqdn, o.accountUri);
     names.add(e.fqdn).add(e.effective);
   } catch {
     /* fall through with the names given */

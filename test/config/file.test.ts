@@ -99,7 +99,7 @@ describe('loadConfigFile', () => {
       '.acme-preflight.yml:2:3: network.dnsPort: expected a number from 1 to 65535',
     );
     expect(parseError('names: [example.com]\nchallenge: dns01\n')).toBe(
-      '.acme-preflight.yml:2:1: challenge: expected one of http-01, dns-01, tls-alpn-01',
+      '.acme-preflight.yml:2:1: challenge: expected one of http-01, dns-01, tls-alpn-01, dns-account-01, dns-persist-01',
     );
     expect(parseError('names:\n  - example.com\n  - 42\n')).toBe(
       '.acme-preflight.yml:3:5: names[1]: expected domain name or IP address',

@@ -220,13 +220,13 @@ test('an upward referral makes the zone LAME', async () => {
   expect(l.message).toContain('upward');
 });
 
-test('retries a server that times out, then succeeds on its sibling', async () => {
+test('a silent server gets its sibling asked alongside; the evidence names the silent one', async () => {
   const { resolver, client } = fresh();
   const before = fakeNet.received.get(ip(15)) ?? 0;
   const l = await resolver.resolve('www.slow.com', 'A');
   expect(l.status).toBe('NOERROR');
   expect(l.records.map((r) => r.data)).toEqual(['192.0.2.50']);
-  expect((fakeNet.received.get(ip(15)) ?? 0) - before).toBe(2);
+  expect((fakeNet.received.get(ip(15)) ?? 0) - before).toBeGreaterThanOrEqual(1);
   expect(l.exchanges.some((e) => !e.ok && e.failure.kind === 'timeout' && e.failure.server === at(15))).toBe(
     true,
   );

@@ -23,6 +23,8 @@ import { ACME_TLS_ALPN } from '../../src/http/constants.js';
 import { CertFactory, CA_EXTS, type Pem } from '../http/certs.js';
 import { FakeLabProvider } from '../dns01/fake-provider.js';
 
+const ACCOUNT = 'https://acme-v02.api.letsencrypt.org/acme/acct/12345';
+
 /** Per family: how many identifiers gave evidence, and every finding code judged from it. */
 const seen = new Map<string, { samples: number; codes: Set<string> }>();
 
@@ -84,8 +86,8 @@ describe('scenario files', () => {
     try {
       const names = namesOf(lab.scenario);
       const skip = new Set(lab.scenario.expectOptions?.skip ?? []);
-      for (const challenge of ['http-01', 'dns-01'] as const) {
-        await roundTrip(lab.profile, settingsFor(challenge, { skip }), names);
+      for (const challenge of ['http-01', 'dns-01', 'dns-account-01', 'dns-persist-01'] as const) {
+        await roundTrip(lab.profile, settingsFor(challenge, { skip, accountUri: ACCOUNT }), names);
       }
     } finally {
       await lab.stop();
@@ -155,6 +157,7 @@ function signedScenario(): Scenario {
         ...ns(apex),
         rr(apex, 'A', '127.0.0.10'),
         rr(apex, 'CAA', { flags: 0, tag: 'issue', value: 'letsencrypt.org' }),
+        rr(`_validation-persist.${apex}`, 'TXT', [`letsencrypt.org; accounturi=${ACCOUNT}`]),
       ],
       { keys: [keys[apex === 'signed.test' ? 'signed' : 'expired']], inception, expiration: exp },
     ).records;
@@ -215,6 +218,22 @@ describe('dnssec: chain validation on signed zones', () => {
       );
       expect(findings.some((f) => f.identifier === 'signed.test' && f.severity === 'error')).toBe(false);
     }
+  });
+
+  it('dns-persist-01: the _validation-persist lookup is validated; a bogus chain fails even with a valid record', async () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    const settings = settingsFor('dns-persist-01', {
+      now,
+      accountUri: ACCOUNT,
+      skip: new Set(['propagation']),
+    });
+    const findings = await roundTrip(lab.profile, settings, ['signed.test', 'expired.test']);
+    const bogus = findings.find(
+      (f) => f.identifier === 'expired.test' && f.code === 'DNSSEC_BOGUS_SIGNATURE_EXPIRED',
+    );
+    expect(bogus?.caMessage).toContain('_validation-persist.expired.test');
+    expect(findings.some((f) => f.identifier === 'signed.test' && f.severity === 'error')).toBe(false);
+    expect(findings.map((f) => `${f.identifier} ${f.code}`)).toContain('signed.test PERSIST01_AUTHORISED');
   });
 });
 

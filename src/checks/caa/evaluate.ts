@@ -1,5 +1,5 @@
 /** The CA's CAA decision (RFC 8659 §3, §5.3; RFC 8657; Boulder va/caa.go). Pure. */
-import type { Challenge, Evidence } from '../../report/finding.js';
+import { CHALLENGE_TYPES, type Challenge, type Evidence } from '../../report/finding.js';
 import { parseCaaValue, type CaaParameter } from './parse.js';
 import { accountUriForms } from './issuers.js';
 
@@ -36,7 +36,7 @@ export const KNOWN_CAA_TAGS: readonly string[] = ['issue', 'issuewild', 'iodef',
 /** RFC 8659 §4.1 Issuer Critical flag; Boulder also honours bit 1, a common misreading of the RFC. */
 export const CAA_CRITICAL_FLAGS = 128 | 1;
 /** Methods an RFC 8657 validationmethods label may name that the CA knows (Boulder core.AcmeChallenge). */
-const KNOWN_METHODS: readonly string[] = ['http-01', 'dns-01', 'tls-alpn-01', 'dns-account-01'];
+const KNOWN_METHODS: readonly string[] = CHALLENGE_TYPES;
 const METHOD_LABEL = /^[A-Za-z0-9-]+$/;
 
 /** Statuses the CA treats as an answer; anything else is a lookup error (Boulder bdns wrapErr). */

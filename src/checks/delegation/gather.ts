@@ -2,7 +2,7 @@
 import type { Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js';
 import { normalizeName } from '../../dns/names.js';
 import { plainAskAll, plainDelegation, plainLookup } from '../../dns/plain.js';
-import type { Challenge } from '../../report/finding.js';
+import { isDnsChallenge, type Challenge } from '../../report/finding.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
 
@@ -36,9 +36,13 @@ export function baseName(identifier: string): string {
  * Only the data the CA will look at for this challenge, so a large order stays cheap. An A answer from
  * an authoritative server carries the CNAME too, so CNAME disagreement shows without its own query.
  */
-export function delegationQuestions(base: string, challenge?: Challenge): [string, string][] {
-  const txt: [string, string] = [`${ACME_CHALLENGE_LABEL}.${base}`, 'TXT'];
-  if (challenge === 'dns-01') return [[base, 'CAA'], txt];
+export function delegationQuestions(
+  base: string,
+  challenge?: Challenge,
+  txtName?: string,
+): [string, string][] {
+  const txt: [string, string] = [txtName ?? `${ACME_CHALLENGE_LABEL}.${base}`, 'TXT'];
+  if (isDnsChallenge(challenge)) return [[base, 'CAA'], txt];
   if (challenge)
     return [
       [base, 'A'],
@@ -53,13 +57,15 @@ export async function gatherDelegation(
   resolver: IterativeResolverApi,
   name: string,
   challenge?: Challenge,
+  /** The TXT name the challenge reads (dns-account-01, dns-persist-01); default `_acme-challenge.<base>`. */
+  txtName?: string,
 ): Promise<DelegationEvidence> {
   const base = baseName(name);
   // Every branch of delegationQuestions asks CAA at base, and the CAA check asks it too.
   const found = await resolver.findZone(base, 'CAA');
   if ('error' in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
   const zone = plainDelegation(found);
-  const questions = delegationQuestions(base, challenge);
+  const questions = delegationQuestions(base, challenge, txtName);
   const [ns, soa, ...answers] = await Promise.all([
     resolver.askAll(zone.zone, 'NS'),
     resolver.askAll(zone.zone, 'SOA'),

@@ -7,7 +7,8 @@ import { judgeDelegation, type DelegationJudgeOptions } from './judge.js';
 export async function checkDelegation(
   resolver: IterativeResolverApi,
   identifier: string,
-  opts: DelegationJudgeOptions = {},
+  opts: DelegationJudgeOptions & { txtName?: string } = {},
 ): Promise<Finding[]> {
-  return judgeDelegation(await gatherDelegation(resolver, identifier, opts.challenge), identifier, opts);
+  const ev = await gatherDelegation(resolver, identifier, opts.challenge, opts.txtName);
+  return judgeDelegation(ev, identifier, opts);
 }

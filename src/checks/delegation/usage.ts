@@ -1,13 +1,16 @@
 /** Which answers the CA's validation depends on, per challenge. */
-import type { Challenge } from '../../report/finding.js';
+import { isDnsChallenge, type Challenge } from '../../report/finding.js';
 import { ACME_CHALLENGE_LABEL } from './gather.js';
 
 /** True when the CA would look up type at name for this challenge (undefined: any challenge). */
 export function caUses(q: { name: string; type: string }, challenge?: Challenge): boolean {
   if (q.type === 'CAA' || q.type === 'CNAME') return true; // CAA always; a CNAME redirects every lookup
-  const dns01 = q.type === 'TXT' && q.name.startsWith(`${ACME_CHALLENGE_LABEL}.`);
-  if (dns01) return challenge === undefined || challenge === 'dns-01';
-  if (q.type === 'A' || q.type === 'AAAA') return challenge === undefined || challenge !== 'dns-01';
+  // With a DNS challenge the only TXT asked is the one its validation reads (delegationQuestions).
+  if (q.type === 'TXT')
+    return (
+      isDnsChallenge(challenge) || (challenge === undefined && q.name.startsWith(`${ACME_CHALLENGE_LABEL}.`))
+    );
+  if (q.type === 'A' || q.type === 'AAAA') return challenge === undefined || !isDnsChallenge(challenge);
   return false;
 }
 

@@ -7,6 +7,8 @@ import { challengeName } from './value.js';
 export interface GatherDns01Options {
   /** Also look up `<name>.<zone>` when the right name holds nothing (the doubled-name mistake). */
   doubled?: boolean;
+  /** The TXT name to ask instead of `_acme-challenge.<name>` (dns-account-01). */
+  name?: string;
 }
 
 /** Plain data (src/dns/plain.ts): it may be gathered by a remote perspective and judged here. */
@@ -15,9 +17,9 @@ export async function gatherDns01(
   identifier: string,
   opts: GatherDns01Options = {},
 ): Promise<Dns01TxtEvidence> {
-  const name = challengeName(identifier);
+  const name = opts.name ?? challengeName(identifier);
   const lookup = plainLookup(await resolver.resolve(name, 'TXT'));
-  const ev: Dns01TxtEvidence = { identifier, lookup };
+  const ev: Dns01TxtEvidence = opts.name ? { identifier, name, lookup } : { identifier, lookup };
   const answered = lookup.status === 'NOERROR' || lookup.status === 'NXDOMAIN';
   const [all, doubled] = await Promise.all([
     answered ? resolver.askAll(lookup.finalName, 'TXT') : undefined,

@@ -5,12 +5,15 @@ import { finding } from '../../report/catalogue.js';
 import { outcomeEvidence } from '../../dns/evidence.js';
 import { endpointLabel } from '../../dns/types.js';
 import { caDnsProblem } from '../../report/ca-messages.js';
+import { withAccount } from './account.js';
 import { CA_QUOTED_RECORD_MAX, challengeName, goQuote, txtStrings, txtValue } from './value.js';
 
 /** What was gathered for one identifier's `_acme-challenge` name. */
 export interface Dns01TxtEvidence {
   /** The identifier as checked (a leading `*.` allowed). */
   identifier: string;
+  /** The TXT name asked when it is not `_acme-challenge.<base>` (dns-account-01). */
+  name?: string;
   /** TXT `_acme-challenge.<base>` resolved as the CA's resolver would (CNAMEs followed). */
   lookup: Lookup;
   /** The same TXT question put to every authoritative server of the final name's zone. */
@@ -143,7 +146,7 @@ export function lookupFailure(identifier: string, name: string, l: Lookup): Dns0
 /** The CA's verdict on `_acme-challenge.<name>` for an expected value, and the diagnosis when it fails. */
 export function judgeDns01Txt(ev: Dns01TxtEvidence, expected: string): Dns01Judgement {
   const id = ev.identifier;
-  const name = challengeName(id);
+  const name = ev.name ?? challengeName(id);
   const l = ev.lookup;
   const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
   const ok = l.status === 'NOERROR' || l.status === 'NXDOMAIN';
@@ -263,4 +266,25 @@ export function judgeDns01Txt(ev: Dns01TxtEvidence, expected: string): Dns01Judg
 export function relativePart(name: string, zone: string | undefined): string {
   if (!zone || !name.endsWith('.' + zone)) return name;
   return name.slice(0, name.length - zone.length - 1);
+}
+
+/** dns-account-01: the dns-01 judgement at the account's label, unauthorized errors naming the account. */
+export function judgeDnsAccount01Txt(
+  ev: Dns01TxtEvidence,
+  expected: string,
+  accountUri: string,
+): Dns01Judgement {
+  const j = judgeDns01Txt(ev, expected);
+  const wrap = (f: Finding): Finding =>
+    f.caMessage && f.acmeProblem?.endsWith(':unauthorized')
+      ? { ...f, caMessage: withAccount(f.caMessage, accountUri) }
+      : f;
+  return {
+    ...j,
+    problem:
+      j.problem?.type === 'unauthorized'
+        ? { ...j.problem, detail: withAccount(j.problem.detail, accountUri) }
+        : j.problem,
+    findings: j.findings.map(wrap),
+  };
 }

@@ -25,7 +25,7 @@ export interface ReadinessOptions {
 
 export function judgeDns01Readiness(ev: Dns01TxtEvidence, opts: ReadinessOptions = {}): Finding[] {
   const id = ev.identifier;
-  const name = challengeName(id);
+  const name = ev.name ?? challengeName(id);
   const l = ev.lookup;
   const out: Finding[] = [];
   const cname = l.cnames[0];

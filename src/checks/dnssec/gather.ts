@@ -9,6 +9,7 @@ import { makeResolverFetch } from '../../dns/dnssec/fetch.js';
 import { gatherResolverViews, type ResolverView } from '../../dns/dnssec/resolver-view.js';
 import { plainEndpoint, plainOutcome, plainRecord, withoutUndefinedDeep } from '../../dns/plain.js';
 import type { Challenge } from '../../report/finding.js';
+import { challengeTxtName } from '../challenge-names.js';
 import type { QueryOptions, QueryOutcome, ServerEndpoint } from '../../dns/types.js';
 
 export interface DnssecLookupEvidence {
@@ -37,14 +38,14 @@ export interface DnssecGatherDeps {
 }
 
 /** The lookups the CA's validating resolver makes for this challenge; a bogus answer to any is fatal. */
-export function caLookups(base: string, challenge: Challenge): [string, string][] {
-  const lookups: [string, string][] =
-    challenge === 'dns-01'
-      ? [[`_acme-challenge.${base}`, 'TXT']]
-      : [
-          [base, 'A'],
-          [base, 'AAAA'],
-        ];
+export function caLookups(base: string, challenge: Challenge, accountUri?: string): [string, string][] {
+  const txt = challengeTxtName(base, challenge, accountUri);
+  const lookups: [string, string][] = txt
+    ? [[txt, 'TXT']]
+    : [
+        [base, 'A'],
+        [base, 'AAAA'],
+      ];
   return [...lookups, [base, 'CAA']];
 }
 
@@ -65,12 +66,13 @@ export async function gatherDnssec(
   deps: DnssecGatherDeps,
   base: string,
   challenge: Challenge,
+  accountUri?: string,
 ): Promise<DnssecEvidence> {
   const { trustAnchors, now, askResolvers } = deps;
   if (trustAnchors.length === 0) return { lookups: [] };
   const fetch = makeResolverFetch(deps.resolver, deps.client);
   const lookups = await Promise.all(
-    caLookups(base, challenge).map(async ([name, type]): Promise<DnssecLookupEvidence> => {
+    caLookups(base, challenge, accountUri).map(async ([name, type]): Promise<DnssecLookupEvidence> => {
       const [result, views] = await Promise.all([
         validateChain(name, type, fetch, { trustAnchors, now }),
         askResolvers ? gatherResolverViews(askResolvers, name, type) : [],

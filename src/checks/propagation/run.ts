@@ -1,5 +1,5 @@
 /** Which questions to compare for a challenge, and gather plus judge in one call. */
-import type { Challenge, Finding } from '../../report/finding.js';
+import { isDnsChallenge, type Challenge, type Finding } from '../../report/finding.js';
 import { ACME_CHALLENGE_LABEL, baseName } from '../delegation/gather.js';
 import { gatherPropagation, type PropagationDeps } from './gather.js';
 import { judgePropagation } from './judge.js';
@@ -10,11 +10,15 @@ export interface PropagationQuestion {
 }
 
 /** The records the CA reads for this challenge: addresses or the challenge TXT, and CAA always. */
-export function propagationQuestions(identifier: string, challenge: Challenge): PropagationQuestion[] {
+export function propagationQuestions(
+  identifier: string,
+  challenge: Challenge,
+  txtName?: string,
+): PropagationQuestion[] {
   const base = baseName(identifier);
-  if (challenge === 'dns-01') {
+  if (isDnsChallenge(challenge)) {
     return [
-      { name: `${ACME_CHALLENGE_LABEL}.${base}`, types: ['TXT'] },
+      { name: txtName ?? `${ACME_CHALLENGE_LABEL}.${base}`, types: ['TXT'] },
       { name: base, types: ['CAA'] },
     ];
   }
@@ -25,9 +29,10 @@ export async function checkPropagation(
   deps: PropagationDeps,
   identifier: string,
   challenge: Challenge,
+  txtName?: string,
 ): Promise<Finding[]> {
   const evidence = await Promise.all(
-    propagationQuestions(identifier, challenge).map((q) => gatherPropagation(deps, q.name, q.types)),
+    propagationQuestions(identifier, challenge, txtName).map((q) => gatherPropagation(deps, q.name, q.types)),
   );
   return evidence.flatMap((ev) => judgePropagation(ev, identifier));
 }

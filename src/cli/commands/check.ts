@@ -4,7 +4,7 @@ import { networkOptions, outputOptions } from '../options.js';
 import { acmeDryRunOptions } from '../acme-dry-run.js';
 import type { CheckArgs } from '../../config/args.js';
 
-export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01'] as const;
+export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01', 'dns-account-01', 'dns-persist-01'] as const;
 
 /** Options shared by check and guard. */
 export function checkOptions<T>(y: import('yargs').Argv<T>): import('yargs').Argv<T & CheckArgs> {
@@ -23,7 +23,8 @@ export function checkOptions<T>(y: import('yargs').Argv<T>): import('yargs').Arg
           })
           .option('account-uri', {
             type: 'string',
-            describe: 'ACME account URL, for CAA accounturi (RFC 8657)',
+            describe:
+              'ACME account URL: CAA accounturi (RFC 8657); required by dns-account-01 (its label) and dns-persist-01 (the record names it)',
           })
           .option('webroot', {
             type: 'string',
@@ -33,7 +34,7 @@ export function checkOptions<T>(y: import('yargs').Argv<T>): import('yargs').Arg
           .option('provider', {
             type: 'string',
             describe:
-              'DNS-01: place a real test TXT record with this DNS provider, wait for every nameserver, remove it',
+              'DNS-01, DNS-ACCOUNT-01: place a real test TXT record with this DNS provider, wait for every nameserver, remove it',
           })
           .option('propagation-timeout', {
             type: 'number',

@@ -21,6 +21,15 @@ function common<T>(y: Argv<T>): Argv<T> {
     .option('public-resolvers', {
       type: 'boolean',
       describe: 'Also wait for the public resolvers to serve the value',
+    })
+    .option('challenge', {
+      choices: ['dns-01', 'dns-account-01'] as const,
+      describe:
+        'dns-account-01: the record is _<label>._acme-challenge.<name> for --account-uri (default dns-01)',
+    })
+    .option('account-uri', {
+      type: 'string',
+      describe: 'dns-account-01: the ACME account URL the label is derived from',
     }) as unknown as Argv<T>;
 }
 

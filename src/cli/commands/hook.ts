@@ -23,6 +23,15 @@ export function hookCommand(ctx: CommandContext, deps: HookDeps = {}): CommandMo
           type: 'string',
           describe: 'DNS-01: DNS provider code (credentials from env), else ACME_PREFLIGHT_PROVIDER',
         })
+        .option('challenge', {
+          choices: ['dns-01', 'dns-account-01'] as const,
+          describe:
+            'DNS: dns-account-01 places the record at the account label (else ACME_PREFLIGHT_CHALLENGE)',
+        })
+        .option('account-uri', {
+          type: 'string',
+          describe: 'dns-account-01: the ACME account URL (else ACME_PREFLIGHT_ACCOUNT_URI)',
+        })
         .option('webroot', {
           type: 'string',
           describe: 'HTTP-01: directory served at /.well-known/acme-challenge/ (its parent)',

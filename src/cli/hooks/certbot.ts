@@ -38,7 +38,7 @@ export function certbotVars(env: Env): CertbotVars {
 /** The line the auth hook prints; certbot hands it back to cleanup as CERTBOT_AUTH_OUTPUT. */
 export interface AuthState {
   acmePreflight: 1;
-  challenge: 'dns-01' | 'http-01';
+  challenge: 'dns-01' | 'dns-account-01' | 'http-01';
   handle?: RecordHandle;
   webroot?: string;
   token?: string;

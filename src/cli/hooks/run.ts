@@ -68,6 +68,7 @@ async function dnsPresent(
     timeoutMs: s.timeoutMs,
     schedule,
     onEvent: progressPrinter(ctx.io),
+    accountUri: s.accountUri,
   });
   if (!r.ok) {
     ctx.io.err(`acme-preflight: ${esc(String(r.reason))}\n`);
@@ -84,7 +85,12 @@ async function dnsCleanup(
   value: string,
   extra: Parameters<typeof removeTxt>[3]['extra'] = [],
 ): Promise<number> {
-  const r = await removeTxt(provider, name, value, { profile: s.profile, store: s.store, extra });
+  const r = await removeTxt(provider, name, value, {
+    profile: s.profile,
+    store: s.store,
+    extra,
+    accountUri: s.accountUri,
+  });
   for (const h of r.removed) ctx.io.err(`Removed ${esc(h.fqdn)} TXT ${esc(JSON.stringify(h.value))}\n`);
   for (const f of r.failed)
     ctx.io.err(
@@ -130,8 +136,15 @@ async function certbotAuth(
     store: s.store,
     timeoutMs: s.timeoutMs,
     onEvent: progressPrinter(ctx.io),
+    accountUri: s.accountUri,
   });
-  ctx.io.out(formatAuthState({ acmePreflight: 1, challenge: 'dns-01', handle: r.result.handle }));
+  ctx.io.out(
+    formatAuthState({
+      acmePreflight: 1,
+      challenge: s.accountUri !== undefined ? 'dns-account-01' : 'dns-01',
+      handle: r.result.handle,
+    }),
+  );
   if (!r.ok) {
     ctx.io.err(`acme-preflight: ${esc(String(r.reason))}\n`);
     return EXIT.fail;

@@ -13,6 +13,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const ENV_CONFIG = 'ACME_PREFLIGHT_CONFIG';
 export const ENV_PROVIDER = 'ACME_PREFLIGHT_PROVIDER';
 export const ENV_WEBROOT = 'ACME_PREFLIGHT_WEBROOT';
+export const ENV_CHALLENGE = 'ACME_PREFLIGHT_CHALLENGE';
+export const ENV_ACCOUNT_URI = 'ACME_PREFLIGHT_ACCOUNT_URI';
 
 export interface HookSettings {
   profile: NetworkProfile;
@@ -22,6 +24,8 @@ export interface HookSettings {
   /** --propagation-timeout (or the config file) set it, rather than the default. */
   timeoutExplicit: boolean;
   store: RecordStore;
+  /** dns-account-01: records go to this account's label. */
+  accountUri?: string;
 }
 
 export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd()): HookSettings {
@@ -33,11 +37,17 @@ export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd(
   const timeout = args['propagation-timeout'];
   if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
     throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
+  // Any other challenge (a shared config file may say http-01) places plain dns-01 records.
+  const challenge = args.challenge ?? env[ENV_CHALLENGE] ?? 'dns-01';
+  const accountUri = args['account-uri'] ?? env[ENV_ACCOUNT_URI];
+  if (challenge === 'dns-account-01' && !accountUri)
+    throw new UsageError(`dns-account-01 needs the ACME account URL: --account-uri or ${ENV_ACCOUNT_URI}`);
   const providerCode = args.provider ?? env[ENV_PROVIDER];
   const store = new RecordStore(args['state-file'] ?? defaultStatePath(env));
   // A broken state file is a usage error before any record is created.
   if (providerCode) store.check();
   return {
+    ...(challenge === 'dns-account-01' ? { accountUri } : {}),
     profile: profileFromArgs(args),
     providerCode,
     webroot: args.webroot ?? env[ENV_WEBROOT],

@@ -3,6 +3,7 @@ import type { DnsProvider } from '../../../providers/types.js';
 import { gatherDns01 } from '../../checks/dns01/gather.js';
 import type { Dns01TxtEvidence } from '../../checks/dns01/judge.js';
 import { judgeDns01Readiness } from '../../checks/dns01/readiness.js';
+import { accountChallengeName } from '../../checks/dns01/account.js';
 import { judgeTestRecord, type TestRecordEvidence } from '../../checks/dns01/test-record.js';
 
 export interface Dns01FamilyOptions {
@@ -24,9 +25,15 @@ export interface Dns01Evidence {
 export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily<Dns01Evidence> {
   return {
     name: 'dns-01',
-    applies: (id, s) => id.type === 'dns' && s.challenge === 'dns-01',
+    // dns-account-01 is dns-01 at the account's own label.
+    applies: (id, s) => id.type === 'dns' && (s.challenge === 'dns-01' || s.challenge === 'dns-account-01'),
     async gather(ctx, id) {
-      const readiness = await gatherDns01(ctx.resolver, id.value);
+      const account = ctx.settings.challenge === 'dns-account-01' ? ctx.settings.accountUri : undefined;
+      const readiness = await gatherDns01(
+        ctx.resolver,
+        id.value,
+        account !== undefined ? { name: accountChallengeName(id.value, account) } : {},
+      );
       if (!opts.provider) return { readiness };
       // A name the CA could not use anyway is not worth a record at the provider.
       const policy = { extraPublicSuffixes: ctx.profile.extraPublicSuffixes };
@@ -40,6 +47,7 @@ export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily<Dn
         resolver: ctx.resolver,
         store: new RecordStore(opts.statePath),
         timeoutMs: opts.propagationTimeoutMs,
+        ...(account !== undefined ? { accountUri: account } : {}),
       });
       return { readiness, testRecord };
     },

@@ -19,6 +19,7 @@ export const dnssecFamily: CheckFamily<DnssecEvidence> = {
       },
       id.base,
       ctx.settings.challenge,
+      ctx.settings.accountUri,
     ),
   judge(ev, { id, settings }) {
     const results = ev.lookups.map(({ name, type, result, views }) => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { CheckFamily, EngineContext } from '../context.js';
 import type { ResolveAddresses } from '../../http/fetch.js';
 import type { Identifier } from '../../identifiers.js';
+import { isDnsChallenge } from '../../report/finding.js';
 import { addressesFromLookups, usableAddresses } from '../../checks/resolution.js';
 import {
   probeHttp01,
@@ -72,7 +73,7 @@ export const tlsAlpn01Family: CheckFamily<ProbeEvidence<TlsAlpnEvidence>> = {
 
 export const certificateFamily: CheckFamily<ProbeEvidence<CertificateEvidence>> = {
   name: 'certificate',
-  applies: (id, s) => s.challenge !== 'dns-01' && !id.wildcard,
+  applies: (id, s) => !isDnsChallenge(s.challenge) && !id.wildcard,
   async gather(ctx, id) {
     if (!(await connectable(ctx, id))) return {};
     const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };

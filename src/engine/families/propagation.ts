@@ -2,6 +2,7 @@ import type { CheckFamily } from '../context.js';
 import { gatherPropagation, type PropagationEvidence } from '../../checks/propagation/gather.js';
 import { judgePropagation } from '../../checks/propagation/judge.js';
 import { propagationQuestions } from '../../checks/propagation/run.js';
+import { challengeTxtName } from '../../checks/challenge-names.js';
 
 /** One comparison per name the CA reads; none when the profile has no public resolvers. */
 export interface PropagationFamilyEvidence {
@@ -15,7 +16,12 @@ export const propagationFamily: CheckFamily<PropagationFamilyEvidence> = {
   async gather(ctx, id) {
     if (ctx.profile.publicResolvers.length === 0) return { names: [] };
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
-    const questions = propagationQuestions(id.value, ctx.settings.challenge);
+    const { challenge, accountUri } = ctx.settings;
+    const questions = propagationQuestions(
+      id.value,
+      challenge,
+      challengeTxtName(id.value, challenge, accountUri),
+    );
     return { names: await Promise.all(questions.map((q) => gatherPropagation(deps, q.name, q.types))) };
   },
   judge: (ev, { id }) => ev.names.flatMap((n) => judgePropagation(n, id.value)),

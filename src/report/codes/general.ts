@@ -8,4 +8,11 @@ export const GENERAL_CODES = [
     description:
       'A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete.',
   },
+  {
+    code: 'CHECK_DEADLINE',
+    severity: 'error',
+    title: 'Checks did not finish in time',
+    description:
+      "The name's checks ran past their wall-clock deadline (--name-deadline, --run-deadline): its nameservers or web servers kept the tool waiting, as they would keep the CA's validation waiting until it gave up.",
+  },
 ] as const satisfies readonly CodeInfo[];

@@ -107,15 +107,16 @@ export const IDENTIFIERS_CODES = [
   {
     code: 'IDENT_WILDCARD_NEEDS_DNS01',
     severity: 'error',
-    title: 'Wildcard names can only be validated with dns-01',
+    title: 'Wildcard names can only be validated with a DNS challenge',
     description:
-      'For a wildcard authorization the CA offers only the dns-01 challenge (RFC 8555 §7.1.3; Boulder), so http-01 and tls-alpn-01 cannot be used.',
+      'For a wildcard authorization the CA offers only dns-01, dns-account-01 and dns-persist-01 (RFC 8555 §7.1.3; Boulder policy/pa.go), so http-01 and tls-alpn-01 cannot be used.',
   },
   {
     code: 'IDENT_IP_NEEDS_HTTP_OR_TLS',
     severity: 'error',
-    title: 'IP identifiers cannot use dns-01',
-    description: 'For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 §7).',
+    title: 'IP identifiers cannot use a DNS challenge',
+    description:
+      'For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 §7); dns-01, dns-account-01 and dns-persist-01 need a DNS name.',
   },
   {
     code: 'IDENT_IP_RESERVED',

@@ -9,6 +9,7 @@ import { HTTP01_CODES } from './http01.js';
 import { TLSALPN01_CODES } from './tlsalpn01.js';
 import { CERTIFICATE_CODES } from './certificate.js';
 import { DNS01_CODES } from './dns01.js';
+import { DNSPERSIST01_CODES } from './dnspersist01.js';
 import { ACME_CODES } from './acme.js';
 import { PERSPECTIVES_CODES } from './perspectives.js';
 
@@ -27,6 +28,7 @@ export const CATALOGUE_FAMILIES = [
   ['tls-alpn-01', TLSALPN01_CODES],
   ['certificate', CERTIFICATE_CODES],
   ['dns-01', DNS01_CODES],
+  ['dns-persist-01', DNSPERSIST01_CODES],
   ['acme', ACME_CODES],
   ['perspectives', PERSPECTIVES_CODES],
 ] as const;

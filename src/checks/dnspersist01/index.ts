@@ -1,0 +1,3 @@
+export * from './record.js';
+export * from './judge.js';
+export * from './gather.js';
