@@ -54,8 +54,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net10 = __require("net");
     var tls4 = __require("tls");
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var events2 = __require("events");
     var assert2 = __require("assert");
     var util = __require("util");
@@ -65,24 +65,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -91,7 +91,7 @@ var require_tunnel = __commonJS({
       var self = this;
       self.options = options || {};
       self.proxyOptions = self.options.proxy || {};
-      self.maxSockets = self.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self.maxSockets = self.options.maxSockets || http3.Agent.defaultMaxSockets;
       self.requests = [];
       self.sockets = [];
       self.on("free", function onFree(socket, host, port3, localAddress) {
@@ -6910,11 +6910,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -6926,7 +6926,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result2 = [];
       for (const [name, value] of Object.entries(headers)) {
@@ -6952,7 +6952,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7635,7 +7635,7 @@ var require_client = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var net10 = __require("node:net");
-    var http2 = __require("node:http");
+    var http3 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7824,7 +7824,7 @@ var require_client = __commonJS({
         this[kUrl] = util.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -10745,7 +10745,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path7) {
+    function safeUrl2(path7) {
       if (typeof path7 !== "string") {
         return path7;
       }
@@ -10779,8 +10779,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl2(path7), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -12293,13 +12293,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -19836,7 +19836,7 @@ var require_ip_codec = __commonJS({
       });
       exports2.decode = decode3;
       exports2.encode = encode4;
-      exports2.familyOf = familyOf;
+      exports2.familyOf = familyOf2;
       exports2.name = void 0;
       exports2.sizeOf = sizeOf;
       exports2.v6 = exports2.v4 = void 0;
@@ -19985,7 +19985,7 @@ var require_ip_codec = __commonJS({
         if (v6.isFormat(ip)) return v6.size;
         throw Error(`Invalid ip address: ${ip}`);
       }
-      function familyOf(string4) {
+      function familyOf2(string4) {
         return sizeOf(string4) === v4.size ? 1 : 2;
       }
       function encode4(ip, buff, offset) {
@@ -21555,8 +21555,8 @@ var require_ipaddr = __commonJS({
         }
         return part;
       }
-      const ipaddr7 = {};
-      ipaddr7.IPv4 = (function() {
+      const ipaddr8 = {};
+      ipaddr8.IPv4 = (function() {
         function IPv4(octets) {
           if (octets.length !== 4) {
             throw new Error("ipaddr: ipv4 octet count should be 4");
@@ -21655,13 +21655,13 @@ var require_ipaddr = __commonJS({
           return 32 - cidr;
         };
         IPv4.prototype.range = function() {
-          return ipaddr7.subnetMatch(this, this.SpecialRanges);
+          return ipaddr8.subnetMatch(this, this.SpecialRanges);
         };
         IPv4.prototype.toByteArray = function() {
           return this.octets.slice(0);
         };
         IPv4.prototype.toIPv4MappedAddress = function() {
-          return ipaddr7.IPv6.parse(`::ffff:${this.toString()}`);
+          return ipaddr8.IPv6.parse(`::ffff:${this.toString()}`);
         };
         IPv4.prototype.toNormalizedString = function() {
           return this.toString();
@@ -21671,7 +21671,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv4;
       })();
-      ipaddr7.IPv4.broadcastAddressFromCIDR = function(string4) {
+      ipaddr8.IPv4.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -21687,10 +21687,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv4.isIPv4 = function(string4) {
+      ipaddr8.IPv4.isIPv4 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr7.IPv4.isValid = function(string4) {
+      ipaddr8.IPv4.isValid = function(string4) {
         try {
           new this(this.parser(string4));
           return true;
@@ -21698,7 +21698,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv4.isValidCIDR = function(string4) {
+      ipaddr8.IPv4.isValidCIDR = function(string4) {
         try {
           this.parseCIDR(string4);
           return true;
@@ -21706,21 +21706,21 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv4.isValidFourPartDecimal = function(string4) {
-        if (ipaddr7.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
+      ipaddr8.IPv4.isValidFourPartDecimal = function(string4) {
+        if (ipaddr8.IPv4.isValid(string4) && string4.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
           return true;
         } else {
           return false;
         }
       };
-      ipaddr7.IPv4.isValidCIDRFourPartDecimal = function(string4) {
+      ipaddr8.IPv4.isValidCIDRFourPartDecimal = function(string4) {
         const match = string4.match(/^(.+)\/(\d+)$/);
-        if (!ipaddr7.IPv4.isValidCIDR(string4) || !match) {
+        if (!ipaddr8.IPv4.isValidCIDR(string4) || !match) {
           return false;
         }
-        return ipaddr7.IPv4.isValidFourPartDecimal(match[1]);
+        return ipaddr8.IPv4.isValidFourPartDecimal(match[1]);
       };
-      ipaddr7.IPv4.networkAddressFromCIDR = function(string4) {
+      ipaddr8.IPv4.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -21737,14 +21737,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv4 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv4.parse = function(string4) {
+      ipaddr8.IPv4.parse = function(string4) {
         const parts = this.parser(string4);
         if (parts === null) {
           throw new Error("ipaddr: string is not formatted like an IPv4 Address");
         }
         return new this(parts);
       };
-      ipaddr7.IPv4.parseCIDR = function(string4) {
+      ipaddr8.IPv4.parseCIDR = function(string4) {
         let match;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           const maskLength = parseInt(match[2]);
@@ -21760,7 +21760,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv4 CIDR range");
       };
-      ipaddr7.IPv4.parser = function(string4) {
+      ipaddr8.IPv4.parser = function(string4) {
         let match, part, value;
         if (match = string4.match(ipv4Regexes.fourOctet)) {
           return (function() {
@@ -21817,7 +21817,7 @@ var require_ipaddr = __commonJS({
           return null;
         }
       };
-      ipaddr7.IPv4.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr8.IPv4.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 32) {
           throw new Error("ipaddr: invalid IPv4 prefix length");
@@ -21834,7 +21834,7 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr7.IPv6 = (function() {
+      ipaddr8.IPv6 = (function() {
         function IPv6(parts, zoneId) {
           let i, part;
           if (parts.length === 16) {
@@ -21967,7 +21967,7 @@ var require_ipaddr = __commonJS({
           return 128 - cidr;
         };
         IPv6.prototype.range = function() {
-          return ipaddr7.subnetMatch(this, this.SpecialRanges);
+          return ipaddr8.subnetMatch(this, this.SpecialRanges);
         };
         IPv6.prototype.toByteArray = function() {
           let part;
@@ -22001,7 +22001,7 @@ var require_ipaddr = __commonJS({
           const ref = this.parts.slice(-2);
           const high = ref[0];
           const low = ref[1];
-          return new ipaddr7.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+          return new ipaddr8.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
         };
         IPv6.prototype.toNormalizedString = function() {
           const addr = (function() {
@@ -22047,7 +22047,7 @@ var require_ipaddr = __commonJS({
         };
         return IPv6;
       })();
-      ipaddr7.IPv6.broadcastAddressFromCIDR = function(string4) {
+      ipaddr8.IPv6.broadcastAddressFromCIDR = function(string4) {
         try {
           const cidr = this.parseCIDR(string4);
           const ipInterfaceOctets = cidr[0].toByteArray();
@@ -22063,10 +22063,10 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv6.isIPv6 = function(string4) {
+      ipaddr8.IPv6.isIPv6 = function(string4) {
         return this.parser(string4) !== null;
       };
-      ipaddr7.IPv6.isValid = function(string4) {
+      ipaddr8.IPv6.isValid = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -22078,7 +22078,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv6.isValidCIDR = function(string4) {
+      ipaddr8.IPv6.isValidCIDR = function(string4) {
         if (typeof string4 === "string" && string4.indexOf(":") === -1) {
           return false;
         }
@@ -22089,7 +22089,7 @@ var require_ipaddr = __commonJS({
           return false;
         }
       };
-      ipaddr7.IPv6.networkAddressFromCIDR = function(string4) {
+      ipaddr8.IPv6.networkAddressFromCIDR = function(string4) {
         let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
         try {
           cidr = this.parseCIDR(string4);
@@ -22106,14 +22106,14 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: the address does not have IPv6 CIDR format", { cause: e });
         }
       };
-      ipaddr7.IPv6.parse = function(string4) {
+      ipaddr8.IPv6.parse = function(string4) {
         const addr = this.parser(string4);
         if (addr === null) {
           throw new Error("ipaddr: string is not formatted like an IPv6 Address");
         }
         return new this(addr.parts, addr.zoneId);
       };
-      ipaddr7.IPv6.parseCIDR = function(string4) {
+      ipaddr8.IPv6.parseCIDR = function(string4) {
         let maskLength, match, parsed;
         if (match = string4.match(/^(.+)\/(\d+)$/)) {
           maskLength = parseInt(match[2]);
@@ -22129,7 +22129,7 @@ var require_ipaddr = __commonJS({
         }
         throw new Error("ipaddr: string is not formatted like an IPv6 CIDR range");
       };
-      ipaddr7.IPv6.parser = function(string4) {
+      ipaddr8.IPv6.parser = function(string4) {
         let addr, i, match, octet, octets, zoneId;
         if (match = string4.match(ipv6Regexes.deprecatedTransitional)) {
           return this.parser(`::ffff:${match[1]}`);
@@ -22167,7 +22167,7 @@ var require_ipaddr = __commonJS({
         }
         return null;
       };
-      ipaddr7.IPv6.subnetMaskFromPrefixLength = function(prefix) {
+      ipaddr8.IPv6.subnetMaskFromPrefixLength = function(prefix) {
         prefix = parseInt(prefix);
         if (Number.isNaN(prefix) || prefix < 0 || prefix > 128) {
           throw new Error("ipaddr: invalid IPv6 prefix length");
@@ -22184,43 +22184,43 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr7.fromByteArray = function(bytes2) {
+      ipaddr8.fromByteArray = function(bytes2) {
         const length = bytes2.length;
         if (length === 4) {
-          return new ipaddr7.IPv4(bytes2);
+          return new ipaddr8.IPv4(bytes2);
         } else if (length === 16) {
-          return new ipaddr7.IPv6(bytes2);
+          return new ipaddr8.IPv6(bytes2);
         } else {
           throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
         }
       };
-      ipaddr7.isValid = function(string4) {
-        return ipaddr7.IPv6.isValid(string4) || ipaddr7.IPv4.isValid(string4);
+      ipaddr8.isValid = function(string4) {
+        return ipaddr8.IPv6.isValid(string4) || ipaddr8.IPv4.isValid(string4);
       };
-      ipaddr7.isValidCIDR = function(string4) {
-        return ipaddr7.IPv6.isValidCIDR(string4) || ipaddr7.IPv4.isValidCIDR(string4);
+      ipaddr8.isValidCIDR = function(string4) {
+        return ipaddr8.IPv6.isValidCIDR(string4) || ipaddr8.IPv4.isValidCIDR(string4);
       };
-      ipaddr7.parse = function(string4) {
-        if (ipaddr7.IPv6.isValid(string4)) {
-          return ipaddr7.IPv6.parse(string4);
-        } else if (ipaddr7.IPv4.isValid(string4)) {
-          return ipaddr7.IPv4.parse(string4);
+      ipaddr8.parse = function(string4) {
+        if (ipaddr8.IPv6.isValid(string4)) {
+          return ipaddr8.IPv6.parse(string4);
+        } else if (ipaddr8.IPv4.isValid(string4)) {
+          return ipaddr8.IPv4.parse(string4);
         } else {
           throw new Error("ipaddr: the address has neither IPv6 nor IPv4 format");
         }
       };
-      ipaddr7.parseCIDR = function(string4) {
+      ipaddr8.parseCIDR = function(string4) {
         try {
-          return ipaddr7.IPv6.parseCIDR(string4);
+          return ipaddr8.IPv6.parseCIDR(string4);
         } catch {
           try {
-            return ipaddr7.IPv4.parseCIDR(string4);
+            return ipaddr8.IPv4.parseCIDR(string4);
           } catch (e) {
             throw new Error("ipaddr: the address has neither IPv6 nor IPv4 CIDR format", { cause: e });
           }
         }
       };
-      ipaddr7.process = function(string4) {
+      ipaddr8.process = function(string4) {
         const addr = this.parse(string4);
         if (addr.kind() === "ipv6" && addr.isIPv4MappedAddress()) {
           return addr.toIPv4Address();
@@ -22228,7 +22228,7 @@ var require_ipaddr = __commonJS({
           return addr;
         }
       };
-      ipaddr7.subnetMatch = function(address, rangeList, defaultName) {
+      ipaddr8.subnetMatch = function(address, rangeList, defaultName) {
         let i, rangeName, rangeSubnets, subnet;
         if (defaultName === void 0 || defaultName === null) {
           defaultName = "unicast";
@@ -22250,9 +22250,9 @@ var require_ipaddr = __commonJS({
         return defaultName;
       };
       if (typeof module !== "undefined" && module.exports) {
-        module.exports = ipaddr7;
+        module.exports = ipaddr8;
       } else {
-        root.ipaddr = ipaddr7;
+        root.ipaddr = ipaddr8;
       }
     })(exports);
   }
@@ -23886,6 +23886,60 @@ var init_acme = __esm({
   }
 });
 
+// src/report/codes/perspectives.ts
+var PERSPECTIVES_CODES;
+var init_perspectives = __esm({
+  "src/report/codes/perspectives.ts"() {
+    "use strict";
+    PERSPECTIVES_CODES = [
+      {
+        code: "MPIC_QUORUM_FAILED",
+        severity: "error",
+        title: "Remote perspectives would not corroborate the validation",
+        acmeProblem: "unauthorized",
+        description: "The primary passes, but more remote perspectives fail than the CA allows (1 of 2-5, 2 of 6 or more): the CA returns the first remote's problem prefixed `During secondary validation: `, type unchanged."
+      },
+      {
+        code: "MPIC_RIR_DIVERSITY",
+        severity: "error",
+        title: "The passing perspectives lie in fewer than two RIRs",
+        acmeProblem: "unauthorized",
+        description: "Enough remote perspectives pass, but all in one Regional Internet Registry; the CA needs two: `During secondary validation: validation could not be corroborated by enough distinct RIRs`."
+      },
+      {
+        code: "MPIC_PERSPECTIVE_FAILS",
+        severity: "warning",
+        title: "Validation fails from some perspectives",
+        description: "One or more remote perspectives fail, within the failures the CA allows: issuance works today, and fails as soon as one more network sees the same."
+      },
+      {
+        code: "MPIC_PERSPECTIVE_UNAVAILABLE",
+        severity: "warning",
+        title: "A perspective could not be asked",
+        description: "A configured agent did not answer (down, refused, wrong token, misconfigured): the tool's own limitation, not the site's. The quorum is computed over the perspectives that answered."
+      },
+      {
+        code: "MPIC_CORROBORATED",
+        severity: "info",
+        title: "Remote perspectives corroborate the validation",
+        description: "Enough remote perspectives pass, in at least two RIRs, for DCV and CAA."
+      },
+      {
+        code: "MPIC_FEWER_THAN_CA",
+        severity: "info",
+        title: "Fewer perspectives than the CA uses",
+        description: "The CA validates from at least 5 remote perspectives (from 2026-12-15); with fewer, a failure seen by few networks can stay hidden."
+      },
+      {
+        code: "VANTAGE_LOCAL_ADDRESS",
+        severity: "warning",
+        title: "Reachability not proven from here",
+        description: "The name resolves to an address of the machine running the check: its probe never left the machine, so a pass proves nothing about the CA's view (a firewall, NAT or security group in front is not seen)."
+      }
+    ];
+  }
+});
+
 // src/report/codes/index.ts
 var CATALOGUE_FAMILIES;
 var init_codes = __esm({
@@ -23904,6 +23958,7 @@ var init_codes = __esm({
     init_dns01();
     init_dnspersist01();
     init_acme();
+    init_perspectives();
     CATALOGUE_FAMILIES = [
       ["general", GENERAL_CODES],
       ["identifiers", IDENTIFIERS_CODES],
@@ -23917,7 +23972,8 @@ var init_codes = __esm({
       ["certificate", CERTIFICATE_CODES],
       ["dns-01", DNS01_CODES],
       ["dns-persist-01", DNSPERSIST01_CODES],
-      ["acme", ACME_CODES]
+      ["acme", ACME_CODES],
+      ["perspectives", PERSPECTIVES_CODES]
     ];
   }
 });
@@ -26463,9 +26519,9 @@ async function cleanup(provider, nameOrFqdn, opts) {
   const resolver = resolverOf(opts);
   const store = opts.store ?? new RecordStore();
   const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
-  const names = /* @__PURE__ */ new Set([fqdn, effective]);
+  const names2 = /* @__PURE__ */ new Set([fqdn, effective]);
   const mine = store.list().filter(
-    (r) => names.has(normalizeName(r.handle.fqdn)) && (r.handle.provider === provider.name || !r.handle.provider)
+    (r) => names2.has(normalizeName(r.handle.fqdn)) && (r.handle.provider === provider.name || !r.handle.provider)
   ).filter((r) => !opts.stale || r.purpose === "test" && r.handle.value.startsWith(TEST_VALUE_PREFIX));
   const out = { removed: [], failed: [], unmanaged: [] };
   if (opts.stale) {
@@ -33968,7 +34024,7 @@ var require_dist = __commonJS({
 });
 
 // src/github/main.ts
-import { readFileSync as readFileSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { readFileSync as readFileSync5, writeFileSync as writeFileSync2 } from "node:fs";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -35138,11 +35194,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -36434,11 +36490,11 @@ function merge(defaults, route, options) {
 }
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
+  return url2 + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -40338,7 +40394,7 @@ init_finding();
 
 // src/report/report.ts
 init_finding();
-var SCHEMA_VERSION = 1;
+var SCHEMA_VERSION = 2;
 function buildReport(input3) {
   const identifiers = input3.identifiers.map((i) => {
     const findings = [...i.findings].sort(bySeverity);
@@ -42467,11 +42523,11 @@ function judgeResolverViews(ours, views, identifier, lookup) {
   const theirs = views.filter((v) => v.verdict === "bogus" || v.verdict === "secure");
   const differing = theirs.filter((v) => v.verdict === "bogus" !== (ours.status === "bogus"));
   if (differing.length === 0 || ours.status === "indeterminate") return [];
-  const names = differing.map((v) => endpointLabel(v.resolver)).join(", ");
+  const names2 = differing.map((v) => endpointLabel(v.resolver)).join(", ");
   const theyBogus = differing[0].verdict === "bogus";
   return [
     finding("DNSSEC_RESOLVER_DISAGREES", identifier, {
-      detail: theyBogus ? `${names} answer SERVFAIL for ${lookup} unless checking is disabled (CD), so they find it bogus, while our validation from the root anchors says ${ours.status}. Their trust anchors or clocks may differ, or a server they reached serves other signatures.` : `${names} validate ${lookup} (AD set) while our validation says bogus. A server we asked may serve different signatures than the one they reached.`,
+      detail: theyBogus ? `${names2} answer SERVFAIL for ${lookup} unless checking is disabled (CD), so they find it bogus, while our validation from the root anchors says ${ours.status}. Their trust anchors or clocks may differ, or a server they reached serves other signatures.` : `${names2} validate ${lookup} (AD set) while our validation says bogus. A server we asked may serve different signatures than the one they reached.`,
       evidence: resolverEvidence(views),
       remediation: theyBogus ? `Check the signatures every nameserver serves for ${lookup} (e.g. \`dig +dnssec @<each server>\`) and re-sign the zone where they are stale.` : `Compare what each authoritative server serves for ${lookup}; re-sign or resync the server whose signatures are broken.`
     })
@@ -42638,12 +42694,12 @@ function parsePersistRecord(record2) {
     for (const ch of value) {
       if (!valueCharOk(ch.codePointAt(0))) return bad(`malformed value ${goQ(value)} for tag ${goQ(tag)}`);
     }
-    const canonical2 = tag.toLowerCase();
-    if (canonical2 === "accounturi" || canonical2 === "policy" || canonical2 === "persistuntil") {
-      if (seen2.has(canonical2)) return bad(`duplicate parameter ${goQ(tag)}`);
-      seen2.add(canonical2);
+    const canonical3 = tag.toLowerCase();
+    if (canonical3 === "accounturi" || canonical3 === "policy" || canonical3 === "persistuntil") {
+      if (seen2.has(canonical3)) return bad(`duplicate parameter ${goQ(tag)}`);
+      seen2.add(canonical3);
     }
-    switch (canonical2) {
+    switch (canonical3) {
       case "accounturi":
         if (value === "") return bad("empty value provided for mandatory accounturi");
         params.accountUri = value;
@@ -43979,13 +44035,13 @@ function judgeCdn(ev) {
     }
   }
   if (seen2.size === 0) return [];
-  const names = [...seen2.keys()].join(", ");
+  const names2 = [...seen2.keys()].join(", ");
   const severity = ev.ca.ok || ev.randomToken && ev.ca.finalStatus === 404 ? void 0 : "warning";
   return [
     finding("HTTP01_CDN_DETECTED", ev.identifier, {
       evidence: [...seen2.values()],
-      detail: `${ev.identifier} is served through ${names}; the CA's request reaches it, not your origin.`,
-      remediation: `In ${names}: forward /.well-known/acme-challenge/* to the origin with caching bypassed and no WAF/redirect rule on that path (Cloudflare: a Cache Rule "bypass" plus a WAF Skip rule for that path), or use DNS-01.`,
+      detail: `${ev.identifier} is served through ${names2}; the CA's request reaches it, not your origin.`,
+      remediation: `In ${names2}: forward /.well-known/acme-challenge/* to the origin with caching bypassed and no WAF/redirect rule on that path (Cloudflare: a Cache Rule "bypass" plus a WAF Skip rule for that path), or use DNS-01.`,
       ...severity ? { severity } : {}
     })
   ];
@@ -45456,9 +45512,9 @@ function toCaaLookup(name, lookup) {
   return out;
 }
 async function gatherCaa(resolver, baseName2) {
-  const names = caaNames(baseName2);
+  const names2 = caaNames(baseName2);
   return Promise.all(
-    names.map(async (name) => {
+    names2.map(async (name) => {
       try {
         return toCaaLookup(name, await resolver.resolve(name, "CAA"));
       } catch (err) {
@@ -45798,15 +45854,15 @@ var IPV4_NETWORK_BITS = 24;
 var IPV6_NETWORK_BITS = 48;
 var sorted = (s) => [...new Set(s)].sort();
 function childNsNames(nsTable) {
-  const names = [];
+  const names2 = [];
   for (const r of nsTable.rows) {
     if (r.reply.kind !== "data") continue;
     for (const rec of r.reply.records) {
       if (rec.type === "NS" && normalizeName(rec.name) === normalizeName(nsTable.name))
-        names.push(normalizeName(String(rec.data)));
+        names2.push(normalizeName(String(rec.data)));
     }
   }
-  return sorted(names);
+  return sorted(names2);
 }
 function parentEvidence(d) {
   return {
@@ -45841,12 +45897,12 @@ function judgeNsMismatch(d, nsTable, identifier) {
 }
 function judgeNoAddress(d, identifier) {
   if (d.unresolvedNs.length === 0) return [];
-  const names = d.unresolvedNs.map((u) => u.name);
+  const names2 = d.unresolvedNs.map((u) => u.name);
   const none = d.servers.length === 0;
-  const inZone = names.filter((n) => normalizeName(n).endsWith("." + d.zone));
+  const inZone = names2.filter((n) => normalizeName(n).endsWith("." + d.zone));
   return [
     finding("DELEGATION_NS_NO_ADDRESS", identifier, {
-      title: none ? `No nameserver of ${d.zone} has an address` : `Nameserver ${listText(names)} has no address`,
+      title: none ? `No nameserver of ${d.zone} has an address` : `Nameserver ${listText(names2)} has no address`,
       severity: none ? "error" : "warning",
       detail: d.unresolvedNs.map((u) => `${u.name} has no usable address (${u.reason})`).join("; ") + (none ? `. No nameserver of ${d.zone} can be reached, so every lookup in it fails.` : ". Resolvers that pick it waste a lookup; the others still work."),
       evidence: d.unresolvedNs.map((u) => ({
@@ -45854,7 +45910,7 @@ function judgeNoAddress(d, identifier) {
         query: `A/AAAA ${u.name}`,
         answer: u.reason
       })),
-      remediation: `Give ${listText(names)} an A (and AAAA) record` + (inZone.length > 0 ? ` and glue at the registrar for ${listText(inZone)}, which ${inZone.length > 1 ? "are" : "is"} inside ${d.zone}` : "") + `, or remove ${names.length > 1 ? "them" : "it"} from the NS records at the registrar and the zone apex.`,
+      remediation: `Give ${listText(names2)} an A (and AAAA) record` + (inZone.length > 0 ? ` and glue at the registrar for ${listText(inZone)}, which ${inZone.length > 1 ? "are" : "is"} inside ${d.zone}` : "") + `, or remove ${names2.length > 1 ? "them" : "it"} from the NS records at the registrar and the zone apex.`,
       ...none ? {
         caMessage: `DNS problem: SERVFAIL looking up A for ${identifier} - the domain's nameservers may be malfunctioning`
       } : {}
@@ -45863,11 +45919,11 @@ function judgeNoAddress(d, identifier) {
 }
 function judgeSingleNs(d, nsTable, identifier) {
   const child2 = childNsNames(nsTable);
-  const names = child2.length > 0 ? child2 : sorted(d.parentNs.map(normalizeName));
-  if (names.length === 0 || names.length >= MIN_NAMESERVERS) return [];
+  const names2 = child2.length > 0 ? child2 : sorted(d.parentNs.map(normalizeName));
+  if (names2.length === 0 || names2.length >= MIN_NAMESERVERS) return [];
   return [
     finding("DELEGATION_SINGLE_NS", identifier, {
-      detail: `${d.zone} is served by one nameserver only, ${names[0]}: if it is down or slow, every lookup the CA makes in ${d.zone} fails.`,
+      detail: `${d.zone} is served by one nameserver only, ${names2[0]}: if it is down or slow, every lookup the CA makes in ${d.zone} fails.`,
       evidence: [
         parentEvidence(d),
         ...nsTable.rows.filter((r) => r.reply.kind === "data").map((r) => rowEvidence(nsTable, r))
@@ -45895,8 +45951,8 @@ function computeNetwork(address) {
   return `${import_ipaddr6.default.fromByteArray(masked).toString()}/${bits}`;
 }
 function judgeSameSubnet(d, identifier) {
-  const names = sorted(d.servers.map((s) => s.name ?? s.address));
-  if (names.length < MIN_NAMESERVERS) return [];
+  const names2 = sorted(d.servers.map((s) => s.name ?? s.address));
+  if (names2.length < MIN_NAMESERVERS) return [];
   const nets = /* @__PURE__ */ new Map();
   for (const s of d.servers) {
     const net10 = networkOf(s.address);
@@ -45909,7 +45965,7 @@ function judgeSameSubnet(d, identifier) {
   const where = listText([...nets.keys()]);
   return [
     finding("DELEGATION_SAME_SUBNET", identifier, {
-      detail: `All ${names.length} nameservers of ${d.zone} (${listText(names)}) have their addresses in ${where}: one network outage takes the whole zone down, and the CA's lookups fail with it.`,
+      detail: `All ${names2.length} nameservers of ${d.zone} (${listText(names2)}) have their addresses in ${where}: one network outage takes the whole zone down, and the CA's lookups fail with it.`,
       evidence: d.servers.map((s) => ({
         source: serverLabel2(s),
         query: `A/AAAA ${s.name ?? s.address}`,
@@ -46294,20 +46350,113 @@ var CHECK_FAMILIES = [
 ];
 var FAMILY_NAMES = CHECK_FAMILIES.map((f) => f.name);
 
+// src/engine/root-probe.ts
+var NetworkBlockedError = class extends Error {
+  constructor(message, kind) {
+    super(message);
+    this.kind = kind;
+    this.name = "NetworkBlockedError";
+  }
+  kind;
+};
+async function probeRoot(profile, client) {
+  const hints = profile.rootHints;
+  if (hints.length === 0) return { ok: true };
+  let answeredWithoutAa = 0;
+  let pending2 = hints.length;
+  const seconds = profile.timeouts.dnsQueryMs / 1e3;
+  return new Promise((resolve4) => {
+    const done = () => {
+      if (--pending2 > 0) return;
+      if (answeredWithoutAa > 0) {
+        resolve4({
+          ok: false,
+          kind: "intercepted",
+          message: `this network intercepts DNS: ${answeredWithoutAa} of ${hints.length} root servers answered without the authoritative (AA) bit, as a middlebox that answers port 53 itself does; run the check from a network with direct DNS (UDP and TCP port 53)`
+        });
+      } else {
+        resolve4({
+          ok: false,
+          kind: "unreachable",
+          message: `this network blocks DNS: none of the ${hints.length} root servers answered within ${seconds} s; run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`
+        });
+      }
+    };
+    for (const h of hints) {
+      client.query({ address: h.address, port: profile.dnsPort, name: h.name }, ".", "NS", {
+        rd: false,
+        retries: 0
+      }).then(
+        (o) => {
+          if (o.ok && o.response.flags.aa) return resolve4({ ok: true });
+          if (o.ok) answeredWithoutAa++;
+          done();
+        },
+        () => done()
+      );
+    }
+  });
+}
+
+// src/checks/vantage.ts
+var import_ipaddr7 = __toESM(require_ipaddr(), 1);
+init_catalogue();
+var canonical2 = (a) => {
+  try {
+    return import_ipaddr7.default.process(a).toString();
+  } catch {
+    return a.toLowerCase();
+  }
+};
+var inAny = (address, cidrs) => {
+  try {
+    const addr = import_ipaddr7.default.process(address);
+    return cidrs.some((c) => {
+      const [net10, bits] = import_ipaddr7.default.parseCIDR(c);
+      return addr.kind() === net10.kind() && addr.match([net10, bits]);
+    });
+  } catch {
+    return false;
+  }
+};
+function judgeVantage(identifier, addresses, local, allow) {
+  const mine = new Set(local.map(canonical2));
+  const hits = addresses.filter((a) => mine.has(canonical2(a)) && !inAny(a, allow));
+  if (hits.length === 0) return [];
+  return [
+    finding("VANTAGE_LOCAL_ADDRESS", identifier, {
+      title: `Reachability not proven from here: ${hits.join(", ")} is this machine`,
+      detail: `${identifier} resolves to ${hits.join(", ")}, an address of the machine running the check, so the HTTP and TLS probes never left it. A firewall, NAT or security group in front of this machine is not seen, and the CA connects from outside. A failure seen from here still counts: nothing listening fails everywhere.`,
+      evidence: hits.map((a) => ({
+        source: "local interfaces",
+        answer: `${a} is an address of this machine`,
+        address: a
+      })),
+      remediation: "Run the check from another network (the GitHub Action runs from GitHub's), or add a remote perspective: start `acme-preflight agent` elsewhere and pass --perspective NAME=URL."
+    })
+  ];
+}
+
+// src/net/local.ts
+import { networkInterfaces } from "node:os";
+function localAddresses() {
+  return Object.values(networkInterfaces()).flatMap((list3) => list3 ?? []).map((i) => i.address.replace(/%.*$/, "").toLowerCase());
+}
+
 // src/engine/preflight.ts
 var DEFAULT_ISSUER_DOMAIN = "letsencrypt.org";
 var IDENTIFIERS_IN_FLIGHT = 128;
-function parseIdentifiers(names) {
-  if (names.length === 0) throw new UsageError("give at least one name to check");
-  return names.map((n) => {
+function parseIdentifiers(names2) {
+  if (names2.length === 0) throw new UsageError("give at least one name to check");
+  return names2.map((n) => {
     const r = parseIdentifier(n);
     if (!r.ok) throw new UsageError(r.message);
     return r.identifier;
   });
 }
-async function preflight(names, options = {}) {
+async function preflight(names2, options = {}) {
   const started = performance5.now();
-  const identifiers = parseIdentifiers(names);
+  const identifiers = parseIdentifiers(names2);
   const profile = options.profile ?? defaultProfile();
   const challenge = options.challenge ?? "http-01";
   if (needsAccountUri(challenge) && !options.accountUri)
@@ -46328,11 +46477,17 @@ async function preflight(names, options = {}) {
     allowAddresses: profile.allowAddresses
   });
   const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
+  if (identifiers.some((i) => i.type === "dns")) {
+    const root = await probeRoot(profile, ctx.client);
+    if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
+  }
   const dns01 = options.dns01;
   const registry2 = dns01 ? CHECK_FAMILIES.map((f) => f.name === "dns-01" ? createDns01Family(dns01) : f) : CHECK_FAMILIES;
   const families = options.families ?? registry2;
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
+  const local = options.localAddresses ?? localAddresses();
+  const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
   const { onProgress, signal } = options;
   signal?.throwIfAborted();
   let done = 0;
@@ -46343,9 +46498,14 @@ async function preflight(names, options = {}) {
     const left = Math.min(nameDeadlineMs, runEnds - performance5.now());
     const which2 = nameDeadlineMs <= runEnds - started ? "--name-deadline" : "--run-deadline";
     const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which2 });
+    const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
     return {
       id,
-      findings: [...own2, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)]
+      findings: [
+        ...own2,
+        ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families),
+        ...vantage
+      ]
     };
   };
   const perIdentifier = await Promise.all(
@@ -46375,9 +46535,42 @@ async function preflight(names, options = {}) {
     dnsQueries: ctx.client.sent
   });
 }
+async function vantageFindings(ctx, id, challenge, local, remote) {
+  if (challenge === "dns-01") return [];
+  if (id.type === "ip") return judgeVantage(id.value, [id.base], local, remote);
+  const { usable } = judgeResolution(id.base, await ctx.addressLookups(id.base), ctx.profile.allowAddresses);
+  return judgeVantage(id.value, [...usable.v6, ...usable.v4], local, remote);
+}
 
 // src/github/action.ts
 import { isAbsolute, join as join5, resolve as resolve3 } from "node:path";
+
+// src/report/render/matrix.ts
+var cell = (v, family) => {
+  if (v.status !== "answered") return "-";
+  const c = v.families?.[family];
+  if (!c) return "-";
+  if (c.verdict === "pass") return "pass";
+  return `${c.verdict} ${c.cause?.split(":")[0] ?? ""}`.trim();
+};
+function matrixTable(p) {
+  const header = ["perspective", "RIR", ...p.families, "CA sees"];
+  const rows = p.views.map((v) => [
+    v.role === "primary" ? `${v.perspective} (this run)` : v.perspective,
+    v.rir ?? "-",
+    ...p.families.map((f) => cell(v, f)),
+    v.status !== "answered" ? `unavailable: ${v.unavailable ?? ""}` : v.dcv ? `fail ${v.dcv.type}` : v.caa ? `fail ${v.caa.type} (CAA)` : "pass"
+  ]);
+  return { header, rows };
+}
+function quorumLine(p) {
+  const q2 = p.ca;
+  const s = q2.stage === "remote-caa" || q2.stage === "primary-caa" ? q2.caa : q2.dcv;
+  const counts = s ? ` (${s.quorumResult} remotes pass, ${s.allowedFailures} failure(s) allowed, RIRs ${s.passedRirs.join(", ") || "none"}${s.unavailable.length ? `, ${s.unavailable.length} unavailable, not counted` : ""})` : "";
+  if (q2.ok)
+    return `CA quorum: pass${counts}${q2.indeterminate ? ", no remote answered: the primary alone" : ""}`;
+  return `CA quorum: fail at ${q2.stage}${counts}`;
+}
 
 // src/report/escape.ts
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -46442,7 +46635,22 @@ function renderMarkdown(report, opts = {}) {
     out.push("");
   };
   section("Order", report.orderFindings);
-  for (const id of report.identifiers) section(id.identifier, id.findings);
+  for (const id of report.identifiers) {
+    if (id.perspectives) {
+      const t = matrixTable(id.perspectives);
+      out.push(`#### ${escapeMarkdown(id.identifier)}: perspectives`, "");
+      out.push(
+        `| ${t.header.map(escapeMarkdown).join(" | ")} |`,
+        `| ${t.header.map(() => "---").join(" | ")} |`
+      );
+      for (const r of t.rows) out.push(`| ${r.map(escapeMarkdown).join(" | ")} |`);
+      out.push("", escapeMarkdown(quorumLine(id.perspectives)));
+      if (id.perspectives.ca.problem)
+        out.push("", `CA would say: ${code(id.perspectives.ca.problem.detail)}`);
+      out.push("");
+    }
+    section(id.identifier, id.findings);
+  }
   out.push(
     // Nothing that changes from run to run (timings, query counts): the Action compares bodies to skip updates.
     `<sub>CA ${escapeMarkdown(report.ca)} \xB7 acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`
@@ -46456,12 +46664,363 @@ var renderJson = (report) => JSON.stringify(report, null, 2) + "\n";
 // src/github/action.ts
 init_errors();
 
-// src/config/file.ts
-var import_yaml = __toESM(require_dist(), 1);
-init_errors();
-import { existsSync as existsSync2, readFileSync as readFileSync2, statSync } from "node:fs";
-import { isIP } from "node:net";
-import { basename as basename3, dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+// src/engine/perspectives.ts
+init_finding();
+init_catalogue();
+
+// src/engine/quorum.ts
+var REQUIRED_RIRS = 2;
+var SECONDARY_PREFIX = "During secondary validation: ";
+var RIR_DETAIL = `${SECONDARY_PREFIX}validation could not be corroborated by enough distinct RIRs`;
+var CA_MIN_REMOTES = [
+  ["2026-12-15", 5],
+  ["2026-06-15", 4],
+  ["2026-03-15", 3]
+];
+function caMinimumRemotes(now) {
+  const day = now.toISOString().slice(0, 10);
+  for (const [from, n] of CA_MIN_REMOTES) if (day >= from) return n;
+  return 0;
+}
+function maxAllowedFailures(remotes) {
+  if (remotes < 2) return 0;
+  if (remotes < 6) return 1;
+  return 2;
+}
+var sorted2 = (xs) => [...xs].sort();
+function corroborate(remotes) {
+  const answered2 = remotes.filter((r) => r.status === "answered");
+  const unavailable = remotes.filter((r) => r.status === "unavailable").map(({ perspective, reason }) => ({ perspective, reason }));
+  const counted = answered2.length;
+  const allowedFailures = maxAllowedFailures(counted);
+  const required2 = counted - allowedFailures;
+  const passed = [];
+  const failed = [];
+  const rirs = /* @__PURE__ */ new Set();
+  let first;
+  for (const r of answered2) {
+    if (r.result === null) {
+      passed.push(r.perspective);
+      rirs.add(r.rir);
+    } else {
+      failed.push(r.perspective);
+      first ??= r.result;
+    }
+  }
+  const summary2 = {
+    counted,
+    allowedFailures,
+    required: required2,
+    passed: sorted2(passed),
+    failed: sorted2(failed),
+    passedRirs: sorted2(rirs),
+    quorumResult: `${passed.length}/${counted}`,
+    unavailable
+  };
+  if (counted === 0) return { ok: false, reason: "none", summary: summary2 };
+  if (passed.length >= required2 && rirs.size >= REQUIRED_RIRS) return { ok: true, summary: summary2 };
+  if (failed.length > allowedFailures && first) {
+    return {
+      ok: false,
+      reason: "failures",
+      problem: { ...first, detail: SECONDARY_PREFIX + first.detail },
+      summary: summary2
+    };
+  }
+  return { ok: false, reason: "rirs", problem: { type: "unauthorized", detail: RIR_DETAIL }, summary: summary2 };
+}
+var asOutcomes = (remotes, op) => remotes.map(
+  (r) => r.result && r.rir !== void 0 ? { status: "answered", perspective: r.perspective, rir: r.rir, result: r.result[op] ?? null } : { status: "unavailable", perspective: r.perspective, reason: r.unavailable ?? "no answer" }
+);
+function caVerdict(primary, remotes) {
+  if (primary.dcv) return { ok: false, stage: "primary-dcv", problem: primary.dcv };
+  const dcv = corroborate(asOutcomes(remotes, "dcv"));
+  const indeterminate2 = dcv.reason === "none";
+  if (!dcv.ok && !indeterminate2) return { ok: false, stage: "remote-dcv", problem: dcv.problem, dcv };
+  if (primary.caa === void 0) return { ok: true, stage: "issued", dcv, indeterminate: indeterminate2 };
+  if (primary.caa) return { ok: false, stage: "primary-caa", problem: primary.caa, dcv, indeterminate: indeterminate2 };
+  const caa = corroborate(asOutcomes(remotes, "caa"));
+  if (!caa.ok && caa.reason !== "none")
+    return { ok: false, stage: "remote-caa", problem: caa.problem, dcv, caa };
+  return { ok: true, stage: "issued", dcv, caa, indeterminate: indeterminate2 || caa.reason === "none" };
+}
+
+// src/engine/perspectives.ts
+var NOT_COLUMNS = /* @__PURE__ */ new Set([
+  "general",
+  "identifiers",
+  "perspectives",
+  "acme",
+  "delegation",
+  "propagation",
+  "certificate"
+]);
+var FAMILY_OF = /* @__PURE__ */ new Map();
+for (const [family, codes] of CATALOGUE_FAMILIES) for (const c of codes) FAMILY_OF.set(c.code, family);
+var familyOf = (code2) => FAMILY_OF.get(code2) ?? "general";
+var problemOf = (f) => ({
+  type: (f.acmeProblem ?? `${ACME_ERROR}serverInternal`).slice(ACME_ERROR.length),
+  detail: f.caMessage ?? f.detail,
+  code: f.code
+});
+function resultOf(id) {
+  const errors = id.findings.filter((f) => f.severity === "error" && familyOf(f.code) !== "perspectives");
+  const caa = errors.find((f) => familyOf(f.code) === "caa");
+  const dcv = errors.find((f) => familyOf(f.code) !== "caa");
+  const result2 = { dcv: dcv ? problemOf(dcv) : null };
+  if (id.type === "dns") result2.caa = caa ? problemOf(caa) : null;
+  return result2;
+}
+function matrixRow(id) {
+  const byFamily = /* @__PURE__ */ new Map();
+  for (const f of id.findings) {
+    const fam = familyOf(f.code);
+    if (NOT_COLUMNS.has(fam)) continue;
+    byFamily.set(fam, [...byFamily.get(fam) ?? [], f]);
+  }
+  const row = {};
+  for (const [fam, fs3] of byFamily) {
+    const verdict = verdictOf(fs3);
+    const worst = fs3.find((f) => f.severity === "error") ?? fs3.find((f) => f.severity === "warning");
+    row[fam] = worst && verdict !== "pass" ? { verdict, cause: `${worst.code}: ${worst.title}` } : { verdict };
+  }
+  return row;
+}
+function dnsAnswers(findings) {
+  const m = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    for (const e of f.evidence) {
+      if (!e.query || !/^(A|AAAA|CAA|TXT|CNAME) \S+$/.test(e.query)) continue;
+      const set2 = m.get(e.query) ?? /* @__PURE__ */ new Set();
+      set2.add(e.answer);
+      m.set(e.query, set2);
+    }
+  }
+  return m;
+}
+var sameSet = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
+var FIX_BLOCKED = "Let every source address reach port 80 (and 443 for TLS-ALPN-01) under /.well-known/acme-challenge/: remove the firewall, security-group, geo-blocking or WAF rule that drops these networks (the CA does not publish its perspectives' addresses and they change), or move to DNS-01, which needs no inbound connection.";
+var FIX_DNS = "Serve the same DNS answers everywhere: every GeoDNS region, split-horizon view and anycast node must carry the same A/AAAA, TXT and CAA records for this name.";
+var FIX_ANSWER = "Serve the same HTTP/TLS answer from every edge: check the CDN or load balancer POPs, WAF and geo rules in front of the server so /.well-known/acme-challenge/ reaches the same content everywhere, or move to DNS-01.";
+function likelyCause(primary, failing, problem) {
+  const mine = dnsAnswers(primary.findings ?? []);
+  const theirs = dnsAnswers(failing.findings ?? []);
+  for (const [query, seen2] of theirs) {
+    const ours = mine.get(query);
+    if (!ours || sameSet(ours, seen2)) continue;
+    const fmt = (s) => [...s].join("; ");
+    return {
+      cause: "dns-differs",
+      detail: `The DNS answer differs by perspective: ${query} is ${fmt(ours)} from ${primary.perspective}, ${fmt(seen2)} from ${failing.perspective}.`,
+      evidence: [
+        { source: `perspective ${primary.perspective}`, query, answer: fmt(ours) },
+        { source: `perspective ${failing.perspective}`, query, answer: fmt(seen2) }
+      ],
+      remediation: FIX_DNS
+    };
+  }
+  const ev = [{ source: `perspective ${failing.perspective}`, answer: problem.detail }];
+  if (problem.type === "connection") {
+    return {
+      cause: "blocked",
+      detail: `${failing.perspective} could not connect where ${primary.perspective} could, with the same DNS answers: its source range is likely blocked (firewall, security group, geo-blocking or WAF).`,
+      evidence: ev,
+      remediation: FIX_BLOCKED
+    };
+  }
+  if (problem.type === "dns" || problem.type === "caa") {
+    return {
+      cause: "dns-differs",
+      detail: `${failing.perspective} sees a DNS problem that ${primary.perspective} does not: the name's DNS answers differ by where they are asked from.`,
+      evidence: ev,
+      remediation: FIX_DNS
+    };
+  }
+  return {
+    cause: "answer-differs",
+    detail: `${failing.perspective} connected with the same DNS answers but got a different HTTP/TLS answer than ${primary.perspective}.`,
+    evidence: ev,
+    remediation: FIX_ANSWER
+  };
+}
+function viewOf(run2, name) {
+  const base = { perspective: run2.name, rir: run2.rir, role: run2.role };
+  const id = run2.report?.identifiers.find((i) => i.identifier === name);
+  if (!id) {
+    const why = run2.unavailable ?? `the perspective's answer has no result for ${name}`;
+    return { ...base, status: "unavailable", unavailable: why };
+  }
+  const r = resultOf(id);
+  return {
+    ...base,
+    status: "answered",
+    verdict: id.verdict,
+    dcv: r.dcv,
+    ...r.caa !== void 0 ? { caa: r.caa } : {},
+    families: matrixRow(id),
+    findings: id.findings
+  };
+}
+function columns(views) {
+  const seen2 = new Set(views.flatMap((v) => Object.keys(v.families ?? {})));
+  return CATALOGUE_FAMILIES.map(([f]) => f).filter((f) => seen2.has(f));
+}
+var remoteOutcome = (v) => v.status === "answered" ? {
+  perspective: v.perspective,
+  rir: v.rir,
+  result: { dcv: v.dcv ?? null, ...v.caa !== void 0 ? { caa: v.caa } : {} }
+} : { perspective: v.perspective, unavailable: v.unavailable };
+var names = (xs) => xs.join(", ");
+function quorumFindings(id, p, now) {
+  const out = [];
+  const primary = p.views.find((v) => v.role === "primary");
+  const remotes = p.views.filter((v) => v.role === "remote");
+  const answered2 = remotes.filter((v) => v.status === "answered");
+  for (const v of remotes.filter((r) => r.status === "unavailable")) {
+    out.push(
+      finding("MPIC_PERSPECTIVE_UNAVAILABLE", id.identifier, {
+        title: `Perspective ${v.perspective} could not be asked`,
+        detail: `${v.perspective}: ${v.unavailable ?? "no answer"}. This is acme-preflight's own limitation, not a problem of ${id.identifier}: the quorum below is computed over the ${answered2.length} perspective(s) that answered.`,
+        evidence: [{ source: `perspective ${v.perspective}`, answer: v.unavailable ?? "no answer" }],
+        remediation: `Check that the agent at ${v.perspective} runs and that its token is right (GET /healthz answers without one), or remove it from --perspective.`
+      })
+    );
+  }
+  if (primary.dcv) return out;
+  const failing = answered2.filter((v) => v.dcv || v.caa);
+  const causes = failing.map((v) => ({ v, c: likelyCause(primary, v, v.dcv ?? v.caa) }));
+  const causeText = causes.map(({ v, c }) => `${v.perspective} (${v.rir}): ${c.detail}`).join(" ");
+  const fix = [...new Set(causes.map(({ c }) => c.remediation))].join(" ");
+  const evidence = causes.flatMap(({ c }) => c.evidence);
+  const q2 = p.ca;
+  const summary2 = (s) => s ? `${s.quorumResult} remote(s) pass, ${s.allowedFailures} failure(s) allowed, passing RIRs: ${names(s.passedRirs) || "none"}` : "";
+  if (!q2.ok && q2.problem && (q2.stage === "remote-dcv" || q2.stage === "remote-caa")) {
+    const s = q2.stage === "remote-dcv" ? q2.dcv : q2.caa;
+    const rirs = q2.problem.detail.includes("distinct RIRs");
+    const f = finding(rirs ? "MPIC_RIR_DIVERSITY" : "MPIC_QUORUM_FAILED", id.identifier, {
+      detail: `${q2.stage === "remote-dcv" ? "Validation" : "CAA"} from the remote perspectives: ${summary2(s)}. ` + (failing.length ? `Failing: ${names(failing.map((v) => v.perspective))}. ${causeText}` : "") + (rirs ? ` The passing perspectives lie in ${names(s?.passedRirs ?? []) || "no RIR"} only.` : ""),
+      caMessage: q2.problem.detail,
+      evidence: evidence.length ? evidence : [{ source: "quorum", answer: summary2(s) }],
+      remediation: rirs && !failing.length ? "Add a perspective in another RIR (the CA validates from several); if one already fails there, fix it as its cause says." : fix || "Make every perspective pass."
+    });
+    f.acmeProblem = ACME_ERROR + q2.problem.type;
+    out.push(f);
+  } else if (failing.length) {
+    out.push(
+      finding("MPIC_PERSPECTIVE_FAILS", id.identifier, {
+        detail: `${names(failing.map((v) => v.perspective))} fail(s), within the failures the CA allows (${summary2(q2.dcv)}). ${causeText}`,
+        evidence,
+        remediation: fix
+      })
+    );
+  }
+  if (q2.ok && !q2.indeterminate) {
+    out.push(
+      finding("MPIC_CORROBORATED", id.identifier, {
+        detail: `DCV: ${summary2(q2.dcv)}${q2.caa ? `; CAA: ${summary2(q2.caa)}` : ""}.`,
+        evidence: [{ source: "quorum", answer: q2.dcv?.quorumResult ?? "" }],
+        remediation: "None needed."
+      })
+    );
+  }
+  const need = caMinimumRemotes(now);
+  if (answered2.length < need) {
+    out.push(
+      finding("MPIC_FEWER_THAN_CA", id.identifier, {
+        detail: `${answered2.length} remote perspective(s) answered; the CA uses at least ${need}, so a failure seen by few networks can stay hidden.`,
+        evidence: [{ source: "quorum", answer: `${answered2.length} answered` }],
+        remediation: "Run acme-preflight agent in more networks (different providers and regions, at least two RIRs) and add each with --perspective."
+      })
+    );
+  }
+  return out;
+}
+function combinePerspectives(primary, remotes) {
+  const base = primary.report;
+  const now = new Date(base.generatedAt);
+  const identifiers = base.identifiers.map((id) => {
+    const views = [primary, ...remotes].map((run2) => viewOf(run2, id.identifier));
+    const pv = views[0];
+    const verdict = caVerdict(
+      { dcv: pv.dcv ?? null, ...pv.caa !== void 0 ? { caa: pv.caa } : {} },
+      views.slice(1).map(remoteOutcome)
+    );
+    const perspectives = {
+      families: columns(views),
+      views,
+      ca: {
+        ok: verdict.ok,
+        stage: verdict.stage,
+        ...verdict.problem ? { problem: verdict.problem } : {},
+        ...verdict.dcv ? { dcv: verdict.dcv.summary } : {},
+        ...verdict.caa ? { caa: verdict.caa.summary } : {},
+        ...verdict.indeterminate ? { indeterminate: true } : {}
+      }
+    };
+    const findings = [...id.findings, ...quorumFindings(id, perspectives, now)];
+    return { ...id, findings, perspectives };
+  });
+  const report = buildReport({
+    version: base.tool.version,
+    ca: base.ca,
+    identifiers,
+    orderFindings: base.orderFindings,
+    durationMs: base.stats.durationMs,
+    dnsQueries: base.stats.dnsQueries,
+    now
+  });
+  return {
+    ...report,
+    perspectives: [primary, ...remotes].map(({ name, rir, role, unavailable }) => ({
+      name,
+      ...rir ? { rir } : {},
+      role,
+      ...unavailable ? { unavailable } : {}
+    }))
+  };
+}
+
+// src/engine/gathered.ts
+init_client();
+var settingsOf = (s, now) => ({
+  challenge: s.challenge,
+  issuerDomain: s.ca ?? DEFAULT_ISSUER_DOMAIN,
+  accountUri: s.accountUri,
+  now,
+  skip: new Set(s.skip ?? [])
+});
+function judgeGathered(names2, gathered, s, profile, now) {
+  const identifiers = parseIdentifiers(names2);
+  const settings = settingsOf(s, now);
+  const policy = identifierPolicyFindings(identifiers, settings.challenge, {
+    extraPublicSuffixes: profile.extraPublicSuffixes,
+    allowAddresses: profile.allowAddresses
+  });
+  const byName = new Map(gathered.names.map((g) => [g.identifier, g.bundle]));
+  const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
+  const judged = unique.flatMap((id) => {
+    const bundle = byName.get(id.value);
+    if (!bundle) return [];
+    const own2 = policy.filter((f) => f.identifier === id.value);
+    const findings = own2.some((f) => f.severity === "error") ? own2 : [...own2, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), CHECK_FAMILIES)];
+    return [
+      { identifier: id.value, input: id.input, type: id.type, challenge: settings.challenge, findings }
+    ];
+  });
+  return buildReport({
+    version: VERSION10,
+    ca: settings.issuerDomain,
+    identifiers: judged,
+    orderFindings: policy.filter((f) => f.identifier === ORDER_IDENTIFIER),
+    durationMs: gathered.durationMs,
+    dnsQueries: gathered.dnsQueries,
+    now
+  });
+}
+
+// src/engine/remote.ts
+import http2 from "node:http";
+import https2 from "node:https";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -63118,12 +63677,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen2 = ctx.seen.get(record2);
-    const names = (seen2?.def ?? seen2?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen2?.def ?? seen2?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -66180,6 +66739,210 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/engine/wire.ts
+var AGENT_API_VERSION = 2;
+var GATHER_PATH = "/v1/gather";
+
+// src/engine/remote.ts
+var MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+var answerSchema = external_exports.looseObject({
+  apiVersion: external_exports.literal(AGENT_API_VERSION),
+  perspective: external_exports.string().min(1).max(200),
+  rir: external_exports.string().min(1).max(50),
+  agentVersion: external_exports.string().max(100),
+  evidence: external_exports.object({
+    names: external_exports.array(external_exports.object({ identifier: external_exports.string().max(300), bundle: external_exports.record(external_exports.string(), external_exports.unknown()) })),
+    dnsQueries: external_exports.number(),
+    durationMs: external_exports.number()
+  })
+});
+var errorSchema = external_exports.looseObject({ error: external_exports.string() });
+function safeUrl(url2) {
+  try {
+    const u = new URL(url2);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function post(spec, body, timeoutMs) {
+  const url2 = new URL(GATHER_PATH, spec.url.endsWith("/") ? spec.url : spec.url + "/");
+  const mod = url2.protocol === "https:" ? https2 : http2;
+  return new Promise((resolve4, reject) => {
+    const req = mod.request(
+      url2,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...spec.token ? { authorization: `Bearer ${spec.token}` } : {}
+        },
+        timeout: timeoutMs,
+        ...url2.protocol === "https:" ? { ...spec.tls, minVersion: "TLSv1.2" } : {}
+      },
+      (res) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > MAX_ANSWER_BYTES) {
+            req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on(
+          "end",
+          () => resolve4({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })
+        );
+        res.on("error", reject);
+      }
+    );
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)),
+      timeoutMs
+    );
+    req.on("close", () => clearTimeout(deadline));
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1e3} s`)));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+var errorText2 = (e) => {
+  const err = e;
+  const code2 = err.code && !err.message.includes(err.code) ? `${err.code}: ` : "";
+  return `${code2}${err.message ?? String(e)}`.split("\n")[0].slice(0, 300);
+};
+async function askPerspective(spec, request3, timeoutMs) {
+  const where = `agent ${safeUrl(spec.url)}`;
+  const unavailable = (why) => ({
+    name: spec.name,
+    role: "remote",
+    unavailable: `${where}: ${why}`
+  });
+  let raw;
+  try {
+    raw = await post(spec, JSON.stringify(request3), timeoutMs);
+  } catch (e) {
+    return unavailable(errorText2(e).replaceAll(spec.token ?? "\0", "***"));
+  }
+  let json2;
+  try {
+    json2 = JSON.parse(raw.body);
+  } catch {
+    return unavailable(`HTTP ${raw.status}, not JSON`);
+  }
+  if (raw.status !== 200) {
+    const err = errorSchema.safeParse(json2);
+    const text2 = err.success ? err.data.error.slice(0, 300) : "no reason given";
+    return unavailable(`HTTP ${raw.status}: ${text2}`);
+  }
+  const answer = answerSchema.safeParse(json2);
+  if (!answer.success)
+    return unavailable(`the answer is not an agent answer of API version ${AGENT_API_VERSION}`);
+  const a = answer.data;
+  if (a.perspective !== spec.name) {
+    return unavailable(
+      `it answers as perspective "${a.perspective}", not "${spec.name}" (misconfiguration likely: use --perspective ${a.perspective}=${safeUrl(spec.url)})`
+    );
+  }
+  return { name: spec.name, rir: a.rir, role: "remote", gathered: a.evidence };
+}
+
+// src/engine/multi.ts
+var PRIMARY_NAME = "primary";
+var REMOTE_TIMEOUT_MS = 9e4;
+async function preflightWithPerspectives(names2, options, remotes, opts = {}) {
+  const primary = opts.primary ?? preflight;
+  const timeoutMs = opts.timeoutMs ?? REMOTE_TIMEOUT_MS;
+  const identifiers = parseIdentifiers(names2);
+  const request3 = {
+    names: identifiers.map((i) => i.input),
+    challenge: options.challenge ?? "http-01",
+    ca: options.ca ?? DEFAULT_ISSUER_DOMAIN,
+    ...options.accountUri ? { accountUri: options.accountUri } : {}
+  };
+  const [report, ...answers] = await Promise.all([
+    primary(names2, options),
+    ...remotes.map((spec) => askPerspective(spec, request3, timeoutMs))
+  ]);
+  const profile = options.profile ?? defaultProfile();
+  const now = options.now ?? new Date(report.generatedAt);
+  const skip = [...options.skip ?? []];
+  const runs = answers.map(
+    ({ gathered, ...info2 }) => gathered ? { ...info2, report: judgeGathered(names2, gathered, { ...request3, skip }, profile, now) } : info2
+  );
+  return combinePerspectives({ name: PRIMARY_NAME, role: "primary", report }, runs);
+}
+
+// src/config/perspectives.ts
+init_errors();
+import { readFileSync as readFileSync2 } from "node:fs";
+var PERSPECTIVE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+var TOKEN_ENV = "ACME_PREFLIGHT_PERSPECTIVE_TOKEN";
+var tokenEnvFor = (name) => `${TOKEN_ENV}_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+function readFile(path7, what) {
+  try {
+    return readFileSync2(path7);
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} ${path7}: ${e.code ?? "error"}`);
+  }
+}
+function secretFromEnv(env, name) {
+  const direct = env[name];
+  if (direct) return direct.trim();
+  const file2 = env[`${name}_FILE`];
+  if (file2) return readFile(file2, `${name}_FILE`).toString("utf8").trim();
+  return void 0;
+}
+function parsePerspectiveSpec(spec) {
+  const eq = spec.indexOf("=");
+  const name = eq > 0 ? spec.slice(0, eq) : "";
+  const url2 = spec.slice(eq + 1);
+  if (!PERSPECTIVE_NAME.test(name))
+    throw new UsageError(
+      `--perspective ${spec.split("=")[0]}: give NAME=URL, NAME of letters, digits, . _ -`
+    );
+  let u;
+  try {
+    u = new URL(url2);
+  } catch {
+    throw new UsageError(
+      `--perspective ${name}: ${url2 ? "not a URL" : "give NAME=URL"} (e.g. ${name}=https://agent.example.net:8443)`
+    );
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new UsageError(`--perspective ${name}: the URL must be http:// or https://`);
+  if (u.username || u.password)
+    throw new UsageError(`--perspective ${name}: put the token in ${tokenEnvFor(name)}, not in the URL`);
+  return { name, url: u.toString() };
+}
+function perspectiveSpecs(args, env) {
+  const tls4 = {
+    ...args["perspective-ca"] ? { ca: readFile(args["perspective-ca"], "--perspective-ca file") } : {},
+    ...args["perspective-cert"] ? { cert: readFile(args["perspective-cert"], "--perspective-cert file") } : {},
+    ...args["perspective-key"] ? { key: readFile(args["perspective-key"], "--perspective-key file") } : {}
+  };
+  if (!tls4.cert !== !tls4.key) throw new UsageError("--perspective-cert and --perspective-key go together");
+  const seen2 = /* @__PURE__ */ new Set();
+  return (args.perspective ?? []).map((s) => {
+    const { name, url: url2 } = parsePerspectiveSpec(s);
+    if (seen2.has(name)) throw new UsageError(`--perspective ${name} is given twice`);
+    seen2.add(name);
+    const own2 = args["perspective-token-env"]?.[name];
+    const token = (own2 ? secretFromEnv(env, own2) : void 0) ?? secretFromEnv(env, tokenEnvFor(name)) ?? secretFromEnv(env, TOKEN_ENV);
+    return { name, url: url2, ...token ? { token } : {}, ...Object.keys(tls4).length ? { tls: tls4 } : {} };
+  });
+}
+
+// src/config/file.ts
+var import_yaml = __toESM(require_dist(), 1);
+init_errors();
+import { existsSync as existsSync2, readFileSync as readFileSync3, statSync } from "node:fs";
+import { isIP } from "node:net";
+import { basename as basename3, dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+
 // src/config/schema.ts
 init_reserved();
 
@@ -66260,6 +67023,17 @@ var providerSchema = external_exports.strictObject(
   },
   { error: "expected a provider code, or a mapping with code: and options:" }
 );
+var perspectiveSchema = external_exports.union(
+  [
+    external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}=https?:\/\/\S+$/, { error: "expected NAME=URL" }),
+    external_exports.strictObject({
+      name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, { error: "expected a name of letters, digits, . _ -" }),
+      url: external_exports.url({ protocol: /^https?$/, error: "expected the http(s) URL of an acme-preflight agent" }),
+      tokenEnv: external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "expected an environment variable name" }).optional()
+    })
+  ],
+  { error: "expected NAME=URL or a mapping with name:, url: and tokenEnv:" }
+);
 var configSchema = external_exports.strictObject({
   names: list2("domain name or IP address").min(1, { error: "expected at least one name" }).optional(),
   challenge: external_exports.enum(CONFIG_CHALLENGES, { error: `expected one of ${CONFIG_CHALLENGES.join(", ")}` }).optional(),
@@ -66270,7 +67044,9 @@ var configSchema = external_exports.strictObject({
   webroot: text("a directory").optional(),
   network: networkSchema.optional(),
   failOn: external_exports.enum(FAIL_ON, { error: `expected one of ${FAIL_ON.join(", ")}` }).optional(),
-  skip: list2("check family name").optional()
+  skip: list2("check family name").optional(),
+  /** Remote perspectives (acme-preflight agent); tokens come from the environment, never from this file. */
+  perspectives: external_exports.array(perspectiveSchema, { error: "expected a list of perspectives" }).optional()
 });
 function keysAt(path7) {
   const [first, ...rest] = path7;
@@ -66293,7 +67069,7 @@ function findConfigFile(cwd) {
 function loadConfigFile(path7) {
   let source;
   try {
-    source = readFileSync2(path7, "utf8");
+    source = readFileSync3(path7, "utf8");
   } catch (e) {
     throw new UsageError(`cannot read config file ${path7}: ${e.code ?? "error"}`);
   }
@@ -66412,9 +67188,17 @@ function configToArgs(config2) {
     "allow-address": n.allowAddresses,
     "public-suffix": n.publicSuffixes,
     timeout: n.timeout,
-    concurrency: n.concurrency
+    concurrency: n.concurrency,
+    perspective: config2.perspectives?.map((p) => typeof p === "string" ? p : `${p.name}=${p.url}`),
+    "perspective-token-env": tokenEnvs(config2.perspectives)
   };
   return dropUndefined(args);
+}
+function tokenEnvs(list3) {
+  const pairs = (list3 ?? []).flatMap(
+    (p) => typeof p !== "string" && p.tokenEnv ? [[p.name, p.tokenEnv]] : []
+  );
+  return pairs.length ? Object.fromEntries(pairs) : void 0;
 }
 function mergeArgs(fromFile, fromCli) {
   const given = Object.entries(fromCli).filter(
@@ -66427,13 +67211,13 @@ function dropUndefined(o) {
 }
 
 // src/config/profile.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { isIP as isIP2 } from "node:net";
 init_reserved();
 init_errors();
 function readText(path7, what) {
   try {
-    return readFileSync3(path7, "utf8");
+    return readFileSync4(path7, "utf8");
   } catch (e) {
     throw new UsageError(`cannot read ${what} file ${path7}: ${e.code ?? "error"}`);
   }
@@ -66570,8 +67354,8 @@ function pullRequestOf(eventName, repository, payload) {
 // src/github/comment.ts
 import { createHash as createHash6 } from "node:crypto";
 var COMMENT_MARKER = "<!-- acme-preflight:report";
-function commentKey(job, names) {
-  const digest = createHash6("sha256").update([...new Set(names.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
+function commentKey(job, names2) {
+  const digest = createHash6("sha256").update([...new Set(names2.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
   return `${(job ?? "job").replace(/[^A-Za-z0-9_.]/g, "_")}/${digest}`;
 }
 var markerFor = (key) => `${COMMENT_MARKER} ${key} -->`;
@@ -66626,6 +67410,10 @@ async function runAction(deps) {
     return await run(deps, scrub);
   } catch (e) {
     const message = scrub(e instanceof Error ? e.message.split("\n")[0] ?? e.name : String(e));
+    if (e instanceof NetworkBlockedError) {
+      deps.core.notice(`acme-preflight: ${message}`, { title: "acme-preflight could not check" });
+      return { exitCode: EXIT.ok };
+    }
     if (e instanceof UsageError) {
       deps.core.error(`acme-preflight: ${message}`, { title: "acme-preflight configuration" });
       return { exitCode: EXIT.usage };
@@ -66646,19 +67434,21 @@ async function run(deps, scrub) {
     provider: inputs.provider,
     "fail-on": inputs.failOn
   });
-  const names = args.names ?? [];
-  if (names.length === 0)
+  const names2 = args.names ?? [];
+  if (names2.length === 0)
     throw new UsageError("no names to check: set the names input or names: in .acme-preflight.yml");
   const failOn = args["fail-on"] ?? "error";
   if (configPath) core.info(`Using ${configPath}`);
-  const report = await deps.preflight(names, {
+  const options = {
     challenge: args.challenge,
     profile: profileFromArgs(args),
     ca: issuerDomainFor(args.ca),
     accountUri: args["account-uri"],
     skip: args.skip,
     webroot: args.webroot && !isAbsolute(args.webroot) ? resolve3(cwd, args.webroot) : args.webroot
-  });
+  };
+  const remotes = perspectiveSpecs(args, env);
+  const report = remotes.length ? await preflightWithPerspectives(names2, options, remotes, { primary: deps.preflight }) : await deps.preflight(names2, options);
   const markdown = renderMarkdown(report);
   await writeSummary(core, markdown);
   annotate(core, report);
@@ -66669,7 +67459,7 @@ async function run(deps, scrub) {
   deps.writeFile(jsonPath, renderJson(report));
   core.setOutput("verdict", report.verdict);
   core.setOutput("json-path", jsonPath);
-  const key = commentKey(env["GITHUB_JOB"], names);
+  const key = commentKey(env["GITHUB_JOB"], names2);
   const comment = await maybeComment(deps, inputs.comment, inputs.token, commentBody(markdown, key), scrub);
   const failed = failsOn(report.verdict, failOn);
   core.info(
@@ -66761,7 +67551,7 @@ var quietLog = { debug: () => {
 var result = await runAction({
   env: process.env,
   core: core_exports,
-  readFile: (path7) => readFileSync4(path7, "utf8"),
+  readFile: (path7) => readFileSync5(path7, "utf8"),
   writeFile: (path7, data) => writeFileSync2(path7, data),
   // runAction reports request failures itself (a 403 on a fork is expected, not an error).
   github: (token, baseUrl) => new Octokit2({ auth: token, baseUrl, userAgent: "acme-preflight-action", log: quietLog }),

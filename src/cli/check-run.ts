@@ -1,5 +1,6 @@
 /** What `check` (and `guard`) do: merge the config file and flags, run preflight, render, decide the exit code. */
-import { preflight } from '../engine/preflight.js';
+import { preflight, type PreflightOptions } from '../engine/preflight.js';
+import { perspectiveSpecs } from '../config/perspectives.js';
 import { profileFromArgs } from '../config/profile.js';
 import { issuerDomainFor } from '../config/ca.js';
 import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
@@ -49,7 +50,8 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
     const { defaultStatePath, RecordStore } = await import('../solve/store.js');
     // A broken state file is a usage error before any record is created.
     if (provider) new RecordStore(defaultStatePath(ctx.io.env)).check();
-    result = await preflight(args.names.map(String), {
+    const remotes = perspectiveSpecs(args, ctx.io.env);
+    const options: PreflightOptions = {
       challenge,
       profile,
       ca: issuerDomainFor(args.ca),
@@ -64,7 +66,11 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
               args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
           }
         : undefined,
-    });
+    };
+    const names = args.names.map(String);
+    result = remotes.length
+      ? await (await import('../engine/multi.js')).preflightWithPerspectives(names, options, remotes)
+      : await preflight(names, options);
   } finally {
     release?.();
   }

@@ -46,7 +46,8 @@ export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
       type: 'string',
       array: true,
       group: 'Network:',
-      describe: 'Treat this reserved CIDR as public (labs and tests only). Repeatable.',
+      describe:
+        'Treat this reserved CIDR as public (labs and tests only); its addresses count as remote, never as this machine. Repeatable.',
     })
     .option('public-suffix', {
       type: 'string',

@@ -11,6 +11,7 @@ import { providersCommand } from './commands/providers.js';
 import { dns01Command } from './commands/dns01.js';
 import { guardCommand } from './commands/guard.js';
 import { hookCommand } from './commands/hook.js';
+import { agentCommand } from './commands/agent.js';
 import { persistRecordCommand } from './commands/persist-record.js';
 import { escapeControls } from '../report/escape.js';
 import { serveCommand } from './commands/serve.js';
@@ -31,11 +32,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(dns01Command(ctx))
     .command(guardCommand(ctx))
     .command(hookCommand(ctx))
+    .command(agentCommand(ctx))
     .command(persistRecordCommand(ctx))
     .command(serveCommand(ctx))
     .demandCommand(
       1,
-      'Name a command: check, guard, hook, dns01, persist-record, serve, providers, demo, lab (see --help).',
+      'Name a command: check, guard, hook, dns01, persist-record, agent, serve, providers, demo, lab (see --help).',
     )
     .strict()
     .version(VERSION)

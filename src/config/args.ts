@@ -27,7 +27,17 @@ export interface AcmeDryRunArgs {
   'acme-directory'?: string;
 }
 
-export interface CheckArgs extends NetworkArgs, OutputArgs, AcmeDryRunArgs {
+/** Remote perspectives (check --perspective). */
+export interface PerspectiveArgs {
+  perspective?: string[];
+  /** From the config file: the variable holding each perspective's token. */
+  'perspective-token-env'?: Record<string, string>;
+  'perspective-ca'?: string;
+  'perspective-cert'?: string;
+  'perspective-key'?: string;
+}
+
+export interface CheckArgs extends NetworkArgs, OutputArgs, AcmeDryRunArgs, PerspectiveArgs {
   names: string[];
   challenge?: Challenge;
   ca?: string;

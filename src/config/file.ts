@@ -154,6 +154,8 @@ export interface ConfigArgs extends NetworkArgs {
   'fail-on'?: FailOn;
   provider?: string;
   'provider-options'?: Record<string, string | number | boolean>;
+  perspective?: string[];
+  'perspective-token-env'?: Record<string, string>;
 }
 
 export function configToArgs(config: Config): ConfigArgs {
@@ -178,8 +180,17 @@ export function configToArgs(config: Config): ConfigArgs {
     'public-suffix': n.publicSuffixes,
     timeout: n.timeout,
     concurrency: n.concurrency,
+    perspective: config.perspectives?.map((p) => (typeof p === 'string' ? p : `${p.name}=${p.url}`)),
+    'perspective-token-env': tokenEnvs(config.perspectives),
   };
   return dropUndefined(args);
+}
+
+function tokenEnvs(list: Config['perspectives']): Record<string, string> | undefined {
+  const pairs = (list ?? []).flatMap((p) =>
+    typeof p !== 'string' && p.tokenEnv ? [[p.name, p.tokenEnv]] : [],
+  );
+  return pairs.length ? Object.fromEntries(pairs) : undefined;
 }
 
 /** Command-line values win over the file's; a flag not given (undefined, or an empty list) leaves the file's. */

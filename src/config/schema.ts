@@ -81,6 +81,24 @@ export const providerSchema = z.strictObject(
   { error: 'expected a provider code, or a mapping with code: and options:' },
 );
 
+/** A remote perspective: `name=url`, or a mapping naming the variable that holds its token. */
+export const perspectiveSchema = z.union(
+  [
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}=https?:\/\/\S+$/, { error: 'expected NAME=URL' }),
+    z.strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, { error: 'expected a name of letters, digits, . _ -' }),
+      url: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of an acme-preflight agent' }),
+      tokenEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name' })
+        .optional(),
+    }),
+  ],
+  { error: 'expected NAME=URL or a mapping with name:, url: and tokenEnv:' },
+);
+
 export const configSchema = z.strictObject({
   names: list('domain name or IP address').min(1, { error: 'expected at least one name' }).optional(),
   challenge: z
@@ -96,6 +114,8 @@ export const configSchema = z.strictObject({
   network: networkSchema.optional(),
   failOn: z.enum(FAIL_ON, { error: `expected one of ${FAIL_ON.join(', ')}` }).optional(),
   skip: list('check family name').optional(),
+  /** Remote perspectives (acme-preflight agent); tokens come from the environment, never from this file. */
+  perspectives: z.array(perspectiveSchema, { error: 'expected a list of perspectives' }).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,6 +14,11 @@ import { createEngineContext, judgeContext } from './create-context.js';
 import { gatherIdentifier, judgeIdentifier } from './evidence.js';
 import { CHECK_FAMILIES } from './registry.js';
 import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js';
+import type { EngineContext } from './context.js';
+import { NetworkBlockedError, probeRoot } from './root-probe.js';
+import { judgeVantage } from '../checks/vantage.js';
+import { judgeResolution } from '../checks/resolution.js';
+import { localAddresses } from '../net/local.js';
 
 export interface PreflightOptions {
   challenge?: Challenge;
@@ -33,6 +38,10 @@ export interface PreflightOptions {
   onProgress?: (event: PreflightProgress) => void;
   /** Names not yet started when this aborts are not checked, and preflight rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** This machine's addresses (default: its interfaces); a name resolving to one is not proven reachable. */
+  localAddresses?: readonly string[];
+  /** Ranges whose addresses count as remote even on this machine (default: the profile's allowAddresses). */
+  remoteRanges?: readonly string[];
 }
 
 export interface PreflightProgress {
@@ -83,6 +92,11 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     allowAddresses: profile.allowAddresses,
   });
   const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
+  // A network that blocks or intercepts DNS is no fault of the names: stop before judging any (exit 3).
+  if (identifiers.some((i) => i.type === 'dns')) {
+    const root = await probeRoot(profile, ctx.client);
+    if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
+  }
   const dns01 = options.dns01;
   const registry = dns01
     ? CHECK_FAMILIES.map((f) => (f.name === 'dns-01' ? createDns01Family(dns01) : f))
@@ -92,6 +106,8 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   // A repeated name is reported once by the policy and checked once.
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
+  const local = options.localAddresses ?? localAddresses();
+  const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
   const { onProgress, signal } = options;
   signal?.throwIfAborted();
   let done = 0;
@@ -104,9 +120,14 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     const left = Math.min(nameDeadlineMs, runEnds - performance.now());
     const which = nameDeadlineMs <= runEnds - started ? '--name-deadline' : '--run-deadline';
     const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which });
+    const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
     return {
       id,
-      findings: [...own, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)],
+      findings: [
+        ...own,
+        ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families),
+        ...vantage,
+      ],
     };
   };
   const perIdentifier = await Promise.all(
@@ -137,4 +158,18 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     durationMs: performance.now() - started,
     dnsQueries: ctx.client.sent,
   });
+}
+
+/** HTTP-01 and TLS-ALPN-01 connect to the name's addresses: from this machine to itself proves nothing. */
+async function vantageFindings(
+  ctx: EngineContext,
+  id: Identifier,
+  challenge: Challenge,
+  local: readonly string[],
+  remote: readonly string[],
+): Promise<Finding[]> {
+  if (challenge === 'dns-01') return [];
+  if (id.type === 'ip') return judgeVantage(id.value, [id.base], local, remote);
+  const { usable } = judgeResolution(id.base, await ctx.addressLookups(id.base), ctx.profile.allowAddresses);
+  return judgeVantage(id.value, [...usable.v6, ...usable.v4], local, remote);
 }

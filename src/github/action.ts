@@ -7,6 +7,9 @@ import type { Finding, Verdict } from '../report/finding.js';
 import { renderMarkdown } from '../report/render/markdown.js';
 import { renderJson } from '../report/render/json.js';
 import { UsageError } from '../errors.js';
+import { NetworkBlockedError } from '../engine/root-probe.js';
+import { preflightWithPerspectives } from '../engine/multi.js';
+import { perspectiveSpecs } from '../config/perspectives.js';
 import { configToArgs, findConfigFile, loadConfigFile, mergeArgs, type ConfigArgs } from '../config/file.js';
 import { profileFromArgs } from '../config/profile.js';
 import { issuerDomainFor } from '../config/ca.js';
@@ -61,6 +64,11 @@ export async function runAction(deps: ActionDeps): Promise<ActionResult> {
     return await run(deps, scrub);
   } catch (e) {
     const message = scrub(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
+    if (e instanceof NetworkBlockedError) {
+      // The runner's network, not the names: a notice, no failing comment or step.
+      deps.core.notice(`acme-preflight: ${message}`, { title: 'acme-preflight could not check' });
+      return { exitCode: EXIT.ok };
+    }
     if (e instanceof UsageError) {
       deps.core.error(`acme-preflight: ${message}`, { title: 'acme-preflight configuration' });
       return { exitCode: EXIT.usage };
@@ -89,14 +97,18 @@ async function run(deps: ActionDeps, scrub: (s: string) => string): Promise<Acti
   const failOn = args['fail-on'] ?? 'error';
   if (configPath) core.info(`Using ${configPath}`);
 
-  const report = await deps.preflight(names, {
+  const options = {
     challenge: args.challenge,
     profile: profileFromArgs(args),
     ca: issuerDomainFor(args.ca),
     accountUri: args['account-uri'],
     skip: args.skip,
     webroot: args.webroot && !isAbsolute(args.webroot) ? resolve(cwd, args.webroot) : args.webroot,
-  });
+  };
+  const remotes = perspectiveSpecs(args, env);
+  const report = remotes.length
+    ? await preflightWithPerspectives(names, options, remotes, { primary: deps.preflight })
+    : await deps.preflight(names, options);
 
   const markdown = renderMarkdown(report);
   await writeSummary(core, markdown);

@@ -6,9 +6,10 @@ import {
   type Finding,
   type Verdict,
 } from './finding.js';
+import type { IdentifierPerspectives, PerspectiveInfo } from './perspectives.js';
 
 /** Bumped on any incompatible change to the JSON shape (documented in README "JSON output"). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface IdentifierReport {
   /** As checked: A-label, lower-case, wildcard kept. */
@@ -19,6 +20,8 @@ export interface IdentifierReport {
   challenge: Challenge;
   verdict: Verdict;
   findings: Finding[];
+  /** With remote perspectives (--perspective): every perspective's view, the matrix and the CA's quorum. */
+  perspectives?: IdentifierPerspectives;
 }
 
 export interface Report {
@@ -32,6 +35,8 @@ export interface Report {
   /** Findings about the order as a whole (e.g. too many names). */
   orderFindings: Finding[];
   stats: { durationMs: number; dnsQueries: number };
+  /** With remote perspectives: the primary (this run) and each remote, by name and RIR. */
+  perspectives?: PerspectiveInfo[];
 }
 
 export interface ReportInput {

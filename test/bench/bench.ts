@@ -12,6 +12,7 @@ import { IterativeResolver } from '../../src/dns/iterative.js';
 import { benchScenario } from './scenario.js';
 import { startLabInWorker, type WorkerLab } from './lab-worker.js';
 import { watchPropagation } from '../../src/solve/propagation.js';
+import { perspectiveTimes } from './perspectives.js';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 20);
 
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
     `acme-preflight bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`,
   );
   await checkTimes();
+  await perspectiveTimes(DELAY_MS, row);
   await queriesPerName();
   await propagationDelay();
   await throughput();

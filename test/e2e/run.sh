@@ -32,6 +32,8 @@ echo "e2e: smoke took $(ms "$t") ms"
 if [[ ${E2E_JEST:-0} == 1 && $rc -eq 0 ]]; then
   # shellcheck disable=SC1091
   source "$W/stack.env"
+  # integrations and perspectives run the built CLI.
+  (cd "$root" && node_modules/.bin/tsc -p tsconfig.build.json)
   t=$(date +%s%N)
   (cd "$root" && E2E_STACK_ENV="$W/stack.env" ip netns exec "$E2E_NETNS" \
     node --experimental-vm-modules node_modules/jest/bin/jest.js -c test/e2e/jest.config.js) || rc=$?

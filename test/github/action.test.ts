@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { COMMENT_MARKER, commentKey, markerFor } from '../../src/github/comment.js';
+import { NetworkBlockedError } from '../../src/engine/root-probe.js';
 import { fakeGitHub } from './fake-github.js';
 import { finding, output, reportOf, runLocally, TOKEN, type Run } from './harness.js';
 
@@ -142,7 +143,7 @@ describe('the Action on a pull request', () => {
     expect(jsonPath.startsWith(run.workspace)).toBe(true);
     expect(existsSync(jsonPath)).toBe(true);
     const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as { schemaVersion: number; verdict: string };
-    expect(json).toMatchObject({ schemaVersion: 1, verdict: 'fail' });
+    expect(json).toMatchObject({ schemaVersion: 2, verdict: 'fail' });
     expectNoToken(run);
   });
 
@@ -272,6 +273,23 @@ describe('the Action outside a pull request, and its inputs', () => {
     const noNames = await runLocally({ event: 'push.json', inputs: { names: '' } });
     expect(noNames.result.exitCode).toBe(2);
     expect(noNames.stdout).toContain('no names to check');
+  });
+
+  it('a runner whose network blocks DNS gets a notice, no failing comment or step', async () => {
+    const gh = fakeGitHub();
+    const run = await runLocally({
+      throws: new NetworkBlockedError(
+        'this network blocks DNS: none of the 13 root servers answered within 3 s',
+        'unreachable',
+      ),
+    });
+    expect(run.result.exitCode).toBe(0);
+    expect(run.result.comment).toBeUndefined();
+    expect(run.stdout).toMatch(
+      /^::notice title=acme-preflight could not check::acme-preflight: this network blocks DNS/m,
+    );
+    expect(run.stdout).not.toMatch(/::error/);
+    expect(gh.requests).toEqual([]);
   });
 
   it('comment: false leaves the pull request alone', async () => {

@@ -62,6 +62,8 @@ export interface RunOptions {
   event?: 'pull_request.json' | 'pull_request_fork.json' | 'push.json';
   inputs?: Record<string, string>;
   report?: Report;
+  /** The fake preflight throws this instead of answering. */
+  throws?: Error;
   files?: Record<string, string>;
   /** GITHUB_JOB, the job's id in the workflow (default "preflight"). */
   job?: string;
@@ -124,6 +126,7 @@ export async function runLocally(opts: RunOptions = {}): Promise<Run> {
       github: (token, baseUrl) => new Octokit({ auth: token, baseUrl, log: quietLog }),
       preflight: async (names, options) => {
         calls.push({ names, options });
+        if (opts.throws) throw opts.throws;
         return opts.report ?? reportOf([]);
       },
     });

@@ -49,6 +49,28 @@ export function checkOptions<T>(y: import('yargs').Argv<T>): import('yargs').Arg
             type: 'string',
             describe: 'Config file (default: .acme-preflight.yml in the current directory)',
           })
+          .option('perspective', {
+            type: 'string',
+            array: true,
+            group: 'Perspectives:',
+            describe:
+              "Remote perspective NAME=URL (an acme-preflight agent); repeatable. This run is the primary; the verdict follows the CA's quorum. Token from ACME_PREFLIGHT_PERSPECTIVE_TOKEN_<NAME> or ACME_PREFLIGHT_PERSPECTIVE_TOKEN (or _FILE)",
+          })
+          .option('perspective-ca', {
+            type: 'string',
+            group: 'Perspectives:',
+            describe: "File of the CA that signed the agents' TLS certificates",
+          })
+          .option('perspective-cert', {
+            type: 'string',
+            group: 'Perspectives:',
+            describe: 'Client certificate file for agents that require mTLS',
+          })
+          .option('perspective-key', {
+            type: 'string',
+            group: 'Perspectives:',
+            describe: 'Key file of --perspective-cert',
+          })
           .option('fail-on', {
             choices: ['error', 'warning', 'never'] as const,
             describe: 'Exit 1 on errors (default), on warnings too, or never',

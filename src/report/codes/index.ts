@@ -11,6 +11,7 @@ import { CERTIFICATE_CODES } from './certificate.js';
 import { DNS01_CODES } from './dns01.js';
 import { DNSPERSIST01_CODES } from './dnspersist01.js';
 import { ACME_CODES } from './acme.js';
+import { PERSPECTIVES_CODES } from './perspectives.js';
 
 export type { CodeInfo, Severity } from './types.js';
 
@@ -29,6 +30,7 @@ export const CATALOGUE_FAMILIES = [
   ['dns-01', DNS01_CODES],
   ['dns-persist-01', DNSPERSIST01_CODES],
   ['acme', ACME_CODES],
+  ['perspectives', PERSPECTIVES_CODES],
 ] as const;
 
 /** Every code the catalogue declares: a misspelt code is a type error wherever a FindingCode is expected. */

@@ -1,5 +1,6 @@
 import type { Finding, Verdict } from '../finding.js';
 import type { Report } from '../report.js';
+import { matrixTable, quorumLine } from './matrix.js';
 import { escapeControls } from '../escape.js';
 
 /** Anything Markdown or GitHub could turn into a link or a mention: put in a code span, where it is inert. */
@@ -69,7 +70,22 @@ export function renderMarkdown(report: Report, opts: { heading?: string } = {}):
     out.push('');
   };
   section('Order', report.orderFindings);
-  for (const id of report.identifiers) section(id.identifier, id.findings);
+  for (const id of report.identifiers) {
+    if (id.perspectives) {
+      const t = matrixTable(id.perspectives);
+      out.push(`#### ${escapeMarkdown(id.identifier)}: perspectives`, '');
+      out.push(
+        `| ${t.header.map(escapeMarkdown).join(' | ')} |`,
+        `| ${t.header.map(() => '---').join(' | ')} |`,
+      );
+      for (const r of t.rows) out.push(`| ${r.map(escapeMarkdown).join(' | ')} |`);
+      out.push('', escapeMarkdown(quorumLine(id.perspectives)));
+      if (id.perspectives.ca.problem)
+        out.push('', `CA would say: ${code(id.perspectives.ca.problem.detail)}`);
+      out.push('');
+    }
+    section(id.identifier, id.findings);
+  }
   out.push(
     // Nothing that changes from run to run (timings, query counts): the Action compares bodies to skip updates.
     `<sub>CA ${escapeMarkdown(report.ca)} · acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`,

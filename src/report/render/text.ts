@@ -1,5 +1,6 @@
 import type { Finding, Severity, Verdict } from '../finding.js';
 import type { IdentifierReport, Report } from '../report.js';
+import { matrixTable, quorumLine } from './matrix.js';
 import { escapeControls } from '../escape.js';
 
 export interface TextOptions {
@@ -55,6 +56,16 @@ export function renderText(report: Report, opts: TextOptions): string {
   }
   for (const id of report.identifiers) {
     out.push('', identifierHeading(id, paint));
+    if (id.perspectives) {
+      const t = matrixTable(id.perspectives);
+      const all = [t.header, ...t.rows].map((r) => r.map(stripControl));
+      const widths = t.header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+      for (const r of all)
+        out.push('  ' + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+      out.push(`  ${stripControl(quorumLine(id.perspectives))}`);
+      if (id.perspectives.ca.problem)
+        out.push(`  CA would say: ${stripControl(id.perspectives.ca.problem.detail)}`);
+    }
     if (id.findings.length === 0) out.push('  no findings');
     id.findings.forEach(emit);
   }

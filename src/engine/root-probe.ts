@@ -1,0 +1,64 @@
+/**
+ * Before any name is judged: can this machine talk to the DNS root at all? A network with no route out, or one
+ * whose middlebox answers port 53 itself, would otherwise turn every name into a "fail" that blames the name.
+ */
+import type { DnsClient } from '../dns/api.js';
+import type { NetworkProfile } from '../profile.js';
+
+/** The run cannot judge anything: exit 3 with one line (DESIGN.md exit codes). */
+export class NetworkBlockedError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unreachable' | 'intercepted',
+  ) {
+    super(message);
+    this.name = 'NetworkBlockedError';
+  }
+}
+
+export type RootProbe = { ok: true } | { ok: false; kind: 'unreachable' | 'intercepted'; message: string };
+
+/**
+ * Asks every root server ". NS" at once, one attempt each within the DNS timeout; the first authoritative
+ * answer ends it. Fails only when none answers (blocked) or all that answer lack AA (intercepted).
+ */
+export async function probeRoot(profile: NetworkProfile, client: DnsClient): Promise<RootProbe> {
+  const hints = profile.rootHints;
+  if (hints.length === 0) return { ok: true };
+  let answeredWithoutAa = 0;
+  let pending = hints.length;
+  const seconds = profile.timeouts.dnsQueryMs / 1000;
+  return new Promise<RootProbe>((resolve) => {
+    const done = (): void => {
+      if (--pending > 0) return;
+      if (answeredWithoutAa > 0) {
+        resolve({
+          ok: false,
+          kind: 'intercepted',
+          message: `this network intercepts DNS: ${answeredWithoutAa} of ${hints.length} root servers answered without the authoritative (AA) bit, as a middlebox that answers port 53 itself does; run the check from a network with direct DNS (UDP and TCP port 53)`,
+        });
+      } else {
+        resolve({
+          ok: false,
+          kind: 'unreachable',
+          message: `this network blocks DNS: none of the ${hints.length} root servers answered within ${seconds} s; run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`,
+        });
+      }
+    };
+    for (const h of hints) {
+      client
+        .query({ address: h.address, port: profile.dnsPort, name: h.name }, '.', 'NS', {
+          rd: false,
+          retries: 0,
+        })
+        .then(
+          (o) => {
+            if (o.ok && o.response.flags.aa) return resolve({ ok: true });
+            if (o.ok) answeredWithoutAa++;
+            done();
+          },
+          () => done(),
+        );
+    }
+  });
+}
