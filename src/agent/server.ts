@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { NetworkProfile } from '../profile.js';
-import type { Challenge } from '../report/finding.js';
+import { CHALLENGE_TYPES, type Challenge } from '../report/finding.js';
 import { gatherNames, type GatheredNames } from '../engine/gathered.js';
 import { NetworkBlockedError } from '../engine/root-probe.js';
 import {
@@ -98,7 +98,8 @@ export function tokenMatcher(tokens: readonly string[]): (given: string) => numb
   };
 }
 
-const CHALLENGES: Challenge[] = ['http-01', 'dns-01', 'tls-alpn-01'];
+// Every method the CA validates from remote perspectives, the account-bound DNS challenges included.
+const CHALLENGES: readonly Challenge[] = CHALLENGE_TYPES;
 
 function gatherSchema(maxNames: number) {
   return {
