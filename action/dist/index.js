@@ -52,7 +52,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net10 = __require("net");
+    var net13 = __require("net");
     var tls4 = __require("tls");
     var http2 = __require("http");
     var https2 = __require("https");
@@ -979,7 +979,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
-    var net10 = __require("node:net");
+    var net13 = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
@@ -1124,7 +1124,7 @@ var require_util = __commonJS({
       }
       assert2(typeof host === "string");
       const servername = getHostname(host);
-      if (net10.isIP(servername)) {
+      if (net13.isIP(servername)) {
         return "";
       }
       return servername;
@@ -1396,10 +1396,10 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request2, err) {
+    function errorRequest(client, request3, err) {
       try {
-        request2.onError(err);
-        assert2(request2.aborted);
+        request3.onError(err);
+        assert2(request3.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -1973,7 +1973,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request2, key, val) {
+    function processHeader(request3, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -2020,24 +2020,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request2.host !== null) {
+        if (request3.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request2.host = val;
+        request3.host = val;
       } else if (headerName === "content-length") {
-        if (request2.contentLength !== null) {
+        if (request3.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request2.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request2.contentLength)) {
+        request3.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request3.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request2.contentType === null && headerName === "content-type") {
-        request2.contentType = val;
-        request2.headers.push(key, val);
+      } else if (request3.contentType === null && headerName === "content-type") {
+        request3.contentType = val;
+        request3.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2046,12 +2046,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request2.reset = true;
+          request3.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key, val);
+        request3.headers.push(key, val);
       }
     }
     module.exports = Request;
@@ -2525,12 +2525,12 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net10 = __require("node:net");
+    var net13 = __require("node:net");
     var assert2 = __require("node:assert");
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
-    function noop3() {
+    function noop4() {
     }
     var tls4;
     var SessionCache;
@@ -2621,7 +2621,7 @@ var require_connect = __commonJS({
         } else {
           assert2(!httpSocket, "httpSocket can only be sent on TLS update");
           port3 = port3 || 80;
-          socket = net10.connect({
+          socket = net13.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -2655,7 +2655,7 @@ var require_connect = __commonJS({
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       let s2 = null;
@@ -2671,7 +2671,7 @@ var require_connect = __commonJS({
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       const fastTimer = timers.setFastTimeout(() => {
@@ -4141,11 +4141,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request2) {
-      return request2.urlList[request2.urlList.length - 1];
+    function requestCurrentURL(request3) {
+      return request3.urlList[request3.urlList.length - 1];
     }
-    function requestBadPort(request2) {
-      const url2 = requestCurrentURL(request2);
+    function requestBadPort(request3) {
+      const url2 = requestCurrentURL(request3);
       if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
@@ -4169,7 +4169,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4183,7 +4183,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request2.referrerPolicy = policy;
+        request3.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4200,33 +4200,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request2) {
-      let serializedOrigin = request2.origin;
+    function appendRequestOriginHeader(request3) {
+      let serializedOrigin = request3.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
-        request2.headersList.append("origin", serializedOrigin, true);
-      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
-        switch (request2.referrerPolicy) {
+      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
+        request3.headersList.append("origin", serializedOrigin, true);
+      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
+        switch (request3.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
+            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request2, requestCurrentURL(request2))) {
+            if (!sameOrigin(request3, requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request2.headersList.append("origin", serializedOrigin, true);
+        request3.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -4280,26 +4280,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request2) {
-      const policy = request2.referrerPolicy;
+    function determineRequestsReferrer(request3) {
+      const policy = request3.referrerPolicy;
       assert2(policy);
       let referrerSource = null;
-      if (request2.referrer === "client") {
+      if (request3.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request2.referrer instanceof URL) {
-        referrerSource = request2.referrer;
+      } else if (request3.referrer instanceof URL) {
+        referrerSource = request3.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request2, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
+      const areSameOrigin = sameOrigin(request3, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4310,7 +4310,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4471,7 +4471,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -5462,7 +5462,7 @@ var require_body = __commonJS({
       random = (max) => Math.floor(Math.random(max));
     }
     var textEncoder = new TextEncoder();
-    function noop3() {
+    function noop4() {
     }
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
@@ -5470,7 +5470,7 @@ var require_body = __commonJS({
       streamRegistry = new FinalizationRegistry((weakRef) => {
         const stream = weakRef.deref();
         if (stream && !stream.locked && !isDisturbed(stream) && !isErrored(stream)) {
-          stream.cancel("Response object has been garbage collected").catch(noop3);
+          stream.cancel("Response object has been garbage collected").catch(noop4);
         }
       });
     }
@@ -6040,11 +6040,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
-        request2.onResponseStarted();
+        request3.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6089,9 +6089,9 @@ var require_client_h1 = __commonJS({
         assert2(!socket.destroyed);
         assert2(!this.paused);
         assert2((headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
-        assert2(request2.upgrade || request2.method === "CONNECT");
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
+        assert2(request3.upgrade || request3.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6108,9 +6108,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request2.onUpgrade(statusCode, headers, socket, statusText);
+          request3.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error63) {
-          util.errorRequest(client, request2, error63);
+          util.errorRequest(client, request3, error63);
           util.destroy(socket, error63);
         }
         client[kResume]();
@@ -6124,8 +6124,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
         assert2(!this.upgrade);
@@ -6134,23 +6134,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request2.upgrade) {
+        if (upgrade && !request3.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert2(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request2.method === "CONNECT") {
+        if (request3.method === "CONNECT") {
           assert2(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6181,11 +6181,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request2.aborted) {
+        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request3.aborted) {
           return -1;
         }
-        if (request2.method === "HEAD") {
+        if (request3.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6202,8 +6202,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
         assert2(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request2.onData(buf) === false) {
+        if (request3.onData(buf) === false) {
           return constants3.ERROR.PAUSED;
         }
       }
@@ -6230,8 +6230,8 @@ var require_client_h1 = __commonJS({
         }
         assert2(statusCode >= 100);
         assert2((this.headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6243,11 +6243,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request2.onComplete(headers);
+        request3.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
@@ -6345,13 +6345,13 @@ var require_client_h1 = __commonJS({
           assert2(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i];
+            util.errorRequest(client2, request3, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request2 = client2[kQueue][client2[kRunningIdx]];
+          const request3 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request2, err);
+          util.errorRequest(client2, request3, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert2(client2[kRunning] === 0);
@@ -6381,18 +6381,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request2) {
+        busy(request3) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request2) {
-            if (client[kRunning] > 0 && !request2.idempotent) {
+          if (request3) {
+            if (client[kRunning] > 0 && !request3.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
               return true;
             }
           }
@@ -6458,8 +6458,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request2 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client[kHeadersTimeout];
+            const request3 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6468,26 +6468,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request2) {
-      const { method, path: path7, host, upgrade, blocking, reset } = request2;
-      let { body, headers, contentLength } = request2;
+    function writeH1(client, request3) {
+      const { method, path: path7, host, upgrade, blocking, reset } = request3;
+      let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request2.contentType == null) {
+        if (request3.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request2.contentType == null) {
+      } else if (util.isBlobLike(body) && request3.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6499,14 +6499,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6514,25 +6514,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
-          if (request2.upgrade || request2.method === "CONNECT") {
+        if (request3.completed) {
+          if (request3.upgrade || request3.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request2, error63 || new RequestAbortedError());
+        util.errorRequest(client, request3, error63 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6583,31 +6583,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request3, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6673,7 +6673,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6693,18 +6693,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request2.onBodySent(body);
-          if (!expectsPayload && request2.reset !== false) {
+          request3.onBodySent(body);
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6717,9 +6717,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
-        if (!expectsPayload && request2.reset !== false) {
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
+        if (!expectsPayload && request3.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -6727,7 +6727,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6746,7 +6746,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6764,9 +6764,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request2;
+        this.request = request3;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -6776,7 +6776,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6795,7 +6795,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request2.reset !== false) {
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6815,7 +6815,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6826,8 +6826,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
-        request2.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request3 } = this;
+        request3.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6972,8 +6972,8 @@ var require_client_h2 = __commonJS({
           assert2(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i];
+            util.errorRequest(client2, request3, err);
           }
         }
       });
@@ -7065,9 +7065,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request2 = client[kQueue][client[kRunningIdx]];
+        const request3 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert2(client[kRunning] === 0);
@@ -7077,12 +7077,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request2) {
+    function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
-      let { body } = request2;
+      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      let { body } = request3;
       if (upgrade) {
-        util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7106,17 +7106,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port3 ? `:${port3}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
+        if (request3.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error63 || new RequestAbortedError());
           }
           return;
         }
         error63 = error63 || new RequestAbortedError();
-        util.errorRequest(client, request2, error63);
+        util.errorRequest(client, request3, error63);
         if (stream != null) {
           util.destroy(stream, error63);
         }
@@ -7125,11 +7125,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7139,22 +7139,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error63) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error63);
+          request3.onUpgradeError(error63);
         };
         const onReady = () => {
           try {
-            request2.onUpgrade(null, null, stream);
+            request3.onUpgrade(null, null, stream);
           } catch (error63) {
             stream.off("response", onResponse);
             abort(error63);
             return;
           }
-          if (request2.aborted) {
+          if (request3.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7166,10 +7166,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request2.completed) {
+          if (!upgradeResponseFinished && request3.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7191,14 +7191,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7223,25 +7223,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request2.onResponseStarted();
-        if (request2.aborted) {
+        request3.onResponseStarted();
+        if (request3.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request2, err);
+          util.errorRequest(client, request3, err);
           util.destroy(stream, err);
           return;
         }
-        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+          if (request3.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request2.onComplete([]);
+          request3.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7271,7 +7271,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7282,7 +7282,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7294,7 +7294,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7305,7 +7305,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7319,7 +7319,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7328,7 +7328,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7338,7 +7338,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
@@ -7346,18 +7346,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request2.onBodySent(body);
+          request3.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (error63) {
         abort(error63);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe2 = pipeline(
         body,
@@ -7368,7 +7368,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe2);
-            request2.onRequestSent();
+            request3.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7378,10 +7378,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe2, "data", onPipeData);
       function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7392,8 +7392,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7402,7 +7402,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7427,13 +7427,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          request3.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request2.onRequestSent();
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7634,7 +7634,7 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var net10 = __require("node:net");
+    var net13 = __require("node:net");
     var http2 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
@@ -7692,7 +7692,7 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
@@ -7784,7 +7784,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net10.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net13.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -7881,10 +7881,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler2) {
         const origin = opts.origin || this[kUrl].origin;
-        const request2 = new Request(origin, opts, handler2);
-        this[kQueue].push(request2);
+        const request3 = new Request(origin, opts, handler2);
+        this[kQueue].push(request3);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
+        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7908,8 +7908,8 @@ var require_client = __commonJS({
         return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util.errorRequest(this, request2, err);
+            const request3 = requests[i];
+            util.errorRequest(this, request3, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -7934,8 +7934,8 @@ var require_client = __commonJS({
         assert2(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request2 = requests[i];
-          util.errorRequest(client, request2, err);
+          const request3 = requests[i];
+          util.errorRequest(client, request3, err);
         }
         assert2(client[kSize] === 0);
       }
@@ -7948,7 +7948,7 @@ var require_client = __commonJS({
         const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
         const ip = hostname3.substring(1, idx);
-        assert2(net10.isIP(ip));
+        assert2(net13.isIP(ip));
         hostname3 = ip;
       }
       client[kConnecting] = true;
@@ -7984,14 +7984,14 @@ var require_client = __commonJS({
           });
         });
         if (client.destroyed) {
-          util.destroy(socket.on("error", noop3), new ClientDestroyedError());
+          util.destroy(socket.on("error", noop4), new ClientDestroyedError());
           return;
         }
         assert2(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
         } catch (err) {
-          socket.destroy().on("error", noop3);
+          socket.destroy().on("error", noop4);
           throw err;
         }
         client[kConnecting] = false;
@@ -8038,8 +8038,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert2(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request2 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request2, err);
+            const request3 = client[kQueue][client[kPendingIdx]++];
+            util.errorRequest(client, request3, err);
           }
         } else {
           onError(client, err);
@@ -8096,12 +8096,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request2 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request2.servername) {
+        const request3 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request2.servername;
+          client[kServerName] = request3.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -8117,10 +8117,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request2)) {
+        if (client[kHTTPContext].busy(request3)) {
           return;
         }
-        if (!request2.aborted && client[kHTTPContext].write(request2)) {
+        if (!request3.aborted && client[kHTTPContext].write(request3)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -8735,7 +8735,7 @@ var require_proxy_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
@@ -8852,7 +8852,7 @@ var require_proxy_agent = __commonJS({
                 servername: this[kProxyTls]?.servername || proxyHostname
               });
               if (statusCode !== 200) {
-                socket.on("error", noop3).destroy();
+                socket.on("error", noop4).destroy();
                 callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`));
               }
               if (opts2.protocol !== "https:") {
@@ -9468,7 +9468,7 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop3 = () => {
+    var noop4 = () => {
     };
     var BodyReadable = class extends Readable {
       constructor({
@@ -9600,7 +9600,7 @@ var require_readable = __commonJS({
             } else {
               resolve4(null);
             }
-          }).on("error", noop3).on("data", function(chunk) {
+          }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
             if (limit <= 0) {
               this.destroy();
@@ -9970,10 +9970,10 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request2(opts, callback) {
+    function request3(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve4, reject) => {
-          request2.call(this, opts, (err, data) => {
+          request3.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve4(data);
           });
         });
@@ -9988,7 +9988,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request2;
+    module.exports = request3;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -10764,7 +10764,7 @@ var require_mock_utils = __commonJS({
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
-    function getResponseData2(data) {
+    function getResponseData3(data) {
       if (Buffer.isBuffer(data)) {
         return data;
       } else if (data instanceof Uint8Array) {
@@ -10884,7 +10884,7 @@ var require_mock_utils = __commonJS({
           body.then((newData) => handleReply(mockDispatches, newData));
           return;
         }
-        const responseData = getResponseData2(body);
+        const responseData = getResponseData3(body);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler2.onConnect?.((err) => handler2.onError(err), null);
@@ -10941,7 +10941,7 @@ var require_mock_utils = __commonJS({
       }
     }
     module.exports = {
-      getResponseData: getResponseData2,
+      getResponseData: getResponseData3,
       getMockDispatch,
       addMockDispatch,
       deleteMockDispatch,
@@ -10964,7 +10964,7 @@ var require_mock_utils = __commonJS({
 var require_mock_interceptor = __commonJS({
   "node_modules/undici/lib/mock/mock-interceptor.js"(exports, module) {
     "use strict";
-    var { getResponseData: getResponseData2, buildKey, addMockDispatch } = require_mock_utils();
+    var { getResponseData: getResponseData3, buildKey, addMockDispatch } = require_mock_utils();
     var {
       kDispatches,
       kDispatchKey,
@@ -11036,7 +11036,7 @@ var require_mock_interceptor = __commonJS({
         this[kContentLength] = false;
       }
       createMockScopeDispatchData({ statusCode, data, responseOptions }) {
-        const responseData = getResponseData2(data);
+        const responseData = getResponseData3(data);
         const contentLength = this[kContentLength] ? { "content-length": responseData.length } : {};
         const headers = { ...this[kDefaultHeaders], ...contentLength, ...responseOptions.headers };
         const trailers = { ...this[kDefaultTrailers], ...responseOptions.trailers };
@@ -12895,7 +12895,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input3 = webidl.converters.RequestInfo(input3, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request2 = null;
+        let request3 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -12912,18 +12912,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input3
             );
           }
-          request2 = makeRequest({ urlList: [parsedURL] });
+          request3 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input3[kDispatcher];
           assert2(input3 instanceof _Request);
-          request2 = input3[kState];
+          request3 = input3[kState];
           signal = input3[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window = request2.window;
+        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
+          window = request3.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window}' must be null`);
@@ -12931,66 +12931,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window = "no-window";
         }
-        request2 = makeRequest({
+        request3 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request2.method,
+          method: request3.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request2.headersList,
+          headersList: request3.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request2.unsafeRequest,
+          unsafeRequest: request3.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window,
           // priority request’s priority.
-          priority: request2.priority,
+          priority: request3.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request2.origin,
+          origin: request3.origin,
           // referrer request’s referrer.
-          referrer: request2.referrer,
+          referrer: request3.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request2.referrerPolicy,
+          referrerPolicy: request3.referrerPolicy,
           // mode request’s mode.
-          mode: request2.mode,
+          mode: request3.mode,
           // credentials mode request’s credentials mode.
-          credentials: request2.credentials,
+          credentials: request3.credentials,
           // cache mode request’s cache mode.
-          cache: request2.cache,
+          cache: request3.cache,
           // redirect mode request’s redirect mode.
-          redirect: request2.redirect,
+          redirect: request3.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request2.integrity,
+          integrity: request3.integrity,
           // keepalive request’s keepalive.
-          keepalive: request2.keepalive,
+          keepalive: request3.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request2.reloadNavigation,
+          reloadNavigation: request3.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request2.historyNavigation,
+          historyNavigation: request3.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request2.urlList]
+          urlList: [...request3.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request2.mode === "navigate") {
-            request2.mode = "same-origin";
+          if (request3.mode === "navigate") {
+            request3.mode = "same-origin";
           }
-          request2.reloadNavigation = false;
-          request2.historyNavigation = false;
-          request2.origin = "client";
-          request2.referrer = "client";
-          request2.referrerPolicy = "";
-          request2.url = request2.urlList[request2.urlList.length - 1];
-          request2.urlList = [request2.url];
+          request3.reloadNavigation = false;
+          request3.historyNavigation = false;
+          request3.origin = "client";
+          request3.referrer = "client";
+          request3.referrerPolicy = "";
+          request3.url = request3.urlList[request3.urlList.length - 1];
+          request3.urlList = [request3.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request2.referrer = "no-referrer";
+            request3.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -12999,14 +12999,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request2.referrer = "client";
+              request3.referrer = "client";
             } else {
-              request2.referrer = parsedReferrer;
+              request3.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request2.referrerPolicy = init.referrerPolicy;
+          request3.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13021,33 +13021,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request2.mode = mode;
+          request3.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request2.credentials = init.credentials;
+          request3.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request2.cache = init.cache;
+          request3.cache = init.cache;
         }
-        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
+        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request2.redirect = init.redirect;
+          request3.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request2.integrity = String(init.integrity);
+          request3.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request2.keepalive = Boolean(init.keepalive);
+          request3.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request2.method = mayBeNormalized;
+            request3.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13057,9 +13057,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request2.method = method;
+            request3.method = method;
           }
-          if (!patchMethodWarning && request2.method === "patch") {
+          if (!patchMethodWarning && request3.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13069,7 +13069,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request2;
+        this[kState] = request3;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -13097,12 +13097,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request2.headersList);
+        setHeadersList(this[kHeaders], request3.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request2.method)) {
+          if (!corsSafeListedMethodsSet.has(request3.method)) {
             throw new TypeError(
-              `'${request2.method} is unsupported in no-cors mode.`
+              `'${request3.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13121,14 +13121,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input3 instanceof _Request ? input3[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request2.keepalive
+            request3.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13140,12 +13140,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
+          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request2.useCORSPreflightFlag = true;
+          request3.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13374,21 +13374,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request2) {
-      const newRequest = makeRequest({ ...request2, body: null });
-      if (request2.body != null) {
-        newRequest.body = cloneBody(newRequest, request2.body);
+    function cloneRequest(request3) {
+      const newRequest = makeRequest({ ...request3, body: null });
+      if (request3.body != null) {
+        newRequest.body = cloneBody(newRequest, request3.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request2 = new Request(kConstruct);
-      request2[kState] = innerRequest;
-      request2[kSignal] = signal;
-      request2[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request2[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request2[kHeaders], guard);
-      return request2;
+      const request3 = new Request(kConstruct);
+      request3[kState] = innerRequest;
+      request3[kSignal] = signal;
+      request3[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request3[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request3[kHeaders], guard);
+      return request3;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13630,14 +13630,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request2 = requestObject[kState];
+      const request3 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request2, null, requestObject.signal.reason);
+        abortFetch(p, request3, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request2.client.globalObject;
+      const globalObject = request3.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request2.serviceWorkers = "none";
+        request3.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13649,7 +13649,7 @@ var require_fetch = __commonJS({
           assert2(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p, request3, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13657,7 +13657,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request3, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13669,7 +13669,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request: request2,
+        request: request3,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13710,12 +13710,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error63) {
+    function abortFetch(p, request3, responseObject, error63) {
       if (p) {
         p.reject(error63);
       }
-      if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error63).catch((err) => {
+      if (request3.body != null && isReadable(request3.body?.stream)) {
+        request3.body.stream.cancel(error63).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13736,7 +13736,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request2,
+      request: request3,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13749,9 +13749,9 @@ var require_fetch = __commonJS({
       assert2(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request2.client != null) {
-        taskDestination = request2.client.globalObject;
-        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
+      if (request3.client != null) {
+        taskDestination = request3.client.globalObject;
+        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13759,7 +13759,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request2,
+        request: request3,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13769,32 +13769,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert2(!request2.body || request2.body.stream);
-      if (request2.window === "client") {
-        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
+      assert2(!request3.body || request3.body.stream);
+      if (request3.window === "client") {
+        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
       }
-      if (request2.origin === "client") {
-        request2.origin = request2.client.origin;
+      if (request3.origin === "client") {
+        request3.origin = request3.client.origin;
       }
-      if (request2.policyContainer === "client") {
-        if (request2.client != null) {
-          request2.policyContainer = clonePolicyContainer(
-            request2.client.policyContainer
+      if (request3.policyContainer === "client") {
+        if (request3.client != null) {
+          request3.policyContainer = clonePolicyContainer(
+            request3.client.policyContainer
           );
         } else {
-          request2.policyContainer = makePolicyContainer();
+          request3.policyContainer = makePolicyContainer();
         }
       }
-      if (!request2.headersList.contains("accept", true)) {
+      if (!request3.headersList.contains("accept", true)) {
         const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        request3.headersList.append("accept", value, true);
       }
-      if (!request2.headersList.contains("accept-language", true)) {
-        request2.headersList.append("accept-language", "*", true);
+      if (!request3.headersList.contains("accept-language", true)) {
+        request3.headersList.append("accept-language", "*", true);
       }
-      if (request2.priority === null) {
+      if (request3.priority === null) {
       }
-      if (subresourceSet.has(request2.destination)) {
+      if (subresourceSet.has(request3.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13802,50 +13802,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive2 = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
-      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
+      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
-      if (requestBadPort(request2) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
+      if (requestBadPort(request3) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request2.referrerPolicy === "") {
-        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
+      if (request3.referrerPolicy === "") {
+        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
       }
-      if (request2.referrer !== "no-referrer") {
-        request2.referrer = determineRequestsReferrer(request2);
+      if (request3.referrer !== "no-referrer") {
+        request3.referrer = determineRequestsReferrer(request3);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request2.mode === "navigate" || request2.mode === "websocket")
+            (request3.mode === "navigate" || request3.mode === "websocket")
           ) {
-            request2.responseTainting = "basic";
+            request3.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request2.mode === "same-origin") {
+          if (request3.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request2.mode === "no-cors") {
-            if (request2.redirect !== "follow") {
+          if (request3.mode === "no-cors") {
+            if (request3.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request2.responseTainting = "opaque";
+            request3.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request2.responseTainting = "cors";
+          request3.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13853,13 +13853,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request2.responseTainting === "cors") {
+        if (request3.responseTainting === "cors") {
         }
-        if (request2.responseTainting === "basic") {
+        if (request3.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request2.responseTainting === "cors") {
+        } else if (request3.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request2.responseTainting === "opaque") {
+        } else if (request3.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert2(false);
@@ -13867,26 +13867,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request2.urlList);
+        internalResponse.urlList.push(...request3.urlList);
       }
-      if (!request2.timingAllowFailed) {
+      if (!request3.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request2.integrity) {
+      if (request3.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request2.responseTainting === "opaque" || response.body == null) {
+        if (request3.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request2.integrity)) {
+          if (!bytesMatch(bytes, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13902,8 +13902,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request2 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request2);
+      const { request: request3 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request3);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13912,19 +13912,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request2);
+          const blobURLEntry = requestCurrentURL(request3);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request2.method !== "GET" || !isBlobLike(blob)) {
+          if (request3.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request2.headersList.contains("range", true)) {
+          if (!request3.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13932,7 +13932,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request2.headersList.get("range", true);
+            const rangeHeader = request3.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13963,7 +13963,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14052,41 +14052,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request2.serviceWorkers === "all") {
+      if (request3.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request2.redirect === "follow") {
-          request2.serviceWorkers = "none";
+        if (request3.redirect === "follow") {
+          request3.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
+        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request2, response) === "failure") {
-          request2.timingAllowFailed = true;
+        if (TAOCheck(request3, response) === "failure") {
+          request3.timingAllowFailed = true;
         }
       }
-      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request2.origin,
-        request2.client,
-        request2.destination,
+      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request3.origin,
+        request3.client,
+        request3.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request2.redirect !== "manual") {
+        if (request3.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request2.redirect === "error") {
+        if (request3.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request2.redirect === "manual") {
+        } else if (request3.redirect === "manual") {
           response = actualResponse;
-        } else if (request2.redirect === "follow") {
+        } else if (request3.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert2(false);
@@ -14096,13 +14096,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request2).hash
+          requestCurrentURL(request3).hash
         );
         if (locationURL == null) {
           return response;
@@ -14113,63 +14113,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request2.redirectCount === 20) {
+      if (request3.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request2.redirectCount += 1;
-      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
+      request3.redirectCount += 1;
+      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
+      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
-        request2.method = "GET";
-        request2.body = null;
+      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
+        request3.method = "GET";
+        request3.body = null;
         for (const headerName of requestBodyHeader) {
-          request2.headersList.delete(headerName);
+          request3.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
-        request2.headersList.delete("authorization", true);
-        request2.headersList.delete("proxy-authorization", true);
-        request2.headersList.delete("cookie", true);
-        request2.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
+        request3.headersList.delete("authorization", true);
+        request3.headersList.delete("proxy-authorization", true);
+        request3.headersList.delete("cookie", true);
+        request3.headersList.delete("host", true);
       }
-      if (request2.body != null) {
-        assert2(request2.body.source != null);
-        request2.body = safelyExtractBody(request2.body.source)[0];
+      if (request3.body != null) {
+        assert2(request3.body.source != null);
+        request3.body = safelyExtractBody(request3.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request2.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
+      request3.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request2.window === "no-window" && request2.redirect === "error") {
+      if (request3.window === "no-window" && request3.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest = request3;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest = cloneRequest(request3);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
+      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14246,7 +14246,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request2.window === "no-window") {
+        if (request3.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14258,7 +14258,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request2.body == null || request2.body.source != null)
+        (request3.body == null || request3.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14288,21 +14288,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request2.cache = "no-store";
+        request3.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request2.mode === "websocket") {
+      if (request3.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request2.body == null && fetchParams.processRequestEndOfBody) {
+      if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request2.body != null) {
+      } else if (request3.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14330,7 +14330,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request2.body.stream) {
+            for await (const bytes of request3.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14441,17 +14441,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url2 = requestCurrentURL(request2);
+        const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
-            method: request2.method,
-            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
-            headers: request2.headersList.entries,
+            method: request3.method,
+            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
+            headers: request3.headersList.entries,
             maxRedirections: 0,
-            upgrade: request2.mode === "websocket" ? "websocket" : void 0
+            upgrade: request3.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14481,8 +14481,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request3.redirect === "follow" && redirectStatusSet.has(status);
+              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -15463,31 +15463,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request2, options, 1);
+        const p = this.#internalMatchAll(request3, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request2 = void 0, options = {}) {
+      async matchAll(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request2, options);
+        return this.#internalMatchAll(request3, options);
       }
-      async add(request2) {
+      async add(request3) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        const requests = [request2];
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15497,19 +15497,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request2 of requests) {
-          if (request2 === void 0) {
+        for (let request3 of requests) {
+          if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request2 = webidl.converters.RequestInfo(request2);
-          if (typeof request2 === "string") {
+          request3 = webidl.converters.RequestInfo(request3);
+          if (typeof request3 === "string") {
             continue;
           }
-          const r = request2[kState];
+          const r = request3[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15518,8 +15518,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request2 of requests) {
-          const r = new Request(request2)[kState];
+        for (const request3 of requests) {
+          const r = new Request(request3)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15596,17 +15596,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request2, response) {
+      async put(request3, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request2 instanceof Request) {
-          innerRequest = request2[kState];
+        if (request3 instanceof Request) {
+          innerRequest = request3[kState];
         } else {
-          innerRequest = new Request(request2)[kState];
+          innerRequest = new Request(request3)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15677,21 +15677,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request2, options = {}) {
+      async delete(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 instanceof Request) {
-          r = request2[kState];
+        if (request3 instanceof Request) {
+          r = request3[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert2(typeof request2 === "string");
-          r = new Request(request2)[kState];
+          assert2(typeof request3 === "string");
+          r = new Request(request3)[kState];
         }
         const operations = [];
         const operation = {
@@ -15723,25 +15723,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request2 = void 0, options = {}) {
+      async keys(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const promise2 = createDeferredPromise();
         const requests = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15753,9 +15753,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request3 of requests) {
+          for (const request4 of requests) {
             const requestObject = fromInnerRequest(
-              request3,
+              request4,
               new AbortController().signal,
               "immutable"
             );
@@ -15873,9 +15873,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request2.url);
+        const cachedURL = new URL(request3.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15891,7 +15891,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request2.headersList.get(fieldValue);
+          const requestValue = request3.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15899,20 +15899,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request2, options, maxResponses = Infinity) {
+      #internalMatchAll(request3, options, maxResponses = Infinity) {
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const responses = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -16001,21 +16001,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request2 = webidl.converters.RequestInfo(request2);
+        request3 = webidl.converters.RequestInfo(request3);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options);
+            return await cache.match(request3, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
+            const response = await cache.match(request3, options);
             if (response !== void 0) {
               return response;
             }
@@ -17195,7 +17195,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
       const requestURL = url2;
       requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
-      const request2 = makeRequest({
+      const request3 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -17207,18 +17207,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request2.headersList = headersList;
+        request3.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
-      request2.headersList.append("sec-websocket-key", keyValue);
-      request2.headersList.append("sec-websocket-version", "13");
+      request3.headersList.append("sec-websocket-key", keyValue);
+      request3.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request2.headersList.append("sec-websocket-protocol", protocol);
+        request3.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request: request2,
+        request: request3,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17255,7 +17255,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -19162,6 +19162,102 @@ var require_undici = __commonJS({
   }
 });
 
+// node_modules/fast-content-type-parse/index.js
+var require_fast_content_type_parse = __commonJS({
+  "node_modules/fast-content-type-parse/index.js"(exports, module) {
+    "use strict";
+    var NullObject = function NullObject2() {
+    };
+    NullObject.prototype = /* @__PURE__ */ Object.create(null);
+    var paramRE = /; *([!#$%&'*+.^\w`|~-]+)=("(?:[\v\u0020\u0021\u0023-\u005b\u005d-\u007e\u0080-\u00ff]|\\[\v\u0020-\u00ff])*"|[!#$%&'*+.^\w`|~-]+) */gu;
+    var quotedPairRE = /\\([\v\u0020-\u00ff])/gu;
+    var mediaTypeRE = /^[!#$%&'*+.^\w|~-]+\/[!#$%&'*+.^\w|~-]+$/u;
+    var defaultContentType = { type: "", parameters: new NullObject() };
+    Object.freeze(defaultContentType.parameters);
+    Object.freeze(defaultContentType);
+    function parse4(header) {
+      if (typeof header !== "string") {
+        throw new TypeError("argument header is required and must be a string");
+      }
+      let index = header.indexOf(";");
+      const type = index !== -1 ? header.slice(0, index).trim() : header.trim();
+      if (mediaTypeRE.test(type) === false) {
+        throw new TypeError("invalid media type");
+      }
+      const result2 = {
+        type: type.toLowerCase(),
+        parameters: new NullObject()
+      };
+      if (index === -1) {
+        return result2;
+      }
+      let key;
+      let match;
+      let value;
+      paramRE.lastIndex = index;
+      while (match = paramRE.exec(header)) {
+        if (match.index !== index) {
+          throw new TypeError("invalid parameter format");
+        }
+        index += match[0].length;
+        key = match[1].toLowerCase();
+        value = match[2];
+        if (value[0] === '"') {
+          value = value.slice(1, value.length - 1);
+          quotedPairRE.test(value) && (value = value.replace(quotedPairRE, "$1"));
+        }
+        result2.parameters[key] = value;
+      }
+      if (index !== header.length) {
+        throw new TypeError("invalid parameter format");
+      }
+      return result2;
+    }
+    function safeParse5(header) {
+      if (typeof header !== "string") {
+        return defaultContentType;
+      }
+      let index = header.indexOf(";");
+      const type = index !== -1 ? header.slice(0, index).trim() : header.trim();
+      if (mediaTypeRE.test(type) === false) {
+        return defaultContentType;
+      }
+      const result2 = {
+        type: type.toLowerCase(),
+        parameters: new NullObject()
+      };
+      if (index === -1) {
+        return result2;
+      }
+      let key;
+      let match;
+      let value;
+      paramRE.lastIndex = index;
+      while (match = paramRE.exec(header)) {
+        if (match.index !== index) {
+          return defaultContentType;
+        }
+        index += match[0].length;
+        key = match[1].toLowerCase();
+        value = match[2];
+        if (value[0] === '"') {
+          value = value.slice(1, value.length - 1);
+          quotedPairRE.test(value) && (value = value.replace(quotedPairRE, "$1"));
+        }
+        result2.parameters[key] = value;
+      }
+      if (index !== header.length) {
+        return defaultContentType;
+      }
+      return result2;
+    }
+    module.exports.default = { parse: parse4, safeParse: safeParse5 };
+    module.exports.parse = parse4;
+    module.exports.safeParse = safeParse5;
+    module.exports.defaultContentType = defaultContentType;
+  }
+});
+
 // src/report/finding.ts
 function verdictOf(findings) {
   if (findings.some((f) => f.severity === "error")) return "fail";
@@ -19288,7 +19384,20 @@ var init_identifiers = __esm({
         severity: "error",
         title: "Name has no dot",
         acmeProblem: "rejectedIdentifier",
-        description: "A single-label name cannot be issued for."
+        description: 'A single-label name cannot be issued for ("Domain name needs at least one dot").'
+      },
+      {
+        code: "IDENT_INPUT_NOT_CANONICAL",
+        severity: "warning",
+        title: "The CA refuses this identifier as written",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name was typed with a trailing dot, in Unicode, or (for an IP address) in brackets or non-canonical text; it is checked in the form the CA accepts, and the finding says exactly what the client must send. Upper case alone is info: the CA lower-cases identifiers itself."
+      },
+      {
+        code: "IDENT_IP_NOT_PROBED",
+        severity: "warning",
+        title: "acme-preflight does not connect to this IP identifier",
+        description: "The address is multicast, IPv4-compatible (::/96) or an IPv6 form of a reserved IPv4 address. The CA accepts the identifier, but the tool never connects to such addresses (a deliberate difference), so the challenge is not probed."
       },
       {
         code: "IDENT_WILDCARD_MALFORMED",
@@ -19314,7 +19423,7 @@ var init_identifiers = __esm({
         severity: "error",
         title: "IP identifier in a reserved range",
         acmeProblem: "rejectedIdentifier",
-        description: "The CA refuses IP identifiers in IANA special-purpose ranges (Boulder iana/ip.go)."
+        description: 'The CA refuses IP identifiers in the IANA special-purpose registries (Boulder iana/ip.go; "IP address is in a reserved address block: <RFC>: <name>").'
       },
       {
         code: "IDENT_TOO_MANY_NAMES",
@@ -24496,7 +24605,7 @@ var require_cjs = __commonJS({
       return false;
     }
     var RESULT = getEmptyResult();
-    function parse5(url2, options) {
+    function parse4(url2, options) {
       return parseImpl(url2, 5, suffixLookup, options, getEmptyResult());
     }
     function getHostname(url2, options) {
@@ -24530,26 +24639,113 @@ var require_cjs = __commonJS({
     exports.getHostname = getHostname;
     exports.getPublicSuffix = getPublicSuffix;
     exports.getSubdomain = getSubdomain;
-    exports.parse = parse5;
+    exports.parse = parse4;
   }
 });
 
 // src/net/psl.ts
+function icannSuffix(name) {
+  const hit = memo.get(name);
+  if (hit !== void 0) return hit ?? void 0;
+  let out = icann(name);
+  if (out === name && isWildcardBase(name)) {
+    const dot = name.indexOf(".");
+    const parent = dot < 0 ? "" : name.slice(dot + 1);
+    if (parent === "") out = void 0;
+    else if (isWildcardBase(parent)) out = name;
+    else out = icannSuffix(parent);
+  }
+  if (memo.size >= MAX_MEMO) memo.clear();
+  memo.set(name, out ?? null);
+  return out;
+}
 function publicSuffixOf(base, extra = []) {
   const lab = extra.filter((s) => base === s || base.endsWith("." + s)).sort((a, b) => b.length - a.length)[0];
   if (lab) return lab;
-  const psl = (0, import_tldts.parse)(base, { allowPrivateDomains: false });
-  return psl.isIcann && psl.publicSuffix ? psl.publicSuffix : void 0;
+  return icannSuffix(base);
 }
-var import_tldts;
+var import_tldts, PSL_SOURCE, PROBE, icann, isWildcardBase, memo, MAX_MEMO;
 var init_psl = __esm({
   "src/net/psl.ts"() {
     "use strict";
     import_tldts = __toESM(require_cjs(), 1);
+    PSL_SOURCE = "Public Suffix List (ICANN section) bundled in tldts 7.5.5, published 2026-11-19";
+    PROBE = "zz0-acme-preflight-probe";
+    icann = (name) => {
+      const r = (0, import_tldts.parse)(name, { allowPrivateDomains: false });
+      return r.isIcann && r.publicSuffix ? r.publicSuffix : void 0;
+    };
+    isWildcardBase = (name) => icann(`${PROBE}.${name}`) === `${PROBE}.${name}`;
+    memo = /* @__PURE__ */ new Map();
+    MAX_MEMO = 4096;
+  }
+});
+
+// src/net/iana-registry.ts
+var IANA_IPV4_SPECIAL, IANA_IPV6_SPECIAL;
+var init_iana_registry = __esm({
+  "src/net/iana-registry.ts"() {
+    "use strict";
+    IANA_IPV4_SPECIAL = [
+      { block: "0.0.0.0/8", name: '"This network"', rfc: "[RFC791], Section 3.2" },
+      { block: "0.0.0.0/32", name: '"This host on this network"', rfc: "[RFC1122], Section 3.2.1.3" },
+      { block: "10.0.0.0/8", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "100.64.0.0/10", name: "Shared Address Space", rfc: "[RFC6598]" },
+      { block: "127.0.0.0/8", name: "Loopback", rfc: "[RFC1122], Section 3.2.1.3" },
+      { block: "169.254.0.0/16", name: "Link Local", rfc: "[RFC3927]" },
+      { block: "172.16.0.0/12", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "192.0.0.0/24", name: "IETF Protocol Assignments", rfc: "[RFC6890], Section 2.1" },
+      { block: "192.0.0.0/29", name: "IPv4 Service Continuity Prefix", rfc: "[RFC7335]" },
+      { block: "192.0.0.8/32", name: "IPv4 dummy address", rfc: "[RFC7600]" },
+      { block: "192.0.0.9/32", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
+      { block: "192.0.0.10/32", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
+      { block: "192.0.0.170/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
+      { block: "192.0.0.171/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
+      { block: "192.0.2.0/24", name: "Documentation (TEST-NET-1)", rfc: "[RFC5737]" },
+      { block: "192.31.196.0/24", name: "AS112-v4", rfc: "[RFC7535]" },
+      { block: "192.52.193.0/24", name: "AMT", rfc: "[RFC7450]" },
+      { block: "192.88.99.0/24", name: "Deprecated (6to4 Relay Anycast)", rfc: "[RFC7526]" },
+      { block: "192.88.99.2/32", name: "6a44-relay anycast address", rfc: "[RFC6751]" },
+      { block: "192.168.0.0/16", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "192.175.48.0/24", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
+      { block: "198.18.0.0/15", name: "Benchmarking", rfc: "[RFC2544]" },
+      { block: "198.51.100.0/24", name: "Documentation (TEST-NET-2)", rfc: "[RFC5737]" },
+      { block: "203.0.113.0/24", name: "Documentation (TEST-NET-3)", rfc: "[RFC5737]" },
+      { block: "240.0.0.0/4", name: "Reserved", rfc: "[RFC1112], Section 4" },
+      { block: "255.255.255.255/32", name: "Limited Broadcast", rfc: "[RFC8190] [RFC919], Section 7" }
+    ];
+    IANA_IPV6_SPECIAL = [
+      { block: "::1/128", name: "Loopback Address", rfc: "[RFC4291]" },
+      { block: "::/128", name: "Unspecified Address", rfc: "[RFC4291]" },
+      { block: "::ffff:0:0/96", name: "IPv4-mapped Address", rfc: "[RFC4291]" },
+      { block: "64:ff9b::/96", name: "IPv4-IPv6 Translat.", rfc: "[RFC6052]" },
+      { block: "64:ff9b:1::/48", name: "IPv4-IPv6 Translat.", rfc: "[RFC8215]" },
+      { block: "100::/64", name: "Discard-Only Address Block", rfc: "[RFC6666]" },
+      { block: "100:0:0:1::/64", name: "Dummy IPv6 Prefix", rfc: "[RFC9780]" },
+      { block: "2001::/23", name: "IETF Protocol Assignments", rfc: "[RFC2928]" },
+      { block: "2001::/32", name: "TEREDO", rfc: "[RFC4380] [RFC8190]" },
+      { block: "2001:1::1/128", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
+      { block: "2001:1::2/128", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
+      { block: "2001:1::3/128", name: "DNS-SD Service Registration Protocol Anycast", rfc: "[RFC9665]" },
+      { block: "2001:2::/48", name: "Benchmarking", rfc: "[RFC5180][RFC Errata 1752]" },
+      { block: "2001:3::/32", name: "AMT", rfc: "[RFC7450]" },
+      { block: "2001:4:112::/48", name: "AS112-v6", rfc: "[RFC7535]" },
+      { block: "2001:10::/28", name: "Deprecated (previously ORCHID)", rfc: "[RFC4843]" },
+      { block: "2001:20::/28", name: "ORCHIDv2", rfc: "[RFC7343]" },
+      { block: "2001:30::/28", name: "Drone Remote ID Protocol Entity Tags (DETs) Prefix", rfc: "[RFC9374]" },
+      { block: "2001:db8::/32", name: "Documentation", rfc: "[RFC3849]" },
+      { block: "2002::/16", name: "6to4", rfc: "[RFC3056]" },
+      { block: "2620:4f:8000::/48", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
+      { block: "3fff::/20", name: "Documentation", rfc: "[RFC9637]" },
+      { block: "5f00::/16", name: "Segment Routing (SRv6) SIDs", rfc: "[RFC9602]" },
+      { block: "fc00::/7", name: "Unique-Local", rfc: "[RFC4193] [RFC8190]" },
+      { block: "fe80::/10", name: "Link-Local Unicast", rfc: "[RFC4291]" }
+    ];
   }
 });
 
 // src/net/reserved.ts
+import net3 from "node:net";
 function parsedAllow(allow) {
   const key = allow.join(",");
   let ranges = allowRanges.get(key);
@@ -24563,17 +24759,101 @@ function parsedAllow(allow) {
 function isIpAddress(s) {
   return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
 }
-function inRanges(addr, ranges) {
-  for (const [net10, bits] of ranges) {
-    if (addr.kind() === net10.kind() && addr.match(net10, bits)) return `${net10.toString()}/${bits}`;
+function canonicalIp(address) {
+  if (address.includes(":")) {
+    const bare = address.replace(/%.*$/, "");
+    if (!net3.isIPv6(bare)) return void 0;
+    return import_ipaddr2.default.parse(new URL(`http://[${bare}]/`).hostname.slice(1, -1)).toString();
+  }
+  if (!import_ipaddr2.default.IPv4.isValidFourPartDecimal(address)) return void 0;
+  return import_ipaddr2.default.parse(address).toString();
+}
+function parseAddr(address) {
+  const canonical2 = canonicalIp(address);
+  return canonical2 === void 0 ? void 0 : import_ipaddr2.default.parse(canonical2);
+}
+function caReservedBlock(address) {
+  const addr = parseAddr(address);
+  if (!addr) return void 0;
+  const hit = CA_BLOCKS.find((b) => inRange(addr, b.range));
+  if (!hit) return void 0;
+  return {
+    block: hit.block,
+    name: hit.name,
+    rfc: hit.rfc,
+    message: `IP address is in a reserved address block: ${hit.rfc}: ${hit.name}`
+  };
+}
+function embeddedIpv4(address) {
+  const addr = parseAddr(address);
+  if (!addr || addr.kind() !== "ipv6") return [];
+  const b = addr.toByteArray();
+  const zero = (from, to) => b.slice(from, to).every((x) => x === 0);
+  const out = [];
+  if (zero(0, 10) && b[10] === 255 && b[11] === 255)
+    out.push({ form: "mapped", ipv4: v4From(b, 12).toString() });
+  else if (zero(0, 12) && !(zero(12, 15) && b[15] <= 1))
+    out.push({ form: "compatible", ipv4: v4From(b, 12).toString() });
+  if (b[0] === 0 && b[1] === 100 && b[2] === 255 && b[3] === 155 && zero(4, 12))
+    out.push({ form: "nat64", ipv4: v4From(b, 12).toString() });
+  if (b[0] === 32 && b[1] === 2) out.push({ form: "6to4", ipv4: v4From(b, 2).toString() });
+  if (b[0] === 32 && b[1] === 1 && b[2] === 0 && b[3] === 0) {
+    out.push({ form: "teredo-server", ipv4: v4From(b, 4).toString() });
+    const client = b.slice(12, 16).map((x) => x ^ 255);
+    out.push({
+      form: "teredo-client",
+      ipv4: new import_ipaddr2.default.IPv4(client).toString()
+    });
+  }
+  return out;
+}
+function projectRefusal(address) {
+  const addr = parseAddr(address);
+  if (!addr) return void 0;
+  for (const r of MULTICAST) {
+    if (inRange(addr, r)) {
+      const block = `${r[0].toString()}/${r[1]}`;
+      return {
+        block,
+        reason: "multicast",
+        message: `${address} is a multicast address (${block}); a TCP connection to it cannot be made`
+      };
+    }
+  }
+  for (const e of embeddedIpv4(address)) {
+    const inner = caReservedBlock(e.ipv4);
+    if (inner) {
+      return {
+        block: e.form === "compatible" ? IPV4_COMPATIBLE_BLOCK : caReservedBlock(address)?.block ?? IPV4_COMPATIBLE_BLOCK,
+        reason: "embeds-reserved-ipv4",
+        message: `${address} embeds the reserved IPv4 address ${e.ipv4} (${e.form} form; ${inner.block} ${inner.name})`
+      };
+    }
+  }
+  const bytes = addr.toByteArray();
+  const unspecifiedOrLoopback = bytes.slice(0, 15).every((x) => x === 0) && bytes[15] <= 1;
+  if (inRange(addr, COMPATIBLE) && !unspecifiedOrLoopback) {
+    return {
+      block: IPV4_COMPATIBLE_BLOCK,
+      reason: "ipv4-compatible",
+      message: `${address} is a deprecated IPv4-compatible address (${IPV4_COMPATIBLE_BLOCK}, RFC 4291 \xA72.5.5.1)`
+    };
   }
   return void 0;
 }
 function reservedRange(address, policy = { allow: [] }) {
-  if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
-  const addr = import_ipaddr2.default.parse(address);
-  if (policy.allow.length > 0 && inRanges(addr, parsedAllow(policy.allow))) return void 0;
-  return inRanges(addr, RESERVED);
+  const addr = parseAddr(address);
+  if (!addr) return "not an IP address";
+  const project = projectRefusal(address);
+  if (project?.reason === "embeds-reserved-ipv4") return project.block;
+  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
+  return caReservedBlock(address)?.block ?? project?.block;
+}
+function caReservedRange(address, policy = { allow: [] }) {
+  const addr = parseAddr(address);
+  if (!addr) return "not an IP address";
+  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
+  return caReservedBlock(address)?.block;
 }
 function assertConnectable(address, policy) {
   const range = reservedRange(address, policy);
@@ -24589,52 +24869,27 @@ function invalidCidrs(cidrs) {
     }
   });
 }
-var import_ipaddr2, RESERVED_IPV4, RESERVED_IPV6, parseRanges, RESERVED, allowRanges, MAX_ALLOW_LISTS, ReservedAddressError;
+var import_ipaddr2, toBlocks, CA_BLOCKS, RESERVED_IPV4, RESERVED_IPV6, MULTICAST_BLOCKS, IPV4_COMPATIBLE_BLOCK, MULTICAST, COMPATIBLE, parseRanges, allowRanges, MAX_ALLOW_LISTS, inRange, v4From, ReservedAddressError;
 var init_reserved = __esm({
   "src/net/reserved.ts"() {
     "use strict";
     import_ipaddr2 = __toESM(require_ipaddr(), 1);
-    RESERVED_IPV4 = [
-      "0.0.0.0/8",
-      "10.0.0.0/8",
-      "100.64.0.0/10",
-      "127.0.0.0/8",
-      "169.254.0.0/16",
-      "172.16.0.0/12",
-      "192.0.0.0/24",
-      "192.0.2.0/24",
-      "192.31.196.0/24",
-      "192.52.193.0/24",
-      "192.88.99.0/24",
-      "192.168.0.0/16",
-      "192.175.48.0/24",
-      "198.18.0.0/15",
-      "198.51.100.0/24",
-      "203.0.113.0/24",
-      "240.0.0.0/4",
-      "255.255.255.255/32"
-    ];
-    RESERVED_IPV6 = [
-      "::/128",
-      "::1/128",
-      "::ffff:0:0/96",
-      "64:ff9b::/96",
-      "64:ff9b:1::/48",
-      "100::/64",
-      "2001::/23",
-      "2001:db8::/32",
-      "2002::/16",
-      "2620:4f:8000::/48",
-      "3fff::/20",
-      "5f00::/16",
-      "fc00::/7",
-      "fe80::/10",
-      "ff00::/8"
-    ];
+    init_iana_registry();
+    toBlocks = (rows) => rows.map((r) => ({ ...r, range: import_ipaddr2.default.parseCIDR(r.block) }));
+    CA_BLOCKS = [...toBlocks(IANA_IPV4_SPECIAL), ...toBlocks(IANA_IPV6_SPECIAL)].sort(
+      (a, b) => b.range[1] - a.range[1]
+    );
+    RESERVED_IPV4 = IANA_IPV4_SPECIAL.map((r) => r.block);
+    RESERVED_IPV6 = IANA_IPV6_SPECIAL.map((r) => r.block);
+    MULTICAST_BLOCKS = ["224.0.0.0/4", "ff00::/8"];
+    IPV4_COMPATIBLE_BLOCK = "::/96";
+    MULTICAST = MULTICAST_BLOCKS.map((c) => import_ipaddr2.default.parseCIDR(c));
+    COMPATIBLE = import_ipaddr2.default.parseCIDR(IPV4_COMPATIBLE_BLOCK);
     parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
-    RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
     allowRanges = /* @__PURE__ */ new Map();
     MAX_ALLOW_LISTS = 64;
+    inRange = (addr, [net13, bits]) => addr.kind() === net13.kind() && addr.match(net13, bits);
+    v4From = (bytes, at) => new import_ipaddr2.default.IPv4(bytes.slice(at, at + 4));
     ReservedAddressError = class extends Error {
       constructor(address, range) {
         super(`refusing to connect to ${address}: reserved range ${range}`);
@@ -33180,7 +33435,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -33221,7 +33476,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -35986,189 +36241,8 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
-var SP = 32;
-var HTAB = 9;
-var SEMI = 59;
-var EQ = 61;
-var DQUOTE = 34;
-var BSLASH = 92;
-var COMMA = 44;
-var LOWER_CASE = 1;
-var OWS = 2;
-var SEMI_FLAG = 4;
-var COMMA_FLAG = 8;
-var TOKEN_FLAG = 16;
-var NON_ASCII = 65280;
-var CASE_FLAGS = LOWER_CASE | NON_ASCII;
-var CHAR_MAP = new Uint8Array(256);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code2 = 128; code2 <= 255; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code2 = 48; code2 <= 57; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
-}
-for (let code2 = 65; code2 <= 90; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code2 = 97; code2 <= 122; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
-}
-var NullObject = /* @__PURE__ */ (() => {
-  const C = function() {
-  };
-  C.prototype = /* @__PURE__ */ Object.create(null);
-  return C;
-})();
-function parse2(header, options) {
-  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
-  let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
-  }
-  let index = valueStart;
-  let typeFlags = 0;
-  let whitespace = -1;
-  let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index < len) {
-    const code2 = header.charCodeAt(index);
-    const flags = CHAR_MAP[code2];
-    if ((flags & stopFlags) !== 0) {
-      stop |= flags & COMMA_FLAG;
-      break;
-    }
-    if ((flags & OWS) !== 0) {
-      if (whitespace === -1)
-        whitespace = index;
-    } else {
-      whitespace = -1;
-    }
-    typeFlags |= code2 & NON_ASCII | flags;
-    index++;
-  }
-  const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
-  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index === len || stop !== 0) {
-    return { type, index, parameters: new NullObject() };
-  }
-  return parseParameters(header, type, index, len, stopFlags);
-}
-function parseParameters(header, type, index, len, stopFlags) {
-  const parameters = new NullObject();
-  parameter: while (index < len) {
-    index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-      index++;
-    }
-    const keyStart = index;
-    let keyFlags = 0;
-    let keyWhitespace = -1;
-    while (index < len) {
-      const code2 = header.charCodeAt(index);
-      const flags = CHAR_MAP[code2];
-      if ((flags & stopFlags) !== 0) {
-        if ((flags & COMMA_FLAG) !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if (code2 === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-          index++;
-        }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
-          const quotedStart = ++index;
-          let escaped = false;
-          while (index < len) {
-            const code3 = header.charCodeAt(index);
-            if (code3 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
-              }
-              index++;
-              let stop2 = 0;
-              while (index < len) {
-                const code4 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code4];
-                if ((flags2 & stopFlags) !== 0) {
-                  stop2 = flags2 & COMMA_FLAG;
-                  break;
-                }
-                index++;
-              }
-              if (stop2 !== 0)
-                break parameter;
-              continue parameter;
-            }
-            if (code3 === BSLASH && index + 1 < len) {
-              escaped = true;
-              index += 2;
-              continue;
-            }
-            index++;
-          }
-          continue parameter;
-        }
-        const valueStart = index;
-        let stop = 0;
-        let valueWhitespace = -1;
-        while (index < len) {
-          const code3 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code3];
-          if ((flags2 & stopFlags) !== 0) {
-            stop = flags2 & COMMA_FLAG;
-            break;
-          }
-          if ((flags2 & OWS) !== 0) {
-            if (valueWhitespace === -1)
-              valueWhitespace = index;
-          } else {
-            valueWhitespace = -1;
-          }
-          index++;
-        }
-        if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
-        }
-        if (stop !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if ((flags & OWS) !== 0) {
-        if (keyWhitespace === -1)
-          keyWhitespace = index;
-      } else {
-        keyWhitespace = -1;
-      }
-      keyFlags |= code2 & NON_ASCII | flags;
-      index++;
-    }
-  }
-  return { type, index, parameters };
-}
-function unescapeQuotedPairs(str, start, end) {
-  let result2 = "";
-  for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result2 += str.slice(start, index);
-      start = ++index;
-    }
-  }
-  return result2 + str.slice(start, end);
-}
+// node_modules/@octokit/core/node_modules/@octokit/request/dist-bundle/index.js
+var import_fast_content_type_parse = __toESM(require_fast_content_type_parse(), 1);
 
 // node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
@@ -36544,8 +36618,8 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
-var VERSION2 = "10.0.16";
+// node_modules/@octokit/core/node_modules/@octokit/request/dist-bundle/index.js
+var VERSION2 = "10.0.8";
 var defaults_default = {
   headers: {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
@@ -36663,7 +36737,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = (0, import_fast_content_type_parse.safeParse)(contentType);
   if (isJSONResponse(mimetype)) {
     let text2 = "";
     try {
@@ -36672,10 +36746,7 @@ async function getResponseData(response) {
     } catch (err) {
       return text2;
     }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+  } else if (mimetype.type.startsWith("text/") || mimetype.parameters.charset?.toLowerCase() === "utf-8") {
     return response.text().catch(noop);
   } else {
     return response.arrayBuffer().catch(
@@ -36694,10 +36765,9 @@ function toErrorMessage(data) {
   if (data instanceof ArrayBuffer) {
     return "Unknown error";
   }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  if ("message" in data) {
+    const suffix = "documentation_url" in data ? ` - ${data.documentation_url}` : "";
+    return Array.isArray(data.errors) ? `${data.message}: ${data.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${data.message}${suffix}`;
   }
   return `Unknown error: ${JSON.stringify(data)}`;
 }
@@ -36708,16 +36778,16 @@ function withDefaults2(oldEndpoint, newDefaults) {
     if (!endpointOptions.request || !endpointOptions.request.hook) {
       return fetchWrapper(endpoint2.parse(endpointOptions));
     }
-    const request2 = (route2, parameters2) => {
+    const request22 = (route2, parameters2) => {
       return fetchWrapper(
         endpoint2.parse(endpoint2.merge(route2, parameters2))
       );
     };
-    Object.assign(request2, {
+    Object.assign(request22, {
       endpoint: endpoint2,
       defaults: withDefaults2.bind(null, endpoint2)
     });
-    return endpointOptions.request.hook(request2, endpointOptions);
+    return endpointOptions.request.hook(request22, endpointOptions);
   };
   return Object.assign(newApi, {
     endpoint: endpoint2,
@@ -36726,16 +36796,195 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
+// node_modules/@octokit/graphql/node_modules/@octokit/request/dist-bundle/index.js
+var import_fast_content_type_parse2 = __toESM(require_fast_content_type_parse(), 1);
+var VERSION3 = "10.0.8";
+var defaults_default2 = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
+  }
+};
+function isPlainObject3(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop2 = () => "";
+async function fetchWrapper2(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error63) {
+    let message = "Unknown Error";
+    if (error63 instanceof Error) {
+      if (error63.name === "AbortError") {
+        error63.status = 500;
+        throw error63;
+      }
+      message = error63.message;
+      if (error63.name === "TypeError" && "cause" in error63) {
+        if (error63.cause instanceof Error) {
+          message = error63.cause.message;
+        } else if (typeof error63.cause === "string") {
+          message = error63.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error63;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url2 = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url: url2,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData2(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData2(fetchResponse);
+    throw new RequestError(toErrorMessage2(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData2(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData2(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop2);
+  }
+  const mimetype = (0, import_fast_content_type_parse2.safeParse)(contentType);
+  if (isJSONResponse2(mimetype)) {
+    let text2 = "";
+    try {
+      text2 = await response.text();
+      return JSONParse(text2);
+    } catch (err) {
+      return text2;
+    }
+  } else if (mimetype.type.startsWith("text/") || mimetype.parameters.charset?.toLowerCase() === "utf-8") {
+    return response.text().catch(noop2);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse2(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage2(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if ("message" in data) {
+    const suffix = "documentation_url" in data ? ` - ${data.documentation_url}` : "";
+    return Array.isArray(data.errors) ? `${data.message}: ${data.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${data.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+function withDefaults3(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper2(endpoint2.parse(endpointOptions));
+    }
+    const request22 = (route2, parameters2) => {
+      return fetchWrapper2(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request22, {
+      endpoint: endpoint2,
+      defaults: withDefaults3.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request22, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults3.bind(null, endpoint2)
+  });
+}
+var request2 = withDefaults3(endpoint, defaults_default2);
+
 // node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION3 = "0.0.0-development";
+var VERSION4 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
 }
 var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
+  constructor(request22, headers, response) {
     super(_buildMessageForResponseErrors(response));
-    this.request = request2;
+    this.request = request22;
     this.headers = headers;
     this.response = response;
     this.errors = response.errors;
@@ -36763,7 +37012,7 @@ var NON_VARIABLE_OPTIONS = [
 ];
 var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
 var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
+function graphql(request22, query, options) {
   if (options) {
     if (typeof query === "string" && "query" in options) {
       return Promise.reject(
@@ -36793,11 +37042,11 @@ function graphql(request2, query, options) {
     result2.variables[key] = parsedOptions[key];
     return result2;
   }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  const baseUrl = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
   if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
     requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
-  return request2(requestOptions).then((response) => {
+  return request22(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
       for (const key of Object.keys(response.headers)) {
@@ -36812,25 +37061,25 @@ function graphql(request2, query, options) {
     return response.data.data;
   });
 }
-function withDefaults3(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
+function withDefaults4(request22, newDefaults) {
+  const newRequest = request22.defaults(newDefaults);
   const newApi = (query, options) => {
     return graphql(newRequest, query, options);
   };
   return Object.assign(newApi, {
-    defaults: withDefaults3.bind(null, newRequest),
+    defaults: withDefaults4.bind(null, newRequest),
     endpoint: newRequest.endpoint
   });
 }
-var graphql2 = withDefaults3(request, {
+var graphql2 = withDefaults4(request2, {
   headers: {
-    "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
+    "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
   },
   method: "POST",
   url: "/graphql"
 });
 function withCustomRequest(customRequest) {
-  return withDefaults3(customRequest, {
+  return withDefaults4(customRequest, {
     method: "POST",
     url: "/graphql"
   });
@@ -36858,13 +37107,13 @@ function withAuthorizationPrefix(token) {
   }
   return `token ${token}`;
 }
-async function hook(token, request2, route, parameters) {
-  const endpoint2 = request2.endpoint.merge(
+async function hook(token, request3, route, parameters) {
+  const endpoint2 = request3.endpoint.merge(
     route,
     parameters
   );
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
-  return request2(endpoint2);
+  return request3(endpoint2);
 }
 var createTokenAuth = function createTokenAuth2(token) {
   if (!token) {
@@ -36882,19 +37131,19 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 // node_modules/@octokit/core/dist-src/version.js
-var VERSION4 = "7.0.8";
+var VERSION5 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
-var noop2 = () => {
+var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
 var consoleError = console.error.bind(console);
 function createLogger(logger = {}) {
   if (typeof logger.debug !== "function") {
-    logger.debug = noop2;
+    logger.debug = noop3;
   }
   if (typeof logger.info !== "function") {
-    logger.info = noop2;
+    logger.info = noop3;
   }
   if (typeof logger.warn !== "function") {
     logger.warn = consoleWarn;
@@ -36904,9 +37153,9 @@ function createLogger(logger = {}) {
   }
   return logger;
 }
-var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
+var userAgentTrail = `octokit-core.js/${VERSION5} ${getUserAgent()}`;
 var Octokit = class {
-  static VERSION = VERSION4;
+  static VERSION = VERSION5;
   static defaults(defaults) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
@@ -37019,16 +37268,16 @@ var Octokit = class {
 };
 
 // node_modules/@octokit/plugin-request-log/dist-src/version.js
-var VERSION5 = "6.0.0";
+var VERSION6 = "6.0.0";
 
 // node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
-  octokit.hook.wrap("request", (request2, options) => {
+  octokit.hook.wrap("request", (request3, options) => {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
     const path7 = requestOptions.url.replace(options.baseUrl, "");
-    return request2(options).then((response) => {
+    return request3(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
         `${requestOptions.method} ${path7} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
@@ -37043,10 +37292,10 @@ function requestLog(octokit) {
     });
   });
 }
-requestLog.VERSION = VERSION5;
+requestLog.VERSION = VERSION6;
 
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION6 = "0.0.0-development";
+var VERSION7 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
     return {
@@ -37159,10 +37408,10 @@ function paginateRest(octokit) {
     })
   };
 }
-paginateRest.VERSION = VERSION6;
+paginateRest.VERSION = VERSION7;
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION7 = "17.0.0";
+var VERSION8 = "17.0.0";
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
@@ -39586,7 +39835,7 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
-restEndpointMethods.VERSION = VERSION7;
+restEndpointMethods.VERSION = VERSION8;
 function legacyRestEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -39594,15 +39843,15 @@ function legacyRestEndpointMethods(octokit) {
     rest: api
   };
 }
-legacyRestEndpointMethods.VERSION = VERSION7;
+legacyRestEndpointMethods.VERSION = VERSION8;
 
 // node_modules/@octokit/rest/dist-src/version.js
-var VERSION8 = "22.0.1";
+var VERSION9 = "22.0.1";
 
 // node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
-    userAgent: `octokit-rest.js/${VERSION8}`
+    userAgent: `octokit-rest.js/${VERSION9}`
   }
 );
 
@@ -39678,7 +39927,7 @@ var EXIT = { ok: 0, fail: 1, usage: 2, internal: 3 };
 init_catalogue();
 
 // src/version.ts
-var VERSION9 = "0.1.0";
+var VERSION10 = "0.1.0";
 
 // src/errors.ts
 var UsageError = class extends Error {
@@ -39741,8 +39990,13 @@ function parseIp(raw, input3) {
     return void 0;
   }
   if (!isIpAddress(unbracketed)) return fail("IDENT_SYNTAX_BAD_IP", `"${input3}" is not a valid IP address`);
-  const value = import_ipaddr3.default.parse(unbracketed).toString();
-  return { ok: true, identifier: { input: input3, type: "ip", value, base: value, wildcard: false } };
+  const value = canonicalIp(unbracketed) ?? import_ipaddr3.default.parse(unbracketed).toString();
+  const identifier = { input: input3, type: "ip", value, base: value, wildcard: false };
+  const asWritten = [];
+  if (unbracketed !== raw) asWritten.push("ip-brackets");
+  if (unbracketed !== value) asWritten.push("ip-text");
+  if (asWritten.length > 0) identifier.asWritten = asWritten;
+  return { ok: true, identifier };
 }
 function toALabel(label, input3) {
   if (label === "")
@@ -39813,8 +40067,15 @@ function toALabel(label, input3) {
   return { ok: true, label: ascii };
 }
 function parseIdentifier(input3) {
-  let raw = input3.trim().toLowerCase().replace(IDEOGRAPHIC_DOTS, ".");
-  if (raw.endsWith(".")) raw = raw.slice(0, -1);
+  const trimmed = input3.trim();
+  let raw = trimmed.toLowerCase().replace(IDEOGRAPHIC_DOTS, ".");
+  const asWritten = [];
+  if (raw !== trimmed.toLowerCase() || /[^\x00-\x7f]/.test(raw)) asWritten.push("unicode");
+  if (trimmed !== trimmed.toLowerCase()) asWritten.push("uppercase");
+  if (raw.endsWith(".")) {
+    raw = raw.slice(0, -1);
+    asWritten.push("trailing-dot");
+  }
   if (raw === "") return fail("IDENT_SYNTAX_EMPTY", "empty name");
   const hostPort = raw.split(":").length === 2 && /:[0-9]+$/.test(raw) || /\]:[0-9]+$/.test(raw);
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw) || hostPort) {
@@ -39824,7 +40085,11 @@ function parseIdentifier(input3) {
     );
   }
   const ip = parseIp(raw, input3);
-  if (ip) return ip;
+  if (ip) {
+    if (ip.ok && asWritten.includes("trailing-dot"))
+      return fail("IDENT_SYNTAX_BAD_IP", `"${input3}" is not a valid IP address`);
+    return ip;
+  }
   const labels = [];
   let idn = false;
   for (const label of raw.split(".")) {
@@ -39849,64 +40114,80 @@ function parseIdentifier(input3) {
     wildcard
   };
   if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode(l)).join(".");
+  if (asWritten.length > 0) identifier.asWritten = asWritten;
   return { ok: true, identifier };
 }
 var policyEvidence = (answer, value) => [
   { source: "local policy", query: `policy ${value}`, answer }
 ];
 var cannotIssue = (value, why) => `Cannot issue for "${value}": ${why}`;
+var PA = {
+  tooManyWildcards: "Domain name has more than one wildcard",
+  malformedWildcard: "Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name",
+  nonPublic: "Domain name does not end with a valid public suffix (TLD)",
+  icannTld: "Domain name is an ICANN TLD",
+  icannTldWildcard: "Domain name is a wildcard for an ICANN TLD",
+  tooManyLabels: "Domain name has more than 10 labels (parts)",
+  tooFewLabels: "Domain name needs at least one dot",
+  endsInDot: "Domain name ends in a dot",
+  invalidCharacter: "Domain name contains an invalid character",
+  ipInvalid: "IP address is invalid"
+};
 function dnsPolicy(id, challenge, policy) {
   const out = [];
   const v = id.value;
   const base = id.base;
-  if (base.includes("*")) {
-    out.push(
-      finding("IDENT_WILDCARD_MALFORMED", v, {
+  const labels = base.split(".");
+  const extra = policy.extraPublicSuffixes ?? [];
+  const refused = () => {
+    if (base.includes("*")) {
+      const many = (v.match(/\*/g)?.length ?? 0) > 1;
+      return finding("IDENT_WILDCARD_MALFORMED", v, {
         detail: `"${v}" has a wildcard that is not the whole leftmost label.`,
         evidence: policyEvidence('wildcard must be exactly "*." at the start', v),
         remediation: `Use "*.${base.split(".").filter((l) => !l.includes("*")).join(".")}" (a wildcard covers exactly one label) or list the names explicitly.`,
-        caMessage: cannotIssue(
-          v,
-          (v.match(/\*/g)?.length ?? 0) > 1 ? "Domain name has more than one wildcard" : "Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name"
-        )
-      })
-    );
-    return out;
-  }
-  const labels = base.split(".");
-  if (labels.length > MAX_LABELS) {
-    out.push(
-      finding("IDENT_TOO_MANY_LABELS", v, {
+        caMessage: cannotIssue(v, many ? PA.tooManyWildcards : PA.malformedWildcard)
+      });
+    }
+    const suffix = publicSuffixOf(base, extra);
+    const notPublic = () => finding("IDENT_NOT_PUBLIC_SUFFIX", v, {
+      detail: `"${base}" does not end in a suffix of the ICANN section of the Public Suffix List ("${labels[labels.length - 1]}" is not one).`,
+      evidence: policyEvidence(`no ICANN public suffix (${PSL_SOURCE})`, v),
+      remediation: "Publicly trusted CAs issue only for names under a public TLD; use a registered domain, or a private CA for internal names.",
+      caMessage: cannotIssue(v, PA.nonPublic)
+    });
+    const isSuffix = () => finding("IDENT_IS_PUBLIC_SUFFIX", v, {
+      detail: `"${base}" is itself a public suffix (ICANN section of the Public Suffix List).`,
+      evidence: policyEvidence(`public suffix: ${suffix}`, v),
+      remediation: `Ask for a name registered under "${base}", e.g. "example.${base}".`,
+      caMessage: cannotIssue(v, id.wildcard ? PA.icannTldWildcard : PA.icannTld)
+    });
+    if (id.wildcard) {
+      if (!suffix) return notPublic();
+      if (suffix === base) return isSuffix();
+    }
+    if (labels.length > MAX_LABELS) {
+      return finding("IDENT_TOO_MANY_LABELS", v, {
         detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS}.`,
         evidence: policyEvidence(`${labels.length} labels`, v),
         remediation: `Use a name with at most ${MAX_LABELS} labels.`,
-        caMessage: cannotIssue(v, "Domain name has more than 10 labels (parts)")
-      })
-    );
-  }
-  const suffix = publicSuffixOf(base, policy.extraPublicSuffixes ?? []);
-  if (!suffix) {
-    out.push(
-      finding(labels.length < 2 ? "IDENT_TOO_FEW_LABELS" : "IDENT_NOT_PUBLIC_SUFFIX", v, {
-        detail: `"${base}" does not end in a suffix of the ICANN section of the Public Suffix List ("${labels[labels.length - 1]}" is not one).`,
-        evidence: policyEvidence(`no ICANN public suffix (tldts)`, v),
-        remediation: "Publicly trusted CAs issue only for names under a public TLD; use a registered domain, or a private CA for internal names.",
-        caMessage: cannotIssue(v, "Domain name does not end with a valid public suffix (TLD)")
-      })
-    );
-  } else if (suffix === base) {
-    out.push(
-      finding("IDENT_IS_PUBLIC_SUFFIX", v, {
-        detail: `"${base}" is itself a public suffix (ICANN section of the Public Suffix List).`,
-        evidence: policyEvidence(`public suffix: ${suffix}`, v),
-        remediation: `Ask for a name registered under "${base}", e.g. "example.${base}".`,
-        caMessage: cannotIssue(
-          v,
-          id.wildcard ? "Domain name is a wildcard for an ICANN TLD" : "Domain name is an ICANN TLD"
-        )
-      })
-    );
-  }
+        caMessage: cannotIssue(v, PA.tooManyLabels)
+      });
+    }
+    if (labels.length < 2) {
+      return finding("IDENT_TOO_FEW_LABELS", v, {
+        detail: `"${base}" is a single label; the CA needs a name with at least one dot, under a public suffix.`,
+        evidence: policyEvidence("1 label", v),
+        remediation: `Use the fully qualified name, e.g. "${base}.example.com", or a private CA for internal names.`,
+        caMessage: cannotIssue(v, PA.tooFewLabels)
+      });
+    }
+    if (!suffix) return notPublic();
+    if (suffix === base) return isSuffix();
+    return void 0;
+  };
+  const f = refused();
+  if (f) out.push(f);
   if (id.wildcard && challenge !== "dns-01") {
     out.push(
       finding("IDENT_WILDCARD_NEEDS_DNS01", v, {
@@ -39920,16 +40201,28 @@ function dnsPolicy(id, challenge, policy) {
 }
 function ipPolicy(id, challenge, policy) {
   const out = [];
-  const range = reservedRange(id.value, { allow: policy.allowAddresses ?? [] });
-  if (range) {
+  const range = caReservedRange(id.value, { allow: policy.allowAddresses ?? [] });
+  const ca = range ? caReservedBlock(id.value) : void 0;
+  if (range && ca) {
     out.push(
       finding("IDENT_IP_RESERVED", id.value, {
-        detail: `${id.value} is in the reserved range ${range}.`,
+        detail: `${id.value} is in the reserved range ${range} (${ca.name}, ${ca.rfc}).`,
         evidence: policyEvidence(`reserved range ${range}`, id.value),
         remediation: "Use a publicly routable address; the CA issues only for addresses it could reach on the internet.",
-        caMessage: cannotIssue(id.value, "IP address is in a reserved address block")
+        caMessage: cannotIssue(id.value, ca.message)
       })
     );
+  } else {
+    const own2 = projectRefusal(id.value);
+    if (own2 && challenge !== "dns-01") {
+      out.push(
+        finding("IDENT_IP_NOT_PROBED", id.value, {
+          detail: `${own2.message}. The CA accepts this identifier, but acme-preflight does not connect to it (README "Deliberate differences from the CA").`,
+          evidence: policyEvidence(`refused by acme-preflight: ${own2.block}`, id.value),
+          remediation: `Use the address the server is reached at on the internet; an IPv6 form of an internal IPv4 address cannot be validated from outside.`
+        })
+      );
+    }
   }
   if (challenge === "dns-01") {
     out.push(
@@ -39941,6 +40234,49 @@ function ipPolicy(id, challenge, policy) {
     );
   }
   return out;
+}
+var AS_WRITTEN_TEXT = {
+  uppercase: "has upper-case letters",
+  "trailing-dot": "ends in a dot",
+  unicode: "is in Unicode (or uses an ideographic full stop)",
+  "ip-text": "is not the canonical text of the address",
+  "ip-brackets": "is in brackets"
+};
+function asWrittenCaMessage(id) {
+  const w = id.asWritten ?? [];
+  if (id.type === "ip") return w.includes("ip-text") || w.includes("ip-brackets") ? PA.ipInvalid : void 0;
+  if (w.includes("unicode")) return PA.invalidCharacter;
+  if (w.includes("trailing-dot")) return PA.endsInDot;
+  return void 0;
+}
+function asWrittenFindings(id) {
+  const w = id.asWritten;
+  if (!w || w.length === 0) return [];
+  const caMessage = asWrittenCaMessage(id);
+  const what = w.map((x) => AS_WRITTEN_TEXT[x]).join(", ");
+  const send = `Send exactly "${id.value}" in the order and the CSR${id.unicode ? ` (the A-label form of "${id.unicode}")` : ""}.`;
+  const evidence = policyEvidence(
+    `typed ${JSON.stringify(id.input)}; the CA accepts ${JSON.stringify(id.value)}`,
+    id.value
+  );
+  if (!caMessage) {
+    return [
+      finding("IDENT_INPUT_NOT_CANONICAL", id.value, {
+        severity: "info",
+        detail: `"${id.input}" ${what}; the CA lower-cases identifiers itself (Boulder wfe2 NewOrder), so it is checked as "${id.value}".`,
+        evidence,
+        remediation: send
+      })
+    ];
+  }
+  return [
+    finding("IDENT_INPUT_NOT_CANONICAL", id.value, {
+      detail: `"${id.input}" ${what}; the CA refuses it as written. It was checked as "${id.value}".`,
+      evidence,
+      remediation: send,
+      caMessage: cannotIssue(id.input.trim().toLowerCase(), caMessage)
+    })
+  ];
 }
 var ORDER_IDENTIFIER = "(order)";
 function identifierPolicyFindings(ids, challenge, policy = {}) {
@@ -39973,8 +40309,10 @@ function identifierPolicyFindings(ids, challenge, policy = {}) {
       })
     );
   }
-  for (const id of unique)
+  for (const id of unique) {
+    out.push(...asWrittenFindings(id));
     out.push(...id.type === "ip" ? ipPolicy(id, challenge, policy) : dnsPolicy(id, challenge, policy));
+  }
   return out;
 }
 
@@ -40031,7 +40369,7 @@ function judgeResolution(identifier, lookups, allow) {
       );
     }
   }
-  const reserved = [...v6, ...v4].map((addr) => ({ addr, range: reservedRange(addr, { allow }) })).filter((r) => r.range);
+  const reserved = [...v6, ...v4].map((addr) => ({ addr, range: caReservedRange(addr, { allow }) })).filter((r) => r.range);
   const usable = {
     v4: v4.filter((x) => !reserved.some((r) => r.addr === x)),
     v6: v6.filter((x) => !reserved.some((r) => r.addr === x))
@@ -40059,10 +40397,11 @@ function judgeResolution(identifier, lookups, allow) {
     );
   }
   const first = usable.v6[0] ?? usable.v4[0];
+  const own2 = [...usable.v6, ...usable.v4].map(projectRefusal).filter((r) => r !== void 0);
   findings.push(
     finding("DNS_RESOLVED", identifier, {
       title: `${identifier} resolves to ${[...usable.v6, ...usable.v4].join(", ")}`,
-      detail: `The CA will connect to ${first} first` + (usable.v6.length > 0 && usable.v4.length > 0 ? ` and fall back to ${usable.v4[0]} only if that connection fails.` : "."),
+      detail: `The CA will connect to ${first} first` + (usable.v6.length > 0 && usable.v4.length > 0 ? ` and fall back to ${usable.v4[0]} only if that connection fails.` : ".") + (own2.length > 0 ? ` acme-preflight never connects to ${own2.map((r) => r.message).join("; ")} (README "Deliberate differences from the CA").` : ""),
       evidence,
       remediation: "None needed."
     })
@@ -41798,15 +42137,16 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 // src/checks/http01/probe.ts
 init_reserved();
 import { randomBytes } from "node:crypto";
-import net6 from "node:net";
+import net9 from "node:net";
 
 // src/http/fetch.ts
 init_reserved();
 init_ca_messages();
-import net4 from "node:net";
+import net7 from "node:net";
 
 // src/http/constants.ts
 var MAX_REDIRECTS = 10;
+var MAX_REDIRECTS_FOLLOWED = MAX_REDIRECTS + 1;
 var MAX_REDIRECT_PATH_BYTES = 2e3;
 var MAX_BODY_BYTES = 128;
 var REDIRECT_STATUSES = [301, 302, 307, 308];
@@ -41819,112 +42159,361 @@ var ACME_TLS_ALPN = "acme-tls/1";
 // src/http/redirect.ts
 init_psl();
 init_reserved();
-var isRedirectStatus = (status) => status >= 300 && status < 400;
+import net5 from "node:net";
+
+// src/http/go-url.ts
+import net4 from "node:net";
+var GoUrlError = class extends Error {
+};
+var HEX = /^[0-9a-fA-F]{2}$/;
+var isAlnum = (c) => /^[A-Za-z0-9]$/.test(c);
+function shouldEscape(c, mode) {
+  if (isAlnum(c)) return false;
+  if ((mode === "host" || mode === "zone") && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
+  if ("-_.~".includes(c)) return false;
+  if ("$&+,/:;=?@".includes(c)) {
+    if (mode === "path") return c === "?";
+    if (mode === "userinfo") return c === "@" || c === "/" || c === "?" || c === ":";
+  }
+  return true;
+}
+function unescape(s, mode) {
+  const bytes = [];
+  const raw = Buffer.from(s, "utf8");
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i];
+    if (b === 37) {
+      const hex3 = raw.subarray(i + 1, i + 3).toString("latin1");
+      if (!HEX.test(hex3))
+        throw new GoUrlError(`invalid URL escape "${raw.subarray(i, i + 3).toString("latin1")}"`);
+      const v = parseInt(hex3, 16);
+      if (mode === "host" && v < 128 && hex3 !== "25") throw new GoUrlError(`invalid URL escape "%${hex3}"`);
+      bytes.push(v);
+      i += 2;
+      continue;
+    }
+    if ((mode === "host" || mode === "zone") && b < 128 && shouldEscape(String.fromCharCode(b), mode)) {
+      throw new GoUrlError(`invalid character "${String.fromCharCode(b)}" in host name`);
+    }
+    bytes.push(b);
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function escapePath(s) {
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) {
+    const c = String.fromCharCode(b);
+    out += b < 128 && !shouldEscape(c, "path") ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+function validEncodedPath(s) {
+  for (const c of s) {
+    if (`!$&'()*+,;=:@[]%`.includes(c)) continue;
+    if (c.length !== 1 || c.charCodeAt(0) >= 128 || shouldEscape(c, "path")) return false;
+  }
+  return true;
+}
+var validOptionalPort = (p) => p === "" || /^:[0-9]*$/.test(p);
+function parseHost(host) {
+  if (host.startsWith("[")) {
+    const i2 = host.lastIndexOf("]");
+    if (i2 < 0) throw new GoUrlError(`missing ']' in host`);
+    const colonPort = host.slice(i2 + 1);
+    if (!validOptionalPort(colonPort)) throw new GoUrlError(`invalid port "${colonPort}" after host`);
+    const inner = host.slice(1, i2);
+    const zone = inner.indexOf("%25");
+    const addr = zone >= 0 ? inner.slice(0, zone) : inner;
+    if (net4.isIPv6(addr) === false) throw new GoUrlError(`invalid IPv6 host`);
+    if (zone >= 0) return `[${unescape(addr, "host")}${unescape(inner.slice(zone), "zone")}]${colonPort}`;
+    return unescape(host, "host");
+  }
+  const i = host.lastIndexOf(":");
+  if (i >= 0) {
+    const colonPort = host.slice(i);
+    if (!validOptionalPort(colonPort)) throw new GoUrlError(`invalid port "${colonPort}" after host`);
+  }
+  return unescape(host, "host");
+}
+function splitScheme(raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (/[A-Za-z]/.test(c)) continue;
+    if (/[0-9+.-]/.test(c)) {
+      if (i === 0) return ["", raw];
+      continue;
+    }
+    if (c === ":") {
+      if (i === 0) throw new GoUrlError("missing protocol scheme");
+      return [raw.slice(0, i), raw.slice(i + 1)];
+    }
+    return ["", raw];
+  }
+  return ["", raw];
+}
+function parseGoUrl(input3) {
+  if (/[\x00-\x1f\x7f]/.test(input3)) throw new GoUrlError("invalid control character in URL");
+  const hash2 = input3.indexOf("#");
+  const withoutFrag = hash2 >= 0 ? input3.slice(0, hash2) : input3;
+  const fragment = hash2 >= 0 ? unescape(input3.slice(hash2 + 1), "path") : "";
+  const [schemeRaw, afterScheme] = splitScheme(withoutFrag);
+  const u = {
+    scheme: schemeRaw.toLowerCase(),
+    opaque: "",
+    host: "",
+    hasUser: false,
+    rawPath: "",
+    rawQuery: "",
+    forceQuery: false,
+    fragment
+  };
+  let rest = afterScheme;
+  if (rest.endsWith("?") && rest.split("?").length === 2) {
+    u.forceQuery = true;
+    rest = rest.slice(0, -1);
+  } else {
+    const q = rest.indexOf("?");
+    if (q >= 0) {
+      u.rawQuery = rest.slice(q + 1);
+      rest = rest.slice(0, q);
+    }
+  }
+  if (!rest.startsWith("/")) {
+    if (u.scheme !== "") {
+      u.opaque = rest;
+      return u;
+    }
+    const slash = rest.indexOf("/");
+    const first = slash >= 0 ? rest.slice(0, slash) : rest;
+    if (first.includes(":")) throw new GoUrlError("first path segment in URL cannot contain colon");
+  }
+  if ((u.scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
+    let authority = rest.slice(2);
+    rest = "";
+    const slash = authority.indexOf("/");
+    if (slash >= 0) {
+      rest = authority.slice(slash);
+      authority = authority.slice(0, slash);
+    }
+    const at = authority.lastIndexOf("@");
+    if (at >= 0) {
+      unescape(authority.slice(0, at), "userinfo");
+      u.hasUser = true;
+    }
+    u.host = parseHost(at >= 0 ? authority.slice(at + 1) : authority);
+  }
+  unescape(rest, "path");
+  u.rawPath = rest;
+  return u;
+}
+function resolvePath(base, ref) {
+  let full;
+  if (ref === "") full = base;
+  else if (!ref.startsWith("/")) full = base.slice(0, base.lastIndexOf("/") + 1) + ref;
+  else full = ref;
+  if (full === "") return "";
+  const out = [];
+  const segs = full.split("/");
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    if (i === 0 && s === "") continue;
+    if (s === ".") continue;
+    if (s === "..") {
+      out.pop();
+      continue;
+    }
+    out.push(s);
+  }
+  const last = segs[segs.length - 1];
+  let r = "/" + out.join("/");
+  if ((last === "." || last === "..") && !r.endsWith("/")) r += "/";
+  return r.replace(/^\/\//, "/");
+}
+function resolveGoUrl(base, ref) {
+  const url2 = { ...ref };
+  if (ref.scheme === "") url2.scheme = base.scheme;
+  if (ref.scheme !== "" || ref.host !== "" || ref.hasUser) {
+    url2.rawPath = resolvePath(ref.opaque !== "" ? "" : ref.rawPath, "");
+    return url2;
+  }
+  if (ref.opaque !== "") {
+    url2.host = "";
+    url2.hasUser = false;
+    url2.rawPath = "";
+    return url2;
+  }
+  if (ref.rawPath === "" && !ref.forceQuery && ref.rawQuery === "") {
+    url2.rawQuery = base.rawQuery;
+    if (ref.fragment === "") url2.fragment = base.fragment;
+  }
+  url2.host = base.host;
+  url2.hasUser = base.hasUser;
+  url2.rawPath = resolvePath(base.rawPath, ref.rawPath);
+  return url2;
+}
+function goHostname(u) {
+  const h = u.host;
+  if (h.startsWith("[")) {
+    const i2 = h.lastIndexOf("]");
+    return h.slice(1, i2);
+  }
+  const i = h.lastIndexOf(":");
+  return i >= 0 ? h.slice(0, i) : h;
+}
+function goPort(u) {
+  const h = u.host;
+  const close = h.lastIndexOf("]");
+  const i = h.lastIndexOf(":");
+  if (i < 0 || i < close) return "";
+  const p = h.slice(i + 1);
+  return /^[0-9]+$/.test(p) ? p : "";
+}
+function goEscapedPath(u) {
+  if (validEncodedPath(u.rawPath)) return u.rawPath;
+  return escapePath(unescape(u.rawPath, "path"));
+}
+var goPath = (u) => unescape(u.rawPath, "path");
+function goString(u) {
+  let s = u.scheme !== "" ? `${u.scheme}:` : "";
+  if (u.opaque !== "") s += u.opaque;
+  else {
+    const path7 = goEscapedPath(u);
+    if (u.scheme !== "" || u.host !== "" || u.hasUser) {
+      if (u.host !== "" || path7 !== "" || u.hasUser) s += "//";
+      s += escapeHost(u.host);
+    }
+    if (path7 !== "" && !path7.startsWith("/") && u.host !== "") s += "/";
+    s += path7;
+  }
+  if (u.forceQuery || u.rawQuery !== "") s += `?${u.rawQuery}`;
+  if (u.fragment !== "") s += `#${escapePath(u.fragment)}`;
+  return s;
+}
+function escapeHost(h) {
+  let out = "";
+  for (const b of Buffer.from(h, "utf8")) {
+    const c = String.fromCharCode(b);
+    out += b < 128 && !shouldEscape(c, "host") ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+function goRequestUri(u) {
+  const path7 = u.opaque !== "" ? u.opaque : goEscapedPath(u) || "/";
+  return u.forceQuery || u.rawQuery !== "" ? `${path7}?${u.rawQuery}` : path7;
+}
+
+// src/http/redirect.ts
+var GO_REDIRECTS = [301, 302, 303, 307, 308];
+var isRedirectStatus = (status) => GO_REDIRECTS.includes(status);
 function targetPort(caPort, ports) {
   return caPort === 80 ? ports.httpPort : ports.tlsPort;
 }
-function parseTarget(url2) {
-  const scheme = url2.protocol === "https:" ? "https" : "http";
-  const host = url2.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  const port3 = url2.port === "" ? scheme === "https" ? 443 : 80 : Number(url2.port);
+function isGoIpLiteral(host) {
+  if (/^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(
+    host
+  ))
+    return true;
+  const pct = host.indexOf("%");
+  const bare = pct >= 0 ? host.slice(0, pct) : host;
+  return net5.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
+}
+function toTarget(u) {
+  const hostHeader = u.host.toLowerCase();
+  const lowered = { ...u, host: hostHeader };
+  const host = goHostname(lowered);
+  const port3 = goPort(lowered);
+  const scheme = lowered.scheme === "https" ? "https" : "http";
+  const n = port3 === "" ? scheme === "https" ? 443 : 80 : Number(port3);
   return {
-    url: url2.href,
+    url: goString(lowered),
     scheme,
     host,
-    isIp: isIpAddress(host),
-    caPort: port3 === 443 ? 443 : 80,
-    path: url2.pathname + url2.search
+    hostHeader,
+    isIp: isGoIpLiteral(host),
+    caPort: n === 443 ? 443 : 80,
+    path: goRequestUri(lowered),
+    parsed: lowered
   };
+}
+function parseTarget(url2) {
+  return toTarget(parseGoUrl(url2));
 }
 function checkRedirect(input3) {
   const { status, location } = input3;
-  if (status === 303) {
-    return {
-      ok: false,
-      rule: "status-303",
-      message: `Received disallowed redirect status code 303 (only 301, 302, 307 and 308 are followed)`
-    };
-  }
-  if (!REDIRECT_STATUSES.includes(status)) {
-    return { ok: false, rule: "status", message: `Received disallowed redirect status code ${status}` };
-  }
-  if (input3.followed >= MAX_REDIRECTS) {
-    return { ok: false, rule: "too-many", message: `Too many redirects (more than ${MAX_REDIRECTS})` };
-  }
-  let url2;
+  const baseUrl = typeof input3.base === "string" ? parseGoUrl(input3.base) : input3.base;
+  const current = goString(baseUrl);
+  let resolved;
   try {
-    url2 = new URL(location, input3.base);
-  } catch {
-    return { ok: false, rule: "bad-url", message: `Invalid redirect target ${JSON.stringify(location)}` };
-  }
-  const href = url2.href;
-  if (input3.visited.includes(href)) {
-    return { ok: false, rule: "loop", message: `Redirect loop detected at ${href}`, url: href };
-  }
-  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
-    const scheme = url2.protocol.replace(/:$/, "");
+    resolved = resolveGoUrl(baseUrl, parseGoUrl(location));
+  } catch (e) {
+    const why = e instanceof GoUrlError ? e.message : String(e);
     return {
       ok: false,
-      rule: "scheme",
-      message: `Invalid protocol scheme in redirect target. Only "http" and "https" protocol schemes are supported, not "${scheme}"`,
-      url: href
+      rule: "bad-url",
+      message: "Error getting validation data",
+      fetching: current,
+      projectOnly: `Go's net/url cannot parse the Location ${JSON.stringify(location)}: ${why}`
     };
   }
-  if (url2.port !== "" && !ALLOWED_REDIRECT_PORTS.includes(Number(url2.port))) {
-    return {
-      ok: false,
-      rule: "port",
-      message: `Invalid port in redirect target. Only ports 80 and 443 are supported, not ${url2.port}`,
-      url: href
-    };
+  const refuse = (rule, message, extra = {}) => ({
+    ok: false,
+    rule,
+    message,
+    fetching: location,
+    url: goString(resolved),
+    ...extra
+  });
+  if (input3.followed > MAX_REDIRECTS) return refuse("too-many", "Too many redirects");
+  if (!REDIRECT_STATUSES.includes(status)) {
+    return refuse(status === 303 ? "status-303" : "status", "received disallowed redirect status code");
   }
-  const target = parseTarget(url2);
-  if (target.host === "") {
-    return { ok: false, rule: "empty-host", message: "Invalid empty hostname in redirect target", url: href };
+  const target = toTarget(resolved);
+  const scheme = target.parsed.scheme;
+  if (scheme !== "http" && scheme !== "https") {
+    return refuse(
+      "scheme",
+      `Invalid protocol scheme in redirect target. Only "http" and "https" protocol schemes are supported, not ${JSON.stringify(scheme)}`
+    );
   }
+  const port3 = goPort(target.parsed);
+  if (port3 !== "" && !ALLOWED_REDIRECT_PORTS.includes(Number(port3))) {
+    return refuse(
+      "port",
+      `Invalid port in redirect target. Only ports ${ALLOWED_REDIRECT_PORTS.join(" and ")} are supported, not ${Number(port3)}`
+    );
+  }
+  if (target.host === "") return refuse("empty-host", "Invalid empty host in redirect target");
   if (target.host.endsWith(".well-known")) {
-    return {
-      ok: false,
-      rule: "well-known-host",
-      message: `Invalid host in redirect target "${target.host}". Check webserver config for missing '/' in redirect target.`,
-      url: href
-    };
+    return refuse(
+      "well-known-host",
+      `Invalid host in redirect target ${JSON.stringify(target.host)}. Check webserver config for missing '/' in redirect target.`
+    );
   }
   if (target.isIp) {
-    const range = reservedRange(target.host, { allow: input3.allow });
-    if (range) {
-      return {
-        ok: false,
-        rule: "reserved-ip",
-        message: `Invalid host in redirect target: ${target.host} is in reserved range ${range}`,
-        url: href
-      };
+    if (target.host.includes("%"))
+      return refuse("reserved-ip", "Invalid host in redirect target: contains scope zone");
+    if (caReservedRange(target.host, { allow: input3.allow })) {
+      const ca = caReservedBlock(target.host);
+      return refuse("reserved-ip", `Invalid host in redirect target: ${ca.message}`);
     }
-  } else {
-    const suffix = publicSuffixOf(target.host, input3.extraPublicSuffixes);
-    if (!suffix || suffix === target.host) {
-      return {
-        ok: false,
-        rule: "public-suffix",
-        message: "Invalid hostname in redirect target, must end in IANA registered TLD",
-        url: href
-      };
+    const own2 = projectRefusal(target.host);
+    if (own2 && own2.reason !== "multicast") {
+      return refuse("reserved-ip", `Invalid host in redirect target: ${own2.message}`, {
+        projectOnly: `acme-preflight refuses ${target.host}; the CA's registry does not list it, so the CA would follow the redirect`
+      });
     }
+  } else if (!publicSuffixOf(target.host, input3.extraPublicSuffixes) || target.host.endsWith(".")) {
+    return refuse("public-suffix", "Invalid host in redirect target, must end in IANA registered TLD");
   }
-  if (Buffer.byteLength(url2.pathname) > MAX_REDIRECT_PATH_BYTES) {
-    return {
-      ok: false,
-      rule: "path-too-long",
-      message: `Redirect target too long: path of ${Buffer.byteLength(url2.pathname)} bytes (max ${MAX_REDIRECT_PATH_BYTES})`,
-      url: href
-    };
-  }
+  if (Buffer.byteLength(goPath(target.parsed)) > MAX_REDIRECT_PATH_BYTES)
+    return refuse("path-too-long", "Redirect target too long");
+  if (input3.visited.includes(target.url)) return refuse("loop", "Redirect loop detected");
   return { ok: true, target };
 }
 
 // src/http/raw.ts
 init_reserved();
-import net3 from "node:net";
+import net6 from "node:net";
 import tls from "node:tls";
 var CONNECT_FAILURES = ["refused", "connect-timeout", "unreachable"];
 var CONNECT_UNREACHABLE = /* @__PURE__ */ new Set([
@@ -41957,13 +42546,13 @@ function rawGet(req) {
     const msg = e instanceof ReservedAddressError ? e.message : String(e);
     return Promise.resolve({ ...res, outcome: "reserved", error: msg });
   }
-  if (!net3.isIP(req.address)) {
+  if (!net6.isIP(req.address)) {
     return Promise.resolve({ ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` });
   }
   return new Promise((resolve4) => {
     let done = false;
     let stream;
-    const sock = net3.connect({ host: req.address, port: req.port, lookup: noLookup });
+    const sock = net6.connect({ host: req.address, port: req.port, lookup: noLookup });
     const finish = (outcome, error63) => {
       if (done) return;
       done = true;
@@ -42193,8 +42782,8 @@ var ResponseReader = class {
 
 // src/http/fetch.ts
 async function addressesOfHost(host, resolve4) {
-  if (net4.isIP(host) === 0) return resolve4(host);
-  return { v4: net4.isIPv4(host) ? [host] : [], v6: net4.isIPv6(host) ? [host] : [], evidence: [] };
+  if (net7.isIP(host) === 0) return resolve4(host);
+  return { v4: net7.isIPv4(host) ? [host] : [], v6: net7.isIPv6(host) ? [host] : [], evidence: [] };
 }
 var HEADERS_OF_INTEREST = [
   "server",
@@ -42237,7 +42826,12 @@ function problemForOutcome(a) {
   if (a.outcome === "tls-error")
     return { type: "tls", detail: `${where}: TLS error: ${a.error ?? ""}`, outcome: a.outcome };
   if (a.outcome === "reserved")
-    return { type: "connection", detail: `${where}: ${a.error ?? "reserved address"}`, outcome: a.outcome };
+    return {
+      type: "connection",
+      detail: `${where}: ${a.error ?? "reserved address"}`,
+      outcome: a.outcome,
+      projectOnly: `acme-preflight never connects to ${a.address}; the CA's registry does not list it, so the CA would try it`
+    };
   return {
     type: "connection",
     detail: `${where}: ${CONNECT_MESSAGES[a.outcome] ?? a.error ?? a.outcome}`,
@@ -42283,7 +42877,7 @@ async function fetchLikeCa(url2, deps, opts = {}) {
     result2.evidence = [...result2.attempts.map(attemptEvidence), ...result2.evidence];
     return result2;
   };
-  let target = parseTarget(new URL(url2));
+  let target = parseTarget(url2);
   const visited = [target.url];
   for (let hop = 0; ; hop++) {
     let v6 = [];
@@ -42303,7 +42897,7 @@ async function fetchLikeCa(url2, deps, opts = {}) {
       }
       result2.evidence.push(...r.evidence);
       const keep = (a) => {
-        const range = reservedRange(a, { allow });
+        const range = caReservedRange(a, { allow });
         if (range) result2.reservedDropped.push({ host: target.host, address: a, range });
         return !range;
       };
@@ -42326,21 +42920,24 @@ async function fetchLikeCa(url2, deps, opts = {}) {
     if (attempt.outcome !== "response") return done({ problem: problemForOutcome(attempt) });
     const status = attempt.status;
     const location = attempt.headers.location;
-    if (isRedirectStatus(status) && location !== void 0) {
+    if (isRedirectStatus(status) && location !== void 0 && location !== "") {
       const d = checkRedirect({
         status,
         location,
-        base: target.url,
+        base: target.parsed,
         followed: result2.redirects.length,
         visited,
         allow,
         extraPublicSuffixes: profile.extraPublicSuffixes
       });
       if (!d.ok) {
-        return done({
-          finalStatus: status,
-          problem: { type: "connection", detail: `Fetching ${target.url}: ${d.message}`, rule: d.rule }
-        });
+        const problem = {
+          type: "connection",
+          detail: `${attempt.address}: Fetching ${d.fetching}: ${d.message}`,
+          rule: d.rule
+        };
+        if (d.projectOnly) problem.projectOnly = d.projectOnly;
+        return done({ finalStatus: status, problem });
       }
       target = d.target;
       visited.push(target.url);
@@ -42381,7 +42978,22 @@ async function fetchLikeCa(url2, deps, opts = {}) {
 }
 async function attemptOnce(target, address, port3, role, deadline, deps) {
   const { profile } = deps;
-  const hostHeader = target.host.includes(":") ? `[${target.host}]` : target.host;
+  const hostHeader = target.hostHeader;
+  const own2 = projectRefusal(address);
+  if (own2?.reason === "multicast") {
+    return {
+      url: target.url,
+      host: target.host,
+      address,
+      port: port3,
+      scheme: target.scheme,
+      role,
+      outcome: "unreachable",
+      headers: {},
+      error: `${own2.message} (predicted; acme-preflight sends nothing to it)`,
+      totalMs: 0
+    };
+  }
   const r = await rawGet({
     address,
     port: port3,
@@ -42421,7 +43033,7 @@ async function attemptOnce(target, address, port3, role, deadline, deps) {
 
 // src/http/tls.ts
 init_reserved();
-import net5 from "node:net";
+import net8 from "node:net";
 import tls2 from "node:tls";
 var HTTP_ON_TLS2 = /* @__PURE__ */ new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
@@ -42461,7 +43073,7 @@ function tlsHandshake(req) {
     let done = false;
     let t;
     let connected = false;
-    const sock = net5.connect({ host: req.address, port: req.port, lookup: noLookup2 });
+    const sock = net8.connect({ host: req.address, port: req.port, lookup: noLookup2 });
     const finish = (outcome, extra = {}) => {
       if (done) return;
       done = true;
@@ -42595,7 +43207,7 @@ function cdnForAddress(address) {
   let a = import_ipaddr4.default.parse(address);
   if (a.kind() === "ipv6" && a.isIPv4MappedAddress()) a = a.toIPv4Address();
   for (const p of PARSED) {
-    for (const [net10, bits] of p.nets) if (net10.kind() === a.kind() && a.match(net10, bits)) return p.provider;
+    for (const [net13, bits] of p.nets) if (net13.kind() === a.kind() && a.match(net13, bits)) return p.provider;
   }
   return void 0;
 }
@@ -42623,7 +43235,7 @@ async function probeHttp01(identifier, deps) {
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== void 0 ? { expected: deps.expected } : {};
-  const isLiteral = net6.isIP(host) !== 0;
+  const isLiteral = net9.isIP(host) !== 0;
   const resolution = await addressesOfHost(host, deps.resolveAddresses);
   const reserved = [];
   const usable = (list3) => list3.filter((a) => {
@@ -42733,7 +43345,7 @@ var WEBROOT_NGINX = "location ^~ /.well-known/acme-challenge/ { root /var/www/ac
 var REDIRECT_FIXES = {
   "status-303": "Use 301, 302, 307 or 308 for the redirect (303 is not followed by the CA).",
   status: "Use 301, 302, 307 or 308 for the redirect.",
-  "too-many": `Shorten the redirect chain to at most ${MAX_REDIRECTS} hops; redirect straight to the final URL.`,
+  "too-many": `Shorten the redirect chain to at most ${MAX_REDIRECTS_FOLLOWED} hops; redirect straight to the final URL.`,
   loop: "Break the redirect loop: make the target serve the challenge file instead of redirecting back.",
   "bad-url": "Send an absolute, well-formed URL in the Location header.",
   scheme: "Redirect only to http:// or https:// URLs.",
@@ -42823,7 +43435,7 @@ function judgeCaResult(ev) {
       finding("HTTP01_REDIRECT_INVALID", id, {
         ...base,
         title: `Redirect breaks the CA rule "${p.rule}"`,
-        detail: `${p.detail}. Chain: ${[ca.url, ...ca.redirects].join(" -> ")}`,
+        detail: `${p.detail}. Chain: ${[ca.url, ...ca.redirects].join(" -> ")}${p.projectOnly ? ` (deliberate difference: ${p.projectOnly})` : ""}`,
         remediation: REDIRECT_FIXES[p.rule]
       })
     ];
@@ -43069,12 +43681,12 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 }
 
 // src/checks/certificate/probe.ts
-import net7 from "node:net";
+import net10 from "node:net";
 init_reserved();
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net7.isIP(host) !== 0;
+  const literal2 = net10.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const list3 = [
@@ -43108,7 +43720,7 @@ init_catalogue();
 
 // src/checks/certificate/chain.ts
 import { X509Certificate } from "node:crypto";
-import net8 from "node:net";
+import net11 from "node:net";
 import tls3 from "node:tls";
 var defaultRoots;
 function nodeRoots() {
@@ -43123,7 +43735,7 @@ var issuedBy = (cert, issuer) => {
   }
 };
 function coversName(cert, name) {
-  if (net8.isIP(name)) return cert.checkIP(name) !== void 0;
+  if (net11.isIP(name)) return cert.checkIP(name) !== void 0;
   return cert.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== void 0;
 }
 function analyseChain(chainB64, name, roots, now) {
@@ -43318,13 +43930,13 @@ function judgeCertificate(e, opts = {}) {
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
 import { createHash as createHash3, X509Certificate as X509Certificate2 } from "node:crypto";
-import net9 from "node:net";
+import net12 from "node:net";
 init_reserved();
 init_ca_messages();
 async function probeTlsAlpn01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net9.isIP(host) !== 0;
+  const literal2 = net12.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
@@ -43375,7 +43987,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
   if (!(cert.checkIssued(cert) && cert.verify(cert.publicKey)))
     problems.push("the certificate is not self-signed");
   const sans = (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const want = net9.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
+  const want = net12.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
   if (sans.length !== 1 || sans[0]?.toLowerCase() !== want.toLowerCase()) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
@@ -43734,7 +44346,7 @@ var KNOWN_CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc"];
 var CAA_CRITICAL_FLAGS = 128 | 1;
 var KNOWN_METHODS = ["http-01", "dns-01", "tls-alpn-01", "dns-account-01"];
 var METHOD_LABEL = /^[A-Za-z0-9-]+$/;
-var isAnswer = (status) => status === "NOERROR" || status === "NXDOMAIN";
+var isAnswer = (set2) => set2.status === "NOERROR" || set2.status === "NXDOMAIN" && set2.name.includes(".");
 function accountUriOutcome(params, accountUri) {
   const found = params.filter((p) => p.tag === "accounturi");
   if (found.length === 0) return void 0;
@@ -43795,10 +44407,10 @@ function evaluateCaa(input3) {
   for (const set2 of input3.sets) {
     if (failed) break;
     if (relevant) {
-      if (!isAnswer(set2.status)) ignoredFailures.push(set2);
+      if (!isAnswer(set2)) ignoredFailures.push(set2);
       continue;
     }
-    if (!isAnswer(set2.status)) failed = set2;
+    if (!isAnswer(set2)) failed = set2;
     else if (set2.status === "NOERROR" && set2.records.length > 0) relevant = set2;
   }
   const empty = { records: [], criticalRecords: [], ignoredFailures, sets: input3.sets };
@@ -43976,12 +44588,13 @@ function judgeCaa(decision, identifier, opts) {
     case "LOOKUP_FAILED": {
       const f = decision.failedLookup;
       const name = f?.name ?? base;
+      const tldGone = f?.status === "NXDOMAIN" && !name.includes(".");
       out.push(
         finding("CAA_LOOKUP_FAILED", id, {
-          title: `CAA lookup for ${name} failed`,
-          detail: `The CAA query for ${name} failed with ${f?.status ?? "an error"}${f?.message ? ` (${f.message})` : ""}. The CA needs this answer and fails closed.`,
+          title: tldGone ? `The TLD ${name} does not exist (NXDOMAIN for CAA ${name})` : `CAA lookup for ${name} failed`,
+          detail: tldGone ? `The CAA query for the TLD ${name} answered NXDOMAIN${f?.message ? ` (${f.message})` : ""}. Below the TLD the CA counts NXDOMAIN as "no CAA", but for the TLD itself it is a DNS error, so that the CA never issues under a TLD that is not (or no longer) delegated.` : `The CAA query for ${name} failed with ${f?.status ?? "an error"}${f?.message ? ` (${f.message})` : ""}. The CA needs this answer and fails closed.`,
           evidence: evidenceOf3([f], f?.status ?? "error"),
-          remediation: `Make every nameserver of ${name} answer CAA queries: NOERROR with an empty answer when there is no CAA record (some providers and firewalls drop or SERVFAIL unknown types). Then re-check.`,
+          remediation: tldGone ? `Use a name under a TLD that exists in the root zone; "${name}" is not delegated from the root.` : `Make every nameserver of ${name} answer CAA queries: NOERROR with an empty answer when there is no CAA record (some providers and firewalls drop or SERVFAIL unknown types). Then re-check.`,
           caMessage: `While processing CAA for ${id}: ${caaDnsProblem({ name, status: f?.status ?? "SERVFAIL" })}`
         })
       );
@@ -44503,10 +45116,10 @@ var networks = /* @__PURE__ */ new Map();
 var MAX_NETWORKS = 1e4;
 function networkOf(address) {
   if (networks.has(address)) return networks.get(address);
-  const net10 = computeNetwork(address);
+  const net13 = computeNetwork(address);
   if (networks.size >= MAX_NETWORKS) networks.clear();
-  networks.set(address, net10);
-  return net10;
+  networks.set(address, net13);
+  return net13;
 }
 function computeNetwork(address) {
   if (!import_ipaddr5.default.isValid(address)) return void 0;
@@ -44522,9 +45135,9 @@ function judgeSameSubnet(d, identifier) {
   if (names.length < MIN_NAMESERVERS) return [];
   const nets = /* @__PURE__ */ new Map();
   for (const s of d.servers) {
-    const net10 = networkOf(s.address);
-    if (!net10) return [];
-    nets.set(net10, [...nets.get(net10) ?? [], serverLabel2(s)]);
+    const net13 = networkOf(s.address);
+    if (!net13) return [];
+    nets.set(net13, [...nets.get(net13) ?? [], serverLabel2(s)]);
   }
   const v4 = [...nets.keys()].filter((n) => !n.includes(":"));
   const v6 = [...nets.keys()].filter((n) => n.includes(":"));
@@ -44972,7 +45585,7 @@ async function preflight(names, options = {}) {
     )
   );
   return buildReport({
-    version: VERSION9,
+    version: VERSION10,
     ca: settings.issuerDomain,
     identifiers: perIdentifier.map(({ id, findings }) => ({
       identifier: id.value,
@@ -45257,7 +45870,7 @@ __export(external_exports, {
   optional: () => optional,
   output: () => output,
   overwrite: () => _overwrite,
-  parse: () => parse4,
+  parse: () => parse3,
   parseAsync: () => parseAsync2,
   partialRecord: () => partialRecord,
   pipe: () => pipe,
@@ -45278,7 +45891,7 @@ __export(external_exports, {
   safeDecodeAsync: () => safeDecodeAsync2,
   safeEncode: () => safeEncode2,
   safeEncodeAsync: () => safeEncodeAsync2,
-  safeParse: () => safeParse2,
+  safeParse: () => safeParse4,
   safeParseAsync: () => safeParseAsync2,
   set: () => set,
   setErrorMap: () => setErrorMap,
@@ -45609,7 +46222,7 @@ __export(core_exports3, {
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
-  parse: () => parse3,
+  parse: () => parse2,
   parseAsync: () => parseAsync,
   parseURLObject: () => parseURLObject,
   prettifyError: () => prettifyError,
@@ -45621,7 +46234,7 @@ __export(core_exports3, {
   safeDecodeAsync: () => safeDecodeAsync,
   safeEncode: () => safeEncode,
   safeEncodeAsync: () => safeEncodeAsync,
-  safeParse: () => safeParse,
+  safeParse: () => safeParse3,
   safeParseAsync: () => safeParseAsync,
   standardProps: () => standardProps,
   stripTabAndNewline: () => stripTabAndNewline,
@@ -45684,7 +46297,7 @@ __export(util_exports, {
   hide: () => hide,
   installLazyProp: () => installLazyProp,
   isObject: () => isObject,
-  isPlainObject: () => isPlainObject3,
+  isPlainObject: () => isPlainObject4,
   issue: () => issue2,
   joinValues: () => joinValues,
   jsonStringifyReplacer: () => jsonStringifyReplacer,
@@ -45926,7 +46539,7 @@ var allowsEval = /* @__PURE__ */ cached(() => {
     return false;
   }
 });
-function isPlainObject3(o) {
+function isPlainObject4(o) {
   if (isObject(o) === false)
     return false;
   const ctor = o.constructor;
@@ -45943,7 +46556,7 @@ function isPlainObject3(o) {
   return true;
 }
 function shallowClone(o) {
-  if (isPlainObject3(o))
+  if (isPlainObject4(o))
     return { ...o };
   if (Array.isArray(o))
     return [...o];
@@ -46132,7 +46745,7 @@ function omit2(schema, mask) {
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
-  if (!isPlainObject3(shape)) {
+  if (!isPlainObject4(shape)) {
     throw new Error("Invalid input to extend: expected a plain object");
   }
   const checks = schema._zod.def.checks;
@@ -46154,7 +46767,7 @@ function extended(schema, shape) {
   return newShape;
 }
 function safeExtend(schema, shape) {
-  if (!isPlainObject3(shape)) {
+  if (!isPlainObject4(shape)) {
     throw new Error("Invalid input to safeExtend: expected a plain object");
   }
   return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
@@ -46829,7 +47442,7 @@ var _parse = (_Err) => {
   };
   return fn;
 };
-var parse3 = /* @__PURE__ */ _parse($ZodRealError);
+var parse2 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -46854,7 +47467,7 @@ var _safeParse = (_Err) => (schema, value, _ctx) => {
   }
   return result2.issues.length ? failure2(_Err, result2.issues, ctx) : { success: true, data: result2.value };
 };
-var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
+var safeParse3 = /* @__PURE__ */ _safeParse($ZodRealError);
 function failure2(Err, issues, ctx) {
   let error63;
   return {
@@ -46917,18 +47530,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result2.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -48423,7 +49036,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -48437,7 +49050,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input3) => Array.isArray(input3) ? input3.length : -1;
@@ -48451,8 +49064,8 @@ function handleArrayResult(result2, final, index) {
 }
 var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!Array.isArray(input3)) {
@@ -48464,7 +49077,7 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, Array(input3.length), ctx) : Array(input3.length);
+    payload.value = memo3 ? memo3.alloc(inst, payload, Array(input3.length), ctx) : Array(input3.length);
     const proms = [];
     const abortEarly = ctx?.abortEarly;
     for (let i = 0; i < input3.length; i++) {
@@ -48624,8 +49237,8 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const isObject2 = isObject;
   const catchall = def.catchall;
   let value;
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
@@ -48638,7 +49251,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+    payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
     const shape = value.shape;
     const abortEarly = ctx?.abortEarly;
@@ -48671,11 +49284,11 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   $ZodObject.init(inst, def);
   const superParse = inst._zod.parse;
   const _normalized = cached(() => normalizeDef(def));
-  const memo2 = globalConfig.memoizer;
+  const memo3 = globalConfig.memoizer;
   const generateFastpass = (shape) => {
     const normalized = _normalized.value;
     const syms = normalized.symbolKeys;
-    const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
+    const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo3, syms });
     const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
     const prefixStr = (id, k) => `
           let ${id}_ab = false;
@@ -48695,7 +49308,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     for (const key of normalized.allKeys) {
       ids[key] = `key_${counter++}`;
     }
-    doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
+    doc.write(memo3 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
     for (const key of normalized.allKeys) {
       if (key === "__proto__")
         continue;
@@ -49034,7 +49647,7 @@ function mergeValues(a, b) {
   if (a instanceof Date && b instanceof Date && +a === +b) {
     return { valid: true, data: a };
   }
-  if (isPlainObject3(a) && isPlainObject3(b)) {
+  if (isPlainObject4(a) && isPlainObject4(b)) {
     const bKeys = Object.keys(b);
     const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
     const newObj = { ...a, ...b };
@@ -49129,8 +49742,8 @@ function handleIntersectionResults(result2, left, right) {
 var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
   $ZodType.init(inst, def);
   const items = def.items;
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!Array.isArray(input3)) {
@@ -49142,7 +49755,7 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, [], ctx) : [];
+    payload.value = memo3 ? memo3.alloc(inst, payload, [], ctx) : [];
     const proms = [];
     const optinStart = getTupleOptStart(items, "optin");
     const optoutStart = getTupleOptStart(items, "optout");
@@ -49251,11 +49864,11 @@ function handleTupleResults(itemResults, final, items, input3, optoutStart) {
 }
 var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
-    if (!isPlainObject3(input3)) {
+    if (!isPlainObject4(input3)) {
       payload.issues.push({
         expected: "record",
         code: "invalid_type",
@@ -49267,7 +49880,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     const proms = [];
     const values = def.keyType._zod.values;
     if (values && !def.partial) {
-      payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+      payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       const recordKeys = /* @__PURE__ */ new Set();
       for (const key of values) {
         if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
@@ -49331,7 +49944,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         });
       }
     } else {
-      payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+      payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       let unrecognized;
       for (const key of Reflect.ownKeys(input3)) {
         if (key === "__proto__")
@@ -49406,8 +50019,8 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
 });
 var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!(input3 instanceof Map)) {
@@ -49420,7 +50033,7 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
       return payload;
     }
     const proms = [];
-    payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
+    payload.value = memo3 ? memo3.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen2 = payload.issues.length;
     for (const [key, value] of input3) {
@@ -49477,8 +50090,8 @@ function handleMapResult(keyResult, valueResult, final, key, input3, inst, ctx) 
 }
 var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!(input3 instanceof Set)) {
@@ -49491,7 +50104,7 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
       return payload;
     }
     const proms = [];
-    payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
+    payload.value = memo3 ? memo3.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
     const abortEarly = ctx?.abortEarly;
     let seen2 = payload.issues.length;
     for (const item of input3) {
@@ -49982,10 +50595,10 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
       throw new Error("implement() must be called with a function");
     }
     return Object.defineProperty(function(...args) {
-      const parsedArgs = inst._def.input ? parse3(inst._def.input, args) : args;
+      const parsedArgs = inst._def.input ? parse2(inst._def.input, args) : args;
       const result2 = Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return parse3(inst._def.output, result2);
+        return parse2(inst._def.output, result2);
       }
       return result2;
     }, "_zod", { value: inst._zod, enumerable: false });
@@ -50276,7 +50889,7 @@ function bucketFor(state, inst) {
 }
 var handoff;
 var open2 = [];
-var memo = {
+var memo2 = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
     if (!bucket)
@@ -50377,7 +50990,7 @@ var memo = {
   }
 };
 function memoizer() {
-  return memo;
+  return memo2;
 }
 function isBackEdge(ctx, value) {
   const backEdges = ctx[STATE]?.backEdges;
@@ -59344,7 +59957,7 @@ function generateIntersectionCheck(doc, ctx, schema, accessor) {
 }
 function generateRecordCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const isPlainObjectConst = addConstant(ctx, isPlainObject3);
+  const isPlainObjectConst = addConstant(ctx, isPlainObject4);
   doc.write(`if (!${isPlainObjectConst}(${accessor})) return INVALID;`);
   const outputVar = newVar(ctx);
   const kVar = newVar(ctx);
@@ -62292,9 +62905,9 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse4 = /* @__PURE__ */ _parse(ZodRealError);
+var parse3 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
-var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
+var safeParse4 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 var encode2 = /* @__PURE__ */ _encode(ZodRealError);
 var decode2 = /* @__PURE__ */ _decode(ZodRealError);
@@ -62429,13 +63042,13 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "~standard", value);
   },
   parse: function _parse2(data, params) {
-    return parse4(this, data, params, { callee: _parse2 });
+    return parse3(this, data, params, { callee: _parse2 });
   },
   parseAsync: async function _parseAsync2(data, params) {
     return await parseAsync2(this, data, params, { callee: _parseAsync2 });
   },
   safeParse(data, params) {
-    return safeParse2(this, data, params);
+    return safeParse4(this, data, params);
   },
   async safeParseAsync(data, params) {
     return safeParseAsync2(this, data, params);
@@ -64350,7 +64963,7 @@ function convertBaseSchema(schema, ctx) {
           const patterns = patternKeys.map((p) => new RegExp(p));
           const basePatternSchema = zodSchema;
           zodSchema = zodSchema.check((payload) => {
-            if (!isPlainObject3(payload.value))
+            if (!isPlainObject4(payload.value))
               return;
             const unrecognized = [];
             for (const key of Object.keys(payload.value)) {

@@ -6,7 +6,7 @@ import type { Lookup } from '../dns/api.js';
 import { outcomeEvidence } from '../dns/evidence.js';
 import { finding } from '../report/catalogue.js';
 import type { Evidence, Finding } from '../report/finding.js';
-import { reservedRange } from '../net/reserved.js';
+import { caReservedRange, projectRefusal } from '../net/reserved.js';
 import { caDnsProblem, caNoAddresses } from './ca-messages.js';
 import type { ResolvedAddresses } from '../http/fetch.js';
 
@@ -87,8 +87,10 @@ export function judgeResolution(
     }
   }
 
+  // The CA drops only its registry's addresses (Boulder va/dns.go); the project's own refusals
+  // stay in the CA's list and are named in the resolved finding.
   const reserved = [...v6, ...v4]
-    .map((addr) => ({ addr, range: reservedRange(addr, { allow }) }))
+    .map((addr) => ({ addr, range: caReservedRange(addr, { allow }) }))
     .filter((r) => r.range);
   const usable = {
     v4: v4.filter((x) => !reserved.some((r) => r.addr === x)),
@@ -117,6 +119,7 @@ export function judgeResolution(
     );
   }
   const first = usable.v6[0] ?? usable.v4[0];
+  const own = [...usable.v6, ...usable.v4].map(projectRefusal).filter((r) => r !== undefined);
   findings.push(
     finding('DNS_RESOLVED', identifier, {
       title: `${identifier} resolves to ${[...usable.v6, ...usable.v4].join(', ')}`,
@@ -124,7 +127,10 @@ export function judgeResolution(
         `The CA will connect to ${first} first` +
         (usable.v6.length > 0 && usable.v4.length > 0
           ? ` and fall back to ${usable.v4[0]} only if that connection fails.`
-          : '.'),
+          : '.') +
+        (own.length > 0
+          ? ` acme-preflight never connects to ${own.map((r) => r.message).join('; ')} (README "Deliberate differences from the CA").`
+          : ''),
       evidence,
       remediation: 'None needed.',
     }),

@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { VERSION } from '../version.js';
+import { DATA_VERSIONS, VERSION } from '../version.js';
 import { UsageError, type CliIo } from './io.js';
 import { EXIT } from '../report/report.js';
 import type { CommandContext } from './context.js';
@@ -29,7 +29,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(hookCommand(ctx))
     .demandCommand(1, 'Name a command: check, guard, hook, dns01, providers, demo, lab (see --help).')
     .strict()
-    .version(VERSION)
+    .version(`${VERSION}\n${DATA_VERSIONS}`)
     .alias('version', 'V')
     .help()
     .alias('help', 'h')

@@ -46,7 +46,8 @@ function unescape(s: string, mode: 'host' | 'zone' | 'path' | 'userinfo'): strin
     const b = raw[i]!;
     if (b === 0x25) {
       const hex = raw.subarray(i + 1, i + 3).toString('latin1');
-      if (!HEX.test(hex)) throw new GoUrlError(`invalid URL escape "${raw.subarray(i, i + 3).toString('latin1')}"`);
+      if (!HEX.test(hex))
+        throw new GoUrlError(`invalid URL escape "${raw.subarray(i, i + 3).toString('latin1')}"`);
       const v = parseInt(hex, 16);
       if (mode === 'host' && v < 0x80 && hex !== '25') throw new GoUrlError(`invalid URL escape "%${hex}"`);
       bytes.push(v);

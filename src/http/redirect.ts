@@ -83,7 +83,11 @@ export function targetPort(caPort: 80 | 443, ports: { httpPort: number; tlsPort:
 
 /** Go's netip.ParseAddr: dotted-quad IPv4 without leading zeros, or IPv6 with an optional zone. */
 export function isGoIpLiteral(host: string): boolean {
-  if (/^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(host))
+  if (
+    /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(
+      host,
+    )
+  )
     return true;
   const pct = host.indexOf('%');
   const bare = pct >= 0 ? host.slice(0, pct) : host;
@@ -147,7 +151,11 @@ export function checkRedirect(input: {
       projectOnly: `Go's net/url cannot parse the Location ${JSON.stringify(location)}: ${why}`,
     };
   }
-  const refuse = (rule: RedirectRule, message: string, extra: { projectOnly?: string } = {}): RedirectDecision => ({
+  const refuse = (
+    rule: RedirectRule,
+    message: string,
+    extra: { projectOnly?: string } = {},
+  ): RedirectDecision => ({
     ok: false,
     rule,
     message,

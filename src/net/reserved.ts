@@ -62,7 +62,8 @@ export function isIpAddress(s: string): boolean {
   return ipaddr.isValid(s) && (ipaddr.IPv4.isValidFourPartDecimal(s) || s.includes(':'));
 }
 
-const inRange = (addr: Addr, [net, bits]: Range): boolean => addr.kind() === net.kind() && addr.match(net, bits);
+const inRange = (addr: Addr, [net, bits]: Range): boolean =>
+  addr.kind() === net.kind() && addr.match(net, bits);
 
 /**
  * Canonical text of an IP address (IPv6 in RFC 5952 hex form, zone dropped), or undefined.
@@ -120,9 +121,11 @@ export function embeddedIpv4(address: string): { form: EmbeddingForm; ipv4: stri
   const zero = (from: number, to: number): boolean => b.slice(from, to).every((x) => x === 0);
   const out: { form: EmbeddingForm; ipv4: string }[] = [];
   // RFC 4291 §2.5.5.2 ::ffff:a.b.c.d
-  if (zero(0, 10) && b[10] === 0xff && b[11] === 0xff) out.push({ form: 'mapped', ipv4: v4From(b, 12).toString() });
+  if (zero(0, 10) && b[10] === 0xff && b[11] === 0xff)
+    out.push({ form: 'mapped', ipv4: v4From(b, 12).toString() });
   // RFC 4291 §2.5.5.1 ::a.b.c.d (:: and ::1 are their own registry entries)
-  else if (zero(0, 12) && !(zero(12, 15) && b[15]! <= 1)) out.push({ form: 'compatible', ipv4: v4From(b, 12).toString() });
+  else if (zero(0, 12) && !(zero(12, 15) && b[15]! <= 1))
+    out.push({ form: 'compatible', ipv4: v4From(b, 12).toString() });
   // RFC 6052 §2.1 well-known prefix 64:ff9b::/96
   if (b[0] === 0 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12))
     out.push({ form: 'nat64', ipv4: v4From(b, 12).toString() });
@@ -132,7 +135,10 @@ export function embeddedIpv4(address: string): { form: EmbeddingForm; ipv4: stri
   if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) {
     out.push({ form: 'teredo-server', ipv4: v4From(b, 4).toString() });
     const client = b.slice(12, 16).map((x) => x ^ 0xff);
-    out.push({ form: 'teredo-client', ipv4: new ipaddr.IPv4(client as [number, number, number, number]).toString() });
+    out.push({
+      form: 'teredo-client',
+      ipv4: new ipaddr.IPv4(client as [number, number, number, number]).toString(),
+    });
   }
   return out;
 }
@@ -162,7 +168,10 @@ export function projectRefusal(address: string): ProjectRefusal | undefined {
     const inner = caReservedBlock(e.ipv4);
     if (inner) {
       return {
-        block: e.form === 'compatible' ? IPV4_COMPATIBLE_BLOCK : (caReservedBlock(address)?.block ?? IPV4_COMPATIBLE_BLOCK),
+        block:
+          e.form === 'compatible'
+            ? IPV4_COMPATIBLE_BLOCK
+            : (caReservedBlock(address)?.block ?? IPV4_COMPATIBLE_BLOCK),
         reason: 'embeds-reserved-ipv4',
         message: `${address} embeds the reserved IPv4 address ${e.ipv4} (${e.form} form; ${inner.block} ${inner.name})`,
       };

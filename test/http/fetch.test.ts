@@ -53,7 +53,8 @@ beforeAll(async () => {
     // `all` redirects MAX_REDIRECTS_FOLLOWED times in total; `one-more` once more.
     if (url === '/.well-known/acme-challenge/all')
       return redirect(res, 302, `/hop/${MAX_REDIRECTS_FOLLOWED - 1}`);
-    if (url === '/.well-known/acme-challenge/one-more') return redirect(res, 302, `/hop/${MAX_REDIRECTS_FOLLOWED}`);
+    if (url === '/.well-known/acme-challenge/one-more')
+      return redirect(res, 302, `/hop/${MAX_REDIRECTS_FOLLOWED}`);
     if (url === '/.well-known/acme-challenge/loop') return redirect(res, 302, '/loop-b');
     if (url === '/loop-b') return redirect(res, 307, '/.well-known/acme-challenge/loop');
     if (url === '/.well-known/acme-challenge/port')

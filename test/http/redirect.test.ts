@@ -33,11 +33,21 @@ const table = JSON.parse(
 };
 /** Boulder's test VA permits loopback; so does a lab profile. */
 const LAB_ALLOW = ['127.0.0.0/8', '::1/128'];
-const expand = (s: string): string => s.replace(/\{(\d+)\}/g, (_m, n: string) => '0123456789'.repeat(Math.ceil(Number(n) / 10)).slice(0, Number(n)));
+const expand = (s: string): string =>
+  s.replace(/\{(\d+)\}/g, (_m, n: string) =>
+    '0123456789'.repeat(Math.ceil(Number(n) / 10)).slice(0, Number(n)),
+  );
 
 describe('Boulder va/http_test.go TestExtractRequestTarget as data', () => {
   it.each(table.extractRequestTarget.map((r) => [r.name, r] as const))('%s', (_name, row) => {
-    const d = checkRedirect({ status: 302, location: row.url, base, followed: 0, visited: [base], allow: LAB_ALLOW });
+    const d = checkRedirect({
+      status: 302,
+      location: row.url,
+      base,
+      followed: 0,
+      visited: [base],
+      allow: LAB_ALLOW,
+    });
     if (row.error !== undefined) {
       expect(d).toMatchObject({ ok: false, message: row.error, fetching: row.url });
     } else {
@@ -106,7 +116,8 @@ describe('checkRedirect (pure)', () => {
     expect(check('http://169.254.169.254/latest')).toMatchObject({
       ok: false,
       rule: 'reserved-ip',
-      message: 'Invalid host in redirect target: IP address is in a reserved address block: [RFC3927]: Link Local',
+      message:
+        'Invalid host in redirect target: IP address is in a reserved address block: [RFC3927]: Link Local',
     });
     expect(check('http://[::1]/x')).toMatchObject({ ok: false, rule: 'reserved-ip' });
     expect(check('http://127.0.0.1/x', { allow: ['127.0.0.0/8'] })).toMatchObject({ ok: true });
