@@ -13,9 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import acme from 'acme-client';
-import { withPreflight } from '../dist/src/library/with-preflight.js';
-import { createProvider } from '../dist/providers/registry.js';
-import { defaultProfile, withProfile } from '../dist/src/profile.js';
+import { createProvider, defaultProfile, withPreflight, withProfile } from '../dist/src/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -8,7 +8,7 @@ export {
 export { defaultProfile, withProfile, type NetworkProfile } from './profile.js';
 export type { Finding, Evidence, Severity, Verdict, Challenge } from './report/finding.js';
 export { SCHEMA_VERSION, EXIT, type Report, type IdentifierReport } from './report/report.js';
-export { allCodes, codeInfo, type CodeInfo } from './report/catalogue.js';
+export { allCodes, codeInfo, isFindingCode, type CodeInfo, type FindingCode } from './report/catalogue.js';
 export { renderText } from './report/render/text.js';
 export { renderJson } from './report/render/json.js';
 export { renderMarkdown, escapeMarkdown } from './report/render/markdown.js';
@@ -21,7 +21,7 @@ export {
   type PreflightChallengeFns,
   type AcmeAuthorization,
   type AcmeChallenge,
-} from './library/with-preflight.js';
+} from './acme/with-preflight.js';
 export {
   acmeDryRun,
   formatDryRun,
@@ -31,4 +31,4 @@ export {
 } from './acme/dry-run.js';
 export { createProvider, listProviders } from '../providers/registry.js';
 export type { DnsProvider, RecordHandle } from '../providers/types.js';
-export { RecordStore } from './dns01/store.js';
+export { RecordStore } from './solve/store.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { catalogueMarkdown, replaceBlock } from '../src/report/docs.js';
 import { VERSION } from '../src/version.js';
-import { providersMarkdown } from '../src/report/docs-providers.js';
+import { providersMarkdown } from '../src/cli/docs-providers.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

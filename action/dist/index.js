@@ -20233,33 +20233,11 @@ var init_acme = __esm({
   }
 });
 
-// src/report/catalogue.ts
-function codeInfo(code2) {
-  const info2 = BY_CODE.get(code2);
-  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
-  return info2;
-}
-function finding(code2, identifier, input3) {
-  const info2 = codeInfo(code2);
-  const severity = input3.severity ?? info2.severity;
-  const f = {
-    code: code2,
-    severity,
-    identifier,
-    title: input3.title ?? info2.title,
-    detail: input3.detail,
-    evidence: input3.evidence,
-    remediation: input3.remediation
-  };
-  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
-  if (input3.caMessage) f.caMessage = input3.caMessage;
-  return f;
-}
-var CATALOGUE_FAMILIES, BY_CODE;
-var init_catalogue = __esm({
-  "src/report/catalogue.ts"() {
+// src/report/codes/index.ts
+var CATALOGUE_FAMILIES;
+var init_codes = __esm({
+  "src/report/codes/index.ts"() {
     "use strict";
-    init_finding();
     init_general();
     init_identifiers();
     init_resolution();
@@ -20286,6 +20264,37 @@ var init_catalogue = __esm({
       ["dns-01", DNS01_CODES],
       ["acme", ACME_CODES]
     ];
+  }
+});
+
+// src/report/catalogue.ts
+function codeInfo(code2) {
+  const info2 = BY_CODE.get(code2);
+  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
+  return info2;
+}
+function finding(code2, identifier, input3) {
+  const info2 = codeInfo(code2);
+  const severity = input3.severity ?? info2.severity;
+  const f = {
+    code: code2,
+    severity,
+    identifier,
+    title: input3.title ?? info2.title,
+    detail: input3.detail,
+    evidence: input3.evidence,
+    remediation: input3.remediation
+  };
+  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
+  if (input3.caMessage) f.caMessage = input3.caMessage;
+  return f;
+}
+var BY_CODE;
+var init_catalogue = __esm({
+  "src/report/catalogue.ts"() {
+    "use strict";
+    init_finding();
+    init_codes();
     BY_CODE = /* @__PURE__ */ new Map();
     for (const [, codes] of CATALOGUE_FAMILIES) {
       for (const c of codes) {
@@ -25451,7 +25460,7 @@ var init_evidence = __esm({
   }
 });
 
-// src/checks/ca-messages.ts
+// src/report/ca-messages.ts
 function caDnsProblem(type, name, status) {
   switch (status) {
     case "NXDOMAIN":
@@ -25465,7 +25474,7 @@ function caDnsProblem(type, name, status) {
 }
 var caNoAddresses;
 var init_ca_messages = __esm({
-  "src/checks/ca-messages.ts"() {
+  "src/report/ca-messages.ts"() {
     "use strict";
     caNoAddresses = (name) => `no valid A records found for ${name}; no valid AAAA records found for ${name}`;
   }
@@ -25703,7 +25712,7 @@ var init_judge = __esm({
   }
 });
 
-// src/dns01/schedule.ts
+// src/solve/schedule.ts
 function pollDelay(round, s = DEFAULT_POLL_SCHEDULE) {
   if (round <= 0) return 0;
   return Math.min(s.maxMs, Math.round(s.initialMs * Math.pow(s.factor, round - 1)));
@@ -25713,13 +25722,13 @@ function targetsForRound(states) {
 }
 var DEFAULT_POLL_SCHEDULE;
 var init_schedule = __esm({
-  "src/dns01/schedule.ts"() {
+  "src/solve/schedule.ts"() {
     "use strict";
     DEFAULT_POLL_SCHEDULE = { initialMs: 100, factor: 1.5, maxMs: 750 };
   }
 });
 
-// src/dns01/propagation.ts
+// src/solve/propagation.ts
 import { performance as performance3 } from "node:perf_hooks";
 function servesValue(o, fqdn, value, authoritative) {
   if (!o.ok || o.response.rcode !== "NOERROR") return false;
@@ -25863,7 +25872,7 @@ async function watchPropagation(fqdnIn, value, opts) {
 }
 var DEFAULT_PROPAGATION_TIMEOUT_MS;
 var init_propagation2 = __esm({
-  "src/dns01/propagation.ts"() {
+  "src/solve/propagation.ts"() {
     "use strict";
     init_types();
     init_names();
@@ -25875,7 +25884,7 @@ var init_propagation2 = __esm({
   }
 });
 
-// src/dns01/store.ts
+// src/solve/store.ts
 var store_exports = {};
 __export(store_exports, {
   RecordStore: () => RecordStore,
@@ -25891,7 +25900,7 @@ function defaultStatePath(env) {
 }
 var TEST_VALUE_PREFIX, RecordStore, handleKey;
 var init_store = __esm({
-  "src/dns01/store.ts"() {
+  "src/solve/store.ts"() {
     "use strict";
     TEST_VALUE_PREFIX = "acme-preflight-test-";
     RecordStore = class {
@@ -25937,9 +25946,9 @@ var init_store = __esm({
   }
 });
 
-// src/dns01/run.ts
-var run_exports = {};
-__export(run_exports, {
+// src/solve/dns01.ts
+var dns01_exports = {};
+__export(dns01_exports, {
   SIGNAL_EXIT: () => SIGNAL_EXIT,
   challengeFqdn: () => challengeFqdn,
   cleanup: () => cleanup,
@@ -26176,8 +26185,8 @@ async function testRecordFlow(provider, identifier, opts) {
   return { ...base, value, propagation: p, findings };
 }
 var SIGNAL_EXIT, processSignals, resolverOf, challengeFqdn, errorText, testValue;
-var init_run = __esm({
-  "src/dns01/run.ts"() {
+var init_dns012 = __esm({
+  "src/solve/dns01.ts"() {
     "use strict";
     init_catalogue();
     init_iterative();
@@ -40477,7 +40486,7 @@ function noAddressFinding(identifier, a, aaaa) {
   }
 }
 
-// src/checks/families/resolution.ts
+// src/engine/families/resolution.ts
 var resolutionFamily = {
   name: "resolution",
   applies: (id, s) => id.type === "dns" && s.challenge !== "dns-01",
@@ -41881,7 +41890,61 @@ function expiringSignatures(result2, now, days) {
   return result2.signatures.filter((s) => s.expiration.getTime() <= limit);
 }
 
-// src/dns/dnssec/findings.ts
+// src/dns/dnssec/fetch.ts
+init_types();
+init_names();
+function makeResolverFetch(resolver, client, opts = {}) {
+  return async (name, type) => {
+    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
+    const delegation = await resolver.findZone(zoneOf);
+    if ("error" in delegation)
+      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
+    const failures = [];
+    for (const server of delegation.servers) {
+      const outcome = await client.query(server, name, type, {
+        dnssec: true,
+        rd: false,
+        cd: true,
+        timeoutMs: opts.timeoutMs
+      });
+      if (outcome.ok) {
+        const r = outcome.response;
+        return {
+          rcode: r.rcode,
+          answers: r.answers,
+          authorities: r.authorities,
+          server: r.server || endpointLabel(server)
+        };
+      }
+      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
+    }
+    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
+  };
+}
+
+// src/dns/dnssec/resolver-view.ts
+var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+function resolverVerdict(plain, cd) {
+  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
+  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
+  return "failed";
+}
+async function gatherResolverViews(ask, name, type) {
+  const plain = await ask(name, type, { dnssec: true });
+  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
+  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
+  return plain.map((p) => {
+    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
+    return {
+      resolver: p.resolver,
+      plain: p.outcome,
+      checkingDisabled: withCd,
+      verdict: resolverVerdict(p.outcome, withCd)
+    };
+  });
+}
+
+// src/checks/dnssec/judge.ts
 init_catalogue();
 init_names();
 var SIGNATURE_EXPIRY_WARNING_DAYS = 7;
@@ -42011,68 +42074,10 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
   return out;
 }
 
-// src/dns/dnssec/sign.ts
-init_names();
-
-// src/dns/dnssec/memzone.ts
-init_names();
-
-// src/dns/dnssec/fetch.ts
-init_types();
-init_names();
-function makeResolverFetch(resolver, client, opts = {}) {
-  return async (name, type) => {
-    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
-    const delegation = await resolver.findZone(zoneOf);
-    if ("error" in delegation)
-      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
-    const failures = [];
-    for (const server of delegation.servers) {
-      const outcome = await client.query(server, name, type, {
-        dnssec: true,
-        rd: false,
-        cd: true,
-        timeoutMs: opts.timeoutMs
-      });
-      if (outcome.ok) {
-        const r = outcome.response;
-        return {
-          rcode: r.rcode,
-          answers: r.answers,
-          authorities: r.authorities,
-          server: r.server || endpointLabel(server)
-        };
-      }
-      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
-    }
-    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
-  };
-}
-
-// src/dns/dnssec/resolver-view.ts
+// src/checks/dnssec/resolver-view.ts
 init_catalogue();
 init_evidence();
 init_types();
-var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
-function resolverVerdict(plain, cd) {
-  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
-  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
-  return "failed";
-}
-async function gatherResolverViews(ask, name, type) {
-  const plain = await ask(name, type, { dnssec: true });
-  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
-  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
-  return plain.map((p) => {
-    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
-    return {
-      resolver: p.resolver,
-      plain: p.outcome,
-      checkingDisabled: withCd,
-      verdict: resolverVerdict(p.outcome, withCd)
-    };
-  });
-}
 function resolverEvidence(views) {
   return views.map((v) => ({
     source: endpointLabel(v.resolver),
@@ -42095,7 +42100,7 @@ function judgeResolverViews(ours, views, identifier, lookup) {
   ];
 }
 
-// src/checks/families/dnssec.ts
+// src/engine/families/dnssec.ts
 function caLookups(base, challenge) {
   const lookups = challenge === "dns-01" ? [[`_acme-challenge.${base}`, "TXT"]] : [
     [base, "A"],
@@ -42131,7 +42136,7 @@ var dnssecFamily = {
   }
 };
 
-// src/checks/families/http.ts
+// src/engine/families/http.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
@@ -44098,7 +44103,7 @@ function judgeTlsAlpn01(ev) {
   ];
 }
 
-// src/checks/families/http.ts
+// src/engine/families/http.ts
 function resolveAddresses(ctx) {
   return async (host) => {
     const { a, aaaa } = await ctx.addressLookups(host);
@@ -44153,7 +44158,7 @@ var certificateFamily = {
   }
 };
 
-// src/checks/families/dns01.ts
+// src/engine/families/dns01.ts
 init_gather();
 
 // src/checks/dns01/readiness.ts
@@ -44230,7 +44235,7 @@ function judgeDns01Readiness(ev, opts = {}) {
   return out;
 }
 
-// src/checks/families/dns01.ts
+// src/engine/families/dns01.ts
 function createDns01Family(opts = {}) {
   return {
     name: "dns-01",
@@ -44240,7 +44245,7 @@ function createDns01Family(opts = {}) {
       const findings = judgeDns01Readiness(ev, { extraPublicSuffixes: ctx.profile.extraPublicSuffixes });
       if (!opts.provider || findings.some((f) => f.severity === "error")) return findings;
       const [{ testRecordFlow: testRecordFlow2 }, { RecordStore: RecordStore2 }] = await Promise.all([
-        Promise.resolve().then(() => (init_run(), run_exports)),
+        Promise.resolve().then(() => (init_dns012(), dns01_exports)),
         Promise.resolve().then(() => (init_store(), store_exports))
       ]);
       const test = await testRecordFlow2(opts.provider, id.value, {
@@ -44715,7 +44720,7 @@ async function gatherCaa(resolver, baseName2) {
   );
 }
 
-// src/checks/families/caa.ts
+// src/engine/families/caa.ts
 var caaFamily = {
   name: "caa",
   applies: (id) => id.type === "dns",
@@ -45323,7 +45328,7 @@ async function checkDelegation(resolver, identifier, opts = {}) {
   return judgeDelegation(await gatherDelegation(resolver, identifier, opts.challenge), identifier, opts);
 }
 
-// src/checks/families/delegation.ts
+// src/engine/families/delegation.ts
 var delegationFamily = {
   name: "delegation",
   applies: (id) => id.type === "dns",
@@ -45492,7 +45497,7 @@ async function checkPropagation(deps, identifier, challenge) {
   return evidence.flatMap((ev) => judgePropagation(ev, identifier));
 }
 
-// src/checks/families/propagation.ts
+// src/engine/families/propagation.ts
 var propagationFamily = {
   name: "propagation",
   applies: (id) => id.type === "dns",
@@ -45503,7 +45508,7 @@ var propagationFamily = {
   }
 };
 
-// src/checks/registry.ts
+// src/engine/registry.ts
 var CHECK_FAMILIES = [
   resolutionFamily,
   dnssecFamily,

@@ -11,7 +11,8 @@ export type NockReply = [number, unknown?, Record<string, string>?];
  */
 export function useNock(): void {
   let unmatched: string[] = [];
-  const onNoMatch = (req: Request) => void unmatched.push(`${req.method} ${req.url}`);
+  const onNoMatch = (req: { method?: string; path?: string; href?: string }) =>
+    void unmatched.push(`${req.method} ${req.href ?? req.path}`);
   beforeAll(() => {
     if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
@@ -32,7 +33,25 @@ export function useNock(): void {
   });
 }
 
-/** Parses a JSON request body (nock 15 hands reply functions a fetch Request). */
+/**
+ * Adapts a reply function written against a fetch `Request` to nock 14's (uri, body) callback, so tests read
+ * the method, URL, headers and body the way the adapter sent them.
+ */
+export function fetchStyle<R>(
+  fn: (req: Request) => R,
+): (this: nock.ReplyFnContext, uri: string, body: nock.Body) => R {
+  return function (this: nock.ReplyFnContext, uri: string, body: nock.Body): R {
+    const base = String((this as unknown as { basePath: string }).basePath).replace(/:(443|80)$/, '');
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(this.req.headers)) headers.set(k, String(v));
+    const method = (this.req as unknown as { method: string }).method;
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const hasBody = method !== 'GET' && method !== 'HEAD' && text !== '';
+    return fn(new Request(base + uri, { method, headers, body: hasBody ? text : undefined }));
+  };
+}
+
+/** Parses a JSON request body. */
 export async function jsonOf(req: Request): Promise<unknown> {
   const text = await req.text();
   return text === '' ? undefined : (JSON.parse(text) as unknown);

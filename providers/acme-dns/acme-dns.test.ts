@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply } from '../__testing__/nock.test-helper.js';
+import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { ProviderConfigError } from '../types.js';
@@ -28,19 +28,21 @@ function acmeDnsBackend() {
   nock(SERVER)
     .persist()
     .post('/update')
-    .reply(async (req: Request): Promise<NockReply> => {
-      if (broken) return [500, { error: `bad key ${String(req.headers.get('x-api-key'))}` }];
-      if (
-        req.headers.get('x-api-user') !== ACCOUNT.username ||
-        req.headers.get('x-api-key') !== ACCOUNT.password
-      )
-        return [401, { error: 'forbidden' }];
-      const b = (await jsonOf(req)) as { subdomain: string; txt: string };
-      if (b.subdomain !== ACCOUNT.subdomain) return [401, { error: 'forbidden' }];
-      if (b.txt.length !== 43) return [400, { error: 'bad_txt' }];
-      txt.set(b.subdomain, [...(txt.get(b.subdomain) ?? []), b.txt].slice(-2));
-      return [200, { txt: b.txt }];
-    });
+    .reply(
+      fetchStyle(async (req: Request): Promise<NockReply> => {
+        if (broken) return [500, { error: `bad key ${String(req.headers.get('x-api-key'))}` }];
+        if (
+          req.headers.get('x-api-user') !== ACCOUNT.username ||
+          req.headers.get('x-api-key') !== ACCOUNT.password
+        )
+          return [401, { error: 'forbidden' }];
+        const b = (await jsonOf(req)) as { subdomain: string; txt: string };
+        if (b.subdomain !== ACCOUNT.subdomain) return [401, { error: 'forbidden' }];
+        if (b.txt.length !== 43) return [400, { error: 'bad_txt' }];
+        txt.set(b.subdomain, [...(txt.get(b.subdomain) ?? []), b.txt].slice(-2));
+        return [200, { txt: b.txt }];
+      }),
+    );
   return { txt, breakIt: () => void (broken = true) };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply } from '../__testing__/nock.test-helper.js';
+import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { meta } from './meta.js';
@@ -71,41 +71,47 @@ function cloudflareBackend() {
     .persist()
     .get('/client/v4/zones')
     .query(true)
-    .reply((req: Request): NockReply => {
-      const name = new URL(req.url).searchParams.get('name');
-      const list = name === 'example.com' ? [zone] : [];
-      return (
-        guard(req) ?? [
-          200,
-          envelope(list, {
-            page: 1,
-            per_page: 20,
-            count: list.length,
-            total_count: list.length,
-            total_pages: 1,
-          }),
-        ]
-      );
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const name = new URL(req.url).searchParams.get('name');
+        const list = name === 'example.com' ? [zone] : [];
+        return (
+          guard(req) ?? [
+            200,
+            envelope(list, {
+              page: 1,
+              per_page: 20,
+              count: list.length,
+              total_count: list.length,
+              total_pages: 1,
+            }),
+          ]
+        );
+      }),
+    )
     .post(`/client/v4/zones/${ZONE_ID}/dns_records`)
-    .reply(async (req: Request): Promise<NockReply> => {
-      const g = guard(req);
-      if (g) return g;
-      const b = (await jsonOf(req)) as Omit<Rec, 'id'>;
-      const rec: Rec = { id: `rec${next++}`, type: b.type, name: b.name, content: b.content, ttl: b.ttl };
-      records.push(rec);
-      return [200, envelope({ ...dnsRecord(rec), zone_id: ZONE_ID })];
-    })
+    .reply(
+      fetchStyle(async (req: Request): Promise<NockReply> => {
+        const g = guard(req);
+        if (g) return g;
+        const b = (await jsonOf(req)) as Omit<Rec, 'id'>;
+        const rec: Rec = { id: `rec${next++}`, type: b.type, name: b.name, content: b.content, ttl: b.ttl };
+        records.push(rec);
+        return [200, envelope({ ...dnsRecord(rec), zone_id: ZONE_ID })];
+      }),
+    )
     .delete(new RegExp(`^/client/v4/zones/${ZONE_ID}/dns_records/\\w+$`))
-    .reply((req: Request): NockReply => {
-      const g = guard(req);
-      if (g) return g;
-      const id = new URL(req.url).pathname.split('/').pop();
-      const i = records.findIndex((r) => r.id === id);
-      if (i < 0) return [404, failure(81044, 'Record does not exist.')];
-      records.splice(i, 1);
-      return [200, envelope({ id })];
-    });
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const g = guard(req);
+        if (g) return g;
+        const id = new URL(req.url).pathname.split('/').pop();
+        const i = records.findIndex((r) => r.id === id);
+        if (i < 0) return [404, failure(81044, 'Record does not exist.')];
+        records.splice(i, 1);
+        return [200, envelope({ id })];
+      }),
+    );
   return { records, breakIt: () => void (broken = true) };
 }
 

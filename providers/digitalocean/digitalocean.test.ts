@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply } from '../__testing__/nock.test-helper.js';
+import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { meta } from './meta.js';
@@ -42,36 +42,44 @@ function doBackend() {
   nock(API)
     .persist()
     .get(/^\/v2\/domains\/[^/]+$/)
-    .reply((req: Request): NockReply => {
-      const name = new URL(req.url).pathname.split('/').pop();
-      return guard(req) ?? (name === 'example.com' ? [200, domain] : [404, notFound]);
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const name = new URL(req.url).pathname.split('/').pop();
+        return guard(req) ?? (name === 'example.com' ? [200, domain] : [404, notFound]);
+      }),
+    )
     .get('/v2/domains/example.com/records')
     .query(true)
-    .reply((req: Request): NockReply => {
-      const t = new URL(req.url).searchParams.get('type');
-      const list = records.filter((r) => !t || r.type === t).map(full);
-      return guard(req) ?? [200, { domain_records: list, links: {}, meta: { total: list.length } }];
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const t = new URL(req.url).searchParams.get('type');
+        const list = records.filter((r) => !t || r.type === t).map(full);
+        return guard(req) ?? [200, { domain_records: list, links: {}, meta: { total: list.length } }];
+      }),
+    )
     .post('/v2/domains/example.com/records')
-    .reply(async (req: Request): Promise<NockReply> => {
-      const g = guard(req);
-      if (g) return g;
-      const b = (await jsonOf(req)) as Omit<Rec, 'id'>;
-      const rec: Rec = { id: next++, type: b.type, name: b.name, data: b.data, ttl: b.ttl };
-      records.push(rec);
-      return [201, { domain_record: full(rec) }];
-    })
+    .reply(
+      fetchStyle(async (req: Request): Promise<NockReply> => {
+        const g = guard(req);
+        if (g) return g;
+        const b = (await jsonOf(req)) as Omit<Rec, 'id'>;
+        const rec: Rec = { id: next++, type: b.type, name: b.name, data: b.data, ttl: b.ttl };
+        records.push(rec);
+        return [201, { domain_record: full(rec) }];
+      }),
+    )
     .delete(/^\/v2\/domains\/example\.com\/records\/\d+$/)
-    .reply((req: Request): NockReply => {
-      const g = guard(req);
-      if (g) return g;
-      const id = Number(new URL(req.url).pathname.split('/').pop());
-      const i = records.findIndex((r) => r.id === id);
-      if (i < 0) return [404, notFound];
-      records.splice(i, 1);
-      return [204];
-    });
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const g = guard(req);
+        if (g) return g;
+        const id = Number(new URL(req.url).pathname.split('/').pop());
+        const i = records.findIndex((r) => r.id === id);
+        if (i < 0) return [404, notFound];
+        records.splice(i, 1);
+        return [204];
+      }),
+    );
   return { records, breakIt: () => void (broken = true) };
 }
 

@@ -1,7 +1,7 @@
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply } from '../__testing__/nock.test-helper.js';
+import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { fromRrdata, toRrdata } from './index.js';
@@ -93,46 +93,54 @@ function googleBackend() {
   nock(OAUTH)
     .persist()
     .post('/token')
-    .reply(async (req: Request): Promise<NockReply> => {
-      if (broken) return fail(req);
-      const a = readAssertion(await req.text());
-      if (a.grantType !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !a.valid)
-        return [400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }];
-      return [200, tokenReply];
-    });
+    .reply(
+      fetchStyle(async (req: Request): Promise<NockReply> => {
+        if (broken) return fail(req);
+        const a = readAssertion(await req.text());
+        if (a.grantType !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !a.valid)
+          return [400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }];
+        return [200, tokenReply];
+      }),
+    );
   nock(DNS)
     .persist()
     .get(ZONES)
     .query(true)
-    .reply((req: Request): NockReply => {
-      const dn = new URL(req.url).searchParams.get('dnsName');
-      return guard(req) ?? [200, zoneList([PRIVATE_ZONE, PUBLIC_ZONE].filter((z) => z.dnsName === dn))];
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const dn = new URL(req.url).searchParams.get('dnsName');
+        return guard(req) ?? [200, zoneList([PRIVATE_ZONE, PUBLIC_ZONE].filter((z) => z.dnsName === dn))];
+      }),
+    )
     .get(`${ZONES}/example-com/rrsets`)
     .query(true)
-    .reply((req: Request): NockReply => {
-      const q = new URL(req.url).searchParams;
-      const r = rrsets.get(q.get('name') ?? '');
-      return guard(req) ?? [200, rrsetList(r && r.type === q.get('type') ? [r] : [])];
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const q = new URL(req.url).searchParams;
+        const r = rrsets.get(q.get('name') ?? '');
+        return guard(req) ?? [200, rrsetList(r && r.type === q.get('type') ? [r] : [])];
+      }),
+    )
     .post(`${ZONES}/example-com/changes`)
-    .reply(async (req: Request): Promise<NockReply> => {
-      const g = guard(req);
-      if (g) return g;
-      const b = (await jsonOf(req)) as { additions: RRSet[]; deletions: RRSet[] };
-      for (const d of b.deletions) {
-        const cur = rrsets.get(d.name);
-        if (!cur || JSON.stringify(cur.rrdatas) !== JSON.stringify(d.rrdatas) || cur.ttl !== d.ttl)
-          return [412, { error: { code: 412, message: 'Precondition not met for entity' } }];
-        rrsets.delete(d.name);
-      }
-      for (const a of b.additions) {
-        if (rrsets.has(a.name)) return [409, { error: { code: 409, message: 'alreadyExists' } }];
-        rrsets.set(a.name, { name: a.name, type: a.type, ttl: a.ttl, rrdatas: a.rrdatas });
-      }
-      const id = String(++changeN);
-      return [200, { kind: 'dns#change', id, status: 'done', startTime: '2026-01-01T00:00:00Z', ...b }];
-    });
+    .reply(
+      fetchStyle(async (req: Request): Promise<NockReply> => {
+        const g = guard(req);
+        if (g) return g;
+        const b = (await jsonOf(req)) as { additions: RRSet[]; deletions: RRSet[] };
+        for (const d of b.deletions) {
+          const cur = rrsets.get(d.name);
+          if (!cur || JSON.stringify(cur.rrdatas) !== JSON.stringify(d.rrdatas) || cur.ttl !== d.ttl)
+            return [412, { error: { code: 412, message: 'Precondition not met for entity' } }];
+          rrsets.delete(d.name);
+        }
+        for (const a of b.additions) {
+          if (rrsets.has(a.name)) return [409, { error: { code: 409, message: 'alreadyExists' } }];
+          rrsets.set(a.name, { name: a.name, type: a.type, ttl: a.ttl, rrdatas: a.rrdatas });
+        }
+        const id = String(++changeN);
+        return [200, { kind: 'dns#change', id, status: 'done', startTime: '2026-01-01T00:00:00Z', ...b }];
+      }),
+    );
   return { rrsets, breakIt: () => void (broken = true) };
 }
 
@@ -169,10 +177,12 @@ describe('gcloud requests (nock, oauth2.googleapis.com + dns.googleapis.com)', (
     const oauth = nock(OAUTH)
       .post('/token')
       .matchHeader('content-type', 'application/x-www-form-urlencoded')
-      .reply(async (req: Request): Promise<NockReply> => {
-        forms.push(await req.text());
-        return [200, tokenReply];
-      });
+      .reply(
+        fetchStyle(async (req: Request): Promise<NockReply> => {
+          forms.push(await req.text());
+          return [200, tokenReply];
+        }),
+      );
     const dns = nock(DNS, bearer)
       .get(ZONES)
       .query({ dnsName: `${FQDN}.` })
@@ -288,10 +298,12 @@ describe('gcloud requests (nock, oauth2.googleapis.com + dns.googleapis.com)', (
     let assertion = '';
     nock(OAUTH)
       .post('/token')
-      .reply(async (req: Request): Promise<NockReply> => {
-        assertion = new URLSearchParams(await req.text()).get('assertion') ?? '';
-        return [400, { error: 'invalid_grant', error_description: `Invalid JWT: ${assertion}` }];
-      });
+      .reply(
+        fetchStyle(async (req: Request): Promise<NockReply> => {
+          assertion = new URLSearchParams(await req.text()).get('assertion') ?? '';
+          return [400, { error: 'invalid_grant', error_description: `Invalid JWT: ${assertion}` }];
+        }),
+      );
     const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
     const err = (await p.zoneNameservers!('example.com').catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/token request for acme@proj-1\.iam\.gserviceaccount\.com returned HTTP 400/);

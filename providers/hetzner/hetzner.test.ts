@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply } from '../__testing__/nock.test-helper.js';
+import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { meta } from './meta.js';
@@ -65,30 +65,36 @@ function hetznerBackend() {
     .persist()
     .get('/api/v1/zones')
     .query(true)
-    .reply((req: Request): NockReply => {
-      const name = new URL(req.url).searchParams.get('name');
-      return guard(req) ?? (name === 'example.com' ? [200, zones([zone])] : [404, zoneNotFound]);
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const name = new URL(req.url).searchParams.get('name');
+        return guard(req) ?? (name === 'example.com' ? [200, zones([zone])] : [404, zoneNotFound]);
+      }),
+    )
     .post('/api/v1/records')
-    .reply(async (req: Request): Promise<NockReply> => {
-      const g = guard(req);
-      if (g) return g;
-      const b = (await jsonOf(req)) as Omit<Rec, 'id'>;
-      if (b.zone_id !== ZONE_ID) return [422, { error: { message: 'invalid zone', code: 422 } }];
-      const rec: Rec = { id: `r${next++}`, ...b };
-      records.push(rec);
-      return [200, { record: { ...rec, ...stamp } }];
-    })
+    .reply(
+      fetchStyle(async (req: Request): Promise<NockReply> => {
+        const g = guard(req);
+        if (g) return g;
+        const b = (await jsonOf(req)) as Omit<Rec, 'id'>;
+        if (b.zone_id !== ZONE_ID) return [422, { error: { message: 'invalid zone', code: 422 } }];
+        const rec: Rec = { id: `r${next++}`, ...b };
+        records.push(rec);
+        return [200, { record: { ...rec, ...stamp } }];
+      }),
+    )
     .delete(/^\/api\/v1\/records\/\w+$/)
-    .reply((req: Request): NockReply => {
-      const g = guard(req);
-      if (g) return g;
-      const id = new URL(req.url).pathname.split('/').pop();
-      const i = records.findIndex((r) => r.id === id);
-      if (i < 0) return [404, { error: { message: 'record not found', code: 404 } }];
-      records.splice(i, 1);
-      return [200];
-    });
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const g = guard(req);
+        if (g) return g;
+        const id = new URL(req.url).pathname.split('/').pop();
+        const i = records.findIndex((r) => r.id === id);
+        if (i < 0) return [404, { error: { message: 'record not found', code: 404 } }];
+        records.splice(i, 1);
+        return [200];
+      }),
+    );
   return { records, breakIt: () => void (broken = true) };
 }
 

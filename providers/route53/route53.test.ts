@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { useNock, type NockReply } from '../__testing__/nock.test-helper.js';
+import { useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { ProviderConfigError, ProviderError } from '../types.js';
@@ -162,72 +162,80 @@ function route53Backend() {
     .persist()
     .get('/2013-04-01/hostedzonesbyname')
     .query(true)
-    .reply((req: Request): NockReply => {
-      const q = new URL(req.url).searchParams;
-      return (
-        guard(req) ?? [
-          200,
-          listZonesXml(ZONES, q.get('dnsname') ?? '', Number(q.get('maxitems') ?? 100)),
-          XML_HEADERS,
-        ]
-      );
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const q = new URL(req.url).searchParams;
+        return (
+          guard(req) ?? [
+            200,
+            listZonesXml(ZONES, q.get('dnsname') ?? '', Number(q.get('maxitems') ?? 100)),
+            XML_HEADERS,
+          ]
+        );
+      }),
+    )
     .get(`/2013-04-01/hostedzone/${ZONE_ID}/rrset`)
     .query(true)
-    .reply((req: Request): NockReply => {
-      const q = new URL(req.url).searchParams;
-      const body = listRrsetsXml(
-        [...sets.values()],
-        q.get('name') ?? '',
-        q.get('type') ?? '',
-        Number(q.get('maxitems') ?? 100),
-      );
-      return guard(req) ?? [200, body, XML_HEADERS];
-    })
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const q = new URL(req.url).searchParams;
+        const body = listRrsetsXml(
+          [...sets.values()],
+          q.get('name') ?? '',
+          q.get('type') ?? '',
+          Number(q.get('maxitems') ?? 100),
+        );
+        return guard(req) ?? [200, body, XML_HEADERS];
+      }),
+    )
     .post(`/2013-04-01/hostedzone/${ZONE_ID}/rrset`)
-    .reply(async (req: Request): Promise<NockReply> => {
-      const g = guard(req);
-      if (g) return g;
-      const body = await req.text();
-      changes.push(body);
-      for (const { action, set } of parseChanges(body)) {
-        const key = `${set.name}|${set.type}`;
-        const cur = sets.get(key);
-        if (action === 'DELETE') {
-          if (!cur || cur.ttl !== set.ttl || JSON.stringify(cur.values) !== JSON.stringify(set.values))
+    .reply(
+      fetchStyle(async (req: Request): Promise<NockReply> => {
+        const g = guard(req);
+        if (g) return g;
+        const body = await req.text();
+        changes.push(body);
+        for (const { action, set } of parseChanges(body)) {
+          const key = `${set.name}|${set.type}`;
+          const cur = sets.get(key);
+          if (action === 'DELETE') {
+            if (!cur || cur.ttl !== set.ttl || JSON.stringify(cur.values) !== JSON.stringify(set.values))
+              return [
+                400,
+                errorXml(
+                  'InvalidChangeBatch',
+                  `Tried to delete resource record set [name='${set.name}', type='${set.type}'] but the values provided do not match the current values`,
+                ),
+                XML_HEADERS,
+              ];
+            sets.delete(key);
+          } else if (action === 'CREATE' && cur) {
             return [
               400,
               errorXml(
                 'InvalidChangeBatch',
-                `Tried to delete resource record set [name='${set.name}', type='${set.type}'] but the values provided do not match the current values`,
+                `Tried to create resource record set [name='${set.name}', type='${set.type}'] but it already exists`,
               ),
               XML_HEADERS,
             ];
-          sets.delete(key);
-        } else if (action === 'CREATE' && cur) {
-          return [
-            400,
-            errorXml(
-              'InvalidChangeBatch',
-              `Tried to create resource record set [name='${set.name}', type='${set.type}'] but it already exists`,
-            ),
-            XML_HEADERS,
-          ];
-        } else {
-          sets.set(key, set);
+          } else {
+            sets.set(key, set);
+          }
         }
-      }
-      return [
-        200,
-        changeInfoXml('ChangeResourceRecordSetsResponse', `C${++n}EXAMPLE`, 'PENDING'),
-        XML_HEADERS,
-      ];
-    })
+        return [
+          200,
+          changeInfoXml('ChangeResourceRecordSetsResponse', `C${++n}EXAMPLE`, 'PENDING'),
+          XML_HEADERS,
+        ];
+      }),
+    )
     .get(/^\/2013-04-01\/change\/C\d+EXAMPLE$/)
-    .reply((req: Request): NockReply => {
-      const id = new URL(req.url).pathname.split('/').pop()!;
-      return guard(req) ?? [200, changeInfoXml('GetChangeResponse', id, 'INSYNC'), XML_HEADERS];
-    });
+    .reply(
+      fetchStyle((req: Request): NockReply => {
+        const id = new URL(req.url).pathname.split('/').pop()!;
+        return guard(req) ?? [200, changeInfoXml('GetChangeResponse', id, 'INSYNC'), XML_HEADERS];
+      }),
+    );
   return { sets, changes, breakIt: () => void (broken = true) };
 }
 

@@ -7,8 +7,8 @@ import { isIP } from 'node:net';
 import acme from 'acme-client';
 import type { DnsProvider } from '../../providers/types.js';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
-import { RecordStore } from '../dns01/store.js';
-import { withPreflight } from '../library/with-preflight.js';
+import { RecordStore } from '../solve/store.js';
+import { withPreflight } from './with-preflight.js';
 
 export interface AcmeDryRunOptions {
   /** Default: the profile's ACME directory (Let's Encrypt staging). */

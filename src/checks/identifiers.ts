@@ -12,6 +12,7 @@ import {
   projectRefusal,
 } from '../net/reserved.js';
 import { PSL_SOURCE, publicSuffixOf } from '../net/psl.js';
+import { caIdentifierError } from './ca-policy.js';
 
 /** RFC 1035 §2.3.4; Boulder policy/pa.go maxDNSIdentifierLength. */
 export const MAX_NAME_LENGTH = 253;
@@ -138,7 +139,7 @@ export function parseIdentifier(input: string): ParseResult {
   const asWritten: AsWritten[] = [];
   // The CA lower-cases identifiers itself (Boulder wfe2 NewOrder: identifier.Normalize).
   // eslint-disable-next-line no-control-regex
-  if (raw !== trimmed.toLowerCase() || /[^\x00-\x7f]/.test(raw)) asWritten.push('unicode');
+  if (raw !== trimmed.toLowerCase() || /[^\x00-\x7f]/.test(input)) asWritten.push('unicode');
   if (trimmed !== trimmed.toLowerCase()) asWritten.push('uppercase');
   if (raw.endsWith('.')) {
     raw = raw.slice(0, -1);
@@ -340,7 +341,10 @@ const AS_WRITTEN_TEXT: Record<AsWritten, string> = {
 
 /** What the CA says about the identifier exactly as typed (Boulder policy/pa.go, after lower-casing). */
 function asWrittenCaMessage(id: Identifier): string | undefined {
+  const exact = caIdentifierError(id.type, id.input.trim());
+  if (exact) return exact;
   const w = id.asWritten ?? [];
+  if (w.every((x) => x === 'uppercase')) return undefined;
   if (id.type === 'ip') return w.includes('ip-text') || w.includes('ip-brackets') ? PA.ipInvalid : undefined;
   if (w.includes('unicode')) return PA.invalidCharacter;
   if (w.includes('trailing-dot')) return PA.endsInDot;

@@ -7,7 +7,7 @@ import { outcomeEvidence } from '../dns/evidence.js';
 import { finding } from '../report/catalogue.js';
 import type { Evidence, Finding } from '../report/finding.js';
 import { caReservedRange, projectRefusal } from '../net/reserved.js';
-import { caDnsProblem, caNoAddresses } from './ca-messages.js';
+import { caDnsProblem, caNoAddresses } from '../report/ca-messages.js';
 import type { ResolvedAddresses } from '../http/fetch.js';
 
 export interface Addresses {

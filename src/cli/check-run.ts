@@ -5,10 +5,10 @@ import { issuerDomainFor } from '../config/ca.js';
 import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
 import { failsOn } from '../config/schema.js';
 import { EXIT, type Report } from '../report/report.js';
-import { FAMILY_NAMES } from '../checks/registry.js';
+import { FAMILY_NAMES } from '../engine/registry.js';
 import { UsageError } from '../errors.js';
 import { renderReport } from './render.js';
-import type { CheckArgs } from './commands/check.js';
+import type { CheckArgs } from '../config/args.js';
 import type { CommandContext } from './context.js';
 
 export interface CheckRun {
@@ -33,7 +33,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   const release = args.webroot ? await cleanupOnSignal() : undefined;
   let result: Report;
   try {
-    const { defaultStatePath } = await import('../dns01/store.js');
+    const { defaultStatePath } = await import('../solve/store.js');
     result = await preflight(args.names.map(String), {
       challenge: args.challenge ?? (provider ? 'dns-01' : undefined),
       profile,

@@ -1,24 +1,8 @@
 /** Option builders shared by every command that talks to the network or prints a report. */
 import type { Argv } from 'yargs';
+import type { NetworkArgs, OutputArgs } from '../config/args.js';
 
-export interface NetworkArgs {
-  'root-hints'?: string[];
-  'trust-anchor'?: string;
-  resolver?: string[];
-  'dns-port'?: number;
-  'http-port'?: number;
-  'tls-port'?: number;
-  'allow-address'?: string[];
-  'public-suffix'?: string[];
-  timeout?: number;
-  concurrency?: number;
-}
-
-export interface OutputArgs {
-  format: 'text' | 'json' | 'markdown';
-  color?: boolean;
-  quiet?: boolean;
-}
+export type { NetworkArgs, OutputArgs } from '../config/args.js';
 
 export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
   return y

@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
-import type { NetworkArgs } from '../cli/options.js';
+import type { NetworkArgs } from './args.js';
 import type { Challenge } from '../report/finding.js';
 import { configSchema, keysAt, type Config, type FailOn } from './schema.js';
 

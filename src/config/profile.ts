@@ -4,8 +4,8 @@ import { isIP } from 'node:net';
 import { defaultProfile, type NamedAddress, type NetworkProfile } from '../profile.js';
 import { invalidCidrs } from '../net/reserved.js';
 import { parseTrustAnchors } from '../dns/dnssec/anchors.js';
-import { UsageError } from '../cli/io.js';
-import type { NetworkArgs } from '../cli/options.js';
+import { UsageError } from '../errors.js';
+import type { NetworkArgs } from './args.js';
 
 function readText(path: string, what: string): string {
   try {

@@ -13,8 +13,8 @@ import { IterativeResolver } from '../dns/iterative.js';
 import { ResolverPool } from '../dns/pool.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
 import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
-import { CHECK_FAMILIES } from '../checks/registry.js';
-import { createDns01Family, type Dns01FamilyOptions } from '../checks/families/dns01.js';
+import { CHECK_FAMILIES } from './registry.js';
+import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js';
 
 export interface PreflightOptions {
   challenge?: Challenge;

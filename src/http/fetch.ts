@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { NetworkProfile } from '../profile.js';
 import type { Evidence } from '../report/finding.js';
 import { caReservedRange, projectRefusal } from '../net/reserved.js';
-import { caNoAddresses } from '../checks/ca-messages.js';
+import { caNoAddresses } from '../report/ca-messages.js';
 import { ACME_CHALLENGE_PATH, CA_USER_AGENT, MAX_BODY_BYTES, MAX_HEADER_BYTES } from './constants.js';
 import {
   checkRedirect,

@@ -4,9 +4,8 @@
  * Ports: a redirect may only name 80 or 443; the prober maps 80 to profile.httpPort and 443 to
  * profile.tlsPort (see targetPort), so lab servers on high ports behave like the real ones.
  */
-import net from 'node:net';
 import { publicSuffixOf } from '../net/psl.js';
-import { caReservedBlock, caReservedRange, projectRefusal } from '../net/reserved.js';
+import { caReservedBlock, caReservedRange, isGoIpLiteral, projectRefusal } from '../net/reserved.js';
 import {
   ALLOWED_REDIRECT_PORTS,
   MAX_REDIRECTS,
@@ -79,19 +78,6 @@ export const isRedirectStatus = (status: number): boolean => GO_REDIRECTS.includ
 /** Maps the CA's port (80/443) to the profile's (tests use high ports on loopback). */
 export function targetPort(caPort: 80 | 443, ports: { httpPort: number; tlsPort: number }): number {
   return caPort === 80 ? ports.httpPort : ports.tlsPort;
-}
-
-/** Go's netip.ParseAddr: dotted-quad IPv4 without leading zeros, or IPv6 with an optional zone. */
-export function isGoIpLiteral(host: string): boolean {
-  if (
-    /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(
-      host,
-    )
-  )
-    return true;
-  const pct = host.indexOf('%');
-  const bare = pct >= 0 ? host.slice(0, pct) : host;
-  return net.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
 }
 
 function toTarget(u: GoUrl): FetchTarget {

@@ -58,6 +58,15 @@ function parsedAllow(allow: readonly string[]): Range[] {
   return ranges;
 }
 
+/** Go's netip.ParseAddr syntax: dotted-quad IPv4 without leading zeros, or IPv6 with an optional zone. */
+export function isGoIpLiteral(host: string): boolean {
+  const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+  if (new RegExp(`^${octet}(\\.${octet}){3}$`).test(host)) return true;
+  const pct = host.indexOf('%');
+  const bare = pct >= 0 ? host.slice(0, pct) : host;
+  return net.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
+}
+
 export function isIpAddress(s: string): boolean {
   return ipaddr.isValid(s) && (ipaddr.IPv4.isValidFourPartDecimal(s) || s.includes(':'));
 }

@@ -1,5 +1,5 @@
 /** README tables generated from the catalogue, so the docs cannot drift from the code. */
-import { CATALOGUE_FAMILIES } from './catalogue.js';
+import { CATALOGUE_FAMILIES, type CodeInfo } from './catalogue.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -9,7 +9,7 @@ export function catalogueMarkdown(): string {
     '| --- | --- | --- | --- | --- |',
   ];
   for (const [family, codes] of CATALOGUE_FAMILIES) {
-    for (const c of codes) {
+    for (const c of codes as readonly CodeInfo[]) {
       out.push(
         `| \`${c.code}\` | ${family} | ${c.severity} | ${c.acmeProblem ?? ''} | ${cell(c.description)} |`,
       );

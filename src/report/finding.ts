@@ -1,4 +1,6 @@
-export type Severity = 'error' | 'warning' | 'info';
+import type { FindingCode, Severity } from './codes/index.js';
+
+export type { FindingCode, Severity };
 export type Verdict = 'pass' | 'warn' | 'fail';
 export type Challenge = 'http-01' | 'dns-01' | 'tls-alpn-01';
 
@@ -17,7 +19,7 @@ export interface Evidence {
 
 export interface Finding {
   /** Stable code from the catalogue, e.g. CAA_FORBIDS_ISSUER. */
-  code: string;
+  code: FindingCode;
   severity: Severity;
   /** The identifier the finding concerns, as checked (A-label, wildcard kept). */
   identifier: string;

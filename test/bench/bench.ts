@@ -11,7 +11,7 @@ import { CachingDnsClient } from '../../src/dns/client.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 import { benchScenario } from './scenario.js';
 import { startLabInWorker, type WorkerLab } from './lab-worker.js';
-import { watchPropagation } from '../../src/dns01/propagation.js';
+import { watchPropagation } from '../../src/solve/propagation.js';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 20);
 

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { fetchStyle } from '../../providers/__testing__/nock.test-helper.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { cli, labFlags } from './helpers.js';
@@ -32,8 +33,7 @@ describe('secrets never reach the output', () => {
       },
       { 'x-debug-token': String(req.headers.get('authorization')) },
     ];
-    // nock 15 hands reply functions the fetch Request.
-    const reply = (req: unknown) => echo(req as Request) as never;
+    const reply = fetchStyle((req) => echo(req) as never);
     nock('https://api.cloudflare.com').persist().get(/.*/).reply(reply);
     nock('https://api.cloudflare.com').persist().post(/.*/).reply(reply);
     const r = await cli(

@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
-import { cleanup, present, testRecordFlow, withGuardedRecord, type SignalHost } from '../../src/dns01/run.js';
-import { RecordStore, TEST_VALUE_PREFIX, defaultStatePath } from '../../src/dns01/store.js';
+import {
+  cleanup,
+  present,
+  testRecordFlow,
+  withGuardedRecord,
+  type SignalHost,
+} from '../../src/solve/dns01.js';
+import { RecordStore, TEST_VALUE_PREFIX, defaultStatePath } from '../../src/solve/store.js';
 import { FakeLabProvider, snapshot } from './fake-provider.js';
 
 const NS1 = 'ns1.dns01.test';

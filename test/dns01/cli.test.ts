@@ -1,7 +1,7 @@
 /** `acme-preflight dns01 ...` in-process against the lab. */
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { cli, labFlags } from '../cli/helpers.js';
-import { progressPrinter } from '../../src/dns01/cli.js';
+import { progressPrinter } from '../../src/cli/dns01-run.js';
 
 const V = 'e4poW-EBoq21JA9OrAOs8Izzml-1iB5kE5hWbN2FDkM';
 

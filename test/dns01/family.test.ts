@@ -1,7 +1,7 @@
 /** The dns-01 check family through preflight(): readiness, and the test record with a provider. */
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { preflight } from '../../src/engine/preflight.js';
-import { createDns01Family, dns01Family } from '../../src/checks/families/dns01.js';
+import { createDns01Family, dns01Family } from '../../src/engine/families/dns01.js';
 import { FakeLabProvider, snapshot } from './fake-provider.js';
 
 describe('dns-01 family', () => {

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
-import { watchPropagation, type PropagationEvent } from '../../src/dns01/propagation.js';
+import { watchPropagation, type PropagationEvent } from '../../src/solve/propagation.js';
 import { FakeLabProvider } from './fake-provider.js';
 
 const FQDN = '_acme-challenge.prop.test';

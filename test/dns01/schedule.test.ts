@@ -1,4 +1,4 @@
-import { DEFAULT_POLL_SCHEDULE, pollDelay, roundStarts, targetsForRound } from '../../src/dns01/schedule.js';
+import { DEFAULT_POLL_SCHEDULE, pollDelay, roundStarts, targetsForRound } from '../../src/solve/schedule.js';
 
 describe('poll schedule', () => {
   it('polls at once, then grows by the factor up to the cap', () => {

@@ -1,7 +1,7 @@
 /** Child process for the signal test: a file-backed provider, a record held until a signal arrives. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withGuardedRecord } from '../../src/dns01/run.js';
-import { RecordStore } from '../../src/dns01/store.js';
+import { withGuardedRecord } from '../../src/solve/dns01.js';
+import { RecordStore } from '../../src/solve/store.js';
 import type { DnsProvider, RecordHandle } from '../../providers/types.js';
 
 const [zoneFile, stateFile] = process.argv.slice(2) as [string, string];

@@ -1,6 +1,6 @@
 /** `verify` against the lab: the CA's lookup and the diagnosis for each broken placement. */
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { verify } from '../../src/dns01/run.js';
+import { verify } from '../../src/solve/dns01.js';
 import { gatherDns01, judgeDns01Readiness } from '../../src/checks/dns01/index.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 

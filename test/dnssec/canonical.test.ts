@@ -22,7 +22,7 @@ import {
   dsPresentation,
   dnskeyPresentation,
   withFlags,
-} from '../../src/dns/dnssec/sign.js';
+} from '../../src/lab/dnssec/sign.js';
 import { verifyRrsig, keyTag, dsMatches, parseDs, serialToDate } from '../../src/dns/dnssec/verify.js';
 import { ROOT_TRUST_ANCHORS } from '../../src/profile.js';
 

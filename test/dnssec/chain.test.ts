@@ -1,5 +1,5 @@
 import { validateChain, expiringSignatures, type ChainResult } from '../../src/dns/dnssec/chain.js';
-import { makeDs, dnskeyPresentation, signZone } from '../../src/dns/dnssec/sign.js';
+import { makeDs, dnskeyPresentation, signZone } from '../../src/lab/dnssec/sign.js';
 import { buildWorld, intercept, KEYS, NOW, INCEPTION, EXPIRATION, exampleRecords } from './world.js';
 
 const opts = (anchors: string[], now = NOW) => ({ trustAnchors: anchors, now });

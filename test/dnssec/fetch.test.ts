@@ -1,7 +1,7 @@
 import type { DnsClient, Delegation, Lookup } from '../../src/dns/api.js';
 import type { QueryOutcome, ServerEndpoint } from '../../src/dns/types.js';
 import { makeResolverFetch } from '../../src/dns/dnssec/fetch.js';
-import { answerFromZone } from '../../src/dns/dnssec/memzone.js';
+import { answerFromZone } from '../../src/lab/dnssec/memzone.js';
 import { validateChain } from '../../src/dns/dnssec/chain.js';
 import { isAtOrBelow } from '../../src/dns/names.js';
 import { buildWorld, NOW } from './world.js';

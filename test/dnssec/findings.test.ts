@@ -1,6 +1,6 @@
 import { validateChain } from '../../src/dns/dnssec/chain.js';
-import { judgeDnssec } from '../../src/dns/dnssec/findings.js';
-import { makeDs } from '../../src/dns/dnssec/sign.js';
+import { judgeDnssec } from '../../src/checks/dnssec/judge.js';
+import { makeDs } from '../../src/lab/dnssec/sign.js';
 import { DNSSEC_CODES } from '../../src/report/codes/dnssec.js';
 import { codeInfo } from '../../src/report/catalogue.js';
 import { buildWorld, KEYS, NOW } from './world.js';

@@ -1,7 +1,7 @@
 import type { DnsRecord } from '../../src/dns/types.js';
 import { validateChain } from '../../src/dns/dnssec/chain.js';
 import { verifyRrsig, keyTag } from '../../src/dns/dnssec/verify.js';
-import { signRrset } from '../../src/dns/dnssec/sign.js';
+import { signRrset } from '../../src/lab/dnssec/sign.js';
 import { fromDnsRecord, nameToWire, type WireRR } from '../../src/dns/dnssec/wire.js';
 import { MAX_RRSET_RECORDS } from '../../src/dns/dnssec/canonical.js';
 import { buildWorld, intercept, KEYS, NOW, INCEPTION, EXPIRATION } from './world.js';

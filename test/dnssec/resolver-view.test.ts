@@ -1,9 +1,5 @@
-import {
-  gatherResolverViews,
-  judgeResolverViews,
-  resolverEvidence,
-  resolverVerdict,
-} from '../../src/dns/dnssec/resolver-view.js';
+import { gatherResolverViews, resolverVerdict } from '../../src/dns/dnssec/resolver-view.js';
+import { judgeResolverViews, resolverEvidence } from '../../src/checks/dnssec/resolver-view.js';
 import type { ChainResult } from '../../src/dns/dnssec/chain.js';
 import type { QueryOptions, QueryOutcome } from '../../src/dns/types.js';
 

@@ -8,8 +8,8 @@ import {
   type SigningKey,
   type SignedZone,
   type SignZoneOptions,
-} from '../../src/dns/dnssec/sign.js';
-import { answerFromZones } from '../../src/dns/dnssec/memzone.js';
+} from '../../src/lab/dnssec/sign.js';
+import { answerFromZones } from '../../src/lab/dnssec/memzone.js';
 import type { DnssecFetch, FetchResponse } from '../../src/dns/dnssec/chain.js';
 
 export const NOW = new Date('2026-06-01T00:00:00Z');

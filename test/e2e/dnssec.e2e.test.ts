@@ -10,19 +10,17 @@ import dnsPacket from 'dns-packet';
 import { CachingDnsClient } from '../../src/dns/client.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 import {
-  answerFromZones,
   encodeRR,
   fromDnsRecord,
-  generateKey,
-  makeDs,
   makeResolverFetch,
   readTrustAnchorFile,
-  signRrset,
-  signZone,
   validateChain,
   wireToName,
 } from '../../src/dns/dnssec/index.js';
-import type { ChainResult, SignedZone, SigningKey } from '../../src/dns/dnssec/index.js';
+import type { ChainResult } from '../../src/dns/dnssec/index.js';
+import { generateKey, makeDs, signRrset, signZone } from '../../src/lab/dnssec/sign.js';
+import type { SignedZone, SigningKey } from '../../src/lab/dnssec/sign.js';
+import { answerFromZones } from '../../src/lab/dnssec/memzone.js';
 import { readName } from '../../src/dns/dnssec/wire.js';
 import { queryOnce } from '../../src/dns/transport.js';
 import type { DnsRecord } from '../../src/dns/types.js';
@@ -237,7 +235,7 @@ describe('DNSSEC verdicts agree with unbound: the stack zones', () => {
 });
 
 // --- Broken children of update.test, served from this process -----------------------------------
-// Each child is signed here (src/dns/dnssec/sign.ts) and answered from memory by a small UDP server on
+// Each child is signed here (src/lab/dnssec/sign.ts) and answered from memory by a small UDP server on
 // a spare stack address; its delegation and DS go into update.test by TSIG UPDATE, so BIND signs them.
 
 const CHILD_NS = '127.0.1.9';

@@ -10,7 +10,7 @@ import type { DnsProvider, ProviderEnv } from '../../providers/types.js';
 import { queryOnce } from '../../src/dns/transport.js';
 import type { ServerEndpoint } from '../../src/dns/types.js';
 import { txtValue } from '../../src/checks/dns01/value.js';
-import { present } from '../../src/dns01/run.js';
+import { present } from '../../src/solve/dns01.js';
 import { corpusProfile, publishTxt } from './corpus/harness.js';
 import { loadStackEnv } from './stackEnv.js';
 

@@ -19,7 +19,11 @@ const failing = reportOf([
     severity: 'error',
     title: 'CAA at example.com forbids letsencrypt.org',
   }),
-  finding({ code: 'DELEGATION_LAME', severity: 'warning', title: 'ns2.example.net is lame for example.com' }),
+  finding({
+    code: 'DELEGATION_LAME_SERVER',
+    severity: 'warning',
+    title: 'ns2.example.net is lame for example.com',
+  }),
 ]);
 
 function expectNoToken(run: Run, ...more: string[]): void {
@@ -83,7 +87,9 @@ describe('the Action on a pull request', () => {
     expect(run.stdout).toContain(
       '::error title=CAA_FORBIDS_ISSUER::example.com: CAA at example.com forbids letsencrypt.org%0AFix: Add CAA 0 issue "letsencrypt.org" at example.com',
     );
-    expect(run.stdout).toMatch(/^::warning title=DELEGATION_LAME::example\.com: ns2\.example\.net is lame/m);
+    expect(run.stdout).toMatch(
+      /^::warning title=DELEGATION_LAME_SERVER::example\.com: ns2\.example\.net is lame/m,
+    );
     expect(output(run.outputs, 'verdict')).toBe('fail');
     const jsonPath = output(run.outputs, 'json-path')!;
     expect(jsonPath.startsWith(run.workspace)).toBe(true);
@@ -113,7 +119,7 @@ describe('the Action on a pull request', () => {
   it('escapes untrusted DNS data so the comment holds no live HTML, link or mention', async () => {
     const gh = fakeGitHub();
     const hostile = finding({
-      code: 'DNS01_TXT_WRONG_VALUE',
+      code: 'DNS01_TXT_MISMATCH',
       severity: 'error',
       title: 'TXT says <img src=x onerror=alert(1)> and @octocat',
       detail:
@@ -157,9 +163,9 @@ describe('the Action outside a pull request, and its inputs', () => {
   it.each(table)('fail-on %s with verdict %s exits %i', async (failOn, verdict, code) => {
     const findings =
       verdict === 'fail'
-        ? [finding({ code: 'X', severity: 'error' })]
+        ? [finding({ code: 'CAA_FORBIDS_ISSUER', severity: 'error' })]
         : verdict === 'warn'
-          ? [finding({ code: 'Y', severity: 'warning' })]
+          ? [finding({ code: 'DELEGATION_LAME_SERVER', severity: 'warning' })]
           : [];
     const run = await runLocally({
       event: 'push.json',

@@ -1,5 +1,6 @@
 /** A tiny in-memory GitHub issue-comments API behind nock: state survives between Action runs. */
 import nock from 'nock';
+import { fetchStyle } from '../../providers/__testing__/nock.test-helper.js';
 import { API } from './harness.js';
 
 export interface StoredComment {
@@ -60,51 +61,57 @@ export function fakeGitHub(
     .persist()
     .get(`${base}/${number}/comments`)
     .query(true)
-    .reply(async (req: globalThis.Request) => {
-      const { path } = await record(req);
-      const d = denied('GET');
-      if (d) return d;
-      const url = new URL(path, API);
-      const perPage = Number(url.searchParams.get('per_page') ?? 30);
-      const page = Number(url.searchParams.get('page') ?? 1);
-      const items = state.comments.slice((page - 1) * perPage, page * perPage);
-      const headers: Record<string, string> = {};
-      if (page * perPage < state.comments.length) {
-        headers['link'] =
-          `<${API}${base}/${number}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"`;
-      }
-      return [200, items, headers];
-    })
+    .reply(
+      fetchStyle(async (req: globalThis.Request) => {
+        const { path } = await record(req);
+        const d = denied('GET');
+        if (d) return d;
+        const url = new URL(path, API);
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const items = state.comments.slice((page - 1) * perPage, page * perPage);
+        const headers: Record<string, string> = {};
+        if (page * perPage < state.comments.length) {
+          headers['link'] =
+            `<${API}${base}/${number}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+        }
+        return [200, items, headers];
+      }),
+    )
     .post(`${base}/${number}/comments`)
-    .reply(async (req: globalThis.Request) => {
-      const { body } = await record(req);
-      const d = denied('POST');
-      if (d) return d;
-      const c: StoredComment = {
-        id: nextId++,
-        body: body!.body,
-        user: { login: 'github-actions[bot]', type: 'Bot' },
-      };
-      state.comments.push(c);
-      return [
-        201,
-        { ...c, html_url: `https://github.com/acme-corp/website/pull/${number}#issuecomment-${c.id}` },
-      ];
-    })
+    .reply(
+      fetchStyle(async (req: globalThis.Request) => {
+        const { body } = await record(req);
+        const d = denied('POST');
+        if (d) return d;
+        const c: StoredComment = {
+          id: nextId++,
+          body: body!.body,
+          user: { login: 'github-actions[bot]', type: 'Bot' },
+        };
+        state.comments.push(c);
+        return [
+          201,
+          { ...c, html_url: `https://github.com/acme-corp/website/pull/${number}#issuecomment-${c.id}` },
+        ];
+      }),
+    )
     .patch(new RegExp(`^${base}/comments/\\d+$`))
-    .reply(async (req: globalThis.Request) => {
-      const { path, body } = await record(req);
-      const d = denied('PATCH');
-      if (d) return d;
-      const id = Number(path.split('/').pop());
-      const c = state.comments.find((x) => x.id === id);
-      if (!c) return [404, { message: 'Not Found' }];
-      c.body = body!.body;
-      return [
-        200,
-        { ...c, html_url: `https://github.com/acme-corp/website/pull/${number}#issuecomment-${id}` },
-      ];
-    });
+    .reply(
+      fetchStyle(async (req: globalThis.Request) => {
+        const { path, body } = await record(req);
+        const d = denied('PATCH');
+        if (d) return d;
+        const id = Number(path.split('/').pop());
+        const c = state.comments.find((x) => x.id === id);
+        if (!c) return [404, { message: 'Not Found' }];
+        c.body = body!.body;
+        return [
+          200,
+          { ...c, html_url: `https://github.com/acme-corp/website/pull/${number}#issuecomment-${id}` },
+        ];
+      }),
+    );
   return state;
 }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { acmeDryRun, formatDryRun, type DryRunResult } from '../../src/acme/dry-run.js';
 import { withProfile } from '../../src/profile.js';
-import { checkDryRun } from '../../src/acme/check-option.js';
+import { checkDryRun } from '../../src/cli/acme-dry-run.js';
 import type { CheckRun } from '../../src/cli/check-run.js';
 import type { Report } from '../../src/report/report.js';
 

@@ -1,7 +1,7 @@
 /** withPreflight(): acme-client challenge functions over the lab with an in-memory provider. */
 import type { ClientAutoOptions } from 'acme-client';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { withPreflight, PreflightChallengeError } from '../../src/library/with-preflight.js';
+import { withPreflight, PreflightChallengeError } from '../../src/acme/with-preflight.js';
 import { FakeLabProvider } from '../dns01/fake-provider.js';
 
 const NS1 = 'ns1.dns01.test';

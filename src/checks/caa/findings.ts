@@ -1,12 +1,12 @@
 /** Turns a CAA decision into findings that cite the record, the server, and the record to publish. Pure. */
 import { getDomain } from 'tldts';
 import type { Identifier } from '../../identifiers.js';
-import type { Challenge, Evidence, Finding } from '../../report/finding.js';
+import type { Challenge, Evidence, Finding, FindingCode } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import type { CaaDecision, CaaLookup, CaaReason, CaaRecordData, CaaRecordVerdict } from './evaluate.js';
 import { formatCaaValue, type CaaParameter } from './parse.js';
 import { caForIssuerDomain } from './issuers.js';
-import { caDnsProblem } from '../ca-messages.js';
+import { caDnsProblem } from '../../report/ca-messages.js';
 
 export interface JudgeCaaOptions {
   issuerDomain: string;
@@ -51,7 +51,7 @@ function fixedValue(v: CaaRecordVerdict | undefined, opts: JudgeCaaOptions): str
   return formatCaaValue(opts.issuerDomain, params);
 }
 
-const DENIAL_CODE: Partial<Record<CaaReason, string>> = {
+const DENIAL_CODE: Partial<Record<CaaReason, FindingCode>> = {
   FORBIDS_ISSUER: 'CAA_FORBIDS_ISSUER',
   ONLY_MALFORMED: 'CAA_FORBIDS_ISSUER',
   ISSUEWILD_FORBIDS: 'CAA_ISSUEWILD_FORBIDS',
@@ -165,7 +165,7 @@ export function judgeCaa(decision: CaaDecision, identifier: Identifier, opts: Ju
           remediation += ` Or, to change only this name, publish a CAA set at ${base} itself (it then replaces the one at ${at} for ${base}).`;
         }
       }
-      const why: Record<string, string> = {
+      const why: Partial<Record<FindingCode, string>> = {
         CAA_FORBIDS_ISSUER: `no issue record there authorises ${opts.issuerDomain}`,
         CAA_ISSUEWILD_FORBIDS: `for the wildcard ${id} the CA uses only the issuewild records, and none authorises ${opts.issuerDomain}`,
         CAA_ACCOUNTURI_MISMATCH: `the record for ${opts.issuerDomain} is bound to another account${opts.accountUri ? ` (yours is ${opts.accountUri})` : ''}`,

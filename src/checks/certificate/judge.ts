@@ -1,7 +1,7 @@
 /** Pure judgement of the certificate currently served (warnings: it does not block issuance). */
 import type { X509Certificate } from 'node:crypto';
 import { finding } from '../../report/catalogue.js';
-import type { Evidence, Finding, Severity } from '../../report/finding.js';
+import type { Evidence, Finding, FindingCode, Severity } from '../../report/finding.js';
 import { analyseChain, nodeRoots, type ChainAnalysis } from './chain.js';
 import type { CertAddressEvidence, CertificateEvidence } from './probe.js';
 
@@ -113,7 +113,7 @@ export function judgeCertificate(e: CertificateEvidence, opts: CertJudgeOptions 
         }),
       );
     }
-    const chainFix: Record<string, [string, string] | undefined> = {
+    const chainFix: Record<string, [FindingCode, string] | undefined> = {
       incomplete: [
         'CERT_CHAIN_INCOMPLETE',
         'Serve the full chain: nginx `ssl_certificate fullchain.pem;` (not cert.pem), Apache `SSLCertificateFile fullchain.pem`.',

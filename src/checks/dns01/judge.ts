@@ -4,7 +4,7 @@ import type { Evidence, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import { outcomeEvidence } from '../../dns/evidence.js';
 import { endpointLabel } from '../../dns/types.js';
-import { caDnsProblem } from '../ca-messages.js';
+import { caDnsProblem } from '../../report/ca-messages.js';
 import { CA_QUOTED_RECORD_MAX, challengeName, goQuote, txtStrings, txtValue } from './value.js';
 
 /** What was gathered for one identifier's `_acme-challenge` name. */

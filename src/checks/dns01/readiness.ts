@@ -4,7 +4,7 @@ import type { Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import { outcomeEvidence } from '../../dns/evidence.js';
 import { isAtOrBelow } from '../../dns/names.js';
-import { caDnsProblem } from '../ca-messages.js';
+import { caDnsProblem } from '../../report/ca-messages.js';
 import { disagreementFinding, lookupFailure, type Dns01TxtEvidence } from './judge.js';
 import { challengeName, goQuote, txtValue } from './value.js';
 

@@ -8,7 +8,7 @@ import { addressesOfHost, type ResolveAddresses } from '../../http/fetch.js';
 import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
 import { ACME_TLS_ALPN } from '../../http/constants.js';
-import { caNoAddresses } from '../ca-messages.js';
+import { caNoAddresses } from '../../report/ca-messages.js';
 
 export interface TlsAlpnEvidence {
   identifier: string;

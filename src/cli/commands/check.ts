@@ -1,21 +1,8 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
-import { networkOptions, outputOptions, type NetworkArgs, type OutputArgs } from '../options.js';
-import type { Challenge } from '../../report/finding.js';
-import { acmeDryRunOptions, type AcmeDryRunArgs } from '../../acme/check-option.js';
-
-export interface CheckArgs extends NetworkArgs, OutputArgs, AcmeDryRunArgs {
-  names: string[];
-  challenge?: Challenge;
-  ca?: string;
-  'account-uri'?: string;
-  skip?: string[];
-  webroot?: string;
-  provider?: string;
-  'propagation-timeout'?: number;
-  config?: string;
-  'fail-on'?: 'error' | 'warning' | 'never';
-}
+import { networkOptions, outputOptions } from '../options.js';
+import { acmeDryRunOptions } from '../acme-dry-run.js';
+import type { CheckArgs } from '../../config/args.js';
 
 export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01'] as const;
 
@@ -87,7 +74,7 @@ export function checkCommand(ctx: CommandContext): CommandModule<object, CheckAr
       const run = await runCheck(args, ctx);
       ctx.io.out(run.report);
       if (!args['acme-dry-run']) return ctx.setExit(run.exitCode);
-      const { checkDryRun } = await import('../../acme/check-option.js');
+      const { checkDryRun } = await import('../acme-dry-run.js');
       const dry = await checkDryRun(args, ctx, run);
       ctx.io.out(dry.text);
       ctx.setExit(dry.exitCode);

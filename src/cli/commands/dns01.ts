@@ -1,19 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
-import { networkOptions, outputOptions, type NetworkArgs, type OutputArgs } from '../options.js';
-
-export interface Dns01Args extends NetworkArgs, OutputArgs {
-  action: 'present' | 'verify' | 'cleanup';
-  name: string;
-  value?: string;
-  expect?: string;
-  provider?: string;
-  stale?: boolean;
-  wait?: boolean;
-  'propagation-timeout'?: number;
-  'state-file'?: string;
-  'public-resolvers'?: boolean;
-}
+import { networkOptions, outputOptions } from '../options.js';
+import type { Dns01Args } from '../../config/args.js';
 
 function common<T>(y: Argv<T>): Argv<T> {
   return outputOptions(networkOptions(y))
@@ -59,7 +47,7 @@ export function dns01Command(ctx: CommandContext): CommandModule<object, Dns01Ar
           .option('wait', { type: 'boolean', default: true, describe: 'present: wait for propagation' }),
       ) as never,
     handler: async (args) => {
-      const { runDns01 } = await import('../../dns01/cli.js');
+      const { runDns01 } = await import('../dns01-run.js');
       ctx.setExit(await runDns01(args, ctx));
     },
   };

@@ -1,11 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
-import { checkOptions, type CheckArgs } from './check.js';
-
-export interface GuardArgs extends CheckArgs {
-  /** The command after `--`. */
-  '--'?: (string | number)[];
-}
+import { checkOptions } from './check.js';
+import type { GuardArgs } from '../../config/args.js';
 
 /** `guard <names..> [check options] -- <command...>`: run the command only if issuance would succeed. */
 export function guardCommand(ctx: CommandContext): CommandModule<object, GuardArgs> {
@@ -25,7 +21,7 @@ export function guardCommand(ctx: CommandContext): CommandModule<object, GuardAr
           .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false }),
       ) as never,
     handler: async (args) => {
-      const { runGuard } = await import('../../hooks/guard.js');
+      const { runGuard } = await import('../guard-run.js');
       ctx.setExit(await runGuard(args, ctx));
     },
   };

@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
 import { networkOptions } from '../options.js';
-import type { HookCliArgs, HookDeps } from '../../hooks/run.js';
+import type { HookDeps } from '../hooks/run.js';
+import type { HookCliArgs } from '../../config/args.js';
 
 const KINDS = ['certbot-auth', 'certbot-cleanup', 'lego'] as const;
 
@@ -42,7 +43,7 @@ export function hookCommand(ctx: CommandContext, deps: HookDeps = {}): CommandMo
         // lego's values may start with '-' or look like numbers: keep everything after -- verbatim.
         .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false }) as never,
     handler: async (args) => {
-      const { runHook } = await import('../../hooks/run.js');
+      const { runHook } = await import('../hooks/run.js');
       ctx.setExit(await runHook(args, ctx, deps));
     },
   };

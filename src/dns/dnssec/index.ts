@@ -11,7 +11,6 @@ export type {
   SignatureInfo,
   ZoneKeys,
 } from './chain.js';
-export { judgeDnssec, SIGNATURE_EXPIRY_WARNING_DAYS, SIGNATURE_REFRESH_FRACTION } from './findings.js';
 export { parseTrustAnchors, parseAnchorLine, readTrustAnchorFile, type TrustAnchor } from './anchors.js';
 export {
   verifyRrsig,
@@ -53,15 +52,4 @@ export {
   type DenialResult,
 } from './nsec3.js';
 export { proveNameErrorNsec, proveNoDataNsec, nsecCovers } from './nsec.js';
-export {
-  generateKey,
-  makeDs,
-  signRrset,
-  signZone,
-  dsPresentation,
-  dnskeyPresentation,
-  withFlags,
-} from './sign.js';
-export type { SigningKey, SignedZone, SignZoneOptions, SignOptions, Nsec3Params } from './sign.js';
-export { answerFromZones, answerFromZone, pickZone } from './memzone.js';
 export { makeResolverFetch, type ResolverFetchOptions } from './fetch.js';

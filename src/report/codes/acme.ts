@@ -1,3 +1,3 @@
 import type { CodeInfo } from './types.js';
 
-export const ACME_CODES: CodeInfo[] = [];
+export const ACME_CODES = [] as const satisfies readonly CodeInfo[];

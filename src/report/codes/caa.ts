@@ -1,7 +1,7 @@
 import type { CodeInfo } from './types.js';
 
 /** CAA as the CA evaluates it (RFC 8659, RFC 8657, Boulder va/caa.go). */
-export const CAA_CODES: CodeInfo[] = [
+export const CAA_CODES = [
   {
     code: 'CAA_FORBIDS_ISSUER',
     severity: 'error',
@@ -84,4 +84,4 @@ export const CAA_CODES: CodeInfo[] = [
     title: 'No CAA records',
     description: 'No CAA records at the name or any parent up to the TLD: any CA may issue.',
   },
-];
+] as const satisfies readonly CodeInfo[];

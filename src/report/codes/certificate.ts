@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const CERTIFICATE_CODES: CodeInfo[] = [
+export const CERTIFICATE_CODES = [
   {
     code: 'CERT_OK',
     severity: 'info',
@@ -69,4 +69,4 @@ export const CERTIFICATE_CODES: CodeInfo[] = [
     title: 'TLS port not reachable',
     description: 'The TLS handshake could not complete at this address.',
   },
-];
+] as const satisfies readonly CodeInfo[];

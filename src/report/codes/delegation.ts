@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const DELEGATION_CODES: CodeInfo[] = [
+export const DELEGATION_CODES = [
   {
     code: 'DELEGATION_ALL_LAME',
     severity: 'error',
@@ -60,4 +60,4 @@ export const DELEGATION_CODES: CodeInfo[] = [
     description:
       'Every nameserver address lies in one IPv4 /24 (or IPv6 /48): one network outage or routing problem takes the whole zone down (RFC 2182 §3.1).',
   },
-];
+] as const satisfies readonly CodeInfo[];

@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const DNS01_CODES: CodeInfo[] = [
+export const DNS01_CODES = [
   {
     code: 'DNS01_TXT_MISSING',
     severity: 'error',
@@ -128,4 +128,4 @@ export const DNS01_CODES: CodeInfo[] = [
     description:
       'Deleting the record created for the test failed; remove it with `acme-preflight dns01 cleanup --stale`.',
   },
-];
+] as const satisfies readonly CodeInfo[];

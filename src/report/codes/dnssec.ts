@@ -4,7 +4,7 @@ import type { CodeInfo } from './types.js';
  * DNSSEC as the CA's validating resolver sees it (Boulder bdns: a bogus chain reaches the VA as SERVFAIL,
  * "DNS problem: looking up A for X: DNSSEC: Bogus"). Insecure (unsigned) zones validate normally.
  */
-export const DNSSEC_CODES: CodeInfo[] = [
+export const DNSSEC_CODES = [
   {
     code: 'DNSSEC_BOGUS_SIGNATURE_EXPIRED',
     severity: 'error',
@@ -110,4 +110,4 @@ export const DNSSEC_CODES: CodeInfo[] = [
     description:
       "A public resolver's view (AD bit; SERVFAIL without CD but an answer with CD means it finds the data bogus) differs from our own validation; the CA's resolver may side with it.",
   },
-];
+] as const satisfies readonly CodeInfo[];

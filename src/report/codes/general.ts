@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const GENERAL_CODES: CodeInfo[] = [
+export const GENERAL_CODES = [
   {
     code: 'CHECK_INCOMPLETE',
     severity: 'warning',
@@ -8,4 +8,4 @@ export const GENERAL_CODES: CodeInfo[] = [
     description:
       'A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete.',
   },
-];
+] as const satisfies readonly CodeInfo[];

@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const HTTP01_CODES: CodeInfo[] = [
+export const HTTP01_CODES = [
   {
     code: 'HTTP01_OK',
     severity: 'info',
@@ -158,4 +158,4 @@ export const HTTP01_CODES: CodeInfo[] = [
     description:
       "Port 80 is answered by a home router's, modem's or NAS's admin interface (its Server header, login realm or page title), so the port forward to the web server is missing.",
   },
-];
+] as const satisfies readonly CodeInfo[];

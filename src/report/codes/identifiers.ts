@@ -4,7 +4,7 @@ import type { CodeInfo } from './types.js';
  * Identifier syntax and CA policy (Boulder policy/pa.go). The IDENT_SYNTAX_* codes are what
  * parseIdentifier() returns for input the CLI refuses (exit 2); the rest are findings.
  */
-export const IDENTIFIERS_CODES: CodeInfo[] = [
+export const IDENTIFIERS_CODES = [
   {
     code: 'IDENT_SYNTAX_EMPTY',
     severity: 'error',
@@ -154,4 +154,4 @@ export const IDENTIFIERS_CODES: CodeInfo[] = [
     title: 'Duplicate name',
     description: 'The same name was given more than once; the CA deduplicates it, so it is checked once.',
   },
-];
+] as const satisfies readonly CodeInfo[];

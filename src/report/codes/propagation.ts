@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const PROPAGATION_CODES: CodeInfo[] = [
+export const PROPAGATION_CODES = [
   {
     code: 'PROPAGATION_STALE_CACHE',
     severity: 'warning',
@@ -22,4 +22,4 @@ export const PROPAGATION_CODES: CodeInfo[] = [
     description:
       'A public resolver timed out or returned an error (often SERVFAIL from DNSSEC validation or an unreachable nameserver) while the authoritative servers answer. Evidence only: the CA uses its own resolver, which may meet the same problem.',
   },
-];
+] as const satisfies readonly CodeInfo[];

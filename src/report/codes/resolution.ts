@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const RESOLUTION_CODES: CodeInfo[] = [
+export const RESOLUTION_CODES = [
   {
     code: 'DNS_NXDOMAIN',
     severity: 'error',
@@ -88,4 +88,4 @@ export const RESOLUTION_CODES: CodeInfo[] = [
     title: 'The name resolves',
     description: 'The addresses the CA would use, and the one it tries first.',
   },
-];
+] as const satisfies readonly CodeInfo[];

@@ -1,6 +1,6 @@
 import type { CodeInfo } from './types.js';
 
-export const TLSALPN01_CODES: CodeInfo[] = [
+export const TLSALPN01_CODES = [
   {
     code: 'TLSALPN01_READY',
     severity: 'info',
@@ -57,4 +57,4 @@ export const TLSALPN01_CODES: CodeInfo[] = [
     acmeProblem: 'dns',
     description: 'The name has no A/AAAA record the CA would connect to.',
   },
-];
+] as const satisfies readonly CodeInfo[];

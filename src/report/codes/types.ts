@@ -1,4 +1,4 @@
-import type { Severity } from '../finding.js';
+export type Severity = 'error' | 'warning' | 'info';
 
 /** One documented finding code. The catalogue is the single source for renderers and README. */
 export interface CodeInfo {

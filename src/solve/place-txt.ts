@@ -3,9 +3,9 @@ import type { DnsProvider, RecordHandle } from '../../providers/types.js';
 import type { NetworkProfile } from '../profile.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { normalizeName } from '../dns/names.js';
-import { challengeFqdn, effectiveName, present, type PresentResult } from '../dns01/run.js';
-import { describeTargets, type PropagationEvent } from '../dns01/propagation.js';
-import { RecordStore, handleKey } from '../dns01/store.js';
+import { challengeFqdn, effectiveName, present, type PresentResult } from './dns01.js';
+import { describeTargets, type PropagationEvent } from './propagation.js';
+import { RecordStore, handleKey } from './store.js';
 import type { IterativeResolverApi } from '../dns/api.js';
 
 export interface PlaceOptions {

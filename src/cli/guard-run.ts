@@ -1,9 +1,9 @@
 /** What `guard` does: the checks of `check`, then the guarded command only when issuance would succeed. */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { CommandContext } from '../cli/context.js';
-import type { GuardArgs } from '../cli/commands/guard.js';
-import { runCheck } from '../cli/check-run.js';
+import type { CommandContext } from './context.js';
+import type { GuardArgs } from '../config/args.js';
+import { runCheck } from './check-run.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../report/report.js';
 

@@ -1,10 +1,10 @@
-import type { CheckFamily } from '../../engine/context.js';
+import type { CheckFamily } from '../context.js';
 import type { DnsProvider } from '../../../providers/types.js';
-import { gatherDns01 } from '../dns01/gather.js';
-import { judgeDns01Readiness } from '../dns01/readiness.js';
+import { gatherDns01 } from '../../checks/dns01/gather.js';
+import { judgeDns01Readiness } from '../../checks/dns01/readiness.js';
 
 export interface Dns01FamilyOptions {
-  /** With a provider, a test record is placed, watched and removed (src/dns01/run.ts). */
+  /** With a provider, a test record is placed, watched and removed (src/solve/dns01.ts). */
   provider?: DnsProvider;
   /** Where test-record handles are kept between runs. */
   statePath?: string;
@@ -21,8 +21,8 @@ export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily {
       const findings = judgeDns01Readiness(ev, { extraPublicSuffixes: ctx.profile.extraPublicSuffixes });
       if (!opts.provider || findings.some((f) => f.severity === 'error')) return findings;
       const [{ testRecordFlow }, { RecordStore }] = await Promise.all([
-        import('../../dns01/run.js'),
-        import('../../dns01/store.js'),
+        import('../../solve/dns01.js'),
+        import('../../solve/store.js'),
       ]);
       const test = await testRecordFlow(opts.provider, id.value, {
         profile: ctx.profile,

@@ -1,21 +1,25 @@
 /** What `acme-preflight dns01 ...` does; the yargs module (src/cli/commands/dns01.ts) loads this lazily. */
 import { performance } from 'node:perf_hooks';
-import type { CommandContext } from '../cli/context.js';
-import type { Dns01Args } from '../cli/commands/dns01.js';
+import type { CommandContext } from './context.js';
+import type { Dns01Args } from '../config/args.js';
 import { ProviderConfigError, type DnsProvider } from '../../providers/types.js';
 import { createProvider } from '../../providers/registry.js';
 import { UsageError } from '../errors.js';
 import { EXIT, buildReport } from '../report/report.js';
 import { VERSION } from '../version.js';
 import { profileFromArgs } from '../config/profile.js';
-import { renderReport } from '../cli/render.js';
+import { renderReport } from './render.js';
 import { CachingDnsClient } from '../dns/client.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { endpointLabel } from '../dns/types.js';
 import { DEFAULT_ISSUER_DOMAIN } from '../engine/preflight.js';
-import { cleanup, present, verify, type Dns01Options } from './run.js';
-import { RecordStore, defaultStatePath } from './store.js';
-import { DEFAULT_PROPAGATION_TIMEOUT_MS, describeTargets, type PropagationEvent } from './propagation.js';
+import { cleanup, present, verify, type Dns01Options } from '../solve/dns01.js';
+import { RecordStore, defaultStatePath } from '../solve/store.js';
+import {
+  DEFAULT_PROPAGATION_TIMEOUT_MS,
+  describeTargets,
+  type PropagationEvent,
+} from '../solve/propagation.js';
 
 /** Live progress on stderr: one rewritten line on a terminal, plain lines otherwise. */
 export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent) => void {

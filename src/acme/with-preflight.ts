@@ -5,10 +5,10 @@
 import type { DnsProvider, RecordHandle } from '../../providers/types.js';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
 import type { Finding } from '../report/finding.js';
-import { RecordStore } from '../dns01/store.js';
-import { DEFAULT_PROPAGATION_TIMEOUT_MS, type PropagationEvent } from '../dns01/propagation.js';
-import { placeTxt, removeTxt } from '../hooks/dns.js';
-import { errorLines, removeToken, verifyToken, writeToken } from '../hooks/http.js';
+import { RecordStore } from '../solve/store.js';
+import { DEFAULT_PROPAGATION_TIMEOUT_MS, type PropagationEvent } from '../solve/propagation.js';
+import { placeTxt, removeTxt } from '../solve/place-txt.js';
+import { errorLines, removeToken, verifyToken, writeToken } from '../solve/webroot.js';
 
 /** The parts of acme-client's Authorization and Challenge used here (structurally compatible). */
 export interface AcmeAuthorization {

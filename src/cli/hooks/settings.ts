@@ -1,22 +1,14 @@
 /** Settings of a hook run: flags over the config file; env handed in, never read from process. */
-import type { NetworkArgs } from '../cli/options.js';
-import type { NetworkProfile } from '../profile.js';
-import type { DnsProvider } from '../../providers/types.js';
-import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
-import { profileFromArgs } from '../config/profile.js';
-import { UsageError } from '../errors.js';
-import { RecordStore, defaultStatePath } from '../dns01/store.js';
-import { DEFAULT_PROPAGATION_TIMEOUT_MS } from '../dns01/propagation.js';
+import type { HookArgs } from '../../config/args.js';
+import type { NetworkProfile } from '../../profile.js';
+import type { DnsProvider } from '../../../providers/types.js';
+import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../../config/file.js';
+import { profileFromArgs } from '../../config/profile.js';
+import { UsageError } from '../../errors.js';
+import { RecordStore, defaultStatePath } from '../../solve/store.js';
+import { DEFAULT_PROPAGATION_TIMEOUT_MS } from '../../solve/propagation.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
-
-export interface HookArgs extends NetworkArgs {
-  provider?: string;
-  webroot?: string;
-  'propagation-timeout'?: number;
-  'state-file'?: string;
-  config?: string;
-}
 
 /** Env fallbacks for hooks whose command line is fixed by the ACME client (lego, acme.sh). */
 export const ENV_CONFIG = 'ACME_PREFLIGHT_CONFIG';
@@ -53,8 +45,8 @@ export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd(
 export type ProviderFactory = (code: string, env: Env) => Promise<DnsProvider>;
 
 export const registryProvider: ProviderFactory = async (code, env) => {
-  const { createProvider } = await import('../../providers/registry.js');
-  const { ProviderConfigError } = await import('../../providers/types.js');
+  const { createProvider } = await import('../../../providers/registry.js');
+  const { ProviderConfigError } = await import('../../../providers/types.js');
   try {
     return await createProvider(code, { ...env });
   } catch (e) {

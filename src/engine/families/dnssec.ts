@@ -1,7 +1,9 @@
-import type { CheckFamily } from '../../engine/context.js';
+import type { CheckFamily } from '../context.js';
 import type { Finding } from '../../report/finding.js';
-import { validateChain, makeResolverFetch, judgeDnssec } from '../../dns/dnssec/index.js';
-import { gatherResolverViews, judgeResolverViews, resolverEvidence } from '../../dns/dnssec/resolver-view.js';
+import { validateChain, makeResolverFetch } from '../../dns/dnssec/index.js';
+import { gatherResolverViews } from '../../dns/dnssec/resolver-view.js';
+import { judgeDnssec } from '../../checks/dnssec/judge.js';
+import { judgeResolverViews, resolverEvidence } from '../../checks/dnssec/resolver-view.js';
 
 /** The lookups the CA's validating resolver makes for this challenge; a bogus answer to any is fatal. */
 function caLookups(base: string, challenge: string): [string, string][] {

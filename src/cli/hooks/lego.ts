@@ -1,6 +1,6 @@
 /** lego's `exec` provider: `present|cleanup <fqdn> <value>`, or with EXEC_MODE=RAW `present|cleanup -- <domain> <token> <keyAuth>`. */
-import { challengeName, keyAuthorizationDigest } from '../checks/dns01/value.js';
-import { UsageError } from '../errors.js';
+import { challengeName, keyAuthorizationDigest } from '../../checks/dns01/value.js';
+import { UsageError } from '../../errors.js';
 import type { Env } from './settings.js';
 
 export interface LegoCall {

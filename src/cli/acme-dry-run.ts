@@ -1,20 +1,15 @@
 /** `check --acme-dry-run [--acme-directory URL]`: the option builder and the step after the local checks. */
 import type { Argv } from 'yargs';
-import type { CommandContext } from '../cli/context.js';
-import type { CheckArgs } from '../cli/commands/check.js';
-import type { CheckRun } from '../cli/check-run.js';
+import type { CommandContext } from './context.js';
+import type { AcmeDryRunArgs, CheckArgs } from '../config/args.js';
+import type { CheckRun } from './check-run.js';
 import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
 import { profileFromArgs } from '../config/profile.js';
-import { RecordStore, defaultStatePath } from '../dns01/store.js';
+import { RecordStore, defaultStatePath } from '../solve/store.js';
 import { EXIT } from '../report/report.js';
 import { UsageError } from '../errors.js';
-import { registryProvider } from '../hooks/settings.js';
-import { acmeDryRun, formatDryRun, type DryRunResult } from './dry-run.js';
-
-export interface AcmeDryRunArgs {
-  'acme-dry-run'?: boolean;
-  'acme-directory'?: string;
-}
+import { registryProvider } from './hooks/settings.js';
+import { acmeDryRun, formatDryRun, type DryRunResult } from '../acme/dry-run.js';
 
 export function acmeDryRunOptions<T>(y: Argv<T>): Argv<T & AcmeDryRunArgs> {
   return y

@@ -1,5 +1,5 @@
-import type { CheckFamily } from '../../engine/context.js';
-import { checkPropagation } from '../propagation/run.js';
+import type { CheckFamily } from '../context.js';
+import { checkPropagation } from '../../checks/propagation/run.js';
 
 /** Public resolvers' caches against the authoritative truth, for the data this challenge uses. */
 export const propagationFamily: CheckFamily = {

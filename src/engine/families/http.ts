@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 /** The checks that connect to the name's addresses: HTTP-01, TLS-ALPN-01 and the live certificate on 443. */
-import type { CheckFamily, EngineContext } from '../../engine/context.js';
+import type { CheckFamily, EngineContext } from '../context.js';
 import type { ResolveAddresses } from '../../http/fetch.js';
 import type { Identifier } from '../../identifiers.js';
-import { addressesFromLookups, judgeResolution } from '../resolution.js';
-import { probeHttp01, judgeHttp01, withWebrootToken } from '../http01/index.js';
-import { probeCertificate, judgeCertificate } from '../certificate/index.js';
-import { probeTlsAlpn01, judgeTlsAlpn01 } from '../tlsalpn01/index.js';
+import { addressesFromLookups, judgeResolution } from '../../checks/resolution.js';
+import { probeHttp01, judgeHttp01, withWebrootToken } from '../../checks/http01/index.js';
+import { probeCertificate, judgeCertificate } from '../../checks/certificate/index.js';
+import { probeTlsAlpn01, judgeTlsAlpn01 } from '../../checks/tlsalpn01/index.js';
 
 /** Addresses through the run's shared resolver (never the system one), for the name and every redirect target. */
 function resolveAddresses(ctx: EngineContext): ResolveAddresses {

@@ -1,6 +1,6 @@
 /** Signing for tests and the lab: keys, DNSKEY, DS, RRSIG, NSEC/NSEC3 chains, whole zones. */
 import { generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import type { DnsRecord } from '../types.js';
+import type { DnsRecord } from '../../dns/types.js';
 import {
   type WireRR,
   fromDnsRecord,
@@ -10,12 +10,12 @@ import {
   wireLabels,
   labelsToWire,
   wireToName,
-} from './wire.js';
-import { compareNames, labelCount, groupRrsets, signedData, parseRrsig } from './canonical.js';
-import { dsDigest, keyTag } from './verify.js';
-import { encodeTypeBitmap } from './bitmap.js';
-import { nsec3Hash, base32hexEncode } from './nsec3.js';
-import { normalizeName, isAtOrBelow, isBelow } from '../names.js';
+} from '../../dns/dnssec/wire.js';
+import { compareNames, labelCount, groupRrsets, signedData, parseRrsig } from '../../dns/dnssec/canonical.js';
+import { dsDigest, keyTag } from '../../dns/dnssec/verify.js';
+import { encodeTypeBitmap } from '../../dns/dnssec/bitmap.js';
+import { nsec3Hash, base32hexEncode } from '../../dns/dnssec/nsec3.js';
+import { normalizeName, isAtOrBelow, isBelow } from '../../dns/names.js';
 
 export type SigningAlgorithm = 8 | 13 | 14 | 15 | 16;
 

@@ -1,7 +1,6 @@
-/** The CA's own wording for DNS failures (Boulder bdns/problem.go; CA-RULES "Resolution"). */
-import type { LookupStatus } from '../dns/api.js';
+/** The CA's own wording for DNS failures (Boulder bdns/problem.go; CA-RULES "Resolution"); status is a LookupStatus. */
 
-export function caDnsProblem(type: string, name: string, status: LookupStatus | string): string {
+export function caDnsProblem(type: string, name: string, status: string): string {
   switch (status) {
     case 'NXDOMAIN':
       return `DNS problem: NXDOMAIN looking up ${type} for ${name} - check that a DNS record exists for this domain`;

@@ -1,6 +1,6 @@
 /** certbot --manual-auth-hook / --manual-cleanup-hook: certbot's variables in, a record or token out. */
-import type { RecordHandle } from '../../providers/types.js';
-import { UsageError } from '../errors.js';
+import type { RecordHandle } from '../../../providers/types.js';
+import { UsageError } from '../../errors.js';
 import type { Env } from './settings.js';
 
 /** What certbot tells a manual hook (certbot docs, "Pre and Post Validation Hooks"). */

@@ -1,5 +1,5 @@
-import type { CheckFamily } from '../../engine/context.js';
-import { judgeResolution } from '../resolution.js';
+import type { CheckFamily } from '../context.js';
+import { judgeResolution } from '../../checks/resolution.js';
 
 /** A/AAAA as the CA resolves them: only HTTP-01 and TLS-ALPN-01 connect to the name. */
 export const resolutionFamily: CheckFamily = {

@@ -2,13 +2,13 @@
  * Answers queries from signed zones in memory, the way authoritative servers would with the DO bit:
  * RRSIGs alongside, NSEC/NSEC3 proofs for NODATA, NXDOMAIN and wildcards. For tests and the lab.
  */
-import type { DnsRecord } from '../types.js';
-import { normalizeName, isAtOrBelow, isBelow } from '../names.js';
-import type { FetchResponse } from './chain.js';
+import type { DnsRecord } from '../../dns/types.js';
+import { normalizeName, isAtOrBelow, isBelow } from '../../dns/names.js';
+import type { FetchResponse } from '../../dns/dnssec/chain.js';
 import type { SignedZone } from './sign.js';
-import { fromDnsRecord, nameToWire } from './wire.js';
-import { nsec3Covers, nsec3Matches } from './nsec3.js';
-import { nsecCovers } from './nsec.js';
+import { fromDnsRecord, nameToWire } from '../../dns/dnssec/wire.js';
+import { nsec3Covers, nsec3Matches } from '../../dns/dnssec/nsec3.js';
+import { nsecCovers } from '../../dns/dnssec/nsec.js';
 
 const covered = (r: DnsRecord): string =>
   String((r.data as { typeCovered?: string }).typeCovered ?? '').toUpperCase();

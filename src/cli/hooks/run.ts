@@ -1,29 +1,15 @@
 /** What `acme-preflight hook <kind>` does; src/cli/commands/hook.ts loads this lazily. */
-import type { CommandContext } from '../cli/context.js';
-import type { DnsProvider } from '../../providers/types.js';
-import { UsageError } from '../errors.js';
-import { EXIT } from '../report/report.js';
-import { progressPrinter } from '../dns01/cli.js';
-import {
-  hookSettings,
-  registryProvider,
-  type HookArgs,
-  type HookSettings,
-  type ProviderFactory,
-} from './settings.js';
-import { placeTxt, removeTxt } from './dns.js';
-import { errorLines, removeToken, verifyToken, writeToken } from './http.js';
+import type { HookCliArgs } from '../../config/args.js';
+import type { CommandContext } from '../context.js';
+import type { DnsProvider } from '../../../providers/types.js';
+import { UsageError } from '../../errors.js';
+import { EXIT } from '../../report/report.js';
+import { progressPrinter } from '../dns01-run.js';
+import { hookSettings, registryProvider, type HookSettings, type ProviderFactory } from './settings.js';
+import { placeTxt, removeTxt } from '../../solve/place-txt.js';
+import { errorLines, removeToken, verifyToken, writeToken } from '../../solve/webroot.js';
 import { certbotVars, formatAuthState, parseAuthState } from './certbot.js';
 import { parseLegoCall } from './lego.js';
-
-export const HOOK_KINDS = ['certbot-auth', 'certbot-cleanup', 'lego'] as const;
-export type HookKind = (typeof HOOK_KINDS)[number];
-
-export interface HookCliArgs extends HookArgs {
-  kind: HookKind;
-  args?: (string | number)[];
-  '--'?: (string | number)[];
-}
 
 export interface HookDeps {
   createProvider?: ProviderFactory;

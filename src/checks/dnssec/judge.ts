@@ -1,21 +1,21 @@
 /** Pure judgement of a chain result: findings with evidence and a concrete fix. */
 import { finding } from '../../report/catalogue.js';
-import type { Evidence, Finding } from '../../report/finding.js';
-import { displayName } from '../names.js';
+import type { Evidence, Finding, FindingCode } from '../../report/finding.js';
+import { displayName } from '../../dns/names.js';
 import {
   type BogusCode,
   type BogusReason,
   type ChainResult,
   type SignatureInfo,
   expiringSignatures,
-} from './chain.js';
+} from '../../dns/dnssec/chain.js';
 
 /** Days before expiry that an RRSIG on the path earns a warning (signers usually refresh a week ahead). */
 export const SIGNATURE_EXPIRY_WARNING_DAYS = 7;
 /** Fraction of the validity left when signers re-sign (BIND re-signs with a quarter of sig-validity-interval left). */
 export const SIGNATURE_REFRESH_FRACTION = 0.25;
 
-const CODE_OF: Record<BogusCode, string> = {
+const CODE_OF: Record<BogusCode, FindingCode> = {
   'signature-expired': 'DNSSEC_BOGUS_SIGNATURE_EXPIRED',
   'signature-not-yet-valid': 'DNSSEC_BOGUS_SIGNATURE_NOT_YET_VALID',
   'ds-no-matching-dnskey': 'DNSSEC_BOGUS_DS_MISMATCH',

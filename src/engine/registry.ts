@@ -1,5 +1,5 @@
 /** Which check families exist, in the order the CA meets their rules (first error = the CA's first error). */
-import type { CheckFamily } from '../engine/context.js';
+import type { CheckFamily } from './context.js';
 import { resolutionFamily } from './families/resolution.js';
 import { dnssecFamily } from './families/dnssec.js';
 import { http01Family, tlsAlpn01Family, certificateFamily } from './families/http.js';

@@ -1,5 +1,5 @@
-import type { CheckFamily } from '../../engine/context.js';
-import { checkDelegation } from '../delegation/run.js';
+import type { CheckFamily } from '../context.js';
+import { checkDelegation } from '../../checks/delegation/run.js';
 
 /** Every authoritative server asked directly: lameness, NS and SOA consistency, disagreeing data. */
 export const delegationFamily: CheckFamily = {

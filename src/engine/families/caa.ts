@@ -1,7 +1,7 @@
-import type { CheckFamily } from '../../engine/context.js';
-import { evaluateCaa } from '../caa/evaluate.js';
-import { judgeCaa } from '../caa/findings.js';
-import { gatherCaa } from '../caa/gather.js';
+import type { CheckFamily } from '../context.js';
+import { evaluateCaa } from '../../checks/caa/evaluate.js';
+import { judgeCaa } from '../../checks/caa/findings.js';
+import { gatherCaa } from '../../checks/caa/gather.js';
 
 /** CAA for DNS names (RFC 8659); IP identifiers have none. */
 export const caaFamily: CheckFamily = {

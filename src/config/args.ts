@@ -1,0 +1,74 @@
+/** The parsed command-line options of every command, as types: a leaf module config and cli both use. */
+import type { Challenge } from '../report/finding.js';
+
+export interface NetworkArgs {
+  'root-hints'?: string[];
+  'trust-anchor'?: string;
+  resolver?: string[];
+  'dns-port'?: number;
+  'http-port'?: number;
+  'tls-port'?: number;
+  'allow-address'?: string[];
+  'public-suffix'?: string[];
+  timeout?: number;
+  concurrency?: number;
+}
+
+export interface OutputArgs {
+  format: 'text' | 'json' | 'markdown';
+  color?: boolean;
+  quiet?: boolean;
+}
+
+export interface AcmeDryRunArgs {
+  'acme-dry-run'?: boolean;
+  'acme-directory'?: string;
+}
+
+export interface CheckArgs extends NetworkArgs, OutputArgs, AcmeDryRunArgs {
+  names: string[];
+  challenge?: Challenge;
+  ca?: string;
+  'account-uri'?: string;
+  skip?: string[];
+  webroot?: string;
+  provider?: string;
+  'propagation-timeout'?: number;
+  config?: string;
+  'fail-on'?: 'error' | 'warning' | 'never';
+}
+
+export interface GuardArgs extends CheckArgs {
+  /** The command after `--`. */
+  '--'?: (string | number)[];
+}
+
+export interface Dns01Args extends NetworkArgs, OutputArgs {
+  action: 'present' | 'verify' | 'cleanup';
+  name: string;
+  value?: string;
+  expect?: string;
+  provider?: string;
+  stale?: boolean;
+  wait?: boolean;
+  'propagation-timeout'?: number;
+  'state-file'?: string;
+  'public-resolvers'?: boolean;
+}
+
+export interface HookArgs extends NetworkArgs {
+  provider?: string;
+  webroot?: string;
+  'propagation-timeout'?: number;
+  'state-file'?: string;
+  config?: string;
+}
+
+export const HOOK_KINDS = ['certbot-auth', 'certbot-cleanup', 'lego'] as const;
+export type HookKind = (typeof HOOK_KINDS)[number];
+
+export interface HookCliArgs extends HookArgs {
+  kind: HookKind;
+  args?: (string | number)[];
+  '--'?: (string | number)[];
+}
