@@ -52,7 +52,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net13 = __require("net");
+    var net12 = __require("net");
     var tls4 = __require("tls");
     var http2 = __require("http");
     var https2 = __require("https");
@@ -979,7 +979,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
-    var net13 = __require("node:net");
+    var net12 = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
@@ -1124,7 +1124,7 @@ var require_util = __commonJS({
       }
       assert2(typeof host === "string");
       const servername = getHostname(host);
-      if (net13.isIP(servername)) {
+      if (net12.isIP(servername)) {
         return "";
       }
       return servername;
@@ -2525,7 +2525,7 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net13 = __require("node:net");
+    var net12 = __require("node:net");
     var assert2 = __require("node:assert");
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
@@ -2621,7 +2621,7 @@ var require_connect = __commonJS({
         } else {
           assert2(!httpSocket, "httpSocket can only be sent on TLS update");
           port3 = port3 || 80;
-          socket = net13.connect({
+          socket = net12.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -7634,7 +7634,7 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var net13 = __require("node:net");
+    var net12 = __require("node:net");
     var http2 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
@@ -7784,7 +7784,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net13.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net12.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -7948,7 +7948,7 @@ var require_client = __commonJS({
         const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
         const ip = hostname3.substring(1, idx);
-        assert2(net13.isIP(ip));
+        assert2(net12.isIP(ip));
         hostname3 = ip;
       }
       client[kConnecting] = true;
@@ -24765,6 +24765,13 @@ function parsedAllow(allow) {
   }
   return ranges;
 }
+function isGoIpLiteral(host) {
+  const octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  if (new RegExp(`^${octet}(\\.${octet}){3}$`).test(host)) return true;
+  const pct = host.indexOf("%");
+  const bare = pct >= 0 ? host.slice(0, pct) : host;
+  return net3.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
+}
 function isIpAddress(s) {
   return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
 }
@@ -24897,7 +24904,7 @@ var init_reserved = __esm({
     parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
     allowRanges = /* @__PURE__ */ new Map();
     MAX_ALLOW_LISTS = 64;
-    inRange = (addr, [net13, bits]) => addr.kind() === net13.kind() && addr.match(net13, bits);
+    inRange = (addr, [net12, bits]) => addr.kind() === net12.kind() && addr.match(net12, bits);
     v4From = (bytes, at) => new import_ipaddr2.default.IPv4(bytes.slice(at, at + 4));
     ReservedAddressError = class extends Error {
       constructor(address, range) {
@@ -39979,10 +39986,99 @@ var import_ipaddr3 = __toESM(require_ipaddr(), 1);
 init_catalogue();
 init_reserved();
 init_psl();
-import { domainToASCII, domainToUnicode } from "node:url";
-var MAX_NAME_LENGTH = 253;
-var MAX_LABEL_LENGTH = 63;
+import { domainToASCII, domainToUnicode as domainToUnicode2 } from "node:url";
+
+// src/checks/ca-policy.ts
+init_reserved();
+init_psl();
+import { domainToUnicode } from "node:url";
+var PA_ERRORS = {
+  nonPublic: "Domain name does not end with a valid public suffix (TLD)",
+  icannTld: "Domain name is an ICANN TLD",
+  invalidCharacter: "Domain name contains an invalid character",
+  nameTooLong: "Domain name is longer than 253 bytes",
+  ipAddressInDns: "Identifier type is DNS but value is an IP address",
+  ipInvalid: "IP address is invalid",
+  tooManyLabels: "Domain name has more than 10 labels (parts)",
+  emptyIdentifier: "Identifier value (name) is empty",
+  endsInDot: "Domain name ends in a dot",
+  tooFewLabels: "Domain name needs at least one dot",
+  labelTooShort: "Domain name can not have two dots in a row",
+  labelTooLong: "Domain has a label (component between dots) longer than 63 bytes",
+  malformedIdn: "Domain name contains malformed punycode",
+  invalidRldh: "Domain name contains an invalid label in a reserved format (R-LDH: '??--')",
+  tooManyWildcards: "Domain name has more than one wildcard",
+  malformedWildcard: "Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name",
+  icannTldWildcard: "Domain name is a wildcard for an ICANN TLD",
+  wildcardNotSupported: "Wildcard domain names are not supported",
+  unsupportedIdent: "Invalid identifier type"
+};
 var MAX_LABELS = 10;
+var MAX_LABEL_LENGTH = 63;
+var MAX_NAME_LENGTH = 253;
+var isDnsCharacter = (c) => /^[a-zA-Z0-9.-]$/.test(c);
+function validPunycode(label) {
+  const unicode = domainToUnicode(label);
+  if (unicode === "" || unicode === label) return false;
+  return unicode === unicode.normalize("NFC");
+}
+function validNonWildcardDomain(domain2, extra) {
+  if (domain2 === "") return PA_ERRORS.emptyIdentifier;
+  if (domain2.startsWith("*.")) return PA_ERRORS.wildcardNotSupported;
+  for (const b of Buffer.from(domain2, "utf8")) {
+    if (b >= 128 || !isDnsCharacter(String.fromCharCode(b))) return PA_ERRORS.invalidCharacter;
+  }
+  if (domain2.length > MAX_NAME_LENGTH) return PA_ERRORS.nameTooLong;
+  if (isGoIpLiteral(domain2)) return PA_ERRORS.ipAddressInDns;
+  if (domain2.endsWith(".")) return PA_ERRORS.endsInDot;
+  const labels = domain2.split(".");
+  if (labels.length > MAX_LABELS) return PA_ERRORS.tooManyLabels;
+  if (labels.length < 2) return PA_ERRORS.tooFewLabels;
+  for (const label of labels) {
+    if (label.length < 1) return PA_ERRORS.labelTooShort;
+    if (label.length > MAX_LABEL_LENGTH) return PA_ERRORS.labelTooLong;
+    if (!/^[a-z0-9-]+$/.test(label)) return PA_ERRORS.invalidCharacter;
+    if (label.startsWith("-") || label.endsWith("-")) return PA_ERRORS.invalidCharacter;
+    if (label.length >= 4 && label.slice(2, 4) === "--") {
+      if (label.slice(0, 2) !== "xn") return PA_ERRORS.invalidRldh;
+      if (!validPunycode(label)) return PA_ERRORS.malformedIdn;
+    }
+  }
+  const suffix = publicSuffixOf(domain2, extra);
+  if (!suffix) return PA_ERRORS.nonPublic;
+  if (suffix === domain2) return PA_ERRORS.icannTld;
+  return void 0;
+}
+function caDomainError(domain2, extra = []) {
+  const stars = (domain2.match(/\*/g) ?? []).length;
+  if (stars === 0) return validNonWildcardDomain(domain2, extra);
+  if (stars > 1) return PA_ERRORS.tooManyWildcards;
+  if (!domain2.startsWith("*.")) return PA_ERRORS.malformedWildcard;
+  const base = domain2.slice(2);
+  const suffix = publicSuffixOf(base, extra);
+  if (!suffix) return PA_ERRORS.nonPublic;
+  if (suffix === base) return PA_ERRORS.icannTldWildcard;
+  return validNonWildcardDomain(base, extra);
+}
+function caIpError(ip) {
+  if (ip === "") return PA_ERRORS.emptyIdentifier;
+  if (ip.includes("%") || !isGoIpLiteral(ip)) return PA_ERRORS.ipInvalid;
+  const canonical2 = canonicalIp(ip);
+  const goText = canonical2?.startsWith("::ffff:") && ip.includes(".") ? ip : canonical2;
+  if (goText !== ip) return PA_ERRORS.ipInvalid;
+  return caReservedBlock(ip)?.message;
+}
+function caIdentifierError(type, value, extra = []) {
+  const v = value.toLowerCase();
+  if (type === "dns") return caDomainError(v, extra);
+  if (type === "ip") return caIpError(v);
+  return PA_ERRORS.unsupportedIdent;
+}
+
+// src/checks/identifiers.ts
+var MAX_NAME_LENGTH2 = 253;
+var MAX_LABEL_LENGTH2 = 63;
+var MAX_LABELS2 = 10;
 var MAX_NAMES_PER_ORDER = 100;
 var fail = (code2, message) => ({ ok: false, code: code2, message });
 var IDEOGRAPHIC_DOTS = /[\u3002\uff0e\uff61]/g;
@@ -40035,11 +40131,11 @@ function toALabel(label, input3) {
       };
     }
   }
-  if (ascii.length > MAX_LABEL_LENGTH) {
+  if (ascii.length > MAX_LABEL_LENGTH2) {
     return {
       ok: false,
       code: "IDENT_SYNTAX_LABEL_TOO_LONG",
-      message: `"${input3}": label "${ascii}" is ${ascii.length} characters, more than ${MAX_LABEL_LENGTH}`
+      message: `"${input3}": label "${ascii}" is ${ascii.length} characters, more than ${MAX_LABEL_LENGTH2}`
     };
   }
   if (!LDH.test(ascii)) {
@@ -40064,7 +40160,7 @@ function toALabel(label, input3) {
         message: `"${input3}": label "${ascii}" has "--" in positions 3-4 but is not an xn-- A-label`
       };
     }
-    const unicode = domainToUnicode(ascii);
+    const unicode = domainToUnicode2(ascii);
     if (unicode === "" || unicode === ascii || domainToASCII(unicode) !== ascii) {
       return {
         ok: false,
@@ -40079,7 +40175,7 @@ function parseIdentifier(input3) {
   const trimmed = input3.trim();
   let raw = trimmed.toLowerCase().replace(IDEOGRAPHIC_DOTS, ".");
   const asWritten = [];
-  if (raw !== trimmed.toLowerCase() || /[^\x00-\x7f]/.test(raw)) asWritten.push("unicode");
+  if (raw !== trimmed.toLowerCase() || /[^\x00-\x7f]/.test(input3)) asWritten.push("unicode");
   if (trimmed !== trimmed.toLowerCase()) asWritten.push("uppercase");
   if (raw.endsWith(".")) {
     raw = raw.slice(0, -1);
@@ -40108,10 +40204,10 @@ function parseIdentifier(input3) {
     labels.push(r.label);
   }
   const value = labels.join(".");
-  if (value.length > MAX_NAME_LENGTH) {
+  if (value.length > MAX_NAME_LENGTH2) {
     return fail(
       "IDENT_SYNTAX_TOO_LONG",
-      `"${input3}" is ${value.length} characters, more than ${MAX_NAME_LENGTH}`
+      `"${input3}" is ${value.length} characters, more than ${MAX_NAME_LENGTH2}`
     );
   }
   const wildcard = value.startsWith("*.");
@@ -40122,7 +40218,7 @@ function parseIdentifier(input3) {
     base: wildcard ? value.slice(2) : value,
     wildcard
   };
-  if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode(l)).join(".");
+  if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode2(l)).join(".");
   if (asWritten.length > 0) identifier.asWritten = asWritten;
   return { ok: true, identifier };
 }
@@ -40175,11 +40271,11 @@ function dnsPolicy(id, challenge, policy) {
       if (!suffix) return notPublic();
       if (suffix === base) return isSuffix();
     }
-    if (labels.length > MAX_LABELS) {
+    if (labels.length > MAX_LABELS2) {
       return finding("IDENT_TOO_MANY_LABELS", v, {
-        detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS}.`,
+        detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS2}.`,
         evidence: policyEvidence(`${labels.length} labels`, v),
-        remediation: `Use a name with at most ${MAX_LABELS} labels.`,
+        remediation: `Use a name with at most ${MAX_LABELS2} labels.`,
         caMessage: cannotIssue(v, PA.tooManyLabels)
       });
     }
@@ -40252,7 +40348,10 @@ var AS_WRITTEN_TEXT = {
   "ip-brackets": "is in brackets"
 };
 function asWrittenCaMessage(id) {
+  const exact = caIdentifierError(id.type, id.input.trim());
+  if (exact) return exact;
   const w = id.asWritten ?? [];
+  if (w.every((x) => x === "uppercase")) return void 0;
   if (id.type === "ip") return w.includes("ip-text") || w.includes("ip-brackets") ? PA.ipInvalid : void 0;
   if (w.includes("unicode")) return PA.invalidCharacter;
   if (w.includes("trailing-dot")) return PA.endsInDot;
@@ -42142,12 +42241,12 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 // src/checks/http01/probe.ts
 init_reserved();
 import { randomBytes } from "node:crypto";
-import net9 from "node:net";
+import net8 from "node:net";
 
 // src/http/fetch.ts
 init_reserved();
 init_ca_messages();
-import net7 from "node:net";
+import net6 from "node:net";
 
 // src/http/constants.ts
 var MAX_REDIRECTS = 10;
@@ -42164,7 +42263,6 @@ var ACME_TLS_ALPN = "acme-tls/1";
 // src/http/redirect.ts
 init_psl();
 init_reserved();
-import net5 from "node:net";
 
 // src/http/go-url.ts
 import net4 from "node:net";
@@ -42413,15 +42511,6 @@ var isRedirectStatus = (status) => GO_REDIRECTS.includes(status);
 function targetPort(caPort, ports) {
   return caPort === 80 ? ports.httpPort : ports.tlsPort;
 }
-function isGoIpLiteral(host) {
-  if (/^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(
-    host
-  ))
-    return true;
-  const pct = host.indexOf("%");
-  const bare = pct >= 0 ? host.slice(0, pct) : host;
-  return net5.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
-}
 function toTarget(u) {
   const hostHeader = u.host.toLowerCase();
   const lowered = { ...u, host: hostHeader };
@@ -42518,7 +42607,7 @@ function checkRedirect(input3) {
 
 // src/http/raw.ts
 init_reserved();
-import net6 from "node:net";
+import net5 from "node:net";
 import tls from "node:tls";
 var CONNECT_FAILURES = ["refused", "connect-timeout", "unreachable"];
 var CONNECT_UNREACHABLE = /* @__PURE__ */ new Set([
@@ -42551,13 +42640,13 @@ function rawGet(req) {
     const msg = e instanceof ReservedAddressError ? e.message : String(e);
     return Promise.resolve({ ...res, outcome: "reserved", error: msg });
   }
-  if (!net6.isIP(req.address)) {
+  if (!net5.isIP(req.address)) {
     return Promise.resolve({ ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` });
   }
   return new Promise((resolve4) => {
     let done = false;
     let stream;
-    const sock = net6.connect({ host: req.address, port: req.port, lookup: noLookup });
+    const sock = net5.connect({ host: req.address, port: req.port, lookup: noLookup });
     const finish = (outcome, error63) => {
       if (done) return;
       done = true;
@@ -42787,8 +42876,8 @@ var ResponseReader = class {
 
 // src/http/fetch.ts
 async function addressesOfHost(host, resolve4) {
-  if (net7.isIP(host) === 0) return resolve4(host);
-  return { v4: net7.isIPv4(host) ? [host] : [], v6: net7.isIPv6(host) ? [host] : [], evidence: [] };
+  if (net6.isIP(host) === 0) return resolve4(host);
+  return { v4: net6.isIPv4(host) ? [host] : [], v6: net6.isIPv6(host) ? [host] : [], evidence: [] };
 }
 var HEADERS_OF_INTEREST = [
   "server",
@@ -43038,7 +43127,7 @@ async function attemptOnce(target, address, port3, role, deadline, deps) {
 
 // src/http/tls.ts
 init_reserved();
-import net8 from "node:net";
+import net7 from "node:net";
 import tls2 from "node:tls";
 var HTTP_ON_TLS2 = /* @__PURE__ */ new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
@@ -43078,7 +43167,7 @@ function tlsHandshake(req) {
     let done = false;
     let t;
     let connected = false;
-    const sock = net8.connect({ host: req.address, port: req.port, lookup: noLookup2 });
+    const sock = net7.connect({ host: req.address, port: req.port, lookup: noLookup2 });
     const finish = (outcome, extra = {}) => {
       if (done) return;
       done = true;
@@ -43212,7 +43301,7 @@ function cdnForAddress(address) {
   let a = import_ipaddr4.default.parse(address);
   if (a.kind() === "ipv6" && a.isIPv4MappedAddress()) a = a.toIPv4Address();
   for (const p of PARSED) {
-    for (const [net13, bits] of p.nets) if (net13.kind() === a.kind() && a.match(net13, bits)) return p.provider;
+    for (const [net12, bits] of p.nets) if (net12.kind() === a.kind() && a.match(net12, bits)) return p.provider;
   }
   return void 0;
 }
@@ -43240,7 +43329,7 @@ async function probeHttp01(identifier, deps) {
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== void 0 ? { expected: deps.expected } : {};
-  const isLiteral = net9.isIP(host) !== 0;
+  const isLiteral = net8.isIP(host) !== 0;
   const resolution = await addressesOfHost(host, deps.resolveAddresses);
   const reserved = [];
   const usable = (list3) => list3.filter((a) => {
@@ -43686,12 +43775,12 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 }
 
 // src/checks/certificate/probe.ts
-import net10 from "node:net";
+import net9 from "node:net";
 init_reserved();
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net10.isIP(host) !== 0;
+  const literal2 = net9.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const list3 = [
@@ -43725,7 +43814,7 @@ init_catalogue();
 
 // src/checks/certificate/chain.ts
 import { X509Certificate } from "node:crypto";
-import net11 from "node:net";
+import net10 from "node:net";
 import tls3 from "node:tls";
 var defaultRoots;
 function nodeRoots() {
@@ -43740,7 +43829,7 @@ var issuedBy = (cert, issuer) => {
   }
 };
 function coversName(cert, name) {
-  if (net11.isIP(name)) return cert.checkIP(name) !== void 0;
+  if (net10.isIP(name)) return cert.checkIP(name) !== void 0;
   return cert.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== void 0;
 }
 function analyseChain(chainB64, name, roots, now) {
@@ -43935,13 +44024,13 @@ function judgeCertificate(e, opts = {}) {
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
 import { createHash as createHash3, X509Certificate as X509Certificate2 } from "node:crypto";
-import net12 from "node:net";
+import net11 from "node:net";
 init_reserved();
 init_ca_messages();
 async function probeTlsAlpn01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net12.isIP(host) !== 0;
+  const literal2 = net11.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
@@ -43992,7 +44081,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
   if (!(cert.checkIssued(cert) && cert.verify(cert.publicKey)))
     problems.push("the certificate is not self-signed");
   const sans = (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const want = net12.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
+  const want = net11.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
   if (sans.length !== 1 || sans[0]?.toLowerCase() !== want.toLowerCase()) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
@@ -45121,10 +45210,10 @@ var networks = /* @__PURE__ */ new Map();
 var MAX_NETWORKS = 1e4;
 function networkOf(address) {
   if (networks.has(address)) return networks.get(address);
-  const net13 = computeNetwork(address);
+  const net12 = computeNetwork(address);
   if (networks.size >= MAX_NETWORKS) networks.clear();
-  networks.set(address, net13);
-  return net13;
+  networks.set(address, net12);
+  return net12;
 }
 function computeNetwork(address) {
   if (!import_ipaddr5.default.isValid(address)) return void 0;
@@ -45140,9 +45229,9 @@ function judgeSameSubnet(d, identifier) {
   if (names.length < MIN_NAMESERVERS) return [];
   const nets = /* @__PURE__ */ new Map();
   for (const s of d.servers) {
-    const net13 = networkOf(s.address);
-    if (!net13) return [];
-    nets.set(net13, [...nets.get(net13) ?? [], serverLabel2(s)]);
+    const net12 = networkOf(s.address);
+    if (!net12) return [];
+    nets.set(net12, [...nets.get(net12) ?? [], serverLabel2(s)]);
   }
   const v4 = [...nets.keys()].filter((n) => !n.includes(":"));
   const v6 = [...nets.keys()].filter((n) => n.includes(":"));

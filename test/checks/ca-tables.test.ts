@@ -15,7 +15,11 @@ const pa = JSON.parse(
 
 /** Boulder's WellFormedIdentifiers on the value as given (its tests skip the WFE's lower-casing). */
 const boulder = (r: Row): string | undefined =>
-  r.type === 'dns' ? caDomainError(r.value) : r.type === 'ip' ? caIpError(r.value) : caIdentifierError(r.type, r.value);
+  r.type === 'dns'
+    ? caDomainError(r.value)
+    : r.type === 'ip'
+      ? caIpError(r.value)
+      : caIdentifierError(r.type, r.value);
 
 const label = (r: Row): string => `${r.type || '(none)'} ${JSON.stringify(r.value).slice(0, 60)}`;
 
