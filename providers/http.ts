@@ -1,5 +1,6 @@
 /** Small JSON-over-fetch helper shared by the HTTP API adapters; errors are redacted. */
 import { ProviderError, redact, type ProviderOptions } from './types.js';
+import { escapeControls } from '../src/report/escape.js';
 
 export interface JsonClientOptions {
   provider: string;
@@ -56,7 +57,7 @@ export class JsonClient {
     }
     if ((res.status < 200 || res.status > 299) && !okStatuses.includes(res.status)) {
       throw new ProviderError(
-        this.clean(`${method} ${url} returned HTTP ${res.status}: ${text.slice(0, 500)}`),
+        `${this.clean(`${method} ${url}`)} returned HTTP ${res.status}${this.summary(parsed, text)}`,
         this.o.provider,
         res.status,
       );
@@ -67,6 +68,38 @@ export class JsonClient {
   clean(s: string): string {
     return redact(s, this.o.secrets);
   }
+
+  /**
+   * What an error body says, without quoting it raw: the message fields of a JSON body, redacted first and
+   * then cut (cutting first could leave most of an echoed secret unrecognised), control characters
+   * removed. A body that is not JSON is only measured.
+   */
+  summary(parsed: unknown, text = JSON.stringify(parsed) ?? ''): string {
+    if (text === '') return '';
+    const messages = typeof parsed === 'object' && parsed !== null ? errorMessages(parsed) : [];
+    if (messages.length === 0) return ` (a ${text.length}-byte body, not shown)`;
+    const said = escapeControls(this.clean(messages.join('; ')));
+    return `: ${said.length > MAX_ERROR_SUMMARY ? `${said.slice(0, MAX_ERROR_SUMMARY)}...` : said}`;
+  }
+}
+
+/** Characters of a provider's error message kept in an error. */
+export const MAX_ERROR_SUMMARY = 300;
+
+/** The strings under message-like keys (message, error, detail, title, reason), depth-first, at most 10. */
+function errorMessages(body: object): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, key: string, depth: number): void => {
+    if (out.length >= 10 || depth > 5) return;
+    if (typeof v === 'string') {
+      if (/^(message|error|error_description|detail|title|reason|description|msg)$/i.test(key)) out.push(v);
+    } else if (Array.isArray(v)) for (const x of v) walk(x, key, depth + 1);
+    else if (typeof v === 'object' && v !== null)
+      for (const [k, x] of Object.entries(v))
+        walk(x, /^errors?$/i.test(k) && typeof x !== 'string' ? '' : k, depth + 1);
+  };
+  walk(body, '', 0);
+  return out;
 }
 
 /** Reads a nested property without trusting the shape. */

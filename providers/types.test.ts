@@ -97,3 +97,29 @@ describe('name helpers', () => {
     );
   });
 });
+
+describe('redact: every form and fragment of a secret', () => {
+  const secret = 'pa/ss+w0rd=Zq8v&1bXK7t3sEcR3"tT0k\\3n';
+  const forms = {
+    raw: secret,
+    url: encodeURIComponent(secret),
+    json: JSON.stringify(secret).slice(1, -1),
+    b64: Buffer.from(secret).toString('base64'),
+    b64basic: Buffer.from(`user:${secret}`).toString('base64'),
+    b64url: Buffer.from(`x${secret}`).toString('base64url'),
+  };
+  // Where the encoding stops depending on what precedes the secret (base64 groups of three bytes).
+  const from: Record<string, number> = { b64basic: 8, b64url: 4 };
+  it.each(Object.entries(forms))('hides the %s form, whole and cut', (form, value) => {
+    for (const text of [`say ${value} end`, `cut ${value.slice(0, -1)}`, `cut ${value.slice(3)} end`]) {
+      const out = redact(text, [secret]);
+      expect(out).toContain('[REDACTED]');
+      // No run of 8 characters of the form survives.
+      for (let i = from[form] ?? 0; i + 8 <= value.length - 3; i++)
+        expect(out).not.toContain(value.slice(i, i + 8));
+    }
+  });
+  it('leaves text that shares only short runs with the secret alone', () => {
+    expect(redact('password w0rd=Zq short', [secret])).toBe('password w0rd=Zq short');
+  });
+});

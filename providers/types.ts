@@ -86,6 +86,11 @@ export class ProviderError extends Error {
   ) {
     super(message);
   }
+
+  /** The provider said no (bad credentials, unknown zone, bad request): configuration, not an outage. */
+  get refused(): boolean {
+    return this.status !== undefined && this.status >= 400 && this.status < 500 && this.status !== 429;
+  }
 }
 
 export type Credentials = Record<string, string | undefined>;
@@ -150,11 +155,60 @@ function nonEmpty(s: string | undefined): string | undefined {
   return s === undefined || s === '' ? undefined : s;
 }
 
-/** Replaces every occurrence of each secret in text, so API bodies and URLs can be quoted safely. */
+/**
+ * A fragment of a secret this long or longer is redacted: a token cut by a length limit, or quoted in
+ * part, is still most of the token. Shorter runs of its characters are too likely to occur by chance.
+ */
+export const MIN_SECRET_FRAGMENT = 8;
+
+/** The forms a secret takes on the way out of an adapter: raw, URL-encoded, JSON-escaped, base64. */
+function secretForms(secret: string): string[] {
+  const forms = new Set<string>([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+  forms.add(encodeURIComponent(secret).replace(/%20/g, '+'));
+  // base64 of text holding the secret contains one of these, whatever the secret's offset mod 3.
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = Buffer.from(secret.slice(shift), 'utf8').toString('base64').replace(/=+$/, '');
+    // The last one or two characters depend on what follows the secret: drop them.
+    const stable = b64.slice(0, b64.length - 2);
+    forms.add(stable);
+    forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...forms].filter((f) => f.length > 0);
+}
+
+/**
+ * Replaces every occurrence of each secret in text, in every form adapters use (raw, URL-encoded,
+ * JSON-escaped, base64), and every fragment of one at least MIN_SECRET_FRAGMENT characters long (a cut
+ * or partial echo). Redact before cutting: a cut never turns a whole secret into an unrecognised part.
+ */
 export function redact(text: string, secrets: (string | undefined)[]): string {
-  let t = text;
-  for (const s of secrets) if (s && s.length >= 4) t = t.split(s).join('[REDACTED]');
-  return t;
+  const hide = new Uint8Array(text.length);
+  let any = false;
+  for (const secret of secrets) {
+    if (!secret || secret.length < 4) continue;
+    for (const form of secretForms(secret)) {
+      const k = Math.min(MIN_SECRET_FRAGMENT, form.length);
+      if (form.length < 4) continue;
+      // Every k-long window of the form; a window of text found there starts a hidden run.
+      const grams = new Set<string>();
+      for (let i = 0; i + k <= form.length; i++) grams.add(form.slice(i, i + k));
+      for (let i = 0; i + k <= text.length; i++) {
+        if (grams.has(text.slice(i, i + k))) {
+          hide.fill(1, i, i + k);
+          any = true;
+        }
+      }
+    }
+  }
+  if (!any) return text;
+  let out = '';
+  for (let i = 0; i < text.length;) {
+    if (hide[i]) {
+      while (i < text.length && hide[i]) i++;
+      out += '[REDACTED]';
+    } else out += text[i++];
+  }
+  return out;
 }
 
 /** Lower-case, no trailing dot. */
@@ -184,7 +238,7 @@ export async function firstZone<T>(
     const zone = await lookup(name);
     if (zone !== undefined) return zone;
   }
-  throw new ProviderError(notFound, code);
+  throw new ProviderError(notFound, code, 404);
 }
 
 /** The id of a record the provider just created; a response without one is an error naming the record. */

@@ -3392,8 +3392,8 @@ var require_data_url = __commonJS({
       return input3.slice(start, position.position);
     }
     function stringPercentDecode(input3) {
-      const bytes = encoder.encode(input3);
-      return percentDecode(bytes);
+      const bytes2 = encoder.encode(input3);
+      return percentDecode(bytes2);
     }
     function isHexCharByte(byte) {
       return byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102;
@@ -4376,7 +4376,7 @@ var require_util2 = __commonJS({
         return false;
       }
     }
-    function bytesMatch(bytes, metadataList) {
+    function bytesMatch(bytes2, metadataList) {
       if (crypto2 === void 0) {
         return true;
       }
@@ -4392,7 +4392,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes2).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4670,17 +4670,17 @@ var require_util2 = __commonJS({
       return input3;
     }
     async function readAllBytes(reader) {
-      const bytes = [];
+      const bytes2 = [];
       let byteLength = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength);
+          return Buffer.concat(bytes2, byteLength);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes.push(chunk);
+        bytes2.push(chunk);
         byteLength += chunk.length;
       }
     }
@@ -5634,19 +5634,19 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function bodyMixinMethods(instance) {
       const methods = {
         blob() {
-          return consumeBody(this, (bytes) => {
+          return consumeBody(this, (bytes2) => {
             let mimeType = bodyMimeType(this);
             if (mimeType === null) {
               mimeType = "";
             } else if (mimeType) {
               mimeType = serializeAMimeType(mimeType);
             }
-            return new Blob2([bytes], { type: mimeType });
+            return new Blob2([bytes2], { type: mimeType });
           }, instance);
         },
         arrayBuffer() {
-          return consumeBody(this, (bytes) => {
-            return new Uint8Array(bytes).buffer;
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2).buffer;
           }, instance);
         },
         text() {
@@ -5685,8 +5685,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }, instance);
         },
         bytes() {
-          return consumeBody(this, (bytes) => {
-            return new Uint8Array(bytes);
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2);
           }, instance);
         }
       };
@@ -5721,8 +5721,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = object2[kState].body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
-    function parseJSONFromBytes(bytes) {
-      return JSON.parse(utf8DecodeBytes(bytes));
+    function parseJSONFromBytes(bytes2) {
+      return JSON.parse(utf8DecodeBytes(bytes2));
     }
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse[kState].headersList;
@@ -12425,10 +12425,10 @@ var require_response = __commonJS({
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
-        const bytes = textEncoder.encode(
+        const bytes2 = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body = extractBody(bytes);
+        const body = extractBody(bytes2);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
         initializeResponse(responseObject, init, { body: body[0], type: "application/json" });
         return responseObject;
@@ -13885,12 +13885,12 @@ var require_fetch = __commonJS({
           processBodyError(response.error);
           return;
         }
-        const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request3.integrity)) {
+        const processBody = (bytes2) => {
+          if (!bytesMatch(bytes2, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
-          response.body = safelyExtractBody(bytes)[0];
+          response.body = safelyExtractBody(bytes2)[0];
           fetchFinale(fetchParams, response);
         };
         await fullyReadBody(response.body, processBody, processBodyError);
@@ -14303,12 +14303,12 @@ var require_fetch = __commonJS({
       if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
       } else if (request3.body != null) {
-        const processBodyChunk = async function* (bytes) {
+        const processBodyChunk = async function* (bytes2) {
           if (isCancelled(fetchParams)) {
             return;
           }
-          yield bytes;
-          fetchParams.processRequestBodyChunkLength?.(bytes.byteLength);
+          yield bytes2;
+          fetchParams.processRequestBodyChunkLength?.(bytes2.byteLength);
         };
         const processEndOfBody = () => {
           if (isCancelled(fetchParams)) {
@@ -14330,8 +14330,8 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request3.body.stream) {
-              yield* processBodyChunk(bytes);
+            for await (const bytes2 of request3.body.stream) {
+              yield* processBodyChunk(bytes2);
             }
             processEndOfBody();
           } catch (err) {
@@ -14383,33 +14383,33 @@ var require_fetch = __commonJS({
       }
       fetchParams.controller.resume = async () => {
         while (true) {
-          let bytes;
+          let bytes2;
           let isFailure2;
           try {
             const { done, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes2 = done ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
-              bytes = void 0;
+              bytes2 = void 0;
             } else {
-              bytes = err;
+              bytes2 = err;
               isFailure2 = true;
             }
           }
-          if (bytes === void 0) {
+          if (bytes2 === void 0) {
             readableStreamClose(fetchParams.controller.controller);
             finalizeResponse(fetchParams, response);
             return;
           }
-          timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
+          timingInfo.decodedBodySize += bytes2?.byteLength ?? 0;
           if (isFailure2) {
-            fetchParams.controller.terminate(bytes);
+            fetchParams.controller.terminate(bytes2);
             return;
           }
-          const buffer = new Uint8Array(bytes);
+          const buffer = new Uint8Array(bytes2);
           if (buffer.byteLength) {
             fetchParams.controller.controller.enqueue(buffer);
           }
@@ -14535,9 +14535,9 @@ var require_fetch = __commonJS({
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes = chunk;
-              timingInfo.encodedBodySize += bytes.byteLength;
-              return this.body.push(bytes);
+              const bytes2 = chunk;
+              timingInfo.encodedBodySize += bytes2.byteLength;
+              return this.body.push(bytes2);
             },
             onComplete() {
               if (this.abort) {
@@ -14983,7 +14983,7 @@ var require_util4 = __commonJS({
       fr[kError] = null;
       const stream = blob.stream();
       const reader = stream.getReader();
-      const bytes = [];
+      const bytes2 = [];
       let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
@@ -14997,7 +14997,7 @@ var require_util4 = __commonJS({
             }
             isFirstChunk = false;
             if (!done && types.isUint8Array(value)) {
-              bytes.push(value);
+              bytes2.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -15009,7 +15009,7 @@ var require_util4 = __commonJS({
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
-                  const result2 = packageData(bytes, type, blob.type, encodingName);
+                  const result2 = packageData(bytes2, type, blob.type, encodingName);
                   if (fr[kAborted]) {
                     return;
                   }
@@ -15049,7 +15049,7 @@ var require_util4 = __commonJS({
       });
       reader.dispatchEvent(event);
     }
-    function packageData(bytes, type, mimeType, encodingName) {
+    function packageData(bytes2, type, mimeType, encodingName) {
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
@@ -15059,7 +15059,7 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder2("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             dataURL += btoa2(decoder.write(chunk));
           }
           dataURL += btoa2(decoder.end());
@@ -15079,16 +15079,16 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode3(bytes, encoding);
+          return decode3(bytes2, encoding);
         }
         case "ArrayBuffer": {
-          const sequence = combineByteSequences(bytes);
+          const sequence = combineByteSequences(bytes2);
           return sequence.buffer;
         }
         case "BinaryString": {
           let binaryString = "";
           const decoder = new StringDecoder2("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             binaryString += decoder.write(chunk);
           }
           binaryString += decoder.end();
@@ -15097,14 +15097,14 @@ var require_util4 = __commonJS({
       }
     }
     function decode3(ioQueue, encoding) {
-      const bytes = combineByteSequences(ioQueue);
-      const BOMEncoding = BOMSniffing(bytes);
+      const bytes2 = combineByteSequences(ioQueue);
+      const BOMEncoding = BOMSniffing(bytes2);
       let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
         slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice);
+      const sliced = bytes2.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15657,9 +15657,9 @@ var require_cache = __commonJS({
           // 16.
         };
         operations.push(operation);
-        const bytes = await bodyReadPromise.promise;
+        const bytes2 = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
-          clonedResponse.body.source = bytes;
+          clonedResponse.body.source = bytes2;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -19280,1028 +19280,17 @@ var init_finding = __esm({
   }
 });
 
-// src/report/codes/general.ts
-var GENERAL_CODES;
-var init_general = __esm({
-  "src/report/codes/general.ts"() {
+// src/errors.ts
+var UsageError;
+var init_errors = __esm({
+  "src/errors.ts"() {
     "use strict";
-    GENERAL_CODES = [
-      {
-        code: "CHECK_INCOMPLETE",
-        severity: "warning",
-        title: "A check could not run",
-        description: "A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete."
+    UsageError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "UsageError";
       }
-    ];
-  }
-});
-
-// src/report/codes/identifiers.ts
-var IDENTIFIERS_CODES;
-var init_identifiers = __esm({
-  "src/report/codes/identifiers.ts"() {
-    "use strict";
-    IDENTIFIERS_CODES = [
-      {
-        code: "IDENT_SYNTAX_EMPTY",
-        severity: "error",
-        title: "Empty name",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name is empty after trimming spaces and one trailing dot."
-      },
-      {
-        code: "IDENT_SYNTAX_TOO_LONG",
-        severity: "error",
-        title: "Name longer than 253 characters",
-        acmeProblem: "rejectedIdentifier",
-        description: "A DNS name is at most 253 characters in presentation form (RFC 1035 \xA72.3.4; Boulder maxDNSIdentifierLength)."
-      },
-      {
-        code: "IDENT_SYNTAX_LABEL_TOO_LONG",
-        severity: "error",
-        title: "Label longer than 63 characters",
-        acmeProblem: "rejectedIdentifier",
-        description: "Each label (the part between dots) is at most 63 characters (RFC 1035 \xA72.3.4; Boulder maxLabelLength)."
-      },
-      {
-        code: "IDENT_SYNTAX_EMPTY_LABEL",
-        severity: "error",
-        title: "Empty label",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name has two dots in a row or starts with a dot."
-      },
-      {
-        code: "IDENT_SYNTAX_INVALID_CHARACTER",
-        severity: "error",
-        title: "Invalid character in name",
-        acmeProblem: "rejectedIdentifier",
-        description: "Labels may contain only letters, digits and hyphens (underscores and spaces are refused), and may not start or end with a hyphen."
-      },
-      {
-        code: "IDENT_SYNTAX_BAD_IDN",
-        severity: "error",
-        title: "Malformed internationalised name",
-        acmeProblem: "rejectedIdentifier",
-        description: "A Unicode label cannot be converted to an A-label under UTS #46, or an xn-- label is not valid punycode (it must decode and re-encode to itself)."
-      },
-      {
-        code: "IDENT_SYNTAX_RESERVED_LDH",
-        severity: "error",
-        title: "Label in a reserved format (??--)",
-        acmeProblem: "rejectedIdentifier",
-        description: "A label with hyphens in positions 3 and 4 is reserved (RFC 5890 \xA72.3.1) unless it is a valid xn-- A-label."
-      },
-      {
-        code: "IDENT_SYNTAX_BAD_IP",
-        severity: "error",
-        title: "Malformed IP address",
-        acmeProblem: "rejectedIdentifier",
-        description: "The value looks like an IP address literal but does not parse as one."
-      },
-      {
-        code: "IDENT_NOT_PUBLIC_SUFFIX",
-        severity: "error",
-        title: "Name does not end in a public suffix",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name is not under a suffix of the ICANN section of the Public Suffix List (e.g. .local, .internal, .invalid); the CA refuses it."
-      },
-      {
-        code: "IDENT_IS_PUBLIC_SUFFIX",
-        severity: "error",
-        title: "Name is itself a public suffix",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name (or the base of a wildcard) is an ICANN public suffix such as com or co.uk; the CA refuses it."
-      },
-      {
-        code: "IDENT_TOO_MANY_LABELS",
-        severity: "error",
-        title: "More than 10 labels",
-        acmeProblem: "rejectedIdentifier",
-        description: "The CA refuses names with more than 10 labels (Boulder policy/pa.go maxLabels)."
-      },
-      {
-        code: "IDENT_TOO_FEW_LABELS",
-        severity: "error",
-        title: "Name has no dot",
-        acmeProblem: "rejectedIdentifier",
-        description: 'A single-label name cannot be issued for ("Domain name needs at least one dot").'
-      },
-      {
-        code: "IDENT_INPUT_NOT_CANONICAL",
-        severity: "warning",
-        title: "The CA refuses this identifier as written",
-        acmeProblem: "rejectedIdentifier",
-        description: "The name was typed with a trailing dot, in Unicode, or (for an IP address) in brackets or non-canonical text; it is checked in the form the CA accepts, and the finding says exactly what the client must send. Upper case alone is info: the CA lower-cases identifiers itself."
-      },
-      {
-        code: "IDENT_IP_NOT_PROBED",
-        severity: "warning",
-        title: "acme-preflight does not connect to this IP identifier",
-        description: "The address is multicast, IPv4-compatible (::/96) or an IPv6 form of a reserved IPv4 address. The CA accepts the identifier, but the tool never connects to such addresses (a deliberate difference), so the challenge is not probed."
-      },
-      {
-        code: "IDENT_WILDCARD_MALFORMED",
-        severity: "error",
-        title: "Wildcard not the whole leftmost label",
-        acmeProblem: "rejectedIdentifier",
-        description: "A wildcard is allowed only as the entire leftmost label (*.example.com), once; foo*.example.com and *.*.example.com are refused."
-      },
-      {
-        code: "IDENT_WILDCARD_NEEDS_DNS01",
-        severity: "error",
-        title: "Wildcard names can only be validated with dns-01",
-        description: "For a wildcard authorization the CA offers only the dns-01 challenge (RFC 8555 \xA77.1.3; Boulder), so http-01 and tls-alpn-01 cannot be used."
-      },
-      {
-        code: "IDENT_IP_NEEDS_HTTP_OR_TLS",
-        severity: "error",
-        title: "IP identifiers cannot use dns-01",
-        description: "For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 \xA77)."
-      },
-      {
-        code: "IDENT_IP_RESERVED",
-        severity: "error",
-        title: "IP identifier in a reserved range",
-        acmeProblem: "rejectedIdentifier",
-        description: 'The CA refuses IP identifiers in the IANA special-purpose registries (Boulder iana/ip.go; "IP address is in a reserved address block: <RFC>: <name>").'
-      },
-      {
-        code: "IDENT_TOO_MANY_NAMES",
-        severity: "error",
-        title: "More than 100 names in one order",
-        acmeProblem: "malformed",
-        description: `Let's Encrypt accepts at most 100 identifiers per order (Boulder maxNames; "Order cannot contain more than 100 identifiers").`
-      },
-      {
-        code: "IDENT_DUPLICATE",
-        severity: "info",
-        title: "Duplicate name",
-        description: "The same name was given more than once; the CA deduplicates it, so it is checked once."
-      }
-    ];
-  }
-});
-
-// src/report/codes/resolution.ts
-var RESOLUTION_CODES;
-var init_resolution = __esm({
-  "src/report/codes/resolution.ts"() {
-    "use strict";
-    RESOLUTION_CODES = [
-      {
-        code: "DNS_NXDOMAIN",
-        severity: "error",
-        title: "The name does not exist in DNS",
-        acmeProblem: "dns",
-        description: "The authoritative servers answer NXDOMAIN for the name: the CA cannot find an address for it."
-      },
-      {
-        code: "DNS_NO_ADDRESS",
-        severity: "error",
-        title: "The name has no A or AAAA record",
-        acmeProblem: "dns",
-        description: "The name exists but has neither an A nor an AAAA record, so the CA has nowhere to connect."
-      },
-      {
-        code: "DNS_SERVFAIL",
-        severity: "error",
-        title: "The nameservers fail to answer for the name",
-        acmeProblem: "dns",
-        description: "Every authoritative server failed (SERVFAIL, REFUSED, not authoritative or malformed): the CA's resolver returns SERVFAIL."
-      },
-      {
-        code: "DNS_TIMEOUT",
-        severity: "error",
-        title: "The nameservers do not answer",
-        acmeProblem: "dns",
-        description: "No authoritative server answered in time: the CA reports a DNS timeout."
-      },
-      {
-        code: "DNS_CNAME_DANGLING",
-        severity: "error",
-        title: "A CNAME points to a name that does not exist",
-        acmeProblem: "dns",
-        description: "The name is an alias whose target is NXDOMAIN (a removed CDN, load balancer or bucket)."
-      },
-      {
-        code: "DNS_CNAME_LOOP",
-        severity: "error",
-        title: "CNAME records form a loop",
-        acmeProblem: "dns",
-        description: "Following the CNAME chain returns to a name already visited: no resolver can finish the lookup."
-      },
-      {
-        code: "DNS_CNAME_CHAIN_TOO_LONG",
-        severity: "error",
-        title: "The CNAME chain is too long",
-        acmeProblem: "dns",
-        description: "The chain of aliases is longer than resolvers follow."
-      },
-      {
-        code: "DNS_NO_NAMESERVERS",
-        severity: "error",
-        title: "The zone has no reachable nameserver",
-        acmeProblem: "dns",
-        description: "None of the zone's nameserver names resolves to an address."
-      },
-      {
-        code: "DNS_FAMILY_FAILED",
-        severity: "warning",
-        title: "One address family fails to resolve",
-        description: "The A or the AAAA lookup fails while the other works; the CA validates over the family that works, but other clients may not."
-      },
-      {
-        code: "ADDRESS_RESERVED",
-        severity: "warning",
-        title: "The name has a reserved address the CA ignores",
-        description: "Some of the addresses are private or special-purpose (RFC 1918, loopback, link-local...). The CA drops them and uses the others."
-      },
-      {
-        code: "ADDRESS_ONLY_RESERVED",
-        severity: "error",
-        title: "The name resolves only to reserved addresses",
-        acmeProblem: "dns",
-        description: "Every address is private or special-purpose. The CA refuses to connect to them, so HTTP-01 and TLS-ALPN-01 fail."
-      },
-      {
-        code: "DNS_RESOLVED",
-        severity: "info",
-        title: "The name resolves",
-        description: "The addresses the CA would use, and the one it tries first."
-      }
-    ];
-  }
-});
-
-// src/report/codes/caa.ts
-var CAA_CODES;
-var init_caa = __esm({
-  "src/report/codes/caa.ts"() {
-    "use strict";
-    CAA_CODES = [
-      {
-        code: "CAA_FORBIDS_ISSUER",
-        severity: "error",
-        title: "CAA does not authorise this CA",
-        acmeProblem: "caa",
-        description: 'The relevant CAA set has issue records, and none names this CA\'s issuer domain (or one is `0 issue ";"`, which forbids every CA).'
-      },
-      {
-        code: "CAA_ISSUEWILD_FORBIDS",
-        severity: "error",
-        title: "CAA issuewild does not authorise this CA",
-        acmeProblem: "caa",
-        description: "For a wildcard name, issuewild records replace issue records when any exist, and none of them authorises this CA."
-      },
-      {
-        code: "CAA_ACCOUNTURI_MISMATCH",
-        severity: "error",
-        title: "CAA accounturi names another account",
-        acmeProblem: "caa",
-        description: "The record naming this CA is limited by accounturi (RFC 8657 \xA73) to another account, or has several accounturi parameters (unsatisfiable)."
-      },
-      {
-        code: "CAA_ACCOUNTURI_UNVERIFIED",
-        severity: "warning",
-        title: "CAA limits issuance to one ACME account",
-        description: "The record naming this CA carries an accounturi parameter, and no account URL was given, so whether your account matches is unknown."
-      },
-      {
-        code: "CAA_VALIDATIONMETHODS_EXCLUDES",
-        severity: "error",
-        title: "CAA validationmethods excludes this challenge",
-        acmeProblem: "caa",
-        description: "The record naming this CA is limited by validationmethods (RFC 8657 \xA74) to other challenge types, or has several or malformed validationmethods parameters."
-      },
-      {
-        code: "CAA_CRITICAL_UNKNOWN_TAG",
-        severity: "error",
-        title: "CAA has a critical property the CA does not understand",
-        acmeProblem: "caa",
-        description: "A property other than issue, issuewild, iodef, issuemail or issuevmc has the critical flag (128, or 1 which Boulder treats the same); the CA must refuse (RFC 8659 \xA74.1)."
-      },
-      {
-        code: "CAA_MALFORMED_RECORD",
-        severity: "warning",
-        title: "Malformed CAA record skipped",
-        description: "An issue or issuewild value does not parse (RFC 8659 \xA74.2); the CA skips that record as if it authorised nobody."
-      },
-      {
-        code: "CAA_LOOKUP_FAILED",
-        severity: "error",
-        title: "CAA lookup failed",
-        acmeProblem: "dns",
-        description: "A CAA query the CA needs (at or below the relevant name) failed with SERVFAIL, a timeout or REFUSED; the CA fails closed. Above the relevant name it is reported as a warning."
-      },
-      {
-        code: "CAA_AUTHORIZED",
-        severity: "info",
-        title: "CAA authorises this CA",
-        description: "The relevant CAA set has a record that authorises this CA for this name, account and challenge."
-      },
-      {
-        code: "CAA_NO_RELEVANT_RECORDS",
-        severity: "info",
-        title: "CAA set does not restrict this issuance",
-        description: "CAA records exist, but none is an issue (or, for wildcards, issuewild) property, so any CA may issue."
-      },
-      {
-        code: "CAA_NONE",
-        severity: "info",
-        title: "No CAA records",
-        description: "No CAA records at the name or any parent up to the TLD: any CA may issue."
-      }
-    ];
-  }
-});
-
-// src/report/codes/delegation.ts
-var DELEGATION_CODES;
-var init_delegation = __esm({
-  "src/report/codes/delegation.ts"() {
-    "use strict";
-    DELEGATION_CODES = [
-      {
-        code: "DELEGATION_ALL_LAME",
-        severity: "error",
-        title: "No authoritative server answers properly",
-        acmeProblem: "dns",
-        description: "Every nameserver of the zone failed a question the CA asks (REFUSED, SERVFAIL, timeout, no AA bit or an upward referral), so the CA's resolver gets SERVFAIL or a timeout and validation fails with a dns problem."
-      },
-      {
-        code: "DELEGATION_LAME_SERVER",
-        severity: "warning",
-        title: "A nameserver is lame",
-        acmeProblem: "dns",
-        description: "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail."
-      },
-      {
-        code: "DELEGATION_NS_MISMATCH",
-        severity: "warning",
-        title: "The NS set at the parent differs from the zone",
-        description: "The nameservers listed at the registrar (the parent zone's referral) are not the ones the zone itself lists at its apex. Resolvers may use either set, so a stale or missing server is reached by some of them."
-      },
-      {
-        code: "DELEGATION_NS_NO_ADDRESS",
-        severity: "warning",
-        title: "A nameserver name has no address",
-        acmeProblem: "dns",
-        description: "A nameserver of the zone has no A or AAAA record (and no glue), so no resolver can ask it. When no nameserver has an address the zone cannot be resolved at all."
-      },
-      {
-        code: "DELEGATION_SOA_SERIAL_MISMATCH",
-        severity: "warning",
-        title: "Nameservers serve different SOA serials",
-        description: "The authoritative servers do not serve the same version of the zone: a change still propagating, or a secondary that stopped transferring from the primary. (Multi-provider setups may use unrelated serials.)"
-      },
-      {
-        code: "DELEGATION_SERVERS_DISAGREE",
-        severity: "warning",
-        title: "Authoritative servers give different answers",
-        description: "The zone's nameservers answer the same question differently (a change still propagating, or a forgotten secondary). The CA asks one of them, so it may see either answer."
-      },
-      {
-        code: "DELEGATION_SINGLE_NS",
-        severity: "warning",
-        title: "The zone has a single nameserver",
-        description: "Only one nameserver serves the zone (RFC 1034 \xA74.1 and RFC 2182 ask for at least two): if it is down or slow, every lookup the CA makes fails."
-      },
-      {
-        code: "DELEGATION_SAME_SUBNET",
-        severity: "warning",
-        title: "All nameservers share one network",
-        description: "Every nameserver address lies in one IPv4 /24 (or IPv6 /48): one network outage or routing problem takes the whole zone down (RFC 2182 \xA73.1)."
-      }
-    ];
-  }
-});
-
-// src/report/codes/propagation.ts
-var PROPAGATION_CODES;
-var init_propagation = __esm({
-  "src/report/codes/propagation.ts"() {
-    "use strict";
-    PROPAGATION_CODES = [
-      {
-        code: "PROPAGATION_STALE_CACHE",
-        severity: "warning",
-        title: "A public resolver still serves old data",
-        description: "A public resolver's cached answer differs from what the authoritative servers now serve: the record changed recently. Validation may see the old data until the cached answer's TTL runs out."
-      },
-      {
-        code: "PROPAGATION_RESOLVERS_DISAGREE",
-        severity: "warning",
-        title: "Public resolvers give different answers",
-        description: "Public resolvers answer the same question differently and the authoritative servers give no single answer to compare with, so what the CA sees depends on which data its resolver holds."
-      },
-      {
-        code: "PROPAGATION_RESOLVER_FAILED",
-        severity: "warning",
-        title: "A public resolver fails where the authoritative servers answer",
-        description: "A public resolver timed out or returned an error (often SERVFAIL from DNSSEC validation or an unreachable nameserver) while the authoritative servers answer. Evidence only: the CA uses its own resolver, which may meet the same problem."
-      }
-    ];
-  }
-});
-
-// src/report/codes/dnssec.ts
-var DNSSEC_CODES;
-var init_dnssec = __esm({
-  "src/report/codes/dnssec.ts"() {
-    "use strict";
-    DNSSEC_CODES = [
-      {
-        code: "DNSSEC_BOGUS_SIGNATURE_EXPIRED",
-        severity: "error",
-        title: "DNSSEC signature expired",
-        acmeProblem: "dns",
-        description: "An RRSIG on the validation path is past its expiration time, so validating resolvers answer SERVFAIL."
-      },
-      {
-        code: "DNSSEC_BOGUS_SIGNATURE_NOT_YET_VALID",
-        severity: "error",
-        title: "DNSSEC signature not yet valid",
-        acmeProblem: "dns",
-        description: "An RRSIG on the validation path has an inception time in the future (signer clock skew), so it is bogus."
-      },
-      {
-        code: "DNSSEC_BOGUS_DS_MISMATCH",
-        severity: "error",
-        title: "DS at the parent matches no DNSKEY",
-        acmeProblem: "dns",
-        description: "The parent zone publishes DS records, but none matches a DNSKEY the zone serves (stale DS after a key rollover or a provider change)."
-      },
-      {
-        code: "DNSSEC_BOGUS_DNSKEY_NOT_SIGNED_BY_DS_KEY",
-        severity: "error",
-        title: "DNSKEY set not signed by the key the DS names",
-        acmeProblem: "dns",
-        description: "The DS matches a DNSKEY, but that key has not signed the DNSKEY RRset, so the chain of trust is broken."
-      },
-      {
-        code: "DNSSEC_BOGUS_MISSING_RRSIG",
-        severity: "error",
-        title: "Signed zone serves an unsigned RRset",
-        acmeProblem: "dns",
-        description: "The zone is signed (its parent has a DS) but an RRset on the path comes without an RRSIG."
-      },
-      {
-        code: "DNSSEC_BOGUS_ALGORITHM_MISMATCH",
-        severity: "error",
-        title: "DNSSEC algorithm mismatch",
-        acmeProblem: "dns",
-        description: "The DS or RRSIG names an algorithm the zone has no DNSKEY for (often a half-finished algorithm rollover)."
-      },
-      {
-        code: "DNSSEC_BOGUS_SIGNATURE",
-        severity: "error",
-        title: "DNSSEC signature does not verify",
-        acmeProblem: "dns",
-        description: "An RRSIG fails cryptographic verification: the data or keys changed after signing, or nameservers serve different signed copies."
-      },
-      {
-        code: "DNSSEC_BOGUS_DENIAL",
-        severity: "error",
-        title: "Missing or wrong proof of non-existence",
-        acmeProblem: "dns",
-        description: "A negative answer (NXDOMAIN, no data, or no DS) from a signed zone lacks a valid NSEC/NSEC3 proof."
-      },
-      {
-        code: "DNSSEC_SIGNATURE_EXPIRING",
-        severity: "warning",
-        title: "DNSSEC signature expires soon",
-        description: "An RRSIG on the validation path expires within the warning window; if the zone is not re-signed in time, lookups turn bogus."
-      },
-      {
-        code: "DNSSEC_NSEC3_ITERATIONS",
-        severity: "warning",
-        title: "NSEC3 iterations above the validator limit",
-        description: "The zone uses more NSEC3 iterations than RFC 9276 validators accept (150); its negative answers are treated as insecure."
-      },
-      {
-        code: "DNSSEC_UNSUPPORTED_ALGORITHM",
-        severity: "info",
-        title: "DNSSEC algorithm not supported by validators",
-        description: "The DS uses only algorithms or digests validators do not implement (or must not use), so the zone is treated as unsigned."
-      },
-      {
-        code: "DNSSEC_INSECURE",
-        severity: "info",
-        title: "Zone is not DNSSEC-signed",
-        description: "The parent proves there is no DS for the delegation, so answers are insecure; the CA validates them normally."
-      },
-      {
-        code: "DNSSEC_INDETERMINATE",
-        severity: "warning",
-        title: "DNSSEC validation could not complete",
-        description: "A query needed for validation failed (timeout, SERVFAIL, refused), so the chain could not be checked."
-      },
-      {
-        code: "DNSSEC_RESOLVER_DISAGREES",
-        severity: "warning",
-        title: "A public validating resolver sees this answer differently",
-        description: "A public resolver's view (AD bit; SERVFAIL without CD but an answer with CD means it finds the data bogus) differs from our own validation; the CA's resolver may side with it."
-      }
-    ];
-  }
-});
-
-// src/report/codes/http01.ts
-var HTTP01_CODES;
-var init_http01 = __esm({
-  "src/report/codes/http01.ts"() {
-    "use strict";
-    HTTP01_CODES = [
-      {
-        code: "HTTP01_OK",
-        severity: "info",
-        title: "HTTP-01 challenge path is reachable",
-        description: "The CA's fetch reached the server and the challenge path behaves as a webroot or served the expected key authorization."
-      },
-      {
-        code: "HTTP01_WILDCARD",
-        severity: "error",
-        title: "HTTP-01 cannot validate a wildcard name",
-        acmeProblem: "unauthorized",
-        description: "RFC 8555 \xA78.3: HTTP-01 is never offered for wildcard identifiers; use DNS-01."
-      },
-      {
-        code: "HTTP01_NO_ADDRESSES",
-        severity: "error",
-        title: "No usable address for HTTP-01",
-        acmeProblem: "dns",
-        description: "The name (or a redirect target) has no A/AAAA record the CA would connect to."
-      },
-      {
-        code: "HTTP01_CONNECTION_REFUSED",
-        severity: "error",
-        title: "Port 80 refuses connections",
-        acmeProblem: "connection",
-        description: "Nothing listens on port 80 at the address the CA uses, or a firewall rejects the connection."
-      },
-      {
-        code: "HTTP01_CONNECT_TIMEOUT",
-        severity: "error",
-        title: "Port 80 connection times out",
-        acmeProblem: "connection",
-        description: "Connection attempts to port 80 get no answer: a firewall drops them or the host is down."
-      },
-      {
-        code: "HTTP01_READ_TIMEOUT",
-        severity: "error",
-        title: "Server accepts but does not answer in time",
-        acmeProblem: "connection",
-        description: "The TCP connection opened but no complete response arrived within the CA's time limit."
-      },
-      {
-        code: "HTTP01_CONNECTION_ERROR",
-        severity: "error",
-        title: "HTTP-01 connection failed",
-        acmeProblem: "connection",
-        description: "The connection was reset, the response was not HTTP, or its headers were unreasonably large."
-      },
-      {
-        code: "HTTP01_BAD_STATUS",
-        severity: "error",
-        title: "Challenge path returns a non-200 status",
-        acmeProblem: "unauthorized",
-        description: 'Only a final 200 passes; the CA reports "Invalid response from <url>: <status>".'
-      },
-      {
-        code: "HTTP01_WAF_BLOCK",
-        severity: "error",
-        title: "A WAF or bot protection blocks the challenge path",
-        acmeProblem: "unauthorized",
-        description: "A 403, 429 or 503 (often with CDN/WAF headers) would block the CA's validation request."
-      },
-      {
-        code: "HTTP01_CATCH_ALL",
-        severity: "error",
-        title: "A catch-all page answers the challenge path",
-        acmeProblem: "unauthorized",
-        description: "A random token returned 200 with a page: a SPA/CMS/rewrite rule swallows /.well-known/acme-challenge/ so the real token file would not be served."
-      },
-      {
-        code: "HTTP01_WRONG_BODY",
-        severity: "error",
-        title: "Challenge response does not match the key authorization",
-        acmeProblem: "unauthorized",
-        description: "The body (trailing whitespace trimmed) differs from the expected key authorization."
-      },
-      {
-        code: "HTTP01_BODY_TOO_LARGE",
-        severity: "error",
-        title: "Challenge response body is 128 bytes or more",
-        acmeProblem: "unauthorized",
-        description: "The CA reads at most 128 bytes; a body that long is rejected."
-      },
-      {
-        code: "HTTP01_STATELESS_RESPONDER",
-        severity: "info",
-        title: "Server answers challenges statelessly",
-        description: `A random token returned "<token>.<thumbprint>": a stateless responder is configured; make sure the thumbprint is your account's.`
-      },
-      {
-        code: "HTTP01_REDIRECT_INVALID",
-        severity: "error",
-        title: "A redirect breaks a CA rule",
-        acmeProblem: "connection",
-        description: "The redirect chain violates a rule of Boulder va/http.go (status, count, loop, scheme, port, host, public suffix, reserved IP, path length)."
-      },
-      {
-        code: "HTTP01_REDIRECT_HTTPS_NOT_TLS",
-        severity: "error",
-        title: "Redirect to https reaches a server speaking plain HTTP",
-        acmeProblem: "malformed",
-        description: "The https redirect target answers plain HTTP on the TLS port."
-      },
-      {
-        code: "HTTP01_REDIRECT_TLS_ERROR",
-        severity: "error",
-        title: "Redirect to https fails the TLS handshake",
-        acmeProblem: "tls",
-        description: "The CA does not verify the certificate after a redirect, but needs TLS 1.2 or later and a working handshake."
-      },
-      {
-        code: "HTTP01_REDIRECTS_FOLLOWED",
-        severity: "info",
-        title: "The challenge request is redirected",
-        description: "The CA follows these redirects; each hop is re-resolved and re-checked."
-      },
-      {
-        code: "HTTP01_CDN_DETECTED",
-        severity: "info",
-        title: "A CDN or reverse proxy answers for this name",
-        description: "The CA talks to the CDN, not the origin: the CDN must pass /.well-known/acme-challenge/ to the origin unmodified (or manage the certificate itself)."
-      },
-      {
-        code: "HTTP01_ADDRESSES_DIFFER",
-        severity: "warning",
-        title: "Addresses of this name behave differently",
-        description: "The CA uses only the first address of a family; the others answer differently, so validation depends on DNS order and which server is listed first."
-      },
-      {
-        code: "HTTP01_IPV6_BROKEN",
-        severity: "warning",
-        title: "IPv6 fails while IPv4 works",
-        description: "The CA tries IPv6 first and falls back to IPv4 only on a connect failure; other IPv6 failures are fatal."
-      },
-      {
-        code: "HTTP01_PORT80_FILTERED",
-        severity: "info",
-        title: "Port 443 answers while port 80 does not",
-        description: "The host is up (TLS port reachable) but port 80 is filtered or closed."
-      },
-      {
-        code: "HTTP01_ROUTER_ANSWERING",
-        severity: "warning",
-        title: "A router or NAS answers port 80",
-        description: "Port 80 is answered by a home router's, modem's or NAS's admin interface (its Server header, login realm or page title), so the port forward to the web server is missing."
-      }
-    ];
-  }
-});
-
-// src/report/codes/tlsalpn01.ts
-var TLSALPN01_CODES;
-var init_tlsalpn01 = __esm({
-  "src/report/codes/tlsalpn01.ts"() {
-    "use strict";
-    TLSALPN01_CODES = [
-      {
-        code: "TLSALPN01_READY",
-        severity: "info",
-        title: "Server negotiates acme-tls/1",
-        description: 'The TLS port negotiated ALPN "acme-tls/1" for this name.'
-      },
-      {
-        code: "TLSALPN01_VALID",
-        severity: "info",
-        title: "TLS-ALPN-01 challenge certificate is correct",
-        description: "The self-signed challenge certificate carries the name and the expected acmeIdentifier."
-      },
-      {
-        code: "TLSALPN01_NO_ALPN",
-        severity: "error",
-        title: "acme-tls/1 is not negotiated",
-        acmeProblem: "unauthorized",
-        description: 'The server does not negotiate ALPN "acme-tls/1" for this name: no TLS-ALPN-01 responder (e.g. a proxy terminates TLS).'
-      },
-      {
-        code: "TLSALPN01_HTTP_ONLY",
-        severity: "error",
-        title: "The TLS port speaks plain HTTP",
-        acmeProblem: "malformed",
-        description: 'The CA reports "Server only speaks HTTP, not TLS".'
-      },
-      {
-        code: "TLSALPN01_CONNECTION",
-        severity: "error",
-        title: "TLS port unreachable",
-        acmeProblem: "connection",
-        description: "Port 443 refused, timed out or reset the connection."
-      },
-      {
-        code: "TLSALPN01_TLS_ERROR",
-        severity: "error",
-        title: "TLS handshake failed",
-        acmeProblem: "tls",
-        description: "The handshake failed (no TLS 1.2+, no certificate for this SNI, alert)."
-      },
-      {
-        code: "TLSALPN01_BAD_CERTIFICATE",
-        severity: "error",
-        title: "Challenge certificate is wrong",
-        acmeProblem: "unauthorized",
-        description: "RFC 8737 \xA73: the certificate must be self-signed, carry exactly one dNSName SAN equal to the name and a critical acmeIdentifier with SHA-256 of the key authorization."
-      },
-      {
-        code: "TLSALPN01_NO_ADDRESSES",
-        severity: "error",
-        title: "No usable address for TLS-ALPN-01",
-        acmeProblem: "dns",
-        description: "The name has no A/AAAA record the CA would connect to."
-      }
-    ];
-  }
-});
-
-// src/report/codes/certificate.ts
-var CERTIFICATE_CODES;
-var init_certificate = __esm({
-  "src/report/codes/certificate.ts"() {
-    "use strict";
-    CERTIFICATE_CODES = [
-      {
-        code: "CERT_OK",
-        severity: "info",
-        title: "Current certificate is valid",
-        description: "The certificate served on the TLS port is trusted, covers the name and is not near expiry."
-      },
-      {
-        code: "CERT_EXPIRED",
-        severity: "warning",
-        title: "Served certificate has expired",
-        description: "The certificate on the TLS port is past its notAfter date."
-      },
-      {
-        code: "CERT_EXPIRING",
-        severity: "warning",
-        title: "Served certificate expires soon",
-        description: "The certificate on the TLS port expires within the warning window; renewal may be failing."
-      },
-      {
-        code: "CERT_NAME_MISMATCH",
-        severity: "warning",
-        title: "Served certificate does not cover the name",
-        description: "No SAN of the served certificate matches the name (SNI may be routed to a default site)."
-      },
-      {
-        code: "CERT_CHAIN_INCOMPLETE",
-        severity: "warning",
-        title: "Certificate chain is incomplete",
-        description: "The server does not send the intermediate certificate(s); some clients will fail to verify."
-      },
-      {
-        code: "CERT_SELF_SIGNED",
-        severity: "warning",
-        title: "Served certificate is self-signed",
-        description: "The leaf signs itself; browsers reject it."
-      },
-      {
-        code: "CERT_UNTRUSTED",
-        severity: "warning",
-        title: "Certificate chain ends at an untrusted root",
-        description: "The chain does not lead to a root in the trust store."
-      },
-      {
-        code: "CERT_LEGACY_TLS_ONLY",
-        severity: "warning",
-        title: "Only TLS 1.0/1.1 is offered",
-        description: "The server refuses TLS 1.2+; the CA (after an https redirect) and modern clients refuse it."
-      },
-      {
-        code: "CERT_DIFFERS_BY_ADDRESS",
-        severity: "warning",
-        title: "Different certificates at different addresses",
-        description: "The addresses of the name serve different certificates: some servers were not updated."
-      },
-      {
-        code: "CERT_HTTP_ON_TLS_PORT",
-        severity: "warning",
-        title: "The TLS port speaks plain HTTP",
-        description: "Port 443 answers plain HTTP instead of TLS."
-      },
-      {
-        code: "CERT_TLS_UNREACHABLE",
-        severity: "info",
-        title: "TLS port not reachable",
-        description: "The TLS handshake could not complete at this address."
-      }
-    ];
-  }
-});
-
-// src/report/codes/dns01.ts
-var DNS01_CODES;
-var init_dns01 = __esm({
-  "src/report/codes/dns01.ts"() {
-    "use strict";
-    DNS01_CODES = [
-      {
-        code: "DNS01_TXT_MISSING",
-        severity: "error",
-        title: "No TXT record at the _acme-challenge name",
-        acmeProblem: "unauthorized",
-        description: "The CA finds no TXT record at _acme-challenge.<name> (after following CNAMEs), so DNS-01 validation fails."
-      },
-      {
-        code: "DNS01_TXT_MISMATCH",
-        severity: "error",
-        title: "The TXT record does not hold the expected value",
-        acmeProblem: "unauthorized",
-        description: "TXT records exist at _acme-challenge.<name> but none equals the expected base64url SHA-256 digest exactly."
-      },
-      {
-        code: "DNS01_LOOKUP_FAILED",
-        severity: "error",
-        title: "The TXT lookup for the _acme-challenge name fails",
-        acmeProblem: "dns",
-        description: "The CA's resolver gets NXDOMAIN, SERVFAIL or a timeout for the TXT question, which is a `dns` problem."
-      },
-      {
-        code: "DNS01_TXT_QUOTED",
-        severity: "error",
-        title: "The TXT value carries literal quote characters",
-        acmeProblem: "unauthorized",
-        description: 'The value was entered with quotes that became part of the data ("\\"abc\\""), so it no longer matches.'
-      },
-      {
-        code: "DNS01_TXT_SPLIT",
-        severity: "error",
-        title: "The TXT value is split into strings wrongly",
-        acmeProblem: "unauthorized",
-        description: "The record holds the value in several strings with added characters (e.g. spaces); the CA joins strings with no separator."
-      },
-      {
-        code: "DNS01_TXT_DOUBLED_NAME",
-        severity: "error",
-        title: "The TXT record sits under a doubled name",
-        acmeProblem: "unauthorized",
-        description: "The record was created as _acme-challenge.<name>.<zone> because the control panel appended the zone to a full name."
-      },
-      {
-        code: "DNS01_TXT_STALE",
-        severity: "warning",
-        title: "Old TXT values are left at the _acme-challenge name",
-        description: "Values from earlier validations are still published. Harmless for the CA, but clutter, and some providers cap the number of TXT records."
-      },
-      {
-        code: "DNS01_SERVERS_DISAGREE",
-        severity: "warning",
-        title: "The authoritative servers disagree on the TXT records",
-        acmeProblem: "unauthorized",
-        description: "Not every authoritative server serves the same TXT set; the CA (from several perspectives) may ask one that lacks the value."
-      },
-      {
-        code: "DNS01_TXT_FOUND",
-        severity: "info",
-        title: "The expected TXT value is published",
-        description: "A TXT record equal to the expected value is served at the _acme-challenge name."
-      },
-      {
-        code: "DNS01_LOOKUP_OK",
-        severity: "info",
-        title: "The _acme-challenge name can be looked up",
-        description: "The TXT question for _acme-challenge.<name> gets an authoritative answer, so a record placed there can be seen."
-      },
-      {
-        code: "DNS01_CNAME_DELEGATED",
-        severity: "info",
-        title: "The _acme-challenge name is delegated by CNAME",
-        description: "The _acme-challenge name is an alias (acme-dns style); the CA follows it, so the TXT record must be placed at the target."
-      },
-      {
-        code: "DNS01_CNAME_DANGLING",
-        severity: "error",
-        title: "The _acme-challenge CNAME points nowhere",
-        acmeProblem: "dns",
-        description: "The alias target's domain does not exist or its nameservers fail, so the CA's TXT lookup fails."
-      },
-      {
-        code: "DNS01_WRONG_PROVIDER",
-        severity: "error",
-        title: "The DNS provider is not the one the world sees",
-        acmeProblem: "unauthorized",
-        description: "The provider's nameservers for the zone differ from the delegation: records created there are invisible to the CA."
-      },
-      {
-        code: "DNS01_PROVIDER_FAILED",
-        severity: "error",
-        title: "The DNS provider could not create the TXT record",
-        description: "The provider API refused or failed the TXT record creation."
-      },
-      {
-        code: "DNS01_TEST_RECORD_VISIBLE",
-        severity: "info",
-        title: "A test TXT record reached every authoritative server",
-        description: "A test value placed through the provider was served by every authoritative server; times are per server."
-      },
-      {
-        code: "DNS01_PROPAGATION_TIMEOUT",
-        severity: "error",
-        title: "The TXT record did not reach every authoritative server in time",
-        acmeProblem: "unauthorized",
-        description: "At least one authoritative server still did not serve the placed value when the wait ended; the CA may ask that server."
-      },
-      {
-        code: "DNS01_CLEANUP_FAILED",
-        severity: "warning",
-        title: "The test TXT record could not be removed",
-        description: "Deleting the record created for the test failed; remove it with `acme-preflight dns01 cleanup --stale`."
-      }
-    ];
-  }
-});
-
-// src/report/codes/acme.ts
-var ACME_CODES;
-var init_acme = __esm({
-  "src/report/codes/acme.ts"() {
-    "use strict";
-    ACME_CODES = [];
-  }
-});
-
-// src/report/codes/index.ts
-var CATALOGUE_FAMILIES;
-var init_codes = __esm({
-  "src/report/codes/index.ts"() {
-    "use strict";
-    init_general();
-    init_identifiers();
-    init_resolution();
-    init_caa();
-    init_delegation();
-    init_propagation();
-    init_dnssec();
-    init_http01();
-    init_tlsalpn01();
-    init_certificate();
-    init_dns01();
-    init_acme();
-    CATALOGUE_FAMILIES = [
-      ["general", GENERAL_CODES],
-      ["identifiers", IDENTIFIERS_CODES],
-      ["resolution", RESOLUTION_CODES],
-      ["caa", CAA_CODES],
-      ["delegation", DELEGATION_CODES],
-      ["propagation", PROPAGATION_CODES],
-      ["dnssec", DNSSEC_CODES],
-      ["http-01", HTTP01_CODES],
-      ["tls-alpn-01", TLSALPN01_CODES],
-      ["certificate", CERTIFICATE_CODES],
-      ["dns-01", DNS01_CODES],
-      ["acme", ACME_CODES]
-    ];
-  }
-});
-
-// src/report/catalogue.ts
-function codeInfo(code2) {
-  const info2 = BY_CODE.get(code2);
-  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
-  return info2;
-}
-function finding(code2, identifier, input3) {
-  const info2 = codeInfo(code2);
-  const severity = input3.severity ?? info2.severity;
-  const f = {
-    code: code2,
-    severity,
-    identifier,
-    title: input3.title ?? info2.title,
-    detail: input3.detail,
-    evidence: input3.evidence,
-    remediation: input3.remediation
-  };
-  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
-  if (input3.caMessage) f.caMessage = input3.caMessage;
-  return f;
-}
-var BY_CODE;
-var init_catalogue = __esm({
-  "src/report/catalogue.ts"() {
-    "use strict";
-    init_finding();
-    init_codes();
-    BY_CODE = /* @__PURE__ */ new Map();
-    for (const [, codes] of CATALOGUE_FAMILIES) {
-      for (const c of codes) {
-        if (BY_CODE.has(c.code)) throw new Error(`duplicate finding code ${c.code}`);
-        BY_CODE.set(c.code, c);
-      }
-    }
+    };
   }
 });
 
@@ -22973,14 +21962,14 @@ var require_ipaddr = __commonJS({
         };
         IPv6.prototype.toByteArray = function() {
           let part;
-          const bytes = [];
+          const bytes2 = [];
           const ref = this.parts;
           for (let i = 0; i < ref.length; i++) {
             part = ref[i];
-            bytes.push(part >> 8);
-            bytes.push(part & 255);
+            bytes2.push(part >> 8);
+            bytes2.push(part & 255);
           }
-          return bytes;
+          return bytes2;
         };
         IPv6.prototype.toFixedLengthString = function() {
           const addr = (function() {
@@ -23186,12 +22175,12 @@ var require_ipaddr = __commonJS({
         }
         return new this(octets);
       };
-      ipaddr6.fromByteArray = function(bytes) {
-        const length = bytes.length;
+      ipaddr6.fromByteArray = function(bytes2) {
+        const length = bytes2.length;
         if (length === 4) {
-          return new ipaddr6.IPv4(bytes);
+          return new ipaddr6.IPv4(bytes2);
         } else if (length === 16) {
-          return new ipaddr6.IPv6(bytes);
+          return new ipaddr6.IPv6(bytes2);
         } else {
           throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
         }
@@ -23264,7 +22253,7 @@ var require_ipaddr = __commonJS({
 import dgram from "node:dgram";
 import net from "node:net";
 import { randomFillSync } from "node:crypto";
-var import_ipaddr, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UdpMux, muxes, udpMuxFor;
+var import_ipaddr, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UDP_POOL_SIZE, QUERIES_PER_SOCKET, PooledSocket, UdpMux, muxes, udpMuxFor;
 var init_udp_mux = __esm({
   "src/dns/udp-mux.ts"() {
     "use strict";
@@ -23298,41 +22287,15 @@ var init_udp_mux = __esm({
       return idPool[idNext++];
     };
     RECV_BUFFER_BYTES = 4 * 1024 * 1024;
-    UdpMux = class {
-      constructor(family) {
-        this.family = family;
-      }
-      family;
-      sock;
-      byKey = /* @__PURE__ */ new Map();
-      byServer = /* @__PURE__ */ new Map();
-      open(address, port3, handlers) {
-        const server = canonical(address, port3);
-        let id = randomId();
-        while (this.byKey.has(`${server}#${id}`)) id = randomId();
-        const key = `${server}#${id}`;
-        this.byKey.set(key, handlers);
-        let set2 = this.byServer.get(server);
-        if (!set2) this.byServer.set(server, set2 = /* @__PURE__ */ new Set());
-        set2.add(handlers);
-        const sock = this.socket();
-        let released = false;
-        return {
-          id,
-          send: (msg, cb) => sock.send(msg, port3, address, (err) => cb(err ?? null)),
-          release: () => {
-            if (released) return;
-            released = true;
-            this.byKey.delete(key);
-            set2.delete(handlers);
-            if (set2.size === 0) this.byServer.delete(server);
-            if (this.byKey.size === 0) this.close();
-          }
-        };
-      }
-      socket() {
-        if (this.sock) return this.sock;
-        const sock = dgram.createSocket({ type: this.family, recvBufferSize: RECV_BUFFER_BYTES });
+    UDP_POOL_SIZE = 32;
+    QUERIES_PER_SOCKET = 4;
+    PooledSocket = class {
+      constructor(family, onIdle) {
+        this.onIdle = onIdle;
+        const sock = dgram.createSocket({
+          type: family,
+          recvBufferSize: Math.floor(RECV_BUFFER_BYTES / UDP_POOL_SIZE) * 4
+        });
         sock.on("message", (buf, rinfo) => {
           const server = canonical(rinfo.address, rinfo.port);
           const id = buf.length >= 2 ? buf.readUInt16BE(0) : -1;
@@ -23344,14 +22307,99 @@ var init_udp_mux = __esm({
           for (const h of [...this.byKey.values()]) h.error(err);
         });
         this.sock = sock;
-        return sock;
+      }
+      onIdle;
+      byKey = /* @__PURE__ */ new Map();
+      byServer = /* @__PURE__ */ new Map();
+      sent = 0;
+      closed = false;
+      sock;
+      get retiring() {
+        return this.sent >= QUERIES_PER_SOCKET;
+      }
+      release(key, server, handlers) {
+        this.byKey.delete(key);
+        const set2 = this.byServer.get(server);
+        set2?.delete(handlers);
+        if (set2 && set2.size === 0) this.byServer.delete(server);
+        if (this.byKey.size === 0 && this.retiring) this.close();
+        else if (this.byKey.size === 0) this.onIdle(this);
       }
       close() {
-        const sock = this.sock;
-        this.sock = void 0;
+        if (this.closed) return;
+        this.closed = true;
+        this.onIdle(this);
         try {
-          sock?.close();
+          this.sock.close();
         } catch {
+        }
+      }
+    };
+    UdpMux = class {
+      constructor(family) {
+        this.family = family;
+      }
+      family;
+      /** Sockets that still take new queries. */
+      open_ = [];
+      idleTimers = /* @__PURE__ */ new Map();
+      open(address, port3, handlers) {
+        const server = canonical(address, port3);
+        const ps = this.pick();
+        ps.sent++;
+        if (ps.retiring) this.open_.splice(this.open_.indexOf(ps), 1);
+        let id = randomId();
+        while (ps.byKey.has(`${server}#${id}`)) id = randomId();
+        const key = `${server}#${id}`;
+        ps.byKey.set(key, handlers);
+        let set2 = ps.byServer.get(server);
+        if (!set2) ps.byServer.set(server, set2 = /* @__PURE__ */ new Set());
+        set2.add(handlers);
+        let released = false;
+        return {
+          id,
+          send: (msg, cb) => ps.sock.send(msg, port3, address, (err) => cb(err ?? null)),
+          release: () => {
+            if (released) return;
+            released = true;
+            ps.release(key, server, handlers);
+          }
+        };
+      }
+      /** A socket drawn at random; a new one while the pool is not full (most queries then get a new port). */
+      pick() {
+        const n = this.open_.length;
+        if (n < UDP_POOL_SIZE && (n === 0 || randomId() % UDP_POOL_SIZE >= n)) {
+          const ps2 = new PooledSocket(this.family, (s) => this.idle(s));
+          this.open_.push(ps2);
+          return ps2;
+        }
+        const ps = this.open_[randomId() % n];
+        this.cancelIdle(ps);
+        return ps;
+      }
+      /** A socket with nothing pending closes at the next turn of the event loop unless it is picked again. */
+      idle(ps) {
+        if (ps.closed) {
+          this.cancelIdle(ps);
+          const i = this.open_.indexOf(ps);
+          if (i >= 0) this.open_.splice(i, 1);
+          return;
+        }
+        if (this.idleTimers.has(ps)) return;
+        this.idleTimers.set(
+          ps,
+          setImmediate(() => {
+            this.idleTimers.delete(ps);
+            if (ps.byKey.size === 0) ps.close();
+          })
+        );
+      }
+      cancelIdle(ps) {
+        const t = this.idleTimers.get(ps);
+        if (t) {
+          clearImmediate(t);
+          this.idleTimers.delete(ps);
         }
       }
     };
@@ -23426,6 +22474,14 @@ function examineReply(buf, id, q) {
   } catch (err) {
     return { kind: "malformed", message: `reply cannot be decoded: ${err.message}` };
   }
+  const used = import_dns_packet.default.decode.bytes;
+  if (!(used <= buf.length) && packet2.flag_tc) {
+    packet2 = { ...packet2, answers: [], authorities: [], additionals: [] };
+  } else if (!(used <= buf.length))
+    return {
+      kind: "malformed",
+      message: `reply of ${buf.length} bytes is cut inside a record (its records need ${used} bytes)`
+    };
   if (!packet2.flag_qr) return { kind: "ignore", why: "message is not a response" };
   const questions = packet2.questions ?? [];
   const rcode = rcodeOf(packet2);
@@ -23445,7 +22501,12 @@ function examineReply(buf, id, q) {
   }
   return { kind: "ok", packet: packet2 };
 }
-function toResponse(packet2, raw, server, question, rttMs, transport) {
+function answersOf(packet2) {
+  const answers = packet2.answers ?? [];
+  if (rcodeOf(packet2) !== "NXDOMAIN") return answers;
+  return answers.filter((a) => NXDOMAIN_KEEPS.has(a.type));
+}
+function toResponse(packet2, server, question, rttMs, transport) {
   return {
     server,
     question,
@@ -23458,12 +22519,11 @@ function toResponse(packet2, raw, server, question, rttMs, transport) {
       ad: packet2.flag_ad,
       cd: packet2.flag_cd
     },
-    answers: (packet2.answers ?? []).map(toRecord),
+    answers: answersOf(packet2).map(toRecord),
     authorities: (packet2.authorities ?? []).map(toRecord),
     additionals: (packet2.additionals ?? []).filter((a) => a.type !== "OPT").map(toRecord),
     rttMs,
-    transport,
-    raw
+    transport
   };
 }
 function failure(server, question, kind, message, rttMs) {
@@ -23484,6 +22544,7 @@ function udpAttempt(server, q, opts) {
   return new Promise((resolve4) => {
     const start = performance2.now();
     let ignored = "";
+    let malformed = "";
     let done = false;
     const elapsed = () => Math.round(performance2.now() - start);
     const finish = (o) => {
@@ -23496,21 +22557,13 @@ function udpAttempt(server, q, opts) {
     const ticket = udpMuxFor(server.address).open(server.address, server.port, {
       reply(buf) {
         const ex = examineReply(buf, ticket.id, q);
-        if (ex.kind === "ignore") {
-          ignored = ex.why;
-          return;
-        }
-        if (ex.kind === "malformed") {
-          finish(failure(label, q, "malformed", `${label} (UDP): ${ex.message}`, elapsed()));
-          return;
-        }
-        finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), "udp") });
+        if (ex.kind === "ignore") ignored = ex.why;
+        else if (ex.kind === "malformed") malformed = ex.message;
+        else finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), "udp") });
       },
       stray(buf) {
         const ex = examineReply(buf, ticket.id, q);
         if (ex.kind === "ignore") ignored = ex.why;
-        else if (ex.kind === "malformed")
-          finish(failure(label, q, "malformed", `${label} (UDP): ${ex.message}`, elapsed()));
       },
       error(err) {
         finish(failure(label, q, "network", `UDP to ${label}: ${err.message}`, elapsed()));
@@ -23518,7 +22571,9 @@ function udpAttempt(server, q, opts) {
     });
     const msg = buildQuery(ticket.id, q, opts);
     const timer = setTimeout(
-      () => finish(silence(label, q, "UDP", ignored, timeoutMs, elapsed())),
+      () => finish(
+        malformed ? failure(label, q, "malformed", `${label} (UDP): ${malformed}`, elapsed()) : silence(label, q, "UDP", ignored, timeoutMs, elapsed())
+      ),
       timeoutMs
     );
     opts.onSend?.("udp");
@@ -23596,7 +22651,7 @@ function tcpAttempt(server, q, opts) {
           finish(failure(label, q, "malformed", `${label} (TCP): ${ex.message}`, elapsed()));
           return;
         }
-        finish({ ok: true, response: toResponse(ex.packet, one, label, q, elapsed(), "tcp") });
+        finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), "tcp") });
       }
     });
   });
@@ -23631,7 +22686,7 @@ function queryOnce(server, question, opts = {}) {
     return Promise.resolve(failed(err));
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, NXDOMAIN_KEEPS;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -23649,6 +22704,7 @@ var init_transport = __esm({
     HEADER_BYTES = 12;
     nameCodec = import_dns_packet.default.name;
     rcodeOf = (p) => p.rcode ?? "NOERROR";
+    NXDOMAIN_KEEPS = /* @__PURE__ */ new Set(["CNAME", "DNAME", "RRSIG"]);
   }
 });
 
@@ -23735,59 +22791,1257 @@ var init_client = __esm({
   }
 });
 
-// src/dns/classify.ts
-function classifyStep(outcome, zone, qname, qtype) {
-  const known = steps.get(outcome);
-  if (known && known.zone === zone && known.qname === qname && known.qtype === qtype) return known.step;
-  const step = classifyOnce(outcome, zone, qname, qtype);
-  steps.set(outcome, { zone, qname, qtype, step });
-  return step;
+// src/report/codes/general.ts
+var GENERAL_CODES;
+var init_general = __esm({
+  "src/report/codes/general.ts"() {
+    "use strict";
+    GENERAL_CODES = [
+      {
+        code: "CHECK_INCOMPLETE",
+        severity: "warning",
+        title: "A check could not run",
+        description: "A part of the simulation failed for a reason of its own (a bug or a local resource problem); the verdict may be incomplete."
+      }
+    ];
+  }
+});
+
+// src/report/codes/identifiers.ts
+var IDENTIFIERS_CODES;
+var init_identifiers = __esm({
+  "src/report/codes/identifiers.ts"() {
+    "use strict";
+    IDENTIFIERS_CODES = [
+      {
+        code: "IDENT_SYNTAX_EMPTY",
+        severity: "error",
+        title: "Empty name",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name is empty after trimming spaces and one trailing dot."
+      },
+      {
+        code: "IDENT_SYNTAX_TOO_LONG",
+        severity: "error",
+        title: "Name longer than 253 characters",
+        acmeProblem: "rejectedIdentifier",
+        description: "A DNS name is at most 253 characters in presentation form (RFC 1035 \xA72.3.4; Boulder maxDNSIdentifierLength)."
+      },
+      {
+        code: "IDENT_SYNTAX_LABEL_TOO_LONG",
+        severity: "error",
+        title: "Label longer than 63 characters",
+        acmeProblem: "rejectedIdentifier",
+        description: "Each label (the part between dots) is at most 63 characters (RFC 1035 \xA72.3.4; Boulder maxLabelLength)."
+      },
+      {
+        code: "IDENT_SYNTAX_EMPTY_LABEL",
+        severity: "error",
+        title: "Empty label",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name has two dots in a row or starts with a dot."
+      },
+      {
+        code: "IDENT_SYNTAX_INVALID_CHARACTER",
+        severity: "error",
+        title: "Invalid character in name",
+        acmeProblem: "rejectedIdentifier",
+        description: "Labels may contain only letters, digits and hyphens (underscores and spaces are refused), and may not start or end with a hyphen."
+      },
+      {
+        code: "IDENT_SYNTAX_BAD_IDN",
+        severity: "error",
+        title: "Malformed internationalised name",
+        acmeProblem: "rejectedIdentifier",
+        description: "A Unicode label cannot be converted to an A-label under UTS #46, or an xn-- label is not valid punycode (it must decode and re-encode to itself)."
+      },
+      {
+        code: "IDENT_SYNTAX_RESERVED_LDH",
+        severity: "error",
+        title: "Label in a reserved format (??--)",
+        acmeProblem: "rejectedIdentifier",
+        description: "A label with hyphens in positions 3 and 4 is reserved (RFC 5890 \xA72.3.1) unless it is a valid xn-- A-label."
+      },
+      {
+        code: "IDENT_SYNTAX_BAD_IP",
+        severity: "error",
+        title: "Malformed IP address",
+        acmeProblem: "rejectedIdentifier",
+        description: "The value looks like an IP address literal but does not parse as one."
+      },
+      {
+        code: "IDENT_NOT_PUBLIC_SUFFIX",
+        severity: "error",
+        title: "Name does not end in a public suffix",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name is not under a suffix of the ICANN section of the Public Suffix List (e.g. .local, .internal, .invalid); the CA refuses it."
+      },
+      {
+        code: "IDENT_IS_PUBLIC_SUFFIX",
+        severity: "error",
+        title: "Name is itself a public suffix",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name (or the base of a wildcard) is an ICANN public suffix such as com or co.uk; the CA refuses it."
+      },
+      {
+        code: "IDENT_TOO_MANY_LABELS",
+        severity: "error",
+        title: "More than 10 labels",
+        acmeProblem: "rejectedIdentifier",
+        description: "The CA refuses names with more than 10 labels (Boulder policy/pa.go maxLabels)."
+      },
+      {
+        code: "IDENT_TOO_FEW_LABELS",
+        severity: "error",
+        title: "Name has no dot",
+        acmeProblem: "rejectedIdentifier",
+        description: 'A single-label name cannot be issued for ("Domain name needs at least one dot").'
+      },
+      {
+        code: "IDENT_INPUT_NOT_CANONICAL",
+        severity: "warning",
+        title: "The CA refuses this identifier as written",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name was typed with a trailing dot, in Unicode, or (for an IP address) in brackets or non-canonical text; it is checked in the form the CA accepts, and the finding says exactly what the client must send. Upper case alone is info: the CA lower-cases identifiers itself."
+      },
+      {
+        code: "IDENT_IP_NOT_PROBED",
+        severity: "warning",
+        title: "acme-preflight does not connect to this IP identifier",
+        description: "The address is multicast, IPv4-compatible (::/96) or an IPv6 form of a reserved IPv4 address. The CA accepts the identifier, but the tool never connects to such addresses (a deliberate difference), so the challenge is not probed."
+      },
+      {
+        code: "IDENT_WILDCARD_MALFORMED",
+        severity: "error",
+        title: "Wildcard not the whole leftmost label",
+        acmeProblem: "rejectedIdentifier",
+        description: "A wildcard is allowed only as the entire leftmost label (*.example.com), once; foo*.example.com and *.*.example.com are refused."
+      },
+      {
+        code: "IDENT_WILDCARD_NEEDS_DNS01",
+        severity: "error",
+        title: "Wildcard names can only be validated with dns-01",
+        description: "For a wildcard authorization the CA offers only the dns-01 challenge (RFC 8555 \xA77.1.3; Boulder), so http-01 and tls-alpn-01 cannot be used."
+      },
+      {
+        code: "IDENT_IP_NEEDS_HTTP_OR_TLS",
+        severity: "error",
+        title: "IP identifiers cannot use dns-01",
+        description: "For an IP address identifier the CA offers only http-01 and tls-alpn-01 (RFC 8738 \xA77)."
+      },
+      {
+        code: "IDENT_IP_RESERVED",
+        severity: "error",
+        title: "IP identifier in a reserved range",
+        acmeProblem: "rejectedIdentifier",
+        description: 'The CA refuses IP identifiers in the IANA special-purpose registries (Boulder iana/ip.go; "IP address is in a reserved address block: <RFC>: <name>").'
+      },
+      {
+        code: "IDENT_TOO_MANY_NAMES",
+        severity: "error",
+        title: "More than 100 names in one order",
+        acmeProblem: "malformed",
+        description: `Let's Encrypt accepts at most 100 identifiers per order (Boulder maxNames; "Order cannot contain more than 100 identifiers").`
+      },
+      {
+        code: "IDENT_DUPLICATE",
+        severity: "info",
+        title: "Duplicate name",
+        description: "The same name was given more than once; the CA deduplicates it, so it is checked once."
+      }
+    ];
+  }
+});
+
+// src/report/codes/resolution.ts
+var RESOLUTION_CODES;
+var init_resolution = __esm({
+  "src/report/codes/resolution.ts"() {
+    "use strict";
+    RESOLUTION_CODES = [
+      {
+        code: "DNS_NXDOMAIN",
+        severity: "error",
+        title: "The name does not exist in DNS",
+        acmeProblem: "dns",
+        description: "The authoritative servers answer NXDOMAIN for the name: the CA cannot find an address for it."
+      },
+      {
+        code: "DNS_NO_ADDRESS",
+        severity: "error",
+        title: "The name has no A or AAAA record",
+        acmeProblem: "dns",
+        description: "The name exists but has neither an A nor an AAAA record, so the CA has nowhere to connect."
+      },
+      {
+        code: "DNS_SERVFAIL",
+        severity: "error",
+        title: "The nameservers fail to answer for the name",
+        acmeProblem: "dns",
+        description: "Every authoritative server failed (SERVFAIL, REFUSED, not authoritative or malformed): the CA's resolver returns SERVFAIL."
+      },
+      {
+        code: "DNS_TIMEOUT",
+        severity: "error",
+        title: "The nameservers do not answer",
+        acmeProblem: "dns",
+        description: "No authoritative server answered in time: the CA reports a DNS timeout."
+      },
+      {
+        code: "DNS_CNAME_DANGLING",
+        severity: "error",
+        title: "A CNAME points to a name that does not exist",
+        acmeProblem: "dns",
+        description: "The name is an alias whose target is NXDOMAIN (a removed CDN, load balancer or bucket)."
+      },
+      {
+        code: "DNS_CNAME_LOOP",
+        severity: "error",
+        title: "CNAME records form a loop",
+        acmeProblem: "dns",
+        description: "Following the CNAME chain returns to a name already visited: no resolver can finish the lookup."
+      },
+      {
+        code: "DNS_CNAME_CHAIN_TOO_LONG",
+        severity: "error",
+        title: "The CNAME chain is too long",
+        acmeProblem: "dns",
+        description: "The chain has more CNAMEs than the CA's resolver follows (Unbound's max-query-restarts, 11), so the lookup ends in SERVFAIL."
+      },
+      {
+        code: "DNS_NO_NAMESERVERS",
+        severity: "error",
+        title: "The zone has no reachable nameserver",
+        acmeProblem: "dns",
+        description: "None of the zone's nameserver names resolves to an address."
+      },
+      {
+        code: "DNS_FAMILY_FAILED",
+        severity: "warning",
+        title: "One address family fails to resolve",
+        description: "The A or the AAAA lookup fails while the other works; the CA validates over the family that works, but other clients may not."
+      },
+      {
+        code: "ADDRESS_RESERVED",
+        severity: "warning",
+        title: "The name has a reserved address the CA ignores",
+        description: "Some of the addresses are private or special-purpose (RFC 1918, loopback, link-local...). The CA drops them and uses the others."
+      },
+      {
+        code: "ADDRESS_ONLY_RESERVED",
+        severity: "error",
+        title: "The name resolves only to reserved addresses",
+        acmeProblem: "dns",
+        description: "Every address is private or special-purpose. The CA refuses to connect to them, so HTTP-01 and TLS-ALPN-01 fail."
+      },
+      {
+        code: "DNS_RESOLVED",
+        severity: "info",
+        title: "The name resolves",
+        description: "The addresses the CA would use, and the one it tries first."
+      }
+    ];
+  }
+});
+
+// src/report/codes/caa.ts
+var CAA_CODES;
+var init_caa = __esm({
+  "src/report/codes/caa.ts"() {
+    "use strict";
+    CAA_CODES = [
+      {
+        code: "CAA_FORBIDS_ISSUER",
+        severity: "error",
+        title: "CAA does not authorise this CA",
+        acmeProblem: "caa",
+        description: 'The relevant CAA set has issue records, and none names this CA\'s issuer domain (or one is `0 issue ";"`, which forbids every CA).'
+      },
+      {
+        code: "CAA_ISSUEWILD_FORBIDS",
+        severity: "error",
+        title: "CAA issuewild does not authorise this CA",
+        acmeProblem: "caa",
+        description: "For a wildcard name, issuewild records replace issue records when any exist, and none of them authorises this CA."
+      },
+      {
+        code: "CAA_ACCOUNTURI_MISMATCH",
+        severity: "error",
+        title: "CAA accounturi names another account",
+        acmeProblem: "caa",
+        description: "The record naming this CA is limited by accounturi (RFC 8657 \xA73) to another account, or has several accounturi parameters (unsatisfiable)."
+      },
+      {
+        code: "CAA_ACCOUNTURI_UNVERIFIED",
+        severity: "warning",
+        title: "CAA limits issuance to one ACME account",
+        description: "The record naming this CA carries an accounturi parameter, and no account URL was given, so whether your account matches is unknown."
+      },
+      {
+        code: "CAA_VALIDATIONMETHODS_EXCLUDES",
+        severity: "error",
+        title: "CAA validationmethods excludes this challenge",
+        acmeProblem: "caa",
+        description: "The record naming this CA is limited by validationmethods (RFC 8657 \xA74) to other challenge types, or has several or malformed validationmethods parameters."
+      },
+      {
+        code: "CAA_CRITICAL_UNKNOWN_TAG",
+        severity: "error",
+        title: "CAA has a critical property the CA does not understand",
+        acmeProblem: "caa",
+        description: "A property other than issue, issuewild, iodef, issuemail or issuevmc has the critical flag (128, or 1 which Boulder treats the same); the CA must refuse (RFC 8659 \xA74.1)."
+      },
+      {
+        code: "CAA_MALFORMED_RECORD",
+        severity: "warning",
+        title: "Malformed CAA record skipped",
+        description: "An issue or issuewild value does not parse (RFC 8659 \xA74.2); the CA skips that record as if it authorised nobody."
+      },
+      {
+        code: "CAA_LOOKUP_FAILED",
+        severity: "error",
+        title: "CAA lookup failed",
+        acmeProblem: "dns",
+        description: "A CAA query the CA needs (at or below the relevant name) failed with SERVFAIL, a timeout or REFUSED; the CA fails closed. Above the relevant name it is reported as a warning."
+      },
+      {
+        code: "CAA_AUTHORIZED",
+        severity: "info",
+        title: "CAA authorises this CA",
+        description: "The relevant CAA set has a record that authorises this CA for this name, account and challenge."
+      },
+      {
+        code: "CAA_NO_RELEVANT_RECORDS",
+        severity: "info",
+        title: "CAA set does not restrict this issuance",
+        description: "CAA records exist, but none is an issue (or, for wildcards, issuewild) property, so any CA may issue."
+      },
+      {
+        code: "CAA_NONE",
+        severity: "info",
+        title: "No CAA records",
+        description: "No CAA records at the name or any parent up to the TLD: any CA may issue."
+      }
+    ];
+  }
+});
+
+// src/report/codes/delegation.ts
+var DELEGATION_CODES;
+var init_delegation = __esm({
+  "src/report/codes/delegation.ts"() {
+    "use strict";
+    DELEGATION_CODES = [
+      {
+        code: "DELEGATION_ALL_LAME",
+        severity: "error",
+        title: "No authoritative server answers properly",
+        acmeProblem: "dns",
+        description: "Every nameserver of the zone failed a question the CA asks (REFUSED, SERVFAIL, timeout, no AA bit or an upward referral), so the CA's resolver gets SERVFAIL or a timeout and validation fails with a dns problem."
+      },
+      {
+        code: "DELEGATION_LAME_SERVER",
+        severity: "warning",
+        title: "A nameserver is lame",
+        acmeProblem: "dns",
+        description: "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail."
+      },
+      {
+        code: "DELEGATION_NS_MISMATCH",
+        severity: "warning",
+        title: "The NS set at the parent differs from the zone",
+        description: "The nameservers listed at the registrar (the parent zone's referral) are not the ones the zone itself lists at its apex. Resolvers may use either set, so a stale or missing server is reached by some of them."
+      },
+      {
+        code: "DELEGATION_NS_NO_ADDRESS",
+        severity: "warning",
+        title: "A nameserver name has no address",
+        acmeProblem: "dns",
+        description: "A nameserver of the zone has no A or AAAA record (and no glue), so no resolver can ask it. When no nameserver has an address the zone cannot be resolved at all."
+      },
+      {
+        code: "DELEGATION_SOA_SERIAL_MISMATCH",
+        severity: "warning",
+        title: "Nameservers serve different SOA serials",
+        description: "The authoritative servers do not serve the same version of the zone: a change still propagating, or a secondary that stopped transferring from the primary. (Multi-provider setups may use unrelated serials.)"
+      },
+      {
+        code: "DELEGATION_SERVERS_DISAGREE",
+        severity: "warning",
+        title: "Authoritative servers give different answers",
+        description: "The zone's nameservers answer the same question differently (a change still propagating, or a forgotten secondary). The CA asks one of them, so it may see either answer."
+      },
+      {
+        code: "DELEGATION_SINGLE_NS",
+        severity: "warning",
+        title: "The zone has a single nameserver",
+        description: "Only one nameserver serves the zone (RFC 1034 \xA74.1 and RFC 2182 ask for at least two): if it is down or slow, every lookup the CA makes fails."
+      },
+      {
+        code: "DELEGATION_SAME_SUBNET",
+        severity: "warning",
+        title: "All nameservers share one network",
+        description: "Every nameserver address lies in one IPv4 /24 (or IPv6 /48): one network outage or routing problem takes the whole zone down (RFC 2182 \xA73.1)."
+      }
+    ];
+  }
+});
+
+// src/report/codes/propagation.ts
+var PROPAGATION_CODES;
+var init_propagation = __esm({
+  "src/report/codes/propagation.ts"() {
+    "use strict";
+    PROPAGATION_CODES = [
+      {
+        code: "PROPAGATION_STALE_CACHE",
+        severity: "warning",
+        title: "A public resolver still serves old data",
+        description: "A public resolver's cached answer differs from what the authoritative servers now serve: the record changed recently. Validation may see the old data until the cached answer's TTL runs out."
+      },
+      {
+        code: "PROPAGATION_RESOLVERS_DISAGREE",
+        severity: "warning",
+        title: "Public resolvers give different answers",
+        description: "Public resolvers answer the same question differently and the authoritative servers give no single answer to compare with, so what the CA sees depends on which data its resolver holds."
+      },
+      {
+        code: "PROPAGATION_RESOLVER_FAILED",
+        severity: "warning",
+        title: "A public resolver fails where the authoritative servers answer",
+        description: "A public resolver timed out or returned an error (often SERVFAIL from DNSSEC validation or an unreachable nameserver) while the authoritative servers answer. Evidence only: the CA uses its own resolver, which may meet the same problem."
+      }
+    ];
+  }
+});
+
+// src/report/codes/dnssec.ts
+var DNSSEC_CODES;
+var init_dnssec = __esm({
+  "src/report/codes/dnssec.ts"() {
+    "use strict";
+    DNSSEC_CODES = [
+      {
+        code: "DNSSEC_BOGUS_SIGNATURE_EXPIRED",
+        severity: "error",
+        title: "DNSSEC signature expired",
+        acmeProblem: "dns",
+        description: "An RRSIG on the validation path is past its expiration time, so validating resolvers answer SERVFAIL."
+      },
+      {
+        code: "DNSSEC_BOGUS_SIGNATURE_NOT_YET_VALID",
+        severity: "error",
+        title: "DNSSEC signature not yet valid",
+        acmeProblem: "dns",
+        description: "An RRSIG on the validation path has an inception time in the future (signer clock skew), so it is bogus."
+      },
+      {
+        code: "DNSSEC_BOGUS_DS_MISMATCH",
+        severity: "error",
+        title: "DS at the parent matches no DNSKEY",
+        acmeProblem: "dns",
+        description: "The parent zone publishes DS records, but none matches a DNSKEY the zone serves (stale DS after a key rollover or a provider change)."
+      },
+      {
+        code: "DNSSEC_BOGUS_DNSKEY_NOT_SIGNED_BY_DS_KEY",
+        severity: "error",
+        title: "DNSKEY set not signed by the key the DS names",
+        acmeProblem: "dns",
+        description: "The DS matches a DNSKEY, but that key has not signed the DNSKEY RRset, so the chain of trust is broken."
+      },
+      {
+        code: "DNSSEC_BOGUS_MISSING_RRSIG",
+        severity: "error",
+        title: "Signed zone serves an unsigned RRset",
+        acmeProblem: "dns",
+        description: "The zone is signed (its parent has a DS) but an RRset on the path comes without an RRSIG."
+      },
+      {
+        code: "DNSSEC_BOGUS_ALGORITHM_MISMATCH",
+        severity: "error",
+        title: "DNSSEC algorithm mismatch",
+        acmeProblem: "dns",
+        description: "The DS or RRSIG names an algorithm the zone has no DNSKEY for (often a half-finished algorithm rollover)."
+      },
+      {
+        code: "DNSSEC_BOGUS_SIGNATURE",
+        severity: "error",
+        title: "DNSSEC signature does not verify",
+        acmeProblem: "dns",
+        description: "An RRSIG fails cryptographic verification: the data or keys changed after signing, or nameservers serve different signed copies."
+      },
+      {
+        code: "DNSSEC_BOGUS_DENIAL",
+        severity: "error",
+        title: "Missing or wrong proof of non-existence",
+        acmeProblem: "dns",
+        description: "A negative answer (NXDOMAIN, no data, or no DS) from a signed zone lacks a valid NSEC/NSEC3 proof."
+      },
+      {
+        code: "DNSSEC_SIGNATURE_EXPIRING",
+        severity: "warning",
+        title: "DNSSEC signature expires soon",
+        description: "An RRSIG on the validation path expires within the warning window; if the zone is not re-signed in time, lookups turn bogus."
+      },
+      {
+        code: "DNSSEC_NSEC3_ITERATIONS",
+        severity: "warning",
+        title: "NSEC3 iterations above the validator limit",
+        description: "The zone uses more NSEC3 iterations than RFC 9276 validators accept (150); its negative answers are treated as insecure."
+      },
+      {
+        code: "DNSSEC_UNSUPPORTED_ALGORITHM",
+        severity: "info",
+        title: "DNSSEC algorithm not supported by validators",
+        description: "The DS uses only algorithms or digests validators do not implement (or must not use), so the zone is treated as unsigned."
+      },
+      {
+        code: "DNSSEC_INSECURE",
+        severity: "info",
+        title: "Zone is not DNSSEC-signed",
+        description: "The parent proves there is no DS for the delegation, so answers are insecure; the CA validates them normally."
+      },
+      {
+        code: "DNSSEC_INDETERMINATE",
+        severity: "warning",
+        title: "DNSSEC validation could not complete",
+        description: "A query needed for validation failed (timeout, SERVFAIL, refused), so the chain could not be checked."
+      },
+      {
+        code: "DNSSEC_RESOLVER_DISAGREES",
+        severity: "warning",
+        title: "A public validating resolver sees this answer differently",
+        description: "A public resolver's view (AD bit; SERVFAIL without CD but an answer with CD means it finds the data bogus) differs from our own validation; the CA's resolver may side with it."
+      }
+    ];
+  }
+});
+
+// src/report/codes/http01.ts
+var HTTP01_CODES;
+var init_http01 = __esm({
+  "src/report/codes/http01.ts"() {
+    "use strict";
+    HTTP01_CODES = [
+      {
+        code: "HTTP01_OK",
+        severity: "info",
+        title: "HTTP-01 challenge path is reachable",
+        description: "The CA's fetch reached the server and the challenge path behaves as a webroot or served the expected key authorization."
+      },
+      {
+        code: "HTTP01_WILDCARD",
+        severity: "error",
+        title: "HTTP-01 cannot validate a wildcard name",
+        acmeProblem: "unauthorized",
+        description: "RFC 8555 \xA78.3: HTTP-01 is never offered for wildcard identifiers; use DNS-01."
+      },
+      {
+        code: "HTTP01_NO_ADDRESSES",
+        severity: "error",
+        title: "No usable address for HTTP-01",
+        acmeProblem: "dns",
+        description: "The name (or a redirect target) has no A/AAAA record the CA would connect to."
+      },
+      {
+        code: "HTTP01_CONNECTION_REFUSED",
+        severity: "error",
+        title: "Port 80 refuses connections",
+        acmeProblem: "connection",
+        description: "Nothing listens on port 80 at the address the CA uses, or a firewall rejects the connection."
+      },
+      {
+        code: "HTTP01_CONNECT_TIMEOUT",
+        severity: "error",
+        title: "Port 80 connection times out",
+        acmeProblem: "connection",
+        description: "Connection attempts to port 80 get no answer: a firewall drops them or the host is down."
+      },
+      {
+        code: "HTTP01_READ_TIMEOUT",
+        severity: "error",
+        title: "Server accepts but does not answer in time",
+        acmeProblem: "connection",
+        description: "The TCP connection opened but no complete response arrived within the CA's time limit."
+      },
+      {
+        code: "HTTP01_CONNECTION_ERROR",
+        severity: "error",
+        title: "HTTP-01 connection failed",
+        acmeProblem: "connection",
+        description: "The connection was reset, the response was not HTTP, or its headers were unreasonably large."
+      },
+      {
+        code: "HTTP01_BAD_STATUS",
+        severity: "error",
+        title: "Challenge path returns a non-200 status",
+        acmeProblem: "unauthorized",
+        description: 'Only a final 200 passes; the CA reports "Invalid response from <url>: <status>".'
+      },
+      {
+        code: "HTTP01_WAF_BLOCK",
+        severity: "error",
+        title: "A WAF or bot protection blocks the challenge path",
+        acmeProblem: "unauthorized",
+        description: "A 403, 429 or 503 (often with CDN/WAF headers) would block the CA's validation request."
+      },
+      {
+        code: "HTTP01_CATCH_ALL",
+        severity: "error",
+        title: "A catch-all page answers the challenge path",
+        acmeProblem: "unauthorized",
+        description: "A random token returned 200 with a page: a SPA/CMS/rewrite rule swallows /.well-known/acme-challenge/ so the real token file would not be served."
+      },
+      {
+        code: "HTTP01_WRONG_BODY",
+        severity: "error",
+        title: "Challenge response does not match the key authorization",
+        acmeProblem: "unauthorized",
+        description: "The body (trailing whitespace trimmed) differs from the expected key authorization."
+      },
+      {
+        code: "HTTP01_BODY_TOO_LARGE",
+        severity: "error",
+        title: "Challenge response body is 128 bytes or more",
+        acmeProblem: "unauthorized",
+        description: "The CA reads at most 128 bytes; a body that long is rejected."
+      },
+      {
+        code: "HTTP01_STATELESS_RESPONDER",
+        severity: "info",
+        title: "Server answers challenges statelessly",
+        description: `A random token returned "<token>.<thumbprint>": a stateless responder is configured; make sure the thumbprint is your account's.`
+      },
+      {
+        code: "HTTP01_REDIRECT_INVALID",
+        severity: "error",
+        title: "A redirect breaks a CA rule",
+        acmeProblem: "connection",
+        description: "The redirect chain violates a rule of Boulder va/http.go (status, count, loop, scheme, port, host, public suffix, reserved IP, path length)."
+      },
+      {
+        code: "HTTP01_REDIRECT_HTTPS_NOT_TLS",
+        severity: "error",
+        title: "Redirect to https reaches a server speaking plain HTTP",
+        acmeProblem: "malformed",
+        description: "The https redirect target answers plain HTTP on the TLS port."
+      },
+      {
+        code: "HTTP01_REDIRECT_TLS_ERROR",
+        severity: "error",
+        title: "Redirect to https fails the TLS handshake",
+        acmeProblem: "tls",
+        description: "The CA does not verify the certificate after a redirect, but needs TLS 1.2 or later and a working handshake."
+      },
+      {
+        code: "HTTP01_REDIRECTS_FOLLOWED",
+        severity: "info",
+        title: "The challenge request is redirected",
+        description: "The CA follows these redirects; each hop is re-resolved and re-checked."
+      },
+      {
+        code: "HTTP01_CDN_DETECTED",
+        severity: "info",
+        title: "A CDN or reverse proxy answers for this name",
+        description: "The CA talks to the CDN, not the origin: the CDN must pass /.well-known/acme-challenge/ to the origin unmodified (or manage the certificate itself)."
+      },
+      {
+        code: "HTTP01_ADDRESSES_DIFFER",
+        severity: "warning",
+        title: "Addresses of this name behave differently",
+        description: "The CA uses only the first address of a family; the others answer differently, so validation depends on DNS order and which server is listed first."
+      },
+      {
+        code: "HTTP01_IPV6_BROKEN",
+        severity: "warning",
+        title: "IPv6 fails while IPv4 works",
+        description: "The CA tries IPv6 first and falls back to IPv4 only on a connect failure; other IPv6 failures are fatal."
+      },
+      {
+        code: "HTTP01_PORT80_FILTERED",
+        severity: "info",
+        title: "Port 443 answers while port 80 does not",
+        description: "The host is up (TLS port reachable) but port 80 is filtered or closed."
+      },
+      {
+        code: "HTTP01_ROUTER_ANSWERING",
+        severity: "warning",
+        title: "A router or NAS answers port 80",
+        description: "Port 80 is answered by a home router's, modem's or NAS's admin interface (its Server header, login realm or page title), so the port forward to the web server is missing."
+      }
+    ];
+  }
+});
+
+// src/report/codes/tlsalpn01.ts
+var TLSALPN01_CODES;
+var init_tlsalpn01 = __esm({
+  "src/report/codes/tlsalpn01.ts"() {
+    "use strict";
+    TLSALPN01_CODES = [
+      {
+        code: "TLSALPN01_READY",
+        severity: "info",
+        title: "Server negotiates acme-tls/1",
+        description: 'The TLS port negotiated ALPN "acme-tls/1" for this name.'
+      },
+      {
+        code: "TLSALPN01_VALID",
+        severity: "info",
+        title: "TLS-ALPN-01 challenge certificate is correct",
+        description: "The self-signed challenge certificate carries the name and the expected acmeIdentifier."
+      },
+      {
+        code: "TLSALPN01_NO_ALPN",
+        severity: "error",
+        title: "acme-tls/1 is not negotiated",
+        acmeProblem: "unauthorized",
+        description: 'The server does not negotiate ALPN "acme-tls/1" for this name: no TLS-ALPN-01 responder (e.g. a proxy terminates TLS).'
+      },
+      {
+        code: "TLSALPN01_HTTP_ONLY",
+        severity: "error",
+        title: "The TLS port speaks plain HTTP",
+        acmeProblem: "malformed",
+        description: 'The CA reports "Server only speaks HTTP, not TLS".'
+      },
+      {
+        code: "TLSALPN01_CONNECTION",
+        severity: "error",
+        title: "TLS port unreachable",
+        acmeProblem: "connection",
+        description: "Port 443 refused, timed out or reset the connection."
+      },
+      {
+        code: "TLSALPN01_TLS_ERROR",
+        severity: "error",
+        title: "TLS handshake failed",
+        acmeProblem: "tls",
+        description: "The handshake failed (no TLS 1.2+, no certificate for this SNI, alert)."
+      },
+      {
+        code: "TLSALPN01_BAD_CERTIFICATE",
+        severity: "error",
+        title: "Challenge certificate is wrong",
+        acmeProblem: "unauthorized",
+        description: "RFC 8737 \xA73: the certificate must be self-signed, carry exactly one dNSName SAN equal to the name and a critical acmeIdentifier with SHA-256 of the key authorization."
+      },
+      {
+        code: "TLSALPN01_NO_ADDRESSES",
+        severity: "error",
+        title: "No usable address for TLS-ALPN-01",
+        acmeProblem: "dns",
+        description: "The name has no A/AAAA record the CA would connect to."
+      }
+    ];
+  }
+});
+
+// src/report/codes/certificate.ts
+var CERTIFICATE_CODES;
+var init_certificate = __esm({
+  "src/report/codes/certificate.ts"() {
+    "use strict";
+    CERTIFICATE_CODES = [
+      {
+        code: "CERT_OK",
+        severity: "info",
+        title: "Current certificate is valid",
+        description: "The certificate served on the TLS port is trusted, covers the name and is not near expiry."
+      },
+      {
+        code: "CERT_EXPIRED",
+        severity: "warning",
+        title: "Served certificate has expired",
+        description: "The certificate on the TLS port is past its notAfter date."
+      },
+      {
+        code: "CERT_EXPIRING",
+        severity: "warning",
+        title: "Served certificate expires soon",
+        description: "The certificate on the TLS port expires within the warning window; renewal may be failing."
+      },
+      {
+        code: "CERT_NAME_MISMATCH",
+        severity: "warning",
+        title: "Served certificate does not cover the name",
+        description: "No SAN of the served certificate matches the name (SNI may be routed to a default site)."
+      },
+      {
+        code: "CERT_CHAIN_INCOMPLETE",
+        severity: "warning",
+        title: "Certificate chain is incomplete",
+        description: "The server does not send the intermediate certificate(s); some clients will fail to verify."
+      },
+      {
+        code: "CERT_SELF_SIGNED",
+        severity: "warning",
+        title: "Served certificate is self-signed",
+        description: "The leaf signs itself; browsers reject it."
+      },
+      {
+        code: "CERT_UNTRUSTED",
+        severity: "warning",
+        title: "Certificate chain ends at an untrusted root",
+        description: "The chain does not lead to a root in the trust store."
+      },
+      {
+        code: "CERT_LEGACY_TLS_ONLY",
+        severity: "warning",
+        title: "Only TLS 1.0/1.1 is offered",
+        description: "The server refuses TLS 1.2+; the CA (after an https redirect) and modern clients refuse it."
+      },
+      {
+        code: "CERT_DIFFERS_BY_ADDRESS",
+        severity: "warning",
+        title: "Different certificates at different addresses",
+        description: "The addresses of the name serve different certificates: some servers were not updated."
+      },
+      {
+        code: "CERT_HTTP_ON_TLS_PORT",
+        severity: "warning",
+        title: "The TLS port speaks plain HTTP",
+        description: "Port 443 answers plain HTTP instead of TLS."
+      },
+      {
+        code: "CERT_TLS_UNREACHABLE",
+        severity: "info",
+        title: "TLS port not reachable",
+        description: "The TLS handshake could not complete at this address."
+      }
+    ];
+  }
+});
+
+// src/report/codes/dns01.ts
+var DNS01_CODES;
+var init_dns01 = __esm({
+  "src/report/codes/dns01.ts"() {
+    "use strict";
+    DNS01_CODES = [
+      {
+        code: "DNS01_TXT_MISSING",
+        severity: "error",
+        title: "No TXT record at the _acme-challenge name",
+        acmeProblem: "unauthorized",
+        description: "The CA finds no TXT record at _acme-challenge.<name> (after following CNAMEs), so DNS-01 validation fails."
+      },
+      {
+        code: "DNS01_TXT_MISMATCH",
+        severity: "error",
+        title: "The TXT record does not hold the expected value",
+        acmeProblem: "unauthorized",
+        description: "TXT records exist at _acme-challenge.<name> but none equals the expected base64url SHA-256 digest exactly."
+      },
+      {
+        code: "DNS01_LOOKUP_FAILED",
+        severity: "error",
+        title: "The TXT lookup for the _acme-challenge name fails",
+        acmeProblem: "dns",
+        description: "The CA's resolver gets NXDOMAIN, SERVFAIL or a timeout for the TXT question, which is a `dns` problem."
+      },
+      {
+        code: "DNS01_TXT_QUOTED",
+        severity: "error",
+        title: "The TXT value carries literal quote characters",
+        acmeProblem: "unauthorized",
+        description: 'The value was entered with quotes that became part of the data ("\\"abc\\""), so it no longer matches.'
+      },
+      {
+        code: "DNS01_TXT_SPLIT",
+        severity: "error",
+        title: "The TXT value is split into strings wrongly",
+        acmeProblem: "unauthorized",
+        description: "The record holds the value in several strings with added characters (e.g. spaces); the CA joins strings with no separator."
+      },
+      {
+        code: "DNS01_TXT_DOUBLED_NAME",
+        severity: "error",
+        title: "The TXT record sits under a doubled name",
+        acmeProblem: "unauthorized",
+        description: "The record was created as _acme-challenge.<name>.<zone> because the control panel appended the zone to a full name."
+      },
+      {
+        code: "DNS01_TXT_STALE",
+        severity: "warning",
+        title: "Old TXT values are left at the _acme-challenge name",
+        description: "Values from earlier validations are still published. Harmless for the CA, but clutter, and some providers cap the number of TXT records."
+      },
+      {
+        code: "DNS01_SERVERS_DISAGREE",
+        severity: "warning",
+        title: "The authoritative servers disagree on the TXT records",
+        acmeProblem: "unauthorized",
+        description: "Not every authoritative server serves the same TXT set; the CA (from several perspectives) may ask one that lacks the value."
+      },
+      {
+        code: "DNS01_TXT_FOUND",
+        severity: "info",
+        title: "The expected TXT value is published",
+        description: "A TXT record equal to the expected value is served at the _acme-challenge name."
+      },
+      {
+        code: "DNS01_LOOKUP_OK",
+        severity: "info",
+        title: "The _acme-challenge name can be looked up",
+        description: "The TXT question for _acme-challenge.<name> gets an authoritative answer, so a record placed there can be seen."
+      },
+      {
+        code: "DNS01_CNAME_DELEGATED",
+        severity: "info",
+        title: "The _acme-challenge name is delegated by CNAME",
+        description: "The _acme-challenge name is an alias (acme-dns style); the CA follows it, so the TXT record must be placed at the target."
+      },
+      {
+        code: "DNS01_CNAME_DANGLING",
+        severity: "error",
+        title: "The _acme-challenge CNAME points nowhere",
+        acmeProblem: "dns",
+        description: "The alias target's domain does not exist or its nameservers fail, so the CA's TXT lookup fails."
+      },
+      {
+        code: "DNS01_WRONG_PROVIDER",
+        severity: "error",
+        title: "The DNS provider is not the one the world sees",
+        acmeProblem: "unauthorized",
+        description: "The provider's nameservers for the zone differ from the delegation: records created there are invisible to the CA."
+      },
+      {
+        code: "DNS01_PROVIDER_FAILED",
+        severity: "error",
+        title: "The DNS provider could not create the TXT record",
+        description: "The provider API refused or failed the TXT record creation."
+      },
+      {
+        code: "DNS01_TEST_RECORD_VISIBLE",
+        severity: "info",
+        title: "A test TXT record reached every authoritative server",
+        description: "A test value placed through the provider was served by every authoritative server; times are per server."
+      },
+      {
+        code: "DNS01_PROPAGATION_TIMEOUT",
+        severity: "error",
+        title: "The TXT record did not reach every authoritative server in time",
+        acmeProblem: "unauthorized",
+        description: "At least one authoritative server still did not serve the placed value when the wait ended; the CA may ask that server."
+      },
+      {
+        code: "DNS01_CLEANUP_FAILED",
+        severity: "warning",
+        title: "The test TXT record could not be removed",
+        description: "Deleting the record created for the test failed; remove it with `acme-preflight dns01 cleanup --stale`."
+      }
+    ];
+  }
+});
+
+// src/report/codes/acme.ts
+var ACME_CODES;
+var init_acme = __esm({
+  "src/report/codes/acme.ts"() {
+    "use strict";
+    ACME_CODES = [];
+  }
+});
+
+// src/report/codes/index.ts
+var CATALOGUE_FAMILIES;
+var init_codes = __esm({
+  "src/report/codes/index.ts"() {
+    "use strict";
+    init_general();
+    init_identifiers();
+    init_resolution();
+    init_caa();
+    init_delegation();
+    init_propagation();
+    init_dnssec();
+    init_http01();
+    init_tlsalpn01();
+    init_certificate();
+    init_dns01();
+    init_acme();
+    CATALOGUE_FAMILIES = [
+      ["general", GENERAL_CODES],
+      ["identifiers", IDENTIFIERS_CODES],
+      ["resolution", RESOLUTION_CODES],
+      ["caa", CAA_CODES],
+      ["delegation", DELEGATION_CODES],
+      ["propagation", PROPAGATION_CODES],
+      ["dnssec", DNSSEC_CODES],
+      ["http-01", HTTP01_CODES],
+      ["tls-alpn-01", TLSALPN01_CODES],
+      ["certificate", CERTIFICATE_CODES],
+      ["dns-01", DNS01_CODES],
+      ["acme", ACME_CODES]
+    ];
+  }
+});
+
+// src/report/catalogue.ts
+function codeInfo(code2) {
+  const info2 = BY_CODE.get(code2);
+  if (!info2) throw new Error(`finding code ${code2} is not in the catalogue`);
+  return info2;
 }
-function classifyOnce(outcome, zone, qname, qtype) {
-  if (!outcome.ok) {
-    const f = outcome.failure;
-    if (f.kind === "malformed") return { kind: "problem", status: "MALFORMED", note: f.message };
-    return { kind: "problem", status: "TIMEOUT", note: f.message };
+function finding(code2, identifier, input3) {
+  const info2 = codeInfo(code2);
+  const severity = input3.severity ?? info2.severity;
+  const f = {
+    code: code2,
+    severity,
+    identifier,
+    title: input3.title ?? info2.title,
+    detail: input3.detail,
+    evidence: input3.evidence,
+    remediation: input3.remediation
+  };
+  if (info2.acmeProblem && severity === "error") f.acmeProblem = acmeProblem(info2.acmeProblem);
+  if (input3.caMessage) f.caMessage = input3.caMessage;
+  return f;
+}
+var BY_CODE;
+var init_catalogue = __esm({
+  "src/report/catalogue.ts"() {
+    "use strict";
+    init_finding();
+    init_codes();
+    BY_CODE = /* @__PURE__ */ new Map();
+    for (const [, codes] of CATALOGUE_FAMILIES) {
+      for (const c of codes) {
+        if (BY_CODE.has(c.code)) throw new Error(`duplicate finding code ${c.code}`);
+        BY_CODE.set(c.code, c);
+      }
+    }
   }
-  const r = outcome.response;
-  if (r.rcode === "SERVFAIL") return { kind: "problem", status: "SERVFAIL", note: "answered SERVFAIL" };
-  if (r.rcode === "REFUSED") return { kind: "problem", status: "REFUSED", note: "answered REFUSED" };
-  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") {
-    return { kind: "problem", status: "SERVFAIL", note: `answered ${r.rcode}` };
+});
+
+// src/net/iana-registry.ts
+var IANA_IPV4_SPECIAL, IANA_IPV6_SPECIAL;
+var init_iana_registry = __esm({
+  "src/net/iana-registry.ts"() {
+    "use strict";
+    IANA_IPV4_SPECIAL = [
+      { block: "0.0.0.0/8", name: '"This network"', rfc: "[RFC791], Section 3.2" },
+      { block: "0.0.0.0/32", name: '"This host on this network"', rfc: "[RFC1122], Section 3.2.1.3" },
+      { block: "10.0.0.0/8", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "100.64.0.0/10", name: "Shared Address Space", rfc: "[RFC6598]" },
+      { block: "127.0.0.0/8", name: "Loopback", rfc: "[RFC1122], Section 3.2.1.3" },
+      { block: "169.254.0.0/16", name: "Link Local", rfc: "[RFC3927]" },
+      { block: "172.16.0.0/12", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "192.0.0.0/24", name: "IETF Protocol Assignments", rfc: "[RFC6890], Section 2.1" },
+      { block: "192.0.0.0/29", name: "IPv4 Service Continuity Prefix", rfc: "[RFC7335]" },
+      { block: "192.0.0.8/32", name: "IPv4 dummy address", rfc: "[RFC7600]" },
+      { block: "192.0.0.9/32", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
+      { block: "192.0.0.10/32", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
+      { block: "192.0.0.170/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
+      { block: "192.0.0.171/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
+      { block: "192.0.2.0/24", name: "Documentation (TEST-NET-1)", rfc: "[RFC5737]" },
+      { block: "192.31.196.0/24", name: "AS112-v4", rfc: "[RFC7535]" },
+      { block: "192.52.193.0/24", name: "AMT", rfc: "[RFC7450]" },
+      { block: "192.88.99.0/24", name: "Deprecated (6to4 Relay Anycast)", rfc: "[RFC7526]" },
+      { block: "192.88.99.2/32", name: "6a44-relay anycast address", rfc: "[RFC6751]" },
+      { block: "192.168.0.0/16", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "192.175.48.0/24", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
+      { block: "198.18.0.0/15", name: "Benchmarking", rfc: "[RFC2544]" },
+      { block: "198.51.100.0/24", name: "Documentation (TEST-NET-2)", rfc: "[RFC5737]" },
+      { block: "203.0.113.0/24", name: "Documentation (TEST-NET-3)", rfc: "[RFC5737]" },
+      { block: "240.0.0.0/4", name: "Reserved", rfc: "[RFC1112], Section 4" },
+      { block: "255.255.255.255/32", name: "Limited Broadcast", rfc: "[RFC8190] [RFC919], Section 7" }
+    ];
+    IANA_IPV6_SPECIAL = [
+      { block: "::1/128", name: "Loopback Address", rfc: "[RFC4291]" },
+      { block: "::/128", name: "Unspecified Address", rfc: "[RFC4291]" },
+      { block: "::ffff:0:0/96", name: "IPv4-mapped Address", rfc: "[RFC4291]" },
+      { block: "64:ff9b::/96", name: "IPv4-IPv6 Translat.", rfc: "[RFC6052]" },
+      { block: "64:ff9b:1::/48", name: "IPv4-IPv6 Translat.", rfc: "[RFC8215]" },
+      { block: "100::/64", name: "Discard-Only Address Block", rfc: "[RFC6666]" },
+      { block: "100:0:0:1::/64", name: "Dummy IPv6 Prefix", rfc: "[RFC9780]" },
+      { block: "2001::/23", name: "IETF Protocol Assignments", rfc: "[RFC2928]" },
+      { block: "2001::/32", name: "TEREDO", rfc: "[RFC4380] [RFC8190]" },
+      { block: "2001:1::1/128", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
+      { block: "2001:1::2/128", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
+      { block: "2001:1::3/128", name: "DNS-SD Service Registration Protocol Anycast", rfc: "[RFC9665]" },
+      { block: "2001:2::/48", name: "Benchmarking", rfc: "[RFC5180][RFC Errata 1752]" },
+      { block: "2001:3::/32", name: "AMT", rfc: "[RFC7450]" },
+      { block: "2001:4:112::/48", name: "AS112-v6", rfc: "[RFC7535]" },
+      { block: "2001:10::/28", name: "Deprecated (previously ORCHID)", rfc: "[RFC4843]" },
+      { block: "2001:20::/28", name: "ORCHIDv2", rfc: "[RFC7343]" },
+      { block: "2001:30::/28", name: "Drone Remote ID Protocol Entity Tags (DETs) Prefix", rfc: "[RFC9374]" },
+      { block: "2001:db8::/32", name: "Documentation", rfc: "[RFC3849]" },
+      { block: "2002::/16", name: "6to4", rfc: "[RFC3056]" },
+      { block: "2620:4f:8000::/48", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
+      { block: "3fff::/20", name: "Documentation", rfc: "[RFC9637]" },
+      { block: "5f00::/16", name: "Segment Routing (SRv6) SIDs", rfc: "[RFC9602]" },
+      { block: "fc00::/7", name: "Unique-Local", rfc: "[RFC4193] [RFC8190]" },
+      { block: "fe80::/10", name: "Link-Local Unicast", rfc: "[RFC4291]" }
+    ];
   }
-  const relevant = r.answers.some((a) => a.name === qname && (a.type === qtype || a.type === "CNAME"));
-  if (r.rcode === "NXDOMAIN" || relevant) {
-    if (r.flags.aa) return { kind: "answer", response: r };
-    return {
-      kind: "problem",
-      status: "LAME",
-      note: `answered ${r.rcode === "NXDOMAIN" ? "NXDOMAIN" : "records"} without the AA bit (not authoritative)`
-    };
+});
+
+// src/net/reserved.ts
+import net3 from "node:net";
+function parsedAllow(allow) {
+  const key = allow.join(",");
+  let ranges = allowRanges.get(key);
+  if (!ranges) {
+    ranges = parseRanges(allow);
+    if (allowRanges.size >= MAX_ALLOW_LISTS) allowRanges.clear();
+    allowRanges.set(key, ranges);
   }
-  const cuts = [...new Set(r.authorities.filter((a) => a.type === "NS").map((a) => a.name))];
-  const child2 = cuts.find((c) => isBelow(c, zone) && isAtOrBelow(qname, c));
-  if (child2 !== void 0) return { kind: "referral", child: child2, response: r };
-  if (r.flags.aa) return { kind: "answer", response: r };
-  if (cuts.length > 0) {
-    const to = cuts.map((c) => c === "" ? "." : c).join(", ");
-    return {
-      kind: "problem",
-      status: "LAME",
-      note: `gave an upward or sideways referral (to ${to}) instead of answering`
-    };
+  return ranges;
+}
+function isGoIpLiteral(host) {
+  const octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  if (new RegExp(`^${octet}(\\.${octet}){3}$`).test(host)) return true;
+  const pct = host.indexOf("%");
+  const bare = pct >= 0 ? host.slice(0, pct) : host;
+  return net3.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
+}
+function isIpAddress(s) {
+  return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
+}
+function canonicalIp(address) {
+  if (address.includes(":")) {
+    const bare = address.replace(/%.*$/, "");
+    if (!net3.isIPv6(bare)) return void 0;
+    return import_ipaddr2.default.parse(new URL(`http://[${bare}]/`).hostname.slice(1, -1)).toString();
   }
+  if (!import_ipaddr2.default.IPv4.isValidFourPartDecimal(address)) return void 0;
+  return import_ipaddr2.default.parse(address).toString();
+}
+function parseAddr(address) {
+  const canonical2 = canonicalIp(address);
+  return canonical2 === void 0 ? void 0 : import_ipaddr2.default.parse(canonical2);
+}
+function caReservedBlock(address) {
+  const addr = parseAddr(address);
+  if (!addr) return void 0;
+  const hit = CA_BLOCKS.find((b) => inRange(addr, b.range));
+  if (!hit) return void 0;
   return {
-    kind: "problem",
-    status: "LAME",
-    note: "answered without the AA bit and without a referral (lame)"
+    block: hit.block,
+    name: hit.name,
+    rfc: hit.rfc,
+    message: `IP address is in a reserved address block: ${hit.rfc}: ${hit.name}`
   };
 }
-var steps;
-var init_classify = __esm({
-  "src/dns/classify.ts"() {
+function embeddedIpv4(address) {
+  const addr = parseAddr(address);
+  if (!addr || addr.kind() !== "ipv6") return [];
+  const b = addr.toByteArray();
+  const zero = (from, to) => b.slice(from, to).every((x) => x === 0);
+  const out = [];
+  if (zero(0, 10) && b[10] === 255 && b[11] === 255)
+    out.push({ form: "mapped", ipv4: v4From(b, 12).toString() });
+  else if (zero(0, 12) && !(zero(12, 15) && b[15] <= 1))
+    out.push({ form: "compatible", ipv4: v4From(b, 12).toString() });
+  if (b[0] === 0 && b[1] === 100 && b[2] === 255 && b[3] === 155 && zero(4, 12))
+    out.push({ form: "nat64", ipv4: v4From(b, 12).toString() });
+  if (b[0] === 32 && b[1] === 2) out.push({ form: "6to4", ipv4: v4From(b, 2).toString() });
+  if (b[0] === 32 && b[1] === 1 && b[2] === 0 && b[3] === 0) {
+    out.push({ form: "teredo-server", ipv4: v4From(b, 4).toString() });
+    const client = b.slice(12, 16).map((x) => x ^ 255);
+    out.push({
+      form: "teredo-client",
+      ipv4: new import_ipaddr2.default.IPv4(client).toString()
+    });
+  }
+  return out;
+}
+function projectRefusal(address) {
+  const addr = parseAddr(address);
+  if (!addr) return void 0;
+  for (const r of MULTICAST) {
+    if (inRange(addr, r)) {
+      const block = `${r[0].toString()}/${r[1]}`;
+      return {
+        block,
+        reason: "multicast",
+        message: `${address} is a multicast address (${block}); a TCP connection to it cannot be made`
+      };
+    }
+  }
+  for (const e of embeddedIpv4(address)) {
+    const inner = caReservedBlock(e.ipv4);
+    if (inner) {
+      return {
+        block: e.form === "compatible" ? IPV4_COMPATIBLE_BLOCK : caReservedBlock(address)?.block ?? IPV4_COMPATIBLE_BLOCK,
+        reason: "embeds-reserved-ipv4",
+        message: `${address} embeds the reserved IPv4 address ${e.ipv4} (${e.form} form; ${inner.block} ${inner.name})`
+      };
+    }
+  }
+  const bytes2 = addr.toByteArray();
+  const unspecifiedOrLoopback = bytes2.slice(0, 15).every((x) => x === 0) && bytes2[15] <= 1;
+  if (inRange(addr, COMPATIBLE) && !unspecifiedOrLoopback) {
+    return {
+      block: IPV4_COMPATIBLE_BLOCK,
+      reason: "ipv4-compatible",
+      message: `${address} is a deprecated IPv4-compatible address (${IPV4_COMPATIBLE_BLOCK}, RFC 4291 \xA72.5.5.1)`
+    };
+  }
+  return void 0;
+}
+function reservedRange(address, policy = { allow: [] }) {
+  const addr = parseAddr(address);
+  if (!addr) return "not an IP address";
+  const project = projectRefusal(address);
+  if (project?.reason === "embeds-reserved-ipv4") return project.block;
+  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
+  return caReservedBlock(address)?.block ?? project?.block;
+}
+function caReservedRange(address, policy = { allow: [] }) {
+  const addr = parseAddr(address);
+  if (!addr) return "not an IP address";
+  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
+  return caReservedBlock(address)?.block;
+}
+function assertConnectable(address, policy) {
+  const range = reservedRange(address, policy);
+  if (range) throw new ReservedAddressError(address, range);
+}
+function invalidCidrs(cidrs) {
+  return cidrs.filter((c) => {
+    try {
+      import_ipaddr2.default.parseCIDR(c);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+var import_ipaddr2, toBlocks, CA_BLOCKS, RESERVED_IPV4, RESERVED_IPV6, MULTICAST_BLOCKS, IPV4_COMPATIBLE_BLOCK, MULTICAST, COMPATIBLE, parseRanges, allowRanges, MAX_ALLOW_LISTS, inRange, v4From, ReservedAddressError;
+var init_reserved = __esm({
+  "src/net/reserved.ts"() {
     "use strict";
-    init_names();
-    steps = /* @__PURE__ */ new WeakMap();
+    import_ipaddr2 = __toESM(require_ipaddr(), 1);
+    init_iana_registry();
+    toBlocks = (rows) => rows.map((r) => ({ ...r, range: import_ipaddr2.default.parseCIDR(r.block) }));
+    CA_BLOCKS = [...toBlocks(IANA_IPV4_SPECIAL), ...toBlocks(IANA_IPV6_SPECIAL)].sort(
+      (a, b) => b.range[1] - a.range[1]
+    );
+    RESERVED_IPV4 = IANA_IPV4_SPECIAL.map((r) => r.block);
+    RESERVED_IPV6 = IANA_IPV6_SPECIAL.map((r) => r.block);
+    MULTICAST_BLOCKS = ["224.0.0.0/4", "ff00::/8"];
+    IPV4_COMPATIBLE_BLOCK = "::/96";
+    MULTICAST = MULTICAST_BLOCKS.map((c) => import_ipaddr2.default.parseCIDR(c));
+    COMPATIBLE = import_ipaddr2.default.parseCIDR(IPV4_COMPATIBLE_BLOCK);
+    parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
+    allowRanges = /* @__PURE__ */ new Map();
+    MAX_ALLOW_LISTS = 64;
+    inRange = (addr, [net12, bits]) => addr.kind() === net12.kind() && addr.match(net12, bits);
+    v4From = (bytes2, at) => new import_ipaddr2.default.IPv4(bytes2.slice(at, at + 4));
+    ReservedAddressError = class extends Error {
+      constructor(address, range) {
+        super(`refusing to connect to ${address}: reserved range ${range}`);
+        this.address = address;
+        this.range = range;
+        this.name = "ReservedAddressError";
+      }
+      address;
+      range;
+    };
   }
 });
 
@@ -24690,232 +24944,59 @@ var init_psl = __esm({
   }
 });
 
-// src/net/iana-registry.ts
-var IANA_IPV4_SPECIAL, IANA_IPV6_SPECIAL;
-var init_iana_registry = __esm({
-  "src/net/iana-registry.ts"() {
-    "use strict";
-    IANA_IPV4_SPECIAL = [
-      { block: "0.0.0.0/8", name: '"This network"', rfc: "[RFC791], Section 3.2" },
-      { block: "0.0.0.0/32", name: '"This host on this network"', rfc: "[RFC1122], Section 3.2.1.3" },
-      { block: "10.0.0.0/8", name: "Private-Use", rfc: "[RFC1918]" },
-      { block: "100.64.0.0/10", name: "Shared Address Space", rfc: "[RFC6598]" },
-      { block: "127.0.0.0/8", name: "Loopback", rfc: "[RFC1122], Section 3.2.1.3" },
-      { block: "169.254.0.0/16", name: "Link Local", rfc: "[RFC3927]" },
-      { block: "172.16.0.0/12", name: "Private-Use", rfc: "[RFC1918]" },
-      { block: "192.0.0.0/24", name: "IETF Protocol Assignments", rfc: "[RFC6890], Section 2.1" },
-      { block: "192.0.0.0/29", name: "IPv4 Service Continuity Prefix", rfc: "[RFC7335]" },
-      { block: "192.0.0.8/32", name: "IPv4 dummy address", rfc: "[RFC7600]" },
-      { block: "192.0.0.9/32", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
-      { block: "192.0.0.10/32", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
-      { block: "192.0.0.170/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
-      { block: "192.0.0.171/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
-      { block: "192.0.2.0/24", name: "Documentation (TEST-NET-1)", rfc: "[RFC5737]" },
-      { block: "192.31.196.0/24", name: "AS112-v4", rfc: "[RFC7535]" },
-      { block: "192.52.193.0/24", name: "AMT", rfc: "[RFC7450]" },
-      { block: "192.88.99.0/24", name: "Deprecated (6to4 Relay Anycast)", rfc: "[RFC7526]" },
-      { block: "192.88.99.2/32", name: "6a44-relay anycast address", rfc: "[RFC6751]" },
-      { block: "192.168.0.0/16", name: "Private-Use", rfc: "[RFC1918]" },
-      { block: "192.175.48.0/24", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
-      { block: "198.18.0.0/15", name: "Benchmarking", rfc: "[RFC2544]" },
-      { block: "198.51.100.0/24", name: "Documentation (TEST-NET-2)", rfc: "[RFC5737]" },
-      { block: "203.0.113.0/24", name: "Documentation (TEST-NET-3)", rfc: "[RFC5737]" },
-      { block: "240.0.0.0/4", name: "Reserved", rfc: "[RFC1112], Section 4" },
-      { block: "255.255.255.255/32", name: "Limited Broadcast", rfc: "[RFC8190] [RFC919], Section 7" }
-    ];
-    IANA_IPV6_SPECIAL = [
-      { block: "::1/128", name: "Loopback Address", rfc: "[RFC4291]" },
-      { block: "::/128", name: "Unspecified Address", rfc: "[RFC4291]" },
-      { block: "::ffff:0:0/96", name: "IPv4-mapped Address", rfc: "[RFC4291]" },
-      { block: "64:ff9b::/96", name: "IPv4-IPv6 Translat.", rfc: "[RFC6052]" },
-      { block: "64:ff9b:1::/48", name: "IPv4-IPv6 Translat.", rfc: "[RFC8215]" },
-      { block: "100::/64", name: "Discard-Only Address Block", rfc: "[RFC6666]" },
-      { block: "100:0:0:1::/64", name: "Dummy IPv6 Prefix", rfc: "[RFC9780]" },
-      { block: "2001::/23", name: "IETF Protocol Assignments", rfc: "[RFC2928]" },
-      { block: "2001::/32", name: "TEREDO", rfc: "[RFC4380] [RFC8190]" },
-      { block: "2001:1::1/128", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
-      { block: "2001:1::2/128", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
-      { block: "2001:1::3/128", name: "DNS-SD Service Registration Protocol Anycast", rfc: "[RFC9665]" },
-      { block: "2001:2::/48", name: "Benchmarking", rfc: "[RFC5180][RFC Errata 1752]" },
-      { block: "2001:3::/32", name: "AMT", rfc: "[RFC7450]" },
-      { block: "2001:4:112::/48", name: "AS112-v6", rfc: "[RFC7535]" },
-      { block: "2001:10::/28", name: "Deprecated (previously ORCHID)", rfc: "[RFC4843]" },
-      { block: "2001:20::/28", name: "ORCHIDv2", rfc: "[RFC7343]" },
-      { block: "2001:30::/28", name: "Drone Remote ID Protocol Entity Tags (DETs) Prefix", rfc: "[RFC9374]" },
-      { block: "2001:db8::/32", name: "Documentation", rfc: "[RFC3849]" },
-      { block: "2002::/16", name: "6to4", rfc: "[RFC3056]" },
-      { block: "2620:4f:8000::/48", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
-      { block: "3fff::/20", name: "Documentation", rfc: "[RFC9637]" },
-      { block: "5f00::/16", name: "Segment Routing (SRv6) SIDs", rfc: "[RFC9602]" },
-      { block: "fc00::/7", name: "Unique-Local", rfc: "[RFC4193] [RFC8190]" },
-      { block: "fe80::/10", name: "Link-Local Unicast", rfc: "[RFC4291]" }
-    ];
+// src/dns/classify.ts
+function classifyStep(outcome, zone, qname, qtype) {
+  const known = steps.get(outcome);
+  if (known && known.zone === zone && known.qname === qname && known.qtype === qtype) return known.step;
+  const step = classifyOnce(outcome, zone, qname, qtype);
+  steps.set(outcome, { zone, qname, qtype, step });
+  return step;
+}
+function classifyOnce(outcome, zone, qname, qtype) {
+  if (!outcome.ok) {
+    const f = outcome.failure;
+    if (f.kind === "malformed") return { kind: "problem", status: "MALFORMED", note: f.message };
+    return { kind: "problem", status: "TIMEOUT", note: f.message };
   }
-});
-
-// src/net/reserved.ts
-import net3 from "node:net";
-function parsedAllow(allow) {
-  const key = allow.join(",");
-  let ranges = allowRanges.get(key);
-  if (!ranges) {
-    ranges = parseRanges(allow);
-    if (allowRanges.size >= MAX_ALLOW_LISTS) allowRanges.clear();
-    allowRanges.set(key, ranges);
+  const r = outcome.response;
+  if (r.rcode === "SERVFAIL") return { kind: "problem", status: "SERVFAIL", note: "answered SERVFAIL" };
+  if (r.rcode === "REFUSED") return { kind: "problem", status: "REFUSED", note: "answered REFUSED" };
+  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") {
+    return { kind: "problem", status: "SERVFAIL", note: `answered ${r.rcode}` };
   }
-  return ranges;
-}
-function isGoIpLiteral(host) {
-  const octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
-  if (new RegExp(`^${octet}(\\.${octet}){3}$`).test(host)) return true;
-  const pct = host.indexOf("%");
-  const bare = pct >= 0 ? host.slice(0, pct) : host;
-  return net3.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
-}
-function isIpAddress(s) {
-  return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
-}
-function canonicalIp(address) {
-  if (address.includes(":")) {
-    const bare = address.replace(/%.*$/, "");
-    if (!net3.isIPv6(bare)) return void 0;
-    return import_ipaddr2.default.parse(new URL(`http://[${bare}]/`).hostname.slice(1, -1)).toString();
+  const relevant = r.answers.some((a) => a.name === qname && (a.type === qtype || a.type === "CNAME"));
+  if (r.rcode === "NXDOMAIN" || relevant) {
+    if (r.flags.aa) return { kind: "answer", response: r };
+    return {
+      kind: "problem",
+      status: "LAME",
+      note: `answered ${r.rcode === "NXDOMAIN" ? "NXDOMAIN" : "records"} without the AA bit (not authoritative)`
+    };
   }
-  if (!import_ipaddr2.default.IPv4.isValidFourPartDecimal(address)) return void 0;
-  return import_ipaddr2.default.parse(address).toString();
-}
-function parseAddr(address) {
-  const canonical2 = canonicalIp(address);
-  return canonical2 === void 0 ? void 0 : import_ipaddr2.default.parse(canonical2);
-}
-function caReservedBlock(address) {
-  const addr = parseAddr(address);
-  if (!addr) return void 0;
-  const hit = CA_BLOCKS.find((b) => inRange(addr, b.range));
-  if (!hit) return void 0;
+  const cuts = [...new Set(r.authorities.filter((a) => a.type === "NS").map((a) => a.name))];
+  const child2 = cuts.find((c) => isBelow(c, zone) && isAtOrBelow(qname, c));
+  if (child2 !== void 0) return { kind: "referral", child: child2, response: r };
+  if (r.flags.aa) return { kind: "answer", response: r };
+  if (cuts.length > 0) {
+    const to = cuts.map((c) => c === "" ? "." : c).join(", ");
+    return {
+      kind: "problem",
+      status: "LAME",
+      note: `gave an upward or sideways referral (to ${to}) instead of answering`
+    };
+  }
   return {
-    block: hit.block,
-    name: hit.name,
-    rfc: hit.rfc,
-    message: `IP address is in a reserved address block: ${hit.rfc}: ${hit.name}`
+    kind: "problem",
+    status: "LAME",
+    note: "answered without the AA bit and without a referral (lame)"
   };
 }
-function embeddedIpv4(address) {
-  const addr = parseAddr(address);
-  if (!addr || addr.kind() !== "ipv6") return [];
-  const b = addr.toByteArray();
-  const zero = (from, to) => b.slice(from, to).every((x) => x === 0);
-  const out = [];
-  if (zero(0, 10) && b[10] === 255 && b[11] === 255)
-    out.push({ form: "mapped", ipv4: v4From(b, 12).toString() });
-  else if (zero(0, 12) && !(zero(12, 15) && b[15] <= 1))
-    out.push({ form: "compatible", ipv4: v4From(b, 12).toString() });
-  if (b[0] === 0 && b[1] === 100 && b[2] === 255 && b[3] === 155 && zero(4, 12))
-    out.push({ form: "nat64", ipv4: v4From(b, 12).toString() });
-  if (b[0] === 32 && b[1] === 2) out.push({ form: "6to4", ipv4: v4From(b, 2).toString() });
-  if (b[0] === 32 && b[1] === 1 && b[2] === 0 && b[3] === 0) {
-    out.push({ form: "teredo-server", ipv4: v4From(b, 4).toString() });
-    const client = b.slice(12, 16).map((x) => x ^ 255);
-    out.push({
-      form: "teredo-client",
-      ipv4: new import_ipaddr2.default.IPv4(client).toString()
-    });
-  }
-  return out;
-}
-function projectRefusal(address) {
-  const addr = parseAddr(address);
-  if (!addr) return void 0;
-  for (const r of MULTICAST) {
-    if (inRange(addr, r)) {
-      const block = `${r[0].toString()}/${r[1]}`;
-      return {
-        block,
-        reason: "multicast",
-        message: `${address} is a multicast address (${block}); a TCP connection to it cannot be made`
-      };
-    }
-  }
-  for (const e of embeddedIpv4(address)) {
-    const inner = caReservedBlock(e.ipv4);
-    if (inner) {
-      return {
-        block: e.form === "compatible" ? IPV4_COMPATIBLE_BLOCK : caReservedBlock(address)?.block ?? IPV4_COMPATIBLE_BLOCK,
-        reason: "embeds-reserved-ipv4",
-        message: `${address} embeds the reserved IPv4 address ${e.ipv4} (${e.form} form; ${inner.block} ${inner.name})`
-      };
-    }
-  }
-  const bytes = addr.toByteArray();
-  const unspecifiedOrLoopback = bytes.slice(0, 15).every((x) => x === 0) && bytes[15] <= 1;
-  if (inRange(addr, COMPATIBLE) && !unspecifiedOrLoopback) {
-    return {
-      block: IPV4_COMPATIBLE_BLOCK,
-      reason: "ipv4-compatible",
-      message: `${address} is a deprecated IPv4-compatible address (${IPV4_COMPATIBLE_BLOCK}, RFC 4291 \xA72.5.5.1)`
-    };
-  }
-  return void 0;
-}
-function reservedRange(address, policy = { allow: [] }) {
-  const addr = parseAddr(address);
-  if (!addr) return "not an IP address";
-  const project = projectRefusal(address);
-  if (project?.reason === "embeds-reserved-ipv4") return project.block;
-  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
-  return caReservedBlock(address)?.block ?? project?.block;
-}
-function caReservedRange(address, policy = { allow: [] }) {
-  const addr = parseAddr(address);
-  if (!addr) return "not an IP address";
-  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
-  return caReservedBlock(address)?.block;
-}
-function assertConnectable(address, policy) {
-  const range = reservedRange(address, policy);
-  if (range) throw new ReservedAddressError(address, range);
-}
-function invalidCidrs(cidrs) {
-  return cidrs.filter((c) => {
-    try {
-      import_ipaddr2.default.parseCIDR(c);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-}
-var import_ipaddr2, toBlocks, CA_BLOCKS, RESERVED_IPV4, RESERVED_IPV6, MULTICAST_BLOCKS, IPV4_COMPATIBLE_BLOCK, MULTICAST, COMPATIBLE, parseRanges, allowRanges, MAX_ALLOW_LISTS, inRange, v4From, ReservedAddressError;
-var init_reserved = __esm({
-  "src/net/reserved.ts"() {
+var steps;
+var init_classify = __esm({
+  "src/dns/classify.ts"() {
     "use strict";
-    import_ipaddr2 = __toESM(require_ipaddr(), 1);
-    init_iana_registry();
-    toBlocks = (rows) => rows.map((r) => ({ ...r, range: import_ipaddr2.default.parseCIDR(r.block) }));
-    CA_BLOCKS = [...toBlocks(IANA_IPV4_SPECIAL), ...toBlocks(IANA_IPV6_SPECIAL)].sort(
-      (a, b) => b.range[1] - a.range[1]
-    );
-    RESERVED_IPV4 = IANA_IPV4_SPECIAL.map((r) => r.block);
-    RESERVED_IPV6 = IANA_IPV6_SPECIAL.map((r) => r.block);
-    MULTICAST_BLOCKS = ["224.0.0.0/4", "ff00::/8"];
-    IPV4_COMPATIBLE_BLOCK = "::/96";
-    MULTICAST = MULTICAST_BLOCKS.map((c) => import_ipaddr2.default.parseCIDR(c));
-    COMPATIBLE = import_ipaddr2.default.parseCIDR(IPV4_COMPATIBLE_BLOCK);
-    parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
-    allowRanges = /* @__PURE__ */ new Map();
-    MAX_ALLOW_LISTS = 64;
-    inRange = (addr, [net12, bits]) => addr.kind() === net12.kind() && addr.match(net12, bits);
-    v4From = (bytes, at) => new import_ipaddr2.default.IPv4(bytes.slice(at, at + 4));
-    ReservedAddressError = class extends Error {
-      constructor(address, range) {
-        super(`refusing to connect to ${address}: reserved range ${range}`);
-        this.address = address;
-        this.range = range;
-        this.name = "ReservedAddressError";
-      }
-      address;
-      range;
-    };
+    init_names();
+    steps = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -24925,6 +25006,15 @@ var init_types = __esm({
   "src/dns/types.ts"() {
     "use strict";
     endpointLabel = (e) => `${e.name ? e.name + " " : ""}${e.address.includes(":") ? `[${e.address}]` : e.address}:${e.port}`;
+  }
+});
+
+// src/dns/limits.ts
+var MAX_CNAME_CHAIN;
+var init_limits = __esm({
+  "src/dns/limits.ts"() {
+    "use strict";
+    MAX_CNAME_CHAIN = 11;
   }
 });
 
@@ -24965,7 +25055,7 @@ function toDelegation(zs, port3) {
   const unresolvedNs = zs.parentNs.filter((ns) => !zs.addrs.has(ns)).map((ns) => ({ name: ns, reason: zs.failed.get(ns) ?? "not resolved" }));
   return { zone: zs.zone, parentNs: [...zs.parentNs], servers: servers2, unresolvedNs, referral: zs.referral };
 }
-var MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
+var MAX_QUERIES_PER_LOOKUP, MAX_NS_DEPTH, MAX_REFERRALS, PROBE_TYPES, STATUS_PRIORITY, MAX_MEMO_ENTRIES, Memo, newCtx, IterativeResolver;
 var init_iterative = __esm({
   "src/dns/iterative.ts"() {
     "use strict";
@@ -24975,7 +25065,7 @@ var init_iterative = __esm({
     init_reserved();
     init_names();
     init_types();
-    MAX_CNAME_CHAIN = 8;
+    init_limits();
     MAX_QUERIES_PER_LOOKUP = 200;
     MAX_NS_DEPTH = 4;
     MAX_REFERRALS = 40;
@@ -25402,6 +25492,96 @@ var init_iterative = __esm({
   }
 });
 
+// src/dns/plain.ts
+function plainValue(v) {
+  if (isBytes(v)) return bytes(v).toString("base64");
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(plainValue);
+  if (v && typeof v === "object") {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) if (x !== void 0) out[k] = plainValue(x);
+    return out;
+  }
+  return v;
+}
+function plainData(type, data) {
+  if (typeof data === "string" || typeof data === "number" || data === null) return data;
+  if (type === "TXT" || type === "SPF") {
+    const parts = Array.isArray(data) ? data : [data];
+    return parts.map((p) => isBytes(p) ? bytes(p).toString("utf8") : String(p));
+  }
+  if (isBytes(data)) {
+    const b = bytes(data);
+    return `\\# ${b.length}${b.length ? " " + b.toString("hex").toUpperCase() : ""}`;
+  }
+  return data === void 0 ? null : plainValue(data);
+}
+function plainRecord(r) {
+  const data = plainData(r.type, r.data);
+  return data === r.data ? r : { ...r, data };
+}
+function plainResponse(r) {
+  return {
+    ...r,
+    answers: plainRecords(r.answers),
+    authorities: plainRecords(r.authorities),
+    additionals: plainRecords(r.additionals)
+  };
+}
+function plainOutcome(o) {
+  return o.ok ? { ok: true, response: plainResponse(o.response) } : o;
+}
+function sameExchange(a, b) {
+  if (a === b) return true;
+  const x = a.ok ? a.response : a.failure;
+  const y = b.ok ? b.response : b.failure;
+  return a.ok === b.ok && x.server === y.server && x.rttMs === y.rttMs && x.question.name === y.question.name && x.question.type === y.question.type;
+}
+function withoutUndefined(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) if (v !== void 0) out[k] = v;
+  return out;
+}
+function plainLookup(l) {
+  const exchanges = l.exchanges.map(plainOutcome);
+  const at = l.decisive ? l.exchanges.indexOf(l.decisive) : -1;
+  const decisive = l.decisive ? at >= 0 ? exchanges[at] : plainOutcome(l.decisive) : void 0;
+  return withoutUndefined({ ...l, records: plainRecords(l.records), exchanges, decisive });
+}
+function plainDelegation(d) {
+  return withoutUndefined({
+    ...d,
+    servers: d.servers.map(plainEndpoint),
+    referral: d.referral ? plainResponse(d.referral) : void 0
+  });
+}
+function plainAnswer(a) {
+  return { server: plainEndpoint(a.server), outcome: plainOutcome(a.outcome) };
+}
+function plainAskAll(r) {
+  if ("error" in r) return { error: plainLookup(r.error) };
+  return { delegation: plainDelegation(r.delegation), answers: r.answers.map(plainAnswer) };
+}
+var isBytes, bytes, withoutUndefinedDeep, plainRecords, plainEndpoint;
+var init_plain = __esm({
+  "src/dns/plain.ts"() {
+    "use strict";
+    isBytes = (v) => v instanceof Uint8Array;
+    bytes = (v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    withoutUndefinedDeep = (v) => plainValue(v);
+    plainRecords = (rs) => {
+      let changed = false;
+      const out = rs.map((r) => {
+        const p = plainRecord(r);
+        if (p !== r) changed = true;
+        return p;
+      });
+      return changed ? out : rs;
+    };
+    plainEndpoint = (e) => withoutUndefined(e);
+  }
+});
+
 // src/dns/evidence.ts
 function txtData(data) {
   const parts = Array.isArray(data) ? data : [data];
@@ -25511,20 +25691,21 @@ var init_value = __esm({
 // src/checks/dns01/gather.ts
 async function gatherDns01(resolver, identifier, opts = {}) {
   const name = challengeName(identifier);
-  const lookup = await resolver.resolve(name, "TXT");
+  const lookup = plainLookup(await resolver.resolve(name, "TXT"));
   const ev = { identifier, lookup };
   const answered2 = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
   const [all, doubled] = await Promise.all([
     answered2 ? resolver.askAll(lookup.finalName, "TXT") : void 0,
-    answered2 && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: l })) : void 0
+    answered2 && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: plainLookup(l) })) : void 0
   ]);
-  if (all && !("error" in all)) ev.authoritative = all.answers;
+  if (all && !("error" in all)) ev.authoritative = all.answers.map(plainAnswer);
   if (doubled) ev.doubled = doubled;
   return ev;
 }
 var init_gather = __esm({
   "src/checks/dns01/gather.ts"() {
     "use strict";
+    init_plain();
     init_value();
   }
 });
@@ -25895,20 +26076,54 @@ var init_propagation2 = __esm({
 var store_exports = {};
 __export(store_exports, {
   RecordStore: () => RecordStore,
+  StateFileError: () => StateFileError,
   TEST_VALUE_PREFIX: () => TEST_VALUE_PREFIX,
   defaultStatePath: () => defaultStatePath,
   handleKey: () => handleKey
 });
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname as dirname3, join as join3 } from "node:path";
+function fsProblem(path7, e, doing) {
+  const code2 = e.code;
+  switch (code2) {
+    case "EISDIR":
+      return new StateFileError(path7, "is a directory", `give the path of a file inside it, ${ANOTHER}`);
+    case "EACCES":
+    case "EPERM":
+      return new StateFileError(
+        path7,
+        `cannot be ${doing === "read" ? "read" : "written"} (permission denied)`,
+        `fix its permissions, ${ANOTHER}`
+      );
+    case "ENOTDIR":
+      return new StateFileError(path7, "is below a file, not a directory", ANOTHER);
+    case "EROFS":
+      return new StateFileError(path7, "is on a read-only file system", ANOTHER);
+    default:
+      return new StateFileError(
+        path7,
+        `cannot be ${doing === "read" ? "read" : "written"} (${code2 ?? "error"})`,
+        ANOTHER
+      );
+  }
+}
 function defaultStatePath(env) {
   const base = env.XDG_STATE_HOME || (env.HOME ? join3(env.HOME, ".local", "state") : void 0);
   return base ? join3(base, "acme-preflight", "records.json") : void 0;
 }
-var TEST_VALUE_PREFIX, RecordStore, handleKey;
+var StateFileError, ANOTHER, TEST_VALUE_PREFIX, RecordStore, handleKey;
 var init_store = __esm({
   "src/solve/store.ts"() {
     "use strict";
+    init_errors();
+    StateFileError = class extends UsageError {
+      constructor(path7, problem, fix) {
+        super(`state file ${path7} ${problem}: ${fix}`);
+        this.path = path7;
+      }
+      path;
+    };
+    ANOTHER = "or pass another path with --state-file";
     TEST_VALUE_PREFIX = "acme-preflight-test-";
     RecordStore = class {
       /** Without a path it lives in memory only (library use, tests). */
@@ -25917,6 +26132,11 @@ var init_store = __esm({
       }
       path;
       memory = [];
+      /** Reads the file once so a broken one is a usage error before any record is created. */
+      check() {
+        this.list();
+        return this;
+      }
       list() {
         if (!this.path) return [...this.memory];
         let text2;
@@ -25924,10 +26144,26 @@ var init_store = __esm({
           text2 = readFileSync(this.path, "utf8");
         } catch (e) {
           if (e.code === "ENOENT") return [];
-          throw e;
+          throw fsProblem(this.path, e, "read");
         }
-        const parsed = JSON.parse(text2);
-        return Array.isArray(parsed.records) ? parsed.records : [];
+        if (text2.trim() === "") return [];
+        const corrupt = (what) => new StateFileError(
+          this.path,
+          what,
+          "it lists the test records this tool created; remove any leftover _acme-challenge TXT records by hand, then delete or move the file"
+        );
+        let parsed;
+        try {
+          parsed = JSON.parse(text2);
+        } catch {
+          throw corrupt("is not valid JSON (corrupt or truncated)");
+        }
+        const records = parsed?.records;
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || records !== void 0 && !Array.isArray(records))
+          throw corrupt("is not an acme-preflight state file");
+        return (records ?? []).filter(
+          (r) => typeof r === "object" && r !== null && typeof r.handle?.fqdn === "string"
+        );
       }
       add(handle, purpose, now = /* @__PURE__ */ new Date()) {
         this.write([...this.list(), { handle, purpose, createdAt: now.toISOString() }]);
@@ -25941,12 +26177,20 @@ var init_store = __esm({
           this.memory = records;
           return;
         }
-        mkdirSync(dirname3(this.path), { recursive: true });
         const tmp = `${this.path}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify({ version: 1, records }, null, 2) + "\n", {
-          mode: 384
-        });
-        renameSync(tmp, this.path);
+        try {
+          mkdirSync(dirname3(this.path), { recursive: true });
+          writeFileSync(tmp, JSON.stringify({ version: 1, records }, null, 2) + "\n", {
+            mode: 384
+          });
+          renameSync(tmp, this.path);
+        } catch (e) {
+          try {
+            rmSync(tmp, { force: true });
+          } catch {
+          }
+          throw fsProblem(this.path, e, "write");
+        }
       }
     };
     handleKey = (h) => JSON.stringify(Object.entries(h).sort(([a], [b]) => a < b ? -1 : 1));
@@ -25960,10 +26204,10 @@ __export(dns01_exports, {
   challengeFqdn: () => challengeFqdn,
   cleanup: () => cleanup,
   effectiveName: () => effectiveName,
+  gatherTestRecord: () => gatherTestRecord,
   handleKey: () => handleKey,
   present: () => present,
   processSignals: () => processSignals,
-  testRecordFlow: () => testRecordFlow,
   testValue: () => testValue,
   verify: () => verify,
   withGuardedRecord: () => withGuardedRecord
@@ -26079,48 +26323,33 @@ async function withGuardedRecord(provider, fqdn, value, fn, opts = {}) {
     for (const [sig, h] of handlers) signals.off(sig, h);
   }
 }
-async function testRecordFlow(provider, identifier, opts) {
+async function gatherTestRecord(provider, identifier, opts) {
   const resolver = resolverOf(opts);
   const { fqdn, effective, lookup } = await effectiveName(resolver, identifier);
-  const base = { identifier, fqdn, effective };
+  const at = (stage2) => ({
+    identifier,
+    provider: provider.name,
+    fqdn,
+    effective,
+    stage: stage2
+  });
   if (!(lookup.status === "NOERROR" || lookup.status === "NXDOMAIN"))
-    return { ...base, findings: lookupFailure(identifier, fqdn, lookup).findings };
+    return at({ kind: "lookup-failed", name: fqdn, lookup: plainLookup(lookup) });
   const zone = await resolver.findZone(effective);
-  if ("error" in zone)
-    return { ...base, findings: lookupFailure(identifier, effective, zone.error).findings };
+  if ("error" in zone) return at({ kind: "lookup-failed", name: effective, lookup: plainLookup(zone.error) });
   if (provider.zoneNameservers) {
     let listed;
     try {
       listed = await provider.zoneNameservers(effective);
     } catch (e) {
-      const why = errorText(e);
-      return {
-        ...base,
-        findings: [
-          finding("DNS01_PROVIDER_FAILED", identifier, {
-            detail: `${provider.name} could not look up the zone of ${effective}: ${why}`,
-            evidence: [{ source: provider.name, query: `zone of ${effective}`, answer: why }],
-            remediation: `Check the ${provider.name} credentials and that they may read and edit the zone holding ${effective}.`
-          })
-        ]
-      };
+      return at({ kind: "provider-zone-failed", error: errorText(e) });
     }
     const theirs = listed.map(normalizeName);
     const world = zone.parentNs.map(normalizeName);
     if (theirs.length > 0 && !theirs.some((n) => world.includes(n))) {
-      return {
-        ...base,
-        findings: [
-          finding("DNS01_WRONG_PROVIDER", identifier, {
-            detail: `${provider.name} expects ${zone.zone} to be served by ${theirs.join(", ")}, but the delegation names ${world.join(", ")}: records created through ${provider.name} are invisible to the CA.`,
-            evidence: [
-              { source: provider.name, query: `nameservers for ${effective}`, answer: theirs.join(", ") },
-              zone.referral ? outcomeEvidence({ ok: true, response: zone.referral }) : { source: "delegation", query: `NS ${zone.zone}`, answer: world.join(", ") }
-            ],
-            remediation: `Use the provider that serves ${zone.zone} (${world.join(", ")}), or change the delegation of ${zone.zone} at the registrar to ${theirs.join(", ")}.`
-          })
-        ]
-      };
+      const stage2 = { kind: "wrong-provider", zone: zone.zone, theirs, world };
+      if (zone.referral) stage2.referral = plainResponse(zone.referral);
+      return at(stage2);
     }
   }
   const value = testValue(opts.random);
@@ -26132,74 +26361,38 @@ async function testRecordFlow(provider, identifier, opts) {
     (_h, signal) => watchPropagation(effective, value, { ...opts, resolver, placedAt, signal }),
     { store: opts.store, signals: opts.signals, purpose: "test" }
   );
-  const findings = [];
-  const record2 = `${effective} TXT ${goQuote(value)}`;
-  if (guarded.createError !== void 0) {
-    findings.push(
-      finding("DNS01_PROVIDER_FAILED", identifier, {
-        detail: `${provider.name} could not create ${record2}: ${guarded.createError}`,
-        evidence: [{ source: provider.name, query: `create ${record2}`, answer: guarded.createError }],
-        remediation: `Check the ${provider.name} credentials and that they may edit the zone holding ${effective}.`
-      })
-    );
-    return { ...base, value, findings };
-  }
-  const p = guarded.result;
-  if (guarded.error !== void 0 || !p) {
-    findings.push(
-      finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
-        title: "The propagation check could not finish",
-        detail: `Watching ${record2} failed: ${errorText(guarded.error)}`,
-        evidence: [{ source: "acme-preflight", answer: errorText(guarded.error) }],
-        remediation: "Run the check again; if it persists, report it with this output."
-      })
-    );
-  } else {
-    const evidence = p.targets.map((t) => ({
-      source: endpointLabel(t.server),
-      query: `TXT ${effective}`,
-      answer: t.firstSeenMs !== void 0 ? `serves ${goQuote(value)} after ${t.firstSeenMs} ms` : `not yet: ${t.lastAnswer ?? "no answer"}`,
-      address: t.server.address
-    }));
-    const missing = p.targets.filter((t) => t.firstSeenMs === void 0);
-    if (p.complete) {
-      findings.push(
-        finding("DNS01_TEST_RECORD_VISIBLE", identifier, {
-          detail: `A test value placed through ${provider.name} at ${effective} was served by all ${p.targets.length} servers of ${p.zone} after ${p.completedMs} ms (${p.targets.map((t) => `${t.server.name ?? t.server.address} ${t.firstSeenMs} ms`).join(", ")}).`,
-          evidence,
-          remediation: `Nothing to do; let your ACME client wait at least ${Math.ceil((p.completedMs ?? 0) / 1e3) + 1} s after creating the record before asking the CA to validate.`
-        })
-      );
-    } else {
-      findings.push(
-        finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
-          detail: `${p.error ?? `After ${p.elapsedMs} ms, ${missing.map((t) => endpointLabel(t.server)).join(", ")} still did not serve ${record2}.`}`,
-          evidence,
-          remediation: `Check that ${missing.map((t) => t.server.name ?? t.server.address).join(", ") || "every server"} receive${missing.length === 1 ? "s" : ""} zone updates (NOTIFY/AXFR from the primary), or raise the propagation wait of your ACME client.`
-        })
-      );
-    }
-  }
-  if (guarded.cleanupError !== void 0) {
-    findings.push(
-      finding("DNS01_CLEANUP_FAILED", identifier, {
-        detail: `Removing ${record2} through ${provider.name} failed: ${guarded.cleanupError}`,
-        evidence: [{ source: provider.name, query: `delete ${record2}`, answer: guarded.cleanupError }],
-        remediation: `Run \`acme-preflight dns01 cleanup ${identifier} --stale --provider ${provider.name}\`, or delete ${record2} by hand.`
-      })
-    );
-  }
-  return { ...base, value, propagation: p, findings };
+  if (guarded.createError !== void 0)
+    return at({ kind: "create-failed", value, error: guarded.createError });
+  const stage = { kind: "watched", value };
+  if (guarded.result) stage.propagation = watched(guarded.result);
+  if (guarded.error !== void 0) stage.watchError = errorText(guarded.error);
+  if (guarded.cleanupError !== void 0) stage.cleanupError = guarded.cleanupError;
+  return at(stage);
+}
+function watched(p) {
+  const out = {
+    targets: p.targets.map((t) => {
+      const w = { server: plainEndpoint(t.server), kind: t.kind, queries: t.queries };
+      if (t.firstSeenMs !== void 0) w.firstSeenMs = t.firstSeenMs;
+      if (t.lastAnswer !== void 0) w.lastAnswer = t.lastAnswer;
+      return w;
+    }),
+    complete: p.complete,
+    elapsedMs: p.elapsedMs
+  };
+  if (p.zone !== void 0) out.zone = p.zone;
+  if (p.completedMs !== void 0) out.completedMs = p.completedMs;
+  if (p.error !== void 0) out.error = p.error;
+  if (p.aborted) out.aborted = true;
+  return out;
 }
 var SIGNAL_EXIT, processSignals, resolverOf, challengeFqdn, errorText, testValue;
 var init_dns012 = __esm({
   "src/solve/dns01.ts"() {
     "use strict";
-    init_catalogue();
     init_iterative();
     init_names();
-    init_evidence();
-    init_types();
+    init_plain();
     init_value();
     init_gather();
     init_judge();
@@ -30823,7 +31016,7 @@ var require_resolve_flow_scalar = __commonJS({
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue2(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
@@ -30852,7 +31045,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue2(source, onError) {
       let badChar = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
@@ -31950,16 +32143,16 @@ var require_lexer = __commonJS({
        *
        * @returns A generator of lexical tokens
        */
-      *lex(source, incomplete = false) {
+      *lex(source, incomplete2 = false) {
         if (source) {
           if (typeof source !== "string")
             throw TypeError("source is not a string");
           this.buffer = this.buffer ? this.buffer + source : source;
           this.lineEndPos = null;
         }
-        this.atEnd = !incomplete;
+        this.atEnd = !incomplete2;
         let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
+        while (next && (incomplete2 || this.hasChars(1)))
           next = yield* this.parseNext(next);
       }
       atLineEnd() {
@@ -32650,12 +32843,12 @@ var require_parser = __commonJS({
        *
        * @returns A generator of tokens representing each directive, document, and other structure.
        */
-      *parse(source, incomplete = false) {
+      *parse(source, incomplete2 = false) {
         if (this.onNewLine && this.offset === 0)
           this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source, incomplete))
+        for (const lexeme of this.lexer.lex(source, incomplete2))
           yield* this.next(lexeme);
-        if (!incomplete)
+        if (!incomplete2)
           yield* this.end();
       }
       /**
@@ -39917,6 +40110,9 @@ function defaultProfile() {
   };
 }
 
+// src/engine/preflight.ts
+init_finding();
+
 // src/report/report.ts
 init_finding();
 var SCHEMA_VERSION = 1;
@@ -39939,47 +40135,12 @@ function buildReport(input3) {
 }
 var EXIT = { ok: 0, fail: 1, usage: 2, internal: 3 };
 
-// src/engine/preflight.ts
-init_catalogue();
-
 // src/version.ts
 var VERSION10 = "0.1.0";
 
-// src/errors.ts
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
-  }
-};
-
 // src/engine/preflight.ts
+init_errors();
 init_client();
-init_iterative();
-
-// src/dns/pool.ts
-init_client();
-var ResolverPool = class {
-  resolvers;
-  client;
-  constructor(profile, client) {
-    this.client = client ?? new CachingDnsClient(profile);
-    this.resolvers = profile.publicResolvers.map((r) => ({
-      name: r.name,
-      address: r.address,
-      port: profile.dnsPort
-    }));
-  }
-  /** One query per resolver, in parallel, recursion desired. */
-  ask(name, type, opts = {}) {
-    return Promise.all(
-      this.resolvers.map(async (resolver) => ({
-        resolver,
-        outcome: await this.client.query(resolver, name, type, { ...opts, rd: true })
-      }))
-    );
-  }
-};
 
 // src/checks/identifiers.ts
 var import_ipaddr3 = __toESM(require_ipaddr(), 1);
@@ -40424,8 +40585,118 @@ function identifierPolicyFindings(ids, challenge, policy = {}) {
   return out;
 }
 
+// src/engine/create-context.ts
+init_client();
+init_iterative();
+
+// src/dns/pool.ts
+init_client();
+var ResolverPool = class {
+  resolvers;
+  client;
+  constructor(profile, client) {
+    this.client = client ?? new CachingDnsClient(profile);
+    this.resolvers = profile.publicResolvers.map((r) => ({
+      name: r.name,
+      address: r.address,
+      port: profile.dnsPort
+    }));
+  }
+  /** One query per resolver, in parallel, recursion desired. */
+  ask(name, type, opts = {}) {
+    return Promise.all(
+      this.resolvers.map(async (resolver) => ({
+        resolver,
+        outcome: await this.client.query(resolver, name, type, { ...opts, rd: true })
+      }))
+    );
+  }
+};
+
+// src/engine/create-context.ts
+init_plain();
+function createEngineContext(profile, settings) {
+  const client = new CachingDnsClient(profile);
+  const resolver = new IterativeResolver(profile, client);
+  const pool = new ResolverPool(profile, client);
+  const lookups = /* @__PURE__ */ new Map();
+  return {
+    profile,
+    settings,
+    resolver,
+    client,
+    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
+    addressLookups(name) {
+      let p = lookups.get(name);
+      if (!p) {
+        p = Promise.all([resolver.resolve(name, "A"), resolver.resolve(name, "AAAA")]).then(([a, aaaa]) => ({
+          a: plainLookup(a),
+          aaaa: plainLookup(aaaa)
+        }));
+        lookups.set(name, p);
+      }
+      return p;
+    }
+  };
+}
+function judgeContext(id, settings, profile) {
+  return {
+    id,
+    settings,
+    policy: { allowAddresses: profile.allowAddresses, extraPublicSuffixes: profile.extraPublicSuffixes }
+  };
+}
+
+// src/engine/evidence.ts
+init_catalogue();
+var errorOf = (e) => e instanceof Error ? { name: e.name, message: e.message } : { name: "error", message: String(e) };
+function applicableFamilies(families, id, settings) {
+  return families.filter((f) => !settings.skip.has(f.name) && f.applies(id, settings));
+}
+async function gatherIdentifier(ctx, id, families) {
+  const chosen = applicableFamilies(families, id, ctx.settings);
+  const outcomes = await Promise.all(
+    chosen.map(async (f) => {
+      try {
+        return { evidence: await f.gather(ctx, id) };
+      } catch (e) {
+        return { error: errorOf(e) };
+      }
+    })
+  );
+  const bundle = {};
+  chosen.forEach((f, i) => bundle[f.name] = outcomes[i]);
+  return bundle;
+}
+function incomplete(family, id, error63) {
+  return finding("CHECK_INCOMPLETE", id.value, {
+    title: `The ${family} checks could not run for ${id.value}`,
+    detail: `${family}: ${error63.message}`,
+    evidence: [{ source: "acme-preflight", answer: error63.name }],
+    remediation: "Run again; if it persists, report it with this output."
+  });
+}
+function judgeIdentifier(bundle, jctx, families) {
+  const out = [];
+  for (const f of families) {
+    const got = Object.prototype.hasOwnProperty.call(bundle, f.name) ? bundle[f.name] : void 0;
+    if (!got) continue;
+    if ("error" in got) {
+      out.push(incomplete(f.name, jctx.id, got.error));
+      continue;
+    }
+    try {
+      out.push(...f.judge(got.evidence, jctx));
+    } catch (e) {
+      out.push(incomplete(f.name, jctx.id, errorOf(e)));
+    }
+  }
+  return out;
+}
+
 // src/checks/resolution.ts
 init_evidence();
+init_plain();
 init_catalogue();
 init_reserved();
 init_ca_messages();
@@ -40436,7 +40707,7 @@ function lookupEvidence(l) {
   for (const c of l.cnames) {
     ev.push({ source: c.server, query: `CNAME ${c.name}`, answer: `CNAME ${c.target} (ttl ${c.ttl})` });
   }
-  const rest = l.exchanges.filter((x) => x !== l.decisive).slice(-EVIDENCE_TRAIL);
+  const rest = l.exchanges.filter((x) => !l.decisive || !sameExchange(x, l.decisive)).slice(-EVIDENCE_TRAIL);
   for (const x of rest) ev.push(outcomeEvidence(x));
   return ev;
 }
@@ -40454,6 +40725,10 @@ function addressesFromLookups(host, a, aaaa) {
     evidence,
     error: { status: failed.status, message: caDnsProblem(failed.type, host, failed.status) }
   };
+}
+function usableAddresses(lookups, allow) {
+  const ok = (x) => !caReservedRange(x, { allow });
+  return { v4: addressesOf(lookups.a).filter(ok), v6: addressesOf(lookups.aaaa).filter(ok) };
 }
 function judgeResolution(identifier, lookups, allow) {
   const { a, aaaa } = lookups;
@@ -40589,14 +40864,17 @@ function noAddressFinding(identifier, a, aaaa) {
 var resolutionFamily = {
   name: "resolution",
   applies: (id, s) => id.type === "dns" && s.challenge !== "dns-01",
-  async run(ctx, id) {
-    const lookups = await ctx.addressLookups(id.base);
-    return judgeResolution(id.value, lookups, ctx.profile.allowAddresses).findings;
-  }
+  gather: (ctx, id) => ctx.addressLookups(id.base),
+  judge: (ev, { id, policy }) => judgeResolution(id.value, ev, policy.allowAddresses).findings
 };
+
+// src/checks/dnssec/judge.ts
+init_catalogue();
+init_names();
 
 // src/dns/dnssec/chain.ts
 init_names();
+init_limits();
 
 // src/dns/dnssec/wire.ts
 var import_dns_packet2 = __toESM(require_dns_packet(), 1);
@@ -41257,7 +41535,7 @@ function parseTypeBitmap(buf) {
 // src/dns/base32hex.ts
 var DIGITS = "0123456789abcdefghijklmnopqrstuv";
 function base32hexDecode(s) {
-  const bytes = [];
+  const bytes2 = [];
   let bits = 0;
   let value = 0;
   for (const ch of s.toLowerCase().replace(/=+$/, "")) {
@@ -41266,11 +41544,11 @@ function base32hexDecode(s) {
     value = (value << 5 | v) & 65535;
     bits += 5;
     if (bits >= 8) {
-      bytes.push(value >>> bits - 8 & 255);
+      bytes2.push(value >>> bits - 8 & 255);
       bits -= 8;
     }
   }
-  return Buffer.from(bytes);
+  return Buffer.from(bytes2);
 }
 
 // src/dns/dnssec/nsec3.ts
@@ -41554,7 +41832,6 @@ function proveWildcardAnswerNsec(qname, nsecs) {
 }
 
 // src/dns/dnssec/chain.ts
-var MAX_CNAME_HOPS = 8;
 var Stop = class extends Error {
   constructor(result2) {
     super(result2.status);
@@ -41666,25 +41943,29 @@ var Validator = class {
             type,
             keyTag: f.keyTag,
             algorithm: f.algorithm,
-            inception: r.inception,
-            expiration: r.expiration
+            inception: r.inception.toISOString(),
+            expiration: r.expiration.toISOString()
           });
           return;
         }
-        const times = { inception: r.inception, expiration: r.expiration, keyTag: f.keyTag };
+        const times = {
+          ...r.inception ? { inception: r.inception.toISOString() } : {},
+          ...r.expiration ? { expiration: r.expiration.toISOString() } : {},
+          keyTag: f.keyTag
+        };
         if (r.reason === "expired")
           consider({
             ...base,
             ...times,
             code: "signature-expired",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${r.expiration?.toISOString()}`
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${times.expiration}`
           });
         else if (r.reason === "not-yet-valid")
           consider({
             ...base,
             ...times,
             code: "signature-not-yet-valid",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${r.inception?.toISOString()}`
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${times.inception}`
           });
         else
           consider({
@@ -41840,8 +42121,8 @@ async function validateChain(name, type, fetch, opts) {
     let current = qname;
     let rcode = "NOERROR";
     for (let hop = 0; ; hop++) {
-      if (hop > (opts.maxCnames ?? MAX_CNAME_HOPS))
-        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_HOPS} CNAMEs`);
+      if (hop > (opts.maxCnames ?? MAX_CNAME_CHAIN))
+        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_CHAIN} CNAMEs`);
       const step = await validateOne(v, current, type.toUpperCase(), groupAnchors(anchors));
       records.push(...step.records);
       rcode = step.rcode;
@@ -41986,66 +42267,10 @@ async function validateOne(v, qname, qtype, anchors) {
 }
 function expiringSignatures(result2, now, days) {
   const limit = now.getTime() + days * 864e5;
-  return result2.signatures.filter((s) => s.expiration.getTime() <= limit);
-}
-
-// src/dns/dnssec/fetch.ts
-init_types();
-init_names();
-function makeResolverFetch(resolver, client, opts = {}) {
-  return async (name, type) => {
-    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
-    const delegation = await resolver.findZone(zoneOf);
-    if ("error" in delegation)
-      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
-    const failures = [];
-    for (const server of delegation.servers) {
-      const outcome = await client.query(server, name, type, {
-        dnssec: true,
-        rd: false,
-        cd: true,
-        timeoutMs: opts.timeoutMs
-      });
-      if (outcome.ok) {
-        const r = outcome.response;
-        return {
-          rcode: r.rcode,
-          answers: r.answers,
-          authorities: r.authorities,
-          server: r.server || endpointLabel(server)
-        };
-      }
-      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
-    }
-    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
-  };
-}
-
-// src/dns/dnssec/resolver-view.ts
-var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
-function resolverVerdict(plain, cd) {
-  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
-  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
-  return "failed";
-}
-async function gatherResolverViews(ask, name, type) {
-  const plain = await ask(name, type, { dnssec: true });
-  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
-  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
-  return plain.map((p) => {
-    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
-    return {
-      resolver: p.resolver,
-      plain: p.outcome,
-      checkingDisabled: withCd,
-      verdict: resolverVerdict(p.outcome, withCd)
-    };
-  });
+  return result2.signatures.filter((s) => Date.parse(s.expiration) <= limit);
 }
 
 // src/checks/dnssec/judge.ts
-init_catalogue();
-init_names();
 var SIGNATURE_EXPIRY_WARNING_DAYS = 7;
 var SIGNATURE_REFRESH_FRACTION = 0.25;
 var CODE_OF = {
@@ -42059,7 +42284,7 @@ var CODE_OF = {
   "denial-missing": "DNSSEC_BOGUS_DENIAL",
   "denial-wrong": "DNSSEC_BOGUS_DENIAL"
 };
-var iso = (d) => d ? d.toISOString().replace(".000Z", "Z") : "?";
+var iso = (d) => d ? d.replace(".000Z", "Z") : "?";
 var list = (xs) => xs && xs.length ? xs.join(", ") : "none";
 function remediation(b) {
   const z2 = displayName(b.zone);
@@ -42139,7 +42364,7 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
         finding("DNSSEC_INDETERMINATE", identifier, {
           detail: `DNSSEC validation of ${lookup} could not complete: ${result2.detail}.`,
           evidence: [{ source: "DNSSEC validator", query: lookup, answer: result2.detail }],
-          remediation: "Make sure every nameserver on the path answers DS and DNSKEY queries over UDP and TCP."
+          remediation: `Fix what failed (${result2.detail}): every nameserver on the path to ${displayName(result2.name)} must answer its DS and DNSKEY queries over UDP and TCP.`
         })
       );
       break;
@@ -42149,10 +42374,11 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
   if (result2.status === "secure" || result2.status === "insecure") {
     const byZone = /* @__PURE__ */ new Map();
     for (const s of expiringSignatures(result2, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
-      const span = s.expiration.getTime() - s.inception.getTime();
-      if (s.expiration.getTime() - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
+      const expires = Date.parse(s.expiration);
+      const span = expires - Date.parse(s.inception);
+      if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
       const prev = byZone.get(s.zone);
-      if (!prev || s.expiration < prev.expiration) byZone.set(s.zone, s);
+      if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
     }
     for (const s of byZone.values()) {
       out.push(
@@ -42199,7 +42425,62 @@ function judgeResolverViews(ours, views, identifier, lookup) {
   ];
 }
 
-// src/engine/families/dnssec.ts
+// src/dns/dnssec/fetch.ts
+init_types();
+init_names();
+function makeResolverFetch(resolver, client, opts = {}) {
+  return async (name, type) => {
+    const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
+    const delegation = await resolver.findZone(zoneOf);
+    if ("error" in delegation)
+      throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
+    const failures = [];
+    for (const server of delegation.servers) {
+      const outcome = await client.query(server, name, type, {
+        dnssec: true,
+        rd: false,
+        cd: true,
+        timeoutMs: opts.timeoutMs
+      });
+      if (outcome.ok) {
+        const r = outcome.response;
+        return {
+          rcode: r.rcode,
+          answers: r.answers,
+          authorities: r.authorities,
+          server: r.server || endpointLabel(server)
+        };
+      }
+      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
+    }
+    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
+  };
+}
+
+// src/dns/dnssec/resolver-view.ts
+var answered = (o) => !!o && o.ok && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+function resolverVerdict(plain, cd) {
+  if (answered(plain)) return plain.ok && plain.response.flags.ad ? "secure" : "insecure";
+  if (plain.ok && plain.response.rcode === "SERVFAIL" && answered(cd)) return "bogus";
+  return "failed";
+}
+async function gatherResolverViews(ask, name, type) {
+  const plain = await ask(name, type, { dnssec: true });
+  const servfail = plain.some((p) => p.outcome.ok && p.outcome.response.rcode === "SERVFAIL");
+  const cd = servfail ? await ask(name, type, { dnssec: true, cd: true }) : [];
+  return plain.map((p) => {
+    const withCd = cd.find((c) => c.resolver.address === p.resolver.address)?.outcome;
+    return {
+      resolver: p.resolver,
+      plain: p.outcome,
+      checkingDisabled: withCd,
+      verdict: resolverVerdict(p.outcome, withCd)
+    };
+  });
+}
+
+// src/checks/dnssec/gather.ts
+init_plain();
 function caLookups(base, challenge) {
   const lookups = challenge === "dns-01" ? [[`_acme-challenge.${base}`, "TXT"]] : [
     [base, "A"],
@@ -42207,26 +42488,54 @@ function caLookups(base, challenge) {
   ];
   return [...lookups, [base, "CAA"]];
 }
+var plainChain = (r) => withoutUndefinedDeep(r.status === "secure" ? { ...r, records: r.records.map(plainRecord) } : r);
+var plainView = (v) => {
+  const out = {
+    resolver: plainEndpoint(v.resolver),
+    verdict: v.verdict,
+    plain: plainOutcome(v.plain)
+  };
+  if (v.checkingDisabled) out.checkingDisabled = plainOutcome(v.checkingDisabled);
+  return out;
+};
+async function gatherDnssec(deps, base, challenge) {
+  const { trustAnchors, now, askResolvers } = deps;
+  if (trustAnchors.length === 0) return { lookups: [] };
+  const fetch = makeResolverFetch(deps.resolver, deps.client);
+  const lookups = await Promise.all(
+    caLookups(base, challenge).map(async ([name, type]) => {
+      const [result2, views] = await Promise.all([
+        validateChain(name, type, fetch, { trustAnchors, now }),
+        askResolvers ? gatherResolverViews(askResolvers, name, type) : []
+      ]);
+      return { name, type, result: plainChain(result2), views: views.map(plainView) };
+    })
+  );
+  return { lookups };
+}
+
+// src/engine/families/dnssec.ts
 var dnssecFamily = {
   name: "dnssec",
   applies: (id) => id.type === "dns",
-  async run(ctx, id) {
-    const { trustAnchors } = ctx.profile;
-    if (trustAnchors.length === 0) return [];
-    const fetch = makeResolverFetch(ctx.resolver, ctx.client);
-    const now = ctx.settings.now;
-    const results = await Promise.all(
-      caLookups(id.base, ctx.settings.challenge).map(async ([name, type]) => {
-        const lookup = `${type} for ${name}`;
-        const [result2, views] = await Promise.all([
-          validateChain(name, type, fetch, { trustAnchors, now }),
-          ctx.profile.publicResolvers.length > 0 ? gatherResolverViews(ctx.askResolvers, name, type) : []
-        ]);
-        const own2 = judgeDnssec(result2, id.value, lookup, now);
-        for (const f of own2) if (f.severity === "error") f.evidence.push(...resolverEvidence(views));
-        return [...own2, ...judgeResolverViews(result2, views, id.value, lookup)];
-      })
-    );
+  gather: (ctx, id) => gatherDnssec(
+    {
+      resolver: ctx.resolver,
+      client: ctx.client,
+      trustAnchors: ctx.profile.trustAnchors,
+      askResolvers: ctx.profile.publicResolvers.length > 0 ? ctx.askResolvers : void 0,
+      now: ctx.settings.now
+    },
+    id.base,
+    ctx.settings.challenge
+  ),
+  judge(ev, { id, settings }) {
+    const results = ev.lookups.map(({ name, type, result: result2, views }) => {
+      const lookup = `${type} for ${name}`;
+      const own2 = judgeDnssec(result2, id.value, lookup, settings.now);
+      for (const f of own2) if (f.severity === "error") f.evidence.push(...resolverEvidence(views));
+      return [...own2, ...judgeResolverViews(result2, views, id.value, lookup)];
+    });
     const seen2 = /* @__PURE__ */ new Set();
     return results.flat().filter((f) => {
       const key = f.severity === "info" ? f.code : `${f.code}|${f.remediation}`;
@@ -42240,7 +42549,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/checks/http01/probe.ts
 init_reserved();
-import { randomBytes } from "node:crypto";
+import { createHash as createHash3, randomBytes } from "node:crypto";
 import net8 from "node:net";
 
 // src/http/fetch.ts
@@ -42281,7 +42590,7 @@ function shouldEscape(c, mode) {
   return true;
 }
 function unescape(s, mode) {
-  const bytes = [];
+  const bytes2 = [];
   const raw = Buffer.from(s, "utf8");
   for (let i = 0; i < raw.length; i++) {
     const b = raw[i];
@@ -42291,16 +42600,16 @@ function unescape(s, mode) {
         throw new GoUrlError(`invalid URL escape "${raw.subarray(i, i + 3).toString("latin1")}"`);
       const v = parseInt(hex3, 16);
       if (mode === "host" && v < 128 && hex3 !== "25") throw new GoUrlError(`invalid URL escape "%${hex3}"`);
-      bytes.push(v);
+      bytes2.push(v);
       i += 2;
       continue;
     }
     if ((mode === "host" || mode === "zone") && b < 128 && shouldEscape(String.fromCharCode(b), mode)) {
       throw new GoUrlError(`invalid character "${String.fromCharCode(b)}" in host name`);
     }
-    bytes.push(b);
+    bytes2.push(b);
   }
-  return Buffer.from(bytes).toString("utf8");
+  return Buffer.from(bytes2).toString("utf8");
 }
 function escapePath(s) {
   let out = "";
@@ -43321,11 +43630,11 @@ function cdnForHeaders(h) {
 }
 
 // src/checks/http01/probe.ts
-var randomToken = () => randomBytes(32).toString("base64url");
+var probeToken = (host) => createHash3("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const token = deps.token ?? randomToken();
+  const token = deps.token ?? probeToken(host);
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== void 0 ? { expected: deps.expected } : {};
@@ -44023,7 +44332,7 @@ function judgeCertificate(e, opts = {}) {
 
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
-import { createHash as createHash3, X509Certificate as X509Certificate2 } from "node:crypto";
+import { createHash as createHash4, X509Certificate as X509Certificate2 } from "node:crypto";
 import net11 from "node:net";
 init_reserved();
 init_ca_messages();
@@ -44086,7 +44395,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
   const ext = acmeIdentifierOf(der);
-  const digest = createHash3("sha256").update(keyAuthorization).digest();
+  const digest = createHash4("sha256").update(keyAuthorization).digest();
   if (!ext) problems.push("the acmeIdentifier extension (1.3.6.1.5.5.7.1.31) is missing");
   else {
     if (!ext.critical) problems.push("the acmeIdentifier extension is not critical");
@@ -44201,50 +44510,47 @@ function resolveAddresses(ctx) {
 }
 async function connectable(ctx, id) {
   if (id.type === "ip") return true;
-  const lookups = await ctx.addressLookups(id.base);
-  const { usable } = judgeResolution(id.base, lookups, ctx.profile.allowAddresses);
+  const usable = usableAddresses(await ctx.addressLookups(id.base), ctx.profile.allowAddresses);
   return usable.v4.length + usable.v6.length > 0;
+}
+async function gatherHttp01(ctx, id) {
+  const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
+  const webroot = ctx.settings.webroot;
+  if (!webroot) return probeHttp01(id.value, deps);
+  const token = randomBytes2(32).toString("base64url");
+  const keyAuthorization = `${token}.${randomBytes2(32).toString("base64url")}`;
+  return withWebrootToken(
+    webroot,
+    token,
+    keyAuthorization,
+    () => probeHttp01(id.value, { ...deps, token, expected: keyAuthorization })
+  );
 }
 var http01Family = {
   name: "http-01",
   applies: (id, s) => s.challenge === "http-01" && !id.wildcard,
-  async run(ctx, id) {
-    if (!await connectable(ctx, id)) return [];
-    const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
-    const webroot = ctx.settings.webroot;
-    if (!webroot) return judgeHttp01(await probeHttp01(id.value, deps));
-    const token = randomBytes2(32).toString("base64url");
-    const keyAuthorization = `${token}.${randomBytes2(32).toString("base64url")}`;
-    const ev = await withWebrootToken(
-      webroot,
-      token,
-      keyAuthorization,
-      () => probeHttp01(id.value, { ...deps, token, expected: keyAuthorization })
-    );
-    return judgeHttp01(ev);
-  }
+  gather: async (ctx, id) => await connectable(ctx, id) ? { probe: await gatherHttp01(ctx, id) } : {},
+  judge: (ev) => ev.probe ? judgeHttp01(ev.probe) : []
 };
 var tlsAlpn01Family = {
   name: "tls-alpn-01",
   applies: (id, s) => s.challenge === "tls-alpn-01" && !id.wildcard,
-  async run(ctx, id) {
-    if (!await connectable(ctx, id)) return [];
-    return judgeTlsAlpn01(
-      await probeTlsAlpn01(id.value, { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) })
-    );
-  }
+  async gather(ctx, id) {
+    if (!await connectable(ctx, id)) return {};
+    const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
+    return { probe: await probeTlsAlpn01(id.value, deps) };
+  },
+  judge: (ev) => ev.probe ? judgeTlsAlpn01(ev.probe) : []
 };
 var certificateFamily = {
   name: "certificate",
   applies: (id, s) => s.challenge !== "dns-01" && !id.wildcard,
-  async run(ctx, id) {
-    if (!await connectable(ctx, id)) return [];
-    const ev = await probeCertificate(id.value, {
-      profile: ctx.profile,
-      resolveAddresses: resolveAddresses(ctx)
-    });
-    return judgeCertificate(ev, { now: ctx.settings.now });
-  }
+  async gather(ctx, id) {
+    if (!await connectable(ctx, id)) return {};
+    const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
+    return { probe: await probeCertificate(id.value, deps) };
+  },
+  judge: (ev, { settings }) => ev.probe ? judgeCertificate(ev.probe, { now: settings.now }) : []
 };
 
 // src/engine/families/dns01.ts
@@ -44324,26 +44630,123 @@ function judgeDns01Readiness(ev, opts = {}) {
   return out;
 }
 
+// src/checks/dns01/test-record.ts
+init_types();
+init_evidence();
+init_catalogue();
+init_value();
+init_judge();
+function wrongProvider(ev, s) {
+  const { identifier, provider, effective } = ev;
+  return finding("DNS01_WRONG_PROVIDER", identifier, {
+    detail: `${provider} expects ${s.zone} to be served by ${s.theirs.join(", ")}, but the delegation names ${s.world.join(", ")}: records created through ${provider} are invisible to the CA.`,
+    evidence: [
+      { source: provider, query: `nameservers for ${effective}`, answer: s.theirs.join(", ") },
+      s.referral ? outcomeEvidence({ ok: true, response: s.referral }) : { source: "delegation", query: `NS ${s.zone}`, answer: s.world.join(", ") }
+    ],
+    remediation: `Use the provider that serves ${s.zone} (${s.world.join(", ")}), or change the delegation of ${s.zone} at the registrar to ${s.theirs.join(", ")}.`
+  });
+}
+function propagationFinding(ev, record2, value, p) {
+  const { identifier, provider, effective } = ev;
+  const evidence = p.targets.map((t) => ({
+    source: endpointLabel(t.server),
+    query: `TXT ${effective}`,
+    answer: t.firstSeenMs !== void 0 ? `serves ${goQuote(value)} after ${t.firstSeenMs} ms` : `not yet: ${t.lastAnswer ?? "no answer"}`,
+    address: t.server.address
+  }));
+  const missing = p.targets.filter((t) => t.firstSeenMs === void 0);
+  if (p.complete) {
+    return finding("DNS01_TEST_RECORD_VISIBLE", identifier, {
+      detail: `A test value placed through ${provider} at ${effective} was served by all ${p.targets.length} servers of ${p.zone} after ${p.completedMs} ms (${p.targets.map((t) => `${t.server.name ?? t.server.address} ${t.firstSeenMs} ms`).join(", ")}).`,
+      evidence,
+      remediation: `Nothing to do; let your ACME client wait at least ${Math.ceil((p.completedMs ?? 0) / 1e3) + 1} s after creating the record before asking the CA to validate.`
+    });
+  }
+  return finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
+    detail: `${p.error ?? `After ${p.elapsedMs} ms, ${missing.map((t) => endpointLabel(t.server)).join(", ")} still did not serve ${record2}.`}`,
+    evidence,
+    remediation: `Check that ${missing.map((t) => t.server.name ?? t.server.address).join(", ") || "every server"} receive${missing.length === 1 ? "s" : ""} zone updates (NOTIFY/AXFR from the primary), or raise the propagation wait of your ACME client.`
+  });
+}
+function judgeTestRecord(ev) {
+  const { identifier, provider, effective, stage: s } = ev;
+  switch (s.kind) {
+    case "lookup-failed":
+      return lookupFailure(identifier, s.name, s.lookup).findings;
+    case "provider-zone-failed":
+      return [
+        finding("DNS01_PROVIDER_FAILED", identifier, {
+          detail: `${provider} could not look up the zone of ${effective}: ${s.error}`,
+          evidence: [{ source: provider, query: `zone of ${effective}`, answer: s.error }],
+          remediation: `Check the ${provider} credentials and that they may read and edit the zone holding ${effective}.`
+        })
+      ];
+    case "wrong-provider":
+      return [wrongProvider(ev, s)];
+    case "create-failed": {
+      const record2 = `${effective} TXT ${goQuote(s.value)}`;
+      return [
+        finding("DNS01_PROVIDER_FAILED", identifier, {
+          detail: `${provider} could not create ${record2}: ${s.error}`,
+          evidence: [{ source: provider, query: `create ${record2}`, answer: s.error }],
+          remediation: `Check the ${provider} credentials and that they may edit the zone holding ${effective}.`
+        })
+      ];
+    }
+    case "watched": {
+      const record2 = `${effective} TXT ${goQuote(s.value)}`;
+      const findings = [];
+      if (s.watchError !== void 0 || !s.propagation) {
+        const why = s.watchError ?? "no result";
+        findings.push(
+          finding("DNS01_PROPAGATION_TIMEOUT", identifier, {
+            title: "The propagation check could not finish",
+            detail: `Watching ${record2} failed: ${why}`,
+            evidence: [{ source: "acme-preflight", answer: why }],
+            remediation: "Run the check again; if it persists, report it with this output."
+          })
+        );
+      } else findings.push(propagationFinding(ev, record2, s.value, s.propagation));
+      if (s.cleanupError !== void 0) {
+        findings.push(
+          finding("DNS01_CLEANUP_FAILED", identifier, {
+            detail: `Removing ${record2} through ${provider} failed: ${s.cleanupError}`,
+            evidence: [{ source: provider, query: `delete ${record2}`, answer: s.cleanupError }],
+            remediation: `Run \`acme-preflight dns01 cleanup ${identifier} --stale --provider ${provider}\`, or delete ${record2} by hand.`
+          })
+        );
+      }
+      return findings;
+    }
+  }
+}
+
 // src/engine/families/dns01.ts
 function createDns01Family(opts = {}) {
   return {
     name: "dns-01",
     applies: (id, s) => id.type === "dns" && s.challenge === "dns-01",
-    async run(ctx, id) {
-      const ev = await gatherDns01(ctx.resolver, id.value);
-      const findings = judgeDns01Readiness(ev, { extraPublicSuffixes: ctx.profile.extraPublicSuffixes });
-      if (!opts.provider || findings.some((f) => f.severity === "error")) return findings;
-      const [{ testRecordFlow: testRecordFlow2 }, { RecordStore: RecordStore2 }] = await Promise.all([
+    async gather(ctx, id) {
+      const readiness = await gatherDns01(ctx.resolver, id.value);
+      if (!opts.provider) return { readiness };
+      const policy = { extraPublicSuffixes: ctx.profile.extraPublicSuffixes };
+      if (judgeDns01Readiness(readiness, policy).some((f) => f.severity === "error")) return { readiness };
+      const [{ gatherTestRecord: gatherTestRecord2 }, { RecordStore: RecordStore2 }] = await Promise.all([
         Promise.resolve().then(() => (init_dns012(), dns01_exports)),
         Promise.resolve().then(() => (init_store(), store_exports))
       ]);
-      const test = await testRecordFlow2(opts.provider, id.value, {
+      const testRecord = await gatherTestRecord2(opts.provider, id.value, {
         profile: ctx.profile,
         resolver: ctx.resolver,
         store: new RecordStore2(opts.statePath),
         timeoutMs: opts.propagationTimeoutMs
       });
-      return [...findings, ...test.findings];
+      return { readiness, testRecord };
+    },
+    judge(ev, { policy }) {
+      const findings = judgeDns01Readiness(ev.readiness, { extraPublicSuffixes: policy.extraPublicSuffixes });
+      return ev.testRecord ? [...findings, ...judgeTestRecord(ev.testRecord)] : findings;
     }
   };
 }
@@ -44813,13 +45216,13 @@ async function gatherCaa(resolver, baseName2) {
 var caaFamily = {
   name: "caa",
   applies: (id) => id.type === "dns",
-  async run(ctx, id) {
-    const { issuerDomain, accountUri, challenge: method } = ctx.settings;
-    const sets = await gatherCaa(ctx.resolver, id.base);
+  gather: async (ctx, id) => ({ sets: await gatherCaa(ctx.resolver, id.base) }),
+  judge(ev, { id, settings }) {
+    const { issuerDomain, accountUri, challenge: method } = settings;
     const decision = evaluateCaa({
       name: id.base,
       wildcard: id.wildcard,
-      sets,
+      sets: ev.sets,
       issuerDomain,
       accountUri,
       method
@@ -44830,6 +45233,7 @@ var caaFamily = {
 
 // src/checks/delegation/gather.ts
 init_names();
+init_plain();
 var DATA_TYPES = ["A", "AAAA", "CNAME", "CAA"];
 var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
 function baseName(identifier) {
@@ -44848,8 +45252,9 @@ function delegationQuestions(base, challenge) {
 }
 async function gatherDelegation(resolver, name, challenge) {
   const base = baseName(name);
-  const zone = await resolver.findZone(base, "CAA");
-  if ("error" in zone) return { name: base, zone, data: [] };
+  const found = await resolver.findZone(base, "CAA");
+  if ("error" in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
+  const zone = plainDelegation(found);
   const questions = delegationQuestions(base, challenge);
   const [ns, soa, ...answers] = await Promise.all([
     resolver.askAll(zone.zone, "NS"),
@@ -44859,9 +45264,9 @@ async function gatherDelegation(resolver, name, challenge) {
   return {
     name: base,
     zone,
-    ns,
-    soa,
-    data: questions.map(([n, t], i) => ({ name: n, type: t, result: answers[i] }))
+    ns: plainAskAll(ns),
+    soa: plainAskAll(soa),
+    data: questions.map(([n, t], i) => ({ name: n, type: t, result: plainAskAll(answers[i]) }))
   };
 }
 
@@ -45219,9 +45624,9 @@ function computeNetwork(address) {
   if (!import_ipaddr5.default.isValid(address)) return void 0;
   const a = import_ipaddr5.default.parse(address);
   const bits = a.kind() === "ipv4" ? IPV4_NETWORK_BITS : IPV6_NETWORK_BITS;
-  const bytes = a.toByteArray();
+  const bytes2 = a.toByteArray();
   const keep = bits / 8;
-  const masked = bytes.map((b, i) => i < keep ? b : 0);
+  const masked = bytes2.map((b, i) => i < keep ? b : 0);
   return `${import_ipaddr5.default.fromByteArray(masked).toString()}/${bits}`;
 }
 function judgeSameSubnet(d, identifier) {
@@ -45412,27 +45817,32 @@ function judgeDelegation(ev, identifier, opts = {}) {
   ];
 }
 
-// src/checks/delegation/run.ts
-async function checkDelegation(resolver, identifier, opts = {}) {
-  return judgeDelegation(await gatherDelegation(resolver, identifier, opts.challenge), identifier, opts);
-}
-
 // src/engine/families/delegation.ts
 var delegationFamily = {
   name: "delegation",
   applies: (id) => id.type === "dns",
-  run: (ctx, id) => checkDelegation(ctx.resolver, id.value, { challenge: ctx.settings.challenge })
+  gather: (ctx, id) => gatherDelegation(ctx.resolver, id.value, ctx.settings.challenge),
+  judge: (ev, { id, settings }) => judgeDelegation(ev, id.value, { challenge: settings.challenge })
 };
 
 // src/checks/propagation/gather.ts
 init_names();
+init_plain();
 async function gatherPropagation(deps, name, types, now = () => /* @__PURE__ */ new Date()) {
   const n = normalizeName(name);
   const gatheredAt = now().toISOString();
   const queries = await Promise.all(
     types.map(async (type) => {
       const [authority, resolvers] = await Promise.all([deps.askAll(n, type), deps.askResolvers(n, type)]);
-      return { name: n, type, authority, resolvers };
+      return {
+        name: n,
+        type,
+        authority: plainAskAll(authority),
+        resolvers: resolvers.map((r) => ({
+          resolver: plainEndpoint(r.resolver),
+          outcome: plainOutcome(r.outcome)
+        }))
+      };
     })
   );
   return { name: n, gatheredAt, queries };
@@ -45579,22 +45989,18 @@ function propagationQuestions(identifier, challenge) {
   }
   return [{ name: base, types: ["A", "AAAA", "CAA"] }];
 }
-async function checkPropagation(deps, identifier, challenge) {
-  const evidence = await Promise.all(
-    propagationQuestions(identifier, challenge).map((q) => gatherPropagation(deps, q.name, q.types))
-  );
-  return evidence.flatMap((ev) => judgePropagation(ev, identifier));
-}
 
 // src/engine/families/propagation.ts
 var propagationFamily = {
   name: "propagation",
   applies: (id) => id.type === "dns",
-  async run(ctx, id) {
-    if (ctx.profile.publicResolvers.length === 0) return [];
+  async gather(ctx, id) {
+    if (ctx.profile.publicResolvers.length === 0) return { names: [] };
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
-    return checkPropagation(deps, id.value, ctx.settings.challenge);
-  }
+    const questions = propagationQuestions(id.value, ctx.settings.challenge);
+    return { names: await Promise.all(questions.map((q) => gatherPropagation(deps, q.name, q.types))) };
+  },
+  judge: (ev, { id }) => ev.names.flatMap((n) => judgePropagation(n, id.value))
 };
 
 // src/engine/registry.ts
@@ -45634,28 +46040,7 @@ async function preflight(names, options = {}) {
     skip: new Set(options.skip ?? []),
     webroot: options.webroot
   };
-  const client = new CachingDnsClient(profile);
-  const resolver = new IterativeResolver(profile, client);
-  const pool = new ResolverPool(profile, client);
-  const lookups = /* @__PURE__ */ new Map();
-  const ctx = {
-    profile,
-    settings,
-    resolver,
-    client,
-    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
-    addressLookups(name) {
-      let p = lookups.get(name);
-      if (!p) {
-        p = Promise.all([resolver.resolve(name, "A"), resolver.resolve(name, "AAAA")]).then(([a, aaaa]) => ({
-          a,
-          aaaa
-        }));
-        lookups.set(name, p);
-      }
-      return p;
-    }
-  };
+  const ctx = createEngineContext(profile, settings);
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
     allowAddresses: profile.allowAddresses
@@ -45663,21 +46048,33 @@ async function preflight(names, options = {}) {
   const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
   const dns01 = options.dns01;
   const registry2 = dns01 ? CHECK_FAMILIES.map((f) => f.name === "dns-01" ? createDns01Family(dns01) : f) : CHECK_FAMILIES;
-  const families = (options.families ?? registry2).filter((f) => !settings.skip.has(f.name));
+  const families = options.families ?? registry2;
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
+  const { onProgress, signal } = options;
+  signal?.throwIfAborted();
+  let done = 0;
+  const checkOne = async (id) => {
+    signal?.throwIfAborted();
+    const own2 = policy.filter((f) => f.identifier === id.value);
+    if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
+    const bundle = await gatherIdentifier(ctx, id, families);
+    return {
+      id,
+      findings: [...own2, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)]
+    };
+  };
   const perIdentifier = await Promise.all(
     unique.map(
       (id) => limiter.run(async () => {
-        const own2 = policy.filter((f) => f.identifier === id.value);
-        if (own2.some((f) => f.severity === "error")) return { id, findings: own2 };
-        const results = await Promise.all(
-          families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id))
-        );
-        return { id, findings: [...own2, ...results.flat()] };
+        const r = await checkOne(id);
+        done++;
+        onProgress?.({ identifier: id.value, verdict: verdictOf(r.findings), done, total: unique.length });
+        return r;
       })
     )
   );
+  signal?.throwIfAborted();
   return buildReport({
     version: VERSION10,
     ca: settings.issuerDomain,
@@ -45690,32 +46087,42 @@ async function preflight(names, options = {}) {
     })),
     orderFindings,
     durationMs: performance4.now() - started,
-    dnsQueries: client.sent
+    dnsQueries: ctx.client.sent
   });
-}
-async function runFamily(family, ctx, id) {
-  try {
-    return await family.run(ctx, id);
-  } catch (e) {
-    return [
-      finding("CHECK_INCOMPLETE", id.value, {
-        title: `The ${family.name} checks could not run for ${id.value}`,
-        detail: `${family.name}: ${e instanceof Error ? e.message : String(e)}`,
-        evidence: [{ source: "acme-preflight", answer: e instanceof Error ? e.name : "error" }],
-        remediation: "Run again; if it persists, report it with this output."
-      })
-    ];
-  }
 }
 
 // src/github/action.ts
 import { isAbsolute, join as join5, resolve as resolve3 } from "node:path";
 
-// src/report/render/markdown.ts
-function escapeMarkdown(s) {
-  return s.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => "\\" + c).replace(/@/g, "@\u200B").replace(/:\/\//g, ":\u200B//").replace(/\bwww\./gi, (m) => m.slice(0, 3) + "\u200B.");
+// src/report/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t", "\x1B": "\\e" };
+var visible = (c) => {
+  const named = NAMED[c];
+  if (named) return named;
+  const code2 = c.charCodeAt(0);
+  return code2 < 256 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+};
+function escapeControls(s) {
+  return s.replace(UNSAFE, visible);
 }
-var code = (s) => "`" + s.replace(/[`\r\n]/g, "'") + "`";
+
+// src/report/render/markdown.ts
+var INERT = /`[^`\n]+`|(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)(?:[^\s`]*[^\s`.,;:!?)\]'"])?|[^\s`]*@(?:[^\s`]*[^\s`.,;:!?)\]'"])?/gi;
+function escapeMarkdown(s) {
+  let out = "";
+  let last = 0;
+  for (const m of s.matchAll(INERT)) {
+    const t = m[0];
+    out += escapeText(s.slice(last, m.index)) + code(t.startsWith("`") ? t.slice(1, -1) : t);
+    last = m.index + t.length;
+  }
+  return out + escapeText(s.slice(last));
+}
+function escapeText(s) {
+  return escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => "\\" + c);
+}
+var code = (s) => "`" + escapeControls(s).replace(/`/g, "'") + "`";
 var ICON = { pass: "\u2705 pass", warn: "\u26A0\uFE0F warn", fail: "\u274C fail" };
 function renderMarkdown(report, opts = {}) {
   const out = [];
@@ -45752,7 +46159,8 @@ function renderMarkdown(report, opts = {}) {
   section("Order", report.orderFindings);
   for (const id of report.identifiers) section(id.identifier, id.findings);
   out.push(
-    `<sub>CA ${escapeMarkdown(report.ca)} \xB7 ${report.stats.dnsQueries} DNS queries \xB7 acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`
+    // Nothing that changes from run to run (timings, query counts): the Action compares bodies to skip updates.
+    `<sub>CA ${escapeMarkdown(report.ca)} \xB7 acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`
   );
   return out.join("\n") + "\n";
 }
@@ -45760,8 +46168,12 @@ function renderMarkdown(report, opts = {}) {
 // src/report/render/json.ts
 var renderJson = (report) => JSON.stringify(report, null, 2) + "\n";
 
+// src/github/action.ts
+init_errors();
+
 // src/config/file.ts
 var import_yaml = __toESM(require_dist(), 1);
+init_errors();
 import { existsSync as existsSync2, readFileSync as readFileSync2, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { basename as basename3, dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
@@ -47049,16 +47461,16 @@ function cleanEnum(obj) {
 }
 function base64ToUint8Array(base643) {
   const binaryString = atob(base643);
-  const bytes = new Uint8Array(binaryString.length);
+  const bytes2 = new Uint8Array(binaryString.length);
   for (let i = 0; i < binaryString.length; i++) {
-    bytes[i] = binaryString.charCodeAt(i);
+    bytes2[i] = binaryString.charCodeAt(i);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToBase64(bytes) {
+function uint8ArrayToBase64(bytes2) {
   let binaryString = "";
-  for (let i = 0; i < bytes.length; i++) {
-    binaryString += String.fromCharCode(bytes[i]);
+  for (let i = 0; i < bytes2.length; i++) {
+    binaryString += String.fromCharCode(bytes2[i]);
   }
   return btoa(binaryString);
 }
@@ -47067,22 +47479,22 @@ function base64urlToUint8Array(base64url3) {
   const padding = "=".repeat((4 - base643.length % 4) % 4);
   return base64ToUint8Array(base643 + padding);
 }
-function uint8ArrayToBase64url(bytes) {
-  return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
+function uint8ArrayToBase64url(bytes2) {
+  return uint8ArrayToBase64(bytes2).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
 function hexToUint8Array(hex3) {
   const cleanHex = hex3.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
-  const bytes = new Uint8Array(cleanHex.length / 2);
+  const bytes2 = new Uint8Array(cleanHex.length / 2);
   for (let i = 0; i < cleanHex.length; i += 2) {
-    bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+    bytes2[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToHex(bytes) {
-  return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
+function uint8ArrayToHex(bytes2) {
+  return Array.from(bytes2).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 var Class = class {
   constructor(..._args) {
@@ -65487,6 +65899,7 @@ function date4(params) {
 init_reserved();
 
 // src/config/ca.ts
+init_errors();
 var SHORT_NAMES = {
   letsencrypt: "letsencrypt.org",
   "lets-encrypt": "letsencrypt.org",
@@ -65726,6 +66139,7 @@ function dropUndefined(o) {
 import { readFileSync as readFileSync3 } from "node:fs";
 import { isIP as isIP2 } from "node:net";
 init_reserved();
+init_errors();
 function readText(path7, what) {
   try {
     return readFileSync3(path7, "utf8");
@@ -65812,6 +66226,7 @@ function profileFromArgs(args, base = defaultProfile()) {
 }
 
 // src/github/inputs.ts
+init_errors();
 var input2 = (env, name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 function oneOf(env, name, allowed) {
   const v = input2(env, name);
@@ -65853,28 +66268,51 @@ function pullRequestOf(eventName, repository, payload) {
 }
 
 // src/github/comment.ts
-var COMMENT_MARKER = "<!-- acme-preflight:report -->";
+import { createHash as createHash5 } from "node:crypto";
+var COMMENT_MARKER = "<!-- acme-preflight:report";
+function commentKey(job, names) {
+  const digest = createHash5("sha256").update([...new Set(names.map((n) => n.toLowerCase()))].sort().join(" ")).digest("hex").slice(0, 16);
+  return `${(job ?? "job").replace(/[^A-Za-z0-9_.]/g, "_")}/${digest}`;
+}
+var markerFor = (key) => `${COMMENT_MARKER} ${key} -->`;
 var MAX_COMMENT_CHARS = 65536;
 var TRUNCATED = "\n\n_The report is longer than a comment allows; the full report is in the job summary._\n";
-function commentBody(markdown) {
-  const body = `${COMMENT_MARKER}
+function commentBody(markdown, key) {
+  const body = `${markerFor(key)}
 ${markdown}`;
   if (body.length <= MAX_COMMENT_CHARS) return body;
   return body.slice(0, MAX_COMMENT_CHARS - TRUNCATED.length) + TRUNCATED;
 }
+var StaleCommentError = class extends Error {
+  constructor(status, url2) {
+    super(`GitHub answered ${status} to updating the comment`);
+    this.status = status;
+    this.url = url2;
+  }
+  status;
+  url;
+};
 async function upsertStickyComment(client, pr, body) {
   const where = { owner: pr.owner, repo: pr.repo, issue_number: pr.number };
+  const marker = body.slice(0, body.indexOf("\n"));
   const comments = await client.paginate(client.rest.issues.listComments, { ...where, per_page: 100 });
-  const ours = comments.filter((c) => (c.body ?? "").startsWith(COMMENT_MARKER));
+  const ours = comments.filter((c) => (c.body ?? "").split("\n", 1)[0] === marker);
   const existing = ours.find((c) => c.user?.type === "Bot") ?? ours[0];
   if (existing) {
-    const { data: data2 } = await client.rest.issues.updateComment({
-      owner: pr.owner,
-      repo: pr.repo,
-      comment_id: existing.id,
-      body
-    });
-    return { action: "updated", id: data2.id, url: data2.html_url };
+    if (existing.body === body) return { action: "unchanged", id: existing.id, url: existing.html_url };
+    try {
+      const { data: data2 } = await client.rest.issues.updateComment({
+        owner: pr.owner,
+        repo: pr.repo,
+        comment_id: existing.id,
+        body
+      });
+      return { action: "updated", id: data2.id, url: data2.html_url };
+    } catch (e) {
+      const status = e.status;
+      if (status === 403 || status === 401) throw new StaleCommentError(status, existing.html_url);
+      throw e;
+    }
   }
   const { data } = await client.rest.issues.createComment({ ...where, body });
   return { action: "created", id: data.id, url: data.html_url };
@@ -65931,7 +66369,8 @@ async function run(deps, scrub) {
   deps.writeFile(jsonPath, renderJson(report));
   core.setOutput("verdict", report.verdict);
   core.setOutput("json-path", jsonPath);
-  const comment = await maybeComment(deps, inputs.comment, inputs.token, markdown, scrub);
+  const key = commentKey(env["GITHUB_JOB"], names);
+  const comment = await maybeComment(deps, inputs.comment, inputs.token, commentBody(markdown, key), scrub);
   const failed = failsOn(report.verdict, failOn);
   core.info(
     `acme-preflight: ${report.verdict}` + (failed ? ` (failing the step: fail-on is ${failOn})` : ` (fail-on is ${failOn})`)
@@ -65950,13 +66389,13 @@ function annotate(core, report) {
   const all = [...report.orderFindings, ...report.identifiers.flatMap((i) => i.findings)];
   for (const f of all) {
     if (f.severity === "info") continue;
-    const message = `${f.identifier}: ${f.title}
-Fix: ${f.remediation}`;
-    if (f.severity === "error") core.error(message, { title: f.code });
-    else core.warning(message, { title: f.code });
+    const message = `${escapeControls(f.identifier)}: ${escapeControls(f.title)}
+Fix: ${escapeControls(f.remediation)}`;
+    if (f.severity === "error") core.error(message, { title: escapeControls(f.code) });
+    else core.warning(message, { title: escapeControls(f.code) });
   }
 }
-async function maybeComment(deps, enabled, token, markdown, scrub) {
+async function maybeComment(deps, enabled, token, body, scrub) {
   const { core, env } = deps;
   if (!enabled) return "disabled";
   const eventPath = env["GITHUB_EVENT_PATH"];
@@ -65974,10 +66413,24 @@ async function maybeComment(deps, enabled, token, markdown, scrub) {
   }
   const client = deps.github(token, env["GITHUB_API_URL"] || "https://api.github.com");
   try {
-    const r = await upsertStickyComment(client, pr, commentBody(markdown));
-    core.info(`${r.action === "created" ? "Posted" : "Updated"} the report on pull request #${pr.number}`);
+    const r = await upsertStickyComment(client, pr, body);
+    const did = { created: "Posted", updated: "Updated", unchanged: "Left unchanged" }[r.action];
+    core.info(`${did} the report on pull request #${pr.number}`);
     return r.action;
   } catch (e) {
+    if (e instanceof StaleCommentError) {
+      const why2 = pr.fromFork ? "this run comes from a fork and has a read-only token" : `GitHub answered ${e.status}`;
+      const note = `> **Note:** the acme-preflight comment on pull request #${pr.number} is stale: it shows an earlier run, and this run could not update it (${why2}). This summary is the current report.
+`;
+      await core.summary.addRaw(note, true).write().catch(() => void 0);
+      core.notice(
+        `The comment on pull request #${pr.number} is stale (${why2}); the job summary has the current report.`,
+        {
+          title: "acme-preflight"
+        }
+      );
+      return "stale";
+    }
     const status = e.status;
     if (status === 403 || status === 401) {
       core.notice(readOnlyNotice(pr, `GitHub answered ${status} to the comment request`), {

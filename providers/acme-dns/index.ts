@@ -53,10 +53,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     );
     const res = await api.request('POST', '/update', { subdomain: account.subdomain, txt: value });
     if (field(res.body, 'txt') !== value) {
-      throw new ProviderError(
-        api.clean(`acme-dns did not echo the value: ${JSON.stringify(res.body)}`),
-        meta.code,
-      );
+      throw new ProviderError(`acme-dns did not echo the value back${api.summary(res.body)}`, meta.code);
     }
   };
 

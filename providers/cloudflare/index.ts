@@ -41,8 +41,10 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const check = (body: unknown, what: string) => {
     if (field(body, 'success') !== true) {
       throw new ProviderError(
-        api.clean(`${what}: Cloudflare reported failure: ${JSON.stringify(field(body, 'errors') ?? body)}`),
+        `${what}: Cloudflare reported failure${api.summary(body)}`,
         meta.code,
+        // The API answered and said no: a refusal, like a 4xx.
+        400,
       );
     }
   };

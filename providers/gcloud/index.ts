@@ -15,6 +15,7 @@ import {
   type RecordHandle,
 } from '../types.js';
 import { meta } from './meta.js';
+import { escapeControls } from '../../src/report/escape.js';
 
 export { meta };
 
@@ -80,7 +81,8 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     );
   const ttl = opts.ttl ?? secondsFrom(meta, 'GCE_TTL', c.GCE_TTL, DEFAULT_TTL);
   const f = opts.fetch ?? fetch;
-  const secrets: string[] = [raw, sa.private_key];
+  // The key (in every form redact knows, JSON-escaped included); the rest of the file is not secret.
+  const secrets: string[] = [sa.private_key];
   let token: { value: string; expires: number } | undefined;
 
   async function accessToken(): Promise<string> {
@@ -134,10 +136,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     const at = field(body, 'access_token');
     if (!res.ok || typeof at !== 'string') {
       throw new ProviderError(
-        redact(
-          `token request for ${sa.client_email} returned HTTP ${res.status}: ${text.slice(0, 300)}`,
-          secrets,
-        ),
+        `token request for ${sa.client_email} returned HTTP ${res.status}: ${escapeControls(redact(text, secrets).slice(0, 300))}`,
         meta.code,
         res.status,
       );

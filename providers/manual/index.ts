@@ -18,7 +18,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const { output, confirm } = opts;
   if (!output || !confirm) {
     throw new ProviderConfigError(
-      `${meta.name}: needs an output stream and a confirmation prompt (interactive use only)`,
+      `${meta.name}: needs a terminal, to show the record and wait for Enter once it is published; stdin or stderr is not one here (in automation, use a provider with an API: acme-preflight providers)`,
       meta.code,
     );
   }

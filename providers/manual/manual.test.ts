@@ -67,7 +67,7 @@ describe('manual instructions', () => {
     expect(o.steps.map((s) => s.action)).toEqual(['add', 'remove']);
   });
 
-  it('refuses to run without an output and a prompt', async () => {
-    await expect(createProvider('manual', {})).rejects.toThrow(/interactive use only/);
+  it('refuses to run without a terminal to show the record and wait for Enter', async () => {
+    await expect(createProvider('manual', {})).rejects.toThrow(/needs a terminal/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Lookup } from '../dns/api.js';
 import { outcomeEvidence } from '../dns/evidence.js';
+import { sameExchange } from '../dns/plain.js';
 import { finding } from '../report/catalogue.js';
 import type { Evidence, Finding } from '../report/finding.js';
 import { caReservedRange, projectRefusal } from '../net/reserved.js';
@@ -30,7 +31,7 @@ export function lookupEvidence(l: Lookup): Evidence[] {
   for (const c of l.cnames) {
     ev.push({ source: c.server, query: `CNAME ${c.name}`, answer: `CNAME ${c.target} (ttl ${c.ttl})` });
   }
-  const rest = l.exchanges.filter((x) => x !== l.decisive).slice(-EVIDENCE_TRAIL);
+  const rest = l.exchanges.filter((x) => !l.decisive || !sameExchange(x, l.decisive)).slice(-EVIDENCE_TRAIL);
   for (const x of rest) ev.push(outcomeEvidence(x));
   return ev;
 }
@@ -57,9 +58,22 @@ export function addressesFromLookups(host: string, a: Lookup, aaaa: Lookup): Res
   };
 }
 
+/** The resolution family's evidence: A and AAAA as the CA's resolver looks them up (plain data). */
+export interface AddressLookups {
+  a: Lookup;
+  aaaa: Lookup;
+}
+
+/** Pure: the addresses the CA would connect to, reserved ones dropped (what decides whether to probe). */
+export function usableAddresses(lookups: AddressLookups, allow: readonly string[]): Addresses {
+  // The CA's own drops only; the project's refusals are refused at connect time (src/http/fetch.ts).
+  const ok = (x: string): boolean => !caReservedRange(x, { allow });
+  return { v4: addressesOf(lookups.a).filter(ok), v6: addressesOf(lookups.aaaa).filter(ok) };
+}
+
 export function judgeResolution(
   identifier: string,
-  lookups: { a: Lookup; aaaa: Lookup },
+  lookups: AddressLookups,
   allow: readonly string[],
 ): ResolutionResult {
   const { a, aaaa } = lookups;

@@ -8,8 +8,9 @@ import { profileFromArgs } from '../config/profile.js';
 import { RecordStore, defaultStatePath } from '../solve/store.js';
 import { EXIT } from '../report/report.js';
 import { UsageError } from '../errors.js';
-import { registryProvider } from './hooks/settings.js';
+import { registryProvider } from './provider.js';
 import { acmeDryRun, formatDryRun, type DryRunResult } from '../acme/dry-run.js';
+import { escapeControls } from '../report/escape.js';
 
 export function acmeDryRunOptions<T>(y: Argv<T>): Argv<T & AcmeDryRunArgs> {
   return y
@@ -51,7 +52,7 @@ export async function checkDryRun(
       '--acme-dry-run needs --provider (DNS-01) or --webroot (HTTP-01) to answer the challenges',
     );
   const profile = profileFromArgs(args);
-  const provider = args.provider ? await registryProvider(args.provider, ctx.io.env) : undefined;
+  const provider = args.provider ? await registryProvider(args.provider, ctx.io.env, ctx.io) : undefined;
   const challenge = args.challenge === 'dns-01' || args.challenge === 'http-01' ? args.challenge : undefined;
   const result = await acmeDryRun((args.names ?? []).map(String), {
     directoryUrl: args['acme-directory'] ?? profile.acmeDirectory,
@@ -59,10 +60,12 @@ export async function checkDryRun(
     webroot: args.webroot,
     challenge,
     profile,
-    store: new RecordStore(defaultStatePath(ctx.io.env)),
+    store: provider
+      ? new RecordStore(defaultStatePath(ctx.io.env)).check()
+      : new RecordStore(defaultStatePath(ctx.io.env)),
     propagationTimeoutMs:
       args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
-    log: (l) => ctx.io.err(`${l}\n`),
+    log: (l) => ctx.io.err(`${escapeControls(l)}\n`),
   });
   return { text: formatDryRun(result), result, exitCode: result.ok ? EXIT.ok : EXIT.fail };
 }

@@ -9,6 +9,7 @@ import { FAMILY_NAMES } from '../engine/registry.js';
 import { UsageError } from '../errors.js';
 import { renderReport } from './render.js';
 import type { CheckArgs } from '../config/args.js';
+import { registryProvider } from './provider.js';
 import type { CommandContext } from './context.js';
 
 export interface CheckRun {
@@ -33,7 +34,9 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   const release = args.webroot ? await cleanupOnSignal() : undefined;
   let result: Report;
   try {
-    const { defaultStatePath } = await import('../solve/store.js');
+    const { defaultStatePath, RecordStore } = await import('../solve/store.js');
+    // A broken state file is a usage error before any record is created.
+    if (provider) new RecordStore(defaultStatePath(ctx.io.env)).check();
     result = await preflight(args.names.map(String), {
       challenge: args.challenge ?? (provider ? 'dns-01' : undefined),
       profile,
@@ -61,17 +64,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   };
 }
 
-/** A provider whose credentials are missing is a configuration error (exit 2), naming every variable. */
-async function providerFor(code: string, ctx: CommandContext) {
-  const { createProvider } = await import('../../providers/registry.js');
-  const { ProviderConfigError } = await import('../../providers/types.js');
-  try {
-    return await createProvider(code, ctx.io.env);
-  } catch (e) {
-    if (e instanceof ProviderConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-}
+const providerFor = (code: string, ctx: CommandContext) => registryProvider(code, ctx.io.env, ctx.io);
 
 /** Ctrl-C during a webroot check must not leave a token file behind. */
 async function cleanupOnSignal(): Promise<() => void> {

@@ -2,8 +2,8 @@
 import { performance } from 'node:perf_hooks';
 import type { CommandContext } from './context.js';
 import type { Dns01Args } from '../config/args.js';
-import { ProviderConfigError, type DnsProvider } from '../../providers/types.js';
-import { createProvider } from '../../providers/registry.js';
+import type { DnsProvider } from '../../providers/types.js';
+import { registryProvider } from './provider.js';
 import { UsageError } from '../errors.js';
 import { EXIT, buildReport } from '../report/report.js';
 import { VERSION } from '../version.js';
@@ -20,6 +20,7 @@ import {
   describeTargets,
   type PropagationEvent,
 } from '../solve/propagation.js';
+import { escapeControls as esc } from '../report/escape.js';
 
 /** Live progress on stderr: one rewritten line on a terminal, plain lines otherwise. */
 export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent) => void {
@@ -29,7 +30,7 @@ export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent)
       case 'zone':
         total = e.targets.length;
         io.err(
-          `Watching ${total} server${total === 1 ? '' : 's'} of ${e.zone}: ${e.targets.map((t) => endpointLabel(t.server)).join(', ')}\n`,
+          `Watching ${total} server${total === 1 ? '' : 's'} of ${esc(e.zone)}: ${esc(e.targets.map((t) => endpointLabel(t.server)).join(', '))}\n`,
         );
         break;
       case 'round':
@@ -38,14 +39,14 @@ export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent)
         break;
       case 'seen':
         io.err(
-          `${io.isTTY ? '\r' : ''}${endpointLabel(e.target.server)} serves it after ${e.elapsedMs} ms (${e.seen}/${e.total})${io.isTTY ? '          ' : ''}\n`,
+          `${io.isTTY ? '\r' : ''}${esc(endpointLabel(e.target.server))} serves it after ${e.elapsedMs} ms (${e.seen}/${e.total})${io.isTTY ? '          ' : ''}\n`,
         );
         break;
       case 'done':
         if (e.result.complete) io.err(`Visible everywhere after ${e.result.completedMs} ms\n`);
         else
           io.err(
-            `${io.isTTY ? '\n' : ''}Not visible everywhere: ${e.result.error ?? `gave up after ${e.result.elapsedMs} ms`}\n`,
+            `${io.isTTY ? '\n' : ''}Not visible everywhere: ${esc(e.result.error ?? '') || `gave up after ${e.result.elapsedMs} ms`}\n`,
           );
         break;
     }
@@ -54,12 +55,7 @@ export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent)
 
 async function loadProvider(code: string | undefined, ctx: CommandContext): Promise<DnsProvider> {
   if (!code) throw new UsageError('--provider is required for present and cleanup');
-  try {
-    return await createProvider(code, ctx.io.env, { output: { write: (t: string) => ctx.io.err(t) } });
-  } catch (e) {
-    if (e instanceof ProviderConfigError) throw new UsageError(e.message);
-    throw e;
-  }
+  return registryProvider(code, ctx.io.env, ctx.io);
 }
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
@@ -75,7 +71,8 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
   const opts: Dns01Options = {
     profile,
     resolver,
-    store: new RecordStore(statePath),
+    // A broken state file is a usage error before the provider is asked anything.
+    store: args.action === 'verify' ? new RecordStore(statePath) : new RecordStore(statePath).check(),
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
     includeResolvers: args['public-resolvers'],
     onEvent: args.format === 'text' ? progressPrinter(ctx.io) : undefined,
@@ -114,12 +111,12 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
       if (args.format === 'json') ctx.io.out(json({ schemaVersion: 1, action: 'present', ok, ...r }));
       else {
         ctx.io.out(
-          `Created ${r.effective} TXT ${JSON.stringify(args.value)} through ${provider.name}${r.effective !== r.fqdn ? ` (${r.fqdn} is a CNAME to it)` : ''}\n`,
+          `Created ${esc(r.effective)} TXT ${esc(JSON.stringify(args.value))} through ${provider.name}${r.effective !== r.fqdn ? ` (${esc(r.fqdn)} is a CNAME to it)` : ''}\n`,
         );
         if (r.propagation)
           ctx.io.out(
             describeTargets(r.propagation)
-              .map((l) => `  ${l}\n`)
+              .map((l) => `  ${esc(l)}\n`)
               .join(''),
           );
       }
@@ -132,12 +129,13 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
         ctx.io.out(json({ schemaVersion: 1, action: 'cleanup', ok: r.failed.length === 0, ...r }));
       else {
         const lines = [
-          ...r.removed.map((h) => `Removed ${h.fqdn} TXT ${JSON.stringify(h.value)}`),
+          ...r.removed.map((h) => `Removed ${esc(h.fqdn)} TXT ${esc(JSON.stringify(h.value))}`),
           ...r.failed.map(
-            (f) => `Could not remove ${f.handle.fqdn} TXT ${JSON.stringify(f.handle.value)}: ${f.error}`,
+            (f) =>
+              `Could not remove ${esc(f.handle.fqdn)} TXT ${esc(JSON.stringify(f.handle.value))}: ${esc(f.error)}`,
           ),
           ...r.unmanaged.map(
-            (v) => `Left alone (not created by this tool's state file): TXT ${JSON.stringify(v)}`,
+            (v) => `Left alone (not created by this tool's state file): TXT ${esc(JSON.stringify(v))}`,
           ),
         ];
         ctx.io.out((lines.length ? lines : ['Nothing to remove']).join('\n') + '\n');

@@ -6,6 +6,7 @@ import type { GuardArgs } from '../config/args.js';
 import { runCheck } from './check-run.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../report/report.js';
+import { escapeControls as esc } from '../report/escape.js';
 
 /** Shell convention for a command that could not be started. */
 export const EXIT_NOT_FOUND = 127;
@@ -18,7 +19,7 @@ export async function runGuard(args: GuardArgs, ctx: CommandContext): Promise<nu
   if (exitCode !== EXIT.ok) {
     ctx.io.out(report);
     ctx.io.err(
-      `acme-preflight: not running ${command[0]}: the CA would refuse (${result.verdict}); see the report above.\n`,
+      `acme-preflight: not running ${esc(command[0]!)}: the CA would refuse (${result.verdict}); see the report above.\n`,
     );
     return EXIT.fail;
   }
@@ -40,7 +41,7 @@ export function runCommand(argv: string[], ctx: CommandContext): Promise<number>
       resolve(code);
     };
     child.once('error', (e: NodeJS.ErrnoException) => {
-      ctx.io.err(`acme-preflight: cannot run ${file}: ${e.code ?? e.message}\n`);
+      ctx.io.err(`acme-preflight: cannot run ${esc(file)}: ${esc(e.code ?? e.message)}\n`);
       done(EXIT_NOT_FOUND);
     });
     child.once('exit', (code, signal) => {

@@ -7,6 +7,8 @@ export interface CliIo {
   isTTY: boolean;
   /** The environment, read only through src/config. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Resolves when the person at the terminal presses Enter; absent when stdin or stderr is not a terminal. */
+  waitForEnter?: () => Promise<void>;
 }
 
 export { UsageError } from '../errors.js';
@@ -17,5 +19,19 @@ export function processIo(): CliIo {
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
     env: processEnv(),
+    waitForEnter: process.stdin.isTTY && process.stderr.isTTY ? waitForEnter : undefined,
   };
+}
+
+function waitForEnter(): Promise<void> {
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer): void => {
+      if (!chunk.includes(0x0a) && !chunk.includes(0x0d)) return;
+      process.stdin.off('data', onData);
+      process.stdin.pause();
+      resolve();
+    };
+    process.stdin.on('data', onData);
+    process.stdin.resume();
+  });
 }

@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { DATA_VERSIONS, VERSION } from '../version.js';
 import { UsageError, type CliIo } from './io.js';
 import { EXIT } from '../report/report.js';
+import { ProviderError } from '../../providers/types.js';
 import type { CommandContext } from './context.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
@@ -10,6 +11,8 @@ import { providersCommand } from './commands/providers.js';
 import { dns01Command } from './commands/dns01.js';
 import { guardCommand } from './commands/guard.js';
 import { hookCommand } from './commands/hook.js';
+import { escapeControls } from '../report/escape.js';
+import { serveCommand } from './commands/serve.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -27,7 +30,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command(dns01Command(ctx))
     .command(guardCommand(ctx))
     .command(hookCommand(ctx))
-    .demandCommand(1, 'Name a command: check, guard, hook, dns01, providers, demo, lab (see --help).')
+    .command(serveCommand(ctx))
+    .demandCommand(1, 'Name a command: check, guard, hook, dns01, serve, providers, demo, lab (see --help).')
     .strict()
     .version(`${VERSION}\n${DATA_VERSIONS}`)
     .alias('version', 'V')
@@ -49,15 +53,21 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.err(`acme-preflight: ${oneLine(e.message)}\n`);
       return EXIT.usage;
     }
+    if (e instanceof ProviderError && e.refused) {
+      // Bad credentials or a zone the account does not hold: the user's configuration to fix.
+      io.err(`acme-preflight: ${oneLine(e.message)} (check the ${e.provider} credentials and zone)\n`);
+      return EXIT.usage;
+    }
     io.err(`acme-preflight: the check could not run: ${describe(e)}\n`);
     return EXIT.internal;
   }
   return exitCode;
 }
 
-const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
+/** One line, whatever the message holds (it may quote DNS data, a provider or a file). */
+const oneLine = (s: string): string => escapeControls(s.replace(/\s*\n\s*/g, ' ').trim());
 
 function describe(e: unknown): string {
-  if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;
-  return String(e);
+  if (e instanceof Error) return escapeControls(e.message.split('\n')[0] ?? e.name);
+  return escapeControls(String(e));
 }

@@ -17,9 +17,8 @@ import { publicSuffixOf } from '../net/psl.js';
 import { reservedRange } from '../net/reserved.js';
 import { displayName, isAtOrBelow, isBelow, normalizeName, parentName } from './names.js';
 import { endpointLabel } from './types.js';
+import { MAX_CNAME_CHAIN } from './limits.js';
 
-/** CNAMEs followed per lookup: Unbound (Let's Encrypt's resolver) iterator/iterator.h MAX_RESTART_COUNT = 8. */
-export const MAX_CNAME_CHAIN = 8;
 /** Work bound per lookup (NS-name resolutions included) so a hostile delegation cannot loop. */
 export const MAX_QUERIES_PER_LOOKUP = 200;
 /** Nested NS-name resolutions; Unbound's default target-fetch-policy "3 2 1 0 0" allows depth 4. */

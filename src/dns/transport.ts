@@ -120,6 +120,17 @@ export function examineReply(buf: Buffer, id: number, q: DnsQuestion): Examined 
   } catch (err) {
     return { kind: 'malformed', message: `reply cannot be decoded: ${(err as Error).message}` };
   }
+  // dns-packet reads past the end of a message cut inside a record (an A record decoded as
+  // 127.undefined.undefined.undefined): a message whose records end beyond its last byte is malformed.
+  const used = (dnsPacket.decode as unknown as { bytes: number }).bytes;
+  if (!(used <= buf.length) && packet.flag_tc) {
+    // A truncated reply cut anywhere: only its header counts, and the question goes to TCP.
+    packet = { ...packet, answers: [], authorities: [], additionals: [] };
+  } else if (!(used <= buf.length))
+    return {
+      kind: 'malformed',
+      message: `reply of ${buf.length} bytes is cut inside a record (its records need ${used} bytes)`,
+    };
   if (!packet.flag_qr) return { kind: 'ignore', why: 'message is not a response' };
   const questions = packet.questions ?? [];
   // Servers often drop the question from FORMERR/REFUSED/NOTIMP replies.
@@ -147,9 +158,20 @@ export function examineReply(buf: Buffer, id: number, q: DnsQuestion): Examined 
   return { kind: 'ok', packet };
 }
 
+/**
+ * NXDOMAIN says the name at the end of the answer's CNAME chain does not exist (RFC 6604 section 2.1),
+ * so records of any other type beside it are ignored, as the CA's resolver does: a name is not made to
+ * exist by a server that contradicts itself.
+ */
+const NXDOMAIN_KEEPS = new Set(['CNAME', 'DNAME', 'RRSIG']);
+function answersOf(packet: dnsPacket.DecodedPacket): dnsPacket.Answer[] {
+  const answers = packet.answers ?? [];
+  if (rcodeOf(packet) !== 'NXDOMAIN') return answers;
+  return answers.filter((a) => NXDOMAIN_KEEPS.has(a.type));
+}
+
 export function toResponse(
   packet: dnsPacket.DecodedPacket,
-  raw: Buffer,
   server: string,
   question: DnsQuestion,
   rttMs: number,
@@ -167,12 +189,11 @@ export function toResponse(
       ad: packet.flag_ad,
       cd: packet.flag_cd,
     },
-    answers: (packet.answers ?? []).map(toRecord),
+    answers: answersOf(packet).map(toRecord),
     authorities: (packet.authorities ?? []).map(toRecord),
     additionals: (packet.additionals ?? []).filter((a) => a.type !== 'OPT').map(toRecord),
     rttMs,
     transport,
-    raw,
   };
 }
 
@@ -212,6 +233,7 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
   return new Promise((resolve) => {
     const start = performance.now();
     let ignored = '';
+    let malformed = '';
     let done = false;
     const elapsed = (): number => Math.round(performance.now() - start);
     const finish = (o: QueryOutcome): void => {
@@ -221,25 +243,20 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
       ticket.release();
       resolve(o);
     };
+    // Anyone can send a datagram with the server's address: a reply that is not a well-formed answer to
+    // this question is set aside and the real one awaited, as a resolver does. Only when nothing better
+    // came is the malformed reply the outcome.
     const ticket = udpMuxFor(server.address).open(server.address, server.port, {
       reply(buf) {
         const ex = examineReply(buf, ticket.id, q);
-        if (ex.kind === 'ignore') {
-          ignored = ex.why;
-          return;
-        }
-        if (ex.kind === 'malformed') {
-          finish(failure(label, q, 'malformed', `${label} (UDP): ${ex.message}`, elapsed()));
-          return;
-        }
-        finish({ ok: true, response: toResponse(ex.packet, buf, label, q, elapsed(), 'udp') });
+        if (ex.kind === 'ignore') ignored = ex.why;
+        else if (ex.kind === 'malformed') malformed = ex.message;
+        else finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), 'udp') });
       },
       stray(buf) {
         // A reply no query is waiting for (wrong ID, or garbage): keep waiting, but say so on timeout.
         const ex = examineReply(buf, ticket.id, q);
         if (ex.kind === 'ignore') ignored = ex.why;
-        else if (ex.kind === 'malformed')
-          finish(failure(label, q, 'malformed', `${label} (UDP): ${ex.message}`, elapsed()));
       },
       error(err) {
         finish(failure(label, q, 'network', `UDP to ${label}: ${err.message}`, elapsed()));
@@ -247,7 +264,12 @@ function udpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
     });
     const msg = buildQuery(ticket.id, q, opts);
     const timer = setTimeout(
-      () => finish(silence(label, q, 'UDP', ignored, timeoutMs, elapsed())),
+      () =>
+        finish(
+          malformed
+            ? failure(label, q, 'malformed', `${label} (UDP): ${malformed}`, elapsed())
+            : silence(label, q, 'UDP', ignored, timeoutMs, elapsed()),
+        ),
       timeoutMs,
     );
     opts.onSend?.('udp');
@@ -324,7 +346,7 @@ function tcpAttempt(server: ServerEndpoint, q: DnsQuestion, opts: TransportOptio
           finish(failure(label, q, 'malformed', `${label} (TCP): ${ex.message}`, elapsed()));
           return;
         }
-        finish({ ok: true, response: toResponse(ex.packet, one, label, q, elapsed(), 'tcp') });
+        finish({ ok: true, response: toResponse(ex.packet, label, q, elapsed(), 'tcp') });
       }
     });
   });

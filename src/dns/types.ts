@@ -38,8 +38,6 @@ export interface DnsResponse {
   additionals: DnsRecord[];
   rttMs: number;
   transport: 'udp' | 'tcp';
-  /** The whole message as received, for byte-exact work (DNSSEC canonical form). */
-  raw: Buffer;
 }
 
 export type QueryFailureKind = 'timeout' | 'malformed' | 'network' | 'mismatch';

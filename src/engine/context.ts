@@ -35,9 +35,22 @@ export interface EngineContext {
   addressLookups(name: string): Promise<{ a: Lookup; aaaa: Lookup }>;
 }
 
-/** One family of checks (DESIGN.md "checks/"): whether it applies, and its findings for one identifier. */
-export interface CheckFamily {
+/** What a judge may know besides the evidence: the identifier, the run's settings, the profile's policy. */
+export interface JudgeContext {
+  id: Identifier;
+  settings: CheckSettings;
+  /** Reserved ranges treated as public and extra public suffixes (labs): policy, never network. */
+  policy: Pick<NetworkProfile, 'allowAddresses' | 'extraPublicSuffixes'>;
+}
+
+/**
+ * One family of checks (DESIGN.md "checks/"): a gatherer and a judge. `gather` does the network I/O only
+ * and returns plain JSON data (no Buffers, Maps, Dates, class instances, undefined fields or functions),
+ * so it can run in another place (a remote perspective, issue 13); `judge` is pure and builds every finding.
+ */
+export interface CheckFamily<E = unknown> {
   name: string;
   applies(id: Identifier, settings: CheckSettings): boolean;
-  run(ctx: EngineContext, id: Identifier): Promise<Finding[]>;
+  gather(ctx: EngineContext, id: Identifier): Promise<E>;
+  judge(evidence: E, jctx: JudgeContext): Finding[];
 }

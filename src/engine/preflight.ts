@@ -1,18 +1,16 @@
 /** The library's main entry: identifiers in, a report out. */
 import { performance } from 'node:perf_hooks';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
-import type { Challenge, Finding } from '../report/finding.js';
+import { verdictOf, type Challenge, type Finding, type Verdict } from '../report/finding.js';
 import { buildReport, type Report } from '../report/report.js';
-import { finding } from '../report/catalogue.js';
 import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
-import type { Lookup } from '../dns/api.js';
-import { CachingDnsClient, Limiter } from '../dns/client.js';
-import { IterativeResolver } from '../dns/iterative.js';
-import { ResolverPool } from '../dns/pool.js';
+import { Limiter } from '../dns/client.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
-import type { CheckFamily, CheckSettings, EngineContext } from './context.js';
+import type { CheckFamily, CheckSettings } from './context.js';
+import { createEngineContext, judgeContext } from './create-context.js';
+import { gatherIdentifier, judgeIdentifier } from './evidence.js';
 import { CHECK_FAMILIES } from './registry.js';
 import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js';
 
@@ -30,6 +28,19 @@ export interface PreflightOptions {
   dns01?: Dns01FamilyOptions;
   /** Replaces the registry (tests). */
   families?: CheckFamily[];
+  /** Called as each name's findings are complete (services show live progress). */
+  onProgress?: (event: PreflightProgress) => void;
+  /** Names not yet started when this aborts are not checked, and preflight rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface PreflightProgress {
+  /** The name just finished, as checked. */
+  identifier: string;
+  verdict: Verdict;
+  /** Names finished so far, and the names to check (each unique name once). */
+  done: number;
+  total: number;
 }
 
 export const DEFAULT_ISSUER_DOMAIN = 'letsencrypt.org';
@@ -59,28 +70,7 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     skip: new Set(options.skip ?? []),
     webroot: options.webroot,
   };
-  const client = new CachingDnsClient(profile);
-  const resolver = new IterativeResolver(profile, client);
-  const pool = new ResolverPool(profile, client);
-  const lookups = new Map<string, Promise<{ a: Lookup; aaaa: Lookup }>>();
-  const ctx: EngineContext = {
-    profile,
-    settings,
-    resolver,
-    client,
-    askResolvers: (name, type, opts) => pool.ask(name, type, opts),
-    addressLookups(name) {
-      let p = lookups.get(name);
-      if (!p) {
-        p = Promise.all([resolver.resolve(name, 'A'), resolver.resolve(name, 'AAAA')]).then(([a, aaaa]) => ({
-          a,
-          aaaa,
-        }));
-        lookups.set(name, p);
-      }
-      return p;
-    },
-  };
+  const ctx = createEngineContext(profile, settings);
 
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
@@ -91,24 +81,36 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   const registry = dns01
     ? CHECK_FAMILIES.map((f) => (f.name === 'dns-01' ? createDns01Family(dns01) : f))
     : CHECK_FAMILIES;
-  const families = (options.families ?? registry).filter((f) => !settings.skip.has(f.name));
+  const families = options.families ?? registry;
 
   // A repeated name is reported once by the policy and checked once.
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
+  const { onProgress, signal } = options;
+  signal?.throwIfAborted();
+  let done = 0;
+  const checkOne = async (id: Identifier): Promise<{ id: Identifier; findings: Finding[] }> => {
+    signal?.throwIfAborted();
+    const own = policy.filter((f) => f.identifier === id.value);
+    // A name the CA would reject outright is not looked up: the CA would not get that far either.
+    if (own.some((f) => f.severity === 'error')) return { id, findings: own };
+    const bundle = await gatherIdentifier(ctx, id, families);
+    return {
+      id,
+      findings: [...own, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families)],
+    };
+  };
   const perIdentifier = await Promise.all(
     unique.map((id) =>
       limiter.run(async () => {
-        const own = policy.filter((f) => f.identifier === id.value);
-        // A name the CA would reject outright is not looked up: the CA would not get that far either.
-        if (own.some((f) => f.severity === 'error')) return { id, findings: own };
-        const results = await Promise.all(
-          families.filter((f) => f.applies(id, settings)).map((f) => runFamily(f, ctx, id)),
-        );
-        return { id, findings: [...own, ...results.flat()] };
+        const r = await checkOne(id);
+        done++;
+        onProgress?.({ identifier: id.value, verdict: verdictOf(r.findings), done, total: unique.length });
+        return r;
       }),
     ),
   );
+  signal?.throwIfAborted();
 
   return buildReport({
     version: VERSION,
@@ -122,22 +124,6 @@ export async function preflight(names: readonly string[], options: PreflightOpti
     })),
     orderFindings,
     durationMs: performance.now() - started,
-    dnsQueries: client.sent,
+    dnsQueries: ctx.client.sent,
   });
-}
-
-/** A family that throws must not take the report down: it becomes a finding saying what did not run. */
-async function runFamily(family: CheckFamily, ctx: EngineContext, id: Identifier): Promise<Finding[]> {
-  try {
-    return await family.run(ctx, id);
-  } catch (e) {
-    return [
-      finding('CHECK_INCOMPLETE', id.value, {
-        title: `The ${family.name} checks could not run for ${id.value}`,
-        detail: `${family.name}: ${e instanceof Error ? e.message : String(e)}`,
-        evidence: [{ source: 'acme-preflight', answer: e instanceof Error ? e.name : 'error' }],
-        remediation: 'Run again; if it persists, report it with this output.',
-      }),
-    ];
-  }
 }

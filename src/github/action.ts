@@ -14,7 +14,14 @@ import { failsOn } from '../config/schema.js';
 import { EXIT } from '../report/report.js';
 import { readInputs } from './inputs.js';
 import { pullRequestOf, type PullRequestContext } from './event.js';
-import { commentBody, upsertStickyComment, type GitHubClient } from './comment.js';
+import {
+  commentBody,
+  commentKey,
+  StaleCommentError,
+  upsertStickyComment,
+  type GitHubClient,
+} from './comment.js';
+import { escapeControls } from '../report/escape.js';
 
 export { failsOn } from '../config/schema.js';
 
@@ -37,7 +44,7 @@ export interface ActionDeps {
 }
 
 export type CommentOutcome =
-  'created' | 'updated' | 'read-only' | 'not-a-pull-request' | 'disabled' | 'failed';
+  'created' | 'updated' | 'unchanged' | 'stale' | 'read-only' | 'not-a-pull-request' | 'disabled' | 'failed';
 
 export interface ActionResult {
   exitCode: number;
@@ -103,7 +110,8 @@ async function run(deps: ActionDeps, scrub: (s: string) => string): Promise<Acti
   core.setOutput('verdict', report.verdict);
   core.setOutput('json-path', jsonPath);
 
-  const comment = await maybeComment(deps, inputs.comment, inputs.token, markdown, scrub);
+  const key = commentKey(env['GITHUB_JOB'], names);
+  const comment = await maybeComment(deps, inputs.comment, inputs.token, commentBody(markdown, key), scrub);
 
   const failed = failsOn(report.verdict, failOn);
   core.info(
@@ -123,13 +131,14 @@ async function writeSummary(core: ActionCore, markdown: string): Promise<void> {
 }
 
 /** Annotations are plain text in GitHub's UI; @actions/core escapes newlines and % itself. */
-function annotate(core: ActionCore, report: Report): void {
+export function annotate(core: Pick<ActionCore, 'error' | 'warning'>, report: Report): void {
   const all: Finding[] = [...report.orderFindings, ...report.identifiers.flatMap((i) => i.findings)];
   for (const f of all) {
     if (f.severity === 'info') continue;
-    const message = `${f.identifier}: ${f.title}\nFix: ${f.remediation}`;
-    if (f.severity === 'error') core.error(message, { title: f.code });
-    else core.warning(message, { title: f.code });
+    // Untrusted data in a title or fix must not forge lines or terminal sequences in the log.
+    const message = `${escapeControls(f.identifier)}: ${escapeControls(f.title)}\nFix: ${escapeControls(f.remediation)}`;
+    if (f.severity === 'error') core.error(message, { title: escapeControls(f.code) });
+    else core.warning(message, { title: escapeControls(f.code) });
   }
 }
 
@@ -137,7 +146,7 @@ async function maybeComment(
   deps: ActionDeps,
   enabled: boolean,
   token: string | undefined,
-  markdown: string,
+  body: string,
   scrub: (s: string) => string,
 ): Promise<CommentOutcome> {
   const { core, env } = deps;
@@ -157,10 +166,29 @@ async function maybeComment(
   }
   const client = deps.github(token, env['GITHUB_API_URL'] || 'https://api.github.com');
   try {
-    const r = await upsertStickyComment(client, pr, commentBody(markdown));
-    core.info(`${r.action === 'created' ? 'Posted' : 'Updated'} the report on pull request #${pr.number}`);
+    const r = await upsertStickyComment(client, pr, body);
+    const did = { created: 'Posted', updated: 'Updated', unchanged: 'Left unchanged' }[r.action];
+    core.info(`${did} the report on pull request #${pr.number}`);
     return r.action;
   } catch (e) {
+    if (e instanceof StaleCommentError) {
+      // A fork's read-only token cannot edit the comment of an earlier run: say so where this run's report is.
+      const why = pr.fromFork
+        ? 'this run comes from a fork and has a read-only token'
+        : `GitHub answered ${e.status}`;
+      const note = `> **Note:** the acme-preflight comment on pull request #${pr.number} is stale: it shows an earlier run, and this run could not update it (${why}). This summary is the current report.\n`;
+      await core.summary
+        .addRaw(note, true)
+        .write()
+        .catch(() => undefined);
+      core.notice(
+        `The comment on pull request #${pr.number} is stale (${why}); the job summary has the current report.`,
+        {
+          title: 'acme-preflight',
+        },
+      );
+      return 'stale';
+    }
     const status = (e as { status?: unknown }).status;
     if (status === 403 || status === 401) {
       core.notice(readOnlyNotice(pr, `GitHub answered ${status} to the comment request`), {

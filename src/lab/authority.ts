@@ -5,9 +5,7 @@
 import type { DnsRecord } from '../dns/types.js';
 import { isAtOrBelow, isBelow, normalizeName, parentName } from '../dns/names.js';
 import { type ZoneData, rrKey, zoneFor } from './zone.js';
-
-/** RFC 1034 does not bound chains; resolvers stop around 8-16 (Unbound: 8, BIND: 16). */
-export const MAX_CNAME_CHAIN = 16;
+import { MAX_CNAME_CHAIN } from '../dns/limits.js';
 
 export interface LabQuestion {
   name: string;

@@ -2,16 +2,19 @@
 import { randomBytes } from 'node:crypto';
 import type { IterativeResolverApi, Lookup } from '../dns/api.js';
 import type { NetworkProfile } from '../profile.js';
-import type { Finding } from '../report/finding.js';
 import type { DnsProvider, RecordHandle } from '../../providers/types.js';
-import { finding } from '../report/catalogue.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { normalizeName } from '../dns/names.js';
-import { outcomeEvidence } from '../dns/evidence.js';
-import { endpointLabel } from '../dns/types.js';
-import { ACME_CHALLENGE_LABEL, challengeName, goQuote, txtValue } from '../checks/dns01/value.js';
+import { plainEndpoint, plainLookup, plainResponse } from '../dns/plain.js';
+import { ACME_CHALLENGE_LABEL, challengeName, txtValue } from '../checks/dns01/value.js';
 import { gatherDns01 } from '../checks/dns01/gather.js';
-import { judgeDns01Txt, lookupFailure, type Dns01Judgement } from '../checks/dns01/judge.js';
+import { judgeDns01Txt, type Dns01Judgement } from '../checks/dns01/judge.js';
+import type {
+  TestRecordEvidence,
+  TestRecordStage,
+  WatchedPropagation,
+  WatchedTarget,
+} from '../checks/dns01/test-record.js';
 import {
   watchPropagation,
   type PropagationEvent,
@@ -247,65 +250,42 @@ export async function withGuardedRecord<T>(
 export const testValue = (random: () => string = () => randomBytes(8).toString('hex')): string =>
   `${TEST_VALUE_PREFIX}${random()}`;
 
-export interface TestRecordResult {
-  identifier: string;
-  fqdn: string;
-  effective: string;
-  value?: string;
-  propagation?: PropagationResult;
-  findings: Finding[];
-}
-
-/** `check --challenge dns-01 --provider P`: place a test value, watch it reach every server, remove it. */
-export async function testRecordFlow(
+/**
+ * `check --challenge dns-01 --provider P`: place a test value, watch it reach every server, remove it.
+ * Returns what was seen as plain data; judgeTestRecord (checks/dns01/test-record.ts) builds the findings.
+ */
+export async function gatherTestRecord(
   provider: DnsProvider,
   identifier: string,
   opts: Dns01Options,
-): Promise<TestRecordResult> {
+): Promise<TestRecordEvidence> {
   const resolver = resolverOf(opts);
   const { fqdn, effective, lookup } = await effectiveName(resolver, identifier);
-  const base = { identifier, fqdn, effective };
+  const at = (stage: TestRecordStage): TestRecordEvidence => ({
+    identifier,
+    provider: provider.name,
+    fqdn,
+    effective,
+    stage,
+  });
   if (!(lookup.status === 'NOERROR' || lookup.status === 'NXDOMAIN'))
-    return { ...base, findings: lookupFailure(identifier, fqdn, lookup).findings };
+    return at({ kind: 'lookup-failed', name: fqdn, lookup: plainLookup(lookup) });
 
   const zone = await resolver.findZone(effective);
-  if ('error' in zone)
-    return { ...base, findings: lookupFailure(identifier, effective, zone.error).findings };
+  if ('error' in zone) return at({ kind: 'lookup-failed', name: effective, lookup: plainLookup(zone.error) });
   if (provider.zoneNameservers) {
     let listed: string[];
     try {
       listed = await provider.zoneNameservers(effective);
     } catch (e) {
-      const why = errorText(e);
-      return {
-        ...base,
-        findings: [
-          finding('DNS01_PROVIDER_FAILED', identifier, {
-            detail: `${provider.name} could not look up the zone of ${effective}: ${why}`,
-            evidence: [{ source: provider.name, query: `zone of ${effective}`, answer: why }],
-            remediation: `Check the ${provider.name} credentials and that they may read and edit the zone holding ${effective}.`,
-          }),
-        ],
-      };
+      return at({ kind: 'provider-zone-failed', error: errorText(e) });
     }
     const theirs = listed.map(normalizeName);
     const world = zone.parentNs.map(normalizeName);
     if (theirs.length > 0 && !theirs.some((n) => world.includes(n))) {
-      return {
-        ...base,
-        findings: [
-          finding('DNS01_WRONG_PROVIDER', identifier, {
-            detail: `${provider.name} expects ${zone.zone} to be served by ${theirs.join(', ')}, but the delegation names ${world.join(', ')}: records created through ${provider.name} are invisible to the CA.`,
-            evidence: [
-              { source: provider.name, query: `nameservers for ${effective}`, answer: theirs.join(', ') },
-              zone.referral
-                ? outcomeEvidence({ ok: true, response: zone.referral })
-                : { source: 'delegation', query: `NS ${zone.zone}`, answer: world.join(', ') },
-            ],
-            remediation: `Use the provider that serves ${zone.zone} (${world.join(', ')}), or change the delegation of ${zone.zone} at the registrar to ${theirs.join(', ')}.`,
-          }),
-        ],
-      };
+      const stage: TestRecordStage = { kind: 'wrong-provider', zone: zone.zone, theirs, world };
+      if (zone.referral) stage.referral = plainResponse(zone.referral);
+      return at(stage);
     }
   }
 
@@ -318,67 +298,32 @@ export async function testRecordFlow(
     (_h, signal) => watchPropagation(effective, value, { ...opts, resolver, placedAt, signal }),
     { store: opts.store, signals: opts.signals, purpose: 'test' },
   );
-  const findings: Finding[] = [];
-  const record = `${effective} TXT ${goQuote(value)}`;
-  if (guarded.createError !== undefined) {
-    findings.push(
-      finding('DNS01_PROVIDER_FAILED', identifier, {
-        detail: `${provider.name} could not create ${record}: ${guarded.createError}`,
-        evidence: [{ source: provider.name, query: `create ${record}`, answer: guarded.createError }],
-        remediation: `Check the ${provider.name} credentials and that they may edit the zone holding ${effective}.`,
-      }),
-    );
-    return { ...base, value, findings };
-  }
-  const p = guarded.result;
-  if (guarded.error !== undefined || !p) {
-    findings.push(
-      finding('DNS01_PROPAGATION_TIMEOUT', identifier, {
-        title: 'The propagation check could not finish',
-        detail: `Watching ${record} failed: ${errorText(guarded.error)}`,
-        evidence: [{ source: 'acme-preflight', answer: errorText(guarded.error) }],
-        remediation: 'Run the check again; if it persists, report it with this output.',
-      }),
-    );
-  } else {
-    const evidence = p.targets.map((t) => ({
-      source: endpointLabel(t.server),
-      query: `TXT ${effective}`,
-      answer:
-        t.firstSeenMs !== undefined
-          ? `serves ${goQuote(value)} after ${t.firstSeenMs} ms`
-          : `not yet: ${t.lastAnswer ?? 'no answer'}`,
-      address: t.server.address,
-    }));
-    const missing = p.targets.filter((t) => t.firstSeenMs === undefined);
-    if (p.complete) {
-      findings.push(
-        finding('DNS01_TEST_RECORD_VISIBLE', identifier, {
-          detail: `A test value placed through ${provider.name} at ${effective} was served by all ${p.targets.length} servers of ${p.zone} after ${p.completedMs} ms (${p.targets.map((t) => `${t.server.name ?? t.server.address} ${t.firstSeenMs} ms`).join(', ')}).`,
-          evidence,
-          remediation: `Nothing to do; let your ACME client wait at least ${Math.ceil((p.completedMs ?? 0) / 1000) + 1} s after creating the record before asking the CA to validate.`,
-        }),
-      );
-    } else {
-      findings.push(
-        finding('DNS01_PROPAGATION_TIMEOUT', identifier, {
-          detail: `${p.error ?? `After ${p.elapsedMs} ms, ${missing.map((t) => endpointLabel(t.server)).join(', ')} still did not serve ${record}.`}`,
-          evidence,
-          remediation: `Check that ${missing.map((t) => t.server.name ?? t.server.address).join(', ') || 'every server'} receive${missing.length === 1 ? 's' : ''} zone updates (NOTIFY/AXFR from the primary), or raise the propagation wait of your ACME client.`,
-        }),
-      );
-    }
-  }
-  if (guarded.cleanupError !== undefined) {
-    findings.push(
-      finding('DNS01_CLEANUP_FAILED', identifier, {
-        detail: `Removing ${record} through ${provider.name} failed: ${guarded.cleanupError}`,
-        evidence: [{ source: provider.name, query: `delete ${record}`, answer: guarded.cleanupError }],
-        remediation: `Run \`acme-preflight dns01 cleanup ${identifier} --stale --provider ${provider.name}\`, or delete ${record} by hand.`,
-      }),
-    );
-  }
-  return { ...base, value, propagation: p, findings };
+  if (guarded.createError !== undefined)
+    return at({ kind: 'create-failed', value, error: guarded.createError });
+  const stage: Extract<TestRecordStage, { kind: 'watched' }> = { kind: 'watched', value };
+  if (guarded.result) stage.propagation = watched(guarded.result);
+  if (guarded.error !== undefined) stage.watchError = errorText(guarded.error);
+  if (guarded.cleanupError !== undefined) stage.cleanupError = guarded.cleanupError;
+  return at(stage);
+}
+
+/** The part of a propagation result the judge reads, without undefined fields. */
+function watched(p: PropagationResult): WatchedPropagation {
+  const out: WatchedPropagation = {
+    targets: p.targets.map((t) => {
+      const w: WatchedTarget = { server: plainEndpoint(t.server), kind: t.kind, queries: t.queries };
+      if (t.firstSeenMs !== undefined) w.firstSeenMs = t.firstSeenMs;
+      if (t.lastAnswer !== undefined) w.lastAnswer = t.lastAnswer;
+      return w;
+    }),
+    complete: p.complete,
+    elapsedMs: p.elapsedMs,
+  };
+  if (p.zone !== undefined) out.zone = p.zone;
+  if (p.completedMs !== undefined) out.completedMs = p.completedMs;
+  if (p.error !== undefined) out.error = p.error;
+  if (p.aborted) out.aborted = true;
+  return out;
 }
 
 export { handleKey };

@@ -7,11 +7,14 @@ import { challengeFqdn, effectiveName, present, type PresentResult } from './dns
 import { describeTargets, type PropagationEvent } from './propagation.js';
 import { RecordStore, handleKey } from './store.js';
 import type { IterativeResolverApi } from '../dns/api.js';
+import type { PollSchedule } from './schedule.js';
 
 export interface PlaceOptions {
   profile: NetworkProfile;
   store: RecordStore;
   timeoutMs: number;
+  /** Poll timing; the adaptive default when not given. */
+  schedule?: PollSchedule;
   resolver?: IterativeResolverApi;
   onEvent?: (e: PropagationEvent) => void;
   signal?: AbortSignal;
@@ -37,6 +40,7 @@ export async function placeTxt(
     resolver,
     store: o.store,
     timeoutMs: o.timeoutMs,
+    schedule: o.schedule,
     onEvent: o.onEvent,
   });
   const p = result.propagation;

@@ -1,7 +1,47 @@
 /** The records this tool created, kept in a small JSON file so a later run can remove exactly those. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RecordHandle } from '../../providers/types.js';
+import { UsageError } from '../errors.js';
+
+/** A state file that cannot be read, parsed or written: one line naming it and what to do (exit 2). */
+export class StateFileError extends UsageError {
+  constructor(
+    readonly path: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`state file ${path} ${problem}: ${fix}`);
+  }
+}
+
+const ANOTHER = 'or pass another path with --state-file';
+
+/** A file system error on the state file, in words (never the raw errno text or a parser message). */
+function fsProblem(path: string, e: unknown, doing: 'read' | 'write'): StateFileError {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EISDIR':
+      return new StateFileError(path, 'is a directory', `give the path of a file inside it, ${ANOTHER}`);
+    case 'EACCES':
+    case 'EPERM':
+      return new StateFileError(
+        path,
+        `cannot be ${doing === 'read' ? 'read' : 'written'} (permission denied)`,
+        `fix its permissions, ${ANOTHER}`,
+      );
+    case 'ENOTDIR':
+      return new StateFileError(path, 'is below a file, not a directory', ANOTHER);
+    case 'EROFS':
+      return new StateFileError(path, 'is on a read-only file system', ANOTHER);
+    default:
+      return new StateFileError(
+        path,
+        `cannot be ${doing === 'read' ? 'read' : 'written'} (${code ?? 'error'})`,
+        ANOTHER,
+      );
+  }
+}
 
 /** Values of the throw-away records placed by `check --provider`; `cleanup --stale` removes only these. */
 export const TEST_VALUE_PREFIX = 'acme-preflight-test-';
@@ -30,6 +70,12 @@ export class RecordStore {
   constructor(readonly path?: string) {}
   private memory: StoredRecord[] = [];
 
+  /** Reads the file once so a broken one is a usage error before any record is created. */
+  check(): this {
+    this.list();
+    return this;
+  }
+
   list(): StoredRecord[] {
     if (!this.path) return [...this.memory];
     let text: string;
@@ -37,10 +83,33 @@ export class RecordStore {
       text = readFileSync(this.path, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
+      throw fsProblem(this.path, e, 'read');
     }
-    const parsed = JSON.parse(text) as Partial<StoreFile>;
-    return Array.isArray(parsed.records) ? parsed.records : [];
+    if (text.trim() === '') return [];
+    const corrupt = (what: string): StateFileError =>
+      new StateFileError(
+        this.path!,
+        what,
+        'it lists the test records this tool created; remove any leftover _acme-challenge TXT records by hand, then delete or move the file',
+      );
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw corrupt('is not valid JSON (corrupt or truncated)');
+    }
+    const records = (parsed as Partial<StoreFile> | null)?.records;
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      Array.isArray(parsed) ||
+      (records !== undefined && !Array.isArray(records))
+    )
+      throw corrupt('is not an acme-preflight state file');
+    return (records ?? []).filter(
+      (r): r is StoredRecord =>
+        typeof r === 'object' && r !== null && typeof (r as StoredRecord).handle?.fqdn === 'string',
+    );
   }
 
   add(handle: RecordHandle, purpose: StoredRecord['purpose'], now = new Date()): void {
@@ -57,12 +126,21 @@ export class RecordStore {
       this.memory = records;
       return;
     }
-    mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, records } satisfies StoreFile, null, 2) + '\n', {
-      mode: 0o600,
-    });
-    renameSync(tmp, this.path);
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ version: 1, records } satisfies StoreFile, null, 2) + '\n', {
+        mode: 0o600,
+      });
+      renameSync(tmp, this.path);
+    } catch (e) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing was written
+      }
+      throw fsProblem(this.path, e, 'write');
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import type { ResolveAddresses } from '../http/fetch.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { addressesFromLookups } from '../checks/resolution.js';
 import { judgeHttp01, probeHttp01, webrootTokenPath } from '../checks/http01/index.js';
+import { escapeControls as esc } from '../report/escape.js';
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
@@ -60,5 +61,5 @@ export async function verifyToken(
 export const errorLines = (findings: Finding[]): string =>
   findings
     .filter((f) => f.severity === 'error')
-    .map((f) => `${f.code}: ${f.detail}\n  Fix: ${f.remediation}`)
+    .map((f) => `${esc(f.code)}: ${esc(f.detail)}\n  Fix: ${esc(f.remediation)}`)
     .join('\n');

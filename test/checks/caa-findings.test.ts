@@ -217,7 +217,6 @@ function response(name: string, answers: DnsResponse['answers'], rcode = 'NOERRO
     additionals: [],
     rttMs: 1,
     transport: 'udp',
-    raw: Buffer.alloc(0),
   };
 }
 

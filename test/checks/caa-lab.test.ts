@@ -65,6 +65,8 @@ const scenario: Scenario = {
         'deny.good.test. 300 IN A 127.0.0.10',
         'deny.good.test. 300 IN CAA 0 issue "digicert.com"',
         'deny.good.test. 300 IN CAA 0 iodef "mailto:sec@good.test"',
+        'iodef.good.test. 300 IN CAA 0 iodef "mailto:sec@good.test"',
+        'wildonly.good.test. 300 IN CAA 0 issuewild "digicert.com"',
       ],
     },
     'sf.test': {
@@ -132,6 +134,25 @@ describe('CAA over the lab', () => {
     );
     expect(findings[0]?.remediation).toContain('deny.good.test. CAA 0 issue "letsencrypt.org"');
     expect(findings[0]?.detail).toContain('digicert.com');
+  });
+
+  it.each([
+    ['iodef.good.test', 'issue', 'iodef.good.test. CAA 0 iodef "mailto:sec@good.test"'],
+    // RFC 8659 §4.2: issuewild governs wildcard names only; a plain name looks at issue alone.
+    ['wildonly.good.test', 'issue', 'wildonly.good.test. CAA 0 issuewild "digicert.com"'],
+  ])('%s: a CAA set without an %s property does not restrict issuance', async (name, tag, record) => {
+    const { decision, findings } = await check(name);
+    expect(decision).toMatchObject({ allowed: true, reason: 'NO_RELEVANT_RECORDS', relevantName: name });
+    expect(findings.map((f) => [f.code, f.severity])).toEqual([['CAA_NO_RELEVANT_RECORDS', 'info']]);
+    expect(findings[0]?.detail).toContain(record);
+    expect(findings[0]?.detail).toContain(`has no ${tag} property`);
+    expect(findings[0]?.remediation).toContain(`${name}. CAA 0 ${tag} "letsencrypt.org"`);
+  });
+
+  it('a wildcard uses issuewild when present, so an issuewild-only set naming another CA denies it', async () => {
+    const { decision, findings } = await check('*.wildonly.good.test');
+    expect(decision).toMatchObject({ allowed: false, reason: 'ISSUEWILD_FORBIDS' });
+    expect(findings[0]?.code).toBe('CAA_ISSUEWILD_FORBIDS');
   });
 
   it('fails closed when the zone SERVFAILs CAA queries', async () => {

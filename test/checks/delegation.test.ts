@@ -50,7 +50,6 @@ function reply(server: ServerEndpoint, name: string, type: string, spec: ReplySp
       additionals: [],
       rttMs: 3,
       transport: 'udp',
-      raw: Buffer.alloc(0),
     },
   };
 }

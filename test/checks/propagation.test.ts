@@ -59,7 +59,6 @@ function reply(
       additionals: [],
       rttMs: 5,
       transport: 'udp',
-      raw: Buffer.alloc(0),
     },
   };
 }

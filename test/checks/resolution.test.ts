@@ -22,7 +22,6 @@ function lookup(
       additionals: [],
       rttMs: 2,
       transport: 'udp',
-      raw: Buffer.alloc(0),
     },
   };
   return {

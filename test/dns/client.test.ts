@@ -18,7 +18,6 @@ function response(over: Partial<DnsResponse>): QueryOutcome {
       additionals: [],
       rttMs: 1,
       transport: 'udp',
-      raw: Buffer.alloc(0),
       ...over,
     },
   };

@@ -1,6 +1,7 @@
 import { withProfile, type NetworkProfile } from '../../src/profile.js';
 import { CachingDnsClient } from '../../src/dns/client.js';
-import { IterativeResolver, MAX_CNAME_CHAIN } from '../../src/dns/iterative.js';
+import { IterativeResolver } from '../../src/dns/iterative.js';
+import { MAX_CNAME_CHAIN } from '../../src/dns/limits.js';
 import { ResolverPool } from '../../src/dns/pool.js';
 import { startFakeNet, type FakeNet } from './authserver.js';
 
@@ -56,6 +57,8 @@ const zones: Record<string, string[]> = {
     'loop2.example.com CNAME loop1.example.com',
     'only-txt.example.com TXT hello',
     ...Array.from({ length: MAX_CNAME_CHAIN + 2 }, (_, i) => `c${i}.example.com CNAME c${i + 1}.example.com`),
+    ...Array.from({ length: MAX_CNAME_CHAIN }, (_, i) => `d${i}.example.com CNAME d${i + 1}.example.com`),
+    `d${MAX_CNAME_CHAIN}.example.com A 192.0.2.40`,
   ],
   'sub.example.com': ['sub.example.com NS ns1.example.com', 'host.sub.example.com TXT x'],
   'provider.net': [
@@ -168,6 +171,11 @@ test('detects a CNAME loop and an over-long chain', async () => {
   const long = await resolver.resolve('c0.example.com', 'A');
   expect(long.status).toBe('CNAME_TOO_LONG');
   expect(long.cnames.length).toBe(MAX_CNAME_CHAIN + 1);
+  // Exactly the limit still resolves, as Unbound answers after max-query-restarts CNAMEs.
+  const atLimit = await resolver.resolve('d0.example.com', 'A');
+  expect(atLimit.status).toBe('NOERROR');
+  expect(atLimit.cnames.length).toBe(MAX_CNAME_CHAIN);
+  expect(atLimit.records.map((r) => r.data)).toEqual(['192.0.2.40']);
 });
 
 test('distinguishes NXDOMAIN from NODATA', async () => {

@@ -81,7 +81,6 @@ test('answers carry server, flags, normalised records, rtt and the raw message',
   expect(r.answers).toEqual([{ name: 'example.com', type: 'A', class: 'IN', ttl: 60, data: '192.0.2.1' }]);
   expect(r.transport).toBe('udp');
   expect(r.rttMs).toBeGreaterThanOrEqual(0);
-  expect(dnsPacket.decode(r.raw).id).toBe(f.udpQueries[0]!.id);
 });
 
 test('sends RD/CD as asked and the EDNS DO bit with the payload size', async () => {

@@ -7,10 +7,11 @@ import { IterativeResolver } from '../../src/dns/iterative.js';
 import {
   cleanup,
   present,
-  testRecordFlow,
+  gatherTestRecord,
   withGuardedRecord,
   type SignalHost,
 } from '../../src/solve/dns01.js';
+import { judgeTestRecord } from '../../src/checks/dns01/test-record.js';
 import { RecordStore, TEST_VALUE_PREFIX, defaultStatePath } from '../../src/solve/store.js';
 import { FakeLabProvider, snapshot } from './fake-provider.js';
 
@@ -38,6 +39,17 @@ class FakeSignals implements SignalHost {
   fire(s: string): void {
     for (const h of this.handlers.get(s) ?? []) h();
   }
+}
+
+/** Gathers the flow's evidence and judges it, also after a JSON round trip (evidence is plain data). */
+async function testRecordFlow(...args: Parameters<typeof gatherTestRecord>) {
+  const ev = await gatherTestRecord(...args);
+  const copy = JSON.parse(JSON.stringify(ev)) as typeof ev;
+  expect(copy).toStrictEqual(ev);
+  const findings = judgeTestRecord(ev);
+  expect(judgeTestRecord(copy)).toStrictEqual(findings);
+  const stage = ev.stage.kind === 'watched' ? ev.stage : undefined;
+  return { ...ev, value: stage?.value, propagation: stage?.propagation, findings };
 }
 
 describe('guaranteed cleanup of the test record', () => {

@@ -50,7 +50,6 @@ function answer(server: string, records: DnsRecord[], name = NAME): Authoritativ
       additionals: [],
       rttMs: 1,
       transport: 'udp',
-      raw: Buffer.alloc(0),
     },
   };
   return { server: { name: `ns-${server}`, address: server, port: 53 }, outcome };

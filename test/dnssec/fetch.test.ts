@@ -60,7 +60,6 @@ function fakes(world: ReturnType<typeof buildWorld>, down = new Set<string>()) {
           additionals: [],
           rttMs: 1,
           transport: 'udp',
-          raw: Buffer.alloc(0),
         },
       };
     },

@@ -21,7 +21,6 @@ const reply = (rcode: string, ad = false, answers = 1): QueryOutcome => ({
     additionals: [],
     rttMs: 1,
     transport: 'udp',
-    raw: Buffer.alloc(0),
   },
 });
 const timeout: QueryOutcome = {

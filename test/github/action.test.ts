@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { COMMENT_MARKER } from '../../src/github/comment.js';
+import { COMMENT_MARKER, commentKey, markerFor } from '../../src/github/comment.js';
 import { fakeGitHub } from './fake-github.js';
 import { finding, output, reportOf, runLocally, TOKEN, type Run } from './harness.js';
 
@@ -65,6 +65,53 @@ describe('the Action on a pull request', () => {
     expect(created.body).not.toContain('CAA at example.com');
     expectNoToken(first, body);
     expectNoToken(second, created.body);
+  });
+
+  it('leaves the comment alone when the next run says the same', async () => {
+    const gh = fakeGitHub();
+    const first = await runLocally({ report: failing });
+    expect(first.result.comment).toBe('created');
+    const again = await runLocally({ report: failing });
+    expect(again.result.comment).toBe('unchanged');
+    expect(gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+    expect(gh.comments).toHaveLength(1);
+  });
+
+  it('keeps one comment per job and set of names: two jobs do not overwrite each other', async () => {
+    const gh = fakeGitHub();
+    await runLocally({ report: failing, job: 'production' });
+    await runLocally({
+      report: reportOf([], ['staging.example.com']),
+      job: 'staging',
+      inputs: { names: 'staging.example.com' },
+    });
+    expect(gh.comments.filter((c) => c.body.startsWith(COMMENT_MARKER))).toHaveLength(2);
+    // The production job's next run updates its own comment only.
+    const next = await runLocally({ report: reportOf([]), job: 'production' });
+    expect(next.result.comment).toBe('updated');
+    const [prod, staging] = gh.comments;
+    expect(prod!.body).toContain('✅ pass');
+    expect(staging!.body).toContain('staging.example.com');
+  });
+
+  it('a fork that cannot update the existing comment says in the summary that it is stale', async () => {
+    const gh = fakeGitHub({ number: 43, deny: ['PATCH', 'POST'] });
+    const old = `${markerFor(commentKey('preflight', ['example.com']))}\nCAA at example.com (an earlier run)\n`;
+    gh.comments.push({ id: 7, body: old, user: { login: 'github-actions[bot]', type: 'Bot' } });
+    const run = await runLocally({ event: 'pull_request_fork.json', report: reportOf([]) });
+    expect(run.result.comment).toBe('stale');
+    expect(run.summary).toMatch(/comment on pull request #43 is stale: it shows an earlier run.*fork/);
+    expect(run.stdout).toMatch(/^::notice title=acme-preflight::The comment on pull request #43 is stale/m);
+    expect(gh.comments[0]!.body).toBe(old);
+  });
+
+  it('fail-on from the config file applies when the workflow does not set the input', async () => {
+    fakeGitHub();
+    const files = { '.acme-preflight.yml': 'names: [example.com]\nfailOn: never\n' };
+    const run = await runLocally({ report: failing, files });
+    expect(run.result).toMatchObject({ verdict: 'fail', exitCode: 0 });
+    const set = await runLocally({ report: failing, files, inputs: { 'fail-on': 'error' } });
+    expect(set.result.exitCode).toBe(1);
   });
 
   it('does not take over a comment that only quotes the marker', async () => {
@@ -193,7 +240,7 @@ describe('the Action outside a pull request, and its inputs', () => {
 
     const overridden = await runLocally({
       event: 'push.json',
-      inputs: { names: 'c.example\nd.example', challenge: 'http-01' },
+      inputs: { names: 'c.example\nd.example', challenge: 'http-01', 'fail-on': 'error' },
       files,
       report: failing,
     });

@@ -46,7 +46,7 @@ export function fakeGitHub(
     opts.deny?.includes(m as 'GET')
       ? [403, { message: 'Resource not accessible by integration', status: '403' }]
       : undefined;
-  /** nock 15 hands a reply function the fetch Request. */
+  /** Reply functions see the request as a fetch Request (fetchStyle). */
   const record = async (req: globalThis.Request): Promise<{ path: string; body?: { body: string } }> => {
     const url = new URL(req.url);
     const text = req.method === 'GET' ? '' : await req.text();

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { Octokit } from '@octokit/rest';
 import { jest } from '@jest/globals';
+import { parse as parseYaml } from 'yaml';
 import { runAction, type ActionResult } from '../../src/github/action.js';
 import type { PreflightOptions } from '../../src/engine/preflight.js';
 import { buildReport, type Report } from '../../src/report/report.js';
@@ -62,6 +63,16 @@ export interface RunOptions {
   inputs?: Record<string, string>;
   report?: Report;
   files?: Record<string, string>;
+  /** GITHUB_JOB, the job's id in the workflow (default "preflight"). */
+  job?: string;
+}
+
+/** The inputs' defaults as action.yml declares them, as the runner fills them in. */
+function actionDefaults(): Record<string, string> {
+  const action = parseYaml(readFileSync('action.yml', 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  return Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, String(v.default ?? '')]));
 }
 
 /** A fresh runner: empty summary and output files, a workspace, the event payload from fixtures. */
@@ -76,10 +87,9 @@ export async function runLocally(opts: RunOptions = {}): Promise<Run> {
   writeFileSync(outputFile, '');
   const event = opts.event ?? 'pull_request.json';
   const inputs: Record<string, string> = {
+    ...actionDefaults(),
     names: 'example.com',
     token: TOKEN,
-    comment: 'true',
-    'fail-on': 'error',
     ...opts.inputs,
   };
   const env: Record<string, string> = {
@@ -88,6 +98,7 @@ export async function runLocally(opts: RunOptions = {}): Promise<Run> {
     GITHUB_REPOSITORY: 'acme-corp/website',
     GITHUB_API_URL: API,
     GITHUB_RUN_ID: '4242',
+    GITHUB_JOB: opts.job ?? 'preflight',
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: workspace,
   };

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { pullRequestOf } from '../../src/github/event.js';
 import { readInputs } from '../../src/github/inputs.js';
-import { COMMENT_MARKER, commentBody, MAX_COMMENT_CHARS } from '../../src/github/comment.js';
+import {
+  COMMENT_MARKER,
+  commentBody,
+  commentKey,
+  markerFor,
+  MAX_COMMENT_CHARS,
+} from '../../src/github/comment.js';
 import { failsOn } from '../../src/github/action.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -58,11 +64,23 @@ describe('readInputs', () => {
 
 describe('commentBody and failsOn', () => {
   it('opens with the marker and stays within GitHub’s comment size', () => {
-    expect(commentBody('# hi\n')).toBe(`${COMMENT_MARKER}\n# hi\n`);
-    const long = commentBody('x'.repeat(MAX_COMMENT_CHARS * 2));
+    expect(commentBody('# hi\n', 'job/abc')).toBe(`${COMMENT_MARKER} job/abc -->\n# hi\n`);
+    const long = commentBody('x'.repeat(MAX_COMMENT_CHARS * 2), 'job/abc');
     expect(long.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(long.startsWith(COMMENT_MARKER)).toBe(true);
     expect(long).toMatch(/full report is in the job summary/);
+  });
+
+  it('keys the comment by job and by the set of names, whatever their order or case', () => {
+    expect(commentKey('preflight', ['b.example', 'A.example'])).toBe(
+      commentKey('preflight', ['a.example', 'b.example']),
+    );
+    expect(commentKey('preflight', ['a.example'])).not.toBe(commentKey('preflight', ['b.example']));
+    expect(commentKey('staging', ['a.example'])).not.toBe(commentKey('preflight', ['a.example']));
+    // A job id cannot end the HTML comment early.
+    expect(markerFor(commentKey('a b<!--->', ['x']))).toMatch(
+      /^<!-- acme-preflight:report a_b______\/[0-9a-f]{16} -->$/,
+    );
   });
 
   it('fails on the chosen level', () => {
@@ -83,7 +101,8 @@ describe('action.yml', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(
       ['challenge', 'comment', 'config', 'fail-on', 'names', 'provider', 'token'].sort(),
     );
-    expect(action.inputs['fail-on']!.default).toBe('error');
+    // Empty, so failOn: in the config file applies unless the workflow sets the input.
+    expect(action.inputs['fail-on']!.default).toBe('');
     expect(action.inputs['comment']!.default).toBe('true');
     expect(action.inputs['token']!.default).toBe('${{ github.token }}');
     expect(Object.keys(action.outputs).sort()).toEqual(['json-path', 'verdict']);
@@ -92,6 +111,6 @@ describe('action.yml', () => {
     const env = Object.fromEntries(
       Object.entries(action.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v.default ?? '']),
     );
-    expect(readInputs(env)).toMatchObject({ failOn: 'error', comment: true });
+    expect(readInputs(env)).toMatchObject({ failOn: undefined, comment: true });
   });
 });

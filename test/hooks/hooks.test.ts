@@ -164,6 +164,25 @@ describe('hooks', () => {
     it('rejects calls it does not understand', async () => {
       expect((await hook(['lego', '--', 'present', fqdn], { ACME_PREFLIGHT_PROVIDER: 'fake' })).code).toBe(2);
     });
+
+    it('honours EXEC_PROPAGATION_TIMEOUT and EXEC_POLLING_INTERVAL as lego users set them', async () => {
+      const env = {
+        ACME_PREFLIGHT_PROVIDER: 'fake',
+        EXEC_PROPAGATION_TIMEOUT: '1',
+        EXEC_POLLING_INTERVAL: '0.4',
+      };
+      const t0 = Date.now();
+      const p = await hook(['lego', '--', 'present', fqdn, V1], env, { servers: { [NS1]: -1, [NS2]: -1 } });
+      const took = Date.now() - t0;
+      expect(p.code).toBe(1);
+      // lego's 1 s, not the tool's own 120 s default; rounds 0.4 s apart (0, 0.4, 0.8).
+      expect(took).toBeLessThan(10_000);
+      expect(p.stderr).toMatch(/not served by every authoritative server after 1\d\d\d ms/);
+      await hook(['lego', '--', 'cleanup', fqdn, V1], { ACME_PREFLIGHT_PROVIDER: 'fake' });
+      const bad = await hook(['lego', '--', 'present', fqdn, V1], { ...env, EXEC_POLLING_INTERVAL: 'soon' });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('EXEC_POLLING_INTERVAL must be a number of seconds');
+    });
   });
 
   describe('certbot, HTTP-01', () => {

@@ -99,7 +99,8 @@ describe('renderers', () => {
   it('markdown escaping defuses links, HTML, images and mentions from untrusted data', () => {
     const hostile =
       'see [click](https://evil.example) <img src=x onerror=alert(1)> @octocat ![i](x) www.evil.example';
-    const out = escapeMarkdown(hostile);
+    // Code spans render literally; everything outside them must be inert.
+    const out = escapeMarkdown(hostile).replace(/`[^`\n]*`/g, '``');
     expect(out).not.toMatch(/\[click\]\(/);
     expect(out).not.toContain('<img');
     expect(out).not.toContain('@octocat');
@@ -107,8 +108,22 @@ describe('renderers', () => {
     expect(out).not.toContain('www.evil');
     expect(out).not.toContain('![');
     const evil = finding('DNS_NXDOMAIN', 'a.test', { detail: hostile, evidence: [], remediation: hostile });
-    const md = renderMarkdown(sample([evil], []));
+    const md = renderMarkdown(sample([evil], [])).replace(/`[^`\n]*`/g, '``');
     expect(md).not.toContain('<img');
     expect(md).not.toContain('@octocat');
+  });
+
+  it('markdown shows commands in a fix as code and URLs whole, with no invisible characters', () => {
+    const f = finding('DNS01_CLEANUP_FAILED', 'a.test', {
+      detail: 'see https://example.com/docs?a=1 and www.example.com',
+      evidence: [],
+      remediation: 'Remove it with `acme-preflight dns01 cleanup --stale` (mail hostmaster@example.com).',
+    });
+    const md = renderMarkdown(sample([f], []));
+    expect(md).toContain(
+      '**Fix:** Remove it with `acme-preflight dns01 cleanup --stale` \\(mail `hostmaster@example.com`\\).',
+    );
+    expect(md).toContain('see `https://example.com/docs?a=1` and `www.example.com`');
+    expect(md).not.toMatch(/[\u200b-\u200d\u2060\ufeff]/);
   });
 });

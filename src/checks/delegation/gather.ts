@@ -1,6 +1,7 @@
 /** Gathers what the delegation judge needs: the zone cut and every authoritative server's answers. */
 import type { Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js';
 import { normalizeName } from '../../dns/names.js';
+import { plainAskAll, plainDelegation, plainLookup } from '../../dns/plain.js';
 import type { Challenge } from '../../report/finding.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
@@ -47,6 +48,7 @@ export function delegationQuestions(base: string, challenge?: Challenge): [strin
   return [...DATA_TYPES.map((t): [string, string] => [base, t]), txt];
 }
 
+/** Plain data (src/dns/plain.ts), so another perspective can gather it. */
 export async function gatherDelegation(
   resolver: IterativeResolverApi,
   name: string,
@@ -54,8 +56,9 @@ export async function gatherDelegation(
 ): Promise<DelegationEvidence> {
   const base = baseName(name);
   // Every branch of delegationQuestions asks CAA at base, and the CAA check asks it too.
-  const zone = await resolver.findZone(base, 'CAA');
-  if ('error' in zone) return { name: base, zone, data: [] };
+  const found = await resolver.findZone(base, 'CAA');
+  if ('error' in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
+  const zone = plainDelegation(found);
   const questions = delegationQuestions(base, challenge);
   const [ns, soa, ...answers] = await Promise.all([
     resolver.askAll(zone.zone, 'NS'),
@@ -65,8 +68,8 @@ export async function gatherDelegation(
   return {
     name: base,
     zone,
-    ns,
-    soa,
-    data: questions.map(([n, t], i) => ({ name: n, type: t, result: answers[i]! })),
+    ns: plainAskAll(ns),
+    soa: plainAskAll(soa),
+    data: questions.map(([n, t], i) => ({ name: n, type: t, result: plainAskAll(answers[i]!) })),
   };
 }

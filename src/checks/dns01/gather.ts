@@ -1,5 +1,6 @@
 /** The DNS I/O behind DNS-01 judging: the CA's lookup, every authoritative server, and the doubled name. */
 import type { IterativeResolverApi } from '../../dns/api.js';
+import { plainAnswer, plainLookup } from '../../dns/plain.js';
 import type { Dns01TxtEvidence } from './judge.js';
 import { challengeName } from './value.js';
 
@@ -8,13 +9,14 @@ export interface GatherDns01Options {
   doubled?: boolean;
 }
 
+/** Plain data (src/dns/plain.ts): it may be gathered by a remote perspective and judged here. */
 export async function gatherDns01(
   resolver: IterativeResolverApi,
   identifier: string,
   opts: GatherDns01Options = {},
 ): Promise<Dns01TxtEvidence> {
   const name = challengeName(identifier);
-  const lookup = await resolver.resolve(name, 'TXT');
+  const lookup = plainLookup(await resolver.resolve(name, 'TXT'));
   const ev: Dns01TxtEvidence = { identifier, lookup };
   const answered = lookup.status === 'NOERROR' || lookup.status === 'NXDOMAIN';
   const [all, doubled] = await Promise.all([
@@ -22,10 +24,10 @@ export async function gatherDns01(
     answered && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0
       ? resolver
           .resolve(`${name}.${lookup.zone}`, 'TXT')
-          .then((l) => ({ name: `${name}.${lookup.zone}`, lookup: l }))
+          .then((l) => ({ name: `${name}.${lookup.zone}`, lookup: plainLookup(l) }))
       : undefined,
   ]);
-  if (all && !('error' in all)) ev.authoritative = all.answers;
+  if (all && !('error' in all)) ev.authoritative = all.answers.map(plainAnswer);
   if (doubled) ev.doubled = doubled;
   return ev;
 }

@@ -27,7 +27,7 @@ const CODE_OF: Record<BogusCode, FindingCode> = {
   'denial-wrong': 'DNSSEC_BOGUS_DENIAL',
 };
 
-const iso = (d?: Date): string => (d ? d.toISOString().replace('.000Z', 'Z') : '?');
+const iso = (d?: string): string => (d ? d.replace('.000Z', 'Z') : '?');
 const list = (xs?: number[]): string => (xs && xs.length ? xs.join(', ') : 'none');
 
 function remediation(b: BogusReason): string {
@@ -131,8 +131,7 @@ export function judgeDnssec(
         finding('DNSSEC_INDETERMINATE', identifier, {
           detail: `DNSSEC validation of ${lookup} could not complete: ${result.detail}.`,
           evidence: [{ source: 'DNSSEC validator', query: lookup, answer: result.detail }],
-          remediation:
-            'Make sure every nameserver on the path answers DS and DNSKEY queries over UDP and TCP.',
+          remediation: `Fix what failed (${result.detail}): every nameserver on the path to ${displayName(result.name)} must answer its DS and DNSKEY queries over UDP and TCP.`,
         }),
       );
       break;
@@ -145,10 +144,11 @@ export function judgeDnssec(
     // otherwise always look "about to expire".
     const byZone = new Map<string, SignatureInfo>();
     for (const s of expiringSignatures(result, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
-      const span = s.expiration.getTime() - s.inception.getTime();
-      if (s.expiration.getTime() - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
+      const expires = Date.parse(s.expiration);
+      const span = expires - Date.parse(s.inception);
+      if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
       const prev = byZone.get(s.zone);
-      if (!prev || s.expiration < prev.expiration) byZone.set(s.zone, s);
+      if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
     }
     for (const s of byZone.values()) {
       out.push(

@@ -1,5 +1,5 @@
 /** Gathers HTTP-01 evidence: the CA's own fetch, plus one pinned fetch per address for diagnosis. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { NetworkProfile } from '../../profile.js';
 import type { Evidence } from '../../report/finding.js';
@@ -55,10 +55,17 @@ export interface Http01Evidence {
 /** base64url, like a real ACME token (43 chars). */
 export const randomToken = (): string => randomBytes(32).toString('base64url');
 
+/**
+ * The token of the probe without a webroot: one the server was never given, like a random one, but the same
+ * for a name on every run, so a report (and the Action's comment) is stable from run to run.
+ */
+export const probeToken = (host: string): string =>
+  createHash('sha256').update(`acme-preflight probe ${host}`).digest('base64url');
+
 export async function probeHttp01(identifier: string, deps: Http01Deps): Promise<Http01Evidence> {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, '');
-  const token = deps.token ?? randomToken();
+  const token = deps.token ?? probeToken(host);
   const url = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== undefined ? { expected: deps.expected } : {};

@@ -2,6 +2,7 @@
 import type { IterativeResolverApi } from '../../dns/api.js';
 import type { QueryOutcome, ServerEndpoint } from '../../dns/types.js';
 import { normalizeName } from '../../dns/names.js';
+import { plainAskAll, plainEndpoint, plainOutcome } from '../../dns/plain.js';
 import type { AskAllResult } from '../delegation/gather.js';
 
 export interface ResolverReply {
@@ -41,7 +42,15 @@ export async function gatherPropagation(
   const queries = await Promise.all(
     types.map(async (type): Promise<PropagationQuery> => {
       const [authority, resolvers] = await Promise.all([deps.askAll(n, type), deps.askResolvers(n, type)]);
-      return { name: n, type, authority, resolvers };
+      return {
+        name: n,
+        type,
+        authority: plainAskAll(authority),
+        resolvers: resolvers.map((r) => ({
+          resolver: plainEndpoint(r.resolver),
+          outcome: plainOutcome(r.outcome),
+        })),
+      };
     }),
   );
   return { name: n, gatheredAt, queries };

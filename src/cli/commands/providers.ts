@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
+import { UsageError } from '../../errors.js';
 
 export interface ProvidersArgs {
   format: 'text' | 'json';
+  'env-names'?: string;
 }
 
 /** Lists the DNS-provider adapters and the environment variables each reads, from their metadata. */
@@ -11,14 +13,29 @@ export function providersCommand(ctx: CommandContext): CommandModule<object, Pro
     command: 'providers',
     describe: 'List the DNS providers for DNS-01 and the environment variables each needs',
     builder: (y) =>
-      y.option('format', {
-        alias: 'f',
-        choices: ['text', 'json'] as const,
-        default: 'text' as const,
-      }) as never,
+      y
+        .option('format', {
+          alias: 'f',
+          choices: ['text', 'json'] as const,
+          default: 'text' as const,
+        })
+        .option('env-names', {
+          type: 'string',
+          describe:
+            'Print only the names of the environment variables provider CODE reads, one per line (for scripts such as the acme.sh hook)',
+          requiresArg: true,
+        }) as never,
     handler: async (args) => {
       const { listProviders } = await import('../../../providers/registry.js');
       const all = listProviders();
+      if (args['env-names'] !== undefined) {
+        const code = args['env-names'];
+        const p = all.find((x) => x.code === code);
+        if (!p)
+          throw new UsageError(`unknown provider "${code}"; known: ${all.map((x) => x.code).join(', ')}`);
+        ctx.io.out(p.env.map((v) => `${v.name}\n`).join(''));
+        return;
+      }
       if (args.format === 'json') {
         ctx.io.out(JSON.stringify(all, null, 2) + '\n');
         return;

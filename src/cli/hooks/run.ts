@@ -10,6 +10,8 @@ import { placeTxt, removeTxt } from '../../solve/place-txt.js';
 import { errorLines, removeToken, verifyToken, writeToken } from '../../solve/webroot.js';
 import { certbotVars, formatAuthState, parseAuthState } from './certbot.js';
 import { parseLegoCall } from './lego.js';
+import type { PollSchedule } from '../../solve/schedule.js';
+import { escapeControls as esc } from '../../report/escape.js';
 
 export interface HookDeps {
   createProvider?: ProviderFactory;
@@ -28,7 +30,7 @@ export async function runHook(args: HookCliArgs, ctx: CommandContext, deps: Hook
       throw new UsageError(
         'DNS-01 needs a DNS provider: --provider, provider: in the config file, or ACME_PREFLIGHT_PROVIDER',
       );
-    return (deps.createProvider ?? registryProvider)(s.providerCode, env);
+    return (deps.createProvider ?? registryProvider)(s.providerCode, env, ctx.io);
   };
   const rest = [...(args.args ?? []), ...(args['--'] ?? [])].map(String);
   switch (args.kind) {
@@ -39,7 +41,14 @@ export async function runHook(args: HookCliArgs, ctx: CommandContext, deps: Hook
     case 'lego': {
       const call = parseLegoCall(rest, env);
       const p = await provider();
-      if (call.action === 'present') return dnsPresent(ctx, s, p, call.fqdn, call.value);
+      if (call.action === 'present') {
+        // lego's own settings say how long it waits; an explicit --propagation-timeout still wins.
+        const timeoutMs = s.timeoutExplicit ? s.timeoutMs : (call.timeoutMs ?? s.timeoutMs);
+        const schedule = call.pollIntervalMs
+          ? { initialMs: call.pollIntervalMs, factor: 1, maxMs: call.pollIntervalMs }
+          : undefined;
+        return dnsPresent(ctx, { ...s, timeoutMs }, p, call.fqdn, call.value, schedule);
+      }
       return dnsCleanup(ctx, s, p, call.fqdn, call.value);
     }
   }
@@ -51,15 +60,17 @@ async function dnsPresent(
   provider: DnsProvider,
   name: string,
   value: string,
+  schedule?: PollSchedule,
 ): Promise<number> {
   const r = await placeTxt(provider, name, value, {
     profile: s.profile,
     store: s.store,
     timeoutMs: s.timeoutMs,
+    schedule,
     onEvent: progressPrinter(ctx.io),
   });
   if (!r.ok) {
-    ctx.io.err(`acme-preflight: ${r.reason}\n`);
+    ctx.io.err(`acme-preflight: ${esc(String(r.reason))}\n`);
     return EXIT.fail;
   }
   return EXIT.ok;
@@ -74,14 +85,14 @@ async function dnsCleanup(
   extra: Parameters<typeof removeTxt>[3]['extra'] = [],
 ): Promise<number> {
   const r = await removeTxt(provider, name, value, { profile: s.profile, store: s.store, extra });
-  for (const h of r.removed) ctx.io.err(`Removed ${h.fqdn} TXT ${JSON.stringify(h.value)}\n`);
+  for (const h of r.removed) ctx.io.err(`Removed ${esc(h.fqdn)} TXT ${esc(JSON.stringify(h.value))}\n`);
   for (const f of r.failed)
     ctx.io.err(
-      `acme-preflight: could not remove ${f.handle.fqdn} TXT ${JSON.stringify(f.handle.value)}: ${f.error}\n`,
+      `acme-preflight: could not remove ${esc(f.handle.fqdn)} TXT ${esc(JSON.stringify(f.handle.value))}: ${esc(f.error)}\n`,
     );
   if (r.removed.length + r.failed.length === 0)
     ctx.io.err(
-      `acme-preflight: no record of ${name} TXT ${JSON.stringify(value)} created by this tool; nothing removed\n`,
+      `acme-preflight: no record of ${esc(name)} TXT ${esc(JSON.stringify(value))} created by this tool; nothing removed\n`,
     );
   return r.failed.length === 0 ? EXIT.ok : EXIT.fail;
 }
@@ -106,11 +117,11 @@ async function certbotAuth(
     }
     if (!check.ok) {
       ctx.io.err(
-        `acme-preflight: ${v.domain} does not serve the token as the CA will fetch it:\n${errorLines(check.findings)}\n`,
+        `acme-preflight: ${esc(v.domain)} does not serve the token as the CA will fetch it:\n${errorLines(check.findings)}\n`,
       );
       return EXIT.fail;
     }
-    ctx.io.err(`acme-preflight: ${v.domain} serves the HTTP-01 token from every address\n`);
+    ctx.io.err(`acme-preflight: ${esc(v.domain)} serves the HTTP-01 token from every address\n`);
     return EXIT.ok;
   }
   const p = await provider();
@@ -122,7 +133,7 @@ async function certbotAuth(
   });
   ctx.io.out(formatAuthState({ acmePreflight: 1, challenge: 'dns-01', handle: r.result.handle }));
   if (!r.ok) {
-    ctx.io.err(`acme-preflight: ${r.reason}\n`);
+    ctx.io.err(`acme-preflight: ${esc(String(r.reason))}\n`);
     return EXIT.fail;
   }
   return EXIT.ok;
@@ -139,7 +150,7 @@ async function certbotCleanup(
     const webroot = state?.webroot ?? s.webroot;
     if (!webroot) throw new UsageError('HTTP-01 cleanup needs --webroot');
     const file = await removeToken(webroot, v.token);
-    ctx.io.err(`Removed ${file}\n`);
+    ctx.io.err(`Removed ${esc(file)}\n`);
     return EXIT.ok;
   }
   return dnsCleanup(ctx, s, await provider(), v.domain, v.validation, state?.handle ? [state.handle] : []);

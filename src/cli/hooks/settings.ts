@@ -1,7 +1,6 @@
 /** Settings of a hook run: flags over the config file; env handed in, never read from process. */
 import type { HookArgs } from '../../config/args.js';
 import type { NetworkProfile } from '../../profile.js';
-import type { DnsProvider } from '../../../providers/types.js';
 import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../../config/file.js';
 import { profileFromArgs } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
@@ -20,6 +19,8 @@ export interface HookSettings {
   providerCode?: string;
   webroot?: string;
   timeoutMs: number;
+  /** --propagation-timeout (or the config file) set it, rather than the default. */
+  timeoutExplicit: boolean;
   store: RecordStore;
 }
 
@@ -32,25 +33,18 @@ export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd(
   const timeout = args['propagation-timeout'];
   if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
     throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
+  const providerCode = args.provider ?? env[ENV_PROVIDER];
+  const store = new RecordStore(args['state-file'] ?? defaultStatePath(env));
+  // A broken state file is a usage error before any record is created.
+  if (providerCode) store.check();
   return {
     profile: profileFromArgs(args),
-    providerCode: args.provider ?? env[ENV_PROVIDER],
+    providerCode,
     webroot: args.webroot ?? env[ENV_WEBROOT],
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
-    store: new RecordStore(args['state-file'] ?? defaultStatePath(env)),
+    timeoutExplicit: timeout !== undefined,
+    store,
   };
 }
 
-/** How a hook gets its DNS provider; tests inject an in-memory one. */
-export type ProviderFactory = (code: string, env: Env) => Promise<DnsProvider>;
-
-export const registryProvider: ProviderFactory = async (code, env) => {
-  const { createProvider } = await import('../../../providers/registry.js');
-  const { ProviderConfigError } = await import('../../../providers/types.js');
-  try {
-    return await createProvider(code, { ...env });
-  } catch (e) {
-    if (e instanceof ProviderConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-};
+export { registryProvider, type ProviderFactory } from '../provider.js';

@@ -1,6 +1,7 @@
 /** Chain-of-trust validation from trust anchors down to one RRset (RFC 4035 §5), pure over a fetch function. */
 import type { DnsRecord } from '../types.js';
 import { normalizeName, isAtOrBelow, displayName } from '../names.js';
+import { MAX_CNAME_CHAIN } from '../limits.js';
 import { type WireRR, fromDnsRecord, nameToWire, typeToNumber, typeToString, wireToName } from './wire.js';
 import { groupRrsets, labelCount, namesEqual, parseRrsig } from './canonical.js';
 import {
@@ -36,14 +37,11 @@ export interface ChainOptions {
   /** DS or DNSKEY presentation lines. */
   trustAnchors: readonly string[];
   now: Date;
-  /** CNAMEs followed before giving up (Boulder/unbound follow about 8-11). */
+  /** CNAMEs followed before giving up (default: the CA resolver's MAX_CNAME_CHAIN). */
   maxCnames?: number;
   /** Tolerate signer clock skew as unbound (the CA's resolver) does; default true. */
   unboundSkew?: boolean;
 }
-
-/** CNAME hops followed (unbound's MAX_RESTART_COUNT is 11; 8 is enough for any sane chain). */
-export const MAX_CNAME_HOPS = 8;
 
 export interface SignatureInfo {
   zone: string;
@@ -51,8 +49,9 @@ export interface SignatureInfo {
   type: string;
   keyTag: number;
   algorithm: number;
-  inception: Date;
-  expiration: Date;
+  /** ISO 8601 (evidence is plain data). */
+  inception: string;
+  expiration: string;
 }
 
 export type BogusCode =
@@ -73,8 +72,9 @@ export interface BogusReason {
   owner?: string;
   type?: string;
   keyTag?: number;
-  inception?: Date;
-  expiration?: Date;
+  /** ISO 8601. */
+  inception?: string;
+  expiration?: string;
   dsKeyTags?: number[];
   dnskeyKeyTags?: number[];
   signingKeyTags?: number[];
@@ -230,25 +230,29 @@ class Validator {
             type,
             keyTag: f.keyTag,
             algorithm: f.algorithm,
-            inception: r.inception,
-            expiration: r.expiration,
+            inception: r.inception.toISOString(),
+            expiration: r.expiration.toISOString(),
           });
           return;
         }
-        const times = { inception: r.inception, expiration: r.expiration, keyTag: f.keyTag };
+        const times = {
+          ...(r.inception ? { inception: r.inception.toISOString() } : {}),
+          ...(r.expiration ? { expiration: r.expiration.toISOString() } : {}),
+          keyTag: f.keyTag,
+        };
         if (r.reason === 'expired')
           consider({
             ...base,
             ...times,
             code: 'signature-expired',
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${r.expiration?.toISOString()}`,
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${times.expiration}`,
           });
         else if (r.reason === 'not-yet-valid')
           consider({
             ...base,
             ...times,
             code: 'signature-not-yet-valid',
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${r.inception?.toISOString()}`,
+            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${times.inception}`,
           });
         else
           consider({
@@ -436,8 +440,8 @@ export async function validateChain(
     let current = qname;
     let rcode = 'NOERROR';
     for (let hop = 0; ; hop++) {
-      if (hop > (opts.maxCnames ?? MAX_CNAME_HOPS))
-        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_HOPS} CNAMEs`);
+      if (hop > (opts.maxCnames ?? MAX_CNAME_CHAIN))
+        throw indeterminate(`more than ${opts.maxCnames ?? MAX_CNAME_CHAIN} CNAMEs`);
       const step = await validateOne(v, current, type.toUpperCase(), groupAnchors(anchors));
       records.push(...step.records);
       rcode = step.rcode;
@@ -610,5 +614,5 @@ async function validateOne(
 /** Signatures on the validated path that expire within `days` of now (a warning, before they turn bogus). */
 export function expiringSignatures(result: ChainResult, now: Date, days: number): SignatureInfo[] {
   const limit = now.getTime() + days * 86_400_000;
-  return result.signatures.filter((s) => s.expiration.getTime() <= limit);
+  return result.signatures.filter((s) => Date.parse(s.expiration) <= limit);
 }

@@ -1,5 +1,5 @@
 /** DNSSEC validator: public API. */
-export { validateChain, expiringSignatures, MAX_CNAME_HOPS } from './chain.js';
+export { validateChain, expiringSignatures } from './chain.js';
 export type {
   ChainResult,
   ChainOptions,

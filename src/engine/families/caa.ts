@@ -1,19 +1,24 @@
 import type { CheckFamily } from '../context.js';
-import { evaluateCaa } from '../../checks/caa/evaluate.js';
+import { evaluateCaa, type CaaLookup } from '../../checks/caa/evaluate.js';
 import { judgeCaa } from '../../checks/caa/findings.js';
 import { gatherCaa } from '../../checks/caa/gather.js';
 
+/** The CAA sets at the name and each parent, as the CA's resolver returned them. */
+export interface CaaEvidence {
+  sets: CaaLookup[];
+}
+
 /** CAA for DNS names (RFC 8659); IP identifiers have none. */
-export const caaFamily: CheckFamily = {
+export const caaFamily: CheckFamily<CaaEvidence> = {
   name: 'caa',
   applies: (id) => id.type === 'dns',
-  async run(ctx, id) {
-    const { issuerDomain, accountUri, challenge: method } = ctx.settings;
-    const sets = await gatherCaa(ctx.resolver, id.base);
+  gather: async (ctx, id) => ({ sets: await gatherCaa(ctx.resolver, id.base) }),
+  judge(ev, { id, settings }) {
+    const { issuerDomain, accountUri, challenge: method } = settings;
     const decision = evaluateCaa({
       name: id.base,
       wildcard: id.wildcard,
-      sets,
+      sets: ev.sets,
       issuerDomain,
       accountUri,
       method,

@@ -1,9 +1,11 @@
 import type { CheckFamily } from '../context.js';
-import { checkDelegation } from '../../checks/delegation/run.js';
+import { gatherDelegation, type DelegationEvidence } from '../../checks/delegation/gather.js';
+import { judgeDelegation } from '../../checks/delegation/judge.js';
 
 /** Every authoritative server asked directly: lameness, NS and SOA consistency, disagreeing data. */
-export const delegationFamily: CheckFamily = {
+export const delegationFamily: CheckFamily<DelegationEvidence> = {
   name: 'delegation',
   applies: (id) => id.type === 'dns',
-  run: (ctx, id) => checkDelegation(ctx.resolver, id.value, { challenge: ctx.settings.challenge }),
+  gather: (ctx, id) => gatherDelegation(ctx.resolver, id.value, ctx.settings.challenge),
+  judge: (ev, { id, settings }) => judgeDelegation(ev, id.value, { challenge: settings.challenge }),
 };

@@ -1,13 +1,22 @@
 import type { CheckFamily } from '../context.js';
-import { checkPropagation } from '../../checks/propagation/run.js';
+import { gatherPropagation, type PropagationEvidence } from '../../checks/propagation/gather.js';
+import { judgePropagation } from '../../checks/propagation/judge.js';
+import { propagationQuestions } from '../../checks/propagation/run.js';
+
+/** One comparison per name the CA reads; none when the profile has no public resolvers. */
+export interface PropagationFamilyEvidence {
+  names: PropagationEvidence[];
+}
 
 /** Public resolvers' caches against the authoritative truth, for the data this challenge uses. */
-export const propagationFamily: CheckFamily = {
+export const propagationFamily: CheckFamily<PropagationFamilyEvidence> = {
   name: 'propagation',
   applies: (id) => id.type === 'dns',
-  async run(ctx, id) {
-    if (ctx.profile.publicResolvers.length === 0) return [];
+  async gather(ctx, id) {
+    if (ctx.profile.publicResolvers.length === 0) return { names: [] };
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
-    return checkPropagation(deps, id.value, ctx.settings.challenge);
+    const questions = propagationQuestions(id.value, ctx.settings.challenge);
+    return { names: await Promise.all(questions.map((q) => gatherPropagation(deps, q.name, q.types))) };
   },
+  judge: (ev, { id }) => ev.names.flatMap((n) => judgePropagation(n, id.value)),
 };

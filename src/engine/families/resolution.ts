@@ -1,12 +1,10 @@
 import type { CheckFamily } from '../context.js';
-import { judgeResolution } from '../../checks/resolution.js';
+import { judgeResolution, type AddressLookups } from '../../checks/resolution.js';
 
 /** A/AAAA as the CA resolves them: only HTTP-01 and TLS-ALPN-01 connect to the name. */
-export const resolutionFamily: CheckFamily = {
+export const resolutionFamily: CheckFamily<AddressLookups> = {
   name: 'resolution',
   applies: (id, s) => id.type === 'dns' && s.challenge !== 'dns-01',
-  async run(ctx, id) {
-    const lookups = await ctx.addressLookups(id.base);
-    return judgeResolution(id.value, lookups, ctx.profile.allowAddresses).findings;
-  },
+  gather: (ctx, id) => ctx.addressLookups(id.base),
+  judge: (ev, { id, policy }) => judgeResolution(id.value, ev, policy.allowAddresses).findings,
 };

@@ -51,7 +51,8 @@ export const RESOLUTION_CODES = [
     severity: 'error',
     title: 'The CNAME chain is too long',
     acmeProblem: 'dns',
-    description: 'The chain of aliases is longer than resolvers follow.',
+    description:
+      "The chain has more CNAMEs than the CA's resolver follows (Unbound's max-query-restarts, 11), so the lookup ends in SERVFAIL.",
   },
   {
     code: 'DNS_NO_NAMESERVERS',

@@ -1,27 +1,38 @@
 import type { Finding, Verdict } from '../finding.js';
 import type { Report } from '../report.js';
+import { escapeControls } from '../escape.js';
+
+/** Anything Markdown or GitHub could turn into a link or a mention: put in a code span, where it is inert. */
+const INERT =
+  /`[^`\n]+`|(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)(?:[^\s`]*[^\s`.,;:!?)\]'"])?|[^\s`]*@(?:[^\s`]*[^\s`.,;:!?)\]'"])?/gi;
 
 /**
  * DNS data and HTTP bodies are untrusted: escape everything Markdown or HTML could act on, so a TXT value
- * cannot inject links, images, HTML or @mentions into a pull-request comment.
+ * cannot inject links, images, HTML or @mentions into a pull-request comment. Text already in backticks
+ * (commands in a fix) and URLs, addresses and mentions become code spans: shown whole and literally, never
+ * linked, with no invisible characters inserted into them.
  */
 export function escapeMarkdown(s: string): string {
-  return (
-    s
-      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-      .replace(/[\u0000-\u001f\u007f]/g, ' ')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c)
-      .replace(/@/g, '@\u200b')
-      .replace(/:\/\//g, ':\u200b//')
-      .replace(/\bwww\./gi, (m) => m.slice(0, 3) + '\u200b.')
-  );
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(INERT)) {
+    const t = m[0];
+    out += escapeText(s.slice(last, m.index)) + code(t.startsWith('`') ? t.slice(1, -1) : t);
+    last = m.index + t.length;
+  }
+  return out + escapeText(s.slice(last));
+}
+
+function escapeText(s: string): string {
+  return escapeControls(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-!|~]/g, (c) => '\\' + c);
 }
 
 /** Inline code cannot be broken out of if it holds no backtick and no newline. */
-const code = (s: string): string => '`' + s.replace(/[`\r\n]/g, "'") + '`';
+const code = (s: string): string => '`' + escapeControls(s).replace(/`/g, "'") + '`';
 
 const ICON: Record<Verdict, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
 
@@ -60,7 +71,8 @@ export function renderMarkdown(report: Report, opts: { heading?: string } = {}):
   section('Order', report.orderFindings);
   for (const id of report.identifiers) section(id.identifier, id.findings);
   out.push(
-    `<sub>CA ${escapeMarkdown(report.ca)} · ${report.stats.dnsQueries} DNS queries · acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`,
+    // Nothing that changes from run to run (timings, query counts): the Action compares bodies to skip updates.
+    `<sub>CA ${escapeMarkdown(report.ca)} · acme-preflight ${escapeMarkdown(report.tool.version)}</sub>`,
   );
   return out.join('\n') + '\n';
 }

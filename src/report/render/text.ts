@@ -1,5 +1,6 @@
 import type { Finding, Severity, Verdict } from '../finding.js';
 import type { IdentifierReport, Report } from '../report.js';
+import { escapeControls } from '../escape.js';
 
 export interface TextOptions {
   colour: boolean;
@@ -10,9 +11,8 @@ export interface TextOptions {
 const ANSI = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof ANSI;
 
-/** Terminal control characters in DNS data or HTTP bodies must not reach the user's terminal. */
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const stripControl = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
+/** Control characters in DNS data or HTTP bodies must not reach the terminal or start a forged line. */
+const stripControl = escapeControls;
 
 const VERDICT_LABEL: Record<Verdict, [string, Style]> = {
   pass: ['PASS', 'green'],
@@ -33,12 +33,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   const failing = report.identifiers.filter((i) => i.verdict === 'fail').length;
   out.push(
     `${paint(label, style)}  ${report.identifiers.length} name(s), ${failing} would fail` +
-      ` (CA ${report.ca}, ${report.stats.dnsQueries} DNS queries, ${(report.stats.durationMs / 1000).toFixed(1)} s)`,
+      ` (CA ${stripControl(report.ca)}, ${report.stats.dnsQueries} DNS queries, ${(report.stats.durationMs / 1000).toFixed(1)} s)`,
   );
   const emit = (f: Finding): void => {
     if (f.severity === 'info' && opts.verbose === false) return;
     const [sl, ss] = SEVERITY_LABEL[f.severity];
-    out.push(`  ${paint(sl, ss)} ${paint(f.code, 'bold')}: ${stripControl(f.title)}`);
+    out.push(`  ${paint(sl, ss)} ${paint(stripControl(f.code), 'bold')}: ${stripControl(f.title)}`);
     out.push(...wrap(stripControl(f.detail), '      '));
     if (f.caMessage) out.push(`      CA would say: ${stripControl(f.caMessage)}`);
     for (const e of f.evidence.slice(0, 8)) {
@@ -63,13 +63,14 @@ export function renderText(report: Report, opts: TextOptions): string {
 
 function identifierHeading(id: IdentifierReport, paint: (s: string, st: Style) => string): string {
   const [label, style] = VERDICT_LABEL[id.verdict];
-  const shown = id.input !== id.identifier ? `${id.identifier} (${stripControl(id.input)})` : id.identifier;
-  return `${paint(label, style)} ${paint(shown, 'bold')} [${id.challenge}]`;
+  const name = stripControl(id.identifier);
+  const shown = id.input !== id.identifier ? `${name} (${stripControl(id.input)})` : name;
+  return `${paint(label, style)} ${paint(shown, 'bold')} [${stripControl(id.challenge)}]`;
 }
 
 function wrap(text: string, indent: string, width = 100): string[] {
   const lines: string[] = [];
-  for (const para of text.split('\n')) {
+  for (const para of [text]) {
     let line = '';
     for (const word of para.split(' ')) {
       if (line && indent.length + line.length + word.length + 1 > width) {
