@@ -10,4 +10,9 @@ export interface Identifier {
   wildcard: boolean;
   /** Unicode form when the input was an IDN. */
   unicode?: string;
+  /** How the input differs from what the CA accepts as written (normalised here for the check). */
+  asWritten?: AsWritten[];
 }
+
+/** One way the typed identifier differs from the form the CA accepts. */
+export type AsWritten = 'uppercase' | 'trailing-dot' | 'unicode' | 'ip-text' | 'ip-brackets';

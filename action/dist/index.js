@@ -52,7 +52,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net10 = __require("net");
+    var net12 = __require("net");
     var tls4 = __require("tls");
     var http3 = __require("http");
     var https3 = __require("https");
@@ -979,7 +979,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
-    var net10 = __require("node:net");
+    var net12 = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
@@ -1124,7 +1124,7 @@ var require_util = __commonJS({
       }
       assert2(typeof host === "string");
       const servername = getHostname(host);
-      if (net10.isIP(servername)) {
+      if (net12.isIP(servername)) {
         return "";
       }
       return servername;
@@ -2525,7 +2525,7 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net10 = __require("node:net");
+    var net12 = __require("node:net");
     var assert2 = __require("node:assert");
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
@@ -2621,7 +2621,7 @@ var require_connect = __commonJS({
         } else {
           assert2(!httpSocket, "httpSocket can only be sent on TLS update");
           port3 = port3 || 80;
-          socket = net10.connect({
+          socket = net12.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -7634,7 +7634,7 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var net10 = __require("node:net");
+    var net12 = __require("node:net");
     var http3 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
@@ -7784,7 +7784,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net10.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net12.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -7948,7 +7948,7 @@ var require_client = __commonJS({
         const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
         const ip = hostname3.substring(1, idx);
-        assert2(net10.isIP(ip));
+        assert2(net12.isIP(ip));
         hostname3 = ip;
       }
       client[kConnecting] = true;
@@ -22966,7 +22966,20 @@ var init_identifiers = __esm({
         severity: "error",
         title: "Name has no dot",
         acmeProblem: "rejectedIdentifier",
-        description: "A single-label name cannot be issued for."
+        description: 'A single-label name cannot be issued for ("Domain name needs at least one dot").'
+      },
+      {
+        code: "IDENT_INPUT_NOT_CANONICAL",
+        severity: "warning",
+        title: "The CA refuses this identifier as written",
+        acmeProblem: "rejectedIdentifier",
+        description: "The name was typed with a trailing dot, in Unicode, or (for an IP address) in brackets or non-canonical text; it is checked in the form the CA accepts, and the finding says exactly what the client must send. Upper case alone is info: the CA lower-cases identifiers itself."
+      },
+      {
+        code: "IDENT_IP_NOT_PROBED",
+        severity: "warning",
+        title: "acme-preflight does not connect to this IP identifier",
+        description: "The address is multicast, IPv4-compatible (::/96) or an IPv6 form of a reserved IPv4 address. The CA accepts the identifier, but the tool never connects to such addresses (a deliberate difference), so the challenge is not probed."
       },
       {
         code: "IDENT_WILDCARD_MALFORMED",
@@ -22992,7 +23005,7 @@ var init_identifiers = __esm({
         severity: "error",
         title: "IP identifier in a reserved range",
         acmeProblem: "rejectedIdentifier",
-        description: "The CA refuses IP identifiers in IANA special-purpose ranges (Boulder iana/ip.go)."
+        description: 'The CA refuses IP identifiers in the IANA special-purpose registries (Boulder iana/ip.go; "IP address is in a reserved address block: <RFC>: <name>").'
       },
       {
         code: "IDENT_TOO_MANY_NAMES",
@@ -24016,7 +24029,71 @@ var init_catalogue = __esm({
   }
 });
 
+// src/net/iana-registry.ts
+var IANA_IPV4_SPECIAL, IANA_IPV6_SPECIAL;
+var init_iana_registry = __esm({
+  "src/net/iana-registry.ts"() {
+    "use strict";
+    IANA_IPV4_SPECIAL = [
+      { block: "0.0.0.0/8", name: '"This network"', rfc: "[RFC791], Section 3.2" },
+      { block: "0.0.0.0/32", name: '"This host on this network"', rfc: "[RFC1122], Section 3.2.1.3" },
+      { block: "10.0.0.0/8", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "100.64.0.0/10", name: "Shared Address Space", rfc: "[RFC6598]" },
+      { block: "127.0.0.0/8", name: "Loopback", rfc: "[RFC1122], Section 3.2.1.3" },
+      { block: "169.254.0.0/16", name: "Link Local", rfc: "[RFC3927]" },
+      { block: "172.16.0.0/12", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "192.0.0.0/24", name: "IETF Protocol Assignments", rfc: "[RFC6890], Section 2.1" },
+      { block: "192.0.0.0/29", name: "IPv4 Service Continuity Prefix", rfc: "[RFC7335]" },
+      { block: "192.0.0.8/32", name: "IPv4 dummy address", rfc: "[RFC7600]" },
+      { block: "192.0.0.9/32", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
+      { block: "192.0.0.10/32", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
+      { block: "192.0.0.170/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
+      { block: "192.0.0.171/32", name: "NAT64/DNS64 Discovery", rfc: "[RFC8880][RFC7050], Section 2.2" },
+      { block: "192.0.2.0/24", name: "Documentation (TEST-NET-1)", rfc: "[RFC5737]" },
+      { block: "192.31.196.0/24", name: "AS112-v4", rfc: "[RFC7535]" },
+      { block: "192.52.193.0/24", name: "AMT", rfc: "[RFC7450]" },
+      { block: "192.88.99.0/24", name: "Deprecated (6to4 Relay Anycast)", rfc: "[RFC7526]" },
+      { block: "192.88.99.2/32", name: "6a44-relay anycast address", rfc: "[RFC6751]" },
+      { block: "192.168.0.0/16", name: "Private-Use", rfc: "[RFC1918]" },
+      { block: "192.175.48.0/24", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
+      { block: "198.18.0.0/15", name: "Benchmarking", rfc: "[RFC2544]" },
+      { block: "198.51.100.0/24", name: "Documentation (TEST-NET-2)", rfc: "[RFC5737]" },
+      { block: "203.0.113.0/24", name: "Documentation (TEST-NET-3)", rfc: "[RFC5737]" },
+      { block: "240.0.0.0/4", name: "Reserved", rfc: "[RFC1112], Section 4" },
+      { block: "255.255.255.255/32", name: "Limited Broadcast", rfc: "[RFC8190] [RFC919], Section 7" }
+    ];
+    IANA_IPV6_SPECIAL = [
+      { block: "::1/128", name: "Loopback Address", rfc: "[RFC4291]" },
+      { block: "::/128", name: "Unspecified Address", rfc: "[RFC4291]" },
+      { block: "::ffff:0:0/96", name: "IPv4-mapped Address", rfc: "[RFC4291]" },
+      { block: "64:ff9b::/96", name: "IPv4-IPv6 Translat.", rfc: "[RFC6052]" },
+      { block: "64:ff9b:1::/48", name: "IPv4-IPv6 Translat.", rfc: "[RFC8215]" },
+      { block: "100::/64", name: "Discard-Only Address Block", rfc: "[RFC6666]" },
+      { block: "100:0:0:1::/64", name: "Dummy IPv6 Prefix", rfc: "[RFC9780]" },
+      { block: "2001::/23", name: "IETF Protocol Assignments", rfc: "[RFC2928]" },
+      { block: "2001::/32", name: "TEREDO", rfc: "[RFC4380] [RFC8190]" },
+      { block: "2001:1::1/128", name: "Port Control Protocol Anycast", rfc: "[RFC7723]" },
+      { block: "2001:1::2/128", name: "Traversal Using Relays around NAT Anycast", rfc: "[RFC8155]" },
+      { block: "2001:1::3/128", name: "DNS-SD Service Registration Protocol Anycast", rfc: "[RFC9665]" },
+      { block: "2001:2::/48", name: "Benchmarking", rfc: "[RFC5180][RFC Errata 1752]" },
+      { block: "2001:3::/32", name: "AMT", rfc: "[RFC7450]" },
+      { block: "2001:4:112::/48", name: "AS112-v6", rfc: "[RFC7535]" },
+      { block: "2001:10::/28", name: "Deprecated (previously ORCHID)", rfc: "[RFC4843]" },
+      { block: "2001:20::/28", name: "ORCHIDv2", rfc: "[RFC7343]" },
+      { block: "2001:30::/28", name: "Drone Remote ID Protocol Entity Tags (DETs) Prefix", rfc: "[RFC9374]" },
+      { block: "2001:db8::/32", name: "Documentation", rfc: "[RFC3849]" },
+      { block: "2002::/16", name: "6to4", rfc: "[RFC3056]" },
+      { block: "2620:4f:8000::/48", name: "Direct Delegation AS112 Service", rfc: "[RFC7534]" },
+      { block: "3fff::/20", name: "Documentation", rfc: "[RFC9637]" },
+      { block: "5f00::/16", name: "Segment Routing (SRv6) SIDs", rfc: "[RFC9602]" },
+      { block: "fc00::/7", name: "Unique-Local", rfc: "[RFC4193] [RFC8190]" },
+      { block: "fe80::/10", name: "Link-Local Unicast", rfc: "[RFC4291]" }
+    ];
+  }
+});
+
 // src/net/reserved.ts
+import net3 from "node:net";
 function parsedAllow(allow) {
   const key = allow.join(",");
   let ranges = allowRanges.get(key);
@@ -24027,20 +24104,111 @@ function parsedAllow(allow) {
   }
   return ranges;
 }
+function isGoIpLiteral(host) {
+  const octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  if (new RegExp(`^${octet}(\\.${octet}){3}$`).test(host)) return true;
+  const pct = host.indexOf("%");
+  const bare = pct >= 0 ? host.slice(0, pct) : host;
+  return net3.isIPv6(bare) && (pct < 0 || pct < host.length - 1);
+}
 function isIpAddress(s) {
   return import_ipaddr2.default.isValid(s) && (import_ipaddr2.default.IPv4.isValidFourPartDecimal(s) || s.includes(":"));
 }
-function inRanges(addr, ranges) {
-  for (const [net10, bits] of ranges) {
-    if (addr.kind() === net10.kind() && addr.match(net10, bits)) return `${net10.toString()}/${bits}`;
+function canonicalIp(address) {
+  if (address.includes(":")) {
+    const bare = address.replace(/%.*$/, "");
+    if (!net3.isIPv6(bare)) return void 0;
+    return import_ipaddr2.default.parse(new URL(`http://[${bare}]/`).hostname.slice(1, -1)).toString();
+  }
+  if (!import_ipaddr2.default.IPv4.isValidFourPartDecimal(address)) return void 0;
+  return import_ipaddr2.default.parse(address).toString();
+}
+function parseAddr(address) {
+  const canonical3 = canonicalIp(address);
+  return canonical3 === void 0 ? void 0 : import_ipaddr2.default.parse(canonical3);
+}
+function caReservedBlock(address) {
+  const addr = parseAddr(address);
+  if (!addr) return void 0;
+  const hit = CA_BLOCKS.find((b) => inRange(addr, b.range));
+  if (!hit) return void 0;
+  return {
+    block: hit.block,
+    name: hit.name,
+    rfc: hit.rfc,
+    message: `IP address is in a reserved address block: ${hit.rfc}: ${hit.name}`
+  };
+}
+function embeddedIpv4(address) {
+  const addr = parseAddr(address);
+  if (!addr || addr.kind() !== "ipv6") return [];
+  const b = addr.toByteArray();
+  const zero = (from, to) => b.slice(from, to).every((x) => x === 0);
+  const out = [];
+  if (zero(0, 10) && b[10] === 255 && b[11] === 255)
+    out.push({ form: "mapped", ipv4: v4From(b, 12).toString() });
+  else if (zero(0, 12) && !(zero(12, 15) && b[15] <= 1))
+    out.push({ form: "compatible", ipv4: v4From(b, 12).toString() });
+  if (b[0] === 0 && b[1] === 100 && b[2] === 255 && b[3] === 155 && zero(4, 12))
+    out.push({ form: "nat64", ipv4: v4From(b, 12).toString() });
+  if (b[0] === 32 && b[1] === 2) out.push({ form: "6to4", ipv4: v4From(b, 2).toString() });
+  if (b[0] === 32 && b[1] === 1 && b[2] === 0 && b[3] === 0) {
+    out.push({ form: "teredo-server", ipv4: v4From(b, 4).toString() });
+    const client = b.slice(12, 16).map((x) => x ^ 255);
+    out.push({
+      form: "teredo-client",
+      ipv4: new import_ipaddr2.default.IPv4(client).toString()
+    });
+  }
+  return out;
+}
+function projectRefusal(address) {
+  const addr = parseAddr(address);
+  if (!addr) return void 0;
+  for (const r of MULTICAST) {
+    if (inRange(addr, r)) {
+      const block = `${r[0].toString()}/${r[1]}`;
+      return {
+        block,
+        reason: "multicast",
+        message: `${address} is a multicast address (${block}); a TCP connection to it cannot be made`
+      };
+    }
+  }
+  for (const e of embeddedIpv4(address)) {
+    const inner = caReservedBlock(e.ipv4);
+    if (inner) {
+      return {
+        block: e.form === "compatible" ? IPV4_COMPATIBLE_BLOCK : caReservedBlock(address)?.block ?? IPV4_COMPATIBLE_BLOCK,
+        reason: "embeds-reserved-ipv4",
+        message: `${address} embeds the reserved IPv4 address ${e.ipv4} (${e.form} form; ${inner.block} ${inner.name})`
+      };
+    }
+  }
+  const bytes2 = addr.toByteArray();
+  const unspecifiedOrLoopback = bytes2.slice(0, 15).every((x) => x === 0) && bytes2[15] <= 1;
+  if (inRange(addr, COMPATIBLE) && !unspecifiedOrLoopback) {
+    return {
+      block: IPV4_COMPATIBLE_BLOCK,
+      reason: "ipv4-compatible",
+      message: `${address} is a deprecated IPv4-compatible address (${IPV4_COMPATIBLE_BLOCK}, RFC 4291 \xA72.5.5.1)`
+    };
   }
   return void 0;
 }
 function reservedRange(address, policy = { allow: [] }) {
-  if (!import_ipaddr2.default.isValid(address)) return "not an IP address";
-  const addr = import_ipaddr2.default.parse(address);
-  if (policy.allow.length > 0 && inRanges(addr, parsedAllow(policy.allow))) return void 0;
-  return inRanges(addr, RESERVED);
+  const addr = parseAddr(address);
+  if (!addr) return "not an IP address";
+  const project = projectRefusal(address);
+  if (project?.reason === "embeds-reserved-ipv4") return project.block;
+  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
+  return caReservedBlock(address)?.block ?? project?.block;
+}
+function caReservedRange(address, policy = { allow: [] }) {
+  const addr = parseAddr(address);
+  if (!addr) return "not an IP address";
+  if (policy.allow.length > 0 && parsedAllow(policy.allow).some((r) => inRange(addr, r))) return void 0;
+  return caReservedBlock(address)?.block;
 }
 function assertConnectable(address, policy) {
   const range = reservedRange(address, policy);
@@ -24056,52 +24224,27 @@ function invalidCidrs(cidrs) {
     }
   });
 }
-var import_ipaddr2, RESERVED_IPV4, RESERVED_IPV6, parseRanges, RESERVED, allowRanges, MAX_ALLOW_LISTS, ReservedAddressError;
+var import_ipaddr2, toBlocks, CA_BLOCKS, RESERVED_IPV4, RESERVED_IPV6, MULTICAST_BLOCKS, IPV4_COMPATIBLE_BLOCK, MULTICAST, COMPATIBLE, parseRanges, allowRanges, MAX_ALLOW_LISTS, inRange, v4From, ReservedAddressError;
 var init_reserved = __esm({
   "src/net/reserved.ts"() {
     "use strict";
     import_ipaddr2 = __toESM(require_ipaddr(), 1);
-    RESERVED_IPV4 = [
-      "0.0.0.0/8",
-      "10.0.0.0/8",
-      "100.64.0.0/10",
-      "127.0.0.0/8",
-      "169.254.0.0/16",
-      "172.16.0.0/12",
-      "192.0.0.0/24",
-      "192.0.2.0/24",
-      "192.31.196.0/24",
-      "192.52.193.0/24",
-      "192.88.99.0/24",
-      "192.168.0.0/16",
-      "192.175.48.0/24",
-      "198.18.0.0/15",
-      "198.51.100.0/24",
-      "203.0.113.0/24",
-      "240.0.0.0/4",
-      "255.255.255.255/32"
-    ];
-    RESERVED_IPV6 = [
-      "::/128",
-      "::1/128",
-      "::ffff:0:0/96",
-      "64:ff9b::/96",
-      "64:ff9b:1::/48",
-      "100::/64",
-      "2001::/23",
-      "2001:db8::/32",
-      "2002::/16",
-      "2620:4f:8000::/48",
-      "3fff::/20",
-      "5f00::/16",
-      "fc00::/7",
-      "fe80::/10",
-      "ff00::/8"
-    ];
+    init_iana_registry();
+    toBlocks = (rows) => rows.map((r) => ({ ...r, range: import_ipaddr2.default.parseCIDR(r.block) }));
+    CA_BLOCKS = [...toBlocks(IANA_IPV4_SPECIAL), ...toBlocks(IANA_IPV6_SPECIAL)].sort(
+      (a, b) => b.range[1] - a.range[1]
+    );
+    RESERVED_IPV4 = IANA_IPV4_SPECIAL.map((r) => r.block);
+    RESERVED_IPV6 = IANA_IPV6_SPECIAL.map((r) => r.block);
+    MULTICAST_BLOCKS = ["224.0.0.0/4", "ff00::/8"];
+    IPV4_COMPATIBLE_BLOCK = "::/96";
+    MULTICAST = MULTICAST_BLOCKS.map((c) => import_ipaddr2.default.parseCIDR(c));
+    COMPATIBLE = import_ipaddr2.default.parseCIDR(IPV4_COMPATIBLE_BLOCK);
     parseRanges = (cidrs) => cidrs.map((c) => import_ipaddr2.default.parseCIDR(c));
-    RESERVED = [...parseRanges(RESERVED_IPV4), ...parseRanges(RESERVED_IPV6)];
     allowRanges = /* @__PURE__ */ new Map();
     MAX_ALLOW_LISTS = 64;
+    inRange = (addr, [net12, bits]) => addr.kind() === net12.kind() && addr.match(net12, bits);
+    v4From = (bytes2, at) => new import_ipaddr2.default.IPv4(bytes2.slice(at, at + 4));
     ReservedAddressError = class extends Error {
       constructor(address, range) {
         super(`refusing to connect to ${address}: reserved range ${range}`);
@@ -24977,17 +25120,40 @@ var require_cjs = __commonJS({
 });
 
 // src/net/psl.ts
+function icannSuffix(name) {
+  const hit = memo.get(name);
+  if (hit !== void 0) return hit ?? void 0;
+  let out = icann(name);
+  if (out === name && isWildcardBase(name)) {
+    const dot = name.indexOf(".");
+    const parent = dot < 0 ? "" : name.slice(dot + 1);
+    if (parent === "") out = void 0;
+    else if (isWildcardBase(parent)) out = name;
+    else out = icannSuffix(parent);
+  }
+  if (memo.size >= MAX_MEMO) memo.clear();
+  memo.set(name, out ?? null);
+  return out;
+}
 function publicSuffixOf(base, extra = []) {
   const lab = extra.filter((s) => base === s || base.endsWith("." + s)).sort((a, b) => b.length - a.length)[0];
   if (lab) return lab;
-  const psl = (0, import_tldts.parse)(base, { allowPrivateDomains: false });
-  return psl.isIcann && psl.publicSuffix ? psl.publicSuffix : void 0;
+  return icannSuffix(base);
 }
-var import_tldts;
+var import_tldts, PSL_SOURCE, PROBE, icann, isWildcardBase, memo, MAX_MEMO;
 var init_psl = __esm({
   "src/net/psl.ts"() {
     "use strict";
     import_tldts = __toESM(require_cjs(), 1);
+    PSL_SOURCE = "Public Suffix List (ICANN section) bundled in tldts 7.5.5, published 2026-11-19";
+    PROBE = "zz0-acme-preflight-probe";
+    icann = (name) => {
+      const r = (0, import_tldts.parse)(name, { allowPrivateDomains: false });
+      return r.isIcann && r.publicSuffix ? r.publicSuffix : void 0;
+    };
+    isWildcardBase = (name) => icann(`${PROBE}.${name}`) === `${PROBE}.${name}`;
+    memo = /* @__PURE__ */ new Map();
+    MAX_MEMO = 4096;
   }
 });
 
@@ -40428,10 +40594,99 @@ init_finding();
 init_catalogue();
 init_reserved();
 init_psl();
-import { domainToASCII, domainToUnicode } from "node:url";
-var MAX_NAME_LENGTH = 253;
-var MAX_LABEL_LENGTH = 63;
+import { domainToASCII, domainToUnicode as domainToUnicode2 } from "node:url";
+
+// src/checks/ca-policy.ts
+init_reserved();
+init_psl();
+import { domainToUnicode } from "node:url";
+var PA_ERRORS = {
+  nonPublic: "Domain name does not end with a valid public suffix (TLD)",
+  icannTld: "Domain name is an ICANN TLD",
+  invalidCharacter: "Domain name contains an invalid character",
+  nameTooLong: "Domain name is longer than 253 bytes",
+  ipAddressInDns: "Identifier type is DNS but value is an IP address",
+  ipInvalid: "IP address is invalid",
+  tooManyLabels: "Domain name has more than 10 labels (parts)",
+  emptyIdentifier: "Identifier value (name) is empty",
+  endsInDot: "Domain name ends in a dot",
+  tooFewLabels: "Domain name needs at least one dot",
+  labelTooShort: "Domain name can not have two dots in a row",
+  labelTooLong: "Domain has a label (component between dots) longer than 63 bytes",
+  malformedIdn: "Domain name contains malformed punycode",
+  invalidRldh: "Domain name contains an invalid label in a reserved format (R-LDH: '??--')",
+  tooManyWildcards: "Domain name has more than one wildcard",
+  malformedWildcard: "Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name",
+  icannTldWildcard: "Domain name is a wildcard for an ICANN TLD",
+  wildcardNotSupported: "Wildcard domain names are not supported",
+  unsupportedIdent: "Invalid identifier type"
+};
 var MAX_LABELS = 10;
+var MAX_LABEL_LENGTH = 63;
+var MAX_NAME_LENGTH = 253;
+var isDnsCharacter = (c) => /^[a-zA-Z0-9.-]$/.test(c);
+function validPunycode(label) {
+  const unicode = domainToUnicode(label);
+  if (unicode === "" || unicode === label) return false;
+  return unicode === unicode.normalize("NFC");
+}
+function validNonWildcardDomain(domain2, extra) {
+  if (domain2 === "") return PA_ERRORS.emptyIdentifier;
+  if (domain2.startsWith("*.")) return PA_ERRORS.wildcardNotSupported;
+  for (const b of Buffer.from(domain2, "utf8")) {
+    if (b >= 128 || !isDnsCharacter(String.fromCharCode(b))) return PA_ERRORS.invalidCharacter;
+  }
+  if (domain2.length > MAX_NAME_LENGTH) return PA_ERRORS.nameTooLong;
+  if (isGoIpLiteral(domain2)) return PA_ERRORS.ipAddressInDns;
+  if (domain2.endsWith(".")) return PA_ERRORS.endsInDot;
+  const labels = domain2.split(".");
+  if (labels.length > MAX_LABELS) return PA_ERRORS.tooManyLabels;
+  if (labels.length < 2) return PA_ERRORS.tooFewLabels;
+  for (const label of labels) {
+    if (label.length < 1) return PA_ERRORS.labelTooShort;
+    if (label.length > MAX_LABEL_LENGTH) return PA_ERRORS.labelTooLong;
+    if (!/^[a-z0-9-]+$/.test(label)) return PA_ERRORS.invalidCharacter;
+    if (label.startsWith("-") || label.endsWith("-")) return PA_ERRORS.invalidCharacter;
+    if (label.length >= 4 && label.slice(2, 4) === "--") {
+      if (label.slice(0, 2) !== "xn") return PA_ERRORS.invalidRldh;
+      if (!validPunycode(label)) return PA_ERRORS.malformedIdn;
+    }
+  }
+  const suffix = publicSuffixOf(domain2, extra);
+  if (!suffix) return PA_ERRORS.nonPublic;
+  if (suffix === domain2) return PA_ERRORS.icannTld;
+  return void 0;
+}
+function caDomainError(domain2, extra = []) {
+  const stars = (domain2.match(/\*/g) ?? []).length;
+  if (stars === 0) return validNonWildcardDomain(domain2, extra);
+  if (stars > 1) return PA_ERRORS.tooManyWildcards;
+  if (!domain2.startsWith("*.")) return PA_ERRORS.malformedWildcard;
+  const base = domain2.slice(2);
+  const suffix = publicSuffixOf(base, extra);
+  if (!suffix) return PA_ERRORS.nonPublic;
+  if (suffix === base) return PA_ERRORS.icannTldWildcard;
+  return validNonWildcardDomain(base, extra);
+}
+function caIpError(ip) {
+  if (ip === "") return PA_ERRORS.emptyIdentifier;
+  if (ip.includes("%") || !isGoIpLiteral(ip)) return PA_ERRORS.ipInvalid;
+  const canonical3 = canonicalIp(ip);
+  const goText = canonical3?.startsWith("::ffff:") && ip.includes(".") ? ip : canonical3;
+  if (goText !== ip) return PA_ERRORS.ipInvalid;
+  return caReservedBlock(ip)?.message;
+}
+function caIdentifierError(type, value, extra = []) {
+  const v = value.toLowerCase();
+  if (type === "dns") return caDomainError(v, extra);
+  if (type === "ip") return caIpError(v);
+  return PA_ERRORS.unsupportedIdent;
+}
+
+// src/checks/identifiers.ts
+var MAX_NAME_LENGTH2 = 253;
+var MAX_LABEL_LENGTH2 = 63;
+var MAX_LABELS2 = 10;
 var MAX_NAMES_PER_ORDER = 100;
 var fail = (code2, message) => ({ ok: false, code: code2, message });
 var IDEOGRAPHIC_DOTS = /[\u3002\uff0e\uff61]/g;
@@ -40448,8 +40703,13 @@ function parseIp(raw, input3) {
     return void 0;
   }
   if (!isIpAddress(unbracketed)) return fail("IDENT_SYNTAX_BAD_IP", `"${input3}" is not a valid IP address`);
-  const value = import_ipaddr3.default.parse(unbracketed).toString();
-  return { ok: true, identifier: { input: input3, type: "ip", value, base: value, wildcard: false } };
+  const value = canonicalIp(unbracketed) ?? import_ipaddr3.default.parse(unbracketed).toString();
+  const identifier = { input: input3, type: "ip", value, base: value, wildcard: false };
+  const asWritten = [];
+  if (unbracketed !== raw) asWritten.push("ip-brackets");
+  if (unbracketed !== value) asWritten.push("ip-text");
+  if (asWritten.length > 0) identifier.asWritten = asWritten;
+  return { ok: true, identifier };
 }
 function toALabel(label, input3) {
   if (label === "")
@@ -40479,11 +40739,11 @@ function toALabel(label, input3) {
       };
     }
   }
-  if (ascii.length > MAX_LABEL_LENGTH) {
+  if (ascii.length > MAX_LABEL_LENGTH2) {
     return {
       ok: false,
       code: "IDENT_SYNTAX_LABEL_TOO_LONG",
-      message: `"${input3}": label "${ascii}" is ${ascii.length} characters, more than ${MAX_LABEL_LENGTH}`
+      message: `"${input3}": label "${ascii}" is ${ascii.length} characters, more than ${MAX_LABEL_LENGTH2}`
     };
   }
   if (!LDH.test(ascii)) {
@@ -40508,7 +40768,7 @@ function toALabel(label, input3) {
         message: `"${input3}": label "${ascii}" has "--" in positions 3-4 but is not an xn-- A-label`
       };
     }
-    const unicode = domainToUnicode(ascii);
+    const unicode = domainToUnicode2(ascii);
     if (unicode === "" || unicode === ascii || domainToASCII(unicode) !== ascii) {
       return {
         ok: false,
@@ -40520,8 +40780,15 @@ function toALabel(label, input3) {
   return { ok: true, label: ascii };
 }
 function parseIdentifier(input3) {
-  let raw = input3.trim().toLowerCase().replace(IDEOGRAPHIC_DOTS, ".");
-  if (raw.endsWith(".")) raw = raw.slice(0, -1);
+  const trimmed = input3.trim();
+  let raw = trimmed.toLowerCase().replace(IDEOGRAPHIC_DOTS, ".");
+  const asWritten = [];
+  if (raw !== trimmed.toLowerCase() || /[^\x00-\x7f]/.test(input3)) asWritten.push("unicode");
+  if (trimmed !== trimmed.toLowerCase()) asWritten.push("uppercase");
+  if (raw.endsWith(".")) {
+    raw = raw.slice(0, -1);
+    asWritten.push("trailing-dot");
+  }
   if (raw === "") return fail("IDENT_SYNTAX_EMPTY", "empty name");
   const hostPort = raw.split(":").length === 2 && /:[0-9]+$/.test(raw) || /\]:[0-9]+$/.test(raw);
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw) || hostPort) {
@@ -40531,7 +40798,11 @@ function parseIdentifier(input3) {
     );
   }
   const ip = parseIp(raw, input3);
-  if (ip) return ip;
+  if (ip) {
+    if (ip.ok && asWritten.includes("trailing-dot"))
+      return fail("IDENT_SYNTAX_BAD_IP", `"${input3}" is not a valid IP address`);
+    return ip;
+  }
   const labels = [];
   let idn = false;
   for (const label of raw.split(".")) {
@@ -40541,10 +40812,10 @@ function parseIdentifier(input3) {
     labels.push(r.label);
   }
   const value = labels.join(".");
-  if (value.length > MAX_NAME_LENGTH) {
+  if (value.length > MAX_NAME_LENGTH2) {
     return fail(
       "IDENT_SYNTAX_TOO_LONG",
-      `"${input3}" is ${value.length} characters, more than ${MAX_NAME_LENGTH}`
+      `"${input3}" is ${value.length} characters, more than ${MAX_NAME_LENGTH2}`
     );
   }
   const wildcard = value.startsWith("*.");
@@ -40555,65 +40826,81 @@ function parseIdentifier(input3) {
     base: wildcard ? value.slice(2) : value,
     wildcard
   };
-  if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode(l)).join(".");
+  if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode2(l)).join(".");
+  if (asWritten.length > 0) identifier.asWritten = asWritten;
   return { ok: true, identifier };
 }
 var policyEvidence = (answer, value) => [
   { source: "local policy", query: `policy ${value}`, answer }
 ];
 var cannotIssue = (value, why) => `Cannot issue for "${value}": ${why}`;
+var PA = {
+  tooManyWildcards: "Domain name has more than one wildcard",
+  malformedWildcard: "Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name",
+  nonPublic: "Domain name does not end with a valid public suffix (TLD)",
+  icannTld: "Domain name is an ICANN TLD",
+  icannTldWildcard: "Domain name is a wildcard for an ICANN TLD",
+  tooManyLabels: "Domain name has more than 10 labels (parts)",
+  tooFewLabels: "Domain name needs at least one dot",
+  endsInDot: "Domain name ends in a dot",
+  invalidCharacter: "Domain name contains an invalid character",
+  ipInvalid: "IP address is invalid"
+};
 function dnsPolicy(id, challenge, policy) {
   const out = [];
   const v = id.value;
   const base = id.base;
-  if (base.includes("*")) {
-    out.push(
-      finding("IDENT_WILDCARD_MALFORMED", v, {
+  const labels = base.split(".");
+  const extra = policy.extraPublicSuffixes ?? [];
+  const refused = () => {
+    if (base.includes("*")) {
+      const many = (v.match(/\*/g)?.length ?? 0) > 1;
+      return finding("IDENT_WILDCARD_MALFORMED", v, {
         detail: `"${v}" has a wildcard that is not the whole leftmost label.`,
         evidence: policyEvidence('wildcard must be exactly "*." at the start', v),
         remediation: `Use "*.${base.split(".").filter((l) => !l.includes("*")).join(".")}" (a wildcard covers exactly one label) or list the names explicitly.`,
-        caMessage: cannotIssue(
-          v,
-          (v.match(/\*/g)?.length ?? 0) > 1 ? "Domain name has more than one wildcard" : "Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name"
-        )
-      })
-    );
-    return out;
-  }
-  const labels = base.split(".");
-  if (labels.length > MAX_LABELS) {
-    out.push(
-      finding("IDENT_TOO_MANY_LABELS", v, {
-        detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS}.`,
+        caMessage: cannotIssue(v, many ? PA.tooManyWildcards : PA.malformedWildcard)
+      });
+    }
+    const suffix = publicSuffixOf(base, extra);
+    const notPublic = () => finding("IDENT_NOT_PUBLIC_SUFFIX", v, {
+      detail: `"${base}" does not end in a suffix of the ICANN section of the Public Suffix List ("${labels[labels.length - 1]}" is not one).`,
+      evidence: policyEvidence(`no ICANN public suffix (${PSL_SOURCE})`, v),
+      remediation: "Publicly trusted CAs issue only for names under a public TLD; use a registered domain, or a private CA for internal names.",
+      caMessage: cannotIssue(v, PA.nonPublic)
+    });
+    const isSuffix = () => finding("IDENT_IS_PUBLIC_SUFFIX", v, {
+      detail: `"${base}" is itself a public suffix (ICANN section of the Public Suffix List).`,
+      evidence: policyEvidence(`public suffix: ${suffix}`, v),
+      remediation: `Ask for a name registered under "${base}", e.g. "example.${base}".`,
+      caMessage: cannotIssue(v, id.wildcard ? PA.icannTldWildcard : PA.icannTld)
+    });
+    if (id.wildcard) {
+      if (!suffix) return notPublic();
+      if (suffix === base) return isSuffix();
+    }
+    if (labels.length > MAX_LABELS2) {
+      return finding("IDENT_TOO_MANY_LABELS", v, {
+        detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS2}.`,
         evidence: policyEvidence(`${labels.length} labels`, v),
-        remediation: `Use a name with at most ${MAX_LABELS} labels.`,
-        caMessage: cannotIssue(v, "Domain name has more than 10 labels (parts)")
-      })
-    );
-  }
-  const suffix = publicSuffixOf(base, policy.extraPublicSuffixes ?? []);
-  if (!suffix) {
-    out.push(
-      finding(labels.length < 2 ? "IDENT_TOO_FEW_LABELS" : "IDENT_NOT_PUBLIC_SUFFIX", v, {
-        detail: `"${base}" does not end in a suffix of the ICANN section of the Public Suffix List ("${labels[labels.length - 1]}" is not one).`,
-        evidence: policyEvidence(`no ICANN public suffix (tldts)`, v),
-        remediation: "Publicly trusted CAs issue only for names under a public TLD; use a registered domain, or a private CA for internal names.",
-        caMessage: cannotIssue(v, "Domain name does not end with a valid public suffix (TLD)")
-      })
-    );
-  } else if (suffix === base) {
-    out.push(
-      finding("IDENT_IS_PUBLIC_SUFFIX", v, {
-        detail: `"${base}" is itself a public suffix (ICANN section of the Public Suffix List).`,
-        evidence: policyEvidence(`public suffix: ${suffix}`, v),
-        remediation: `Ask for a name registered under "${base}", e.g. "example.${base}".`,
-        caMessage: cannotIssue(
-          v,
-          id.wildcard ? "Domain name is a wildcard for an ICANN TLD" : "Domain name is an ICANN TLD"
-        )
-      })
-    );
-  }
+        remediation: `Use a name with at most ${MAX_LABELS2} labels.`,
+        caMessage: cannotIssue(v, PA.tooManyLabels)
+      });
+    }
+    if (labels.length < 2) {
+      return finding("IDENT_TOO_FEW_LABELS", v, {
+        detail: `"${base}" is a single label; the CA needs a name with at least one dot, under a public suffix.`,
+        evidence: policyEvidence("1 label", v),
+        remediation: `Use the fully qualified name, e.g. "${base}.example.com", or a private CA for internal names.`,
+        caMessage: cannotIssue(v, PA.tooFewLabels)
+      });
+    }
+    if (!suffix) return notPublic();
+    if (suffix === base) return isSuffix();
+    return void 0;
+  };
+  const f = refused();
+  if (f) out.push(f);
   if (id.wildcard && !isDnsChallenge(challenge)) {
     out.push(
       finding("IDENT_WILDCARD_NEEDS_DNS01", v, {
@@ -40627,16 +40914,28 @@ function dnsPolicy(id, challenge, policy) {
 }
 function ipPolicy(id, challenge, policy) {
   const out = [];
-  const range = reservedRange(id.value, { allow: policy.allowAddresses ?? [] });
-  if (range) {
+  const range = caReservedRange(id.value, { allow: policy.allowAddresses ?? [] });
+  const ca = range ? caReservedBlock(id.value) : void 0;
+  if (range && ca) {
     out.push(
       finding("IDENT_IP_RESERVED", id.value, {
-        detail: `${id.value} is in the reserved range ${range}.`,
+        detail: `${id.value} is in the reserved range ${range} (${ca.name}, ${ca.rfc}).`,
         evidence: policyEvidence(`reserved range ${range}`, id.value),
         remediation: "Use a publicly routable address; the CA issues only for addresses it could reach on the internet.",
-        caMessage: cannotIssue(id.value, "IP address is in a reserved address block")
+        caMessage: cannotIssue(id.value, ca.message)
       })
     );
+  } else {
+    const own2 = projectRefusal(id.value);
+    if (own2 && !isDnsChallenge(challenge)) {
+      out.push(
+        finding("IDENT_IP_NOT_PROBED", id.value, {
+          detail: `${own2.message}. The CA accepts this identifier, but acme-preflight does not connect to it (README "Deliberate differences from the CA").`,
+          evidence: policyEvidence(`refused by acme-preflight: ${own2.block}`, id.value),
+          remediation: `Use the address the server is reached at on the internet; an IPv6 form of an internal IPv4 address cannot be validated from outside.`
+        })
+      );
+    }
   }
   if (isDnsChallenge(challenge)) {
     out.push(
@@ -40648,6 +40947,52 @@ function ipPolicy(id, challenge, policy) {
     );
   }
   return out;
+}
+var AS_WRITTEN_TEXT = {
+  uppercase: "has upper-case letters",
+  "trailing-dot": "ends in a dot",
+  unicode: "is in Unicode (or uses an ideographic full stop)",
+  "ip-text": "is not the canonical text of the address",
+  "ip-brackets": "is in brackets"
+};
+function asWrittenCaMessage(id) {
+  const exact = caIdentifierError(id.type, id.input.trim());
+  if (exact) return exact;
+  const w = id.asWritten ?? [];
+  if (w.every((x) => x === "uppercase")) return void 0;
+  if (id.type === "ip") return w.includes("ip-text") || w.includes("ip-brackets") ? PA.ipInvalid : void 0;
+  if (w.includes("unicode")) return PA.invalidCharacter;
+  if (w.includes("trailing-dot")) return PA.endsInDot;
+  return void 0;
+}
+function asWrittenFindings(id) {
+  const w = id.asWritten;
+  if (!w || w.length === 0) return [];
+  const caMessage = asWrittenCaMessage(id);
+  const what = w.map((x) => AS_WRITTEN_TEXT[x]).join(", ");
+  const send = `Send exactly "${id.value}" in the order and the CSR${id.unicode ? ` (the A-label form of "${id.unicode}")` : ""}.`;
+  const evidence = policyEvidence(
+    `typed ${JSON.stringify(id.input)}; the CA accepts ${JSON.stringify(id.value)}`,
+    id.value
+  );
+  if (!caMessage) {
+    return [
+      finding("IDENT_INPUT_NOT_CANONICAL", id.value, {
+        severity: "info",
+        detail: `"${id.input}" ${what}; the CA lower-cases identifiers itself (Boulder wfe2 NewOrder), so it is checked as "${id.value}".`,
+        evidence,
+        remediation: send
+      })
+    ];
+  }
+  return [
+    finding("IDENT_INPUT_NOT_CANONICAL", id.value, {
+      detail: `"${id.input}" ${what}; the CA refuses it as written. It was checked as "${id.value}".`,
+      evidence,
+      remediation: send,
+      caMessage: cannotIssue(id.input.trim().toLowerCase(), caMessage)
+    })
+  ];
 }
 var ORDER_IDENTIFIER = "(order)";
 function identifierPolicyFindings(ids, challenge, policy = {}) {
@@ -40680,8 +41025,10 @@ function identifierPolicyFindings(ids, challenge, policy = {}) {
       })
     );
   }
-  for (const id of unique)
+  for (const id of unique) {
+    out.push(...asWrittenFindings(id));
     out.push(...id.type === "ip" ? ipPolicy(id, challenge, policy) : dnsPolicy(id, challenge, policy));
+  }
   return out;
 }
 
@@ -40855,7 +41202,7 @@ function addressesFromLookups(host, a, aaaa) {
   };
 }
 function usableAddresses(lookups, allow) {
-  const ok = (x) => !reservedRange(x, { allow });
+  const ok = (x) => !caReservedRange(x, { allow });
   return { v4: addressesOf(lookups.a).filter(ok), v6: addressesOf(lookups.aaaa).filter(ok) };
 }
 function judgeResolution(identifier, lookups, allow) {
@@ -40880,7 +41227,7 @@ function judgeResolution(identifier, lookups, allow) {
       );
     }
   }
-  const reserved = [...v6, ...v4].map((addr) => ({ addr, range: reservedRange(addr, { allow }) })).filter((r) => r.range);
+  const reserved = [...v6, ...v4].map((addr) => ({ addr, range: caReservedRange(addr, { allow }) })).filter((r) => r.range);
   const usable = {
     v4: v4.filter((x) => !reserved.some((r) => r.addr === x)),
     v6: v6.filter((x) => !reserved.some((r) => r.addr === x))
@@ -40908,10 +41255,11 @@ function judgeResolution(identifier, lookups, allow) {
     );
   }
   const first = usable.v6[0] ?? usable.v4[0];
+  const own2 = [...usable.v6, ...usable.v4].map(projectRefusal).filter((r) => r !== void 0);
   findings.push(
     finding("DNS_RESOLVED", identifier, {
       title: `${identifier} resolves to ${[...usable.v6, ...usable.v4].join(", ")}`,
-      detail: `The CA will connect to ${first} first` + (usable.v6.length > 0 && usable.v4.length > 0 ? ` and fall back to ${usable.v4[0]} only if that connection fails.` : "."),
+      detail: `The CA will connect to ${first} first` + (usable.v6.length > 0 && usable.v4.length > 0 ? ` and fall back to ${usable.v4[0]} only if that connection fails.` : ".") + (own2.length > 0 ? ` acme-preflight never connects to ${own2.map((r) => r.message).join("; ")} (README "Deliberate differences from the CA").` : ""),
       evidence,
       remediation: "None needed."
     })
@@ -42844,15 +43192,16 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 // src/checks/http01/probe.ts
 init_reserved();
 import { createHash as createHash4, randomBytes } from "node:crypto";
-import net6 from "node:net";
+import net8 from "node:net";
 
 // src/http/fetch.ts
 init_reserved();
 init_ca_messages();
-import net4 from "node:net";
+import net6 from "node:net";
 
 // src/http/constants.ts
 var MAX_REDIRECTS = 10;
+var MAX_REDIRECTS_FOLLOWED = MAX_REDIRECTS + 1;
 var MAX_REDIRECT_PATH_BYTES = 2e3;
 var MAX_BODY_BYTES = 128;
 var REDIRECT_STATUSES = [301, 302, 307, 308];
@@ -42865,112 +43214,351 @@ var ACME_TLS_ALPN = "acme-tls/1";
 // src/http/redirect.ts
 init_psl();
 init_reserved();
-var isRedirectStatus = (status) => status >= 300 && status < 400;
+
+// src/http/go-url.ts
+import net4 from "node:net";
+var GoUrlError = class extends Error {
+};
+var HEX = /^[0-9a-fA-F]{2}$/;
+var isAlnum = (c) => /^[A-Za-z0-9]$/.test(c);
+function shouldEscape(c, mode) {
+  if (isAlnum(c)) return false;
+  if ((mode === "host" || mode === "zone") && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
+  if ("-_.~".includes(c)) return false;
+  if ("$&+,/:;=?@".includes(c)) {
+    if (mode === "path") return c === "?";
+    if (mode === "userinfo") return c === "@" || c === "/" || c === "?" || c === ":";
+  }
+  return true;
+}
+function unescape(s, mode) {
+  const bytes2 = [];
+  const raw = Buffer.from(s, "utf8");
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i];
+    if (b === 37) {
+      const hex3 = raw.subarray(i + 1, i + 3).toString("latin1");
+      if (!HEX.test(hex3))
+        throw new GoUrlError(`invalid URL escape "${raw.subarray(i, i + 3).toString("latin1")}"`);
+      const v = parseInt(hex3, 16);
+      if (mode === "host" && v < 128 && hex3 !== "25") throw new GoUrlError(`invalid URL escape "%${hex3}"`);
+      bytes2.push(v);
+      i += 2;
+      continue;
+    }
+    if ((mode === "host" || mode === "zone") && b < 128 && shouldEscape(String.fromCharCode(b), mode)) {
+      throw new GoUrlError(`invalid character "${String.fromCharCode(b)}" in host name`);
+    }
+    bytes2.push(b);
+  }
+  return Buffer.from(bytes2).toString("utf8");
+}
+function escapePath(s) {
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) {
+    const c = String.fromCharCode(b);
+    out += b < 128 && !shouldEscape(c, "path") ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+function validEncodedPath(s) {
+  for (const c of s) {
+    if (`!$&'()*+,;=:@[]%`.includes(c)) continue;
+    if (c.length !== 1 || c.charCodeAt(0) >= 128 || shouldEscape(c, "path")) return false;
+  }
+  return true;
+}
+var validOptionalPort = (p) => p === "" || /^:[0-9]*$/.test(p);
+function parseHost(host) {
+  if (host.startsWith("[")) {
+    const i2 = host.lastIndexOf("]");
+    if (i2 < 0) throw new GoUrlError(`missing ']' in host`);
+    const colonPort = host.slice(i2 + 1);
+    if (!validOptionalPort(colonPort)) throw new GoUrlError(`invalid port "${colonPort}" after host`);
+    const inner = host.slice(1, i2);
+    const zone = inner.indexOf("%25");
+    const addr = zone >= 0 ? inner.slice(0, zone) : inner;
+    if (net4.isIPv6(addr) === false) throw new GoUrlError(`invalid IPv6 host`);
+    if (zone >= 0) return `[${unescape(addr, "host")}${unescape(inner.slice(zone), "zone")}]${colonPort}`;
+    return unescape(host, "host");
+  }
+  const i = host.lastIndexOf(":");
+  if (i >= 0) {
+    const colonPort = host.slice(i);
+    if (!validOptionalPort(colonPort)) throw new GoUrlError(`invalid port "${colonPort}" after host`);
+  }
+  return unescape(host, "host");
+}
+function splitScheme(raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (/[A-Za-z]/.test(c)) continue;
+    if (/[0-9+.-]/.test(c)) {
+      if (i === 0) return ["", raw];
+      continue;
+    }
+    if (c === ":") {
+      if (i === 0) throw new GoUrlError("missing protocol scheme");
+      return [raw.slice(0, i), raw.slice(i + 1)];
+    }
+    return ["", raw];
+  }
+  return ["", raw];
+}
+function parseGoUrl(input3) {
+  if (/[\x00-\x1f\x7f]/.test(input3)) throw new GoUrlError("invalid control character in URL");
+  const hash2 = input3.indexOf("#");
+  const withoutFrag = hash2 >= 0 ? input3.slice(0, hash2) : input3;
+  const fragment = hash2 >= 0 ? unescape(input3.slice(hash2 + 1), "path") : "";
+  const [schemeRaw, afterScheme] = splitScheme(withoutFrag);
+  const u = {
+    scheme: schemeRaw.toLowerCase(),
+    opaque: "",
+    host: "",
+    hasUser: false,
+    rawPath: "",
+    rawQuery: "",
+    forceQuery: false,
+    fragment
+  };
+  let rest = afterScheme;
+  if (rest.endsWith("?") && rest.split("?").length === 2) {
+    u.forceQuery = true;
+    rest = rest.slice(0, -1);
+  } else {
+    const q2 = rest.indexOf("?");
+    if (q2 >= 0) {
+      u.rawQuery = rest.slice(q2 + 1);
+      rest = rest.slice(0, q2);
+    }
+  }
+  if (!rest.startsWith("/")) {
+    if (u.scheme !== "") {
+      u.opaque = rest;
+      return u;
+    }
+    const slash = rest.indexOf("/");
+    const first = slash >= 0 ? rest.slice(0, slash) : rest;
+    if (first.includes(":")) throw new GoUrlError("first path segment in URL cannot contain colon");
+  }
+  if ((u.scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
+    let authority = rest.slice(2);
+    rest = "";
+    const slash = authority.indexOf("/");
+    if (slash >= 0) {
+      rest = authority.slice(slash);
+      authority = authority.slice(0, slash);
+    }
+    const at = authority.lastIndexOf("@");
+    if (at >= 0) {
+      unescape(authority.slice(0, at), "userinfo");
+      u.hasUser = true;
+    }
+    u.host = parseHost(at >= 0 ? authority.slice(at + 1) : authority);
+  }
+  unescape(rest, "path");
+  u.rawPath = rest;
+  return u;
+}
+function resolvePath(base, ref) {
+  let full;
+  if (ref === "") full = base;
+  else if (!ref.startsWith("/")) full = base.slice(0, base.lastIndexOf("/") + 1) + ref;
+  else full = ref;
+  if (full === "") return "";
+  const out = [];
+  const segs = full.split("/");
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    if (i === 0 && s === "") continue;
+    if (s === ".") continue;
+    if (s === "..") {
+      out.pop();
+      continue;
+    }
+    out.push(s);
+  }
+  const last = segs[segs.length - 1];
+  let r = "/" + out.join("/");
+  if ((last === "." || last === "..") && !r.endsWith("/")) r += "/";
+  return r.replace(/^\/\//, "/");
+}
+function resolveGoUrl(base, ref) {
+  const url2 = { ...ref };
+  if (ref.scheme === "") url2.scheme = base.scheme;
+  if (ref.scheme !== "" || ref.host !== "" || ref.hasUser) {
+    url2.rawPath = resolvePath(ref.opaque !== "" ? "" : ref.rawPath, "");
+    return url2;
+  }
+  if (ref.opaque !== "") {
+    url2.host = "";
+    url2.hasUser = false;
+    url2.rawPath = "";
+    return url2;
+  }
+  if (ref.rawPath === "" && !ref.forceQuery && ref.rawQuery === "") {
+    url2.rawQuery = base.rawQuery;
+    if (ref.fragment === "") url2.fragment = base.fragment;
+  }
+  url2.host = base.host;
+  url2.hasUser = base.hasUser;
+  url2.rawPath = resolvePath(base.rawPath, ref.rawPath);
+  return url2;
+}
+function goHostname(u) {
+  const h = u.host;
+  if (h.startsWith("[")) {
+    const i2 = h.lastIndexOf("]");
+    return h.slice(1, i2);
+  }
+  const i = h.lastIndexOf(":");
+  return i >= 0 ? h.slice(0, i) : h;
+}
+function goPort(u) {
+  const h = u.host;
+  const close = h.lastIndexOf("]");
+  const i = h.lastIndexOf(":");
+  if (i < 0 || i < close) return "";
+  const p = h.slice(i + 1);
+  return /^[0-9]+$/.test(p) ? p : "";
+}
+function goEscapedPath(u) {
+  if (validEncodedPath(u.rawPath)) return u.rawPath;
+  return escapePath(unescape(u.rawPath, "path"));
+}
+var goPath = (u) => unescape(u.rawPath, "path");
+function goString(u) {
+  let s = u.scheme !== "" ? `${u.scheme}:` : "";
+  if (u.opaque !== "") s += u.opaque;
+  else {
+    const path7 = goEscapedPath(u);
+    if (u.scheme !== "" || u.host !== "" || u.hasUser) {
+      if (u.host !== "" || path7 !== "" || u.hasUser) s += "//";
+      s += escapeHost(u.host);
+    }
+    if (path7 !== "" && !path7.startsWith("/") && u.host !== "") s += "/";
+    s += path7;
+  }
+  if (u.forceQuery || u.rawQuery !== "") s += `?${u.rawQuery}`;
+  if (u.fragment !== "") s += `#${escapePath(u.fragment)}`;
+  return s;
+}
+function escapeHost(h) {
+  let out = "";
+  for (const b of Buffer.from(h, "utf8")) {
+    const c = String.fromCharCode(b);
+    out += b < 128 && !shouldEscape(c, "host") ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+function goRequestUri(u) {
+  const path7 = u.opaque !== "" ? u.opaque : goEscapedPath(u) || "/";
+  return u.forceQuery || u.rawQuery !== "" ? `${path7}?${u.rawQuery}` : path7;
+}
+
+// src/http/redirect.ts
+var GO_REDIRECTS = [301, 302, 303, 307, 308];
+var isRedirectStatus = (status) => GO_REDIRECTS.includes(status);
 function targetPort(caPort, ports) {
   return caPort === 80 ? ports.httpPort : ports.tlsPort;
 }
-function parseTarget(url2) {
-  const scheme = url2.protocol === "https:" ? "https" : "http";
-  const host = url2.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  const port3 = url2.port === "" ? scheme === "https" ? 443 : 80 : Number(url2.port);
+function toTarget(u) {
+  const hostHeader = u.host.toLowerCase();
+  const lowered = { ...u, host: hostHeader };
+  const host = goHostname(lowered);
+  const port3 = goPort(lowered);
+  const scheme = lowered.scheme === "https" ? "https" : "http";
+  const n = port3 === "" ? scheme === "https" ? 443 : 80 : Number(port3);
   return {
-    url: url2.href,
+    url: goString(lowered),
     scheme,
     host,
-    isIp: isIpAddress(host),
-    caPort: port3 === 443 ? 443 : 80,
-    path: url2.pathname + url2.search
+    hostHeader,
+    isIp: isGoIpLiteral(host),
+    caPort: n === 443 ? 443 : 80,
+    path: goRequestUri(lowered),
+    parsed: lowered
   };
+}
+function parseTarget(url2) {
+  return toTarget(parseGoUrl(url2));
 }
 function checkRedirect(input3) {
   const { status, location } = input3;
-  if (status === 303) {
-    return {
-      ok: false,
-      rule: "status-303",
-      message: `Received disallowed redirect status code 303 (only 301, 302, 307 and 308 are followed)`
-    };
-  }
-  if (!REDIRECT_STATUSES.includes(status)) {
-    return { ok: false, rule: "status", message: `Received disallowed redirect status code ${status}` };
-  }
-  if (input3.followed >= MAX_REDIRECTS) {
-    return { ok: false, rule: "too-many", message: `Too many redirects (more than ${MAX_REDIRECTS})` };
-  }
-  let url2;
+  const baseUrl = typeof input3.base === "string" ? parseGoUrl(input3.base) : input3.base;
+  const current = goString(baseUrl);
+  let resolved;
   try {
-    url2 = new URL(location, input3.base);
-  } catch {
-    return { ok: false, rule: "bad-url", message: `Invalid redirect target ${JSON.stringify(location)}` };
-  }
-  const href = url2.href;
-  if (input3.visited.includes(href)) {
-    return { ok: false, rule: "loop", message: `Redirect loop detected at ${href}`, url: href };
-  }
-  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
-    const scheme = url2.protocol.replace(/:$/, "");
+    resolved = resolveGoUrl(baseUrl, parseGoUrl(location));
+  } catch (e) {
+    const why = e instanceof GoUrlError ? e.message : String(e);
     return {
       ok: false,
-      rule: "scheme",
-      message: `Invalid protocol scheme in redirect target. Only "http" and "https" protocol schemes are supported, not "${scheme}"`,
-      url: href
+      rule: "bad-url",
+      message: "Error getting validation data",
+      fetching: current,
+      projectOnly: `Go's net/url cannot parse the Location ${JSON.stringify(location)}: ${why}`
     };
   }
-  if (url2.port !== "" && !ALLOWED_REDIRECT_PORTS.includes(Number(url2.port))) {
-    return {
-      ok: false,
-      rule: "port",
-      message: `Invalid port in redirect target. Only ports 80 and 443 are supported, not ${url2.port}`,
-      url: href
-    };
+  const refuse = (rule, message, extra = {}) => ({
+    ok: false,
+    rule,
+    message,
+    fetching: location,
+    url: goString(resolved),
+    ...extra
+  });
+  if (input3.followed > MAX_REDIRECTS) return refuse("too-many", "Too many redirects");
+  if (!REDIRECT_STATUSES.includes(status)) {
+    return refuse(status === 303 ? "status-303" : "status", "received disallowed redirect status code");
   }
-  const target = parseTarget(url2);
-  if (target.host === "") {
-    return { ok: false, rule: "empty-host", message: "Invalid empty hostname in redirect target", url: href };
+  const target = toTarget(resolved);
+  const scheme = target.parsed.scheme;
+  if (scheme !== "http" && scheme !== "https") {
+    return refuse(
+      "scheme",
+      `Invalid protocol scheme in redirect target. Only "http" and "https" protocol schemes are supported, not ${JSON.stringify(scheme)}`
+    );
   }
+  const port3 = goPort(target.parsed);
+  if (port3 !== "" && !ALLOWED_REDIRECT_PORTS.includes(Number(port3))) {
+    return refuse(
+      "port",
+      `Invalid port in redirect target. Only ports ${ALLOWED_REDIRECT_PORTS.join(" and ")} are supported, not ${Number(port3)}`
+    );
+  }
+  if (target.host === "") return refuse("empty-host", "Invalid empty host in redirect target");
   if (target.host.endsWith(".well-known")) {
-    return {
-      ok: false,
-      rule: "well-known-host",
-      message: `Invalid host in redirect target "${target.host}". Check webserver config for missing '/' in redirect target.`,
-      url: href
-    };
+    return refuse(
+      "well-known-host",
+      `Invalid host in redirect target ${JSON.stringify(target.host)}. Check webserver config for missing '/' in redirect target.`
+    );
   }
   if (target.isIp) {
-    const range = reservedRange(target.host, { allow: input3.allow });
-    if (range) {
-      return {
-        ok: false,
-        rule: "reserved-ip",
-        message: `Invalid host in redirect target: ${target.host} is in reserved range ${range}`,
-        url: href
-      };
+    if (target.host.includes("%"))
+      return refuse("reserved-ip", "Invalid host in redirect target: contains scope zone");
+    if (caReservedRange(target.host, { allow: input3.allow })) {
+      const ca = caReservedBlock(target.host);
+      return refuse("reserved-ip", `Invalid host in redirect target: ${ca.message}`);
     }
-  } else {
-    const suffix = publicSuffixOf(target.host, input3.extraPublicSuffixes);
-    if (!suffix || suffix === target.host) {
-      return {
-        ok: false,
-        rule: "public-suffix",
-        message: "Invalid hostname in redirect target, must end in IANA registered TLD",
-        url: href
-      };
+    const own2 = projectRefusal(target.host);
+    if (own2 && own2.reason !== "multicast") {
+      return refuse("reserved-ip", `Invalid host in redirect target: ${own2.message}`, {
+        projectOnly: `acme-preflight refuses ${target.host}; the CA's registry does not list it, so the CA would follow the redirect`
+      });
     }
+  } else if (!publicSuffixOf(target.host, input3.extraPublicSuffixes) || target.host.endsWith(".")) {
+    return refuse("public-suffix", "Invalid host in redirect target, must end in IANA registered TLD");
   }
-  if (Buffer.byteLength(url2.pathname) > MAX_REDIRECT_PATH_BYTES) {
-    return {
-      ok: false,
-      rule: "path-too-long",
-      message: `Redirect target too long: path of ${Buffer.byteLength(url2.pathname)} bytes (max ${MAX_REDIRECT_PATH_BYTES})`,
-      url: href
-    };
-  }
+  if (Buffer.byteLength(goPath(target.parsed)) > MAX_REDIRECT_PATH_BYTES)
+    return refuse("path-too-long", "Redirect target too long");
+  if (input3.visited.includes(target.url)) return refuse("loop", "Redirect loop detected");
   return { ok: true, target };
 }
 
 // src/http/raw.ts
 init_reserved();
-import net3 from "node:net";
+import net5 from "node:net";
 import tls from "node:tls";
 var CONNECT_FAILURES = ["refused", "connect-timeout", "unreachable"];
 var CONNECT_UNREACHABLE = /* @__PURE__ */ new Set([
@@ -43003,13 +43591,13 @@ function rawGet(req) {
     const msg = e instanceof ReservedAddressError ? e.message : String(e);
     return Promise.resolve({ ...res, outcome: "reserved", error: msg });
   }
-  if (!net3.isIP(req.address)) {
+  if (!net5.isIP(req.address)) {
     return Promise.resolve({ ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` });
   }
   return new Promise((resolve4) => {
     let done = false;
     let stream;
-    const sock = net3.connect({ host: req.address, port: req.port, lookup: noLookup });
+    const sock = net5.connect({ host: req.address, port: req.port, lookup: noLookup });
     const finish = (outcome, error63) => {
       if (done) return;
       done = true;
@@ -43239,8 +43827,8 @@ var ResponseReader = class {
 
 // src/http/fetch.ts
 async function addressesOfHost(host, resolve4) {
-  if (net4.isIP(host) === 0) return resolve4(host);
-  return { v4: net4.isIPv4(host) ? [host] : [], v6: net4.isIPv6(host) ? [host] : [], evidence: [] };
+  if (net6.isIP(host) === 0) return resolve4(host);
+  return { v4: net6.isIPv4(host) ? [host] : [], v6: net6.isIPv6(host) ? [host] : [], evidence: [] };
 }
 var HEADERS_OF_INTEREST = [
   "server",
@@ -43283,7 +43871,12 @@ function problemForOutcome(a) {
   if (a.outcome === "tls-error")
     return { type: "tls", detail: `${where}: TLS error: ${a.error ?? ""}`, outcome: a.outcome };
   if (a.outcome === "reserved")
-    return { type: "connection", detail: `${where}: ${a.error ?? "reserved address"}`, outcome: a.outcome };
+    return {
+      type: "connection",
+      detail: `${where}: ${a.error ?? "reserved address"}`,
+      outcome: a.outcome,
+      projectOnly: `acme-preflight never connects to ${a.address}; the CA's registry does not list it, so the CA would try it`
+    };
   return {
     type: "connection",
     detail: `${where}: ${CONNECT_MESSAGES[a.outcome] ?? a.error ?? a.outcome}`,
@@ -43329,7 +43922,7 @@ async function fetchLikeCa(url2, deps, opts = {}) {
     result2.evidence = [...result2.attempts.map(attemptEvidence), ...result2.evidence];
     return result2;
   };
-  let target = parseTarget(new URL(url2));
+  let target = parseTarget(url2);
   const visited = [target.url];
   for (let hop = 0; ; hop++) {
     let v6 = [];
@@ -43349,7 +43942,7 @@ async function fetchLikeCa(url2, deps, opts = {}) {
       }
       result2.evidence.push(...r.evidence);
       const keep = (a) => {
-        const range = reservedRange(a, { allow });
+        const range = caReservedRange(a, { allow });
         if (range) result2.reservedDropped.push({ host: target.host, address: a, range });
         return !range;
       };
@@ -43372,21 +43965,24 @@ async function fetchLikeCa(url2, deps, opts = {}) {
     if (attempt.outcome !== "response") return done({ problem: problemForOutcome(attempt) });
     const status = attempt.status;
     const location = attempt.headers.location;
-    if (isRedirectStatus(status) && location !== void 0) {
+    if (isRedirectStatus(status) && location !== void 0 && location !== "") {
       const d = checkRedirect({
         status,
         location,
-        base: target.url,
+        base: target.parsed,
         followed: result2.redirects.length,
         visited,
         allow,
         extraPublicSuffixes: profile.extraPublicSuffixes
       });
       if (!d.ok) {
-        return done({
-          finalStatus: status,
-          problem: { type: "connection", detail: `Fetching ${target.url}: ${d.message}`, rule: d.rule }
-        });
+        const problem = {
+          type: "connection",
+          detail: `${attempt.address}: Fetching ${d.fetching}: ${d.message}`,
+          rule: d.rule
+        };
+        if (d.projectOnly) problem.projectOnly = d.projectOnly;
+        return done({ finalStatus: status, problem });
       }
       target = d.target;
       visited.push(target.url);
@@ -43427,7 +44023,22 @@ async function fetchLikeCa(url2, deps, opts = {}) {
 }
 async function attemptOnce(target, address, port3, role, deadline, deps) {
   const { profile } = deps;
-  const hostHeader = target.host.includes(":") ? `[${target.host}]` : target.host;
+  const hostHeader = target.hostHeader;
+  const own2 = projectRefusal(address);
+  if (own2?.reason === "multicast") {
+    return {
+      url: target.url,
+      host: target.host,
+      address,
+      port: port3,
+      scheme: target.scheme,
+      role,
+      outcome: "unreachable",
+      headers: {},
+      error: `${own2.message} (predicted; acme-preflight sends nothing to it)`,
+      totalMs: 0
+    };
+  }
   const r = await rawGet({
     address,
     port: port3,
@@ -43467,7 +44078,7 @@ async function attemptOnce(target, address, port3, role, deadline, deps) {
 
 // src/http/tls.ts
 init_reserved();
-import net5 from "node:net";
+import net7 from "node:net";
 import tls2 from "node:tls";
 var HTTP_ON_TLS2 = /* @__PURE__ */ new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
@@ -43507,7 +44118,7 @@ function tlsHandshake(req) {
     let done = false;
     let t;
     let connected = false;
-    const sock = net5.connect({ host: req.address, port: req.port, lookup: noLookup2 });
+    const sock = net7.connect({ host: req.address, port: req.port, lookup: noLookup2 });
     const finish = (outcome, extra = {}) => {
       if (done) return;
       done = true;
@@ -43641,7 +44252,7 @@ function cdnForAddress(address) {
   let a = import_ipaddr5.default.parse(address);
   if (a.kind() === "ipv6" && a.isIPv4MappedAddress()) a = a.toIPv4Address();
   for (const p of PARSED) {
-    for (const [net10, bits] of p.nets) if (net10.kind() === a.kind() && a.match(net10, bits)) return p.provider;
+    for (const [net12, bits] of p.nets) if (net12.kind() === a.kind() && a.match(net12, bits)) return p.provider;
   }
   return void 0;
 }
@@ -43669,7 +44280,7 @@ async function probeHttp01(identifier, deps) {
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
   const opts = deps.expected !== void 0 ? { expected: deps.expected } : {};
-  const isLiteral = net6.isIP(host) !== 0;
+  const isLiteral = net8.isIP(host) !== 0;
   const resolution = await addressesOfHost(host, deps.resolveAddresses);
   const reserved = [];
   const usable = (list3) => list3.filter((a) => {
@@ -43779,7 +44390,7 @@ var WEBROOT_NGINX = "location ^~ /.well-known/acme-challenge/ { root /var/www/ac
 var REDIRECT_FIXES = {
   "status-303": "Use 301, 302, 307 or 308 for the redirect (303 is not followed by the CA).",
   status: "Use 301, 302, 307 or 308 for the redirect.",
-  "too-many": `Shorten the redirect chain to at most ${MAX_REDIRECTS} hops; redirect straight to the final URL.`,
+  "too-many": `Shorten the redirect chain to at most ${MAX_REDIRECTS_FOLLOWED} hops; redirect straight to the final URL.`,
   loop: "Break the redirect loop: make the target serve the challenge file instead of redirecting back.",
   "bad-url": "Send an absolute, well-formed URL in the Location header.",
   scheme: "Redirect only to http:// or https:// URLs.",
@@ -43869,7 +44480,7 @@ function judgeCaResult(ev) {
       finding("HTTP01_REDIRECT_INVALID", id, {
         ...base,
         title: `Redirect breaks the CA rule "${p.rule}"`,
-        detail: `${p.detail}. Chain: ${[ca.url, ...ca.redirects].join(" -> ")}`,
+        detail: `${p.detail}. Chain: ${[ca.url, ...ca.redirects].join(" -> ")}${p.projectOnly ? ` (deliberate difference: ${p.projectOnly})` : ""}`,
         remediation: REDIRECT_FIXES[p.rule]
       })
     ];
@@ -44115,12 +44726,12 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 }
 
 // src/checks/certificate/probe.ts
-import net7 from "node:net";
+import net9 from "node:net";
 init_reserved();
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net7.isIP(host) !== 0;
+  const literal2 = net9.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const list3 = [
@@ -44154,7 +44765,7 @@ init_catalogue();
 
 // src/checks/certificate/chain.ts
 import { X509Certificate } from "node:crypto";
-import net8 from "node:net";
+import net10 from "node:net";
 import tls3 from "node:tls";
 var defaultRoots;
 function nodeRoots() {
@@ -44169,7 +44780,7 @@ var issuedBy = (cert, issuer) => {
   }
 };
 function coversName(cert, name) {
-  if (net8.isIP(name)) return cert.checkIP(name) !== void 0;
+  if (net10.isIP(name)) return cert.checkIP(name) !== void 0;
   return cert.checkHost(name, { subject: "never", wildcards: true, partialWildcards: false }) !== void 0;
 }
 function analyseChain(chainB64, name, roots, now) {
@@ -44364,13 +44975,13 @@ function judgeCertificate(e, opts = {}) {
 // src/checks/tlsalpn01/index.ts
 init_catalogue();
 import { createHash as createHash5, X509Certificate as X509Certificate2 } from "node:crypto";
-import net9 from "node:net";
+import net11 from "node:net";
 init_reserved();
 init_ca_messages();
 async function probeTlsAlpn01(identifier, deps) {
   const { profile } = deps;
   const host = identifier.replace(/^\*\./, "");
-  const literal2 = net9.isIP(host) !== 0;
+  const literal2 = net11.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
@@ -44421,7 +45032,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
   if (!(cert.checkIssued(cert) && cert.verify(cert.publicKey)))
     problems.push("the certificate is not self-signed");
   const sans = (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const want = net9.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
+  const want = net11.isIP(name) ? `IP Address:${name}` : `DNS:${name}`;
   if (sans.length !== 1 || sans[0]?.toLowerCase() !== want.toLowerCase()) {
     problems.push(`the SAN must be exactly ${want}, got ${sans.join(", ") || "none"}`);
   }
@@ -45163,7 +45774,7 @@ var KNOWN_CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc"];
 var CAA_CRITICAL_FLAGS = 128 | 1;
 var KNOWN_METHODS = CHALLENGE_TYPES;
 var METHOD_LABEL = /^[A-Za-z0-9-]+$/;
-var isAnswer = (status) => status === "NOERROR" || status === "NXDOMAIN";
+var isAnswer = (set2) => set2.status === "NOERROR" || set2.status === "NXDOMAIN" && set2.name.includes(".");
 function accountUriOutcome(params, accountUri) {
   const found = params.filter((p) => p.tag === "accounturi");
   if (found.length === 0) return void 0;
@@ -45224,10 +45835,10 @@ function evaluateCaa(input3) {
   for (const set2 of input3.sets) {
     if (failed) break;
     if (relevant) {
-      if (!isAnswer(set2.status)) ignoredFailures.push(set2);
+      if (!isAnswer(set2)) ignoredFailures.push(set2);
       continue;
     }
-    if (!isAnswer(set2.status)) failed = set2;
+    if (!isAnswer(set2)) failed = set2;
     else if (set2.status === "NOERROR" && set2.records.length > 0) relevant = set2;
   }
   const empty = { records: [], criticalRecords: [], ignoredFailures, sets: input3.sets };
@@ -45405,12 +46016,13 @@ function judgeCaa(decision, identifier, opts) {
     case "LOOKUP_FAILED": {
       const f = decision.failedLookup;
       const name = f?.name ?? base;
+      const tldGone = f?.status === "NXDOMAIN" && !name.includes(".");
       out.push(
         finding("CAA_LOOKUP_FAILED", id, {
-          title: `CAA lookup for ${name} failed`,
-          detail: `The CAA query for ${name} failed with ${f?.status ?? "an error"}${f?.message ? ` (${f.message})` : ""}. The CA needs this answer and fails closed.`,
+          title: tldGone ? `The TLD ${name} does not exist (NXDOMAIN for CAA ${name})` : `CAA lookup for ${name} failed`,
+          detail: tldGone ? `The CAA query for the TLD ${name} answered NXDOMAIN${f?.message ? ` (${f.message})` : ""}. Below the TLD the CA counts NXDOMAIN as "no CAA", but for the TLD itself it is a DNS error, so that the CA never issues under a TLD that is not (or no longer) delegated.` : `The CAA query for ${name} failed with ${f?.status ?? "an error"}${f?.message ? ` (${f.message})` : ""}. The CA needs this answer and fails closed.`,
           evidence: evidenceOf3([f], f?.status ?? "error"),
-          remediation: `Make every nameserver of ${name} answer CAA queries: NOERROR with an empty answer when there is no CAA record (some providers and firewalls drop or SERVFAIL unknown types). Then re-check.`,
+          remediation: tldGone ? `Use a name under a TLD that exists in the root zone; "${name}" is not delegated from the root.` : `Make every nameserver of ${name} answer CAA queries: NOERROR with an empty answer when there is no CAA record (some providers and firewalls drop or SERVFAIL unknown types). Then re-check.`,
           caMessage: `While processing CAA for ${id}: ${caaDnsProblem({ name, status: f?.status ?? "SERVFAIL" })}`
         })
       );
@@ -45936,10 +46548,10 @@ var networks = /* @__PURE__ */ new Map();
 var MAX_NETWORKS = 1e4;
 function networkOf(address) {
   if (networks.has(address)) return networks.get(address);
-  const net10 = computeNetwork(address);
+  const net12 = computeNetwork(address);
   if (networks.size >= MAX_NETWORKS) networks.clear();
-  networks.set(address, net10);
-  return net10;
+  networks.set(address, net12);
+  return net12;
 }
 function computeNetwork(address) {
   if (!import_ipaddr6.default.isValid(address)) return void 0;
@@ -45955,9 +46567,9 @@ function judgeSameSubnet(d, identifier) {
   if (names2.length < MIN_NAMESERVERS) return [];
   const nets = /* @__PURE__ */ new Map();
   for (const s of d.servers) {
-    const net10 = networkOf(s.address);
-    if (!net10) return [];
-    nets.set(net10, [...nets.get(net10) ?? [], serverLabel2(s)]);
+    const net12 = networkOf(s.address);
+    if (!net12) return [];
+    nets.set(net12, [...nets.get(net12) ?? [], serverLabel2(s)]);
   }
   const v4 = [...nets.keys()].filter((n) => !n.includes(":"));
   const v6 = [...nets.keys()].filter((n) => n.includes(":"));
@@ -46412,8 +47024,8 @@ var inAny = (address, cidrs) => {
   try {
     const addr = import_ipaddr7.default.process(address);
     return cidrs.some((c) => {
-      const [net10, bits] = import_ipaddr7.default.parseCIDR(c);
-      return addr.kind() === net10.kind() && addr.match([net10, bits]);
+      const [net12, bits] = import_ipaddr7.default.parseCIDR(c);
+      return addr.kind() === net12.kind() && addr.match([net12, bits]);
     });
   } catch {
     return false;
@@ -50414,8 +51026,8 @@ function handleArrayResult(result2, final, index) {
 }
 var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!Array.isArray(input3)) {
@@ -50427,7 +51039,7 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, Array(input3.length), ctx) : Array(input3.length);
+    payload.value = memo3 ? memo3.alloc(inst, payload, Array(input3.length), ctx) : Array(input3.length);
     const proms = [];
     const abortEarly = ctx?.abortEarly;
     for (let i = 0; i < input3.length; i++) {
@@ -50587,8 +51199,8 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const isObject2 = isObject;
   const catchall = def.catchall;
   let value;
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
@@ -50601,7 +51213,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+    payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
     const shape = value.shape;
     const abortEarly = ctx?.abortEarly;
@@ -50634,11 +51246,11 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   $ZodObject.init(inst, def);
   const superParse = inst._zod.parse;
   const _normalized = cached(() => normalizeDef(def));
-  const memo2 = globalConfig.memoizer;
+  const memo3 = globalConfig.memoizer;
   const generateFastpass = (shape) => {
     const normalized = _normalized.value;
     const syms = normalized.symbolKeys;
-    const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
+    const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo3, syms });
     const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
     const prefixStr = (id, k) => `
           let ${id}_ab = false;
@@ -50658,7 +51270,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     for (const key of normalized.allKeys) {
       ids[key] = `key_${counter++}`;
     }
-    doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
+    doc.write(memo3 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
     for (const key of normalized.allKeys) {
       if (key === "__proto__")
         continue;
@@ -51092,8 +51704,8 @@ function handleIntersectionResults(result2, left, right) {
 var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
   $ZodType.init(inst, def);
   const items = def.items;
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!Array.isArray(input3)) {
@@ -51105,7 +51717,7 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, [], ctx) : [];
+    payload.value = memo3 ? memo3.alloc(inst, payload, [], ctx) : [];
     const proms = [];
     const optinStart = getTupleOptStart(items, "optin");
     const optoutStart = getTupleOptStart(items, "optout");
@@ -51214,8 +51826,8 @@ function handleTupleResults(itemResults, final, items, input3, optoutStart) {
 }
 var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!isPlainObject4(input3)) {
@@ -51230,7 +51842,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     const proms = [];
     const values = def.keyType._zod.values;
     if (values && !def.partial) {
-      payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+      payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       const recordKeys = /* @__PURE__ */ new Set();
       for (const key of values) {
         if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
@@ -51294,7 +51906,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         });
       }
     } else {
-      payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+      payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       let unrecognized;
       for (const key of Reflect.ownKeys(input3)) {
         if (key === "__proto__")
@@ -51369,8 +51981,8 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
 });
 var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!(input3 instanceof Map)) {
@@ -51383,7 +51995,7 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
       return payload;
     }
     const proms = [];
-    payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
+    payload.value = memo3 ? memo3.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen2 = payload.issues.length;
     for (const [key, value] of input3) {
@@ -51440,8 +52052,8 @@ function handleMapResult(keyResult, valueResult, final, key, input3, inst, ctx) 
 }
 var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input3 = payload.value;
     if (!(input3 instanceof Set)) {
@@ -51454,7 +52066,7 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
       return payload;
     }
     const proms = [];
-    payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
+    payload.value = memo3 ? memo3.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
     const abortEarly = ctx?.abortEarly;
     let seen2 = payload.issues.length;
     for (const item of input3) {
@@ -52239,7 +52851,7 @@ function bucketFor(state, inst) {
 }
 var handoff;
 var open2 = [];
-var memo = {
+var memo2 = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
     if (!bucket)
@@ -52340,7 +52952,7 @@ var memo = {
   }
 };
 function memoizer() {
-  return memo;
+  return memo2;
 }
 function isBackEdge(ctx, value) {
   const backEdges = ctx[STATE]?.backEdges;

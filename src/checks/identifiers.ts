@@ -1,11 +1,18 @@
 /** Identifier syntax (usage errors) and the CA's identifier policy (findings). Pure. */
 import { domainToASCII, domainToUnicode } from 'node:url';
 import ipaddr from 'ipaddr.js';
-import type { Identifier } from '../identifiers.js';
+import type { AsWritten, Identifier } from '../identifiers.js';
 import { isDnsChallenge, type Challenge, type Evidence, type Finding } from '../report/finding.js';
 import { finding } from '../report/catalogue.js';
-import { isIpAddress, reservedRange } from '../net/reserved.js';
-import { publicSuffixOf } from '../net/psl.js';
+import {
+  canonicalIp,
+  caReservedBlock,
+  caReservedRange,
+  isIpAddress,
+  projectRefusal,
+} from '../net/reserved.js';
+import { PSL_SOURCE, publicSuffixOf } from '../net/psl.js';
+import { caIdentifierError } from './ca-policy.js';
 
 /** RFC 1035 §2.3.4; Boulder policy/pa.go maxDNSIdentifierLength. */
 export const MAX_NAME_LENGTH = 253;
@@ -40,8 +47,14 @@ function parseIp(raw: string, input: string): ParseResult | undefined {
     return undefined; // a DNS name (possibly all-numeric, which policy refuses)
   }
   if (!isIpAddress(unbracketed)) return fail('IDENT_SYNTAX_BAD_IP', `"${input}" is not a valid IP address`);
-  const value = ipaddr.parse(unbracketed).toString();
-  return { ok: true, identifier: { input, type: 'ip', value, base: value, wildcard: false } };
+  const value = canonicalIp(unbracketed) ?? ipaddr.parse(unbracketed).toString();
+  const identifier: Identifier = { input, type: 'ip', value, base: value, wildcard: false };
+  // Boulder policy.ValidIP: the text must equal Go's netip String() (RFC 8738 §3, RFC 5952 §4).
+  const asWritten: AsWritten[] = [];
+  if (unbracketed !== raw) asWritten.push('ip-brackets');
+  if (unbracketed !== value) asWritten.push('ip-text');
+  if (asWritten.length > 0) identifier.asWritten = asWritten;
+  return { ok: true, identifier };
 }
 
 /** Converts one label to its A-label, or explains why the CA would refuse it. */
@@ -121,8 +134,17 @@ function toALabel(
 
 /** Normalises what the user typed into the identifier the CA would see. Errors are usage errors (exit 2). */
 export function parseIdentifier(input: string): ParseResult {
-  let raw = input.trim().toLowerCase().replace(IDEOGRAPHIC_DOTS, '.');
-  if (raw.endsWith('.')) raw = raw.slice(0, -1);
+  const trimmed = input.trim();
+  let raw = trimmed.toLowerCase().replace(IDEOGRAPHIC_DOTS, '.');
+  const asWritten: AsWritten[] = [];
+  // The CA lower-cases identifiers itself (Boulder wfe2 NewOrder: identifier.Normalize).
+  // eslint-disable-next-line no-control-regex
+  if (raw !== trimmed.toLowerCase() || /[^\x00-\x7f]/.test(input)) asWritten.push('unicode');
+  if (trimmed !== trimmed.toLowerCase()) asWritten.push('uppercase');
+  if (raw.endsWith('.')) {
+    raw = raw.slice(0, -1);
+    asWritten.push('trailing-dot');
+  }
   if (raw === '') return fail('IDENT_SYNTAX_EMPTY', 'empty name');
   const hostPort = (raw.split(':').length === 2 && /:[0-9]+$/.test(raw)) || /\]:[0-9]+$/.test(raw);
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw) || hostPort) {
@@ -132,7 +154,11 @@ export function parseIdentifier(input: string): ParseResult {
     );
   }
   const ip = parseIp(raw, input);
-  if (ip) return ip;
+  if (ip) {
+    if (ip.ok && asWritten.includes('trailing-dot'))
+      return fail('IDENT_SYNTAX_BAD_IP', `"${input}" is not a valid IP address`);
+    return ip;
+  }
   const labels: string[] = [];
   let idn = false;
   for (const label of raw.split('.')) {
@@ -157,6 +183,7 @@ export function parseIdentifier(input: string): ParseResult {
     wildcard,
   };
   if (idn) identifier.unicode = labels.map((l) => (l.includes('*') ? l : domainToUnicode(l))).join('.');
+  if (asWritten.length > 0) identifier.asWritten = asWritten;
   return { ok: true, identifier };
 }
 
@@ -176,64 +203,84 @@ const policyEvidence = (answer: string, value: string): Evidence[] => [
 /** Boulder prefixes each refused identifier so. */
 const cannotIssue = (value: string, why: string): string => `Cannot issue for "${value}": ${why}`;
 
+/** Boulder policy/pa.go error texts, in the order ValidDomain checks them. */
+const PA = {
+  tooManyWildcards: 'Domain name has more than one wildcard',
+  malformedWildcard:
+    'Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name',
+  nonPublic: 'Domain name does not end with a valid public suffix (TLD)',
+  icannTld: 'Domain name is an ICANN TLD',
+  icannTldWildcard: 'Domain name is a wildcard for an ICANN TLD',
+  tooManyLabels: 'Domain name has more than 10 labels (parts)',
+  tooFewLabels: 'Domain name needs at least one dot',
+  endsInDot: 'Domain name ends in a dot',
+  invalidCharacter: 'Domain name contains an invalid character',
+  ipInvalid: 'IP address is invalid',
+} as const;
+
+/** The first rule of Boulder's ValidDomain the name breaks (the CA reports one per name). */
 function dnsPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolicy): Finding[] {
   const out: Finding[] = [];
   const v = id.value;
   const base = id.base;
-  if (base.includes('*')) {
-    out.push(
-      finding('IDENT_WILDCARD_MALFORMED', v, {
+  const labels = base.split('.');
+  const extra = policy.extraPublicSuffixes ?? [];
+  const refused = (): Finding | undefined => {
+    if (base.includes('*')) {
+      const many = (v.match(/\*/g)?.length ?? 0) > 1;
+      return finding('IDENT_WILDCARD_MALFORMED', v, {
         detail: `"${v}" has a wildcard that is not the whole leftmost label.`,
         evidence: policyEvidence('wildcard must be exactly "*." at the start', v),
         remediation: `Use "*.${base
           .split('.')
           .filter((l) => !l.includes('*'))
           .join('.')}" (a wildcard covers exactly one label) or list the names explicitly.`,
-        caMessage: cannotIssue(
-          v,
-          (v.match(/\*/g)?.length ?? 0) > 1
-            ? 'Domain name has more than one wildcard'
-            : 'Domain name contains an invalid wildcard. A wildcard is only permitted before the first dot in a domain name',
-        ),
-      }),
-    );
-    return out;
-  }
-  const labels = base.split('.');
-  if (labels.length > MAX_LABELS) {
-    out.push(
-      finding('IDENT_TOO_MANY_LABELS', v, {
-        detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS}.`,
-        evidence: policyEvidence(`${labels.length} labels`, v),
-        remediation: `Use a name with at most ${MAX_LABELS} labels.`,
-        caMessage: cannotIssue(v, 'Domain name has more than 10 labels (parts)'),
-      }),
-    );
-  }
-  const suffix = publicSuffixOf(base, policy.extraPublicSuffixes ?? []);
-  if (!suffix) {
-    out.push(
-      finding(labels.length < 2 ? 'IDENT_TOO_FEW_LABELS' : 'IDENT_NOT_PUBLIC_SUFFIX', v, {
+        caMessage: cannotIssue(v, many ? PA.tooManyWildcards : PA.malformedWildcard),
+      });
+    }
+    const suffix = publicSuffixOf(base, extra);
+    const notPublic = (): Finding =>
+      finding('IDENT_NOT_PUBLIC_SUFFIX', v, {
         detail: `"${base}" does not end in a suffix of the ICANN section of the Public Suffix List ("${labels[labels.length - 1]}" is not one).`,
-        evidence: policyEvidence(`no ICANN public suffix (tldts)`, v),
+        evidence: policyEvidence(`no ICANN public suffix (${PSL_SOURCE})`, v),
         remediation:
           'Publicly trusted CAs issue only for names under a public TLD; use a registered domain, or a private CA for internal names.',
-        caMessage: cannotIssue(v, 'Domain name does not end with a valid public suffix (TLD)'),
-      }),
-    );
-  } else if (suffix === base) {
-    out.push(
+        caMessage: cannotIssue(v, PA.nonPublic),
+      });
+    const isSuffix = (): Finding =>
       finding('IDENT_IS_PUBLIC_SUFFIX', v, {
         detail: `"${base}" is itself a public suffix (ICANN section of the Public Suffix List).`,
         evidence: policyEvidence(`public suffix: ${suffix}`, v),
         remediation: `Ask for a name registered under "${base}", e.g. "example.${base}".`,
-        caMessage: cannotIssue(
-          v,
-          id.wildcard ? 'Domain name is a wildcard for an ICANN TLD' : 'Domain name is an ICANN TLD',
-        ),
-      }),
-    );
-  }
+        caMessage: cannotIssue(v, id.wildcard ? PA.icannTldWildcard : PA.icannTld),
+      });
+    // ValidDomain checks a wildcard's base suffix before the rest.
+    if (id.wildcard) {
+      if (!suffix) return notPublic();
+      if (suffix === base) return isSuffix();
+    }
+    if (labels.length > MAX_LABELS) {
+      return finding('IDENT_TOO_MANY_LABELS', v, {
+        detail: `"${base}" has ${labels.length} labels; the CA allows at most ${MAX_LABELS}.`,
+        evidence: policyEvidence(`${labels.length} labels`, v),
+        remediation: `Use a name with at most ${MAX_LABELS} labels.`,
+        caMessage: cannotIssue(v, PA.tooManyLabels),
+      });
+    }
+    if (labels.length < 2) {
+      return finding('IDENT_TOO_FEW_LABELS', v, {
+        detail: `"${base}" is a single label; the CA needs a name with at least one dot, under a public suffix.`,
+        evidence: policyEvidence('1 label', v),
+        remediation: `Use the fully qualified name, e.g. "${base}.example.com", or a private CA for internal names.`,
+        caMessage: cannotIssue(v, PA.tooFewLabels),
+      });
+    }
+    if (!suffix) return notPublic();
+    if (suffix === base) return isSuffix();
+    return undefined;
+  };
+  const f = refused();
+  if (f) out.push(f);
   // Boulder policy/pa.go ChallengeTypesFor: a wildcard gets dns-01, dns-account-01 and dns-persist-01.
   if (id.wildcard && !isDnsChallenge(challenge)) {
     out.push(
@@ -249,17 +296,29 @@ function dnsPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolic
 
 function ipPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolicy): Finding[] {
   const out: Finding[] = [];
-  const range = reservedRange(id.value, { allow: policy.allowAddresses ?? [] });
-  if (range) {
+  const range = caReservedRange(id.value, { allow: policy.allowAddresses ?? [] });
+  const ca = range ? caReservedBlock(id.value) : undefined;
+  if (range && ca) {
     out.push(
       finding('IDENT_IP_RESERVED', id.value, {
-        detail: `${id.value} is in the reserved range ${range}.`,
+        detail: `${id.value} is in the reserved range ${range} (${ca.name}, ${ca.rfc}).`,
         evidence: policyEvidence(`reserved range ${range}`, id.value),
         remediation:
           'Use a publicly routable address; the CA issues only for addresses it could reach on the internet.',
-        caMessage: cannotIssue(id.value, 'IP address is in a reserved address block'),
+        caMessage: cannotIssue(id.value, ca.message),
       }),
     );
+  } else {
+    const own = projectRefusal(id.value);
+    if (own && !isDnsChallenge(challenge)) {
+      out.push(
+        finding('IDENT_IP_NOT_PROBED', id.value, {
+          detail: `${own.message}. The CA accepts this identifier, but acme-preflight does not connect to it (README "Deliberate differences from the CA").`,
+          evidence: policyEvidence(`refused by acme-preflight: ${own.block}`, id.value),
+          remediation: `Use the address the server is reached at on the internet; an IPv6 form of an internal IPv4 address cannot be validated from outside.`,
+        }),
+      );
+    }
   }
   if (isDnsChallenge(challenge)) {
     out.push(
@@ -271,6 +330,58 @@ function ipPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolicy
     );
   }
   return out;
+}
+
+const AS_WRITTEN_TEXT: Record<AsWritten, string> = {
+  uppercase: 'has upper-case letters',
+  'trailing-dot': 'ends in a dot',
+  unicode: 'is in Unicode (or uses an ideographic full stop)',
+  'ip-text': 'is not the canonical text of the address',
+  'ip-brackets': 'is in brackets',
+};
+
+/** What the CA says about the identifier exactly as typed (Boulder policy/pa.go, after lower-casing). */
+function asWrittenCaMessage(id: Identifier): string | undefined {
+  const exact = caIdentifierError(id.type, id.input.trim());
+  if (exact) return exact;
+  const w = id.asWritten ?? [];
+  if (w.every((x) => x === 'uppercase')) return undefined;
+  if (id.type === 'ip') return w.includes('ip-text') || w.includes('ip-brackets') ? PA.ipInvalid : undefined;
+  if (w.includes('unicode')) return PA.invalidCharacter;
+  if (w.includes('trailing-dot')) return PA.endsInDot;
+  return undefined;
+}
+
+/** Input normalised for the check but refused (or rewritten) by the CA as typed. */
+function asWrittenFindings(id: Identifier): Finding[] {
+  const w = id.asWritten;
+  if (!w || w.length === 0) return [];
+  const caMessage = asWrittenCaMessage(id);
+  const what = w.map((x) => AS_WRITTEN_TEXT[x]).join(', ');
+  const send = `Send exactly "${id.value}" in the order and the CSR${id.unicode ? ` (the A-label form of "${id.unicode}")` : ''}.`;
+  const evidence = policyEvidence(
+    `typed ${JSON.stringify(id.input)}; the CA accepts ${JSON.stringify(id.value)}`,
+    id.value,
+  );
+  if (!caMessage) {
+    // Upper case only: Boulder's WFE lower-cases identifiers before its policy checks.
+    return [
+      finding('IDENT_INPUT_NOT_CANONICAL', id.value, {
+        severity: 'info',
+        detail: `"${id.input}" ${what}; the CA lower-cases identifiers itself (Boulder wfe2 NewOrder), so it is checked as "${id.value}".`,
+        evidence,
+        remediation: send,
+      }),
+    ];
+  }
+  return [
+    finding('IDENT_INPUT_NOT_CANONICAL', id.value, {
+      detail: `"${id.input}" ${what}; the CA refuses it as written. It was checked as "${id.value}".`,
+      evidence,
+      remediation: send,
+      caMessage: cannotIssue(id.input.trim().toLowerCase(), caMessage),
+    }),
+  ];
 }
 
 /** Findings about the order as a whole carry this identifier. */
@@ -311,7 +422,9 @@ export function identifierPolicyFindings(
       }),
     );
   }
-  for (const id of unique)
+  for (const id of unique) {
+    out.push(...asWrittenFindings(id));
     out.push(...(id.type === 'ip' ? ipPolicy(id, challenge, policy) : dnsPolicy(id, challenge, policy)));
+  }
   return out;
 }

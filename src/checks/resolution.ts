@@ -7,7 +7,7 @@ import { outcomeEvidence } from '../dns/evidence.js';
 import { sameExchange } from '../dns/plain.js';
 import { finding } from '../report/catalogue.js';
 import type { Evidence, Finding } from '../report/finding.js';
-import { reservedRange } from '../net/reserved.js';
+import { caReservedRange, projectRefusal } from '../net/reserved.js';
 import { caDnsProblem, caNoAddresses } from '../report/ca-messages.js';
 import type { ResolvedAddresses } from '../http/fetch.js';
 
@@ -66,7 +66,8 @@ export interface AddressLookups {
 
 /** Pure: the addresses the CA would connect to, reserved ones dropped (what decides whether to probe). */
 export function usableAddresses(lookups: AddressLookups, allow: readonly string[]): Addresses {
-  const ok = (x: string): boolean => !reservedRange(x, { allow });
+  // The CA's own drops only; the project's refusals are refused at connect time (src/http/fetch.ts).
+  const ok = (x: string): boolean => !caReservedRange(x, { allow });
   return { v4: addressesOf(lookups.a).filter(ok), v6: addressesOf(lookups.aaaa).filter(ok) };
 }
 
@@ -100,8 +101,10 @@ export function judgeResolution(
     }
   }
 
+  // The CA drops only its registry's addresses (Boulder va/dns.go); the project's own refusals
+  // stay in the CA's list and are named in the resolved finding.
   const reserved = [...v6, ...v4]
-    .map((addr) => ({ addr, range: reservedRange(addr, { allow }) }))
+    .map((addr) => ({ addr, range: caReservedRange(addr, { allow }) }))
     .filter((r) => r.range);
   const usable = {
     v4: v4.filter((x) => !reserved.some((r) => r.addr === x)),
@@ -130,6 +133,7 @@ export function judgeResolution(
     );
   }
   const first = usable.v6[0] ?? usable.v4[0];
+  const own = [...usable.v6, ...usable.v4].map(projectRefusal).filter((r) => r !== undefined);
   findings.push(
     finding('DNS_RESOLVED', identifier, {
       title: `${identifier} resolves to ${[...usable.v6, ...usable.v4].join(', ')}`,
@@ -137,7 +141,10 @@ export function judgeResolution(
         `The CA will connect to ${first} first` +
         (usable.v6.length > 0 && usable.v4.length > 0
           ? ` and fall back to ${usable.v4[0]} only if that connection fails.`
-          : '.'),
+          : '.') +
+        (own.length > 0
+          ? ` acme-preflight never connects to ${own.map((r) => r.message).join('; ')} (README "Deliberate differences from the CA").`
+          : ''),
       evidence,
       remediation: 'None needed.',
     }),

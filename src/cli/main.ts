@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { VERSION } from '../version.js';
+import { DATA_VERSIONS, VERSION } from '../version.js';
 
 const argv = process.argv.slice(2);
 // A closed pipe (`acme-preflight ... | head`) ends the output quietly, not with a stack trace.
@@ -9,7 +9,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 // Fast path: `--version` must not pay for loading yargs and the engine.
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  process.stdout.write(VERSION + '\n');
+  process.stdout.write(`${VERSION}\n${DATA_VERSIONS}\n`);
 } else {
   const [{ run }, { processIo }] = await Promise.all([import('./run.js'), import('./io.js')]);
   process.exitCode = await run(argv, processIo());

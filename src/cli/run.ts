@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { VERSION } from '../version.js';
+import { DATA_VERSIONS, VERSION } from '../version.js';
 import { UsageError, type CliIo } from './io.js';
 import { EXIT } from '../report/report.js';
 import { ProviderError } from '../../providers/types.js';
@@ -40,7 +40,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'Name a command: check, guard, hook, dns01, persist-record, agent, serve, providers, demo, lab (see --help).',
     )
     .strict()
-    .version(VERSION)
+    .version(`${VERSION}\n${DATA_VERSIONS}`)
     .alias('version', 'V')
     .help()
     .alias('help', 'h')

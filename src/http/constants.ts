@@ -1,7 +1,12 @@
 /** CA limits for HTTP-01 and the TLS probes (Boulder va/http.go, va/va.go; RFC 8555 §8.3). */
 
-/** Boulder va/http.go maxRedirect: the 11th redirect fails. */
+/**
+ * Boulder va/http.go maxRedirect. processRedirect checks `numRedirects > maxRedirect` before
+ * counting, so 11 redirects are followed and the 12th fails ("Too many redirects").
+ */
 export const MAX_REDIRECTS = 10;
+/** Redirects the CA follows (MAX_REDIRECTS + 1; Boulder va/http_test.go "Too many redirects"). */
+export const MAX_REDIRECTS_FOLLOWED = MAX_REDIRECTS + 1;
 /** Boulder va/http.go maxPathSize: a redirect path longer than this fails. */
 export const MAX_REDIRECT_PATH_BYTES = 2000;
 /** Boulder va/http.go maxResponseSize: a body of this many bytes or more fails. */

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import type { NetworkProfile } from '../profile.js';
 import type { Evidence } from '../report/finding.js';
-import { reservedRange } from '../net/reserved.js';
+import { caReservedRange, projectRefusal } from '../net/reserved.js';
 import { caNoAddresses } from '../report/ca-messages.js';
 import { ACME_CHALLENGE_PATH, CA_USER_AGENT, MAX_BODY_BYTES, MAX_HEADER_BYTES } from './constants.js';
 import {
@@ -41,6 +41,8 @@ export interface Http01Problem {
   detail: string;
   /** Set when a redirect rule was violated. */
   rule?: RedirectRule;
+  /** Where acme-preflight stops although the CA would go on (README "Deliberate differences"). */
+  projectOnly?: string;
   outcome?: RawOutcome;
 }
 
@@ -141,7 +143,12 @@ export function problemForOutcome(a: Http01Attempt): Http01Problem {
   if (a.outcome === 'tls-error')
     return { type: 'tls', detail: `${where}: TLS error: ${a.error ?? ''}`, outcome: a.outcome };
   if (a.outcome === 'reserved')
-    return { type: 'connection', detail: `${where}: ${a.error ?? 'reserved address'}`, outcome: a.outcome };
+    return {
+      type: 'connection',
+      detail: `${where}: ${a.error ?? 'reserved address'}`,
+      outcome: a.outcome,
+      projectOnly: `acme-preflight never connects to ${a.address}; the CA's registry does not list it, so the CA would try it`,
+    };
   return {
     type: 'connection',
     detail: `${where}: ${CONNECT_MESSAGES[a.outcome] ?? a.error ?? a.outcome}`,
@@ -199,7 +206,7 @@ export async function fetchLikeCa(
     result.evidence = [...result.attempts.map(attemptEvidence), ...result.evidence];
     return result;
   };
-  let target: FetchTarget = parseTarget(new URL(url));
+  let target: FetchTarget = parseTarget(url);
   const visited = [target.url];
   for (let hop = 0; ; hop++) {
     // Addresses for this hop: literal, pinned (diagnosis), or re-resolved.
@@ -219,8 +226,10 @@ export async function fetchLikeCa(
         });
       }
       result.evidence.push(...r.evidence);
+      // The CA drops only its registry's addresses; the project's own refusals are kept in the
+      // CA's order and refused at connect time (attemptOnce), so the CA's choice stays visible.
       const keep = (a: string): boolean => {
-        const range = reservedRange(a, { allow });
+        const range = caReservedRange(a, { allow });
         if (range) result.reservedDropped.push({ host: target.host, address: a, range });
         return !range;
       };
@@ -246,21 +255,25 @@ export async function fetchLikeCa(
     if (attempt.outcome !== 'response') return done({ problem: problemForOutcome(attempt) });
     const status = attempt.status!;
     const location = attempt.headers.location;
-    if (isRedirectStatus(status) && location !== undefined) {
+    // Go returns a redirect status without a Location as the final response.
+    if (isRedirectStatus(status) && location !== undefined && location !== '') {
       const d = checkRedirect({
         status,
         location,
-        base: target.url,
+        base: target.parsed,
         followed: result.redirects.length,
         visited,
         allow,
         extraPublicSuffixes: profile.extraPublicSuffixes,
       });
       if (!d.ok) {
-        return done({
-          finalStatus: status,
-          problem: { type: 'connection', detail: `Fetching ${target.url}: ${d.message}`, rule: d.rule },
-        });
+        const problem: Http01Problem = {
+          type: 'connection',
+          detail: `${attempt.address}: Fetching ${d.fetching}: ${d.message}`,
+          rule: d.rule,
+        };
+        if (d.projectOnly) problem.projectOnly = d.projectOnly;
+        return done({ finalStatus: status, problem });
       }
       target = d.target;
       visited.push(target.url);
@@ -309,7 +322,23 @@ async function attemptOnce(
   deps: FetchDeps,
 ): Promise<Http01Attempt> {
   const { profile } = deps;
-  const hostHeader = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const hostHeader = target.hostHeader;
+  const own = projectRefusal(address);
+  if (own?.reason === 'multicast') {
+    // Not in the CA's registry: the CA dials it and Linux refuses TCP to multicast (ENETUNREACH).
+    return {
+      url: target.url,
+      host: target.host,
+      address,
+      port,
+      scheme: target.scheme,
+      role,
+      outcome: 'unreachable',
+      headers: {},
+      error: `${own.message} (predicted; acme-preflight sends nothing to it)`,
+      totalMs: 0,
+    };
+  }
   const r: RawResponse = await rawGet({
     address,
     port,

@@ -1,16 +1,28 @@
 /**
- * The CA's redirect rules (Boulder va/http.go processRedirect; CA-RULES "HTTP-01"). Pure.
+ * The CA's redirect rules (Boulder va/http.go processRedirect and extractRequestTarget; CA-RULES
+ * "HTTP-01"), checked in the CA's order on the Location as Go's net/url resolves it. Pure.
  * Ports: a redirect may only name 80 or 443; the prober maps 80 to profile.httpPort and 443 to
  * profile.tlsPort (see targetPort), so lab servers on high ports behave like the real ones.
  */
 import { publicSuffixOf } from '../net/psl.js';
-import { isIpAddress, reservedRange } from '../net/reserved.js';
+import { caReservedBlock, caReservedRange, isGoIpLiteral, projectRefusal } from '../net/reserved.js';
 import {
   ALLOWED_REDIRECT_PORTS,
   MAX_REDIRECTS,
   MAX_REDIRECT_PATH_BYTES,
   REDIRECT_STATUSES,
 } from './constants.js';
+import {
+  GoUrlError,
+  goHostname,
+  goPath,
+  goPort,
+  goRequestUri,
+  goString,
+  parseGoUrl,
+  resolveGoUrl,
+  type GoUrl,
+} from './go-url.js';
 
 export type RedirectRule =
   | 'status-303'
@@ -28,49 +40,80 @@ export type RedirectRule =
 
 /** A parsed URL the CA may fetch. */
 export interface FetchTarget {
+  /** Go's URL.String() of the target: what the CA prints and compares for loops. */
   url: string;
   scheme: 'http' | 'https';
   /** Lower-case host; IPv6 without brackets. */
   host: string;
+  /** The Host header Go sends (host[:port] as written, lower-cased). */
+  hostHeader: string;
   isIp: boolean;
   /** The port the CA would use: 80 or 443. */
   caPort: 80 | 443;
   /** Path and query as sent on the request line. */
   path: string;
+  /** The parsed form, the base for the next relative Location. */
+  parsed: GoUrl;
 }
 
 export type RedirectDecision =
-  { ok: true; target: FetchTarget } | { ok: false; rule: RedirectRule; message: string; url?: string };
+  | { ok: true; target: FetchTarget }
+  | {
+      ok: false;
+      rule: RedirectRule;
+      /** The CA's wording. */
+      message: string;
+      /** The URL the CA names in "Fetching <url>: ...": the Location as sent (the current URL for parse errors). */
+      fetching: string;
+      /** The resolved target, when it parsed. */
+      url?: string;
+      /** Set when acme-preflight refuses where the CA would follow (README "Deliberate differences"). */
+      projectOnly?: string;
+    };
 
-export const isRedirectStatus = (status: number): boolean => status >= 300 && status < 400;
+/** Statuses Go's client treats as redirects (it returns any other 3xx as the final response). */
+const GO_REDIRECTS: readonly number[] = [301, 302, 303, 307, 308];
+export const isRedirectStatus = (status: number): boolean => GO_REDIRECTS.includes(status);
 
 /** Maps the CA's port (80/443) to the profile's (tests use high ports on loopback). */
 export function targetPort(caPort: 80 | 443, ports: { httpPort: number; tlsPort: number }): number {
   return caPort === 80 ? ports.httpPort : ports.tlsPort;
 }
 
-export function parseTarget(url: URL): FetchTarget {
-  const scheme = url.protocol === 'https:' ? 'https' : 'http';
-  const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  const port = url.port === '' ? (scheme === 'https' ? 443 : 80) : Number(url.port);
+function toTarget(u: GoUrl): FetchTarget {
+  const hostHeader = u.host.toLowerCase();
+  const lowered: GoUrl = { ...u, host: hostHeader };
+  const host = goHostname(lowered);
+  const port = goPort(lowered);
+  const scheme = lowered.scheme === 'https' ? 'https' : 'http';
+  const n = port === '' ? (scheme === 'https' ? 443 : 80) : Number(port);
   return {
-    url: url.href,
+    url: goString(lowered),
     scheme,
     host,
-    isIp: isIpAddress(host),
-    caPort: port === 443 ? 443 : 80,
-    path: url.pathname + url.search,
+    hostHeader,
+    isIp: isGoIpLiteral(host),
+    caPort: n === 443 ? 443 : 80,
+    path: goRequestUri(lowered),
+    parsed: lowered,
   };
 }
 
+/** The first URL of a validation (built by the tool, so it parses). */
+export function parseTarget(url: string): FetchTarget {
+  return toTarget(parseGoUrl(url));
+}
+
 /**
- * Decides whether the CA follows a 3xx response.
- * `followed` is how many redirects were already followed; `visited` the URLs fetched so far.
+ * Decides whether the CA follows a redirect response (status one of isRedirectStatus, Location
+ * non-empty: Go returns other responses as final). `followed` is how many redirects were already
+ * followed; `visited` the Go URL strings fetched so far.
  */
 export function checkRedirect(input: {
   status: number;
   location: string;
-  base: string;
+  /** The current URL (Go string form), the base of a relative Location. */
+  base: string | GoUrl;
   followed: number;
   visited: readonly string[];
   allow: readonly string[];
@@ -78,86 +121,81 @@ export function checkRedirect(input: {
   extraPublicSuffixes?: readonly string[];
 }): RedirectDecision {
   const { status, location } = input;
-  if (status === 303) {
-    return {
-      ok: false,
-      rule: 'status-303',
-      message: `Received disallowed redirect status code 303 (only 301, 302, 307 and 308 are followed)`,
-    };
-  }
-  if (!REDIRECT_STATUSES.includes(status)) {
-    return { ok: false, rule: 'status', message: `Received disallowed redirect status code ${status}` };
-  }
-  if (input.followed >= MAX_REDIRECTS) {
-    return { ok: false, rule: 'too-many', message: `Too many redirects (more than ${MAX_REDIRECTS})` };
-  }
-  let url: URL;
+  const baseUrl = typeof input.base === 'string' ? parseGoUrl(input.base) : input.base;
+  const current = goString(baseUrl);
+  // Go's client parses the Location before asking the CA's CheckRedirect.
+  let resolved: GoUrl;
   try {
-    url = new URL(location, input.base);
-  } catch {
-    return { ok: false, rule: 'bad-url', message: `Invalid redirect target ${JSON.stringify(location)}` };
-  }
-  const href = url.href;
-  if (input.visited.includes(href)) {
-    return { ok: false, rule: 'loop', message: `Redirect loop detected at ${href}`, url: href };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    const scheme = url.protocol.replace(/:$/, '');
+    resolved = resolveGoUrl(baseUrl, parseGoUrl(location));
+  } catch (e) {
+    const why = e instanceof GoUrlError ? e.message : String(e);
     return {
       ok: false,
-      rule: 'scheme',
-      message: `Invalid protocol scheme in redirect target. Only "http" and "https" protocol schemes are supported, not "${scheme}"`,
-      url: href,
+      rule: 'bad-url',
+      message: 'Error getting validation data',
+      fetching: current,
+      projectOnly: `Go's net/url cannot parse the Location ${JSON.stringify(location)}: ${why}`,
     };
   }
-  if (url.port !== '' && !ALLOWED_REDIRECT_PORTS.includes(Number(url.port))) {
-    return {
-      ok: false,
-      rule: 'port',
-      message: `Invalid port in redirect target. Only ports 80 and 443 are supported, not ${url.port}`,
-      url: href,
-    };
+  const refuse = (
+    rule: RedirectRule,
+    message: string,
+    extra: { projectOnly?: string } = {},
+  ): RedirectDecision => ({
+    ok: false,
+    rule,
+    message,
+    fetching: location,
+    url: goString(resolved),
+    ...extra,
+  });
+  // Boulder checks the count before counting this one: 11 redirects are followed, the 12th fails.
+  if (input.followed > MAX_REDIRECTS) return refuse('too-many', 'Too many redirects');
+  if (!REDIRECT_STATUSES.includes(status)) {
+    return refuse(status === 303 ? 'status-303' : 'status', 'received disallowed redirect status code');
   }
-  const target = parseTarget(url);
-  if (target.host === '') {
-    return { ok: false, rule: 'empty-host', message: 'Invalid empty hostname in redirect target', url: href };
+  const target = toTarget(resolved);
+  const scheme = target.parsed.scheme;
+  if (scheme !== 'http' && scheme !== 'https') {
+    return refuse(
+      'scheme',
+      `Invalid protocol scheme in redirect target. Only "http" and "https" protocol schemes are supported, not ${JSON.stringify(scheme)}`,
+    );
   }
+  const port = goPort(target.parsed);
+  if (port !== '' && !ALLOWED_REDIRECT_PORTS.includes(Number(port))) {
+    return refuse(
+      'port',
+      `Invalid port in redirect target. Only ports ${ALLOWED_REDIRECT_PORTS.join(' and ')} are supported, not ${Number(port)}`,
+    );
+  }
+  if (target.host === '') return refuse('empty-host', 'Invalid empty host in redirect target');
   if (target.host.endsWith('.well-known')) {
-    return {
-      ok: false,
-      rule: 'well-known-host',
-      message: `Invalid host in redirect target "${target.host}". Check webserver config for missing '/' in redirect target.`,
-      url: href,
-    };
+    return refuse(
+      'well-known-host',
+      `Invalid host in redirect target ${JSON.stringify(target.host)}. Check webserver config for missing '/' in redirect target.`,
+    );
   }
   if (target.isIp) {
-    const range = reservedRange(target.host, { allow: input.allow });
-    if (range) {
-      return {
-        ok: false,
-        rule: 'reserved-ip',
-        message: `Invalid host in redirect target: ${target.host} is in reserved range ${range}`,
-        url: href,
-      };
+    if (target.host.includes('%'))
+      return refuse('reserved-ip', 'Invalid host in redirect target: contains scope zone');
+    if (caReservedRange(target.host, { allow: input.allow })) {
+      const ca = caReservedBlock(target.host)!;
+      return refuse('reserved-ip', `Invalid host in redirect target: ${ca.message}`);
     }
-  } else {
-    const suffix = publicSuffixOf(target.host, input.extraPublicSuffixes);
-    if (!suffix || suffix === target.host) {
-      return {
-        ok: false,
-        rule: 'public-suffix',
-        message: 'Invalid hostname in redirect target, must end in IANA registered TLD',
-        url: href,
-      };
+    const own = projectRefusal(target.host);
+    if (own && own.reason !== 'multicast') {
+      // The CA would follow this; acme-preflight does not connect to it (deliberate difference).
+      return refuse('reserved-ip', `Invalid host in redirect target: ${own.message}`, {
+        projectOnly: `acme-preflight refuses ${target.host}; the CA's registry does not list it, so the CA would follow the redirect`,
+      });
     }
+  } else if (!publicSuffixOf(target.host, input.extraPublicSuffixes) || target.host.endsWith('.')) {
+    // publicsuffix-go finds no rule for a name with a trailing dot either.
+    return refuse('public-suffix', 'Invalid host in redirect target, must end in IANA registered TLD');
   }
-  if (Buffer.byteLength(url.pathname) > MAX_REDIRECT_PATH_BYTES) {
-    return {
-      ok: false,
-      rule: 'path-too-long',
-      message: `Redirect target too long: path of ${Buffer.byteLength(url.pathname)} bytes (max ${MAX_REDIRECT_PATH_BYTES})`,
-      url: href,
-    };
-  }
+  if (Buffer.byteLength(goPath(target.parsed)) > MAX_REDIRECT_PATH_BYTES)
+    return refuse('path-too-long', 'Redirect target too long');
+  if (input.visited.includes(target.url)) return refuse('loop', 'Redirect loop detected');
   return { ok: true, target };
 }

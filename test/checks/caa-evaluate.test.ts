@@ -601,3 +601,28 @@ describe('known issuers', () => {
     expect(accountUriForms('https://ca.example/acct/1')).toEqual(['https://ca.example/acct/1']);
   });
 });
+
+describe('NXDOMAIN: empty below the TLD, an error for the TLD itself (Boulder bdns LookupCAA)', () => {
+  const run = (sets: CaaLookup[]) =>
+    evaluateCaa({ name: sets[0]!.name, wildcard: false, sets, issuerDomain: LE, method: 'dns-01' });
+
+  it('an NXDOMAIN name under an existing TLD has no CAA', () => {
+    const d = run(climb({ 'www.example.com': 'NXDOMAIN', 'example.com': 'NXDOMAIN' }));
+    expect(d).toMatchObject({ allowed: true, reason: 'NO_CAA' });
+  });
+
+  it('NXDOMAIN for the TLD fails closed at the TLD', () => {
+    const d = run([
+      set('www.example.zz', [], 'NXDOMAIN'),
+      set('example.zz', [], 'NXDOMAIN'),
+      set('zz', [], 'NXDOMAIN'),
+    ]);
+    expect(d).toMatchObject({ allowed: false, reason: 'LOOKUP_FAILED', failedLookup: { name: 'zz' } });
+  });
+
+  it('a relevant set below stops the climb before the TLD', () => {
+    const d = run([set('example.zz', [[0, 'issue', LE]]), set('zz', [], 'NXDOMAIN')]);
+    expect(d).toMatchObject({ allowed: true, reason: 'AUTHORIZED' });
+    expect(d.ignoredFailures.map((f) => f.name)).toEqual(['zz']);
+  });
+});

@@ -279,3 +279,19 @@ describe('gatherCaa', () => {
     expect(sets[2]?.message).toBe('all servers of com said SERVFAIL');
   });
 });
+
+describe('CAA for a TLD that does not exist', () => {
+  it('is a DNS error with the CA message, not "no CAA records"', () => {
+    const fs = judge('www.example.zz', [
+      set('www.example.zz', [], 'NXDOMAIN'),
+      set('example.zz', [], 'NXDOMAIN'),
+      set('zz', [], 'NXDOMAIN'),
+    ]);
+    expect(fs.map((f) => [f.code, f.severity])).toEqual([['CAA_LOOKUP_FAILED', 'error']]);
+    expect(fs[0]?.caMessage).toBe(
+      'While processing CAA for www.example.zz: DNS problem: NXDOMAIN looking up CAA for zz - check that a DNS record exists for this domain',
+    );
+    expect(fs[0]?.title).toMatch(/TLD zz does not exist/);
+    expect(fs[0]?.acmeProblem).toBe('urn:ietf:params:acme:error:dns');
+  });
+});

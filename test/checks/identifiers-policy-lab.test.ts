@@ -13,7 +13,8 @@ describe('identifier policy with lab settings', () => {
   it('a lab suffix is accepted only when the caller adds it', () => {
     expect(codes(['www.good.test'])).toEqual(['www.good.test:IDENT_NOT_PUBLIC_SUFFIX']);
     expect(codes(['www.good.test'], { extraPublicSuffixes: ['test'] })).toEqual([]);
-    expect(codes(['test'], { extraPublicSuffixes: ['test'] })).toEqual(['test:IDENT_IS_PUBLIC_SUFFIX']);
+    // A single label fails the CA's dot rule before the suffix rule (Boulder policy/pa.go order).
+    expect(codes(['test'], { extraPublicSuffixes: ['test'] })).toEqual(['test:IDENT_TOO_FEW_LABELS']);
     expect(codes(['good.test'], { extraPublicSuffixes: ['good.test'] })).toEqual([
       'good.test:IDENT_IS_PUBLIC_SUFFIX',
     ]);

@@ -123,16 +123,34 @@ describe('identifierPolicyFindings', () => {
   });
 
   it.each([
-    ['com', 'IDENT_IS_PUBLIC_SUFFIX'],
+    // Single labels get the CA's dot rule first ("Domain name needs at least one dot").
+    ['com', 'IDENT_TOO_FEW_LABELS'],
     ['co.uk', 'IDENT_IS_PUBLIC_SUFFIX'],
-    ['xn--p1ai', 'IDENT_IS_PUBLIC_SUFFIX'],
+    ['xn--p1ai', 'IDENT_TOO_FEW_LABELS'],
+    ['xn--80aswg.xn--p1ai', 'IDENT_NONE'],
     ['foo.invalid', 'IDENT_NOT_PUBLIC_SUFFIX'],
     ['printer.local', 'IDENT_NOT_PUBLIC_SUFFIX'],
     ['host.internal', 'IDENT_NOT_PUBLIC_SUFFIX'],
     ['localhost', 'IDENT_TOO_FEW_LABELS'],
     ['1.2.3', 'IDENT_NOT_PUBLIC_SUFFIX'],
   ])('%s -> %s', (name, code) => {
-    expect(codes([name])).toEqual([code]);
+    expect(codes([name])).toEqual(code === 'IDENT_NONE' ? [] : [code]);
+  });
+
+  it('words a single label as the CA does', () => {
+    const [f] = identifierPolicyFindings([ok('localhost')], 'http-01');
+    expect(f?.caMessage).toBe('Cannot issue for "localhost": Domain name needs at least one dot');
+  });
+
+  it.each(['kobe.jp', 'nagoya.jp', 'yokohama.jp', 'kawasaki.jp', 'sendai.jp', 'www.city.kobe.jp'])(
+    '%s is registrable (PSL rule *.<city>.jp does not make the city name a suffix)',
+    (name) => {
+      expect(codes([name])).toEqual([]);
+    },
+  );
+
+  it.each(['c.kobe.jp', 'foo.nagoya.jp'])('%s is a public suffix under *.<city>.jp', (name) => {
+    expect(codes([name])).toEqual(['IDENT_IS_PUBLIC_SUFFIX']);
   });
 
   it('uses only the ICANN section of the PSL (private suffixes are issuable)', () => {
@@ -179,9 +197,12 @@ describe('identifierPolicyFindings', () => {
     expect(codes(['8.8.8.8'])).toEqual([]);
     expect(codes(['2606:4700::1111'], 'tls-alpn-01')).toEqual([]);
     expect(codes(['8.8.8.8'], 'dns-01')).toEqual(['IDENT_IP_NEEDS_HTTP_OR_TLS']);
-    const fs = identifierPolicyFindings([ok('10.1.2.3'), ok('[2001:db8::1]')], 'http-01');
+    const fs = identifierPolicyFindings([ok('10.1.2.3'), ok('2001:db8::1')], 'http-01');
     expect(fs.map((f) => f.code)).toEqual(['IDENT_IP_RESERVED', 'IDENT_IP_RESERVED']);
     expect(fs[0]?.detail).toContain('10.0.0.0/8');
+    expect(fs[0]?.caMessage).toBe(
+      'Cannot issue for "10.1.2.3": IP address is in a reserved address block: [RFC1918]: Private-Use',
+    );
     expect(fs[1]?.detail).toContain('2001:db8::/32');
   });
 
@@ -193,6 +214,7 @@ describe('identifierPolicyFindings', () => {
     expect(fs.map((f) => [f.code, f.severity])).toEqual([
       ['IDENT_DUPLICATE', 'info'],
       ['IDENT_DUPLICATE', 'info'],
+      ['IDENT_INPUT_NOT_CANONICAL', 'info'],
       ['IDENT_NOT_PUBLIC_SUFFIX', 'error'],
     ]);
   });
@@ -218,5 +240,38 @@ describe('identifierPolicyFindings', () => {
     expect(fs[0]?.caMessage).toBe(
       'Cannot issue for "foo.invalid": Domain name does not end with a valid public suffix (TLD)',
     );
+  });
+});
+
+describe('input the CA refuses as written', () => {
+  const one = (input: string, challenge: 'http-01' | 'dns-01' = 'http-01') =>
+    identifierPolicyFindings([ok(input)], challenge).filter((f) => f.code === 'IDENT_INPUT_NOT_CANONICAL');
+
+  it.each([
+    ['example.com.', 'example.com', 'Domain name ends in a dot'],
+    ['Example.COM.', 'example.com', 'Domain name ends in a dot'],
+    ['bücher.de', 'xn--bcher-kva.de', 'Domain name contains an invalid character'],
+    ['example\u3002com', 'example.com', 'Domain name contains an invalid character'],
+    ['2606:4700:0:0:0:0:0:1111', '2606:4700::1111', 'IP address is invalid'],
+    ['[2606:4700::1111]', '2606:4700::1111', 'IP address is invalid'],
+  ])('%s is checked as %s and warned with the CA message', (input, value, ca) => {
+    const fs = one(input);
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({ severity: 'warning', identifier: value });
+    expect(fs[0]?.caMessage).toMatch(new RegExp(`: ${ca}$`));
+    expect(fs[0]?.remediation).toContain(`Send exactly "${value}"`);
+  });
+
+  it('upper case alone is info: the CA lower-cases identifiers itself', () => {
+    const fs = one('WWW.Example.com');
+    expect(fs.map((f) => f.severity)).toEqual(['info']);
+    expect(fs[0]?.caMessage).toBeUndefined();
+    expect(fs[0]?.remediation).toContain('"www.example.com"');
+  });
+
+  it('canonical input gets no such finding', () => {
+    expect(one('www.example.com')).toEqual([]);
+    expect(one('2606:4700::1111')).toEqual([]);
+    expect(one('8.8.8.8')).toEqual([]);
   });
 });

@@ -1,3 +1,6 @@
+import { DATA_VERSIONS } from '../../src/version.js';
+import { PSL_SOURCE } from '../../src/net/psl.js';
+import { IANA_REGISTRY_SOURCE } from '../../src/net/iana-registry.js';
 import { cli } from './helpers.js';
 
 const oneLine = (s: string) => s.trim().split('\n').length === 1;
@@ -31,9 +34,13 @@ describe('CLI usage errors: one line, exit code 2, no stack trace', () => {
     expect(r.stdout).toContain('demo');
   });
 
-  it('--version prints the version', async () => {
+  it('--version prints the version, then the dates of the data it rests on', async () => {
     const r = await cli(['--version']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const [version, data] = r.stdout.trim().split('\n');
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(data).toBe(DATA_VERSIONS);
+    expect(DATA_VERSIONS).toContain(PSL_SOURCE);
+    expect(DATA_VERSIONS).toContain(IANA_REGISTRY_SOURCE);
   });
 });

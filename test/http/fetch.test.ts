@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { challengeUrl, fetchLikeCa } from '../../src/http/fetch.js';
-import { MAX_REDIRECTS } from '../../src/http/constants.js';
+import { MAX_REDIRECTS_FOLLOWED } from '../../src/http/constants.js';
 import { blackhole, closeAll, freePort, httpServer, labProfile, table, tcpServer } from './helpers.js';
 
 const TOKEN = 'tok123';
@@ -50,8 +50,11 @@ beforeAll(async () => {
       return redirect(res, 308, 'http://other.example.com:80/final');
     if (url === '/.well-known/acme-challenge/see-other')
       return redirect(res, 303, 'http://other.example.com/final');
-    if (url === '/.well-known/acme-challenge/ten') return redirect(res, 302, `/hop/${MAX_REDIRECTS - 1}`);
-    if (url === '/.well-known/acme-challenge/eleven') return redirect(res, 302, `/hop/${MAX_REDIRECTS}`);
+    // `all` redirects MAX_REDIRECTS_FOLLOWED times in total; `one-more` once more.
+    if (url === '/.well-known/acme-challenge/all')
+      return redirect(res, 302, `/hop/${MAX_REDIRECTS_FOLLOWED - 1}`);
+    if (url === '/.well-known/acme-challenge/one-more')
+      return redirect(res, 302, `/hop/${MAX_REDIRECTS_FOLLOWED}`);
     if (url === '/.well-known/acme-challenge/loop') return redirect(res, 302, '/loop-b');
     if (url === '/loop-b') return redirect(res, 307, '/.well-known/acme-challenge/loop');
     if (url === '/.well-known/acme-challenge/port')
@@ -169,14 +172,20 @@ describe('redirect rules', () => {
     expect(r.attempts[1]?.port).toBe(P);
   });
 
-  it(`follows ${MAX_REDIRECTS} redirects and fails the 11th`, async () => {
-    const ok = await fetchLikeCa(url('example.com', 'ten'), deps(), { expected: KEYAUTH });
-    expect(ok.redirects).toHaveLength(MAX_REDIRECTS);
+  it('follows 11 redirects and fails the 12th, as Boulder does', async () => {
+    expect(MAX_REDIRECTS_FOLLOWED).toBe(11);
+    const ok = await fetchLikeCa(url('example.com', 'all'), deps(), { expected: KEYAUTH });
+    expect(ok.redirects).toHaveLength(11);
     expect(ok.ok).toBe(true);
-    const bad = await fetchLikeCa(url('example.com', 'eleven'), deps(), { expected: KEYAUTH });
+    const bad = await fetchLikeCa(url('example.com', 'one-more'), deps(), { expected: KEYAUTH });
     expect(bad.ok).toBe(false);
-    expect(bad.problem).toMatchObject({ type: 'connection', rule: 'too-many' });
-    expect(bad.redirects).toHaveLength(MAX_REDIRECTS);
+    expect(bad.problem).toMatchObject({
+      type: 'connection',
+      rule: 'too-many',
+      detail: '127.0.0.2: Fetching /hop/0: Too many redirects',
+    });
+    expect(bad.redirects).toHaveLength(11);
+    expect(bad.attempts).toHaveLength(12);
   });
 
   it.each([
@@ -197,7 +206,7 @@ describe('redirect rules', () => {
   it('ends endless redirects at the limit', async () => {
     const r = await fetchLikeCa(url('hostile.example.com', 'endless-redirects'), deps());
     expect(r.problem).toMatchObject({ rule: 'too-many' });
-    expect(r.attempts).toHaveLength(MAX_REDIRECTS + 1);
+    expect(r.attempts).toHaveLength(MAX_REDIRECTS_FOLLOWED + 1);
   });
 
   it('reports plain HTTP on the TLS port after an https redirect', async () => {

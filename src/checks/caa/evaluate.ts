@@ -39,8 +39,13 @@ export const CAA_CRITICAL_FLAGS = 128 | 1;
 const KNOWN_METHODS: readonly string[] = CHALLENGE_TYPES;
 const METHOD_LABEL = /^[A-Za-z0-9-]+$/;
 
-/** Statuses the CA treats as an answer; anything else is a lookup error (Boulder bdns wrapErr). */
-const isAnswer = (status: string): boolean => status === 'NOERROR' || status === 'NXDOMAIN';
+/**
+ * Statuses the CA treats as an answer; anything else is a lookup error (Boulder bdns wrapErr).
+ * NXDOMAIN is an empty set below the TLD only: for the TLD itself it is an error, "so we don't
+ * issue for gTLDs that have been removed by ICANN" (Boulder bdns/dns.go LookupCAA).
+ */
+const isAnswer = (set: Pick<CaaLookup, 'name' | 'status'>): boolean =>
+  set.status === 'NOERROR' || (set.status === 'NXDOMAIN' && set.name.includes('.'));
 
 export type CaaRecordOutcome =
   | 'match'
@@ -172,11 +177,10 @@ export function evaluateCaa(input: CaaInput): CaaDecision {
   for (const set of input.sets) {
     if (failed) break; // the CA reports the lowest failure only
     if (relevant) {
-      if (!isAnswer(set.status)) ignoredFailures.push(set);
+      if (!isAnswer(set)) ignoredFailures.push(set);
       continue;
     }
-    // NXDOMAIN is an empty answer (Boulder bdns treats it as success with no records).
-    if (!isAnswer(set.status)) failed = set;
+    if (!isAnswer(set)) failed = set;
     else if (set.status === 'NOERROR' && set.records.length > 0) relevant = set;
   }
   const empty = { records: [], criticalRecords: [], ignoredFailures, sets: input.sets };

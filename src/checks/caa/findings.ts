@@ -117,12 +117,20 @@ export function judgeCaa(decision: CaaDecision, identifier: Identifier, opts: Ju
     case 'LOOKUP_FAILED': {
       const f = decision.failedLookup;
       const name = f?.name ?? base;
+      // Boulder bdns LookupCAA: NXDOMAIN for the TLD itself is an error, not an empty set.
+      const tldGone = f?.status === 'NXDOMAIN' && !name.includes('.');
       out.push(
         finding('CAA_LOOKUP_FAILED', id, {
-          title: `CAA lookup for ${name} failed`,
-          detail: `The CAA query for ${name} failed with ${f?.status ?? 'an error'}${f?.message ? ` (${f.message})` : ''}. The CA needs this answer and fails closed.`,
+          title: tldGone
+            ? `The TLD ${name} does not exist (NXDOMAIN for CAA ${name})`
+            : `CAA lookup for ${name} failed`,
+          detail: tldGone
+            ? `The CAA query for the TLD ${name} answered NXDOMAIN${f?.message ? ` (${f.message})` : ''}. Below the TLD the CA counts NXDOMAIN as "no CAA", but for the TLD itself it is a DNS error, so that the CA never issues under a TLD that is not (or no longer) delegated.`
+            : `The CAA query for ${name} failed with ${f?.status ?? 'an error'}${f?.message ? ` (${f.message})` : ''}. The CA needs this answer and fails closed.`,
           evidence: evidenceOf([f], f?.status ?? 'error'),
-          remediation: `Make every nameserver of ${name} answer CAA queries: NOERROR with an empty answer when there is no CAA record (some providers and firewalls drop or SERVFAIL unknown types). Then re-check.`,
+          remediation: tldGone
+            ? `Use a name under a TLD that exists in the root zone; "${name}" is not delegated from the root.`
+            : `Make every nameserver of ${name} answer CAA queries: NOERROR with an empty answer when there is no CAA record (some providers and firewalls drop or SERVFAIL unknown types). Then re-check.`,
           caMessage: `While processing CAA for ${id}: ${caaDnsProblem({ name, status: f?.status ?? 'SERVFAIL' })}`,
         }),
       );

@@ -5,7 +5,7 @@ import type { Evidence, Finding } from '../../report/finding.js';
 import { attemptEvidence, type Http01Attempt, type Http01Result } from '../../http/fetch.js';
 import type { RedirectRule } from '../../http/redirect.js';
 import { cdnForHeaders } from '../../http/cdn-ranges.js';
-import { MAX_BODY_BYTES, MAX_REDIRECTS } from '../../http/constants.js';
+import { MAX_BODY_BYTES, MAX_REDIRECTS_FOLLOWED } from '../../http/constants.js';
 import type { AddressProbe, Http01Evidence } from './probe.js';
 
 const WEBROOT_NGINX = 'location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }';
@@ -13,7 +13,7 @@ const WEBROOT_NGINX = 'location ^~ /.well-known/acme-challenge/ { root /var/www/
 const REDIRECT_FIXES: Record<RedirectRule, string> = {
   'status-303': 'Use 301, 302, 307 or 308 for the redirect (303 is not followed by the CA).',
   status: 'Use 301, 302, 307 or 308 for the redirect.',
-  'too-many': `Shorten the redirect chain to at most ${MAX_REDIRECTS} hops; redirect straight to the final URL.`,
+  'too-many': `Shorten the redirect chain to at most ${MAX_REDIRECTS_FOLLOWED} hops; redirect straight to the final URL.`,
   loop: 'Break the redirect loop: make the target serve the challenge file instead of redirecting back.',
   'bad-url': 'Send an absolute, well-formed URL in the Location header.',
   scheme: 'Redirect only to http:// or https:// URLs.',
@@ -118,7 +118,7 @@ function judgeCaResult(ev: Http01Evidence): Finding[] {
       finding('HTTP01_REDIRECT_INVALID', id, {
         ...base,
         title: `Redirect breaks the CA rule "${p.rule}"`,
-        detail: `${p.detail}. Chain: ${[ca.url, ...ca.redirects].join(' -> ')}`,
+        detail: `${p.detail}. Chain: ${[ca.url, ...ca.redirects].join(' -> ')}${p.projectOnly ? ` (deliberate difference: ${p.projectOnly})` : ''}`,
         remediation: REDIRECT_FIXES[p.rule],
       }),
     ];

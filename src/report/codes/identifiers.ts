@@ -94,7 +94,22 @@ export const IDENTIFIERS_CODES = [
     severity: 'error',
     title: 'Name has no dot',
     acmeProblem: 'rejectedIdentifier',
-    description: 'A single-label name cannot be issued for.',
+    description: 'A single-label name cannot be issued for ("Domain name needs at least one dot").',
+  },
+  {
+    code: 'IDENT_INPUT_NOT_CANONICAL',
+    severity: 'warning',
+    title: 'The CA refuses this identifier as written',
+    acmeProblem: 'rejectedIdentifier',
+    description:
+      'The name was typed with a trailing dot, in Unicode, or (for an IP address) in brackets or non-canonical text; it is checked in the form the CA accepts, and the finding says exactly what the client must send. Upper case alone is info: the CA lower-cases identifiers itself.',
+  },
+  {
+    code: 'IDENT_IP_NOT_PROBED',
+    severity: 'warning',
+    title: 'acme-preflight does not connect to this IP identifier',
+    description:
+      'The address is multicast, IPv4-compatible (::/96) or an IPv6 form of a reserved IPv4 address. The CA accepts the identifier, but the tool never connects to such addresses (a deliberate difference), so the challenge is not probed.',
   },
   {
     code: 'IDENT_WILDCARD_MALFORMED',
@@ -123,7 +138,8 @@ export const IDENTIFIERS_CODES = [
     severity: 'error',
     title: 'IP identifier in a reserved range',
     acmeProblem: 'rejectedIdentifier',
-    description: 'The CA refuses IP identifiers in IANA special-purpose ranges (Boulder iana/ip.go).',
+    description:
+      'The CA refuses IP identifiers in the IANA special-purpose registries (Boulder iana/ip.go; "IP address is in a reserved address block: <RFC>: <name>").',
   },
   {
     code: 'IDENT_TOO_MANY_NAMES',

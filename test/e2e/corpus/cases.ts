@@ -261,7 +261,7 @@ export const CASES: CorpusCase[] = [
       verdict: 'fail',
       codes: ['HTTP01_REDIRECT_INVALID'],
       type: 'connection',
-      detail: /disallowed redirect status code 303/,
+      detail: /received disallowed redirect status code/,
     },
     pebble: { verdict: 'pass' },
     differs: "Boulder follows only 301, 302, 307 and 308; Pebble uses Go's defaults, which follow 303.",
