@@ -141,9 +141,23 @@ function toWireSafe(records: DnsRecord[]): WireRR[] {
 const dsText = (zone: string, ds: DsFields): string =>
   `${zone === '' ? '.' : zone + '.'} DS ${ds.keyTag} ${ds.algorithm} ${ds.digestType} ${ds.digest.toString('hex').toUpperCase()}`;
 
+/**
+ * KeyTrap (CVE-2023-50387): a zone with many DNSKEYs sharing a key tag and many RRSIGs makes a validator
+ * that tries every signature with every matching key spend minutes of CPU on one answer. Resolvers capped
+ * the work in February 2024; these are systemd-resolved's caps (resolved-dns-dnssec.c DNSSEC_INVALID_MAX,
+ * DNSSEC_VALIDATION_MAX), in line with Unbound 1.19.1's and BIND 9.18.24's limits. Past them the answer is
+ * indeterminate: a resolver gives up (SERVFAIL) rather than validate on.
+ */
+/** Signature checks that may fail for one RRset before the validator gives up on it. */
+export const MAX_FAILED_VALIDATIONS_PER_RRSET = 5;
+/** Signature checks for one lookup (its whole chain of trust). */
+export const MAX_VALIDATIONS_PER_LOOKUP = 64;
+
 class Validator {
   readonly zones: ZoneKeys[] = [];
   readonly signatures: SignatureInfo[] = [];
+  /** Signature checks made so far for this lookup (MAX_VALIDATIONS_PER_LOOKUP). */
+  private validations = 0;
   constructor(
     private readonly fetch: DnssecFetch,
     private readonly now: Date,
@@ -191,6 +205,7 @@ class Validator {
       if (!best || (rank[b.code] ?? 0) > (rank[best.code] ?? 0)) best = b;
     };
     const keyAlgs = [...new Set(keys.map((k) => k.rdata[3] as number))];
+    let failed = 0;
     for (const s of mine) {
       const f = parseRrsig(s.rdata);
       const signer = wireToName(f.signer);
@@ -222,7 +237,17 @@ class Validator {
         continue;
       }
       for (const k of candidates) {
+        if (failed >= MAX_FAILED_VALIDATIONS_PER_RRSET)
+          throw indeterminate(
+            `${type} ${displayName(owner)}: gave up after ${failed} signature checks failed for one RRset (${mine.length} RRSIGs, ${keys.length} DNSKEYs; at most ${MAX_FAILED_VALIDATIONS_PER_RRSET} are tried, as resolvers do since KeyTrap, CVE-2023-50387)`,
+          );
+        if (this.validations >= MAX_VALIDATIONS_PER_LOOKUP)
+          throw indeterminate(
+            `${type} ${displayName(owner)}: gave up after ${this.validations} signature checks for one lookup (at most ${MAX_VALIDATIONS_PER_LOOKUP}, as resolvers do since KeyTrap, CVE-2023-50387)`,
+          );
+        this.validations++;
         const r = verifyRrsig({ rrsig: s, dnskey: k, rrset, now: this.now, unboundSkew: this.unboundSkew });
+        if (!r.ok) failed++;
         if (r.ok) {
           this.signatures.push({
             zone,
