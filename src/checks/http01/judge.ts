@@ -151,9 +151,10 @@ function judgeCaResult(ev: Http01Evidence): Finding[] {
   const proxy = cdnForHeaders(headers);
   if (status === 200 && ev.randomToken) return [catchAll(ev, ca)];
   if (status === 404 && ev.randomToken) {
+    // A pass: the 404 is what a webroot answers for a token it does not hold, not the CA's error.
     return [
       finding('HTTP01_OK', id, {
-        ...base,
+        evidence,
         detail: `GET ${ca.url} (a random token) reached ${addr} and returned 404: the server would serve a token file placed in its webroot.`,
         remediation:
           'None needed; place the token under <webroot>/.well-known/acme-challenge/ (or use --webroot to prove it end to end).',
