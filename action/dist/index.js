@@ -26162,8 +26162,8 @@ function disagreementFinding(identifier, name, answers, expected, validByLookup 
   if (!answers || answers.length < 2) return void 0;
   const rows = answers.map((a) => ({ a, values: serverValues(a) })).filter((r) => r.values !== void 0);
   if (rows.length < 2) return void 0;
-  const keyOf2 = (v) => v.length ? v.map(goQuote).join(" ") : "no TXT record";
-  const keys = new Set(rows.map((r) => keyOf2(r.values)));
+  const keyOf3 = (v) => v.length ? v.map(goQuote).join(" ") : "no TXT record";
+  const keys = new Set(rows.map((r) => keyOf3(r.values)));
   if (expected !== void 0) {
     const lacking = rows.filter((r) => !r.values.includes(expected));
     if (lacking.length === 0 || lacking.length === rows.length) return void 0;
@@ -26171,7 +26171,7 @@ function disagreementFinding(identifier, name, answers, expected, validByLookup 
     return finding("DNS01_SERVERS_DISAGREE", identifier, {
       // The CA asks from several perspectives; one that lands on a server without the value fails.
       severity: validByLookup ? "error" : "warning",
-      detail: `${having.map((r) => endpointLabel(r.a.server)).join(", ")} serve${having.length === 1 ? "s" : ""} ${goQuote(expected)} at ${name}, but ${lacking.map((r) => `${endpointLabel(r.a.server)} serves ${keyOf2(r.values)}`).join("; ")}.`,
+      detail: `${having.map((r) => endpointLabel(r.a.server)).join(", ")} serve${having.length === 1 ? "s" : ""} ${goQuote(expected)} at ${name}, but ${lacking.map((r) => `${endpointLabel(r.a.server)} serves ${keyOf3(r.values)}`).join("; ")}.`,
       evidence: rows.map((r) => answerEvidence(r.a)),
       remediation: `Wait until every nameserver serves ${name} TXT ${goQuote(expected)} (zone transfer to the secondaries), or fix the server${lacking.length > 1 ? "s" : ""} that lack it: ${lacking.map((r) => r.a.server.name ?? r.a.server.address).join(", ")}.`,
       caMessage: validByLookup ? void 0 : caNoTxtMessage(name)
@@ -26179,7 +26179,7 @@ function disagreementFinding(identifier, name, answers, expected, validByLookup 
   }
   if (keys.size < 2) return void 0;
   return finding("DNS01_SERVERS_DISAGREE", identifier, {
-    detail: `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf2(r.values)}`).join("; ")}.`,
+    detail: `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf3(r.values)}`).join("; ")}.`,
     evidence: rows.map((r) => answerEvidence(r.a)),
     remediation: `Make every nameserver of the zone serve the same records for ${name} (check zone transfers and the serial on each secondary).`
   });
@@ -42310,6 +42310,8 @@ function toWireSafe(records) {
   return out;
 }
 var dsText = (zone, ds) => `${zone === "" ? "." : zone + "."} DS ${ds.keyTag} ${ds.algorithm} ${ds.digestType} ${ds.digest.toString("hex").toUpperCase()}`;
+var MAX_FAILED_VALIDATIONS_PER_RRSET = 5;
+var MAX_VALIDATIONS_PER_LOOKUP = 64;
 var Validator = class {
   constructor(fetch, now, unboundSkew2 = true) {
     this.fetch = fetch;
@@ -42321,6 +42323,8 @@ var Validator = class {
   unboundSkew;
   zones = [];
   signatures = [];
+  /** Signature checks made so far for this lookup (MAX_VALIDATIONS_PER_LOOKUP). */
+  validations = 0;
   async ask(name, type) {
     try {
       return await this.fetch(name, type);
@@ -42361,6 +42365,7 @@ var Validator = class {
       if (!best || (rank[b.code] ?? 0) > (rank[best.code] ?? 0)) best = b;
     };
     const keyAlgs = [...new Set(keys.map((k) => k.rdata[3]))];
+    let failed = 0;
     for (const s of mine) {
       const f = parseRrsig(s.rdata);
       const signer = wireToName(f.signer);
@@ -42392,7 +42397,17 @@ var Validator = class {
         continue;
       }
       for (const k of candidates) {
+        if (failed >= MAX_FAILED_VALIDATIONS_PER_RRSET)
+          throw indeterminate(
+            `${type} ${displayName(owner)}: gave up after ${failed} signature checks failed for one RRset (${mine.length} RRSIGs, ${keys.length} DNSKEYs; at most ${MAX_FAILED_VALIDATIONS_PER_RRSET} are tried, as resolvers do since KeyTrap, CVE-2023-50387)`
+          );
+        if (this.validations >= MAX_VALIDATIONS_PER_LOOKUP)
+          throw indeterminate(
+            `${type} ${displayName(owner)}: gave up after ${this.validations} signature checks for one lookup (at most ${MAX_VALIDATIONS_PER_LOOKUP}, as resolvers do since KeyTrap, CVE-2023-50387)`
+          );
+        this.validations++;
         const r = verifyRrsig({ rrsig: s, dnskey: k, rrset, now: this.now, unboundSkew: this.unboundSkew });
+        if (!r.ok) failed++;
         if (r.ok) {
           this.signatures.push({
             zone,
@@ -44512,8 +44527,9 @@ function judgeCaResult(ev) {
   if (status === 404 && ev.randomToken) {
     return [
       finding("HTTP01_OK", id, {
-        ...base,
-        detail: `GET ${ca.url} (a random token) reached ${addr} and returned 404: the server would serve a token file placed in its webroot.`,
+        evidence,
+        title: "Reachable; serving the real token file is not proven (use --webroot)",
+        detail: `GET ${ca.url} (a token the server was never given) reached ${addr} and returned 404, as a webroot does for a missing file; whether the server serves a token file placed in its webroot is not proven.`,
         remediation: "None needed; place the token under <webroot>/.well-known/acme-challenge/ (or use --webroot to prove it end to end)."
       })
     ];
@@ -47197,6 +47213,32 @@ function escapeControls(s) {
   return s.replace(UNSAFE, visible);
 }
 
+// src/report/shared.ts
+var keyOf2 = (f) => JSON.stringify([f.code, f.severity, f.title, f.detail, f.remediation, f.caMessage ?? "", f.evidence]);
+function groupShared(report) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const id of report.identifiers) {
+    for (const f of id.findings) {
+      if (f.severity === "info") continue;
+      const k = keyOf2(f);
+      const g = groups.get(k);
+      if (g) {
+        if (!g.names.includes(id.identifier)) g.names.push(id.identifier);
+      } else groups.set(k, { finding: f, names: [id.identifier] });
+    }
+  }
+  const shared = [...groups.values()].filter((g) => g.names.length > 1);
+  const byKey = new Map(shared.map((g) => [keyOf2(g.finding), g]));
+  return {
+    shared,
+    isShared: (f) => f.severity !== "info" && byKey.has(keyOf2(f)),
+    groupOf: (f) => f.severity === "info" ? void 0 : byKey.get(keyOf2(f))
+  };
+}
+function uniqueLines(lines) {
+  return [...new Set(lines)];
+}
+
 // src/report/render/markdown.ts
 var INERT = /`[^`\n]+`|(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)(?:[^\s`]*[^\s`.,;:!?)\]'"])?|[^\s`]*@(?:[^\s`]*[^\s`.,;:!?)\]'"])?/gi;
 function escapeMarkdown(s) {
@@ -47225,24 +47267,36 @@ function renderMarkdown(report, opts = {}) {
     );
   }
   out.push("");
+  const grouped = groupShared(report);
+  const item = (f, names2) => {
+    out.push(`- **${f.severity}** ${code(f.code)}: ${escapeMarkdown(f.title)}`);
+    if (names2) out.push(`  For: ${names2.map(code).join(", ")}`);
+    out.push(`  ${escapeMarkdown(f.detail)}`);
+    if (f.caMessage) out.push(`  CA would say: ${code(f.caMessage)}`);
+    out.push(`  **Fix:** ${escapeMarkdown(f.remediation)}`);
+    const lines = uniqueLines(
+      f.evidence.map(
+        (e) => `  - ${escapeMarkdown(e.source)}: ${e.query ? code(e.query) + " \u2192 " : ""}${code(e.answer)}`
+      )
+    );
+    if (lines.length > 0) {
+      out.push("  <details><summary>Evidence</summary>", "");
+      out.push(...lines.slice(0, 20));
+      if (lines.length > 20) out.push(`  - \u2026 ${lines.length - 20} more`);
+      out.push("", "  </details>");
+    }
+  };
   const section = (title, findings) => {
     const shown = findings.filter((f) => f.severity !== "info");
     if (shown.length === 0) return;
     out.push(`#### ${escapeMarkdown(title)}`, "");
     for (const f of shown) {
-      out.push(`- **${f.severity}** ${code(f.code)}: ${escapeMarkdown(f.title)}`);
-      out.push(`  ${escapeMarkdown(f.detail)}`);
-      if (f.caMessage) out.push(`  CA would say: ${code(f.caMessage)}`);
-      out.push(`  **Fix:** ${escapeMarkdown(f.remediation)}`);
-      if (f.evidence.length > 0) {
-        out.push("  <details><summary>Evidence</summary>", "");
-        for (const e of f.evidence.slice(0, 20)) {
-          out.push(
-            `  - ${escapeMarkdown(e.source)}: ${e.query ? code(e.query) + " \u2192 " : ""}${code(e.answer)}`
-          );
-        }
-        out.push("", "  </details>");
-      }
+      const g = grouped.groupOf(f);
+      if (g)
+        out.push(
+          `- **${f.severity}** ${code(f.code)}: ${escapeMarkdown(f.title)} (shared by ${g.names.length} names, below)`
+        );
+      else item(f);
     }
     out.push("");
   };
@@ -47262,6 +47316,11 @@ function renderMarkdown(report, opts = {}) {
       out.push("");
     }
     section(id.identifier, id.findings);
+  }
+  if (grouped.shared.length > 0) {
+    out.push("#### Shared by several names", "");
+    for (const g of grouped.shared) item(g.finding, g.names);
+    out.push("");
   }
   out.push(
     // Nothing that changes from run to run (timings, query counts): the Action compares bodies to skip updates.
@@ -68088,10 +68147,16 @@ ${markdown}`);
   }
 }
 function annotate(core, report) {
-  const all = [...report.orderFindings, ...report.identifiers.flatMap((i) => i.findings)];
-  for (const f of all) {
+  const grouped = groupShared(report);
+  const own2 = report.identifiers.flatMap((i) => i.findings).filter((f) => !grouped.isShared(f));
+  const all = [
+    ...[...report.orderFindings, ...own2].map((f) => [f, f.identifier]),
+    // A zone's finding once, naming every name it affects.
+    ...grouped.shared.map((g) => [g.finding, g.names.join(", ")])
+  ];
+  for (const [f, names2] of all) {
     if (f.severity === "info") continue;
-    const message = `${escapeControls(f.identifier)}: ${escapeControls(f.title)}
+    const message = `${escapeControls(names2)}: ${escapeControls(f.title)}
 Fix: ${escapeControls(f.remediation)}`;
     if (f.severity === "error") core.error(message, { title: escapeControls(f.code) });
     else core.warning(message, { title: escapeControls(f.code) });

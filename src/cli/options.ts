@@ -97,5 +97,12 @@ export function outputOptions<T>(y: Argv<T>): Argv<T & OutputArgs> {
       type: 'boolean',
       group: 'Output:',
       describe: 'Leave out info findings in text.',
+    })
+    .option('verbose', {
+      alias: 'v',
+      type: 'boolean',
+      group: 'Output:',
+      describe:
+        'Text: every finding in full, with all its evidence (by default info findings take one line).',
     }) as Argv<T & OutputArgs>;
 }

@@ -14,7 +14,8 @@ export function renderReport(report: Report, args: OutputArgs, io: CliIo): strin
     default:
       return renderText(report, {
         colour: args.color ?? (io.isTTY && !io.env.NO_COLOR),
-        verbose: !args.quiet,
+        quiet: args.quiet,
+        verbose: args.verbose,
       });
   }
 }

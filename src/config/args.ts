@@ -20,6 +20,7 @@ export interface OutputArgs {
   format: 'text' | 'json' | 'markdown';
   color?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
 export interface AcmeDryRunArgs {

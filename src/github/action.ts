@@ -25,6 +25,7 @@ import {
   type GitHubClient,
 } from './comment.js';
 import { escapeControls } from '../report/escape.js';
+import { groupShared } from '../report/shared.js';
 
 export { failsOn } from '../config/schema.js';
 
@@ -144,11 +145,17 @@ async function writeSummary(core: ActionCore, markdown: string): Promise<void> {
 
 /** Annotations are plain text in GitHub's UI; @actions/core escapes newlines and % itself. */
 export function annotate(core: Pick<ActionCore, 'error' | 'warning'>, report: Report): void {
-  const all: Finding[] = [...report.orderFindings, ...report.identifiers.flatMap((i) => i.findings)];
-  for (const f of all) {
+  const grouped = groupShared(report);
+  const own = report.identifiers.flatMap((i) => i.findings).filter((f) => !grouped.isShared(f));
+  const all: [Finding, string][] = [
+    ...[...report.orderFindings, ...own].map((f): [Finding, string] => [f, f.identifier]),
+    // A zone's finding once, naming every name it affects.
+    ...grouped.shared.map((g): [Finding, string] => [g.finding, g.names.join(', ')]),
+  ];
+  for (const [f, names] of all) {
     if (f.severity === 'info') continue;
     // Untrusted data in a title or fix must not forge lines or terminal sequences in the log.
-    const message = `${escapeControls(f.identifier)}: ${escapeControls(f.title)}\nFix: ${escapeControls(f.remediation)}`;
+    const message = `${escapeControls(names)}: ${escapeControls(f.title)}\nFix: ${escapeControls(f.remediation)}`;
     if (f.severity === 'error') core.error(message, { title: escapeControls(f.code) });
     else core.warning(message, { title: escapeControls(f.code) });
   }

@@ -34,4 +34,14 @@ describe('check against a separately started lab, configured only by flags', () 
     expect(report.identifiers[0].identifier).toBe('www.good.test');
     expect(report.identifiers[0].input).toBe('WWW.Good.Test.');
   });
+
+  it("a healthy name's text report fits on one screen and says what is not proven without --webroot", async () => {
+    const r = await cli(['check', 'www.good.test', ...flags()]);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(r.stdout).toMatch(
+      /HTTP01_OK: Reachable; serving the real token file is not proven \(use --webroot\)/,
+    );
+    expect(r.stdout).not.toContain('CA would say');
+  });
 });

@@ -81,7 +81,64 @@ describe('renderers', () => {
     expect(plain).toContain('CA would say: DNS problem: NXDOMAIN looking up A for a.test');
     expect(plain).toContain('Fix: Create "a.test. 300 IN A <ip>".');
     expect(renderText(report, { colour: true })).toContain('\u001b[31mFAIL');
-    expect(renderText(report, { colour: false, verbose: false })).not.toContain('DNS_RESOLVED');
+    expect(renderText(report, { colour: false, quiet: true })).not.toContain('DNS_RESOLVED');
+  });
+
+  it('text is short by default: info is one line, evidence only for errors and warnings, -v shows all', () => {
+    const r = sample([info('a.test')], []);
+    const short = renderText(r, { colour: false });
+    expect(short).toContain('  info DNS_RESOLVED: ');
+    expect(short).not.toContain('A 1.2.3.4');
+    expect(short).not.toContain('Fix: None needed.');
+    const verbose = renderText(r, { colour: false, verbose: true });
+    expect(verbose).toContain('- x: A 1.2.3.4');
+    expect(verbose).toContain('Fix: None needed.');
+  });
+
+  it('a passing finding never carries "CA would say"; a repeated evidence line is shown once', () => {
+    const ok = finding('DNS_RESOLVED', 'a.test', {
+      detail: 'ok',
+      caMessage: 'should not be shown',
+      evidence: [],
+      remediation: 'None needed.',
+    });
+    const twice = { source: 'ns1.test (127.0.1.2:53)', query: 'A a.test', answer: 'NXDOMAIN (aa)' };
+    const err = finding('DNS_NXDOMAIN', 'a.test', {
+      detail: 'gone',
+      evidence: [twice, twice],
+      remediation: 'r',
+    });
+    const r = sample([ok, err], []);
+    for (const out of [renderText(r, { colour: false, verbose: true }), renderMarkdown(r)]) {
+      expect(out).not.toContain('should not be shown');
+      expect(out.split('NXDOMAIN (aa)').length).toBe(2);
+    }
+  });
+
+  it('a finding about a zone is shown once, with the names it affects, in text, Markdown and annotations', async () => {
+    const zone = (id: string) =>
+      finding('DELEGATION_SINGLE_NS', id, {
+        title: 'Only ns1.test serves zone test',
+        detail: 'One nameserver.',
+        evidence: [{ source: 'ns1.test (127.0.1.2:53)', query: 'NS test', answer: 'ns1.test' }],
+        remediation: 'Add a second nameserver to zone test.',
+      });
+    const r = sample([zone('a.test'), nx('a.test')], [zone('b.test')]);
+    const text = renderText(r, { colour: false });
+    expect(text.split('Fix: Add a second nameserver').length).toBe(2);
+    expect(text).toContain('For: a.test, b.test');
+    expect(
+      text.match(/DELEGATION_SINGLE_NS: Only ns1.test serves zone test \(shared by 2 names, below\)/g),
+    ).toHaveLength(2);
+    const md = renderMarkdown(r);
+    expect(md.split('Add a second nameserver').length).toBe(2);
+    expect(md).toContain('For: `a.test`, `b.test`');
+    const { annotate } = await import('../../src/github/action.js');
+    const warnings: string[] = [];
+    annotate({ error: () => undefined, warning: (m: unknown) => void warnings.push(String(m)) } as never, r);
+    expect(warnings).toEqual([
+      'a.test, b.test: Only ns1.test serves zone test\nFix: Add a second nameserver to zone test.',
+    ]);
   });
 
   it('text neutralises terminal control sequences from DNS data', () => {

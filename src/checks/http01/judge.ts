@@ -155,7 +155,8 @@ function judgeCaResult(ev: Http01Evidence): Finding[] {
     return [
       finding('HTTP01_OK', id, {
         evidence,
-        detail: `GET ${ca.url} (a random token) reached ${addr} and returned 404: the server would serve a token file placed in its webroot.`,
+        title: 'Reachable; serving the real token file is not proven (use --webroot)',
+        detail: `GET ${ca.url} (a token the server was never given) reached ${addr} and returned 404, as a webroot does for a missing file; whether the server serves a token file placed in its webroot is not proven.`,
         remediation:
           'None needed; place the token under <webroot>/.well-known/acme-challenge/ (or use --webroot to prove it end to end).',
       }),

@@ -2,6 +2,7 @@ import type { Finding, Verdict } from '../finding.js';
 import type { Report } from '../report.js';
 import { matrixTable, quorumLine } from './matrix.js';
 import { escapeControls } from '../escape.js';
+import { groupShared, uniqueLines } from '../shared.js';
 
 /** Anything Markdown or GitHub could turn into a link or a mention: put in a code span, where it is inert. */
 const INERT =
@@ -48,24 +49,36 @@ export function renderMarkdown(report: Report, opts: { heading?: string } = {}):
     );
   }
   out.push('');
+  const grouped = groupShared(report);
+  const item = (f: Finding, names?: string[]): void => {
+    out.push(`- **${f.severity}** ${code(f.code)}: ${escapeMarkdown(f.title)}`);
+    if (names) out.push(`  For: ${names.map(code).join(', ')}`);
+    out.push(`  ${escapeMarkdown(f.detail)}`);
+    if (f.caMessage) out.push(`  CA would say: ${code(f.caMessage)}`);
+    out.push(`  **Fix:** ${escapeMarkdown(f.remediation)}`);
+    const lines = uniqueLines(
+      f.evidence.map(
+        (e) => `  - ${escapeMarkdown(e.source)}: ${e.query ? code(e.query) + ' → ' : ''}${code(e.answer)}`,
+      ),
+    );
+    if (lines.length > 0) {
+      out.push('  <details><summary>Evidence</summary>', '');
+      out.push(...lines.slice(0, 20));
+      if (lines.length > 20) out.push(`  - … ${lines.length - 20} more`);
+      out.push('', '  </details>');
+    }
+  };
   const section = (title: string, findings: Finding[]): void => {
     const shown = findings.filter((f) => f.severity !== 'info');
     if (shown.length === 0) return;
     out.push(`#### ${escapeMarkdown(title)}`, '');
     for (const f of shown) {
-      out.push(`- **${f.severity}** ${code(f.code)}: ${escapeMarkdown(f.title)}`);
-      out.push(`  ${escapeMarkdown(f.detail)}`);
-      if (f.caMessage) out.push(`  CA would say: ${code(f.caMessage)}`);
-      out.push(`  **Fix:** ${escapeMarkdown(f.remediation)}`);
-      if (f.evidence.length > 0) {
-        out.push('  <details><summary>Evidence</summary>', '');
-        for (const e of f.evidence.slice(0, 20)) {
-          out.push(
-            `  - ${escapeMarkdown(e.source)}: ${e.query ? code(e.query) + ' → ' : ''}${code(e.answer)}`,
-          );
-        }
-        out.push('', '  </details>');
-      }
+      const g = grouped.groupOf(f);
+      if (g)
+        out.push(
+          `- **${f.severity}** ${code(f.code)}: ${escapeMarkdown(f.title)} (shared by ${g.names.length} names, below)`,
+        );
+      else item(f);
     }
     out.push('');
   };
@@ -85,6 +98,11 @@ export function renderMarkdown(report: Report, opts: { heading?: string } = {}):
       out.push('');
     }
     section(id.identifier, id.findings);
+  }
+  if (grouped.shared.length > 0) {
+    out.push('#### Shared by several names', '');
+    for (const g of grouped.shared) item(g.finding, g.names);
+    out.push('');
   }
   out.push(
     // Nothing that changes from run to run (timings, query counts): the Action compares bodies to skip updates.

@@ -2,12 +2,18 @@ import type { Finding, Severity, Verdict } from '../finding.js';
 import type { IdentifierReport, Report } from '../report.js';
 import { matrixTable, quorumLine } from './matrix.js';
 import { escapeControls } from '../escape.js';
+import { groupShared, uniqueLines } from '../shared.js';
 
 export interface TextOptions {
   colour: boolean;
-  /** Show info findings (default true). */
+  /** Leave info findings out. */
+  quiet?: boolean;
+  /** Every finding in full: the detail, evidence and fix of info findings too, and all evidence lines. */
   verbose?: boolean;
 }
+
+/** Evidence lines shown per finding unless verbose. */
+const EVIDENCE_LINES = 8;
 
 const ANSI = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof ANSI;
@@ -36,23 +42,36 @@ export function renderText(report: Report, opts: TextOptions): string {
     `${paint(label, style)}  ${report.identifiers.length} name(s), ${failing} would fail` +
       ` (CA ${stripControl(report.ca)}, ${report.stats.dnsQueries} DNS queries, ${(report.stats.durationMs / 1000).toFixed(1)} s)`,
   );
-  const emit = (f: Finding): void => {
-    if (f.severity === 'info' && opts.verbose === false) return;
+  const grouped = groupShared(report);
+  const emit = (f: Finding, names?: string[]): void => {
+    if (f.severity === 'info' && opts.quiet) return;
     const [sl, ss] = SEVERITY_LABEL[f.severity];
-    out.push(`  ${paint(sl, ss)} ${paint(stripControl(f.code), 'bold')}: ${stripControl(f.title)}`);
-    out.push(...wrap(stripControl(f.detail), '      '));
-    if (f.caMessage) out.push(`      CA would say: ${stripControl(f.caMessage)}`);
-    for (const e of f.evidence.slice(0, 8)) {
-      const q = e.query ? `${e.query} -> ` : '';
-      const rtt = e.rttMs !== undefined ? ` (${Math.round(e.rttMs)} ms)` : '';
-      out.push(paint(`      - ${stripControl(e.source)}: ${stripControl(q + e.answer)}${rtt}`, 'dim'));
+    const head = `  ${paint(sl, ss)} ${paint(stripControl(f.code), 'bold')}: ${stripControl(f.title)}`;
+    // An info finding is one line; errors and warnings say what was seen, the evidence and the fix.
+    if (f.severity === 'info' && !opts.verbose) {
+      out.push(head);
+      return;
     }
-    if (f.evidence.length > 8) out.push(paint(`      - ... ${f.evidence.length - 8} more`, 'dim'));
+    out.push(head);
+    if (names) out.push(...wrap(`For: ${names.map(stripControl).join(', ')}`, '      '));
+    out.push(...wrap(stripControl(f.detail), '      '));
+    if (f.caMessage && f.severity !== 'info') out.push(`      CA would say: ${stripControl(f.caMessage)}`);
+    const lines = uniqueLines(
+      f.evidence.map((e) => {
+        const q = e.query ? `${e.query} -> ` : '';
+        const rtt = opts.verbose && e.rttMs !== undefined ? ` (${Math.round(e.rttMs)} ms)` : '';
+        return `      - ${stripControl(e.source)}: ${stripControl(q + e.answer)}${rtt}`;
+      }),
+    );
+    const shown = opts.verbose ? lines : lines.slice(0, EVIDENCE_LINES);
+    for (const l of shown) out.push(paint(l, 'dim'));
+    if (lines.length > shown.length)
+      out.push(paint(`      - ... ${lines.length - shown.length} more (-v shows all)`, 'dim'));
     out.push(...wrap(`Fix: ${stripControl(f.remediation)}`, '      '));
   };
   if (report.orderFindings.length > 0) {
     out.push('', paint('Order', 'bold'));
-    report.orderFindings.forEach(emit);
+    report.orderFindings.forEach((f) => emit(f));
   }
   for (const id of report.identifiers) {
     out.push('', identifierHeading(id, paint));
@@ -67,7 +86,20 @@ export function renderText(report: Report, opts: TextOptions): string {
         out.push(`  CA would say: ${stripControl(id.perspectives.ca.problem.detail)}`);
     }
     if (id.findings.length === 0) out.push('  no findings');
-    id.findings.forEach(emit);
+    for (const f of id.findings) {
+      const g = grouped.groupOf(f);
+      if (!g) emit(f);
+      else {
+        const [sl, ss] = SEVERITY_LABEL[f.severity];
+        out.push(
+          `  ${paint(sl, ss)} ${paint(stripControl(f.code), 'bold')}: ${stripControl(f.title)} (shared by ${g.names.length} names, below)`,
+        );
+      }
+    }
+  }
+  if (grouped.shared.length > 0) {
+    out.push('', paint('Shared by several names', 'bold'));
+    for (const g of grouped.shared) emit(g.finding, g.names);
   }
   return out.join('\n') + '\n';
 }
