@@ -275,3 +275,12 @@ describe('input the CA refuses as written', () => {
     expect(one('8.8.8.8')).toEqual([]);
   });
 });
+
+describe('addresses the CA accepts but the tool never connects to', () => {
+  it.each(['224.0.0.1', 'ff02::1'])('%s gets IDENT_IP_NOT_PROBED, a warning', (ip) => {
+    const fs = identifierPolicyFindings([ok(ip)], 'http-01');
+    const f = fs.find((x) => x.code === 'IDENT_IP_NOT_PROBED');
+    expect(f?.severity).toBe('warning');
+    expect(f?.detail).toContain('does not connect');
+  });
+});

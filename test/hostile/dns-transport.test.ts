@@ -67,7 +67,9 @@ describe('hostile DNS replies', () => {
     const perPort = new Map<number, number>();
     for (const r of server.received) perPort.set(r.port, (perPort.get(r.port) ?? 0) + 1);
     expect(server.received).toHaveLength(n);
-    expect(Math.max(...perPort.values())).toBeLessThanOrEqual(QUERIES_PER_SOCKET);
+    // A retired socket's port number may be drawn again by the kernel for a new socket (about one chance in
+    // five over 100 sockets among ~28,000 ephemeral ports): a new socket, so twice the cap is still "changed".
+    expect(Math.max(...perPort.values())).toBeLessThanOrEqual(2 * QUERIES_PER_SOCKET);
     expect(perPort.size).toBeGreaterThanOrEqual(n / QUERIES_PER_SOCKET);
   });
 });
