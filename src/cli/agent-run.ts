@@ -7,6 +7,7 @@ import { RIRS } from '../engine/wire.js';
 import type { AgentLimits } from '../agent/server.js';
 import type { AgentArgs } from './commands/agent.js';
 import type { CommandContext } from './context.js';
+import { untilSignal } from './until-signal.js';
 
 const file = (path: string, flag: string): Buffer => {
   try {
@@ -79,14 +80,6 @@ export async function runAgent(args: AgentArgs, ctx: CommandContext): Promise<vo
   ctx.io.err(
     `acme-preflight agent: perspective ${args.name} (${rir}) on ${agent.url}${tls?.clientCa ? ' (mTLS)' : ''}, ${tokens.length} token(s)\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilSignal();
   await agent.close();
 }

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
+import { untilSignal } from '../until-signal.js';
 
 export interface LabArgs {
   scenario: string;
@@ -36,15 +37,7 @@ export function labCommand(ctx: CommandContext): CommandModule<object, LabArgs> 
       const flags = argsForProfile(lab.profile);
       ctx.io.out(`Serving ${lab.servers.length} DNS servers on port ${lab.port}. Check against it with:\n`);
       ctx.io.out(`  acme-preflight check <names> ${flags.join(' ')}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignal();
       await lab.stop();
     },
   };

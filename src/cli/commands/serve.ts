@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
 import { networkOptions, type NetworkArgs } from '../options.js';
+import { untilSignal } from '../until-signal.js';
 
 export interface ServeArgs extends NetworkArgs {
   host: string;
@@ -29,19 +30,6 @@ const LIMITS = {
   'result-ttl': ['Seconds a result is kept; then its permalink answers 404 (default 3600)', 1, 7 * 86400],
   'max-body': ['Largest request body in bytes (default 16384)', 256, 1024 * 1024],
 } as const;
-
-/** Resolves when the server should stop: SIGINT or SIGTERM (tests pass their own). */
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 export function serveCommand(
   ctx: CommandContext,
