@@ -1,9 +1,14 @@
 /** acme-preflight's library API. */
 export {
   preflight,
+  preflightStream,
   parseIdentifiers,
   DEFAULT_ISSUER_DOMAIN,
   type PreflightOptions,
+  type PreflightStreamOptions,
+  type PreflightProgress,
+  type StreamedReport,
+  type EvidenceKept,
 } from './engine/preflight.js';
 export { defaultProfile, withProfile, type NetworkProfile } from './profile.js';
 export type { Finding, Evidence, Severity, Verdict, Challenge } from './report/finding.js';

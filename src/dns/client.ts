@@ -5,6 +5,15 @@ import type { NetworkProfile } from '../profile.js';
 import type { QueryOptions, QueryOutcome, ServerEndpoint } from './types.js';
 import { normalizeName } from './names.js';
 import { queryOnce, serverLabel, type TransportOptions } from './transport.js';
+import { BoundedMap } from './bounded.js';
+
+/**
+ * Answers a run keeps. Every question to a server is asked once while its answer is among the most recent
+ * this many (what many names share is read often and stays); beyond that a very large run (10,000 names
+ * and more) lets each name's own answers go, so its memory stays bounded. A name checked again after
+ * thousands of others may then be asked again.
+ */
+export const MAX_CACHED_ANSWERS = 16_384;
 
 export type QueryFn = (
   server: ServerEndpoint,
@@ -49,6 +58,8 @@ export function cacheKey(server: ServerEndpoint, name: string, type: string, opt
 export interface CachingClientOptions {
   /** Replaces the wire transport (tests). */
   queryFn?: QueryFn;
+  /** Bound on the answers kept (default MAX_CACHED_ANSWERS). */
+  maxCachedAnswers?: number;
 }
 
 export class CachingDnsClient implements DnsClient {
@@ -58,7 +69,7 @@ export class CachingDnsClient implements DnsClient {
   packets = 0;
   /** Questions sent per server, keyed "address:port". */
   readonly perServer = new Map<string, number>();
-  private readonly cache = new Map<string, Promise<QueryOutcome>>();
+  private readonly cache: BoundedMap<string, Promise<QueryOutcome>>;
   /** Ends every query still waiting when the run is over (hedged queries nobody needs any more). */
   private readonly abort = new AbortController();
   private readonly limiter: Limiter;
@@ -69,6 +80,7 @@ export class CachingDnsClient implements DnsClient {
     options: CachingClientOptions = {},
   ) {
     this.limiter = new Limiter(Math.max(1, profile.concurrency));
+    this.cache = new BoundedMap(options.maxCachedAnswers ?? MAX_CACHED_ANSWERS);
     this.queryFn = options.queryFn ?? queryOnce;
     // Every query in flight listens for the end of the run.
     setMaxListeners(0, this.abort.signal);

@@ -12,6 +12,7 @@ import type {
 import type { NetworkProfile } from '../profile.js';
 import type { DnsRecord, DnsResponse, QueryOptions, ServerEndpoint } from './types.js';
 import { CachingDnsClient } from './client.js';
+import { BoundedMap } from './bounded.js';
 import { classifyStep } from './classify.js';
 import { publicSuffixOf } from '../net/psl.js';
 import { reservedRange } from '../net/reserved.js';
@@ -87,15 +88,14 @@ type Asked =
   | { kind: 'step'; exchange: Exchange; step: Useful }
   | { kind: 'none'; problems: Problem[]; stopped?: string };
 
-/** Bounded so a huge run holds no more than this many results; a cleared entry is only recomputed. */
+/** Bounded so a huge run holds no more than this many results; an entry aged out is only recomputed. */
 const MAX_MEMO_ENTRIES = 4096;
 
 class Memo {
-  private readonly map = new Map<string, Promise<unknown>>();
+  private readonly map = new BoundedMap<string, Promise<unknown>>(MAX_MEMO_ENTRIES);
   get<T>(key: string, compute: () => Promise<T>): Promise<T> {
     let p = this.map.get(key) as Promise<T> | undefined;
     if (!p) {
-      if (this.map.size >= MAX_MEMO_ENTRIES) this.map.clear();
       p = compute();
       this.map.set(key, p);
     }
@@ -114,7 +114,8 @@ const newCtx = (deadlineMs: number): Ctx => ({
 export class IterativeResolver implements IterativeResolverApi {
   readonly client: DnsClient;
   private readonly zones = new Map<string, ZoneState>();
-  private readonly negativeApex = new Map<string, ZoneState>();
+  /** Per name, so bounded: a name that has aged out is placed by one more walk from its zone's cut. */
+  private readonly negativeApex = new BoundedMap<string, ZoneState>(MAX_MEMO_ENTRIES * 4);
   /** Whether a zone is a public suffix: asked for every hop of every walk, and fixed for the run. */
   private readonly suffixZones = new Map<string, boolean>();
   /** reservedRange per address learnt from DNS (it parses its range lists on every call). */

@@ -9,14 +9,34 @@ import type { DnsRecord, DnsResponse, QueryOutcome, ServerEndpoint } from './typ
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 const bytes = (v: Uint8Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
-/** Nested binary fields (keys, digests, signatures) as base64; undefined fields left out, as JSON does. */
+/** Whether a value is already what JSON would give back: no bytes, dates or undefined fields inside. */
+function isPlain(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return v !== undefined;
+  if (isBytes(v) || v instanceof Date) return false;
+  if (Array.isArray(v)) return v.every(isPlain);
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in v) if (!isPlain((v as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/**
+ * Nested binary fields (keys, digests, signatures) as base64; undefined fields left out, as JSON does.
+ * A value that is plain already is returned as is: shared answers (a zone's NS, SOA and CAA sets) are made
+ * plain for every name that cites them, and copying each time was most of a large run's garbage.
+ */
 function plainValue(v: unknown): unknown {
+  if (isPlain(v)) return v;
+  return copyPlain(v);
+}
+
+function copyPlain(v: unknown): unknown {
   if (isBytes(v)) return bytes(v).toString('base64');
   if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(plainValue);
+  if (Array.isArray(v)) return v.map(copyPlain);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = plainValue(x);
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = copyPlain(x);
     return out;
   }
   return v;
@@ -48,27 +68,29 @@ export function plainRecord(r: DnsRecord): DnsRecord {
   return data === r.data ? r : { ...r, data };
 }
 
+/** The same array when every record is plain already (the usual case): no copy per citing name. */
 const plainRecords = (rs: DnsRecord[]): DnsRecord[] => {
-  let changed = false;
-  const out = rs.map((r) => {
-    const p = plainRecord(r);
-    if (p !== r) changed = true;
-    return p;
-  });
-  return changed ? out : rs;
+  let out: DnsRecord[] | undefined;
+  for (let i = 0; i < rs.length; i++) {
+    const p = plainRecord(rs[i]!);
+    if (p !== rs[i] && !out) out = rs.slice(0, i);
+    out?.push(p);
+  }
+  return out ?? rs;
 };
 
 export function plainResponse(r: DnsResponse): DnsResponse {
-  return {
-    ...r,
-    answers: plainRecords(r.answers),
-    authorities: plainRecords(r.authorities),
-    additionals: plainRecords(r.additionals),
-  };
+  const answers = plainRecords(r.answers);
+  const authorities = plainRecords(r.authorities);
+  const additionals = plainRecords(r.additionals);
+  if (answers === r.answers && authorities === r.authorities && additionals === r.additionals) return r;
+  return { ...r, answers, authorities, additionals };
 }
 
 export function plainOutcome(o: QueryOutcome): QueryOutcome {
-  return o.ok ? { ok: true, response: plainResponse(o.response) } : o;
+  if (!o.ok) return o;
+  const response = plainResponse(o.response);
+  return response === o.response ? o : { ok: true, response };
 }
 
 /** Same server, question and timing: the same exchange, also after a JSON round trip lost object identity. */
@@ -86,6 +108,7 @@ export function sameExchange(a: Exchange, b: Exchange): boolean {
 }
 
 function withoutUndefined<T extends object>(o: T): T {
+  if (!Object.values(o).includes(undefined)) return o;
   const out = {} as T;
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;

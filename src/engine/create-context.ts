@@ -4,6 +4,7 @@ import { CachingDnsClient } from '../dns/client.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { ResolverPool } from '../dns/pool.js';
 import { plainLookup } from '../dns/plain.js';
+import { BoundedMap } from '../dns/bounded.js';
 import type { NetworkProfile } from '../profile.js';
 import type { CheckSettings, EngineContext, JudgeContext } from './context.js';
 import type { Identifier } from '../identifiers.js';
@@ -12,7 +13,8 @@ export function createEngineContext(profile: NetworkProfile, settings: CheckSett
   const client = new CachingDnsClient(profile);
   const resolver = new IterativeResolver(profile, client);
   const pool = new ResolverPool(profile, client);
-  const lookups = new Map<string, Promise<{ a: Lookup; aaaa: Lookup }>>();
+  // Per name, so bounded: the families of one name share it while the name is checked.
+  const lookups = new BoundedMap<string, Promise<{ a: Lookup; aaaa: Lookup }>>(4096);
   return {
     profile,
     settings,

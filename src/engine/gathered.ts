@@ -64,15 +64,15 @@ export async function gatherNames(
     allowAddresses: profile.allowAddresses,
   });
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
+  const rejected = new Set(policy.filter((f) => f.severity === 'error').map((f) => f.identifier));
   const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
   const gathered = await Promise.all(
     unique.map((id) =>
       limiter.run(async (): Promise<GatheredIdentifier> => {
         // The CA would not look up a name its policy rejects; neither does a perspective.
-        const rejected = policy.some((f) => f.identifier === id.value && f.severity === 'error');
         return {
           identifier: id.value,
-          bundle: rejected ? {} : await gatherIdentifier(ctx, id, CHECK_FAMILIES),
+          bundle: rejected.has(id.value) ? {} : await gatherIdentifier(ctx, id, CHECK_FAMILIES),
         };
       }),
     ),
@@ -98,11 +98,13 @@ export function judgeGathered(
     allowAddresses: profile.allowAddresses,
   });
   const byName = new Map(gathered.names.map((g) => [g.identifier, g.bundle]));
+  const policyOf = new Map<string, typeof policy>();
+  for (const f of policy) policyOf.set(f.identifier, [...(policyOf.get(f.identifier) ?? []), f]);
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const judged = unique.flatMap((id) => {
     const bundle = byName.get(id.value);
     if (!bundle) return [];
-    const own = policy.filter((f) => f.identifier === id.value);
+    const own = policyOf.get(id.value) ?? [];
     const findings = own.some((f) => f.severity === 'error')
       ? own
       : [...own, ...judgeIdentifier(bundle, judgeContext(id, settings, profile), CHECK_FAMILIES)];

@@ -31,16 +31,20 @@ export async function preflightWithPerspectives(
     ca: options.ca ?? DEFAULT_ISSUER_DOMAIN,
     ...(options.accountUri ? { accountUri: options.accountUri } : {}),
   };
-  const [report, ...answers] = await Promise.all([
-    primary(names, options),
-    ...remotes.map((spec) => askPerspective(spec, request, timeoutMs)),
-  ]);
-  // Every perspective is judged here, by the same judges and settings as the primary's own evidence.
+  // Every perspective is judged here, by the same judges and settings as the primary's own evidence, and
+  // as soon as its answer arrives: the judging of one overlaps the waiting for the others.
   const profile = options.profile ?? defaultProfile();
-  const now = options.now ?? new Date(report!.generatedAt);
+  const now = options.now ?? new Date();
   const skip = [...(options.skip ?? [])];
-  const runs: PerspectiveRun[] = answers.map(({ gathered, ...info }) =>
-    gathered ? { ...info, report: judgeGathered(names, gathered, { ...request, skip }, profile, now) } : info,
-  );
-  return combinePerspectives({ name: PRIMARY_NAME, role: 'primary', report: report! }, runs);
+  const judged = (spec: PerspectiveSpec): Promise<PerspectiveRun> =>
+    askPerspective(spec, request, timeoutMs).then(({ gathered, ...info }) =>
+      gathered
+        ? { ...info, report: judgeGathered(names, gathered, { ...request, skip }, profile, now) }
+        : info,
+    );
+  const [report, runs] = await Promise.all([
+    primary(names, { ...options, now }),
+    Promise.all(remotes.map(judged)),
+  ]);
+  return combinePerspectives({ name: PRIMARY_NAME, role: 'primary', report }, runs);
 }

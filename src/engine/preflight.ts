@@ -1,12 +1,18 @@
 /** The library's main entry: identifiers in, a report out. */
 import { performance } from 'node:perf_hooks';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
-import { needsAccountUri, verdictOf, type Challenge, type Finding, type Verdict } from '../report/finding.js';
-import { buildReport, type Report } from '../report/report.js';
+import {
+  bySeverity,
+  needsAccountUri,
+  verdictOf,
+  type Challenge,
+  type Finding,
+  type Verdict,
+} from '../report/finding.js';
+import { buildReport, type IdentifierReport, type Report } from '../report/report.js';
 import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
-import { Limiter } from '../dns/client.js';
 import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
 import type { CheckFamily, CheckSettings } from './context.js';
@@ -68,7 +74,39 @@ export function parseIdentifiers(names: readonly string[]): Identifier[] {
   });
 }
 
-export async function preflight(names: readonly string[], options: PreflightOptions = {}): Promise<Report> {
+/** What a streamed run keeps of each finding's evidence (preflightStream). */
+export type EvidenceKept = 'all' | 'problems' | 'none';
+
+export interface PreflightStreamOptions extends PreflightOptions {
+  /**
+   * Evidence kept on the findings of each report: 'all' (as preflight() keeps it), 'problems' (default:
+   * errors and warnings keep theirs, info findings drop it, as the short text output shows them), or 'none'.
+   */
+  evidence?: EvidenceKept;
+}
+
+/** One name's report from preflightStream(): the IdentifierReport of preflight()'s report, and its place. */
+export interface StreamedReport extends IdentifierReport {
+  /** Position of the name among the unique names given (a repeated name is checked once). */
+  index: number;
+}
+
+interface Run {
+  ctx: EngineContext;
+  unique: Identifier[];
+  orderFindings: Finding[];
+  settings: CheckSettings;
+  started: number;
+  /** Checks the names as an async iterator, in the order they finish; return() stops the remaining work. */
+  check(keep: EvidenceKept): AsyncGenerator<StreamedReport, void, undefined>;
+}
+
+/** Parses, probes the root and prepares the families: everything before the first name is looked up. */
+async function startRun(
+  names: readonly string[],
+  options: PreflightOptions,
+  defaultRunDeadlineMs: number,
+): Promise<Run> {
   const started = performance.now();
   const identifiers = parseIdentifiers(names);
   const profile = options.profile ?? defaultProfile();
@@ -85,13 +123,24 @@ export async function preflight(names: readonly string[], options: PreflightOpti
   };
   const ctx = createEngineContext(profile, settings);
   const nameDeadlineMs = profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS;
-  const runEnds = started + (profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS);
+  const runDeadlineMs = profile.timeouts.runDeadlineMs ?? defaultRunDeadlineMs;
+  const runEnds = started + runDeadlineMs;
 
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
     allowAddresses: profile.allowAddresses,
   });
-  const orderFindings = policy.filter((f) => f.identifier === ORDER_IDENTIFIER);
+  // Grouped once: a filter per name over every name's findings was quadratic on large lists.
+  const policyOf = new Map<string, Finding[]>();
+  const orderFindings: Finding[] = [];
+  for (const f of policy) {
+    if (f.identifier === ORDER_IDENTIFIER) orderFindings.push(f);
+    else {
+      const list = policyOf.get(f.identifier);
+      if (list) list.push(f);
+      else policyOf.set(f.identifier, [f]);
+    }
+  }
   // A network that blocks or intercepts DNS is no fault of the names: stop before judging any (exit 3).
   if (identifiers.some((i) => i.type === 'dns')) {
     const root = await probeRoot(profile, ctx.client);
@@ -105,59 +154,137 @@ export async function preflight(names: readonly string[], options: PreflightOpti
 
   // A repeated name is reported once by the policy and checked once.
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
-  const limiter = new Limiter(IDENTIFIERS_IN_FLIGHT);
   const local = options.localAddresses ?? localAddresses();
   const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
   const { onProgress, signal } = options;
-  signal?.throwIfAborted();
-  let done = 0;
-  const checkOne = async (id: Identifier): Promise<{ id: Identifier; findings: Finding[] }> => {
-    signal?.throwIfAborted();
-    const own = policy.filter((f) => f.identifier === id.value);
+  const which = nameDeadlineMs <= runDeadlineMs ? '--name-deadline' : '--run-deadline';
+  const jpolicy = judgeContext(unique[0]!, settings, profile).policy;
+
+  const checkOne = async (id: Identifier): Promise<Finding[]> => {
+    const own = policyOf.get(id.value) ?? [];
     // A name the CA would reject outright is not looked up: the CA would not get that far either.
-    if (own.some((f) => f.severity === 'error')) return { id, findings: own };
+    if (own.some((f) => f.severity === 'error')) return own;
     // The name's deadline, or the run's if that comes first: the report then says what did not finish.
     const left = Math.min(nameDeadlineMs, runEnds - performance.now());
-    const which = nameDeadlineMs <= runEnds - started ? '--name-deadline' : '--run-deadline';
     const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which });
     const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
-    return {
-      id,
-      findings: [
-        ...own,
-        ...judgeIdentifier(bundle, judgeContext(id, settings, profile), families),
-        ...vantage,
-      ],
-    };
+    // The bundle (every exchange of every lookup) is dropped here: only the findings outlive the name.
+    return [...own, ...judgeIdentifier(bundle, { id, settings, policy: jpolicy }, families), ...vantage];
   };
-  const perIdentifier = await Promise.all(
-    unique.map((id) =>
-      limiter.run(async () => {
-        const r = await checkOne(id);
-        done++;
-        onProgress?.({ identifier: id.value, verdict: verdictOf(r.findings), done, total: unique.length });
-        return r;
-      }),
-    ),
-  );
-  // Queries nobody waits for any more (hedged ones, those past a deadline) end now, not at their timeout.
-  ctx.client.close?.();
-  signal?.throwIfAborted();
 
+  async function* check(keep: EvidenceKept): AsyncGenerator<StreamedReport, void, undefined> {
+    signal?.throwIfAborted();
+    const finished: StreamedReport[] = [];
+    let failed: { error: unknown } | undefined;
+    let wake: (() => void) | undefined;
+    let next = 0;
+    let active = 0;
+    let done = 0;
+    let stopped = false;
+    const notify = (): void => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    // At most IDENTIFIERS_IN_FLIGHT names at once, and no more finished reports held than that: a name
+    // starts only when one has finished and been taken, so a slow reader slows the run, not its memory.
+    const fill = (): void => {
+      while (!stopped && !failed && active < IDENTIFIERS_IN_FLIGHT && next < unique.length) {
+        if (active + finished.length >= IDENTIFIERS_IN_FLIGHT) return;
+        if (signal?.aborted) return;
+        const index = next++;
+        const id = unique[index]!;
+        active++;
+        checkOne(id).then(
+          (found) => {
+            active--;
+            if (stopped) return;
+            done++;
+            const findings = keepEvidence(found, keep);
+            const verdict = verdictOf(findings);
+            onProgress?.({ identifier: id.value, verdict, done, total: unique.length });
+            finished.push({
+              identifier: id.value,
+              input: id.input,
+              type: id.type,
+              challenge: settings.challenge,
+              findings: [...findings].sort(bySeverity),
+              verdict,
+              index,
+            });
+            notify();
+          },
+          (error: unknown) => {
+            active--;
+            failed ??= { error };
+            notify();
+          },
+        );
+      }
+    };
+    const onAbort = (): void => notify();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      fill();
+      while (done < unique.length || finished.length > 0) {
+        signal?.throwIfAborted();
+        if (failed) throw failed.error;
+        const r = finished.shift();
+        if (r) {
+          fill();
+          yield r;
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      // Finished, broken off by the reader, or failed: queries nobody waits for any more (hedged ones,
+      // those past a deadline, those of names not needed) end now, not at their timeout.
+      stopped = true;
+      signal?.removeEventListener('abort', onAbort);
+      ctx.client.close?.();
+    }
+    signal?.throwIfAborted();
+  }
+
+  return { ctx, unique, orderFindings, settings, started, check };
+}
+
+/** Drops the evidence the caller did not ask for; the finding itself is kept whole. */
+function keepEvidence(findings: Finding[], keep: EvidenceKept): Finding[] {
+  if (keep === 'all') return findings;
+  return findings.map((f) =>
+    keep === 'none' || f.severity === 'info' ? (f.evidence.length ? { ...f, evidence: [] } : f) : f,
+  );
+}
+
+export async function preflight(names: readonly string[], options: PreflightOptions = {}): Promise<Report> {
+  const run = await startRun(names, options, RUN_DEADLINE_MS);
+  const byIndex: IdentifierReport[] = new Array<IdentifierReport>(run.unique.length);
+  for await (const { index, ...r } of run.check('all')) byIndex[index] = r;
   return buildReport({
     version: VERSION,
-    ca: settings.issuerDomain,
-    identifiers: perIdentifier.map(({ id, findings }) => ({
-      identifier: id.value,
-      input: id.input,
-      type: id.type,
-      challenge: settings.challenge,
-      findings,
-    })),
-    orderFindings,
-    durationMs: performance.now() - started,
-    dnsQueries: ctx.client.sent,
+    ca: run.settings.issuerDomain,
+    identifiers: byIndex,
+    orderFindings: run.orderFindings,
+    durationMs: performance.now() - run.started,
+    dnsQueries: run.ctx.client.sent,
   });
+}
+
+/**
+ * Name by name: each name's report as soon as its checks are done (in the order they finish, each unique
+ * name once), with its evidence dropped unless asked for, so a platform checking 100,000 names holds only
+ * the names in flight. Names are separate checks here, not one order: the order's own limits (100 names)
+ * are not reported. Breaking out of the loop (or `signal`) stops the names not yet checked. No run
+ * deadline unless the profile sets one (each name still has its own).
+ */
+export async function* preflightStream(
+  names: readonly string[],
+  options: PreflightStreamOptions = {},
+): AsyncGenerator<StreamedReport, void, undefined> {
+  const run = await startRun(names, options, Number.POSITIVE_INFINITY);
+  yield* run.check(options.evidence ?? 'problems');
 }
 
 /** HTTP-01 and TLS-ALPN-01 connect to the name's addresses: from this machine to itself proves nothing. */

@@ -8,6 +8,8 @@ import type { Scenario } from '../../src/lab/scenario.js';
 
 export interface WorkerLab {
   profile: NetworkProfile;
+  /** The lab's own V8 heap (its isolate), to tell its share of the process's RSS from the tool's. */
+  heapBytes(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -19,6 +21,12 @@ export async function startLabInWorker(scenario: Scenario, delayMs = 0): Promise
   });
   return {
     profile,
+    heapBytes() {
+      return new Promise<number>((resolve) => {
+        worker.once('message', (m: { heapBytes: number }) => resolve(m.heapBytes));
+        worker.postMessage('heap');
+      });
+    },
     async stop() {
       worker.postMessage('stop');
       await new Promise((r) => worker.once('exit', r));
@@ -32,7 +40,9 @@ if (!isMainThread && parentPort) {
   const { scenario, delayMs } = workerData as { scenario: Scenario; delayMs: number };
   const lab = await startLab(scenario, { delayMs });
   port.postMessage({ profile: lab.profile });
-  port.once('message', async () => {
+  port.on('message', async (m: string) => {
+    if (m === 'heap') return port.postMessage({ heapBytes: process.memoryUsage().heapTotal });
+    port.removeAllListeners('message');
     await lab.stop();
     port.close();
   });
