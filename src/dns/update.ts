@@ -129,40 +129,79 @@ function label(s: DnsServer): string {
   return isIP(s.address) === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
 }
 
+/** Calls stop when signal aborts (no answer is awaited any more); returns the listener's remover. */
+function onAbort(signal: AbortSignal | undefined, server: DnsServer, stop: (e: Error) => void): () => void {
+  if (!signal) return () => undefined;
+  const h = (): void => stop(new DnsUpdateError(`exchange with ${label(server)} abandoned`));
+  if (signal.aborted) queueMicrotask(h);
+  else signal.addEventListener('abort', h, { once: true });
+  return () => signal.removeEventListener('abort', h);
+}
+
 /** One request/response exchange over UDP; switches to TCP when the answer is truncated. */
-export async function exchange(server: DnsServer, msg: Buffer, timeoutMs: number): Promise<Buffer> {
+export async function exchange(
+  server: DnsServer,
+  msg: Buffer,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const id = msg.readUInt16BE(0);
-  const res = await udpExchange(server, msg, id, timeoutMs);
-  if ((res.readUInt16BE(2) & 0x0200) !== 0) return tcpExchange(server, msg, id, timeoutMs);
+  const res = await udpExchange(server, msg, id, timeoutMs, signal);
+  if ((res.readUInt16BE(2) & 0x0200) !== 0) return tcpExchange(server, msg, id, timeoutMs, signal);
   return res;
 }
 
-function udpExchange(server: DnsServer, msg: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
+function udpExchange(
+  server: DnsServer,
+  msg: Buffer,
+  id: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = createSocket(isIP(server.address) === 6 ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => {
+    let unlisten = (): void => undefined;
+    const end = (): void => {
+      clearTimeout(timer);
+      unlisten();
       sock.close();
+    };
+    const timer = setTimeout(() => {
+      end();
       reject(new DnsUpdateError(`no answer from ${label(server)} within ${timeoutMs} ms`));
     }, timeoutMs);
+    unlisten = onAbort(signal, server, (e) => {
+      end();
+      reject(e);
+    });
     sock.on('error', (e) => {
-      clearTimeout(timer);
-      sock.close();
+      end();
       reject(new DnsUpdateError(`cannot talk to ${label(server)}: ${e.message}`));
     });
     sock.on('message', (data) => {
       if (data.length < 12 || data.readUInt16BE(0) !== id || (data.readUInt16BE(2) & 0x8000) === 0) return;
-      clearTimeout(timer);
-      sock.close();
+      end();
       resolve(data);
     });
     sock.send(msg, server.port, server.address);
   });
 }
 
-function tcpExchange(server: DnsServer, msg: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
+function tcpExchange(
+  server: DnsServer,
+  msg: Buffer,
+  id: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = new Socket();
     let buf = Buffer.alloc(0);
+    const unlisten = onAbort(signal, server, (e) => {
+      sock.destroy();
+      reject(e);
+    });
+    sock.once('close', unlisten);
     const fail = (m: string) => {
       sock.destroy();
       reject(new DnsUpdateError(m));
@@ -193,8 +232,13 @@ export function rcodeOf(res: Buffer): string {
 }
 
 /** Zone apex for name, from the SOA in the answer or authority section of the server's reply. */
-export async function findZone(server: DnsServer, name: string, timeoutMs: number): Promise<string> {
-  const res = await exchange(server, buildSoaQuery(randomInt(0, 0x10000), name), timeoutMs);
+export async function findZone(
+  server: DnsServer,
+  name: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string> {
+  const res = await exchange(server, buildSoaQuery(randomInt(0, 0x10000), name), timeoutMs, signal);
   const rcode = rcodeOf(res);
   if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') {
     throw new DnsUpdateError(
@@ -223,6 +267,8 @@ export interface SendUpdateOptions {
   ops: UpdateOp[];
   key?: TsigKey;
   timeoutMs?: number;
+  /** Abandons the exchange at once; an UPDATE already sent may still be applied by the server. */
+  signal?: AbortSignal;
   /** Seconds since the epoch; tests fix it. */
   now?: () => number;
 }
@@ -232,7 +278,7 @@ export async function sendUpdate(o: SendUpdateOptions): Promise<void> {
   const now = o.now ?? (() => Math.floor(Date.now() / 1000));
   const unsigned = buildUpdate(randomInt(0, 0x10000), o.zone, o.ops);
   const signed = o.key ? signMessage(unsigned, o.key, now()) : { wire: unsigned, mac: undefined };
-  const res = await exchange(o.server, signed.wire, o.timeoutMs ?? 10_000);
+  const res = await exchange(o.server, signed.wire, o.timeoutMs ?? 10_000, o.signal);
   const rcode = rcodeOf(res);
   const where = `UPDATE of zone ${o.zone} at ${label(o.server)}`;
   if (o.key) {
