@@ -3,7 +3,7 @@ import type { X509Certificate } from 'node:crypto';
 import { finding } from '../../report/catalogue.js';
 import type { Evidence, Finding, FindingCode, Severity } from '../../report/finding.js';
 import { analyseChain, nodeRoots, type ChainAnalysis } from './chain.js';
-import type { CertAddressEvidence, CertificateEvidence } from './probe.js';
+import type { CertAddressEvidence, CertificateEvidence } from './gather.js';
 
 /** Warn when the served certificate expires within this many days (renewals run at 30 days left). */
 export const EXPIRY_WARNING_DAYS = 21;

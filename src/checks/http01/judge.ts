@@ -6,7 +6,7 @@ import { attemptEvidence, type Http01Attempt, type Http01Result } from '../../ht
 import type { RedirectRule } from '../../http/redirect.js';
 import { cdnForHeaders } from '../../http/cdn-ranges.js';
 import { MAX_BODY_BYTES, MAX_REDIRECTS_FOLLOWED } from '../../http/constants.js';
-import type { AddressProbe, Http01Evidence } from './probe.js';
+import type { AddressProbe, Http01Evidence } from './gather.js';
 
 const WEBROOT_NGINX = 'location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }';
 
