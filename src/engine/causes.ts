@@ -1,5 +1,6 @@
 /**
- * One cause, one error: when every nameserver of the name's zone fails (or none has an address), each of
+ * One cause, one error: when every nameserver of the name's zone fails (or none has an address, or every
+ * one fails a query type the CA asks), each of
  * the CA's lookups in it fails the same way, and each family would report it as its own error. The first
  * of them (registry order: the CA's first error) stays the error; the others become notes that point to it.
  * Pure.
@@ -7,7 +8,11 @@
 import type { Finding, FindingCode } from '../report/finding.js';
 
 /** Findings that say the zone's servers give the CA nothing at all. */
-const ZONE_DEAD: ReadonlySet<FindingCode> = new Set(['DELEGATION_ALL_LAME', 'DNS_NO_NAMESERVERS']);
+const ZONE_DEAD: ReadonlySet<FindingCode> = new Set([
+  'DELEGATION_ALL_LAME',
+  'DELEGATION_QUERY_TYPE_FAILS',
+  'DNS_NO_NAMESERVERS',
+]);
 
 /** Lookup failures that follow from a dead zone, whichever family noticed them. */
 const CONSEQUENCES: ReadonlySet<FindingCode> = new Set([
@@ -19,6 +24,7 @@ const CONSEQUENCES: ReadonlySet<FindingCode> = new Set([
   'CAA_LOOKUP_FAILED',
   'PERSIST01_LOOKUP_FAILED',
   'DELEGATION_ALL_LAME',
+  'DELEGATION_QUERY_TYPE_FAILS',
   'DELEGATION_NS_NO_ADDRESS',
   'DNSSEC_INDETERMINATE',
 ]);

@@ -20,14 +20,15 @@ describe('a zone whose servers all refuse', () => {
     return r.identifiers[0]!;
   };
 
-  it.each([
+  const cases: [Challenge, string, string][] = [
     ['http-01', 'DNS_REFUSED', 'DNS problem: SERVFAIL looking up A for www.dead.test'],
     [
       'dns-01',
       'DNS01_LOOKUP_FAILED',
       'DNS problem: SERVFAIL looking up TXT for _acme-challenge.www.dead.test',
     ],
-  ] as const)('%s: one error (%s), the consequences point to it', async (challenge, code, ca) => {
+  ];
+  it.each(cases)('%s: one error (%s), the consequences point to it', async (challenge, code, ca) => {
     const id = await run(challenge);
     expect(id.verdict).toBe('fail');
     const errors = id.findings.filter((f) => f.severity === 'error');

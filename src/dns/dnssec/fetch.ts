@@ -69,6 +69,7 @@ export function makeResolverFetch(
       if (!outcome.ok && outcome.failure.kind === 'timeout') silent.add(endpointLabel(server));
       failures.push(`${endpointLabel(server)}: ${why}`);
     }
-    throw new Error(`${type} ${name || '.'}: no server answered (${failures.join('; ') || 'no servers'})`);
+    // The validator prefixes the question.
+    throw new Error(`no server answered authoritatively (${failures.join('; ') || 'no servers'})`);
   };
 }
