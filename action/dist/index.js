@@ -23049,7 +23049,14 @@ var init_resolution = __esm({
         severity: "error",
         title: "The nameservers fail to answer for the name",
         acmeProblem: "dns",
-        description: "Every authoritative server failed (SERVFAIL, REFUSED, not authoritative or malformed): the CA's resolver returns SERVFAIL."
+        description: "Every authoritative server failed (SERVFAIL, not authoritative or malformed): the CA's resolver returns SERVFAIL."
+      },
+      {
+        code: "DNS_REFUSED",
+        severity: "error",
+        title: "The nameservers refuse to answer for the name",
+        acmeProblem: "dns",
+        description: "The authoritative servers answer REFUSED (zone not loaded, or queries not allowed from outside): the CA's resolver gets no answer and returns SERVFAIL."
       },
       {
         code: "DNS_TIMEOUT",
@@ -23216,6 +23223,13 @@ var init_delegation = __esm({
         title: "A nameserver is lame",
         acmeProblem: "dns",
         description: "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail."
+      },
+      {
+        code: "DELEGATION_QUERY_TYPE_FAILS",
+        severity: "warning",
+        title: "A query type fails where the zone is served",
+        acmeProblem: "dns",
+        description: "A nameserver answers the zone's SOA (and other questions) authoritatively but refuses, drops or fails one query type the CA asks, often CAA or AAAA (old software, a proxy or a firewall). An error when every server fails a type the CA reads; a warning for one server, which the CA's resolver may ask first."
       },
       {
         code: "DELEGATION_NS_MISMATCH",
@@ -26154,32 +26168,49 @@ function staleFinding(identifier, name, stale, ev) {
 function serverValues(a) {
   const o = a.outcome;
   if (!o.ok || !o.response.flags.aa) return void 0;
-  if (o.response.rcode !== "NOERROR" && o.response.rcode !== "NXDOMAIN") return void 0;
+  const rcode = o.response.rcode;
+  if (rcode !== "NOERROR" && rcode !== "NXDOMAIN") return void 0;
   const q2 = o.response.question.name;
-  return o.response.answers.filter((r) => r.type === "TXT" && r.name === q2).map(txtValue).sort();
+  const values = o.response.answers.filter((r) => r.type === "TXT" && r.name === q2).map(txtValue).sort();
+  return { rcode, values };
 }
-function disagreementFinding(identifier, name, answers, expected, validByLookup = false) {
+function laggingOutcome(row, caName) {
+  if (row.rcode === "NXDOMAIN") return { type: "dns", detail: caDnsProblem("TXT", caName, "NXDOMAIN") };
+  if (row.values.length === 0) return { type: "unauthorized", detail: caNoTxtMessage(caName) };
+  return { type: "unauthorized", detail: caIncorrectMessage(row.values, caName) };
+}
+function disagreementFinding(identifier, name, answers, expected, validByLookup = false, caName = name) {
   if (!answers || answers.length < 2) return void 0;
-  const rows = answers.map((a) => ({ a, values: serverValues(a) })).filter((r) => r.values !== void 0);
+  const rows = answers.map((a) => ({ a, seen: serverValues(a) })).filter(
+    (r) => !!r.seen
+  );
   if (rows.length < 2) return void 0;
-  const keyOf3 = (v) => v.length ? v.map(goQuote).join(" ") : "no TXT record";
-  const keys = new Set(rows.map((r) => keyOf3(r.values)));
+  const keyOf3 = (s) => s.values.length ? s.values.map(goQuote).join(" ") : s.rcode === "NXDOMAIN" ? "NXDOMAIN" : "no TXT record";
+  const says2 = (s) => s.values.length || s.rcode !== "NXDOMAIN" ? `serves ${keyOf3(s)}` : "answers NXDOMAIN (the name does not exist there)";
+  const keys = new Set(rows.map((r) => keyOf3(r.seen)));
   if (expected !== void 0) {
-    const lacking = rows.filter((r) => !r.values.includes(expected));
+    const lacking = rows.filter((r) => !r.seen.values.includes(expected));
     if (lacking.length === 0 || lacking.length === rows.length) return void 0;
-    const having = rows.filter((r) => r.values.includes(expected));
-    return finding("DNS01_SERVERS_DISAGREE", identifier, {
+    const having = rows.filter((r) => r.seen.values.includes(expected));
+    const outcomes = lacking.map((r) => ({ r, ca: laggingOutcome(r.seen, caName) }));
+    const first = outcomes[0].ca;
+    const f = finding("DNS01_SERVERS_DISAGREE", identifier, {
       // The CA asks from several perspectives; one that lands on a server without the value fails.
       severity: validByLookup ? "error" : "warning",
-      detail: `${having.map((r) => endpointLabel(r.a.server)).join(", ")} serve${having.length === 1 ? "s" : ""} ${goQuote(expected)} at ${name}, but ${lacking.map((r) => `${endpointLabel(r.a.server)} serves ${keyOf3(r.values)}`).join("; ")}.`,
+      detail: `${having.map((r) => endpointLabel(r.a.server)).join(", ")} serve${having.length === 1 ? "s" : ""} ${goQuote(expected)} at ${name}, but ` + outcomes.map(
+        ({ r, ca }) => `${endpointLabel(r.a.server)} ${says2(r.seen)}: a CA lookup answered by it fails with ${ca.type} "${ca.detail}"`
+      ).join("; ") + ".",
       evidence: rows.map((r) => answerEvidence(r.a)),
       remediation: `Wait until every nameserver serves ${name} TXT ${goQuote(expected)} (zone transfer to the secondaries), or fix the server${lacking.length > 1 ? "s" : ""} that lack it: ${lacking.map((r) => r.a.server.name ?? r.a.server.address).join(", ")}.`,
-      caMessage: validByLookup ? void 0 : caNoTxtMessage(name)
+      caMessage: first.detail
     });
+    if (f.acmeProblem) f.acmeProblem = acmeProblem(first.type);
+    return f;
   }
   if (keys.size < 2) return void 0;
+  const nx = rows.filter((r) => r.seen.rcode === "NXDOMAIN");
   return finding("DNS01_SERVERS_DISAGREE", identifier, {
-    detail: `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf3(r.values)}`).join("; ")}.`,
+    detail: `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf3(r.seen)}`).join("; ")}.` + (nx.length > 0 ? ` Until ${nx.length > 1 ? "they serve" : "it serves"} the record, a CA lookup answered by ${nx.map((r) => endpointLabel(r.a.server)).join(", ")} fails with dns "${caDnsProblem("TXT", caName, "NXDOMAIN")}"; one answered by a server without the value fails with unauthorized "${caNoTxtMessage(caName)}".` : ""),
     evidence: rows.map((r) => answerEvidence(r.a)),
     remediation: `Make every nameserver of the zone serve the same records for ${name} (check zone transfers and the serial on each secondary).`
   });
@@ -26301,7 +26332,7 @@ function judgeDns01Txt(ev, expected) {
   if (stale.length && diagnosed) findings.push(staleFinding(id, l.finalName, stale, ev0));
   return withDisagreement({ valid: false, problem, findings });
   function withDisagreement(j) {
-    const d = disagreementFinding(id, l.finalName, ev.authoritative, expected, j.valid);
+    const d = disagreementFinding(id, l.finalName, ev.authoritative, expected, j.valid, name);
     return d ? { ...j, findings: [...j.findings, d] } : j;
   }
 }
@@ -26322,6 +26353,7 @@ var seen, lookupEvidence2, answerEvidence, caNoTxtMessage, isQuoted, isBadlySpli
 var init_judge = __esm({
   "src/checks/dns01/judge.ts"() {
     "use strict";
+    init_finding();
     init_catalogue();
     init_evidence();
     init_types();
@@ -41096,6 +41128,74 @@ function judgeContext(id, settings, profile) {
 
 // src/engine/evidence.ts
 init_catalogue();
+
+// src/engine/bogus.ts
+var FINE_BY_TYPE = {
+  TXT: ["DNS01_LOOKUP_OK", "DNS01_TXT_FOUND", "DNS01_TEST_RECORD_VISIBLE", "PERSIST01_AUTHORISED"],
+  CAA: ["CAA_AUTHORIZED", "CAA_NO_RELEVANT_RECORDS", "CAA_NONE"],
+  ADDRESS: ["DNS_RESOLVED", "HTTP01_OK", "TLSALPN01_READY", "TLSALPN01_VALID"]
+};
+function bogusLookupTypes(ev) {
+  const out = /* @__PURE__ */ new Set();
+  const address = ev.lookups.filter((l) => l.type === "A" || l.type === "AAAA");
+  for (const l of ev.lookups)
+    if (l.result.status === "bogus" && l.type !== "A" && l.type !== "AAAA") out.add(l.type);
+  const usable = address.some(
+    (l) => l.result.status === "insecure" || l.result.status === "indeterminate" || l.result.status === "secure" && l.result.records.length > 0
+  );
+  if (address.length > 0 && address.some((l) => l.result.status === "bogus") && !usable) out.add("ADDRESS");
+  return out;
+}
+function withoutBogusSuccess(findings, bundle) {
+  const got = Object.prototype.hasOwnProperty.call(bundle, "dnssec") ? bundle["dnssec"] : void 0;
+  if (!got || !("evidence" in got)) return findings;
+  const types = bogusLookupTypes(got.evidence);
+  if (types.size === 0) return findings;
+  const drop = new Set([...types].flatMap((t) => FINE_BY_TYPE[t] ?? []));
+  return findings.filter((f) => !drop.has(f.code));
+}
+
+// src/engine/causes.ts
+var ZONE_DEAD = /* @__PURE__ */ new Set([
+  "DELEGATION_ALL_LAME",
+  "DELEGATION_QUERY_TYPE_FAILS",
+  "DNS_NO_NAMESERVERS"
+]);
+var CONSEQUENCES = /* @__PURE__ */ new Set([
+  "DNS_SERVFAIL",
+  "DNS_REFUSED",
+  "DNS_TIMEOUT",
+  "DNS_NO_NAMESERVERS",
+  "DNS01_LOOKUP_FAILED",
+  "CAA_LOOKUP_FAILED",
+  "PERSIST01_LOOKUP_FAILED",
+  "DELEGATION_ALL_LAME",
+  "DELEGATION_QUERY_TYPE_FAILS",
+  "DELEGATION_NS_NO_ADDRESS",
+  "DNSSEC_INDETERMINATE"
+]);
+var deadZone = (f) => f.severity === "error" && (ZONE_DEAD.has(f.code) || f.code === "DELEGATION_NS_NO_ADDRESS" && f.severity === "error");
+function oneErrorPerCause(findings) {
+  if (!findings.some(deadZone)) return findings;
+  const root = findings.find((f) => f.severity === "error" && CONSEQUENCES.has(f.code));
+  if (!root) return findings;
+  return findings.map((f) => {
+    if (f === root || f.severity === "info" || !CONSEQUENCES.has(f.code)) return f;
+    if (/NXDOMAIN/.test(f.caMessage ?? "")) return f;
+    const note = {
+      ...f,
+      severity: "info",
+      title: `${f.title} (follows from ${root.code})`,
+      detail: `Follows from ${root.code} (${root.title}): ${f.detail}`,
+      remediation: `Fix ${root.code} first: ${root.remediation}`
+    };
+    delete note.acmeProblem;
+    delete note.caMessage;
+    return note;
+  });
+}
+
+// src/engine/evidence.ts
 var errorOf = (e) => e instanceof Error ? { name: e.name, message: e.message } : { name: "error", message: String(e) };
 function applicableFamilies(families, id, settings) {
   return families.filter((f) => !settings.skip.has(f.name) && f.applies(id, settings));
@@ -41163,7 +41263,7 @@ function judgeIdentifier(bundle, jctx, families) {
       out.push(incomplete(f.name, jctx.id, errorOf(e)));
     }
   }
-  return out;
+  return oneErrorPerCause(withoutBogusSuccess(out, bundle));
 }
 
 // src/engine/families/resolution.ts
@@ -41324,6 +41424,13 @@ function noAddressFinding(identifier, a, aaaa) {
         caMessage,
         evidence,
         remediation: `Give the zone's NS names addresses (glue at the registrar for in-zone names) or delegate to nameservers that resolve.`
+      });
+    case "REFUSED":
+      return finding("DNS_REFUSED", identifier, {
+        detail: `The nameservers${where} refuse to answer ${primary.type} ${identifier} (REFUSED): ${said}. The CA's resolver gets no answer from any of them and reports SERVFAIL.`,
+        caMessage,
+        evidence,
+        remediation: `Make the nameservers${where} answer queries for ${identifier} from anywhere: load the zone${where} on each of them and allow queries for it (BIND allow-query, a firewall or an ACL that refuses outside clients), or remove the servers that do not host the zone from its NS records at the registrar.`
       });
     default:
       return finding("DNS_SERVFAIL", identifier, {
@@ -42900,21 +43007,39 @@ function judgeResolverViews(ours, views, identifier, lookup) {
 // src/dns/dnssec/fetch.ts
 init_types();
 init_names();
+function unusableReply(outcome) {
+  if (!outcome.ok) return outcome.failure.message;
+  const r = outcome.response;
+  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") return r.rcode;
+  if (!r.flags.aa) return `${r.rcode} without the AA bit (not authoritative)`;
+  return void 0;
+}
+var byNameThenAddress = (a, b) => (a.name ?? "").localeCompare(b.name ?? "") || a.address.localeCompare(b.address);
 function makeResolverFetch(resolver, client, opts = {}) {
+  const silent = /* @__PURE__ */ new Set();
+  const order = (servers2) => {
+    const sorted3 = [...servers2].sort(byNameThenAddress);
+    return [
+      ...sorted3.filter((s) => !silent.has(endpointLabel(s))),
+      ...sorted3.filter((s) => silent.has(endpointLabel(s)))
+    ];
+  };
   return async (name, type) => {
     const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
     const delegation = await resolver.findZone(zoneOf);
     if ("error" in delegation)
       throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
     const failures = [];
-    for (const server of delegation.servers) {
+    for (const server of order(delegation.servers)) {
       const outcome = await client.query(server, name, type, {
         dnssec: true,
         rd: false,
         cd: true,
-        timeoutMs: opts.timeoutMs
+        // An undefined timeoutMs would override the profile's query timeout with the transport default.
+        ...opts.timeoutMs !== void 0 ? { timeoutMs: opts.timeoutMs } : {}
       });
-      if (outcome.ok) {
+      const why = unusableReply(outcome);
+      if (why === void 0 && outcome.ok) {
         const r = outcome.response;
         return {
           rcode: r.rcode,
@@ -42923,9 +43048,10 @@ function makeResolverFetch(resolver, client, opts = {}) {
           server: r.server || endpointLabel(server)
         };
       }
-      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
+      if (!outcome.ok && outcome.failure.kind === "timeout") silent.add(endpointLabel(server));
+      failures.push(`${endpointLabel(server)}: ${why}`);
     }
-    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
+    throw new Error(`no server answered authoritatively (${failures.join("; ") || "no servers"})`);
   };
 }
 
@@ -45290,7 +45416,7 @@ function judgeDns01Readiness(ev, opts = {}) {
       })
     );
   }
-  const d = disagreementFinding(id, l.finalName, ev.authoritative);
+  const d = disagreementFinding(id, l.finalName, ev.authoritative, void 0, false, name);
   if (d) out.push(d);
   return out;
 }
@@ -46434,9 +46560,23 @@ var allTimeouts = (t) => t.rows.length > 0 ? t.rows.every((r) => r.reply.kind ==
 function tableEvidence(t) {
   return t.rows.length > 0 ? t.rows.map((r) => rowEvidence(t, r)) : t.error ? lookupEvidence3(t.error) : [];
 }
+function answeringServers(tables) {
+  const out = /* @__PURE__ */ new Set();
+  for (const t of tables) for (const r of t.rows) if (r.reply.kind !== "lame") out.add(endpointKey(r.server));
+  return out;
+}
+function answeredBy(tables, key) {
+  return tables.filter((t) => t.rows.some((r) => endpointKey(r.server) === key && r.reply.kind !== "lame")).map((t) => t.type);
+}
+var TYPE_FIX = "an authoritative server must answer every query type for the names it serves, with an empty NOERROR answer (NODATA) when there is no such record; DNS software, a provider proxy or a firewall that refuses, drops or fails record types it does not know (CAA is type 257) does this: upgrade or reconfigure it";
 function judgeLameness(tables, identifier, zone, challenge) {
   const findings = [];
-  const dead = tables.filter((t) => isAllLame(t) && caUses(t, challenge));
+  const answering = answeringServers(tables);
+  const allLame = tables.filter(isAllLame);
+  const byType = allLame.filter(
+    (t) => t.rows.length > 0 && t.rows.some((r) => answering.has(endpointKey(r.server)))
+  );
+  const dead = allLame.filter((t) => !byType.includes(t) && caUses(t, challenge));
   if (dead.length > 0) {
     const first = dead[0];
     const servers2 = [...new Set(dead.flatMap((t) => t.rows.map((r) => serverLabel2(r.server))))];
@@ -46450,7 +46590,23 @@ function judgeLameness(tables, identifier, zone, challenge) {
       })
     );
   }
-  const deadSet = new Set(dead.length > 0 ? tables.filter(isAllLame) : []);
+  for (const t of byType) {
+    const used = caUses(t, challenge);
+    const servers2 = t.rows.map((r) => serverLabel2(r.server));
+    const ok = [...new Set(t.rows.flatMap((r) => answeredBy(tables, endpointKey(r.server))))];
+    findings.push(
+      finding("DELEGATION_QUERY_TYPE_FAILS", identifier, {
+        title: `Every nameserver of ${t.zone ?? zone} fails ${queryText(t)}`,
+        severity: used ? "error" : "warning",
+        detail: `The nameservers of ${t.zone ?? zone} answer ${listText(ok)} queries authoritatively, but every one of them fails ${queryText(t)} (` + t.rows.map((r) => `${serverLabel2(r.server)}: ${r.reply.text}`).join("; ") + `). The zone is served; this query type is not. ` + (used ? `The CA's resolver gets no usable ${t.type} answer, so validation fails.` : `This challenge does not read it, but other clients may.`),
+        evidence: t.rows.map((r) => rowEvidence(t, r)),
+        remediation: `Make ${listText(servers2)} answer ${t.type} queries for ${t.name}: ${TYPE_FIX}.`,
+        ...used ? { caMessage: caFailureMessage(t, allTimeouts(t), identifier) } : {}
+      })
+    );
+  }
+  const deadSet = new Set(dead.length > 0 ? allLame : byType);
+  for (const t of byType) deadSet.add(t);
   const perServer = /* @__PURE__ */ new Map();
   for (const t of tables) {
     if (deadSet.has(t)) continue;
@@ -46466,14 +46622,28 @@ function judgeLameness(tables, identifier, zone, challenge) {
   const good = (k) => tables.some((t) => t.rows.some((r) => endpointKey(r.server) !== k && r.reply.kind !== "lame"));
   for (const [k, { server, evidence, what }] of perServer) {
     const label = serverLabel2(server);
+    const host = server.name ?? server.address;
     const slow = [...what.keys()].some((w) => w.startsWith("timeout"));
     const said = [...what].map(([text2, qs]) => `${text2} for ${qs.join(", ")}`);
+    const retry = (good(k) ? `Other servers answer, and the CA's resolver retries them, but ` : `The CA's resolver `) + `it may ask ${host} first` + (slow ? " and wait for its timeout; a slow lookup can exhaust the validation time and fail." : " and, if its retries also fail, the lookup fails.");
+    if (answering.has(k)) {
+      const failed = [...new Set([...what.values()].flat())];
+      findings.push(
+        finding("DELEGATION_QUERY_TYPE_FAILS", identifier, {
+          title: `Nameserver ${host} fails ${listText(failed)}`,
+          detail: `${label} answers ${listText(answeredBy(tables, k))} queries for ${zone} authoritatively, but gives ${said.join("; ")}. ${retry}`,
+          evidence,
+          remediation: `Make ${host} answer ${listText([...new Set(failed.map((q2) => q2.split(" ")[0]))])} queries: ${TYPE_FIX}; or remove ${host} from the NS records at the registrar and at the zone apex.`
+        })
+      );
+      continue;
+    }
     findings.push(
       finding("DELEGATION_LAME_SERVER", identifier, {
-        title: `Nameserver ${server.name ?? server.address} is lame for ${zone}`,
-        detail: `${label} does not answer authoritatively for ${zone}: ${said.join("; ")}. ` + (good(k) ? `Other servers answer, and the CA's resolver retries them, but ` : `The CA's resolver `) + `it may ask ${server.name ?? server.address} first` + (slow ? " and wait for its timeout; a slow lookup can exhaust the validation time and fail." : " and, if its retries also fail, the lookup fails."),
+        title: `Nameserver ${host} is lame for ${zone}`,
+        detail: `${label} does not answer authoritatively for ${zone}: ${said.join("; ")}. ${retry}`,
         evidence,
-        remediation: `Fix ${server.name ?? server.address} so it serves zone ${zone} authoritatively (zone loaded, queries allowed, AA bit set), or remove ${server.name ?? server.address} from the NS records at the registrar and at the zone apex.`
+        remediation: `Fix ${host} so it serves zone ${zone} authoritatively (zone loaded, queries allowed, AA bit set), or remove ${host} from the NS records at the registrar and at the zone apex.`
       })
     );
   }
