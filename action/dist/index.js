@@ -22873,6 +22873,12 @@ var init_general = __esm({
         severity: "error",
         title: "Checks did not finish in time",
         description: "The name's checks ran past their wall-clock deadline (--name-deadline, --run-deadline): its nameservers or web servers kept the tool waiting, as they would keep the CA's validation waiting until it gave up."
+      },
+      {
+        code: "ADDRESSES_NOT_PROBED",
+        severity: "info",
+        title: "Not every address of the name was probed",
+        description: "The name has more addresses than the probes connect to: the CA connects to one address per family (the first IPv6, then the first IPv4), and the tool probes those and a few others (OTHER_ADDRESS_PROBES) to spot servers that behave differently; the rest are left out and counted."
       }
     ];
   }
@@ -44286,6 +44292,43 @@ function cdnForHeaders(h) {
   return void 0;
 }
 
+// src/checks/fan-out.ts
+var OTHER_ADDRESS_PROBES = 4;
+function pickAddresses(v6, v4, others = OTHER_ADDRESS_PROBES) {
+  const six = v6.slice(0, 1);
+  const four = v4.slice(0, 1);
+  let left = others;
+  for (let i = 1; left > 0 && (i < v6.length || i < v4.length); i++) {
+    if (i < v6.length && left > 0) {
+      six.push(v6[i]);
+      left--;
+    }
+    if (i < v4.length && left > 0) {
+      four.push(v4[i]);
+      left--;
+    }
+  }
+  const role = (a, family) => a === (v6[0] ?? v4[0]) ? "first" : family === 4 && v6.length > 0 && a === v4[0] ? "fallback" : "unused";
+  const picked = [
+    ...six.map((address) => ({ address, family: 6, caRole: role(address, 6) })),
+    ...four.map((address) => ({ address, family: 4, caRole: role(address, 4) }))
+  ];
+  return { picked, notProbed: v6.length + v4.length - picked.length };
+}
+function notProbedNote(probed, notProbed) {
+  if (notProbed <= 0) return void 0;
+  const total = probed + notProbed;
+  const text2 = `${notProbed} of the name's ${total} addresses were not probed (the CA connects to one per family; this tool probes the CA's and at most ${OTHER_ADDRESS_PROBES} others).`;
+  return {
+    text: text2,
+    evidence: {
+      source: "local",
+      query: `addresses probed`,
+      answer: `${probed} of ${total}; ${notProbed} left out (limit ${OTHER_ADDRESS_PROBES} besides the CA's)`
+    }
+  };
+}
+
 // src/checks/http01/gather.ts
 var probeToken = (host) => createHash4("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
@@ -44305,12 +44348,11 @@ async function probeHttp01(identifier, deps) {
   });
   const v6 = usable(resolution.v6);
   const v4 = usable(resolution.v4);
-  const probes = [...v6.map((a) => [a, 6]), ...v4.map((a) => [a, 4])];
+  const { picked, notProbed } = pickAddresses(v6, v4);
   const [ca, perAddress] = await Promise.all([
     fetchLikeCa(url2, fetchDeps, opts),
     Promise.all(
-      probes.map(async ([address, family]) => {
-        const caRole = address === (v6[0] ?? v4[0]) ? "first" : v6.length > 0 && address === v4[0] ? "fallback" : "unused";
+      picked.map(async ({ address, family, caRole }) => {
         const result2 = await fetchLikeCa(url2, fetchDeps, { ...opts, pinFirstHop: address });
         const p = { address, family, caRole, result: result2 };
         const cdn = cdnForAddress(address);
@@ -44340,6 +44382,7 @@ async function probeHttp01(identifier, deps) {
     ca,
     perAddress
   };
+  if (notProbed > 0) ev.notProbed = notProbed;
   if (deps.expected !== void 0) ev.expected = deps.expected;
   return ev;
 }
@@ -44446,7 +44489,20 @@ function judgeHttp01(ev) {
   out.push(...judgeCdn(ev));
   out.push(...judgeAppliance(ev));
   out.push(...judgeAddresses(ev));
+  out.push(...judgeNotProbed(ev));
   return out;
+}
+function judgeNotProbed(ev) {
+  const note = notProbedNote(ev.perAddress.length, ev.notProbed ?? 0);
+  if (!note) return [];
+  return [
+    finding("ADDRESSES_NOT_PROBED", ev.identifier, {
+      title: `HTTP-01 probed ${ev.perAddress.length} of ${ev.perAddress.length + (ev.notProbed ?? 0)} addresses`,
+      detail: note.text,
+      evidence: [note.evidence],
+      remediation: "None needed for the CA; remove records of servers that are not serving this name."
+    })
+  ];
 }
 function judgeCaResult(ev) {
   const id = ev.identifier;
@@ -44691,7 +44747,12 @@ function judgeAddresses(ev) {
   if (probes.length < 2) return out;
   const label = (p) => `${p.address} (${p.caRole === "first" ? "used by the CA" : p.caRole === "fallback" ? "CA fallback on connect failure" : "not used by the CA"}): ${behaviour(p.result)}`;
   const kinds = new Set(probes.map((p) => behaviour(p.result)));
-  const evidence = probes.flatMap((p) => p.result.attempts.slice(0, 1).map(attemptEvidence));
+  const note = notProbedNote(probes.length, ev.notProbed ?? 0);
+  const unprobed = note ? ` ${note.text}` : "";
+  const evidence = [
+    ...probes.flatMap((p) => p.result.attempts.slice(0, 1).map(attemptEvidence)),
+    ...note ? [note.evidence] : []
+  ];
   const v6 = probes.filter((p) => p.family === 6);
   const v4 = probes.filter((p) => p.family === 4);
   const v4Good = v4.some((p) => isHealthy(p.result, ev.randomToken));
@@ -44706,7 +44767,7 @@ function judgeAddresses(ev) {
       finding("HTTP01_IPV6_BROKEN", ev.identifier, {
         severity,
         evidence,
-        detail: `${v6Bad.map(label).join("; ")}; IPv4 works. ${firstBad ? fallbackSaves ? `The CA tries ${first6.address} first, fails to connect and falls back to ${v4[0].address}, which works (slower, and fragile).` : `The CA uses ${first6.address} and does not fall back to IPv4 after a ${behaviour(first6.result)}, so validation fails.` : "The CA uses the first IPv6 address, which works; the others may be chosen when DNS order changes."}`,
+        detail: `${v6Bad.map(label).join("; ")}; IPv4 works.${unprobed} ${firstBad ? fallbackSaves ? `The CA tries ${first6.address} first, fails to connect and falls back to ${v4[0].address}, which works (slower, and fragile).` : `The CA uses ${first6.address} and does not fall back to IPv4 after a ${behaviour(first6.result)}, so validation fails.` : "The CA uses the first IPv6 address, which works; the others may be chosen when DNS order changes."}`,
         remediation: `Make the web server listen on IPv6 (nginx \`listen [::]:80;\`) and allow tcp/80 over IPv6 in the firewall, or remove the AAAA record(s) ${v6Bad.map((p) => p.address).join(", ")}.`
       })
     );
@@ -44714,7 +44775,7 @@ function judgeAddresses(ev) {
     out.push(
       finding("HTTP01_ADDRESSES_DIFFER", ev.identifier, {
         evidence,
-        detail: probes.map(label).join("; "),
+        detail: probes.map(label).join("; ") + (unprobed ? `.${unprobed}` : ""),
         remediation: "Serve /.well-known/acme-challenge/ identically on every address (same webroot or a shared challenge store), or remove the records of servers that are not yours."
       })
     );
@@ -44750,10 +44811,7 @@ async function probeCertificate(identifier, deps) {
   const literal2 = net9.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
-  const list3 = [
-    ...r.v6.filter(ok).map((a) => [a, 6]),
-    ...r.v4.filter(ok).map((a) => [a, 4])
-  ];
+  const { picked: list3, notProbed } = pickAddresses(r.v6.filter(ok), r.v4.filter(ok));
   const base = {
     port: profile.tlsPort,
     servername: literal2 ? void 0 : host,
@@ -44762,7 +44820,7 @@ async function probeCertificate(identifier, deps) {
     allow: profile.allowAddresses
   };
   const addresses = await Promise.all(
-    list3.map(async ([address, family]) => {
+    list3.map(async ({ address, family }) => {
       const handshake = await tlsHandshake({ ...base, address });
       const e = { address, family, handshake };
       if (handshake.outcome === "tls-error") {
@@ -44773,6 +44831,7 @@ async function probeCertificate(identifier, deps) {
   );
   const ev = { identifier, addresses };
   if (list3.length === 0 && r.error) ev.resolutionError = r.error.message;
+  if (notProbed > 0) ev.notProbed = notProbed;
   return ev;
 }
 
@@ -44963,18 +45022,23 @@ function judgeCertificate(e, opts = {}) {
     const fix = chainFix[c.status];
     if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
   }
+  const note = notProbedNote(e.addresses.length, e.notProbed ?? 0);
   const fps = new Set(analysed.map(({ c }) => c.fingerprint256));
   if (fps.size > 1) {
     out.push(
       finding("CERT_DIFFERS_BY_ADDRESS", id, {
         detail: analysed.map(
           ({ a, c }) => `${a.address}: ${c.fingerprint256.slice(0, 23)}\u2026 until ${c.notAfter.toISOString().slice(0, 10)}`
-        ).join("; "),
-        evidence: analysed.map(({ a, c }) => ev(a, `sha256 ${c.fingerprint256}`)),
+        ).join("; ") + (note ? `. ${note.text}` : ""),
+        evidence: [
+          ...analysed.map(({ a, c }) => ev(a, `sha256 ${c.fingerprint256}`)),
+          ...note ? [note.evidence] : []
+        ],
         remediation: "Deploy the renewed certificate to every server behind the name (or share one certificate store)."
       })
     );
   }
+  const sampled = note ? [notProbedFinding(id, e.addresses.length, note)] : [];
   if (out.length === 0 && analysed.length > 0) {
     const { a, c } = analysed[0];
     out.push(
@@ -44985,7 +45049,15 @@ function judgeCertificate(e, opts = {}) {
       })
     );
   }
-  return out;
+  return [...out, ...sampled];
+}
+function notProbedFinding(id, probed, note) {
+  return finding("ADDRESSES_NOT_PROBED", id, {
+    title: `The certificate on the TLS port was read at ${probed} addresses, not all`,
+    detail: note.text,
+    evidence: [note.evidence],
+    remediation: "None needed for the CA; remove records of servers that are not serving this name."
+  });
 }
 
 // src/checks/tlsalpn01/gather.ts
