@@ -41359,7 +41359,9 @@ init_limits();
 
 // src/dns/dnssec/wire.ts
 var import_dns_packet2 = __toESM(require_dns_packet(), 1);
-var TYPES = {
+
+// src/dns/rrtype.ts
+var RRTYPE = {
   A: 1,
   NS: 2,
   MD: 3,
@@ -41378,6 +41380,7 @@ var TYPES = {
   TXT: 16,
   RP: 17,
   AFSDB: 18,
+  RT: 21,
   SIG: 24,
   KEY: 25,
   PX: 26,
@@ -41403,8 +41406,14 @@ var TYPES = {
   SVCB: 64,
   HTTPS: 65,
   SPF: 99,
+  /** RFC 8945 §4.2: a meta type, class ANY, TTL 0. */
+  TSIG: 250,
   CAA: 257
 };
+
+// src/dns/dnssec/wire.ts
+var { TSIG: _tsig, ...DATA_TYPES } = RRTYPE;
+var TYPES = DATA_TYPES;
 var TYPE_NAMES = new Map(Object.entries(TYPES).map(([k, v]) => [v, k]));
 function typeToNumber(type) {
   if (typeof type === "number") return type;
@@ -41563,50 +41572,28 @@ function fromDnsRecord(rec) {
 
 // src/dns/dnssec/canonical.ts
 var NAME_LAYOUT = {
-  2: ["n"],
-  // NS
-  3: ["n"],
-  // MD
-  4: ["n"],
-  // MF
-  5: ["n"],
-  // CNAME
-  6: ["n", "n"],
-  // SOA
-  7: ["n"],
-  // MB
-  8: ["n"],
-  // MG
-  9: ["n"],
-  // MR
-  12: ["n"],
-  // PTR
-  14: ["n", "n"],
-  // MINFO
-  15: [2, "n"],
-  // MX
-  17: ["n", "n"],
-  // RP
-  18: [2, "n"],
-  // AFSDB
-  21: [2, "n"],
-  // RT
-  24: [18, "n"],
-  // SIG
-  26: [2, "n", "n"],
-  // PX
-  30: ["n"],
-  // NXT
-  33: [6, "n"],
-  // SRV
-  35: [4, "s", "s", "s", "n"],
-  // NAPTR
-  36: [2, "n"],
-  // KX
-  39: ["n"],
-  // DNAME
-  46: [18, "n"]
-  // RRSIG
+  [RRTYPE.NS]: ["n"],
+  [RRTYPE.MD]: ["n"],
+  [RRTYPE.MF]: ["n"],
+  [RRTYPE.CNAME]: ["n"],
+  [RRTYPE.SOA]: ["n", "n"],
+  [RRTYPE.MB]: ["n"],
+  [RRTYPE.MG]: ["n"],
+  [RRTYPE.MR]: ["n"],
+  [RRTYPE.PTR]: ["n"],
+  [RRTYPE.MINFO]: ["n", "n"],
+  [RRTYPE.MX]: [2, "n"],
+  [RRTYPE.RP]: ["n", "n"],
+  [RRTYPE.AFSDB]: [2, "n"],
+  [RRTYPE.RT]: [2, "n"],
+  [RRTYPE.SIG]: [18, "n"],
+  [RRTYPE.PX]: [2, "n", "n"],
+  [RRTYPE.NXT]: ["n"],
+  [RRTYPE.SRV]: [6, "n"],
+  [RRTYPE.NAPTR]: [4, "s", "s", "s", "n"],
+  [RRTYPE.KX]: [2, "n"],
+  [RRTYPE.DNAME]: ["n"],
+  [RRTYPE.RRSIG]: [18, "n"]
 };
 function canonicalRdata(type, rdata) {
   const layout = NAME_LAYOUT[type];
@@ -42016,10 +42003,6 @@ function parseTypeBitmap(buf) {
 // src/dns/dnssec/nsec3.ts
 init_base32hex();
 var NSEC3_MAX_ITERATIONS = 150;
-var TYPE_NS = 2;
-var TYPE_SOA = 6;
-var TYPE_CNAME = 5;
-var TYPE_DS = 43;
 function parseNsec3(rdata) {
   if (rdata.length < 5) throw new Error("NSEC3 RDATA too short");
   const saltLen = rdata[4];
@@ -42143,18 +42126,18 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
     const f = parseNsec3(match.rdata);
     if (f.types.has(qtype))
       return { ok: false, reason: "wrong", detail: "the NSEC3 bit map lists the queried type" };
-    if (f.types.has(TYPE_CNAME))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the NSEC3 bit map lists CNAME" };
-    if (qtype === TYPE_DS) {
-      if (f.types.has(TYPE_SOA) && wireLabels(typeof qname === "string" ? nameToWire(qname) : qname).length > 0)
+    if (qtype === RRTYPE.DS) {
+      if (f.types.has(RRTYPE.SOA) && wireLabels(typeof qname === "string" ? nameToWire(qname) : qname).length > 0)
         return {
           ok: false,
           reason: "wrong",
           detail: "the NSEC3 for a DS query is from the child zone (SOA set)"
         };
-      return { ok: true, kind: f.types.has(TYPE_NS) ? "insecure-delegation" : "nodata" };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? "insecure-delegation" : "nodata" };
     }
-    if (f.types.has(TYPE_NS) && !f.types.has(TYPE_SOA))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: "wrong", detail: "the NSEC3 is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
@@ -42162,7 +42145,7 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
   if (!ce) return { ok: false, reason: "missing", detail: "no NSEC3 matches the name or a closest encloser" };
   const cover = findCoverer(ce.nextCloser, nsec3s);
   if (!cover) return { ok: false, reason: "missing", detail: "no NSEC3 covers the next closer name" };
-  if (qtype === TYPE_DS) {
+  if (qtype === RRTYPE.DS) {
     if (parseNsec3(cover.rdata).optOut) return { ok: true, kind: "opt-out" };
     if (!findMatching(wildcardOf(ce.closest), nsec3s))
       return { ok: false, reason: "wrong", detail: "the covering NSEC3 does not have opt-out set" };
@@ -42170,7 +42153,7 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
   const wc = findMatching(wildcardOf(ce.closest), nsec3s);
   if (wc) {
     const f = parseNsec3(wc.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the wildcard has the queried type" };
     return { ok: true, kind: "wildcard-nodata" };
   }
@@ -42188,10 +42171,6 @@ function proveWildcardAnswerNsec3(qname, rrsigLabels, nsec3s) {
 }
 
 // src/dns/dnssec/nsec.ts
-var TYPE_NS2 = 2;
-var TYPE_SOA2 = 6;
-var TYPE_CNAME2 = 5;
-var TYPE_DS2 = 43;
 function parseNsec(rdata) {
   const { wire, end } = readName(rdata, 0);
   return { next: Buffer.from(wire), types: parseTypeBitmap(rdata.subarray(end)) };
@@ -42254,18 +42233,18 @@ function proveNoDataNsec(qname, qtype, nsecs) {
     }
     if (f.types.has(qtype))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists the queried type" };
-    if (f.types.has(TYPE_CNAME2))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists CNAME" };
-    if (qtype === TYPE_DS2) {
-      if (f.types.has(TYPE_SOA2) && wireLabels(q2).length > 0)
+    if (qtype === RRTYPE.DS) {
+      if (f.types.has(RRTYPE.SOA) && wireLabels(q2).length > 0)
         return {
           ok: false,
           reason: "wrong",
           detail: "the NSEC for a DS query is from the child zone (SOA set)"
         };
-      return { ok: true, kind: f.types.has(TYPE_NS2) ? "insecure-delegation" : "nodata" };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? "insecure-delegation" : "nodata" };
     }
-    if (f.types.has(TYPE_NS2) && !f.types.has(TYPE_SOA2))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: "wrong", detail: "the NSEC is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
@@ -42277,7 +42256,7 @@ function proveNoDataNsec(qname, qtype, nsecs) {
   const wmatch = nsecs.find((rr) => namesEqual(rr.owner, wc));
   if (wmatch) {
     const f = parseNsec(wmatch.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME2))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the wildcard has the queried type" };
     return { ok: true, kind: "wildcard-nodata" };
   }
@@ -42470,8 +42449,8 @@ var Validator = class {
         `DS for ${displayName(zone)} use only unsupported algorithms or digests (${ds.map((d) => `${d.algorithm}/${d.digestType}`).join(", ")})`
       );
     const all = toWireSafe([...res.answers, ...res.authorities]);
-    const keys = all.filter((r) => r.type === 48 && namesEqual(r.owner, zoneWire));
-    const sigs = all.filter((r) => r.type === 46);
+    const keys = all.filter((r) => r.type === RRTYPE.DNSKEY && namesEqual(r.owner, zoneWire));
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
     const dsLines = ds.map((d) => dsText(zone, d));
     const sep4 = keys.filter((k) => (k.rdata.readUInt16BE(0) & 257) === 257);
@@ -42502,7 +42481,7 @@ var Validator = class {
     }
     const trustedTags = trusted.map((k) => keyTag(k.rdata));
     const dnskeySigs = sigs.filter(
-      (s) => safe(() => parseRrsig(s.rdata).typeCovered === 48) && namesEqual(s.owner, zoneWire)
+      (s) => safe(() => parseRrsig(s.rdata).typeCovered === RRTYPE.DNSKEY) && namesEqual(s.owner, zoneWire)
     );
     const byTrusted = dnskeySigs.filter((s) => trustedTags.includes(parseRrsig(s.rdata).keyTag));
     if (dnskeySigs.length && !byTrusted.length)
@@ -42534,12 +42513,12 @@ var Validator = class {
   /** Authenticated NSEC/NSEC3 records from a response's authority section. */
   denialRecords(zone, res, keys) {
     const all = toWireSafe(res.authorities);
-    const sigs = all.filter((r) => r.type === 46);
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const nsec = [];
     const nsec3 = [];
-    for (const set2 of groupRrsets(all.filter((r) => r.type === 47 || r.type === 50))) {
+    for (const set2 of groupRrsets(all.filter((r) => r.type === RRTYPE.NSEC || r.type === RRTYPE.NSEC3))) {
       this.verifyRrset(zone, set2, sigs, keys, res.server);
-      for (const r of set2) (r.type === 47 ? nsec : nsec3).push(r);
+      for (const r of set2) (r.type === RRTYPE.NSEC ? nsec : nsec3).push(r);
     }
     return { nsec, nsec3 };
   }
@@ -42632,12 +42611,12 @@ async function validateOne(v, qname, qtype, anchors) {
     if (res2.rcode !== "NOERROR") throw indeterminate(`DS ${displayName(cand)}: ${res2.rcode}`);
     const ans2 = toWireSafe(res2.answers);
     const candWire = nameToWire(cand);
-    const ds = ans2.filter((r) => r.type === 43 && namesEqual(r.owner, candWire));
+    const ds = ans2.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
     if (ds.length) {
       v.verifyRrset(
         zone,
         ds,
-        ans2.filter((r) => r.type === 46),
+        ans2.filter((r) => r.type === RRTYPE.RRSIG),
         keys,
         res2.server
       );
@@ -42649,7 +42628,7 @@ async function validateOne(v, qname, qtype, anchors) {
       );
       continue;
     }
-    if (ans2.some((r) => r.type === 5 && namesEqual(r.owner, candWire))) break;
+    if (ans2.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
     const { nsec, nsec3 } = v.denialRecords(zone, res2, keys);
     if (!nsec.length && !nsec3.length)
       throw bogus({
@@ -42683,7 +42662,7 @@ async function validateOne(v, qname, qtype, anchors) {
   const qwire = nameToWire(qname);
   const qt = typeToNumber(qtype);
   const ans = toWireSafe(res.answers);
-  const sigs = ans.filter((r) => r.type === 46);
+  const sigs = ans.filter((r) => r.type === RRTYPE.RRSIG);
   const wildcardCheck = (rrset) => {
     const own2 = sigs.filter((s) => safe(() => parseRrsig(s.rdata).typeCovered === rrset[0]?.type));
     const labels = Math.min(...own2.map((s) => parseRrsig(s.rdata).labels));
@@ -42708,13 +42687,13 @@ async function validateOne(v, qname, qtype, anchors) {
     );
     if (dname && qt !== 39) {
       const owner = normalizeName(dname.name);
-      const set2 = ans.filter((r) => r.type === 39 && namesEqual(r.owner, nameToWire(owner)));
+      const set2 = ans.filter((r) => r.type === RRTYPE.DNAME && namesEqual(r.owner, nameToWire(owner)));
       v.verifyRrset(zone, set2, sigs, keys, res.server);
       const prefix = qname.slice(0, qname.length - owner.length - 1);
       const target = normalizeName(String(dname.data));
       return { records: [dname], rcode: res.rcode, cname: target === "" ? prefix : `${prefix}.${target}` };
     }
-    const cname = ans.filter((r) => r.type === 5 && namesEqual(r.owner, qwire));
+    const cname = ans.filter((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, qwire));
     if (cname.length && qt !== 5) {
       v.verifyRrset(zone, cname, sigs, keys, res.server);
       wildcardCheck(cname);
@@ -46261,7 +46240,7 @@ var caaFamily = {
 init_names();
 init_plain();
 init_finding();
-var DATA_TYPES = ["A", "AAAA", "CNAME", "CAA"];
+var DATA_TYPES2 = ["A", "AAAA", "CNAME", "CAA"];
 var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
 function baseName(identifier) {
   return normalizeName(identifier.replace(/^\*\./, ""));
@@ -46275,7 +46254,7 @@ function delegationQuestions(base, challenge, txtName) {
       [base, "AAAA"],
       [base, "CAA"]
     ];
-  return [...DATA_TYPES.map((t) => [base, t]), txt];
+  return [...DATA_TYPES2.map((t) => [base, t]), txt];
 }
 async function gatherDelegation(resolver, name, challenge, txtName) {
   const base = baseName(name);
