@@ -22873,6 +22873,12 @@ var init_general = __esm({
         severity: "error",
         title: "Checks did not finish in time",
         description: "The name's checks ran past their wall-clock deadline (--name-deadline, --run-deadline): its nameservers or web servers kept the tool waiting, as they would keep the CA's validation waiting until it gave up."
+      },
+      {
+        code: "ADDRESSES_NOT_PROBED",
+        severity: "info",
+        title: "Not every address of the name was probed",
+        description: "The name has more addresses than the probes connect to: the CA connects to one address per family (the first IPv6, then the first IPv4), and the tool probes those and a few others (OTHER_ADDRESS_PROBES) to spot servers that behave differently; the rest are left out and counted."
       }
     ];
   }
@@ -41460,7 +41466,9 @@ init_limits();
 
 // src/dns/dnssec/wire.ts
 var import_dns_packet2 = __toESM(require_dns_packet(), 1);
-var TYPES = {
+
+// src/dns/rrtype.ts
+var RRTYPE = {
   A: 1,
   NS: 2,
   MD: 3,
@@ -41479,6 +41487,7 @@ var TYPES = {
   TXT: 16,
   RP: 17,
   AFSDB: 18,
+  RT: 21,
   SIG: 24,
   KEY: 25,
   PX: 26,
@@ -41504,8 +41513,14 @@ var TYPES = {
   SVCB: 64,
   HTTPS: 65,
   SPF: 99,
+  /** RFC 8945 §4.2: a meta type, class ANY, TTL 0. */
+  TSIG: 250,
   CAA: 257
 };
+
+// src/dns/dnssec/wire.ts
+var { TSIG: _tsig, ...DATA_TYPES } = RRTYPE;
+var TYPES = DATA_TYPES;
 var TYPE_NAMES = new Map(Object.entries(TYPES).map(([k, v]) => [v, k]));
 function typeToNumber(type) {
   if (typeof type === "number") return type;
@@ -41664,50 +41679,28 @@ function fromDnsRecord(rec) {
 
 // src/dns/dnssec/canonical.ts
 var NAME_LAYOUT = {
-  2: ["n"],
-  // NS
-  3: ["n"],
-  // MD
-  4: ["n"],
-  // MF
-  5: ["n"],
-  // CNAME
-  6: ["n", "n"],
-  // SOA
-  7: ["n"],
-  // MB
-  8: ["n"],
-  // MG
-  9: ["n"],
-  // MR
-  12: ["n"],
-  // PTR
-  14: ["n", "n"],
-  // MINFO
-  15: [2, "n"],
-  // MX
-  17: ["n", "n"],
-  // RP
-  18: [2, "n"],
-  // AFSDB
-  21: [2, "n"],
-  // RT
-  24: [18, "n"],
-  // SIG
-  26: [2, "n", "n"],
-  // PX
-  30: ["n"],
-  // NXT
-  33: [6, "n"],
-  // SRV
-  35: [4, "s", "s", "s", "n"],
-  // NAPTR
-  36: [2, "n"],
-  // KX
-  39: ["n"],
-  // DNAME
-  46: [18, "n"]
-  // RRSIG
+  [RRTYPE.NS]: ["n"],
+  [RRTYPE.MD]: ["n"],
+  [RRTYPE.MF]: ["n"],
+  [RRTYPE.CNAME]: ["n"],
+  [RRTYPE.SOA]: ["n", "n"],
+  [RRTYPE.MB]: ["n"],
+  [RRTYPE.MG]: ["n"],
+  [RRTYPE.MR]: ["n"],
+  [RRTYPE.PTR]: ["n"],
+  [RRTYPE.MINFO]: ["n", "n"],
+  [RRTYPE.MX]: [2, "n"],
+  [RRTYPE.RP]: ["n", "n"],
+  [RRTYPE.AFSDB]: [2, "n"],
+  [RRTYPE.RT]: [2, "n"],
+  [RRTYPE.SIG]: [18, "n"],
+  [RRTYPE.PX]: [2, "n", "n"],
+  [RRTYPE.NXT]: ["n"],
+  [RRTYPE.SRV]: [6, "n"],
+  [RRTYPE.NAPTR]: [4, "s", "s", "s", "n"],
+  [RRTYPE.KX]: [2, "n"],
+  [RRTYPE.DNAME]: ["n"],
+  [RRTYPE.RRSIG]: [18, "n"]
 };
 function canonicalRdata(type, rdata) {
   const layout = NAME_LAYOUT[type];
@@ -42117,10 +42110,6 @@ function parseTypeBitmap(buf) {
 // src/dns/dnssec/nsec3.ts
 init_base32hex();
 var NSEC3_MAX_ITERATIONS = 150;
-var TYPE_NS = 2;
-var TYPE_SOA = 6;
-var TYPE_CNAME = 5;
-var TYPE_DS = 43;
 function parseNsec3(rdata) {
   if (rdata.length < 5) throw new Error("NSEC3 RDATA too short");
   const saltLen = rdata[4];
@@ -42244,18 +42233,18 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
     const f = parseNsec3(match.rdata);
     if (f.types.has(qtype))
       return { ok: false, reason: "wrong", detail: "the NSEC3 bit map lists the queried type" };
-    if (f.types.has(TYPE_CNAME))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the NSEC3 bit map lists CNAME" };
-    if (qtype === TYPE_DS) {
-      if (f.types.has(TYPE_SOA) && wireLabels(typeof qname === "string" ? nameToWire(qname) : qname).length > 0)
+    if (qtype === RRTYPE.DS) {
+      if (f.types.has(RRTYPE.SOA) && wireLabels(typeof qname === "string" ? nameToWire(qname) : qname).length > 0)
         return {
           ok: false,
           reason: "wrong",
           detail: "the NSEC3 for a DS query is from the child zone (SOA set)"
         };
-      return { ok: true, kind: f.types.has(TYPE_NS) ? "insecure-delegation" : "nodata" };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? "insecure-delegation" : "nodata" };
     }
-    if (f.types.has(TYPE_NS) && !f.types.has(TYPE_SOA))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: "wrong", detail: "the NSEC3 is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
@@ -42263,7 +42252,7 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
   if (!ce) return { ok: false, reason: "missing", detail: "no NSEC3 matches the name or a closest encloser" };
   const cover = findCoverer(ce.nextCloser, nsec3s);
   if (!cover) return { ok: false, reason: "missing", detail: "no NSEC3 covers the next closer name" };
-  if (qtype === TYPE_DS) {
+  if (qtype === RRTYPE.DS) {
     if (parseNsec3(cover.rdata).optOut) return { ok: true, kind: "opt-out" };
     if (!findMatching(wildcardOf(ce.closest), nsec3s))
       return { ok: false, reason: "wrong", detail: "the covering NSEC3 does not have opt-out set" };
@@ -42271,7 +42260,7 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
   const wc = findMatching(wildcardOf(ce.closest), nsec3s);
   if (wc) {
     const f = parseNsec3(wc.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the wildcard has the queried type" };
     return { ok: true, kind: "wildcard-nodata" };
   }
@@ -42289,10 +42278,6 @@ function proveWildcardAnswerNsec3(qname, rrsigLabels, nsec3s) {
 }
 
 // src/dns/dnssec/nsec.ts
-var TYPE_NS2 = 2;
-var TYPE_SOA2 = 6;
-var TYPE_CNAME2 = 5;
-var TYPE_DS2 = 43;
 function parseNsec(rdata) {
   const { wire, end } = readName(rdata, 0);
   return { next: Buffer.from(wire), types: parseTypeBitmap(rdata.subarray(end)) };
@@ -42355,18 +42340,18 @@ function proveNoDataNsec(qname, qtype, nsecs) {
     }
     if (f.types.has(qtype))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists the queried type" };
-    if (f.types.has(TYPE_CNAME2))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists CNAME" };
-    if (qtype === TYPE_DS2) {
-      if (f.types.has(TYPE_SOA2) && wireLabels(q2).length > 0)
+    if (qtype === RRTYPE.DS) {
+      if (f.types.has(RRTYPE.SOA) && wireLabels(q2).length > 0)
         return {
           ok: false,
           reason: "wrong",
           detail: "the NSEC for a DS query is from the child zone (SOA set)"
         };
-      return { ok: true, kind: f.types.has(TYPE_NS2) ? "insecure-delegation" : "nodata" };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? "insecure-delegation" : "nodata" };
     }
-    if (f.types.has(TYPE_NS2) && !f.types.has(TYPE_SOA2))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: "wrong", detail: "the NSEC is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
@@ -42378,7 +42363,7 @@ function proveNoDataNsec(qname, qtype, nsecs) {
   const wmatch = nsecs.find((rr) => namesEqual(rr.owner, wc));
   if (wmatch) {
     const f = parseNsec(wmatch.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME2))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the wildcard has the queried type" };
     return { ok: true, kind: "wildcard-nodata" };
   }
@@ -42571,8 +42556,8 @@ var Validator = class {
         `DS for ${displayName(zone)} use only unsupported algorithms or digests (${ds.map((d) => `${d.algorithm}/${d.digestType}`).join(", ")})`
       );
     const all = toWireSafe([...res.answers, ...res.authorities]);
-    const keys = all.filter((r) => r.type === 48 && namesEqual(r.owner, zoneWire));
-    const sigs = all.filter((r) => r.type === 46);
+    const keys = all.filter((r) => r.type === RRTYPE.DNSKEY && namesEqual(r.owner, zoneWire));
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
     const dsLines = ds.map((d) => dsText(zone, d));
     const sep4 = keys.filter((k) => (k.rdata.readUInt16BE(0) & 257) === 257);
@@ -42603,7 +42588,7 @@ var Validator = class {
     }
     const trustedTags = trusted.map((k) => keyTag(k.rdata));
     const dnskeySigs = sigs.filter(
-      (s) => safe(() => parseRrsig(s.rdata).typeCovered === 48) && namesEqual(s.owner, zoneWire)
+      (s) => safe(() => parseRrsig(s.rdata).typeCovered === RRTYPE.DNSKEY) && namesEqual(s.owner, zoneWire)
     );
     const byTrusted = dnskeySigs.filter((s) => trustedTags.includes(parseRrsig(s.rdata).keyTag));
     if (dnskeySigs.length && !byTrusted.length)
@@ -42635,12 +42620,12 @@ var Validator = class {
   /** Authenticated NSEC/NSEC3 records from a response's authority section. */
   denialRecords(zone, res, keys) {
     const all = toWireSafe(res.authorities);
-    const sigs = all.filter((r) => r.type === 46);
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const nsec = [];
     const nsec3 = [];
-    for (const set2 of groupRrsets(all.filter((r) => r.type === 47 || r.type === 50))) {
+    for (const set2 of groupRrsets(all.filter((r) => r.type === RRTYPE.NSEC || r.type === RRTYPE.NSEC3))) {
       this.verifyRrset(zone, set2, sigs, keys, res.server);
-      for (const r of set2) (r.type === 47 ? nsec : nsec3).push(r);
+      for (const r of set2) (r.type === RRTYPE.NSEC ? nsec : nsec3).push(r);
     }
     return { nsec, nsec3 };
   }
@@ -42733,12 +42718,12 @@ async function validateOne(v, qname, qtype, anchors) {
     if (res2.rcode !== "NOERROR") throw indeterminate(`DS ${displayName(cand)}: ${res2.rcode}`);
     const ans2 = toWireSafe(res2.answers);
     const candWire = nameToWire(cand);
-    const ds = ans2.filter((r) => r.type === 43 && namesEqual(r.owner, candWire));
+    const ds = ans2.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
     if (ds.length) {
       v.verifyRrset(
         zone,
         ds,
-        ans2.filter((r) => r.type === 46),
+        ans2.filter((r) => r.type === RRTYPE.RRSIG),
         keys,
         res2.server
       );
@@ -42750,7 +42735,7 @@ async function validateOne(v, qname, qtype, anchors) {
       );
       continue;
     }
-    if (ans2.some((r) => r.type === 5 && namesEqual(r.owner, candWire))) break;
+    if (ans2.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
     const { nsec, nsec3 } = v.denialRecords(zone, res2, keys);
     if (!nsec.length && !nsec3.length)
       throw bogus({
@@ -42784,7 +42769,7 @@ async function validateOne(v, qname, qtype, anchors) {
   const qwire = nameToWire(qname);
   const qt = typeToNumber(qtype);
   const ans = toWireSafe(res.answers);
-  const sigs = ans.filter((r) => r.type === 46);
+  const sigs = ans.filter((r) => r.type === RRTYPE.RRSIG);
   const wildcardCheck = (rrset) => {
     const own2 = sigs.filter((s) => safe(() => parseRrsig(s.rdata).typeCovered === rrset[0]?.type));
     const labels = Math.min(...own2.map((s) => parseRrsig(s.rdata).labels));
@@ -42809,13 +42794,13 @@ async function validateOne(v, qname, qtype, anchors) {
     );
     if (dname && qt !== 39) {
       const owner = normalizeName(dname.name);
-      const set2 = ans.filter((r) => r.type === 39 && namesEqual(r.owner, nameToWire(owner)));
+      const set2 = ans.filter((r) => r.type === RRTYPE.DNAME && namesEqual(r.owner, nameToWire(owner)));
       v.verifyRrset(zone, set2, sigs, keys, res.server);
       const prefix = qname.slice(0, qname.length - owner.length - 1);
       const target = normalizeName(String(dname.data));
       return { records: [dname], rcode: res.rcode, cname: target === "" ? prefix : `${prefix}.${target}` };
     }
-    const cname = ans.filter((r) => r.type === 5 && namesEqual(r.owner, qwire));
+    const cname = ans.filter((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, qwire));
     if (cname.length && qt !== 5) {
       v.verifyRrset(zone, cname, sigs, keys, res.server);
       wildcardCheck(cname);
@@ -44412,6 +44397,43 @@ function cdnForHeaders(h) {
   return void 0;
 }
 
+// src/checks/fan-out.ts
+var OTHER_ADDRESS_PROBES = 4;
+function pickAddresses(v6, v4, others = OTHER_ADDRESS_PROBES) {
+  const six = v6.slice(0, 1);
+  const four = v4.slice(0, 1);
+  let left = others;
+  for (let i = 1; left > 0 && (i < v6.length || i < v4.length); i++) {
+    if (i < v6.length && left > 0) {
+      six.push(v6[i]);
+      left--;
+    }
+    if (i < v4.length && left > 0) {
+      four.push(v4[i]);
+      left--;
+    }
+  }
+  const role = (a, family) => a === (v6[0] ?? v4[0]) ? "first" : family === 4 && v6.length > 0 && a === v4[0] ? "fallback" : "unused";
+  const picked = [
+    ...six.map((address) => ({ address, family: 6, caRole: role(address, 6) })),
+    ...four.map((address) => ({ address, family: 4, caRole: role(address, 4) }))
+  ];
+  return { picked, notProbed: v6.length + v4.length - picked.length };
+}
+function notProbedNote(probed, notProbed) {
+  if (notProbed <= 0) return void 0;
+  const total = probed + notProbed;
+  const text2 = `${notProbed} of the name's ${total} addresses were not probed (the CA connects to one per family; this tool probes the CA's and at most ${OTHER_ADDRESS_PROBES} others).`;
+  return {
+    text: text2,
+    evidence: {
+      source: "local",
+      query: `addresses probed`,
+      answer: `${probed} of ${total}; ${notProbed} left out (limit ${OTHER_ADDRESS_PROBES} besides the CA's)`
+    }
+  };
+}
+
 // src/checks/http01/gather.ts
 var probeToken = (host) => createHash4("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
@@ -44431,12 +44453,11 @@ async function probeHttp01(identifier, deps) {
   });
   const v6 = usable(resolution.v6);
   const v4 = usable(resolution.v4);
-  const probes = [...v6.map((a) => [a, 6]), ...v4.map((a) => [a, 4])];
+  const { picked, notProbed } = pickAddresses(v6, v4);
   const [ca, perAddress] = await Promise.all([
     fetchLikeCa(url2, fetchDeps, opts),
     Promise.all(
-      probes.map(async ([address, family]) => {
-        const caRole = address === (v6[0] ?? v4[0]) ? "first" : v6.length > 0 && address === v4[0] ? "fallback" : "unused";
+      picked.map(async ({ address, family, caRole }) => {
         const result2 = await fetchLikeCa(url2, fetchDeps, { ...opts, pinFirstHop: address });
         const p = { address, family, caRole, result: result2 };
         const cdn = cdnForAddress(address);
@@ -44466,6 +44487,7 @@ async function probeHttp01(identifier, deps) {
     ca,
     perAddress
   };
+  if (notProbed > 0) ev.notProbed = notProbed;
   if (deps.expected !== void 0) ev.expected = deps.expected;
   return ev;
 }
@@ -44572,7 +44594,20 @@ function judgeHttp01(ev) {
   out.push(...judgeCdn(ev));
   out.push(...judgeAppliance(ev));
   out.push(...judgeAddresses(ev));
+  out.push(...judgeNotProbed(ev));
   return out;
+}
+function judgeNotProbed(ev) {
+  const note = notProbedNote(ev.perAddress.length, ev.notProbed ?? 0);
+  if (!note) return [];
+  return [
+    finding("ADDRESSES_NOT_PROBED", ev.identifier, {
+      title: `HTTP-01 probed ${ev.perAddress.length} of ${ev.perAddress.length + (ev.notProbed ?? 0)} addresses`,
+      detail: note.text,
+      evidence: [note.evidence],
+      remediation: "None needed for the CA; remove records of servers that are not serving this name."
+    })
+  ];
 }
 function judgeCaResult(ev) {
   const id = ev.identifier;
@@ -44817,7 +44852,12 @@ function judgeAddresses(ev) {
   if (probes.length < 2) return out;
   const label = (p) => `${p.address} (${p.caRole === "first" ? "used by the CA" : p.caRole === "fallback" ? "CA fallback on connect failure" : "not used by the CA"}): ${behaviour(p.result)}`;
   const kinds = new Set(probes.map((p) => behaviour(p.result)));
-  const evidence = probes.flatMap((p) => p.result.attempts.slice(0, 1).map(attemptEvidence));
+  const note = notProbedNote(probes.length, ev.notProbed ?? 0);
+  const unprobed = note ? ` ${note.text}` : "";
+  const evidence = [
+    ...probes.flatMap((p) => p.result.attempts.slice(0, 1).map(attemptEvidence)),
+    ...note ? [note.evidence] : []
+  ];
   const v6 = probes.filter((p) => p.family === 6);
   const v4 = probes.filter((p) => p.family === 4);
   const v4Good = v4.some((p) => isHealthy(p.result, ev.randomToken));
@@ -44832,7 +44872,7 @@ function judgeAddresses(ev) {
       finding("HTTP01_IPV6_BROKEN", ev.identifier, {
         severity,
         evidence,
-        detail: `${v6Bad.map(label).join("; ")}; IPv4 works. ${firstBad ? fallbackSaves ? `The CA tries ${first6.address} first, fails to connect and falls back to ${v4[0].address}, which works (slower, and fragile).` : `The CA uses ${first6.address} and does not fall back to IPv4 after a ${behaviour(first6.result)}, so validation fails.` : "The CA uses the first IPv6 address, which works; the others may be chosen when DNS order changes."}`,
+        detail: `${v6Bad.map(label).join("; ")}; IPv4 works.${unprobed} ${firstBad ? fallbackSaves ? `The CA tries ${first6.address} first, fails to connect and falls back to ${v4[0].address}, which works (slower, and fragile).` : `The CA uses ${first6.address} and does not fall back to IPv4 after a ${behaviour(first6.result)}, so validation fails.` : "The CA uses the first IPv6 address, which works; the others may be chosen when DNS order changes."}`,
         remediation: `Make the web server listen on IPv6 (nginx \`listen [::]:80;\`) and allow tcp/80 over IPv6 in the firewall, or remove the AAAA record(s) ${v6Bad.map((p) => p.address).join(", ")}.`
       })
     );
@@ -44840,7 +44880,7 @@ function judgeAddresses(ev) {
     out.push(
       finding("HTTP01_ADDRESSES_DIFFER", ev.identifier, {
         evidence,
-        detail: probes.map(label).join("; "),
+        detail: probes.map(label).join("; ") + (unprobed ? `.${unprobed}` : ""),
         remediation: "Serve /.well-known/acme-challenge/ identically on every address (same webroot or a shared challenge store), or remove the records of servers that are not yours."
       })
     );
@@ -44876,10 +44916,7 @@ async function probeCertificate(identifier, deps) {
   const literal2 = net9.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
-  const list3 = [
-    ...r.v6.filter(ok).map((a) => [a, 6]),
-    ...r.v4.filter(ok).map((a) => [a, 4])
-  ];
+  const { picked: list3, notProbed } = pickAddresses(r.v6.filter(ok), r.v4.filter(ok));
   const base = {
     port: profile.tlsPort,
     servername: literal2 ? void 0 : host,
@@ -44888,7 +44925,7 @@ async function probeCertificate(identifier, deps) {
     allow: profile.allowAddresses
   };
   const addresses = await Promise.all(
-    list3.map(async ([address, family]) => {
+    list3.map(async ({ address, family }) => {
       const handshake = await tlsHandshake({ ...base, address });
       const e = { address, family, handshake };
       if (handshake.outcome === "tls-error") {
@@ -44899,6 +44936,7 @@ async function probeCertificate(identifier, deps) {
   );
   const ev = { identifier, addresses };
   if (list3.length === 0 && r.error) ev.resolutionError = r.error.message;
+  if (notProbed > 0) ev.notProbed = notProbed;
   return ev;
 }
 
@@ -45089,18 +45127,23 @@ function judgeCertificate(e, opts = {}) {
     const fix = chainFix[c.status];
     if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
   }
+  const note = notProbedNote(e.addresses.length, e.notProbed ?? 0);
   const fps = new Set(analysed.map(({ c }) => c.fingerprint256));
   if (fps.size > 1) {
     out.push(
       finding("CERT_DIFFERS_BY_ADDRESS", id, {
         detail: analysed.map(
           ({ a, c }) => `${a.address}: ${c.fingerprint256.slice(0, 23)}\u2026 until ${c.notAfter.toISOString().slice(0, 10)}`
-        ).join("; "),
-        evidence: analysed.map(({ a, c }) => ev(a, `sha256 ${c.fingerprint256}`)),
+        ).join("; ") + (note ? `. ${note.text}` : ""),
+        evidence: [
+          ...analysed.map(({ a, c }) => ev(a, `sha256 ${c.fingerprint256}`)),
+          ...note ? [note.evidence] : []
+        ],
         remediation: "Deploy the renewed certificate to every server behind the name (or share one certificate store)."
       })
     );
   }
+  const sampled = note ? [notProbedFinding(id, e.addresses.length, note)] : [];
   if (out.length === 0 && analysed.length > 0) {
     const { a, c } = analysed[0];
     out.push(
@@ -45111,7 +45154,15 @@ function judgeCertificate(e, opts = {}) {
       })
     );
   }
-  return out;
+  return [...out, ...sampled];
+}
+function notProbedFinding(id, probed, note) {
+  return finding("ADDRESSES_NOT_PROBED", id, {
+    title: `The certificate on the TLS port was read at ${probed} addresses, not all`,
+    detail: note.text,
+    evidence: [note.evidence],
+    remediation: "None needed for the CA; remove records of servers that are not serving this name."
+  });
 }
 
 // src/checks/tlsalpn01/gather.ts
@@ -46315,7 +46366,7 @@ var caaFamily = {
 init_names();
 init_plain();
 init_finding();
-var DATA_TYPES = ["A", "AAAA", "CNAME", "CAA"];
+var DATA_TYPES2 = ["A", "AAAA", "CNAME", "CAA"];
 var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
 function baseName(identifier) {
   return normalizeName(identifier.replace(/^\*\./, ""));
@@ -46329,7 +46380,7 @@ function delegationQuestions(base, challenge, txtName) {
       [base, "AAAA"],
       [base, "CAA"]
     ];
-  return [...DATA_TYPES.map((t) => [base, t]), txt];
+  return [...DATA_TYPES2.map((t) => [base, t]), txt];
 }
 async function gatherDelegation(resolver, name, challenge, txtName) {
   const base = baseName(name);
