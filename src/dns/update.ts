@@ -3,14 +3,13 @@ import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
 import { encodeName, readName, signMessage, verifyMessage, type TsigKey } from './tsig.js';
+import { RRTYPE } from './rrtype.js';
 
 /** RFC 2136 §1.3 opcode 5; RFC 1035 classes; RFC 2136 §2.4 class NONE. */
 export const OPCODE_UPDATE = 5;
 export const CLASS_IN = 1;
 export const CLASS_NONE = 254;
 export const CLASS_ANY = 255;
-export const TYPE_SOA = 6;
-export const TYPE_TXT = 16;
 
 /** RFC 1035 §4.1.1, RFC 2136 §2.2. */
 export const RCODE_NAMES: Record<number, string> = {
@@ -77,13 +76,13 @@ export function buildUpdate(id: number, zone: string, ops: UpdateOp[]): Buffer {
   header.writeUInt16BE(0, 10); // ADCOUNT
   const zoneSection = Buffer.concat([
     encodeName(zone.toLowerCase()),
-    Buffer.from([0, TYPE_SOA, 0, CLASS_IN]),
+    Buffer.from([0, RRTYPE.SOA, 0, CLASS_IN]),
   ]);
   const updates = ops.map((o) =>
     o.op === 'add'
-      ? rr(o.name, TYPE_TXT, CLASS_IN, o.ttl, txtRdata(o.value))
+      ? rr(o.name, RRTYPE.TXT, CLASS_IN, o.ttl, txtRdata(o.value))
       : // RFC 2136 §2.5.4: delete an RR from an RRset = class NONE, TTL 0, exact RDATA.
-        rr(o.name, TYPE_TXT, CLASS_NONE, 0, txtRdata(o.value)),
+        rr(o.name, RRTYPE.TXT, CLASS_NONE, 0, txtRdata(o.value)),
   );
   return Buffer.concat([header, zoneSection, ...updates]);
 }
@@ -94,7 +93,7 @@ export function buildSoaQuery(id: number, name: string): Buffer {
   header.writeUInt16BE(id, 0);
   header.writeUInt16BE(0, 2);
   header.writeUInt16BE(1, 4);
-  return Buffer.concat([header, encodeName(name.toLowerCase()), Buffer.from([0, TYPE_SOA, 0, CLASS_IN])]);
+  return Buffer.concat([header, encodeName(name.toLowerCase()), Buffer.from([0, RRTYPE.SOA, 0, CLASS_IN])]);
 }
 
 export interface DnsServer {
@@ -252,7 +251,7 @@ export async function findZone(
   for (let i = 0; i < rrs; i++) {
     const owner = readName(res, pos);
     const type = res.readUInt16BE(owner.next);
-    if (type === TYPE_SOA) return owner.name.toLowerCase();
+    if (type === RRTYPE.SOA) return owner.name.toLowerCase();
     pos = owner.next + 10 + res.readUInt16BE(owner.next + 8);
   }
   throw new DnsUpdateError(

@@ -2,14 +2,14 @@
  * What the CA's resolver would make of a name's A and AAAA records (HTTP-01 and TLS-ALPN-01).
  * Pure: lookups in, findings and the addresses the CA would use out.
  */
-import type { Lookup } from '../dns/api.js';
-import { outcomeEvidence } from '../dns/evidence.js';
-import { sameExchange } from '../dns/plain.js';
-import { finding } from '../report/catalogue.js';
-import type { Evidence, Finding } from '../report/finding.js';
-import { caReservedRange, projectRefusal } from '../net/reserved.js';
-import { caDnsProblem, caNoAddresses } from '../report/ca-messages.js';
-import type { ResolvedAddresses } from '../http/fetch.js';
+import type { Lookup } from '../../dns/api.js';
+import { outcomeEvidence } from '../../dns/evidence.js';
+import { sameExchange } from '../../dns/plain.js';
+import { finding } from '../../report/catalogue.js';
+import type { Evidence, Finding } from '../../report/finding.js';
+import { caReservedRange, projectRefusal } from '../../net/reserved.js';
+import { caDnsProblem, caNoAddresses } from '../../report/ca-messages.js';
+import type { ResolvedAddresses } from '../../http/fetch.js';
 
 export interface Addresses {
   v4: string[];
@@ -213,6 +213,14 @@ function noAddressFinding(identifier: string, a: Lookup, aaaa: Lookup): Finding 
         caMessage,
         evidence,
         remediation: `Give the zone's NS names addresses (glue at the registrar for in-zone names) or delegate to nameservers that resolve.`,
+      });
+    case 'REFUSED':
+      // Unbound treats a refusing authority as lame and answers the CA SERVFAIL; the cause is the refusal.
+      return finding('DNS_REFUSED', identifier, {
+        detail: `The nameservers${where} refuse to answer ${primary.type} ${identifier} (REFUSED): ${said}. The CA's resolver gets no answer from any of them and reports SERVFAIL.`,
+        caMessage,
+        evidence,
+        remediation: `Make the nameservers${where} answer queries for ${identifier} from anywhere: load the zone${where} on each of them and allow queries for it (BIND allow-query, a firewall or an ACL that refuses outside clients), or remove the servers that do not host the zone from its NS records at the registrar.`,
       });
     default:
       return finding('DNS_SERVFAIL', identifier, {
