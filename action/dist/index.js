@@ -44959,16 +44959,37 @@ function judgeAddresses(ev) {
   return out;
 }
 
-// src/checks/http01/webroot.ts
+// src/solve/webroot.ts
 import { mkdir as mkdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import path6 from "node:path";
-var pending = /* @__PURE__ */ new Set();
+init_iterative();
+
+// src/report/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t", "\x1B": "\\e" };
+var visible = (c) => {
+  const named = NAMED[c];
+  if (named) return named;
+  const code2 = c.charCodeAt(0);
+  return code2 < 256 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+};
+function escapeControls(s) {
+  return s.replace(UNSAFE, visible);
+}
+
+// src/solve/webroot.ts
+var TOKEN = /^[A-Za-z0-9_-]+$/;
 var webrootTokenPath = (dir, token) => path6.join(dir, ...ACME_CHALLENGE_PATH.split("/").filter(Boolean), token);
-async function withWebrootToken(dir, token, keyAuthorization, fn) {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new Error(`invalid token ${JSON.stringify(token)}`);
-  const file2 = webrootTokenPath(dir, token);
+async function writeToken(webroot, token, keyAuthorization, { exclusive = false } = {}) {
+  if (!TOKEN.test(token)) throw new Error(`invalid token ${JSON.stringify(token)}`);
+  const file2 = webrootTokenPath(webroot, token);
   await mkdir2(path6.dirname(file2), { recursive: true });
-  await writeFile2(file2, keyAuthorization, { flag: "wx" });
+  await writeFile2(file2, keyAuthorization, { mode: 420, ...exclusive ? { flag: "wx" } : {} });
+  return file2;
+}
+var pending = /* @__PURE__ */ new Set();
+async function withWebrootToken(dir, token, keyAuthorization, fn) {
+  const file2 = await writeToken(dir, token, keyAuthorization, { exclusive: true });
   pending.add(file2);
   try {
     return await fn();
@@ -47561,19 +47582,6 @@ function quorumLine(p) {
   if (q2.ok)
     return `CA quorum: pass${counts}${q2.indeterminate ? ", no remote answered: the primary alone" : ""}`;
   return `CA quorum: fail at ${q2.stage}${counts}`;
-}
-
-// src/report/escape.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t", "\x1B": "\\e" };
-var visible = (c) => {
-  const named = NAMED[c];
-  if (named) return named;
-  const code2 = c.charCodeAt(0);
-  return code2 < 256 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
-};
-function escapeControls(s) {
-  return s.replace(UNSAFE, visible);
 }
 
 // src/report/shared.ts
