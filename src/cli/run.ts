@@ -17,7 +17,8 @@ import { escapeControls } from '../report/escape.js';
 import { serveCommand } from './commands/serve.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
-export async function run(argv: string[], io: CliIo): Promise<number> {
+export async function run(argvIn: string[], io: CliIo): Promise<number> {
+  const argv = dashValuesAsValues(argvIn);
   let exitCode: number = EXIT.ok;
   const ctx: CommandContext = { io, setExit: (c) => (exitCode = c) };
   const parser = yargs(argv)
@@ -69,6 +70,28 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return EXIT.internal;
   }
   return exitCode;
+}
+
+/**
+ * A DNS-01 value (43 base64url characters) starts with '-' once in 64: yargs read it as a cluster of short
+ * flags, so `dns01 present NAME VALUE` failed with exit 2, or printed the help and exited 0 (an `h` in it)
+ * without placing the record. No flag looks like that, so such a token is passed on as a value: after
+ * `--` (dns01 takes its value from there), or joined to `--expect`.
+ */
+const DASH_VALUE = /^-[A-Za-z0-9_-]{42}$/;
+export function dashValuesAsValues(argv: readonly string[]): string[] {
+  if (argv[0] !== 'dns01') return [...argv];
+  const end = argv.indexOf('--');
+  const options = end < 0 ? [...argv] : argv.slice(0, end);
+  const after = end < 0 ? [] : argv.slice(end + 1);
+  const kept: string[] = [];
+  const values: string[] = [];
+  for (const a of options) {
+    if (!DASH_VALUE.test(a)) kept.push(a);
+    else if (kept[kept.length - 1] === '--expect') kept[kept.length - 1] = `--expect=${a}`;
+    else values.push(a);
+  }
+  return values.length || end >= 0 ? [...kept, '--', ...values, ...after] : kept;
 }
 
 /** One line, whatever the message holds (it may quote DNS data, a provider or a file). */

@@ -51,6 +51,32 @@ describe('dns01 command', () => {
     expect(unknown.stderr).toContain('unknown DNS provider "nope"');
     expect((await dns01(['dns01', 'remove', 'good.dns01.test', ...net])).code).toBe(2);
   });
+
+  // One DNS-01 value in 64 starts with '-'; yargs took it for short flags (an `h` among them: help, exit 0).
+  const DASH = '-h' + V.slice(2);
+  it('present: a value that starts with "-" is the value, not flags', async () => {
+    for (const argv of [
+      ['dns01', 'present', 'good.dns01.test', DASH, '--provider', 'nope', ...net],
+      ['dns01', 'present', 'good.dns01.test', '--provider', 'nope', ...net, '--', DASH],
+    ]) {
+      const r = await dns01(argv);
+      expect(r.code).toBe(2);
+      // Past the value check: the provider is what is wrong.
+      expect(r.stderr).toContain('unknown DNS provider "nope"');
+      expect(r.stdout).not.toContain('Positionals');
+    }
+    const extra = await dns01(['dns01', 'present', 'good.dns01.test', 'v', ...net, '--', DASH]);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain('unexpected arguments');
+  });
+
+  it('verify --expect: a value that starts with "-" is compared, not parsed', async () => {
+    const r = await dns01(['dns01', 'verify', 'good.dns01.test', '--expect', DASH, ...net]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('Positionals');
+    const ok = await dns01(['dns01', 'verify', 'good.dns01.test', '--expect', V, ...net]);
+    expect(ok.code).toBe(0);
+  });
 });
 
 describe('progress display', () => {

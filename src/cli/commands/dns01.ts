@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
 import { networkOptions, outputOptions } from '../options.js';
 import type { Dns01Args } from '../../config/args.js';
+import { UsageError } from '../io.js';
 
 function common<T>(y: Argv<T>): Argv<T> {
   return outputOptions(networkOptions(y))
@@ -56,8 +57,13 @@ export function dns01Command(ctx: CommandContext): CommandModule<object, Dns01Ar
           .option('wait', { type: 'boolean', default: true, describe: 'present: wait for propagation' }),
       ) as never,
     handler: async (args) => {
+      // yargs leaves what follows `--` in `_`, after the command's name: `dns01 present NAME -- -VALUE`.
+      const rest = ((args as { _?: (string | number)[] })._ ?? []).slice(1).map(String);
+      if (rest.length > (args.value === undefined ? 1 : 0))
+        throw new UsageError(`unexpected arguments after the value: ${rest.join(' ')}`);
+      const value = args.value ?? rest[0];
       const { runDns01 } = await import('../dns01-run.js');
-      ctx.setExit(await runDns01(args, ctx));
+      ctx.setExit(await runDns01({ ...args, value }, ctx));
     },
   };
 }
