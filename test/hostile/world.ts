@@ -267,3 +267,76 @@ export function expectWellFormed(report: Report, forged?: string): void {
     }
   }
 }
+
+export const MAIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+
+/**
+ * Preloaded into the built CLI: records every TCP connect and UDP send target and, at exit, prints them
+ * with the process's peak RSS on one stderr line starting HOSTILE_TRACE.
+ */
+const PRELOAD = `
+import net from 'node:net';
+import dgram from 'node:dgram';
+const targets = [];
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  if (typeof first === 'number') targets.push({ proto: 'tcp', host: typeof args[1] === 'string' ? args[1] : 'localhost', port: first });
+  else if (first && typeof first === 'object' && !('path' in first)) targets.push({ proto: 'tcp', host: String(first.host ?? 'localhost'), port: Number(first.port) });
+  return connect.apply(this, args);
+};
+const send = dgram.Socket.prototype.send;
+dgram.Socket.prototype.send = function (...args) {
+  const i = args.findIndex((x, j) => j > 0 && typeof x === 'string');
+  targets.push({ proto: 'udp', host: String(args[i]), port: Number(args[i - 1]) });
+  return send.apply(this, args);
+};
+process.on('exit', () => {
+  process.stderr.write('\\nHOSTILE_TRACE ' + JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, targets }) + '\\n');
+});
+`;
+
+export interface ChildRun {
+  code: number | null;
+  stdout: string;
+  /** stderr without the trace line. */
+  stderr: string;
+  ms: number;
+  /** Killed at killAfterMs: it did not end by itself. */
+  killed: boolean;
+  maxRssKb: number;
+  targets: Target[];
+}
+
+/** Runs the built CLI (dist/) as a user would, with the trace preloaded; killed if it outlives killAfterMs. */
+export async function builtCli(args: string[], killAfterMs: number): Promise<ChildRun> {
+  const { spawn } = await import('node:child_process');
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(PRELOAD)}`, MAIN, ...args],
+    { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NO_COLOR: '1' }, stdio: 'pipe' },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, killAfterMs);
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  clearTimeout(timer);
+  const m = /\nHOSTILE_TRACE (.*)\n/.exec(stderr);
+  const trace = m ? (JSON.parse(m[1]!) as { maxRssKb: number; targets: Target[] }) : undefined;
+  return {
+    code,
+    stdout,
+    stderr: stderr.replace(/\nHOSTILE_TRACE .*\n/, ''),
+    ms: performance.now() - t0,
+    killed,
+    maxRssKb: trace?.maxRssKb ?? Number.NaN,
+    targets: trace?.targets ?? [],
+  };
+}
