@@ -17,7 +17,7 @@ import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js'
 import type { EngineContext } from './context.js';
 import { NetworkBlockedError, probeRoot } from './root-probe.js';
 import { judgeVantage } from '../checks/vantage.js';
-import { judgeResolution } from '../checks/resolution.js';
+import { judgeResolution } from '../checks/resolution/index.js';
 import { localAddresses } from '../net/local.js';
 
 export interface PreflightOptions {

@@ -5,7 +5,7 @@ import type { NetworkProfile } from '../profile.js';
 import type { Finding } from '../report/finding.js';
 import type { ResolveAddresses } from '../http/fetch.js';
 import { IterativeResolver } from '../dns/iterative.js';
-import { addressesFromLookups } from '../checks/resolution.js';
+import { addressesFromLookups } from '../checks/resolution/index.js';
 import { judgeHttp01, probeHttp01, webrootTokenPath } from '../checks/http01/index.js';
 import { escapeControls as esc } from '../report/escape.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { evaluateCaa, type CaaInput, type CaaLookup } from '../../src/checks/caa/evaluate.js';
-import { caaDnsProblem, judgeCaa } from '../../src/checks/caa/findings.js';
+import { caaDnsProblem, judgeCaa } from '../../src/checks/caa/judge.js';
 import { caaNames, gatherCaa } from '../../src/checks/caa/gather.js';
 import { parseIdentifier } from '../../src/checks/identifiers.js';
 import type { Identifier } from '../../src/identifiers.js';

@@ -4,7 +4,7 @@ import { startLab, type Lab, type Scenario } from '../../src/lab/index.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 import { gatherCaa } from '../../src/checks/caa/gather.js';
 import { evaluateCaa } from '../../src/checks/caa/evaluate.js';
-import { judgeCaa } from '../../src/checks/caa/findings.js';
+import { judgeCaa } from '../../src/checks/caa/judge.js';
 import { checkCaa } from '../../src/checks/caa/index.js';
 import { parseIdentifier } from '../../src/checks/identifiers.js';
 

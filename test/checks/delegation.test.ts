@@ -1,7 +1,7 @@
 import type { Delegation, Lookup } from '../../src/dns/api.js';
 import type { DnsRecord, QueryOutcome, ServerEndpoint } from '../../src/dns/types.js';
 import { judgeDelegation, type DelegationEvidence } from '../../src/checks/delegation/index.js';
-import { formatRecordShort } from '../../src/checks/delegation/present.js';
+import { formatRecordShort } from '../../src/checks/delegation/format.js';
 import { networkOf } from '../../src/checks/delegation/nsset.js';
 import { serialNewer } from '../../src/checks/delegation/consistency.js';
 import { codeInfo } from '../../src/report/catalogue.js';

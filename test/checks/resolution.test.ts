@@ -1,4 +1,4 @@
-import { judgeResolution } from '../../src/checks/resolution.js';
+import { judgeResolution } from '../../src/checks/resolution/index.js';
 import type { Lookup, LookupStatus } from '../../src/dns/api.js';
 import type { QueryOutcome } from '../../src/dns/types.js';
 

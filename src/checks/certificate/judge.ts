@@ -3,7 +3,8 @@ import type { X509Certificate } from 'node:crypto';
 import { finding } from '../../report/catalogue.js';
 import type { Evidence, Finding, FindingCode, Severity } from '../../report/finding.js';
 import { analyseChain, nodeRoots, type ChainAnalysis } from './chain.js';
-import type { CertAddressEvidence, CertificateEvidence } from './probe.js';
+import type { CertAddressEvidence, CertificateEvidence } from './gather.js';
+import { notProbedNote } from '../fan-out.js';
 
 /** Warn when the served certificate expires within this many days (renewals run at 30 days left). */
 export const EXPIRY_WARNING_DAYS = 21;
@@ -124,22 +125,28 @@ export function judgeCertificate(e: CertificateEvidence, opts: CertJudgeOptions 
     const fix = chainFix[c.status];
     if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
   }
+  const note = notProbedNote(e.addresses.length, e.notProbed ?? 0);
   const fps = new Set(analysed.map(({ c }) => c.fingerprint256));
   if (fps.size > 1) {
     out.push(
       finding('CERT_DIFFERS_BY_ADDRESS', id, {
-        detail: analysed
-          .map(
-            ({ a, c }) =>
-              `${a.address}: ${c.fingerprint256.slice(0, 23)}… until ${c.notAfter.toISOString().slice(0, 10)}`,
-          )
-          .join('; '),
-        evidence: analysed.map(({ a, c }) => ev(a, `sha256 ${c.fingerprint256}`)),
+        detail:
+          analysed
+            .map(
+              ({ a, c }) =>
+                `${a.address}: ${c.fingerprint256.slice(0, 23)}… until ${c.notAfter.toISOString().slice(0, 10)}`,
+            )
+            .join('; ') + (note ? `. ${note.text}` : ''),
+        evidence: [
+          ...analysed.map(({ a, c }) => ev(a, `sha256 ${c.fingerprint256}`)),
+          ...(note ? [note.evidence] : []),
+        ],
         remediation:
           'Deploy the renewed certificate to every server behind the name (or share one certificate store).',
       }),
     );
   }
+  const sampled = note ? [notProbedFinding(id, e.addresses.length, note)] : [];
   if (out.length === 0 && analysed.length > 0) {
     const { a, c } = analysed[0]!;
     out.push(
@@ -150,5 +157,18 @@ export function judgeCertificate(e: CertificateEvidence, opts: CertJudgeOptions 
       }),
     );
   }
-  return out;
+  return [...out, ...sampled];
+}
+
+function notProbedFinding(
+  id: string,
+  probed: number,
+  note: NonNullable<ReturnType<typeof notProbedNote>>,
+): Finding {
+  return finding('ADDRESSES_NOT_PROBED', id, {
+    title: `The certificate on the TLS port was read at ${probed} addresses, not all`,
+    detail: note.text,
+    evidence: [note.evidence],
+    remediation: 'None needed for the CA; remove records of servers that are not serving this name.',
+  });
 }

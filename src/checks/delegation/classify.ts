@@ -1,7 +1,7 @@
 /** Sorts one authoritative server's reply into data, a referral further down, or lameness. Pure. */
 import type { DnsRecord, QueryOutcome } from '../../dns/types.js';
 import { displayName, isAtOrBelow, isBelow, normalizeName } from '../../dns/names.js';
-import { failureText, formatRecordFor } from './present.js';
+import { failureText, formatRecordFor } from './format.js';
 
 export type AuthReply =
   | {

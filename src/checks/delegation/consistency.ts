@@ -3,7 +3,7 @@ import type { Challenge, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import type { ServerEndpoint } from '../../dns/types.js';
 import { normalizeName } from '../../dns/names.js';
-import { endpointKey, listText, serverLabel } from './present.js';
+import { endpointKey, listText, serverLabel } from './format.js';
 import { queryText, rowEvidence, type QueryTable, type Row } from './table.js';
 import { caUses } from './usage.js';
 

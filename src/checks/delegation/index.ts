@@ -1,5 +1,5 @@
 export { gatherDelegation, type DelegationEvidence, type AskAllResult, type AskedQuery } from './gather.js';
 export { judgeDelegation, type DelegationJudgeOptions } from './judge.js';
-export { formatRecordShort } from './present.js';
-export { checkDelegation } from './run.js';
+export { formatRecordShort } from './format.js';
+export { checkDelegation } from './check.js';
 export { isRegistryZone } from './judge.js';

@@ -2,7 +2,7 @@
 import type { Challenge, Evidence, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import type { ServerEndpoint } from '../../dns/types.js';
-import { endpointKey, listText, serverLabel } from './present.js';
+import { endpointKey, listText, serverLabel } from './format.js';
 import { LAME_STATUSES, lookupEvidence, queryText, rowEvidence, type QueryTable } from './table.js';
 import { caFailureMessage, caUses } from './usage.js';
 

@@ -4,7 +4,7 @@ import type { Delegation } from '../../dns/api.js';
 import type { Evidence, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import { normalizeName } from '../../dns/names.js';
-import { listText, serverLabel } from './present.js';
+import { listText, serverLabel } from './format.js';
 import { rowEvidence, type QueryTable } from './table.js';
 
 /** RFC 1034 §4.1, RFC 2182 §5: a zone should have at least two nameservers. */

@@ -4,7 +4,7 @@ import type { Evidence } from '../../report/finding.js';
 import type { QueryOutcome, ServerEndpoint } from '../../dns/types.js';
 import type { AskAllResult, DelegationEvidence } from './gather.js';
 import { classifyAuthoritative, type AuthReply } from './classify.js';
-import { outcomeAnswerText, serverLabel } from './present.js';
+import { outcomeAnswerText, serverLabel } from './format.js';
 
 export interface Row {
   server: ServerEndpoint;

@@ -4,6 +4,6 @@ export {
   type Http01Deps,
   type Http01Evidence,
   type AddressProbe,
-} from './probe.js';
+} from './gather.js';
 export { judgeHttp01, isHealthy, behaviour } from './judge.js';
 export { withWebrootToken, cleanupWebrootTokens, webrootTokenPath } from './webroot.js';

@@ -6,7 +6,8 @@ import { attemptEvidence, type Http01Attempt, type Http01Result } from '../../ht
 import type { RedirectRule } from '../../http/redirect.js';
 import { cdnForHeaders } from '../../http/cdn-ranges.js';
 import { MAX_BODY_BYTES, MAX_REDIRECTS_FOLLOWED } from '../../http/constants.js';
-import type { AddressProbe, Http01Evidence } from './probe.js';
+import type { AddressProbe, Http01Evidence } from './gather.js';
+import { notProbedNote } from '../fan-out.js';
 
 const WEBROOT_NGINX = 'location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }';
 
@@ -66,7 +67,22 @@ export function judgeHttp01(ev: Http01Evidence): Finding[] {
   out.push(...judgeCdn(ev));
   out.push(...judgeAppliance(ev));
   out.push(...judgeAddresses(ev));
+  out.push(...judgeNotProbed(ev));
   return out;
+}
+
+/** A name with more addresses than the probes cover says how many were left out. */
+function judgeNotProbed(ev: Http01Evidence): Finding[] {
+  const note = notProbedNote(ev.perAddress.length, ev.notProbed ?? 0);
+  if (!note) return [];
+  return [
+    finding('ADDRESSES_NOT_PROBED', ev.identifier, {
+      title: `HTTP-01 probed ${ev.perAddress.length} of ${ev.perAddress.length + (ev.notProbed ?? 0)} addresses`,
+      detail: note.text,
+      evidence: [note.evidence],
+      remediation: 'None needed for the CA; remove records of servers that are not serving this name.',
+    }),
+  ];
 }
 
 function judgeCaResult(ev: Http01Evidence): Finding[] {
@@ -347,7 +363,12 @@ function judgeAddresses(ev: Http01Evidence): Finding[] {
   const label = (p: AddressProbe): string =>
     `${p.address} (${p.caRole === 'first' ? 'used by the CA' : p.caRole === 'fallback' ? 'CA fallback on connect failure' : 'not used by the CA'}): ${behaviour(p.result)}`;
   const kinds = new Set(probes.map((p) => behaviour(p.result)));
-  const evidence = probes.flatMap((p) => p.result.attempts.slice(0, 1).map(attemptEvidence));
+  const note = notProbedNote(probes.length, ev.notProbed ?? 0);
+  const unprobed = note ? ` ${note.text}` : '';
+  const evidence = [
+    ...probes.flatMap((p) => p.result.attempts.slice(0, 1).map(attemptEvidence)),
+    ...(note ? [note.evidence] : []),
+  ];
   const v6 = probes.filter((p) => p.family === 6);
   const v4 = probes.filter((p) => p.family === 4);
   const v4Good = v4.some((p) => isHealthy(p.result, ev.randomToken));
@@ -366,7 +387,7 @@ function judgeAddresses(ev: Http01Evidence): Finding[] {
       finding('HTTP01_IPV6_BROKEN', ev.identifier, {
         severity,
         evidence,
-        detail: `${v6Bad.map(label).join('; ')}; IPv4 works. ${firstBad ? (fallbackSaves ? `The CA tries ${first6.address} first, fails to connect and falls back to ${v4[0]!.address}, which works (slower, and fragile).` : `The CA uses ${first6.address} and does not fall back to IPv4 after a ${behaviour(first6.result)}, so validation fails.`) : 'The CA uses the first IPv6 address, which works; the others may be chosen when DNS order changes.'}`,
+        detail: `${v6Bad.map(label).join('; ')}; IPv4 works.${unprobed} ${firstBad ? (fallbackSaves ? `The CA tries ${first6.address} first, fails to connect and falls back to ${v4[0]!.address}, which works (slower, and fragile).` : `The CA uses ${first6.address} and does not fall back to IPv4 after a ${behaviour(first6.result)}, so validation fails.`) : 'The CA uses the first IPv6 address, which works; the others may be chosen when DNS order changes.'}`,
         remediation: `Make the web server listen on IPv6 (nginx \`listen [::]:80;\`) and allow tcp/80 over IPv6 in the firewall, or remove the AAAA record(s) ${v6Bad.map((p) => p.address).join(', ')}.`,
       }),
     );
@@ -374,7 +395,7 @@ function judgeAddresses(ev: Http01Evidence): Finding[] {
     out.push(
       finding('HTTP01_ADDRESSES_DIFFER', ev.identifier, {
         evidence,
-        detail: probes.map(label).join('; '),
+        detail: probes.map(label).join('; ') + (unprobed ? `.${unprobed}` : ''),
         remediation:
           'Serve /.well-known/acme-challenge/ identically on every address (same webroot or a shared challenge store), or remove the records of servers that are not yours.',
       }),

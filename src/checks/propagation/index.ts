@@ -6,4 +6,4 @@ export {
   type ResolverReply,
 } from './gather.js';
 export { judgePropagation } from './judge.js';
-export { checkPropagation, propagationQuestions, type PropagationQuestion } from './run.js';
+export { checkPropagation, propagationQuestions, type PropagationQuestion } from './check.js';

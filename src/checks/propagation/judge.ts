@@ -1,7 +1,7 @@
 /** Propagation and caches: public resolvers compared with the authoritative truth. Pure. */
 import type { Evidence, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
-import { endpointKey, listText, serverLabel } from '../delegation/present.js';
+import { endpointKey, listText, serverLabel } from '../delegation/format.js';
 import { queryText, rowEvidence } from '../delegation/table.js';
 import type { PropagationEvidence, PropagationQuery } from './gather.js';
 import { EMPTY_KEY, resolverView, truthOf, type ResolverView, type Truth } from './views.js';

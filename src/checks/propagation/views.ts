@@ -2,7 +2,7 @@
 import type { DnsRecord } from '../../dns/types.js';
 import { normalizeName } from '../../dns/names.js';
 import { recordsView, NODATA_TEXT } from '../delegation/classify.js';
-import { failureText } from '../delegation/present.js';
+import { failureText } from '../delegation/format.js';
 import { tableOf, type QueryTable } from '../delegation/table.js';
 import type { PropagationQuery, ResolverReply } from './gather.js';
 

@@ -1,6 +1,6 @@
 import type { CheckFamily } from '../context.js';
 import { evaluateCaa, type CaaLookup } from '../../checks/caa/evaluate.js';
-import { judgeCaa } from '../../checks/caa/findings.js';
+import { judgeCaa } from '../../checks/caa/judge.js';
 import { gatherCaa } from '../../checks/caa/gather.js';
 
 /** The CAA sets at the name and each parent, as the CA's resolver returned them. */

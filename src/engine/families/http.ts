@@ -4,7 +4,7 @@ import type { CheckFamily, EngineContext } from '../context.js';
 import type { ResolveAddresses } from '../../http/fetch.js';
 import type { Identifier } from '../../identifiers.js';
 import { isDnsChallenge } from '../../report/finding.js';
-import { addressesFromLookups, usableAddresses } from '../../checks/resolution.js';
+import { addressesFromLookups, usableAddresses } from '../../checks/resolution/index.js';
 import {
   probeHttp01,
   judgeHttp01,

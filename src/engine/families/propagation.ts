@@ -1,7 +1,7 @@
 import type { CheckFamily } from '../context.js';
 import { gatherPropagation, type PropagationEvidence } from '../../checks/propagation/gather.js';
 import { judgePropagation } from '../../checks/propagation/judge.js';
-import { propagationQuestions } from '../../checks/propagation/run.js';
+import { propagationQuestions } from '../../checks/propagation/check.js';
 import { challengeTxtName } from '../../checks/challenge-names.js';
 
 /** One comparison per name the CA reads; none when the profile has no public resolvers. */

@@ -2,14 +2,14 @@
  * What the CA's resolver would make of a name's A and AAAA records (HTTP-01 and TLS-ALPN-01).
  * Pure: lookups in, findings and the addresses the CA would use out.
  */
-import type { Lookup } from '../dns/api.js';
-import { outcomeEvidence } from '../dns/evidence.js';
-import { sameExchange } from '../dns/plain.js';
-import { finding } from '../report/catalogue.js';
-import type { Evidence, Finding } from '../report/finding.js';
-import { caReservedRange, projectRefusal } from '../net/reserved.js';
-import { caDnsProblem, caNoAddresses } from '../report/ca-messages.js';
-import type { ResolvedAddresses } from '../http/fetch.js';
+import type { Lookup } from '../../dns/api.js';
+import { outcomeEvidence } from '../../dns/evidence.js';
+import { sameExchange } from '../../dns/plain.js';
+import { finding } from '../../report/catalogue.js';
+import type { Evidence, Finding } from '../../report/finding.js';
+import { caReservedRange, projectRefusal } from '../../net/reserved.js';
+import { caDnsProblem, caNoAddresses } from '../../report/ca-messages.js';
+import type { ResolvedAddresses } from '../../http/fetch.js';
 
 export interface Addresses {
   v4: string[];

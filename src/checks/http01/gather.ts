@@ -13,6 +13,7 @@ import {
 } from '../../http/fetch.js';
 import { tlsHandshake, type TlsOutcome } from '../../http/tls.js';
 import { cdnForAddress } from '../../http/cdn-ranges.js';
+import { pickAddresses } from '../fan-out.js';
 
 export interface Http01Deps {
   profile: NetworkProfile;
@@ -50,6 +51,8 @@ export interface Http01Evidence {
   /** The fetch exactly as the CA does it. */
   ca: Http01Result;
   perAddress: AddressProbe[];
+  /** Usable addresses not probed (see OTHER_ADDRESS_PROBES); absent when every one was. */
+  notProbed?: number;
 }
 
 /** base64url, like a real ACME token (43 chars). */
@@ -80,13 +83,11 @@ export async function probeHttp01(identifier: string, deps: Http01Deps): Promise
     });
   const v6 = usable(resolution.v6);
   const v4 = usable(resolution.v4);
-  const probes = [...v6.map((a) => [a, 6] as const), ...v4.map((a) => [a, 4] as const)];
+  const { picked, notProbed } = pickAddresses(v6, v4);
   const [ca, perAddress] = await Promise.all([
     fetchLikeCa(url, fetchDeps, opts),
     Promise.all(
-      probes.map(async ([address, family]): Promise<AddressProbe> => {
-        const caRole =
-          address === (v6[0] ?? v4[0]) ? 'first' : v6.length > 0 && address === v4[0] ? 'fallback' : 'unused';
+      picked.map(async ({ address, family, caRole }): Promise<AddressProbe> => {
         const result = await fetchLikeCa(url, fetchDeps, { ...opts, pinFirstHop: address });
         const p: AddressProbe = { address, family, caRole, result };
         const cdn = cdnForAddress(address);
@@ -116,6 +117,7 @@ export async function probeHttp01(identifier: string, deps: Http01Deps): Promise
     ca,
     perAddress,
   };
+  if (notProbed > 0) ev.notProbed = notProbed;
   if (deps.expected !== undefined) ev.expected = deps.expected;
   return ev;
 }

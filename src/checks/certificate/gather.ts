@@ -4,6 +4,7 @@ import type { NetworkProfile } from '../../profile.js';
 import { addressesOfHost, type ResolveAddresses } from '../../http/fetch.js';
 import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
+import { pickAddresses } from '../fan-out.js';
 
 export interface CertAddressEvidence {
   address: string;
@@ -17,6 +18,8 @@ export interface CertificateEvidence {
   identifier: string;
   addresses: CertAddressEvidence[];
   resolutionError?: string;
+  /** Usable addresses not probed (see OTHER_ADDRESS_PROBES); absent when every one was. */
+  notProbed?: number;
 }
 
 export async function probeCertificate(
@@ -28,10 +31,7 @@ export async function probeCertificate(
   const literal = net.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });
-  const list = [
-    ...r.v6.filter(ok).map((a) => [a, 6] as const),
-    ...r.v4.filter(ok).map((a) => [a, 4] as const),
-  ];
+  const { picked: list, notProbed } = pickAddresses(r.v6.filter(ok), r.v4.filter(ok));
   const base = {
     port: profile.tlsPort,
     servername: literal ? undefined : host,
@@ -40,7 +40,7 @@ export async function probeCertificate(
     allow: profile.allowAddresses,
   };
   const addresses = await Promise.all(
-    list.map(async ([address, family]): Promise<CertAddressEvidence> => {
+    list.map(async ({ address, family }): Promise<CertAddressEvidence> => {
       const handshake = await tlsHandshake({ ...base, address });
       const e: CertAddressEvidence = { address, family, handshake };
       if (handshake.outcome === 'tls-error') {
@@ -51,5 +51,6 @@ export async function probeCertificate(
   );
   const ev: CertificateEvidence = { identifier, addresses };
   if (list.length === 0 && r.error) ev.resolutionError = r.error.message;
+  if (notProbed > 0) ev.notProbed = notProbed;
   return ev;
 }
