@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createProvider } from './registry.js';
 import {
+  ProviderCancelledError,
   ProviderConfigError,
   type DnsProvider,
   type ProviderEnv,
@@ -99,6 +100,24 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const left = await sorted(h.fqdn);
       if (h.deletes === false) expect(left).toContain(A);
       else expect(left).not.toContain(A);
+    });
+
+    it('a call whose signal has already aborted is not made: a cancellation error, nothing changed', async () => {
+      await h.seed(h.fqdn, OTHER);
+      const gone = AbortSignal.abort(new Error('SIGINT'));
+      const create = await p.createTxt(h.fqdn, A, gone).catch((e: unknown) => e);
+      expect(create).toBeInstanceOf(ProviderCancelledError);
+      expect((create as Error).message).toMatch(/cancelled \(SIGINT\)/);
+      expect(await sorted(h.fqdn)).toEqual([OTHER]);
+      const ha = await p.createTxt(h.fqdn, A);
+      if (h.deletes !== false) {
+        await expect(p.deleteTxt(ha, gone)).rejects.toBeInstanceOf(ProviderCancelledError);
+        expect(await sorted(h.fqdn)).toEqual([OTHER, A].sort());
+      }
+      await p.deleteTxt(ha, new AbortController().signal);
+      if (h.deletes !== false) expect(await sorted(h.fqdn)).toEqual([OTHER]);
+      if (p.zoneNameservers)
+        await expect(p.zoneNameservers(h.fqdn, gone)).rejects.toBeInstanceOf(ProviderCancelledError);
     });
 
     it('missing credentials give one error naming every missing required variable', async () => {

@@ -1,5 +1,5 @@
 /** Small JSON-over-fetch helper shared by the HTTP API adapters; errors are redacted. */
-import { ProviderError, redact, type ProviderOptions } from './types.js';
+import { cancelled, ProviderError, redact, type ProviderOptions } from './types.js';
 import { escapeControls } from '../src/report/escape.js';
 
 export interface JsonClientOptions {
@@ -20,33 +20,43 @@ export interface JsonResponse {
 export class JsonClient {
   constructor(private readonly o: JsonClientOptions) {}
 
-  /** Sends a request; returns status and parsed body. Non-2xx statuses are returned, not thrown, when listed in ok. */
+  /**
+   * Sends a request; returns status and parsed body. Non-2xx statuses are returned, not thrown, when listed
+   * in ok. When signal aborts, the request (or the reading of its body) stops and a ProviderCancelledError
+   * says which request it was.
+   */
   async request(
     method: string,
     path: string,
     body?: unknown,
     okStatuses: number[] = [],
+    signal?: AbortSignal,
   ): Promise<JsonResponse> {
     const url = this.o.baseUrl.replace(/\/+$/, '') + path;
+    const stopped = (s: AbortSignal) => cancelled(this.o.provider, this.clean(`${method} ${url}`), s);
+    if (signal?.aborted) throw stopped(signal);
     const f = this.o.fetch ?? fetch;
     const headers: Record<string, string> = { accept: 'application/json', ...this.o.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const timeout = AbortSignal.timeout(this.o.timeoutMs ?? 30_000);
     let res: Response;
+    let text: string;
     try {
       res = await f(url, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
+      text = await res.text();
     } catch (e) {
+      if (signal?.aborted) throw stopped(signal);
       const cause = (e as { cause?: { message?: string } }).cause?.message;
       throw new ProviderError(
         this.clean(`${method} ${url} failed: ${(e as Error).message}${cause ? ` (${cause})` : ''}`),
         this.o.provider,
       );
     }
-    const text = await res.text();
     let parsed: unknown = undefined;
     if (text !== '') {
       try {

@@ -13,14 +13,18 @@ export interface RecordHandle {
   [key: string]: string | number | boolean | null;
 }
 
+/**
+ * Every call takes an optional AbortSignal, as lego's and libdns's providers take a context: when it aborts,
+ * the call stops at once (its HTTP request, process or wait) and rejects with a ProviderCancelledError.
+ */
 export interface DnsProvider {
   readonly name: string;
   /** Adds one TXT value; never replaces other values under the same name. */
-  createTxt(fqdn: string, value: string): Promise<RecordHandle>;
+  createTxt(fqdn: string, value: string, signal?: AbortSignal): Promise<RecordHandle>;
   /** Removes exactly what createTxt created; deleting twice is harmless. */
-  deleteTxt(handle: RecordHandle): Promise<void>;
+  deleteTxt(handle: RecordHandle, signal?: AbortSignal): Promise<void>;
   /** The nameservers the provider expects for the zone holding fqdn ("wrong provider" checks). */
-  zoneNameservers?(fqdn: string): Promise<string[]>;
+  zoneNameservers?(fqdn: string, signal?: AbortSignal): Promise<string[]>;
 }
 
 export interface ProviderEnvVar {
@@ -54,8 +58,8 @@ export interface ProviderOptions {
   ttl?: number;
   /** manual: where instructions are written. */
   output?: { write(chunk: string): unknown };
-  /** manual: resolves once the operator has done what the message asked. */
-  confirm?: (step: ManualStep) => Promise<void>;
+  /** manual: resolves once the operator has done what the message asked; stops waiting when signal aborts. */
+  confirm?: (step: ManualStep, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ManualStep {
@@ -78,7 +82,7 @@ export class ProviderConfigError extends Error {
 
 /** An API or protocol failure; the message never carries credentials. */
 export class ProviderError extends Error {
-  override readonly name = 'ProviderError';
+  override readonly name: string = 'ProviderError';
   constructor(
     message: string,
     readonly provider: string,
@@ -91,6 +95,43 @@ export class ProviderError extends Error {
   get refused(): boolean {
     return this.status !== undefined && this.status >= 400 && this.status < 500 && this.status !== 429;
   }
+}
+
+/** The caller's signal aborted the call (Ctrl-C, a deadline): it stopped; nothing later in it was done. */
+export class ProviderCancelledError extends ProviderError {
+  override readonly name = 'ProviderCancelledError';
+}
+
+/** What a signal's reason says, in one line; never a stack. */
+export function abortReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  const text = r instanceof Error ? r.message : typeof r === 'string' ? r : '';
+  return text.split('\n')[0]!.trim() || 'aborted';
+}
+
+/** The error a call stopped by signal rejects with: what was cancelled and why, e.g. "creating TXT x: cancelled (SIGINT)". */
+export const cancelled = (provider: string, what: string, signal: AbortSignal): ProviderCancelledError =>
+  new ProviderCancelledError(`${what}: cancelled (${abortReason(signal)})`, provider);
+
+/** Throws the cancellation error when signal has already aborted: nothing is sent after Ctrl-C. */
+export function throwIfCancelled(provider: string, what: string, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelled(provider, what, signal);
+}
+
+/** Waits ms, or rejects with the cancellation error as soon as signal aborts (a provider's own poll). */
+export function pause(ms: number, provider: string, what: string, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled(provider, what, signal));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelled(provider, what, signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 export type Credentials = Record<string, string | undefined>;
@@ -233,8 +274,10 @@ export async function firstZone<T>(
   fqdn: string,
   lookup: (zone: string) => Promise<T | undefined>,
   notFound: string,
+  signal?: AbortSignal,
 ): Promise<T> {
   for (const name of candidateZones(fqdn)) {
+    throwIfCancelled(code, `finding the zone of ${fqdn}`, signal);
     const zone = await lookup(name);
     if (zone !== undefined) return zone;
   }

@@ -23086,7 +23086,14 @@ var init_resolution = __esm({
         severity: "error",
         title: "The nameservers fail to answer for the name",
         acmeProblem: "dns",
-        description: "Every authoritative server failed (SERVFAIL, REFUSED, not authoritative or malformed): the CA's resolver returns SERVFAIL."
+        description: "Every authoritative server failed (SERVFAIL, not authoritative or malformed): the CA's resolver returns SERVFAIL."
+      },
+      {
+        code: "DNS_REFUSED",
+        severity: "error",
+        title: "The nameservers refuse to answer for the name",
+        acmeProblem: "dns",
+        description: "The authoritative servers answer REFUSED (zone not loaded, or queries not allowed from outside): the CA's resolver gets no answer and returns SERVFAIL."
       },
       {
         code: "DNS_TIMEOUT",
@@ -23253,6 +23260,13 @@ var init_delegation = __esm({
         title: "A nameserver is lame",
         acmeProblem: "dns",
         description: "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail."
+      },
+      {
+        code: "DELEGATION_QUERY_TYPE_FAILS",
+        severity: "warning",
+        title: "A query type fails where the zone is served",
+        acmeProblem: "dns",
+        description: "A nameserver answers the zone's SOA (and other questions) authoritatively but refuses, drops or fails one query type the CA asks, often CAA or AAAA (old software, a proxy or a firewall). An error when every server fails a type the CA reads; a warning for one server, which the CA's resolver may ask first."
       },
       {
         code: "DELEGATION_NS_MISMATCH",
@@ -26191,32 +26205,49 @@ function staleFinding(identifier, name, stale, ev) {
 function serverValues(a) {
   const o = a.outcome;
   if (!o.ok || !o.response.flags.aa) return void 0;
-  if (o.response.rcode !== "NOERROR" && o.response.rcode !== "NXDOMAIN") return void 0;
+  const rcode = o.response.rcode;
+  if (rcode !== "NOERROR" && rcode !== "NXDOMAIN") return void 0;
   const q2 = o.response.question.name;
-  return o.response.answers.filter((r) => r.type === "TXT" && r.name === q2).map(txtValue).sort();
+  const values = o.response.answers.filter((r) => r.type === "TXT" && r.name === q2).map(txtValue).sort();
+  return { rcode, values };
 }
-function disagreementFinding(identifier, name, answers, expected, validByLookup = false) {
+function laggingOutcome(row, caName) {
+  if (row.rcode === "NXDOMAIN") return { type: "dns", detail: caDnsProblem("TXT", caName, "NXDOMAIN") };
+  if (row.values.length === 0) return { type: "unauthorized", detail: caNoTxtMessage(caName) };
+  return { type: "unauthorized", detail: caIncorrectMessage(row.values, caName) };
+}
+function disagreementFinding(identifier, name, answers, expected, validByLookup = false, caName = name) {
   if (!answers || answers.length < 2) return void 0;
-  const rows = answers.map((a) => ({ a, values: serverValues(a) })).filter((r) => r.values !== void 0);
+  const rows = answers.map((a) => ({ a, seen: serverValues(a) })).filter(
+    (r) => !!r.seen
+  );
   if (rows.length < 2) return void 0;
-  const keyOf3 = (v) => v.length ? v.map(goQuote).join(" ") : "no TXT record";
-  const keys = new Set(rows.map((r) => keyOf3(r.values)));
+  const keyOf3 = (s) => s.values.length ? s.values.map(goQuote).join(" ") : s.rcode === "NXDOMAIN" ? "NXDOMAIN" : "no TXT record";
+  const says2 = (s) => s.values.length || s.rcode !== "NXDOMAIN" ? `serves ${keyOf3(s)}` : "answers NXDOMAIN (the name does not exist there)";
+  const keys = new Set(rows.map((r) => keyOf3(r.seen)));
   if (expected !== void 0) {
-    const lacking = rows.filter((r) => !r.values.includes(expected));
+    const lacking = rows.filter((r) => !r.seen.values.includes(expected));
     if (lacking.length === 0 || lacking.length === rows.length) return void 0;
-    const having = rows.filter((r) => r.values.includes(expected));
-    return finding("DNS01_SERVERS_DISAGREE", identifier, {
+    const having = rows.filter((r) => r.seen.values.includes(expected));
+    const outcomes = lacking.map((r) => ({ r, ca: laggingOutcome(r.seen, caName) }));
+    const first = outcomes[0].ca;
+    const f = finding("DNS01_SERVERS_DISAGREE", identifier, {
       // The CA asks from several perspectives; one that lands on a server without the value fails.
       severity: validByLookup ? "error" : "warning",
-      detail: `${having.map((r) => endpointLabel(r.a.server)).join(", ")} serve${having.length === 1 ? "s" : ""} ${goQuote(expected)} at ${name}, but ${lacking.map((r) => `${endpointLabel(r.a.server)} serves ${keyOf3(r.values)}`).join("; ")}.`,
+      detail: `${having.map((r) => endpointLabel(r.a.server)).join(", ")} serve${having.length === 1 ? "s" : ""} ${goQuote(expected)} at ${name}, but ` + outcomes.map(
+        ({ r, ca }) => `${endpointLabel(r.a.server)} ${says2(r.seen)}: a CA lookup answered by it fails with ${ca.type} "${ca.detail}"`
+      ).join("; ") + ".",
       evidence: rows.map((r) => answerEvidence(r.a)),
       remediation: `Wait until every nameserver serves ${name} TXT ${goQuote(expected)} (zone transfer to the secondaries), or fix the server${lacking.length > 1 ? "s" : ""} that lack it: ${lacking.map((r) => r.a.server.name ?? r.a.server.address).join(", ")}.`,
-      caMessage: validByLookup ? void 0 : caNoTxtMessage(name)
+      caMessage: first.detail
     });
+    if (f.acmeProblem) f.acmeProblem = acmeProblem(first.type);
+    return f;
   }
   if (keys.size < 2) return void 0;
+  const nx = rows.filter((r) => r.seen.rcode === "NXDOMAIN");
   return finding("DNS01_SERVERS_DISAGREE", identifier, {
-    detail: `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf3(r.values)}`).join("; ")}.`,
+    detail: `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf3(r.seen)}`).join("; ")}.` + (nx.length > 0 ? ` Until ${nx.length > 1 ? "they serve" : "it serves"} the record, a CA lookup answered by ${nx.map((r) => endpointLabel(r.a.server)).join(", ")} fails with dns "${caDnsProblem("TXT", caName, "NXDOMAIN")}"; one answered by a server without the value fails with unauthorized "${caNoTxtMessage(caName)}".` : ""),
     evidence: rows.map((r) => answerEvidence(r.a)),
     remediation: `Make every nameserver of the zone serve the same records for ${name} (check zone transfers and the serial on each secondary).`
   });
@@ -26338,7 +26369,7 @@ function judgeDns01Txt(ev, expected) {
   if (stale.length && diagnosed) findings.push(staleFinding(id, l.finalName, stale, ev0));
   return withDisagreement({ valid: false, problem, findings });
   function withDisagreement(j) {
-    const d = disagreementFinding(id, l.finalName, ev.authoritative, expected, j.valid);
+    const d = disagreementFinding(id, l.finalName, ev.authoritative, expected, j.valid, name);
     return d ? { ...j, findings: [...j.findings, d] } : j;
   }
 }
@@ -26359,6 +26390,7 @@ var seen, lookupEvidence2, answerEvidence, caNoTxtMessage, isQuoted, isBadlySpli
 var init_judge = __esm({
   "src/checks/dns01/judge.ts"() {
     "use strict";
+    init_finding();
     init_catalogue();
     init_evidence();
     init_types();
@@ -41133,6 +41165,74 @@ function judgeContext(id, settings, profile) {
 
 // src/engine/evidence.ts
 init_catalogue();
+
+// src/engine/bogus.ts
+var FINE_BY_TYPE = {
+  TXT: ["DNS01_LOOKUP_OK", "DNS01_TXT_FOUND", "DNS01_TEST_RECORD_VISIBLE", "PERSIST01_AUTHORISED"],
+  CAA: ["CAA_AUTHORIZED", "CAA_NO_RELEVANT_RECORDS", "CAA_NONE"],
+  ADDRESS: ["DNS_RESOLVED", "HTTP01_OK", "TLSALPN01_READY", "TLSALPN01_VALID"]
+};
+function bogusLookupTypes(ev) {
+  const out = /* @__PURE__ */ new Set();
+  const address = ev.lookups.filter((l) => l.type === "A" || l.type === "AAAA");
+  for (const l of ev.lookups)
+    if (l.result.status === "bogus" && l.type !== "A" && l.type !== "AAAA") out.add(l.type);
+  const usable = address.some(
+    (l) => l.result.status === "insecure" || l.result.status === "indeterminate" || l.result.status === "secure" && l.result.records.length > 0
+  );
+  if (address.length > 0 && address.some((l) => l.result.status === "bogus") && !usable) out.add("ADDRESS");
+  return out;
+}
+function withoutBogusSuccess(findings, bundle) {
+  const got = Object.prototype.hasOwnProperty.call(bundle, "dnssec") ? bundle["dnssec"] : void 0;
+  if (!got || !("evidence" in got)) return findings;
+  const types = bogusLookupTypes(got.evidence);
+  if (types.size === 0) return findings;
+  const drop = new Set([...types].flatMap((t) => FINE_BY_TYPE[t] ?? []));
+  return findings.filter((f) => !drop.has(f.code));
+}
+
+// src/engine/causes.ts
+var ZONE_DEAD = /* @__PURE__ */ new Set([
+  "DELEGATION_ALL_LAME",
+  "DELEGATION_QUERY_TYPE_FAILS",
+  "DNS_NO_NAMESERVERS"
+]);
+var CONSEQUENCES = /* @__PURE__ */ new Set([
+  "DNS_SERVFAIL",
+  "DNS_REFUSED",
+  "DNS_TIMEOUT",
+  "DNS_NO_NAMESERVERS",
+  "DNS01_LOOKUP_FAILED",
+  "CAA_LOOKUP_FAILED",
+  "PERSIST01_LOOKUP_FAILED",
+  "DELEGATION_ALL_LAME",
+  "DELEGATION_QUERY_TYPE_FAILS",
+  "DELEGATION_NS_NO_ADDRESS",
+  "DNSSEC_INDETERMINATE"
+]);
+var deadZone = (f) => f.severity === "error" && (ZONE_DEAD.has(f.code) || f.code === "DELEGATION_NS_NO_ADDRESS" && f.severity === "error");
+function oneErrorPerCause(findings) {
+  if (!findings.some(deadZone)) return findings;
+  const root = findings.find((f) => f.severity === "error" && CONSEQUENCES.has(f.code));
+  if (!root) return findings;
+  return findings.map((f) => {
+    if (f === root || f.severity === "info" || !CONSEQUENCES.has(f.code)) return f;
+    if (/NXDOMAIN/.test(f.caMessage ?? "")) return f;
+    const note = {
+      ...f,
+      severity: "info",
+      title: `${f.title} (follows from ${root.code})`,
+      detail: `Follows from ${root.code} (${root.title}): ${f.detail}`,
+      remediation: `Fix ${root.code} first: ${root.remediation}`
+    };
+    delete note.acmeProblem;
+    delete note.caMessage;
+    return note;
+  });
+}
+
+// src/engine/evidence.ts
 var errorOf = (e) => e instanceof Error ? { name: e.name, message: e.message } : { name: "error", message: String(e) };
 function applicableFamilies(families, id, settings) {
   return families.filter((f) => !settings.skip.has(f.name) && f.applies(id, settings));
@@ -41200,7 +41300,7 @@ function judgeIdentifier(bundle, jctx, families) {
       out.push(incomplete(f.name, jctx.id, errorOf(e)));
     }
   }
-  return out;
+  return oneErrorPerCause(withoutBogusSuccess(out, bundle));
 }
 
 // src/engine/families/resolution.ts
@@ -41362,6 +41462,13 @@ function noAddressFinding(identifier, a, aaaa) {
         evidence,
         remediation: `Give the zone's NS names addresses (glue at the registrar for in-zone names) or delegate to nameservers that resolve.`
       });
+    case "REFUSED":
+      return finding("DNS_REFUSED", identifier, {
+        detail: `The nameservers${where} refuse to answer ${primary.type} ${identifier} (REFUSED): ${said}. The CA's resolver gets no answer from any of them and reports SERVFAIL.`,
+        caMessage,
+        evidence,
+        remediation: `Make the nameservers${where} answer queries for ${identifier} from anywhere: load the zone${where} on each of them and allow queries for it (BIND allow-query, a firewall or an ACL that refuses outside clients), or remove the servers that do not host the zone from its NS records at the registrar.`
+      });
     default:
       return finding("DNS_SERVFAIL", identifier, {
         detail: `The nameservers${where} did not give a usable answer for ${primary.type} ${identifier} (${primary.status}). ${said}.`,
@@ -41390,7 +41497,9 @@ init_limits();
 
 // src/dns/dnssec/wire.ts
 var import_dns_packet2 = __toESM(require_dns_packet(), 1);
-var TYPES = {
+
+// src/dns/rrtype.ts
+var RRTYPE = {
   A: 1,
   NS: 2,
   MD: 3,
@@ -41409,6 +41518,7 @@ var TYPES = {
   TXT: 16,
   RP: 17,
   AFSDB: 18,
+  RT: 21,
   SIG: 24,
   KEY: 25,
   PX: 26,
@@ -41434,8 +41544,14 @@ var TYPES = {
   SVCB: 64,
   HTTPS: 65,
   SPF: 99,
+  /** RFC 8945 §4.2: a meta type, class ANY, TTL 0. */
+  TSIG: 250,
   CAA: 257
 };
+
+// src/dns/dnssec/wire.ts
+var { TSIG: _tsig, ...DATA_TYPES } = RRTYPE;
+var TYPES = DATA_TYPES;
 var TYPE_NAMES = new Map(Object.entries(TYPES).map(([k, v]) => [v, k]));
 function typeToNumber(type) {
   if (typeof type === "number") return type;
@@ -41594,50 +41710,28 @@ function fromDnsRecord(rec) {
 
 // src/dns/dnssec/canonical.ts
 var NAME_LAYOUT = {
-  2: ["n"],
-  // NS
-  3: ["n"],
-  // MD
-  4: ["n"],
-  // MF
-  5: ["n"],
-  // CNAME
-  6: ["n", "n"],
-  // SOA
-  7: ["n"],
-  // MB
-  8: ["n"],
-  // MG
-  9: ["n"],
-  // MR
-  12: ["n"],
-  // PTR
-  14: ["n", "n"],
-  // MINFO
-  15: [2, "n"],
-  // MX
-  17: ["n", "n"],
-  // RP
-  18: [2, "n"],
-  // AFSDB
-  21: [2, "n"],
-  // RT
-  24: [18, "n"],
-  // SIG
-  26: [2, "n", "n"],
-  // PX
-  30: ["n"],
-  // NXT
-  33: [6, "n"],
-  // SRV
-  35: [4, "s", "s", "s", "n"],
-  // NAPTR
-  36: [2, "n"],
-  // KX
-  39: ["n"],
-  // DNAME
-  46: [18, "n"]
-  // RRSIG
+  [RRTYPE.NS]: ["n"],
+  [RRTYPE.MD]: ["n"],
+  [RRTYPE.MF]: ["n"],
+  [RRTYPE.CNAME]: ["n"],
+  [RRTYPE.SOA]: ["n", "n"],
+  [RRTYPE.MB]: ["n"],
+  [RRTYPE.MG]: ["n"],
+  [RRTYPE.MR]: ["n"],
+  [RRTYPE.PTR]: ["n"],
+  [RRTYPE.MINFO]: ["n", "n"],
+  [RRTYPE.MX]: [2, "n"],
+  [RRTYPE.RP]: ["n", "n"],
+  [RRTYPE.AFSDB]: [2, "n"],
+  [RRTYPE.RT]: [2, "n"],
+  [RRTYPE.SIG]: [18, "n"],
+  [RRTYPE.PX]: [2, "n", "n"],
+  [RRTYPE.NXT]: ["n"],
+  [RRTYPE.SRV]: [6, "n"],
+  [RRTYPE.NAPTR]: [4, "s", "s", "s", "n"],
+  [RRTYPE.KX]: [2, "n"],
+  [RRTYPE.DNAME]: ["n"],
+  [RRTYPE.RRSIG]: [18, "n"]
 };
 function canonicalRdata(type, rdata) {
   const layout = NAME_LAYOUT[type];
@@ -42047,10 +42141,6 @@ function parseTypeBitmap(buf) {
 // src/dns/dnssec/nsec3.ts
 init_base32hex();
 var NSEC3_MAX_ITERATIONS = 150;
-var TYPE_NS = 2;
-var TYPE_SOA = 6;
-var TYPE_CNAME = 5;
-var TYPE_DS = 43;
 function parseNsec3(rdata) {
   if (rdata.length < 5) throw new Error("NSEC3 RDATA too short");
   const saltLen = rdata[4];
@@ -42174,18 +42264,18 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
     const f = parseNsec3(match.rdata);
     if (f.types.has(qtype))
       return { ok: false, reason: "wrong", detail: "the NSEC3 bit map lists the queried type" };
-    if (f.types.has(TYPE_CNAME))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the NSEC3 bit map lists CNAME" };
-    if (qtype === TYPE_DS) {
-      if (f.types.has(TYPE_SOA) && wireLabels(typeof qname === "string" ? nameToWire(qname) : qname).length > 0)
+    if (qtype === RRTYPE.DS) {
+      if (f.types.has(RRTYPE.SOA) && wireLabels(typeof qname === "string" ? nameToWire(qname) : qname).length > 0)
         return {
           ok: false,
           reason: "wrong",
           detail: "the NSEC3 for a DS query is from the child zone (SOA set)"
         };
-      return { ok: true, kind: f.types.has(TYPE_NS) ? "insecure-delegation" : "nodata" };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? "insecure-delegation" : "nodata" };
     }
-    if (f.types.has(TYPE_NS) && !f.types.has(TYPE_SOA))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: "wrong", detail: "the NSEC3 is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
@@ -42193,7 +42283,7 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
   if (!ce) return { ok: false, reason: "missing", detail: "no NSEC3 matches the name or a closest encloser" };
   const cover = findCoverer(ce.nextCloser, nsec3s);
   if (!cover) return { ok: false, reason: "missing", detail: "no NSEC3 covers the next closer name" };
-  if (qtype === TYPE_DS) {
+  if (qtype === RRTYPE.DS) {
     if (parseNsec3(cover.rdata).optOut) return { ok: true, kind: "opt-out" };
     if (!findMatching(wildcardOf(ce.closest), nsec3s))
       return { ok: false, reason: "wrong", detail: "the covering NSEC3 does not have opt-out set" };
@@ -42201,7 +42291,7 @@ function proveNoDataNsec3(qname, qtype, nsec3s) {
   const wc = findMatching(wildcardOf(ce.closest), nsec3s);
   if (wc) {
     const f = parseNsec3(wc.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the wildcard has the queried type" };
     return { ok: true, kind: "wildcard-nodata" };
   }
@@ -42219,10 +42309,6 @@ function proveWildcardAnswerNsec3(qname, rrsigLabels, nsec3s) {
 }
 
 // src/dns/dnssec/nsec.ts
-var TYPE_NS2 = 2;
-var TYPE_SOA2 = 6;
-var TYPE_CNAME2 = 5;
-var TYPE_DS2 = 43;
 function parseNsec(rdata) {
   const { wire, end } = readName(rdata, 0);
   return { next: Buffer.from(wire), types: parseTypeBitmap(rdata.subarray(end)) };
@@ -42285,18 +42371,18 @@ function proveNoDataNsec(qname, qtype, nsecs) {
     }
     if (f.types.has(qtype))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists the queried type" };
-    if (f.types.has(TYPE_CNAME2))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the NSEC bit map lists CNAME" };
-    if (qtype === TYPE_DS2) {
-      if (f.types.has(TYPE_SOA2) && wireLabels(q2).length > 0)
+    if (qtype === RRTYPE.DS) {
+      if (f.types.has(RRTYPE.SOA) && wireLabels(q2).length > 0)
         return {
           ok: false,
           reason: "wrong",
           detail: "the NSEC for a DS query is from the child zone (SOA set)"
         };
-      return { ok: true, kind: f.types.has(TYPE_NS2) ? "insecure-delegation" : "nodata" };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? "insecure-delegation" : "nodata" };
     }
-    if (f.types.has(TYPE_NS2) && !f.types.has(TYPE_SOA2))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: "wrong", detail: "the NSEC is the parent side of a delegation" };
     return { ok: true, kind: "nodata" };
   }
@@ -42308,7 +42394,7 @@ function proveNoDataNsec(qname, qtype, nsecs) {
   const wmatch = nsecs.find((rr) => namesEqual(rr.owner, wc));
   if (wmatch) {
     const f = parseNsec(wmatch.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME2))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: "wrong", detail: "the wildcard has the queried type" };
     return { ok: true, kind: "wildcard-nodata" };
   }
@@ -42501,8 +42587,8 @@ var Validator = class {
         `DS for ${displayName(zone)} use only unsupported algorithms or digests (${ds.map((d) => `${d.algorithm}/${d.digestType}`).join(", ")})`
       );
     const all = toWireSafe([...res.answers, ...res.authorities]);
-    const keys = all.filter((r) => r.type === 48 && namesEqual(r.owner, zoneWire));
-    const sigs = all.filter((r) => r.type === 46);
+    const keys = all.filter((r) => r.type === RRTYPE.DNSKEY && namesEqual(r.owner, zoneWire));
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
     const dsLines = ds.map((d) => dsText(zone, d));
     const sep4 = keys.filter((k) => (k.rdata.readUInt16BE(0) & 257) === 257);
@@ -42533,7 +42619,7 @@ var Validator = class {
     }
     const trustedTags = trusted.map((k) => keyTag(k.rdata));
     const dnskeySigs = sigs.filter(
-      (s) => safe(() => parseRrsig(s.rdata).typeCovered === 48) && namesEqual(s.owner, zoneWire)
+      (s) => safe(() => parseRrsig(s.rdata).typeCovered === RRTYPE.DNSKEY) && namesEqual(s.owner, zoneWire)
     );
     const byTrusted = dnskeySigs.filter((s) => trustedTags.includes(parseRrsig(s.rdata).keyTag));
     if (dnskeySigs.length && !byTrusted.length)
@@ -42565,12 +42651,12 @@ var Validator = class {
   /** Authenticated NSEC/NSEC3 records from a response's authority section. */
   denialRecords(zone, res, keys) {
     const all = toWireSafe(res.authorities);
-    const sigs = all.filter((r) => r.type === 46);
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const nsec = [];
     const nsec3 = [];
-    for (const set2 of groupRrsets(all.filter((r) => r.type === 47 || r.type === 50))) {
+    for (const set2 of groupRrsets(all.filter((r) => r.type === RRTYPE.NSEC || r.type === RRTYPE.NSEC3))) {
       this.verifyRrset(zone, set2, sigs, keys, res.server);
-      for (const r of set2) (r.type === 47 ? nsec : nsec3).push(r);
+      for (const r of set2) (r.type === RRTYPE.NSEC ? nsec : nsec3).push(r);
     }
     return { nsec, nsec3 };
   }
@@ -42663,12 +42749,12 @@ async function validateOne(v, qname, qtype, anchors) {
     if (res2.rcode !== "NOERROR") throw indeterminate(`DS ${displayName(cand)}: ${res2.rcode}`);
     const ans2 = toWireSafe(res2.answers);
     const candWire = nameToWire(cand);
-    const ds = ans2.filter((r) => r.type === 43 && namesEqual(r.owner, candWire));
+    const ds = ans2.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
     if (ds.length) {
       v.verifyRrset(
         zone,
         ds,
-        ans2.filter((r) => r.type === 46),
+        ans2.filter((r) => r.type === RRTYPE.RRSIG),
         keys,
         res2.server
       );
@@ -42680,7 +42766,7 @@ async function validateOne(v, qname, qtype, anchors) {
       );
       continue;
     }
-    if (ans2.some((r) => r.type === 5 && namesEqual(r.owner, candWire))) break;
+    if (ans2.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
     const { nsec, nsec3 } = v.denialRecords(zone, res2, keys);
     if (!nsec.length && !nsec3.length)
       throw bogus({
@@ -42714,7 +42800,7 @@ async function validateOne(v, qname, qtype, anchors) {
   const qwire = nameToWire(qname);
   const qt = typeToNumber(qtype);
   const ans = toWireSafe(res.answers);
-  const sigs = ans.filter((r) => r.type === 46);
+  const sigs = ans.filter((r) => r.type === RRTYPE.RRSIG);
   const wildcardCheck = (rrset) => {
     const own2 = sigs.filter((s) => safe(() => parseRrsig(s.rdata).typeCovered === rrset[0]?.type));
     const labels = Math.min(...own2.map((s) => parseRrsig(s.rdata).labels));
@@ -42739,13 +42825,13 @@ async function validateOne(v, qname, qtype, anchors) {
     );
     if (dname && qt !== 39) {
       const owner = normalizeName(dname.name);
-      const set2 = ans.filter((r) => r.type === 39 && namesEqual(r.owner, nameToWire(owner)));
+      const set2 = ans.filter((r) => r.type === RRTYPE.DNAME && namesEqual(r.owner, nameToWire(owner)));
       v.verifyRrset(zone, set2, sigs, keys, res.server);
       const prefix = qname.slice(0, qname.length - owner.length - 1);
       const target = normalizeName(String(dname.data));
       return { records: [dname], rcode: res.rcode, cname: target === "" ? prefix : `${prefix}.${target}` };
     }
-    const cname = ans.filter((r) => r.type === 5 && namesEqual(r.owner, qwire));
+    const cname = ans.filter((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, qwire));
     if (cname.length && qt !== 5) {
       v.verifyRrset(zone, cname, sigs, keys, res.server);
       wildcardCheck(cname);
@@ -42937,21 +43023,39 @@ function judgeResolverViews(ours, views, identifier, lookup) {
 // src/dns/dnssec/fetch.ts
 init_types();
 init_names();
+function unusableReply(outcome) {
+  if (!outcome.ok) return outcome.failure.message;
+  const r = outcome.response;
+  if (r.rcode !== "NOERROR" && r.rcode !== "NXDOMAIN") return r.rcode;
+  if (!r.flags.aa) return `${r.rcode} without the AA bit (not authoritative)`;
+  return void 0;
+}
+var byNameThenAddress = (a, b) => (a.name ?? "").localeCompare(b.name ?? "") || a.address.localeCompare(b.address);
 function makeResolverFetch(resolver, client, opts = {}) {
+  const silent = /* @__PURE__ */ new Set();
+  const order = (servers2) => {
+    const sorted3 = [...servers2].sort(byNameThenAddress);
+    return [
+      ...sorted3.filter((s) => !silent.has(endpointLabel(s))),
+      ...sorted3.filter((s) => silent.has(endpointLabel(s)))
+    ];
+  };
   return async (name, type) => {
     const zoneOf = type.toUpperCase() === "DS" && name !== "" ? parentName(name) : name;
     const delegation = await resolver.findZone(zoneOf);
     if ("error" in delegation)
       throw new Error(delegation.error.message ?? `no zone for ${zoneOf}: ${delegation.error.status}`);
     const failures = [];
-    for (const server of delegation.servers) {
+    for (const server of order(delegation.servers)) {
       const outcome = await client.query(server, name, type, {
         dnssec: true,
         rd: false,
         cd: true,
-        timeoutMs: opts.timeoutMs
+        // An undefined timeoutMs would override the profile's query timeout with the transport default.
+        ...opts.timeoutMs !== void 0 ? { timeoutMs: opts.timeoutMs } : {}
       });
-      if (outcome.ok) {
+      const why = unusableReply(outcome);
+      if (why === void 0 && outcome.ok) {
         const r = outcome.response;
         return {
           rcode: r.rcode,
@@ -42960,9 +43064,10 @@ function makeResolverFetch(resolver, client, opts = {}) {
           server: r.server || endpointLabel(server)
         };
       }
-      failures.push(`${endpointLabel(server)}: ${outcome.failure.message}`);
+      if (!outcome.ok && outcome.failure.kind === "timeout") silent.add(endpointLabel(server));
+      failures.push(`${endpointLabel(server)}: ${why}`);
     }
-    throw new Error(`${type} ${name || "."}: no server answered (${failures.join("; ") || "no servers"})`);
+    throw new Error(`no server answered authoritatively (${failures.join("; ") || "no servers"})`);
   };
 }
 
@@ -44816,16 +44921,37 @@ function judgeAddresses(ev) {
   return out;
 }
 
-// src/checks/http01/webroot.ts
+// src/solve/webroot.ts
 import { mkdir as mkdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import path6 from "node:path";
-var pending = /* @__PURE__ */ new Set();
+init_iterative();
+
+// src/report/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t", "\x1B": "\\e" };
+var visible = (c) => {
+  const named = NAMED[c];
+  if (named) return named;
+  const code2 = c.charCodeAt(0);
+  return code2 < 256 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+};
+function escapeControls(s) {
+  return s.replace(UNSAFE, visible);
+}
+
+// src/solve/webroot.ts
+var TOKEN = /^[A-Za-z0-9_-]+$/;
 var webrootTokenPath = (dir, token) => path6.join(dir, ...ACME_CHALLENGE_PATH.split("/").filter(Boolean), token);
-async function withWebrootToken(dir, token, keyAuthorization, fn) {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new Error(`invalid token ${JSON.stringify(token)}`);
-  const file2 = webrootTokenPath(dir, token);
+async function writeToken(webroot, token, keyAuthorization, { exclusive = false } = {}) {
+  if (!TOKEN.test(token)) throw new Error(`invalid token ${JSON.stringify(token)}`);
+  const file2 = webrootTokenPath(webroot, token);
   await mkdir2(path6.dirname(file2), { recursive: true });
-  await writeFile2(file2, keyAuthorization, { flag: "wx" });
+  await writeFile2(file2, keyAuthorization, { mode: 420, ...exclusive ? { flag: "wx" } : {} });
+  return file2;
+}
+var pending = /* @__PURE__ */ new Set();
+async function withWebrootToken(dir, token, keyAuthorization, fn) {
+  const file2 = await writeToken(dir, token, keyAuthorization, { exclusive: true });
   pending.add(file2);
   try {
     return await fn();
@@ -45395,7 +45521,7 @@ function judgeDns01Readiness(ev, opts = {}) {
       })
     );
   }
-  const d = disagreementFinding(id, l.finalName, ev.authoritative);
+  const d = disagreementFinding(id, l.finalName, ev.authoritative, void 0, false, name);
   if (d) out.push(d);
   return out;
 }
@@ -46294,7 +46420,7 @@ var caaFamily = {
 init_names();
 init_plain();
 init_finding();
-var DATA_TYPES = ["A", "AAAA", "CNAME", "CAA"];
+var DATA_TYPES2 = ["A", "AAAA", "CNAME", "CAA"];
 var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
 function baseName(identifier) {
   return normalizeName(identifier.replace(/^\*\./, ""));
@@ -46308,7 +46434,7 @@ function delegationQuestions(base, challenge, txtName) {
       [base, "AAAA"],
       [base, "CAA"]
     ];
-  return [...DATA_TYPES.map((t) => [base, t]), txt];
+  return [...DATA_TYPES2.map((t) => [base, t]), txt];
 }
 async function gatherDelegation(resolver, name, challenge, txtName) {
   const base = baseName(name);
@@ -46539,9 +46665,23 @@ var allTimeouts = (t) => t.rows.length > 0 ? t.rows.every((r) => r.reply.kind ==
 function tableEvidence(t) {
   return t.rows.length > 0 ? t.rows.map((r) => rowEvidence(t, r)) : t.error ? lookupEvidence3(t.error) : [];
 }
+function answeringServers(tables) {
+  const out = /* @__PURE__ */ new Set();
+  for (const t of tables) for (const r of t.rows) if (r.reply.kind !== "lame") out.add(endpointKey(r.server));
+  return out;
+}
+function answeredBy(tables, key) {
+  return tables.filter((t) => t.rows.some((r) => endpointKey(r.server) === key && r.reply.kind !== "lame")).map((t) => t.type);
+}
+var TYPE_FIX = "an authoritative server must answer every query type for the names it serves, with an empty NOERROR answer (NODATA) when there is no such record; DNS software, a provider proxy or a firewall that refuses, drops or fails record types it does not know (CAA is type 257) does this: upgrade or reconfigure it";
 function judgeLameness(tables, identifier, zone, challenge) {
   const findings = [];
-  const dead = tables.filter((t) => isAllLame(t) && caUses(t, challenge));
+  const answering = answeringServers(tables);
+  const allLame = tables.filter(isAllLame);
+  const byType = allLame.filter(
+    (t) => t.rows.length > 0 && t.rows.some((r) => answering.has(endpointKey(r.server)))
+  );
+  const dead = allLame.filter((t) => !byType.includes(t) && caUses(t, challenge));
   if (dead.length > 0) {
     const first = dead[0];
     const servers2 = [...new Set(dead.flatMap((t) => t.rows.map((r) => serverLabel2(r.server))))];
@@ -46555,7 +46695,23 @@ function judgeLameness(tables, identifier, zone, challenge) {
       })
     );
   }
-  const deadSet = new Set(dead.length > 0 ? tables.filter(isAllLame) : []);
+  for (const t of byType) {
+    const used = caUses(t, challenge);
+    const servers2 = t.rows.map((r) => serverLabel2(r.server));
+    const ok = [...new Set(t.rows.flatMap((r) => answeredBy(tables, endpointKey(r.server))))];
+    findings.push(
+      finding("DELEGATION_QUERY_TYPE_FAILS", identifier, {
+        title: `Every nameserver of ${t.zone ?? zone} fails ${queryText(t)}`,
+        severity: used ? "error" : "warning",
+        detail: `The nameservers of ${t.zone ?? zone} answer ${listText(ok)} queries authoritatively, but every one of them fails ${queryText(t)} (` + t.rows.map((r) => `${serverLabel2(r.server)}: ${r.reply.text}`).join("; ") + `). The zone is served; this query type is not. ` + (used ? `The CA's resolver gets no usable ${t.type} answer, so validation fails.` : `This challenge does not read it, but other clients may.`),
+        evidence: t.rows.map((r) => rowEvidence(t, r)),
+        remediation: `Make ${listText(servers2)} answer ${t.type} queries for ${t.name}: ${TYPE_FIX}.`,
+        ...used ? { caMessage: caFailureMessage(t, allTimeouts(t), identifier) } : {}
+      })
+    );
+  }
+  const deadSet = new Set(dead.length > 0 ? allLame : byType);
+  for (const t of byType) deadSet.add(t);
   const perServer = /* @__PURE__ */ new Map();
   for (const t of tables) {
     if (deadSet.has(t)) continue;
@@ -46571,14 +46727,28 @@ function judgeLameness(tables, identifier, zone, challenge) {
   const good = (k) => tables.some((t) => t.rows.some((r) => endpointKey(r.server) !== k && r.reply.kind !== "lame"));
   for (const [k, { server, evidence, what }] of perServer) {
     const label = serverLabel2(server);
+    const host = server.name ?? server.address;
     const slow = [...what.keys()].some((w) => w.startsWith("timeout"));
     const said = [...what].map(([text2, qs]) => `${text2} for ${qs.join(", ")}`);
+    const retry = (good(k) ? `Other servers answer, and the CA's resolver retries them, but ` : `The CA's resolver `) + `it may ask ${host} first` + (slow ? " and wait for its timeout; a slow lookup can exhaust the validation time and fail." : " and, if its retries also fail, the lookup fails.");
+    if (answering.has(k)) {
+      const failed = [...new Set([...what.values()].flat())];
+      findings.push(
+        finding("DELEGATION_QUERY_TYPE_FAILS", identifier, {
+          title: `Nameserver ${host} fails ${listText(failed)}`,
+          detail: `${label} answers ${listText(answeredBy(tables, k))} queries for ${zone} authoritatively, but gives ${said.join("; ")}. ${retry}`,
+          evidence,
+          remediation: `Make ${host} answer ${listText([...new Set(failed.map((q2) => q2.split(" ")[0]))])} queries: ${TYPE_FIX}; or remove ${host} from the NS records at the registrar and at the zone apex.`
+        })
+      );
+      continue;
+    }
     findings.push(
       finding("DELEGATION_LAME_SERVER", identifier, {
-        title: `Nameserver ${server.name ?? server.address} is lame for ${zone}`,
-        detail: `${label} does not answer authoritatively for ${zone}: ${said.join("; ")}. ` + (good(k) ? `Other servers answer, and the CA's resolver retries them, but ` : `The CA's resolver `) + `it may ask ${server.name ?? server.address} first` + (slow ? " and wait for its timeout; a slow lookup can exhaust the validation time and fail." : " and, if its retries also fail, the lookup fails."),
+        title: `Nameserver ${host} is lame for ${zone}`,
+        detail: `${label} does not answer authoritatively for ${zone}: ${said.join("; ")}. ${retry}`,
         evidence,
-        remediation: `Fix ${server.name ?? server.address} so it serves zone ${zone} authoritatively (zone loaded, queries allowed, AA bit set), or remove ${server.name ?? server.address} from the NS records at the registrar and at the zone apex.`
+        remediation: `Fix ${host} so it serves zone ${zone} authoritatively (zone loaded, queries allowed, AA bit set), or remove ${host} from the NS records at the registrar and at the zone apex.`
       })
     );
   }
@@ -47310,19 +47480,6 @@ function quorumLine(p) {
   if (q2.ok)
     return `CA quorum: pass${counts}${q2.indeterminate ? ", no remote answered: the primary alone" : ""}`;
   return `CA quorum: fail at ${q2.stage}${counts}`;
-}
-
-// src/report/escape.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t", "\x1B": "\\e" };
-var visible = (c) => {
-  const named = NAMED[c];
-  if (named) return named;
-  const code2 = c.charCodeAt(0);
-  return code2 < 256 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
-};
-function escapeControls(s) {
-  return s.replace(UNSAFE, visible);
 }
 
 // src/report/shared.ts

@@ -56,3 +56,14 @@ export async function jsonOf(req: Request): Promise<unknown> {
   const text = await req.text();
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
+
+/** Every request to base (any method, path and query) is accepted and never answered (within 10 s). */
+export function hangAll(base: string): void {
+  const hang = (): Promise<NockReply> =>
+    new Promise((resolve) => setTimeout(() => resolve([504, {}]), 10_000).unref());
+  const scope = nock(base).persist();
+  for (const m of ['get', 'post', 'put', 'patch', 'delete'] as const)
+    scope[m](/.*/)
+      .query(true)
+      .reply(hang as never);
+}

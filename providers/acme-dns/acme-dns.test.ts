@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { hangAll, jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { ProviderConfigError } from '../types.js';
@@ -133,5 +134,18 @@ describe('acme-dns requests (nock)', () => {
     await expect(
       createProvider('acme-dns', { ACME_DNS_API_BASE: SERVER, ACME_DNS_STORAGE_PATH: noPw }),
     ).rejects.toThrow(/entry example.com lacks password/);
+  });
+});
+
+describe('acme-dns: cancellation', () => {
+  it('an abort stops a pending update at once, without the account password in the error', async () => {
+    hangAll(SERVER);
+    const env = { ACME_DNS_API_BASE: SERVER, ACME_DNS_STORAGE_PATH: storage({ 'example.com': ACCOUNT }) };
+    const p = await createProvider('acme-dns', env);
+    const e = await expectPromptCancel(
+      (signal) => p.createTxt('_acme-challenge.example.com', 'v', signal),
+      [ACCOUNT.password, ACCOUNT.username],
+    );
+    expect(e.message).toContain('POST https://auth.acme-dns.io/update');
   });
 });

@@ -43,7 +43,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     return { domain, account };
   };
 
-  const update = async (account: AcmeDnsAccount, value: string) => {
+  const update = async (account: AcmeDnsAccount, value: string, signal?: AbortSignal) => {
     const api = adapterClient(
       meta.code,
       opts,
@@ -51,7 +51,8 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
       { 'X-Api-User': account.username, 'X-Api-Key': account.password },
       secrets,
     );
-    const res = await api.request('POST', '/update', { subdomain: account.subdomain, txt: value });
+    const body = { subdomain: account.subdomain, txt: value };
+    const res = await api.request('POST', '/update', body, [], signal);
     if (field(res.body, 'txt') !== value) {
       throw new ProviderError(`acme-dns did not echo the value back${api.summary(res.body)}`, meta.code);
     }
@@ -59,10 +60,10 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
       const { domain, account } = accountFor(name);
-      await update(account, value);
+      await update(account, value, signal);
       const handle: RecordHandle = {
         provider: meta.code,
         fqdn: name,

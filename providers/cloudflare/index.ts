@@ -49,12 +49,18 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     }
   };
 
-  const findZone = (fqdn: string): Promise<Zone> =>
+  const findZone = (fqdn: string, signal?: AbortSignal): Promise<Zone> =>
     firstZone(
       meta.code,
       fqdn,
       async (name) => {
-        const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`);
+        const res = await api.request(
+          'GET',
+          `/zones?name=${encodeURIComponent(name)}`,
+          undefined,
+          [],
+          signal,
+        );
         check(res.body, `zone lookup for ${name}`);
         const list = field(res.body, 'result');
         const z = Array.isArray(list) ? list.find((x) => field(x, 'name') === name) : undefined;
@@ -63,35 +69,38 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
         return { id: String(field(z, 'id')), name, nameServers: Array.isArray(ns) ? ns.map(String) : [] };
       },
       `no Cloudflare zone visible to this token contains ${fqdn}`,
+      signal,
     );
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
-      const zone = await findZone(name);
-      const res = await api.request('POST', `/zones/${zone.id}/dns_records`, {
-        type: 'TXT',
-        name,
-        content: value,
-        ttl,
-      });
+      const zone = await findZone(name, signal);
+      const res = await api.request(
+        'POST',
+        `/zones/${zone.id}/dns_records`,
+        { type: 'TXT', name, content: value, ttl },
+        [],
+        signal,
+      );
       check(res.body, `creating TXT ${name}`);
       const id = createdRecordId(meta.code, name, field(res.body, 'result', 'id'), 'string');
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zoneId: zone.id, recordId: id };
       return handle;
     },
-    async deleteTxt(handle) {
+    async deleteTxt(handle, signal) {
       // 404: already gone, which is what we wanted.
       await api.request(
         'DELETE',
         `/zones/${String(handle.zoneId)}/dns_records/${String(handle.recordId)}`,
         undefined,
         [404],
+        signal,
       );
     },
-    async zoneNameservers(fqdn) {
-      return (await findZone(normalizeFqdn(fqdn))).nameServers;
+    async zoneNameservers(fqdn, signal) {
+      return (await findZone(normalizeFqdn(fqdn), signal)).nameServers;
     },
   };
 }

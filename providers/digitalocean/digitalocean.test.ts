@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { hangAll, jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { abortedSignal, expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { meta } from './meta.js';
@@ -185,5 +186,28 @@ describe('digitalocean requests (nock, api.digitalocean.com)', () => {
     await expect(p.createTxt('_acme-challenge.other.org', 'v')).rejects.toThrow(
       'no DigitalOcean domain in this account contains _acme-challenge.other.org',
     );
+  });
+});
+
+describe('digitalocean: cancellation', () => {
+  it('an abort stops a pending create, delete or nameserver lookup at once, naming the request', async () => {
+    hangAll(API);
+    const p = await createProvider('digitalocean', { DO_AUTH_TOKEN: TOKEN });
+    const e = await expectPromptCancel((signal) => p.createTxt(FQDN, 'v', signal), [TOKEN]);
+    expect(e.message).toContain(`GET ${API}/`);
+    await expectPromptCancel(
+      (signal) =>
+        p.deleteTxt(
+          { provider: 'digitalocean', fqdn: FQDN, value: 'v', domain: 'example.com', recordId: 7 },
+          signal,
+        ),
+      [TOKEN],
+    );
+    await expectPromptCancel((signal) => p.zoneNameservers!(FQDN, signal), [TOKEN]);
+  });
+
+  it('an already aborted signal sends nothing (no interceptor, nothing unmatched)', async () => {
+    const p = await createProvider('digitalocean', { DO_AUTH_TOKEN: TOKEN });
+    await expect(p.createTxt(FQDN, 'v', abortedSignal())).rejects.toThrow(/cancelled \(SIGINT\)/);
   });
 });

@@ -32,43 +32,58 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     [token],
   );
 
-  const findDomain = (fqdn: string): Promise<string> =>
+  const findDomain = (fqdn: string, signal?: AbortSignal): Promise<string> =>
     firstZone(
       meta.code,
       fqdn,
       async (name) => {
-        const res = await api.request('GET', `/domains/${encodeURIComponent(name)}`, undefined, [404]);
+        const res = await api.request(
+          'GET',
+          `/domains/${encodeURIComponent(name)}`,
+          undefined,
+          [404],
+          signal,
+        );
         return res.status === 200 && field(res.body, 'domain', 'name') === name ? name : undefined;
       },
       `no DigitalOcean domain in this account contains ${fqdn}`,
+      signal,
     );
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
-      const domain = await findDomain(name);
-      const res = await api.request('POST', `/domains/${domain}/records`, {
-        type: 'TXT',
-        name: relativeName(name, domain),
-        data: value,
-        ttl,
-      });
+      const domain = await findDomain(name, signal);
+      const res = await api.request(
+        'POST',
+        `/domains/${domain}/records`,
+        { type: 'TXT', name: relativeName(name, domain), data: value, ttl },
+        [],
+        signal,
+      );
       const id = createdRecordId(meta.code, name, field(res.body, 'domain_record', 'id'), 'number');
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value, domain, recordId: id };
       return handle;
     },
-    async deleteTxt(handle) {
+    async deleteTxt(handle, signal) {
       await api.request(
         'DELETE',
         `/domains/${String(handle.domain)}/records/${String(handle.recordId)}`,
         undefined,
         [404],
+        signal,
       );
     },
-    async zoneNameservers(fqdn) {
-      const domain = await findDomain(normalizeFqdn(fqdn));
-      const res = await api.request('GET', `/domains/${domain}/records?type=NS&per_page=200`);
+    async zoneNameservers(fqdn, signal) {
+      const domain = await findDomain(normalizeFqdn(fqdn), signal);
+      const res = await api.request(
+        'GET',
+        `/domains/${domain}/records?type=NS&per_page=200`,
+        undefined,
+        [],
+        signal,
+      );
       const recs = field(res.body, 'domain_records');
       return Array.isArray(recs)
         ? recs

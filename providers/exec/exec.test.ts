@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { ProviderConfigError, ProviderError } from '../types.js';
+import { expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { meta } from './meta.js';
 
 /** A lego-style hook script keeping its records in a JSON file and logging its argv. */
@@ -106,5 +107,34 @@ describe('exec program calls', () => {
     await expect(p.createTxt('_acme-challenge.example.com', 'v')).rejects.toThrow(
       /could not start \(ENOENT\)/,
     );
+  });
+});
+
+describe('exec: cancellation', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('an abort kills a program that hangs and says which call was cancelled', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'exec-hang-'));
+    const program = join(dir, 'hang.mjs');
+    const pidFile = join(dir, 'pid');
+    writeFileSync(
+      program,
+      `#!${process.execPath}\nimport { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nsetTimeout(() => {}, 30000);\n`,
+    );
+    chmodSync(program, 0o755);
+    const p = await createProvider('exec', { EXEC_PATH: program });
+    const e = await expectPromptCancel(
+      (signal) => p.createTxt('_acme-challenge.example.com', 'v', signal),
+      [],
+      {
+        afterMs: 500,
+      },
+    );
+    expect(e.message).toBe(`${program} present _acme-challenge.example.com.: cancelled (SIGINT)`);
+    // The program is gone, not left running.
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 });

@@ -1,6 +1,7 @@
 /** exec adapter: runs the program as lego's default mode does, without a shell. */
 import { execFile } from 'node:child_process';
 import {
+  cancelled,
   normalizeFqdn,
   ProviderConfigError,
   ProviderError,
@@ -29,15 +30,18 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const timeoutMs =
     opts.timeoutMs ?? secondsFrom(meta, 'EXEC_TIMEOUT', c.EXEC_TIMEOUT, DEFAULT_TIMEOUT_S) * 1000;
 
-  const run = (action: 'present' | 'cleanup', fqdn: string, value: string) =>
+  const run = (action: 'present' | 'cleanup', fqdn: string, value: string, signal?: AbortSignal) =>
     new Promise<void>((resolve, reject) => {
-      // lego passes the FQDN with its trailing dot.
+      const what = `${program} ${action} ${fqdn}.`;
+      if (signal?.aborted) return reject(cancelled(meta.code, what, signal));
+      // lego passes the FQDN with its trailing dot. An aborted signal kills the program (SIGTERM).
       execFile(
         program,
         [action, `${fqdn}.`, value],
-        { timeout: timeoutMs, shell: false },
+        { timeout: timeoutMs, shell: false, ...(signal ? { signal } : {}) },
         (err, _stdout, stderr) => {
           if (!err) return resolve();
+          if (signal?.aborted) return reject(cancelled(meta.code, what, signal));
           const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
           const why = e.killed
             ? `timed out after ${timeoutMs} ms`
@@ -45,23 +49,21 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
               ? `exited with status ${e.code}`
               : `could not start (${String(e.code ?? e.message)})`;
           const tail = String(stderr).trim().split('\n').slice(-5).join('\n');
-          reject(
-            new ProviderError(`${program} ${action} ${fqdn}. ${why}${tail ? `: ${tail}` : ''}`, meta.code),
-          );
+          reject(new ProviderError(`${what} ${why}${tail ? `: ${tail}` : ''}`, meta.code));
         },
       );
     });
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
-      await run('present', name, value);
+      await run('present', name, value, signal);
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value };
       return handle;
     },
-    async deleteTxt(handle) {
-      await run('cleanup', handle.fqdn, handle.value);
+    async deleteTxt(handle, signal) {
+      await run('cleanup', handle.fqdn, handle.value, signal);
     },
   };
 }

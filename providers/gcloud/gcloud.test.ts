@@ -1,7 +1,8 @@
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { jsonOf, hangAll, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { fromRrdata, toRrdata } from './index.js';
@@ -326,5 +327,43 @@ describe('gcloud requests (nock, oauth2.googleapis.com + dns.googleapis.com)', (
       (e: unknown) => e,
     )) as Error;
     expect(err.message).toBe('Google Cloud DNS: GCE_SERVICE_ACCOUNT is not valid JSON');
+  });
+});
+
+describe('gcloud: cancellation', () => {
+  const secrets = [PEM.split('\n')[5]!, ACCESS];
+
+  it('an abort stops a pending token request at once', async () => {
+    hangAll(OAUTH);
+    const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
+    const e = await expectPromptCancel((signal) => p.createTxt(FQDN, 'v', signal), secrets);
+    expect(e.message).toContain('token request to https://oauth2.googleapis.com/token');
+  });
+
+  it("an abort stops the wait for a pending change (Cloud DNS's own poll)", async () => {
+    let polls = 0;
+    nock(OAUTH).persist().post('/token').reply(200, tokenReply);
+    nock(DNS)
+      .persist()
+      .get(ZONES)
+      .query(true)
+      .reply(200, zoneList([PUBLIC_ZONE]))
+      .get(`${ZONES}/example-com/rrsets`)
+      .query(true)
+      .reply(200, rrsetList([]))
+      .post(`${ZONES}/example-com/changes`)
+      .reply(200, { kind: 'dns#change', id: '7', status: 'pending' })
+      .get(`${ZONES}/example-com/changes/7`)
+      .reply(() => {
+        polls++;
+        return [200, { kind: 'dns#change', id: '7', status: 'pending' }];
+      });
+    const p = await createProvider('gcloud', { GCE_SERVICE_ACCOUNT: SA });
+    const e = await expectPromptCancel((signal) => p.createTxt(FQDN, 'v', signal), secrets, {
+      afterMs: 800,
+      withinMs: 300,
+    });
+    expect(e.message).toMatch(/change(s\/)?\s?7/);
+    expect(polls).toBeGreaterThanOrEqual(1);
   });
 });

@@ -2,8 +2,10 @@
 import { createSign } from 'node:crypto';
 import { adapterClient, field } from '../http.js';
 import {
+  cancelled,
   firstZone,
   normalizeFqdn,
+  pause,
   ProviderConfigError,
   ProviderError,
   readCredentials,
@@ -23,6 +25,8 @@ export const DEFAULT_BASE_URL = 'https://dns.googleapis.com/dns/v1';
 export const DNS_SCOPE = 'https://www.googleapis.com/auth/ndev.clouddns.readwrite';
 const DEFAULT_TTL = 120;
 const JWT_LIFETIME_S = 3600;
+/** Between two reads of a pending change's status. */
+const CHANGE_POLL_MS = 500;
 
 interface ServiceAccount {
   client_email: string;
@@ -85,7 +89,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const secrets: string[] = [sa.private_key];
   let token: { value: string; expires: number } | undefined;
 
-  async function accessToken(): Promise<string> {
+  async function accessToken(signal?: AbortSignal): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     if (token && token.expires > now + 60) return token.value;
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -109,7 +113,11 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     }
     const assertion = `${unsigned}.${sig}`;
     secrets.push(assertion);
+    const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
+    const what = `token request to ${sa.token_uri}`;
+    if (signal?.aborted) throw cancelled(meta.code, what, signal);
     let res: Response;
+    let text: string;
     try {
       res = await f(sa.token_uri, {
         method: 'POST',
@@ -118,15 +126,16 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
           grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
           assertion,
         }).toString(),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
+      text = await res.text();
     } catch (e) {
+      if (signal?.aborted) throw cancelled(meta.code, what, signal);
       throw new ProviderError(
         redact(`token request to ${sa.token_uri} failed: ${(e as Error).message}`, secrets),
         meta.code,
       );
     }
-    const text = await res.text();
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -147,25 +156,25 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     return at;
   }
 
-  async function api(method: string, path: string, body?: unknown): Promise<unknown> {
+  async function api(method: string, path: string, signal?: AbortSignal, body?: unknown): Promise<unknown> {
     const client = adapterClient(
       meta.code,
       opts,
       opts.baseUrl ?? DEFAULT_BASE_URL,
-      { authorization: `Bearer ${await accessToken()}` },
+      { authorization: `Bearer ${await accessToken(signal)}` },
       secrets,
     );
-    return (await client.request(method, path, body)).body;
+    return (await client.request(method, path, body, [], signal)).body;
   }
 
   const zonesPath = `/projects/${encodeURIComponent(project)}/managedZones`;
 
-  const findZone = (fqdn: string): Promise<{ name: string; nameServers: string[] }> =>
+  const findZone = (fqdn: string, signal?: AbortSignal): Promise<{ name: string; nameServers: string[] }> =>
     firstZone(
       meta.code,
       fqdn,
       async (name) => {
-        const body = await api('GET', `${zonesPath}?dnsName=${encodeURIComponent(name + '.')}`);
+        const body = await api('GET', `${zonesPath}?dnsName=${encodeURIComponent(name + '.')}`, signal);
         const zones = field(body, 'managedZones');
         // Private zones never answer the CA.
         const z = Array.isArray(zones)
@@ -179,12 +188,14 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
         };
       },
       `no public Cloud DNS zone in project ${project} contains ${fqdn}`,
+      signal,
     );
 
-  async function getRrset(zone: string, fqdn: string): Promise<RRSet | undefined> {
+  async function getRrset(zone: string, fqdn: string, signal?: AbortSignal): Promise<RRSet | undefined> {
     const body = await api(
       'GET',
       `${zonesPath}/${encodeURIComponent(zone)}/rrsets?name=${encodeURIComponent(fqdn + '.')}&type=TXT`,
+      signal,
     );
     const list = field(body, 'rrsets');
     const r = Array.isArray(list)
@@ -201,29 +212,29 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   }
 
   /** One atomic change: the old record set out, the new one in (Cloud DNS replaces whole sets). */
-  async function change(zone: string, deletions: RRSet[], additions: RRSet[]): Promise<void> {
-    const body = await api('POST', `${zonesPath}/${encodeURIComponent(zone)}/changes`, {
-      additions,
-      deletions,
-    });
+  async function change(
+    zone: string,
+    deletions: RRSet[],
+    additions: RRSet[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const changes = `${zonesPath}/${encodeURIComponent(zone)}/changes`;
+    const body = await api('POST', changes, signal, { additions, deletions });
     let status = field(body, 'status');
     const id = field(body, 'id');
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
     while (status === 'pending' && typeof id === 'string' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      status = field(
-        await api('GET', `${zonesPath}/${encodeURIComponent(zone)}/changes/${encodeURIComponent(id)}`),
-        'status',
-      );
+      await pause(CHANGE_POLL_MS, meta.code, `waiting for change ${id} in zone ${zone}`, signal);
+      status = field(await api('GET', `${changes}/${encodeURIComponent(id)}`, signal), 'status');
     }
   }
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
-      const zone = await findZone(name);
-      const existing = await getRrset(zone.name, name);
+      const zone = await findZone(name, signal);
+      const existing = await getRrset(zone.name, name, signal);
       const present = existing?.rrdatas.some((d) => fromRrdata(d) === value) ?? false;
       if (!present) {
         const next: RRSet = {
@@ -232,7 +243,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
           ttl: existing?.ttl ?? ttl,
           rrdatas: [...(existing?.rrdatas ?? []), toRrdata(value)],
         };
-        await change(zone.name, existing ? [existing] : [], [next]);
+        await change(zone.name, existing ? [existing] : [], [next], signal);
       }
       // A value that was already there is not ours to delete later.
       const handle: RecordHandle = {
@@ -244,16 +255,16 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
       };
       return handle;
     },
-    async deleteTxt(handle) {
+    async deleteTxt(handle, signal) {
       if (handle.preexisting === true) return;
-      const zone = typeof handle.zone === 'string' ? handle.zone : (await findZone(handle.fqdn)).name;
-      const existing = await getRrset(zone, handle.fqdn);
+      const zone = typeof handle.zone === 'string' ? handle.zone : (await findZone(handle.fqdn, signal)).name;
+      const existing = await getRrset(zone, handle.fqdn, signal);
       if (!existing || !existing.rrdatas.some((d) => fromRrdata(d) === handle.value)) return;
       const rest = existing.rrdatas.filter((d) => fromRrdata(d) !== handle.value);
-      await change(zone, [existing], rest.length > 0 ? [{ ...existing, rrdatas: rest }] : []);
+      await change(zone, [existing], rest.length > 0 ? [{ ...existing, rrdatas: rest }] : [], signal);
     },
-    async zoneNameservers(fqdn) {
-      return (await findZone(normalizeFqdn(fqdn))).nameServers;
+    async zoneNameservers(fqdn, signal) {
+      return (await findZone(normalizeFqdn(fqdn), signal)).nameServers;
     },
   };
 }

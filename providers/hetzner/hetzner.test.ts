@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { hangAll, jsonOf, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { abortedSignal, expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { meta } from './meta.js';
@@ -190,5 +191,25 @@ describe('hetzner requests (nock, dns.hetzner.com)', () => {
     await expect(p.createTxt('other.org', 'v')).rejects.toThrow(
       'no Hetzner DNS zone in this account contains other.org',
     );
+  });
+});
+
+describe('hetzner: cancellation', () => {
+  it('an abort stops a pending create, delete or nameserver lookup at once, naming the request', async () => {
+    hangAll(API);
+    const p = await createProvider('hetzner', { HETZNER_API_KEY: TOKEN });
+    const e = await expectPromptCancel((signal) => p.createTxt(FQDN, 'v', signal), [TOKEN]);
+    expect(e.message).toContain(`GET ${API}/`);
+    await expectPromptCancel(
+      (signal) =>
+        p.deleteTxt({ provider: 'hetzner', fqdn: FQDN, value: 'v', zoneId: ZONE_ID, recordId: 'r1' }, signal),
+      [TOKEN],
+    );
+    await expectPromptCancel((signal) => p.zoneNameservers!(FQDN, signal), [TOKEN]);
+  });
+
+  it('an already aborted signal sends nothing (no interceptor, nothing unmatched)', async () => {
+    const p = await createProvider('hetzner', { HETZNER_API_KEY: TOKEN });
+    await expect(p.createTxt(FQDN, 'v', abortedSignal())).rejects.toThrow(/cancelled \(SIGINT\)/);
   });
 });

@@ -33,13 +33,19 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     token,
   ]);
 
-  const findZone = (fqdn: string): Promise<Zone> =>
+  const findZone = (fqdn: string, signal?: AbortSignal): Promise<Zone> =>
     firstZone(
       meta.code,
       fqdn,
       async (name) => {
         // The API answers 404 when no zone has that name.
-        const res = await api.request('GET', `/zones?name=${encodeURIComponent(name)}`, undefined, [404]);
+        const res = await api.request(
+          'GET',
+          `/zones?name=${encodeURIComponent(name)}`,
+          undefined,
+          [404],
+          signal,
+        );
         const zones = field(res.body, 'zones');
         const z =
           res.status === 200 && Array.isArray(zones)
@@ -50,34 +56,36 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
         return { id: String(field(z, 'id')), name, ns: Array.isArray(ns) ? ns.map(String) : [] };
       },
       `no Hetzner DNS zone in this account contains ${fqdn}`,
+      signal,
     );
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
-      const zone = await findZone(name);
-      const res = await api.request('POST', '/records', {
-        value,
-        ttl,
-        type: 'TXT',
-        name: relativeName(name, zone.name),
-        zone_id: zone.id,
-      });
+      const zone = await findZone(name, signal);
+      const res = await api.request(
+        'POST',
+        '/records',
+        { value, ttl, type: 'TXT', name: relativeName(name, zone.name), zone_id: zone.id },
+        [],
+        signal,
+      );
       const id = createdRecordId(meta.code, name, field(res.body, 'record', 'id'), 'string');
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zoneId: zone.id, recordId: id };
       return handle;
     },
-    async deleteTxt(handle) {
+    async deleteTxt(handle, signal) {
       await api.request(
         'DELETE',
         `/records/${encodeURIComponent(String(handle.recordId))}`,
         undefined,
         [404],
+        signal,
       );
     },
-    async zoneNameservers(fqdn) {
-      return (await findZone(normalizeFqdn(fqdn))).ns.map((n) => n.replace(/\.$/, ''));
+    async zoneNameservers(fqdn, signal) {
+      return (await findZone(normalizeFqdn(fqdn), signal)).ns.map((n) => n.replace(/\.$/, ''));
     },
   };
 }

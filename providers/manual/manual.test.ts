@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import type { ManualStep } from '../types.js';
+import { expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { meta } from './meta.js';
 
 /** An operator who does exactly what the printed instructions say. */
@@ -69,5 +70,30 @@ describe('manual instructions', () => {
 
   it('refuses to run without a terminal to show the record and wait for Enter', async () => {
     await expect(createProvider('manual', {})).rejects.toThrow(/needs a terminal/);
+  });
+});
+
+describe('manual: cancellation', () => {
+  it('an abort ends the wait for the operator, and the confirmation is told to stop listening', async () => {
+    let told: AbortSignal | undefined;
+    const p = await createProvider(
+      'manual',
+      {},
+      {
+        output: { write: () => true },
+        confirm: (_s, signal) => {
+          told = signal;
+          return new Promise<void>(() => undefined);
+        },
+      },
+    );
+    const e = await expectPromptCancel(
+      (signal) => p.createTxt('_acme-challenge.example.com', 'v', signal),
+      [],
+    );
+    expect(e.message).toBe(
+      'waiting for the operator to add _acme-challenge.example.com TXT: cancelled (SIGINT)',
+    );
+    expect(told?.aborted).toBe(true);
   });
 });

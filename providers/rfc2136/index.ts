@@ -2,6 +2,7 @@
 import { DnsUpdateError, findZone, parseServer, sendUpdate } from '../../src/dns/update.js';
 import { digestFor, TsigError, type TsigKey } from '../../src/dns/tsig.js';
 import {
+  cancelled,
   normalizeFqdn,
   ProviderConfigError,
   ProviderError,
@@ -41,10 +42,12 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const timeoutMs =
     opts.timeoutMs ?? intOr(c.RFC2136_DNS_TIMEOUT, DEFAULT_TIMEOUT_S, 'RFC2136_DNS_TIMEOUT', cfg) * 1000;
 
-  const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
+  const wrap = async <T>(what: string, signal: AbortSignal | undefined, f: () => Promise<T>): Promise<T> => {
+    if (signal?.aborted) throw cancelled(meta.code, what, signal);
     try {
       return await f();
     } catch (e) {
+      if (signal?.aborted) throw cancelled(meta.code, what, signal);
       if (e instanceof DnsUpdateError || e instanceof TsigError) {
         throw new ProviderError(redact(e.message, [secret]), meta.code);
       }
@@ -54,31 +57,33 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
-      return wrap(async () => {
-        const zone = await findZone(server, name, timeoutMs);
+      return wrap(`adding TXT ${name}`, signal, async () => {
+        const zone = await findZone(server, name, timeoutMs, signal);
         await sendUpdate({
           server,
           zone,
           key,
           timeoutMs,
+          signal,
           ops: [{ op: 'add', name, type: 'TXT', ttl, value }],
         });
         const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zone };
         return handle;
       });
     },
-    async deleteTxt(handle) {
+    async deleteTxt(handle, signal) {
       const zone = typeof handle.zone === 'string' ? handle.zone : undefined;
-      await wrap(async () => {
-        const z = zone ?? (await findZone(server, handle.fqdn, timeoutMs));
+      await wrap(`removing TXT ${handle.fqdn}`, signal, async () => {
+        const z = zone ?? (await findZone(server, handle.fqdn, timeoutMs, signal));
         // Class NONE with the exact RDATA: removes only this value; absent value is a no-op (RFC 2136 §3.4.2.4).
         await sendUpdate({
           server,
           zone: z,
           key,
           timeoutMs,
+          signal,
           ops: [{ op: 'delete', name: handle.fqdn, type: 'TXT', value: handle.value }],
         });
       });

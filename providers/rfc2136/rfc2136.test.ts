@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { ProviderError } from '../types.js';
+import { expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { meta } from './meta.js';
 
 const ZONE = 'example.test';
@@ -294,5 +295,27 @@ describe('rfc2136 adapter on the wire', () => {
     );
     await expect(p.createTxt(FQDN, 'x')).rejects.toThrow(/no answer from 127\.0\.0\.1:\d+ within 200 ms/);
     silent.close();
+  });
+});
+
+describe('rfc2136: cancellation', () => {
+  it('an abort stops a pending SOA lookup or UPDATE at once, without the TSIG secret', async () => {
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    const env = {
+      RFC2136_NAMESERVER: `127.0.0.1:${silent.address().port}`,
+      RFC2136_TSIG_KEY: KEY,
+      RFC2136_TSIG_SECRET: SECRET,
+    };
+    const p = await createProvider('rfc2136', env, { timeoutMs: 10_000 });
+    try {
+      const e = await expectPromptCancel((signal) => p.createTxt(FQDN, 'x', signal), [SECRET]);
+      expect(e.message).toBe(`adding TXT ${FQDN}: cancelled (SIGINT)`);
+      // With the zone in the handle, the UPDATE itself is what waits.
+      const handle = { provider: 'rfc2136', fqdn: FQDN, value: 'x', zone: ZONE };
+      await expectPromptCancel((signal) => p.deleteTxt(handle, signal), [SECRET]);
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -16,8 +16,10 @@ import {
   type Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
 import {
+  cancelled,
   firstZone,
   normalizeFqdn,
+  pause,
   ProviderConfigError,
   ProviderError,
   readCredentials,
@@ -118,11 +120,20 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
   const secrets = [c.AWS_ACCESS_KEY_ID, c.AWS_SECRET_ACCESS_KEY, c.AWS_SESSION_TOKEN];
   const client = new Route53Client(config);
 
-  /** Runs one SDK call; any failure becomes a redacted ProviderError saying what was attempted. */
-  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one SDK call, handing it the caller's signal (the SDK aborts the request); any failure becomes a
+   * redacted ProviderError saying what was attempted, a ProviderCancelledError when the signal stopped it.
+   */
+  async function call<T>(
+    what: string,
+    run: (o: { abortSignal?: AbortSignal }) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    if (signal?.aborted) throw cancelled(meta.code, what, signal);
     try {
-      return await run();
+      return await run(signal ? { abortSignal: signal } : {});
     } catch (e) {
+      if (signal?.aborted) throw cancelled(meta.code, what, signal);
       const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
       const hint =
         err.name === 'CredentialsProviderError'
@@ -136,56 +147,58 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     }
   }
 
-  async function findZone(fqdn: string): Promise<string> {
+  async function findZone(fqdn: string, signal?: AbortSignal): Promise<string> {
     if (fixedZone) return fixedZone;
     return firstZone(
       meta.code,
       fqdn,
       async (name) => {
-        const out = await call(`looking up hosted zone ${name}`, () =>
-          client.send(new ListHostedZonesByNameCommand({ DNSName: name, MaxItems: 10 })),
+        const out = await call(
+          `looking up hosted zone ${name}`,
+          (o) => client.send(new ListHostedZonesByNameCommand({ DNSName: name, MaxItems: 10 }), o),
+          signal,
         );
         // The list starts at DNSName and goes on with later names; private zones never answer the CA.
         const z = out.HostedZones?.find((h) => sameName(h.Name, name) && h.Config?.PrivateZone !== true);
         return z?.Id?.replace(/^\/hostedzone\//, '');
       },
       `no public Route 53 hosted zone visible to these credentials contains ${fqdn}`,
+      signal,
     );
   }
 
   /** The simple-routing TXT record set at fqdn, if any. */
-  async function getTxtSet(zoneId: string, fqdn: string): Promise<ResourceRecordSet | undefined> {
-    const out = await call(`reading TXT ${fqdn}`, () =>
-      client.send(
-        new ListResourceRecordSetsCommand({
-          HostedZoneId: zoneId,
-          StartRecordName: fqdn + '.',
-          StartRecordType: 'TXT',
-          MaxItems: 10,
-        }),
-      ),
-    );
+  async function getTxtSet(
+    zoneId: string,
+    fqdn: string,
+    signal?: AbortSignal,
+  ): Promise<ResourceRecordSet | undefined> {
+    const list = new ListResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      StartRecordName: fqdn + '.',
+      StartRecordType: 'TXT',
+      MaxItems: 10,
+    });
+    const out = await call(`reading TXT ${fqdn}`, (o) => client.send(list, o), signal);
     return out.ResourceRecordSets?.find(
       (r) => sameName(r.Name, fqdn) && r.Type === 'TXT' && r.SetIdentifier === undefined,
     );
   }
 
-  async function change(zoneId: string, what: string, ch: Change): Promise<void> {
-    const out = await call(what, () =>
-      client.send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: zoneId,
-          ChangeBatch: { Comment: CHANGE_COMMENT, Changes: [ch] },
-        }),
-      ),
-    );
+  async function change(zoneId: string, what: string, ch: Change, signal?: AbortSignal): Promise<void> {
+    const batch = new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: { Comment: CHANGE_COMMENT, Changes: [ch] },
+    });
+    const out = await call(what, (o) => client.send(batch, o), signal);
     let status = out.ChangeInfo?.Status;
     const id = out.ChangeInfo?.Id;
     const deadline = Date.now() + waitS * 1000;
     while (status === 'PENDING' && id !== undefined && Date.now() < deadline) {
-      if (pollS > 0) await new Promise((r) => setTimeout(r, pollS * 1000));
-      status = (await call(`waiting for change ${id}`, () => client.send(new GetChangeCommand({ Id: id }))))
-        .ChangeInfo?.Status;
+      const waiting = `waiting for change ${id}`;
+      if (pollS > 0) await pause(pollS * 1000, meta.code, waiting, signal);
+      const got = await call(waiting, (o) => client.send(new GetChangeCommand({ Id: id }), o), signal);
+      status = got.ChangeInfo?.Status;
     }
     // Still PENDING after the wait: the change is accepted and will apply; the caller checks propagation.
   }
@@ -195,32 +208,30 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
 
   return {
     name: meta.code,
-    async createTxt(fqdn, value) {
+    async createTxt(fqdn, value, signal) {
       const name = normalizeFqdn(fqdn);
-      const zoneId = await findZone(name);
-      const existing = await getTxtSet(zoneId, name);
+      const zoneId = await findZone(name, signal);
+      const existing = await getTxtSet(zoneId, name, signal);
       const records = existing?.ResourceRecords ?? [];
       const present = records.some(ours(value));
       if (!present) {
-        await change(zoneId, `adding TXT ${name}`, {
-          Action: 'UPSERT',
-          ResourceRecordSet: {
-            Name: name + '.',
-            Type: 'TXT',
-            TTL: existing?.TTL ?? ttl,
-            // Values already there are sent back verbatim: UPSERT replaces the whole set.
-            ResourceRecords: [...records.map((r) => ({ Value: r.Value })), { Value: toTxtValue(value) }],
-          },
-        });
+        const set: ResourceRecordSet = {
+          Name: name + '.',
+          Type: 'TXT',
+          TTL: existing?.TTL ?? ttl,
+          // Values already there are sent back verbatim: UPSERT replaces the whole set.
+          ResourceRecords: [...records.map((r) => ({ Value: r.Value })), { Value: toTxtValue(value) }],
+        };
+        await change(zoneId, `adding TXT ${name}`, { Action: 'UPSERT', ResourceRecordSet: set }, signal);
       }
       // A value that was already there is not ours to delete later.
       const handle: RecordHandle = { provider: meta.code, fqdn: name, value, zoneId, preexisting: present };
       return handle;
     },
-    async deleteTxt(handle) {
+    async deleteTxt(handle, signal) {
       if (handle.preexisting === true) return;
-      const zoneId = typeof handle.zoneId === 'string' ? handle.zoneId : await findZone(handle.fqdn);
-      const existing = await getTxtSet(zoneId, handle.fqdn);
+      const zoneId = typeof handle.zoneId === 'string' ? handle.zoneId : await findZone(handle.fqdn, signal);
+      const existing = await getTxtSet(zoneId, handle.fqdn, signal);
       const records = existing?.ResourceRecords ?? [];
       if (!existing || !records.some(ours(handle.value))) return;
       const rest = records.filter((r) => !ours(handle.value)(r)).map((r) => ({ Value: r.Value }));
@@ -235,12 +246,15 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
               ResourceRecordSet: { ...set, ResourceRecords: records.map((r) => ({ Value: r.Value })) },
             }
           : { Action: 'UPSERT', ResourceRecordSet: { ...set, ResourceRecords: rest } },
+        signal,
       );
     },
-    async zoneNameservers(fqdn) {
-      const zoneId = await findZone(normalizeFqdn(fqdn));
-      const out = await call(`reading hosted zone ${zoneId}`, () =>
-        client.send(new GetHostedZoneCommand({ Id: zoneId })),
+    async zoneNameservers(fqdn, signal) {
+      const zoneId = await findZone(normalizeFqdn(fqdn), signal);
+      const out = await call(
+        `reading hosted zone ${zoneId}`,
+        (o) => client.send(new GetHostedZoneCommand({ Id: zoneId }), o),
+        signal,
       );
       return (out.DelegationSet?.NameServers ?? []).map((n) => normalizeFqdn(n));
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { hangAll, useNock, type NockReply, fetchStyle } from '../__testing__/nock.test-helper.js';
+import { expectPromptCancel } from '../__testing__/cancel.test-helper.js';
 import { runConformance, type ConformanceHarness } from '../conformance.js';
 import { createProvider } from '../registry.js';
 import { ProviderConfigError, ProviderError } from '../types.js';
@@ -469,5 +470,44 @@ describe('route53 requests (nock, route53.amazonaws.com)', () => {
     expect(fromTxtValue(toTxtValue(long))).toBe(long);
     expect(fromTxtValue('"v=spf1\\040-all"')).toBe('v=spf1 -all');
     expect(toTxtValue('')).toBe('""');
+  });
+});
+
+describe('route53: cancellation', () => {
+  const secrets = [SECRET, SESSION];
+
+  it('an abort stops a pending SDK request at once (the SDK gets the signal)', async () => {
+    hangAll(API);
+    const p = await createProvider('route53', ENV);
+    const e = await expectPromptCancel((signal) => p.createTxt(FQDN, 'v', signal), secrets);
+    expect(e.message).toContain('looking up hosted zone');
+    await expectPromptCancel((signal) => p.zoneNameservers!(FQDN, signal), secrets);
+  });
+
+  it('an abort stops the wait for a PENDING change between two GetChange polls', async () => {
+    let polls = 0;
+    nock(API)
+      .get(`/2013-04-01/hostedzone/${ZONE_ID}/rrset`)
+      .query(true)
+      .reply(200, listRrsetsXml([], `${FQDN}.`, 'TXT', 10), XML_HEADERS)
+      .post(`/2013-04-01/hostedzone/${ZONE_ID}/rrset`)
+      .reply(200, changeInfoXml('ChangeResourceRecordSetsResponse', 'C77', 'PENDING'), XML_HEADERS)
+      .get('/2013-04-01/change/C77')
+      .times(5)
+      .reply(() => {
+        polls++;
+        return [200, changeInfoXml('GetChangeResponse', 'C77', 'PENDING'), XML_HEADERS];
+      });
+    const p = await createProvider('route53', {
+      ...ENV,
+      AWS_HOSTED_ZONE_ID: ZONE_ID,
+      AWS_POLLING_INTERVAL: '1',
+    });
+    const e = await expectPromptCancel((signal) => p.createTxt(FQDN, 'v', signal), secrets, {
+      afterMs: 400,
+      withinMs: 300,
+    });
+    expect(e.message).toBe('waiting for change /change/C77: cancelled (SIGINT)');
+    expect(polls).toBe(0);
   });
 });

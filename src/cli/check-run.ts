@@ -86,7 +86,7 @@ const providerFor = (code: string, ctx: CommandContext) => registryProvider(code
 
 /** Ctrl-C during a webroot check must not leave a token file behind. */
 async function cleanupOnSignal(): Promise<() => void> {
-  const { cleanupWebrootTokens } = await import('../checks/http01/index.js');
+  const { cleanupWebrootTokens } = await import('../solve/webroot.js');
   const onSignal = (signal: NodeJS.Signals): void => {
     cleanupWebrootTokens();
     process.exit(signal === 'SIGINT' ? 130 : 143);

@@ -7,8 +7,11 @@ export interface CliIo {
   isTTY: boolean;
   /** The environment, read only through src/config. */
   env: Readonly<Record<string, string | undefined>>;
-  /** Resolves when the person at the terminal presses Enter; absent when stdin or stderr is not a terminal. */
-  waitForEnter?: () => Promise<void>;
+  /**
+   * Resolves when the person at the terminal presses Enter, or when signal aborts (stdin is let go, so the
+   * process can exit); absent when stdin or stderr is not a terminal.
+   */
+  waitForEnter?: (signal?: AbortSignal) => Promise<void>;
 }
 
 export { UsageError } from '../errors.js';
@@ -23,14 +26,19 @@ export function processIo(): CliIo {
   };
 }
 
-function waitForEnter(): Promise<void> {
+function waitForEnter(signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const onData = (chunk: Buffer): void => {
-      if (!chunk.includes(0x0a) && !chunk.includes(0x0d)) return;
+    const done = (): void => {
       process.stdin.off('data', onData);
+      signal?.removeEventListener('abort', done);
       process.stdin.pause();
       resolve();
     };
+    const onData = (chunk: Buffer): void => {
+      if (chunk.includes(0x0a) || chunk.includes(0x0d)) done();
+    };
+    if (signal?.aborted) return resolve();
+    signal?.addEventListener('abort', done, { once: true });
     process.stdin.on('data', onData);
     process.stdin.resume();
   });

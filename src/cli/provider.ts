@@ -16,7 +16,7 @@ export const registryProvider: ProviderFactory = async (code, env, io) => {
   if (io) {
     opts.output = { write: (t: string) => io.err(t) };
     // The manual provider waits for Enter; without a terminal there is no one to press it.
-    if (io.waitForEnter) opts.confirm = () => io.waitForEnter!();
+    if (io.waitForEnter) opts.confirm = (_step, signal) => io.waitForEnter!(signal);
   }
   try {
     return await createProvider(code, { ...env }, opts);

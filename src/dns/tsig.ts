@@ -1,8 +1,7 @@
 /** TSIG (RFC 8945): sign requests, verify responses. Byte-exact, written by hand. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { RRTYPE } from './rrtype.js';
 
-/** RFC 8945 §4.2: type TSIG, class ANY, TTL 0. */
-export const TYPE_TSIG = 250;
 export const CLASS_ANY = 255;
 /** RFC 8945 §10: recommended fudge, seconds. */
 export const DEFAULT_FUDGE = 300;
@@ -138,7 +137,7 @@ export function encodeTsigRecord(r: TsigRecord): Buffer {
   ]);
   return Buffer.concat([
     encodeName(canonicalName(r.keyName)),
-    u16(TYPE_TSIG),
+    u16(RRTYPE.TSIG),
     u16(CLASS_ANY),
     Buffer.alloc(4),
     u16(rdata.length),
@@ -224,7 +223,7 @@ export function findTsig(msg: Buffer): FoundTsig | undefined {
     pos += 10 + rdlen;
     if (pos > msg.length) throw new TsigError('truncated RDATA');
   }
-  if (!last || counts[3] === 0 || last.type !== TYPE_TSIG) return undefined;
+  if (!last || counts[3] === 0 || last.type !== RRTYPE.TSIG) return undefined;
   const keyName = readName(msg, last.start).name;
   let p = last.rdata;
   const alg = readName(msg, p);

@@ -3,14 +3,13 @@ import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
 import { encodeName, readName, signMessage, verifyMessage, type TsigKey } from './tsig.js';
+import { RRTYPE } from './rrtype.js';
 
 /** RFC 2136 §1.3 opcode 5; RFC 1035 classes; RFC 2136 §2.4 class NONE. */
 export const OPCODE_UPDATE = 5;
 export const CLASS_IN = 1;
 export const CLASS_NONE = 254;
 export const CLASS_ANY = 255;
-export const TYPE_SOA = 6;
-export const TYPE_TXT = 16;
 
 /** RFC 1035 §4.1.1, RFC 2136 §2.2. */
 export const RCODE_NAMES: Record<number, string> = {
@@ -77,13 +76,13 @@ export function buildUpdate(id: number, zone: string, ops: UpdateOp[]): Buffer {
   header.writeUInt16BE(0, 10); // ADCOUNT
   const zoneSection = Buffer.concat([
     encodeName(zone.toLowerCase()),
-    Buffer.from([0, TYPE_SOA, 0, CLASS_IN]),
+    Buffer.from([0, RRTYPE.SOA, 0, CLASS_IN]),
   ]);
   const updates = ops.map((o) =>
     o.op === 'add'
-      ? rr(o.name, TYPE_TXT, CLASS_IN, o.ttl, txtRdata(o.value))
+      ? rr(o.name, RRTYPE.TXT, CLASS_IN, o.ttl, txtRdata(o.value))
       : // RFC 2136 §2.5.4: delete an RR from an RRset = class NONE, TTL 0, exact RDATA.
-        rr(o.name, TYPE_TXT, CLASS_NONE, 0, txtRdata(o.value)),
+        rr(o.name, RRTYPE.TXT, CLASS_NONE, 0, txtRdata(o.value)),
   );
   return Buffer.concat([header, zoneSection, ...updates]);
 }
@@ -94,7 +93,7 @@ export function buildSoaQuery(id: number, name: string): Buffer {
   header.writeUInt16BE(id, 0);
   header.writeUInt16BE(0, 2);
   header.writeUInt16BE(1, 4);
-  return Buffer.concat([header, encodeName(name.toLowerCase()), Buffer.from([0, TYPE_SOA, 0, CLASS_IN])]);
+  return Buffer.concat([header, encodeName(name.toLowerCase()), Buffer.from([0, RRTYPE.SOA, 0, CLASS_IN])]);
 }
 
 export interface DnsServer {
@@ -129,40 +128,79 @@ function label(s: DnsServer): string {
   return isIP(s.address) === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
 }
 
+/** Calls stop when signal aborts (no answer is awaited any more); returns the listener's remover. */
+function onAbort(signal: AbortSignal | undefined, server: DnsServer, stop: (e: Error) => void): () => void {
+  if (!signal) return () => undefined;
+  const h = (): void => stop(new DnsUpdateError(`exchange with ${label(server)} abandoned`));
+  if (signal.aborted) queueMicrotask(h);
+  else signal.addEventListener('abort', h, { once: true });
+  return () => signal.removeEventListener('abort', h);
+}
+
 /** One request/response exchange over UDP; switches to TCP when the answer is truncated. */
-export async function exchange(server: DnsServer, msg: Buffer, timeoutMs: number): Promise<Buffer> {
+export async function exchange(
+  server: DnsServer,
+  msg: Buffer,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const id = msg.readUInt16BE(0);
-  const res = await udpExchange(server, msg, id, timeoutMs);
-  if ((res.readUInt16BE(2) & 0x0200) !== 0) return tcpExchange(server, msg, id, timeoutMs);
+  const res = await udpExchange(server, msg, id, timeoutMs, signal);
+  if ((res.readUInt16BE(2) & 0x0200) !== 0) return tcpExchange(server, msg, id, timeoutMs, signal);
   return res;
 }
 
-function udpExchange(server: DnsServer, msg: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
+function udpExchange(
+  server: DnsServer,
+  msg: Buffer,
+  id: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = createSocket(isIP(server.address) === 6 ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => {
+    let unlisten = (): void => undefined;
+    const end = (): void => {
+      clearTimeout(timer);
+      unlisten();
       sock.close();
+    };
+    const timer = setTimeout(() => {
+      end();
       reject(new DnsUpdateError(`no answer from ${label(server)} within ${timeoutMs} ms`));
     }, timeoutMs);
+    unlisten = onAbort(signal, server, (e) => {
+      end();
+      reject(e);
+    });
     sock.on('error', (e) => {
-      clearTimeout(timer);
-      sock.close();
+      end();
       reject(new DnsUpdateError(`cannot talk to ${label(server)}: ${e.message}`));
     });
     sock.on('message', (data) => {
       if (data.length < 12 || data.readUInt16BE(0) !== id || (data.readUInt16BE(2) & 0x8000) === 0) return;
-      clearTimeout(timer);
-      sock.close();
+      end();
       resolve(data);
     });
     sock.send(msg, server.port, server.address);
   });
 }
 
-function tcpExchange(server: DnsServer, msg: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
+function tcpExchange(
+  server: DnsServer,
+  msg: Buffer,
+  id: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = new Socket();
     let buf = Buffer.alloc(0);
+    const unlisten = onAbort(signal, server, (e) => {
+      sock.destroy();
+      reject(e);
+    });
+    sock.once('close', unlisten);
     const fail = (m: string) => {
       sock.destroy();
       reject(new DnsUpdateError(m));
@@ -193,8 +231,13 @@ export function rcodeOf(res: Buffer): string {
 }
 
 /** Zone apex for name, from the SOA in the answer or authority section of the server's reply. */
-export async function findZone(server: DnsServer, name: string, timeoutMs: number): Promise<string> {
-  const res = await exchange(server, buildSoaQuery(randomInt(0, 0x10000), name), timeoutMs);
+export async function findZone(
+  server: DnsServer,
+  name: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string> {
+  const res = await exchange(server, buildSoaQuery(randomInt(0, 0x10000), name), timeoutMs, signal);
   const rcode = rcodeOf(res);
   if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') {
     throw new DnsUpdateError(
@@ -208,7 +251,7 @@ export async function findZone(server: DnsServer, name: string, timeoutMs: numbe
   for (let i = 0; i < rrs; i++) {
     const owner = readName(res, pos);
     const type = res.readUInt16BE(owner.next);
-    if (type === TYPE_SOA) return owner.name.toLowerCase();
+    if (type === RRTYPE.SOA) return owner.name.toLowerCase();
     pos = owner.next + 10 + res.readUInt16BE(owner.next + 8);
   }
   throw new DnsUpdateError(
@@ -223,6 +266,8 @@ export interface SendUpdateOptions {
   ops: UpdateOp[];
   key?: TsigKey;
   timeoutMs?: number;
+  /** Abandons the exchange at once; an UPDATE already sent may still be applied by the server. */
+  signal?: AbortSignal;
   /** Seconds since the epoch; tests fix it. */
   now?: () => number;
 }
@@ -232,7 +277,7 @@ export async function sendUpdate(o: SendUpdateOptions): Promise<void> {
   const now = o.now ?? (() => Math.floor(Date.now() / 1000));
   const unsigned = buildUpdate(randomInt(0, 0x10000), o.zone, o.ops);
   const signed = o.key ? signMessage(unsigned, o.key, now()) : { wire: unsigned, mac: undefined };
-  const res = await exchange(o.server, signed.wire, o.timeoutMs ?? 10_000);
+  const res = await exchange(o.server, signed.wire, o.timeoutMs ?? 10_000, o.signal);
   const rcode = rcodeOf(res);
   const where = `UPDATE of zone ${o.zone} at ${label(o.server)}`;
   if (o.key) {

@@ -6,6 +6,8 @@ import { finding } from '../report/catalogue.js';
 import type { Finding } from '../report/finding.js';
 import type { Identifier } from '../identifiers.js';
 import type { CheckFamily, EngineContext, JudgeContext } from './context.js';
+import { withoutBogusSuccess } from './bogus.js';
+import { oneErrorPerCause } from './causes.js';
 
 /** What one family's gatherer returned, or why it could not: plain data either way. */
 export type GatherOutcome<E = unknown> = { evidence: E } | { error: { name: string; message: string } };
@@ -113,5 +115,5 @@ export function judgeIdentifier(
       out.push(incomplete(f.name, jctx.id, errorOf(e)));
     }
   }
-  return out;
+  return oneErrorPerCause(withoutBogusSuccess(out, bundle));
 }

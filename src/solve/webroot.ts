@@ -1,22 +1,66 @@
-/** HTTP-01 for ACME-client hooks: write the real token into the webroot and prove it is served as the CA fetches. */
+/**
+ * HTTP-01 token files in a webroot, the one module that places and removes them: for ACME-client hooks,
+ * the dry run and withPreflight (writeToken, removeToken) and for `check --webroot` (withWebrootToken).
+ */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { ACME_CHALLENGE_PATH } from '../http/constants.js';
 import type { NetworkProfile } from '../profile.js';
 import type { Finding } from '../report/finding.js';
 import type { ResolveAddresses } from '../http/fetch.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { addressesFromLookups } from '../checks/resolution/index.js';
-import { judgeHttp01, probeHttp01, webrootTokenPath } from '../checks/http01/index.js';
+import { judgeHttp01, probeHttp01 } from '../checks/http01/index.js';
 import { escapeControls as esc } from '../report/escape.js';
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
-export async function writeToken(webroot: string, token: string, keyAuthorization: string): Promise<string> {
+/** The token file path inside a webroot. */
+export const webrootTokenPath = (dir: string, token: string): string =>
+  path.join(dir, ...ACME_CHALLENGE_PATH.split('/').filter(Boolean), token);
+
+/** Writes <webroot>/.well-known/acme-challenge/<token>; exclusive refuses to replace an existing file. */
+export async function writeToken(
+  webroot: string,
+  token: string,
+  keyAuthorization: string,
+  { exclusive = false } = {},
+): Promise<string> {
   if (!TOKEN.test(token)) throw new Error(`invalid token ${JSON.stringify(token)}`);
   const file = webrootTokenPath(webroot, token);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, keyAuthorization, { mode: 0o644 });
+  await writeFile(file, keyAuthorization, { mode: 0o644, ...(exclusive ? { flag: 'wx' } : {}) });
   return file;
+}
+
+const pending = new Set<string>();
+
+/** Writes a fresh token file, runs fn, removes the file (also on error). */
+export async function withWebrootToken<T>(
+  dir: string,
+  token: string,
+  keyAuthorization: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const file = await writeToken(dir, token, keyAuthorization, { exclusive: true });
+  pending.add(file);
+  try {
+    return await fn();
+  } finally {
+    pending.delete(file);
+    await rm(file, { force: true });
+  }
+}
+
+/** Synchronous cleanup for signal handlers: removes every token file withWebrootToken still has in place. */
+export function cleanupWebrootTokens(): string[] {
+  const removed = [...pending];
+  for (const f of removed) {
+    rmSync(f, { force: true });
+    pending.delete(f);
+  }
+  return removed;
 }
 
 export async function removeToken(webroot: string, token: string): Promise<string> {

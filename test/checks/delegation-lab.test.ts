@@ -45,6 +45,33 @@ describe('delegation checks against the lab', () => {
     expect(verdictOf(fs)).toBe('fail');
   });
 
+  it('servers that answer A and SOA but refuse CAA: the query type fails, the zone is not all lame', async () => {
+    const fs = await check('www.caafail.test');
+    expect(codes(fs)).toEqual(['DELEGATION_QUERY_TYPE_FAILS']);
+    const f = fs[0]!;
+    expect(f.severity).toBe('error');
+    expect(f.title).toBe('Every nameserver of caafail.test fails CAA www.caafail.test');
+    expect(f.detail).toContain('answer NS, SOA, A, AAAA, CNAME and TXT queries authoritatively');
+    expect(f.detail).toContain(`ns1.caafail.test (127.0.35.1:${lab.port}): REFUSED`);
+    expect(f.remediation).toContain('Make ns1.caafail.test');
+    expect(f.remediation).not.toContain('load the zone');
+    expect(f.caMessage).toBe(
+      "While processing CAA for www.caafail.test: DNS problem: SERVFAIL looking up CAA for www.caafail.test - the domain's nameservers may be malfunctioning",
+    );
+  });
+
+  it('one server of two fails CAA only: it is named for that type, not called lame', async () => {
+    const fs = await check('www.onecaa.test');
+    expect(codes(fs)).toEqual(['DELEGATION_QUERY_TYPE_FAILS']);
+    const f = fs[0]!;
+    expect(f.severity).toBe('warning');
+    expect(f.title).toBe('Nameserver ns2.onecaa.test fails CAA www.onecaa.test');
+    expect(f.detail).toContain('but gives SERVFAIL for CAA www.onecaa.test');
+    expect(f.detail).toMatch(
+      /answers NS, SOA, A, AAAA, CNAME and TXT queries for onecaa\.test authoritatively/,
+    );
+  });
+
   it('reports the NS set differing between the registrar and the zone', async () => {
     const fs = await check('www.mismatch.test');
     expect(codes(fs)).toEqual(['DELEGATION_NS_MISMATCH']);

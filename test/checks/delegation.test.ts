@@ -229,16 +229,18 @@ describe('judgeDelegation', () => {
     );
   });
 
-  it('treats all servers failing only TXT as fatal for dns-01 but a per-server warning for http-01', () => {
+  it('treats all servers failing only TXT as a query type failing: fatal for dns-01, a warning for http-01', () => {
     const ev = evidence({
       answer: (s, n, t) => (t === 'TXT' ? reply(s, n, t, { rcode: 'REFUSED' }) : undefined),
     });
     const dns01 = judgeDelegation(ev, NAME, { challenge: 'dns-01' });
-    expect(only(dns01, 'DELEGATION_ALL_LAME').caMessage).toContain(
-      'looking up TXT for _acme-challenge.www.example.com',
-    );
+    const f = only(dns01, 'DELEGATION_QUERY_TYPE_FAILS');
+    expect(f.severity).toBe('error');
+    expect(f.caMessage).toContain('looking up TXT for _acme-challenge.www.example.com');
+    expect(codes(dns01)).not.toContain('DELEGATION_ALL_LAME');
     const http01 = judgeDelegation(ev, NAME, { challenge: 'http-01' });
-    expect(codes(http01)).toEqual(['DELEGATION_LAME_SERVER', 'DELEGATION_LAME_SERVER']);
+    expect(codes(http01)).toEqual(['DELEGATION_QUERY_TYPE_FAILS']);
+    expect(only(http01, 'DELEGATION_QUERY_TYPE_FAILS').severity).toBe('warning');
   });
 
   it('reports a zone that cannot be reached at all (findZone error)', () => {

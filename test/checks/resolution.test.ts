@@ -98,7 +98,7 @@ describe('judgeResolution', () => {
   it.each([
     ['SERVFAIL', 'DNS_SERVFAIL', /SERVFAIL looking up A/],
     ['LAME', 'DNS_SERVFAIL', /SERVFAIL looking up A/],
-    ['REFUSED', 'DNS_SERVFAIL', /SERVFAIL looking up A/],
+    ['REFUSED', 'DNS_REFUSED', /SERVFAIL looking up A/],
     ['TIMEOUT', 'DNS_TIMEOUT', /query timed out looking up A/],
     ['CNAME_LOOP', 'DNS_CNAME_LOOP', /SERVFAIL/],
     ['NO_NAMESERVERS', 'DNS_NO_NAMESERVERS', /SERVFAIL/],

@@ -1,7 +1,7 @@
 /** `verify` against the lab: the CA's lookup and the diagnosis for each broken placement. */
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { verify } from '../../src/solve/dns01.js';
-import { gatherDns01, judgeDns01Readiness } from '../../src/checks/dns01/index.js';
+import { gatherDns01, judgeDns01Readiness, judgeDns01Txt } from '../../src/checks/dns01/index.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 
 const V = 'e4poW-EBoq21JA9OrAOs8Izzml-1iB5kE5hWbN2FDkM';
@@ -68,7 +68,33 @@ describe('dns01 verify against the lab', () => {
     expect(r.ok).toBe(false);
     const d = r.judgement.findings.find((f) => f.code === 'DNS01_SERVERS_DISAGREE')!;
     expect(d.detail).toContain('ns2.dns01.test 127.0.50.2');
-    expect(d.detail).toContain('serves no TXT record');
+    expect(d.detail).toContain('answers NXDOMAIN');
+  });
+
+  it('says what each lagging server would make the CA answer: NXDOMAIN is dns, NOERROR unauthorized', async () => {
+    const resolver = new IterativeResolver(lab.profile);
+    const lagging = async (name: string) => {
+      const ev = await gatherDns01(resolver, name);
+      return judgeDns01Txt(ev, V).findings.find((f) => f.code === 'DNS01_SERVERS_DISAGREE')!;
+    };
+    const nx = await lagging('disagree.dns01.test');
+    expect(nx.detail).toContain(
+      'ns2.dns01.test 127.0.50.2:' +
+        lab.port +
+        ' answers NXDOMAIN (the name does not exist there): a CA lookup answered by it fails with dns "DNS problem: NXDOMAIN looking up TXT for _acme-challenge.disagree.dns01.test - check that a DNS record exists for this domain"',
+    );
+    const old = await lagging('lagging.dns01.test');
+    expect(old.detail).toContain(
+      'fails with unauthorized "Incorrect TXT record "Qk9Bz1mW3kR8bXbq6yVw0aV4bN2c1dE5fG7hJ9kL0mN" found at _acme-challenge.lagging.dns01.test"',
+    );
+    const nodata = await lagging('nodata.dns01.test');
+    expect(nodata.detail).toContain(
+      'serves no TXT record: a CA lookup answered by it fails with unauthorized "No TXT record found at _acme-challenge.nodata.dns01.test"',
+    );
+    // Whichever server the CA's lookup lands on, the finding names the problem of the lagging one.
+    for (const f of [nx, old, nodata]) expect(f.detail).toContain('ns1.dns01.test 127.0.50.1');
+    if (nx.severity === 'error') expect(nx.acmeProblem).toBe('urn:ietf:params:acme:error:dns');
+    if (old.severity === 'error') expect(old.acmeProblem).toBe('urn:ietf:params:acme:error:unauthorized');
   });
 
   it('follows an acme-dns CNAME to the value', async () => {

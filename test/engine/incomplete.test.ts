@@ -76,8 +76,10 @@ describe('checks that cannot complete', () => {
     const [id] = report.identifiers;
     const f = id!.findings.find((x) => x.code === 'DNSSEC_INDETERMINATE');
     expect(f).toMatchObject({ severity: 'warning', identifier: 'www.example.test' });
-    expect(f?.detail).toContain('DNSKEY .: SERVFAIL');
-    expect(f?.remediation).toContain('DNSKEY .: SERVFAIL');
+    expect(f?.detail).toMatch(
+      /DNSKEY \.: no server answered authoritatively \(a\.root-servers\.test [^)]*: SERVFAIL\)/,
+    );
+    expect(f?.remediation).toContain('DNSKEY .: no server answered authoritatively');
     // The addresses themselves resolve: the lab serves no signatures and the name is not bogus.
     expect(id!.findings.map((x) => x.code)).toContain('DNS_RESOLVED');
     expect(id!.verdict).toBe('warn');

@@ -2,13 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  judgeHttp01,
-  probeHttp01,
-  withWebrootToken,
-  cleanupWebrootTokens,
-  webrootTokenPath,
-} from '../../src/checks/http01/index.js';
+import { judgeHttp01, probeHttp01 } from '../../src/checks/http01/index.js';
+import { withWebrootToken, cleanupWebrootTokens, webrootTokenPath } from '../../src/solve/webroot.js';
 import { verdictOf } from '../../src/report/finding.js';
 import { codeInfo } from '../../src/report/catalogue.js';
 import { cdnForAddress, cdnForHeaders } from '../../src/http/cdn-ranges.js';

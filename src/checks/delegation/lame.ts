@@ -20,6 +20,23 @@ function tableEvidence(t: QueryTable): Evidence[] {
   return t.rows.length > 0 ? t.rows.map((r) => rowEvidence(t, r)) : t.error ? lookupEvidence(t.error) : [];
 }
 
+/** Servers that gave an authoritative answer (data, NODATA, NXDOMAIN or a referral) to some question. */
+function answeringServers(tables: QueryTable[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of tables) for (const r of t.rows) if (r.reply.kind !== 'lame') out.add(endpointKey(r.server));
+  return out;
+}
+
+/** "SOA example.com, A www.example.com": what a server did answer, for the per-type findings. */
+function answeredBy(tables: QueryTable[], key: string): string[] {
+  return tables
+    .filter((t) => t.rows.some((r) => endpointKey(r.server) === key && r.reply.kind !== 'lame'))
+    .map((t) => t.type);
+}
+
+const TYPE_FIX =
+  'an authoritative server must answer every query type for the names it serves, with an empty NOERROR answer (NODATA) when there is no such record; DNS software, a provider proxy or a firewall that refuses, drops or fails record types it does not know (CAA is type 257) does this: upgrade or reconfigure it';
+
 export function judgeLameness(
   tables: QueryTable[],
   identifier: string,
@@ -27,7 +44,14 @@ export function judgeLameness(
   challenge?: Challenge,
 ): Finding[] {
   const findings: Finding[] = [];
-  const dead = tables.filter((t) => isAllLame(t) && caUses(t, challenge));
+  const answering = answeringServers(tables);
+  const allLame = tables.filter(isAllLame);
+  // A question every server fails, asked of servers that answer other questions: that type fails, the
+  // servers are not lame (Zonemaster and DNSViz diagnose per query type).
+  const byType = allLame.filter(
+    (t) => t.rows.length > 0 && t.rows.some((r) => answering.has(endpointKey(r.server))),
+  );
+  const dead = allLame.filter((t) => !byType.includes(t) && caUses(t, challenge));
   if (dead.length > 0) {
     const first = dead[0]!;
     const servers = [...new Set(dead.flatMap((t) => t.rows.map((r) => serverLabel(r.server))))];
@@ -51,8 +75,30 @@ export function judgeLameness(
       }),
     );
   }
-  // once the zone is reported dead, other questions every server failed add nothing
-  const deadSet = new Set(dead.length > 0 ? tables.filter(isAllLame) : []);
+  for (const t of byType) {
+    const used = caUses(t, challenge);
+    const servers = t.rows.map((r) => serverLabel(r.server));
+    const ok = [...new Set(t.rows.flatMap((r) => answeredBy(tables, endpointKey(r.server))))];
+    findings.push(
+      finding('DELEGATION_QUERY_TYPE_FAILS', identifier, {
+        title: `Every nameserver of ${t.zone ?? zone} fails ${queryText(t)}`,
+        severity: used ? 'error' : 'warning',
+        detail:
+          `The nameservers of ${t.zone ?? zone} answer ${listText(ok)} queries authoritatively, but every one of them fails ${queryText(t)} (` +
+          t.rows.map((r) => `${serverLabel(r.server)}: ${r.reply.text}`).join('; ') +
+          `). The zone is served; this query type is not. ` +
+          (used
+            ? `The CA's resolver gets no usable ${t.type} answer, so validation fails.`
+            : `This challenge does not read it, but other clients may.`),
+        evidence: t.rows.map((r) => rowEvidence(t, r)),
+        remediation: `Make ${listText(servers)} answer ${t.type} queries for ${t.name}: ${TYPE_FIX}.`,
+        ...(used ? { caMessage: caFailureMessage(t, allTimeouts(t), identifier) } : {}),
+      }),
+    );
+  }
+  // once a question is reported for every server, other servers' failures of it add nothing
+  const deadSet = new Set(dead.length > 0 ? allLame : byType);
+  for (const t of byType) deadSet.add(t);
   const perServer = new Map<
     string,
     { server: ServerEndpoint; evidence: Evidence[]; what: Map<string, string[]> }
@@ -72,24 +118,36 @@ export function judgeLameness(
     tables.some((t) => t.rows.some((r) => endpointKey(r.server) !== k && r.reply.kind !== 'lame'));
   for (const [k, { server, evidence, what }] of perServer) {
     const label = serverLabel(server);
+    const host = server.name ?? server.address;
     const slow = [...what.keys()].some((w) => w.startsWith('timeout'));
     const said = [...what].map(([text, qs]) => `${text} for ${qs.join(', ')}`);
+    const retry =
+      (good(k) ? `Other servers answer, and the CA's resolver retries them, but ` : `The CA's resolver `) +
+      `it may ask ${host} first` +
+      (slow
+        ? ' and wait for its timeout; a slow lookup can exhaust the validation time and fail.'
+        : ' and, if its retries also fail, the lookup fails.');
+    if (answering.has(k)) {
+      // It serves the zone: only some query types fail there.
+      const failed = [...new Set([...what.values()].flat())];
+      findings.push(
+        finding('DELEGATION_QUERY_TYPE_FAILS', identifier, {
+          title: `Nameserver ${host} fails ${listText(failed)}`,
+          detail: `${label} answers ${listText(answeredBy(tables, k))} queries for ${zone} authoritatively, but gives ${said.join('; ')}. ${retry}`,
+          evidence,
+          remediation: `Make ${host} answer ${listText([...new Set(failed.map((q) => q.split(' ')[0]!))])} queries: ${TYPE_FIX}; or remove ${host} from the NS records at the registrar and at the zone apex.`,
+        }),
+      );
+      continue;
+    }
     findings.push(
       finding('DELEGATION_LAME_SERVER', identifier, {
-        title: `Nameserver ${server.name ?? server.address} is lame for ${zone}`,
-        detail:
-          `${label} does not answer authoritatively for ${zone}: ${said.join('; ')}. ` +
-          (good(k)
-            ? `Other servers answer, and the CA's resolver retries them, but `
-            : `The CA's resolver `) +
-          `it may ask ${server.name ?? server.address} first` +
-          (slow
-            ? ' and wait for its timeout; a slow lookup can exhaust the validation time and fail.'
-            : ' and, if its retries also fail, the lookup fails.'),
+        title: `Nameserver ${host} is lame for ${zone}`,
+        detail: `${label} does not answer authoritatively for ${zone}: ${said.join('; ')}. ${retry}`,
         evidence,
         remediation:
-          `Fix ${server.name ?? server.address} so it serves zone ${zone} authoritatively (zone loaded, queries allowed, AA bit set), ` +
-          `or remove ${server.name ?? server.address} from the NS records at the registrar and at the zone apex.`,
+          `Fix ${host} so it serves zone ${zone} authoritatively (zone loaded, queries allowed, AA bit set), ` +
+          `or remove ${host} from the NS records at the registrar and at the zone apex.`,
       }),
     );
   }

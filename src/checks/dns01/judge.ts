@@ -1,6 +1,6 @@
 /** DNS-01 as the CA judges it (CA-RULES "DNS-01", Boulder va/dns.go), plus the usual mistakes. Pure. */
 import type { AuthoritativeAnswer, Lookup } from '../../dns/api.js';
-import type { Evidence, Finding } from '../../report/finding.js';
+import { acmeProblem, type Evidence, type Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import { outcomeEvidence } from '../../dns/evidence.js';
 import { endpointLabel } from '../../dns/types.js';
@@ -75,47 +75,95 @@ function staleFinding(identifier: string, name: string, stale: string[], ev: Evi
   });
 }
 
-/** Per server, the TXT values it serves (undefined when it failed). */
-function serverValues(a: AuthoritativeAnswer): string[] | undefined {
+/** Per server, its rcode and the TXT values it serves (undefined when it failed). */
+function serverValues(
+  a: AuthoritativeAnswer,
+): { rcode: 'NOERROR' | 'NXDOMAIN'; values: string[] } | undefined {
   const o = a.outcome;
   if (!o.ok || !o.response.flags.aa) return undefined;
-  if (o.response.rcode !== 'NOERROR' && o.response.rcode !== 'NXDOMAIN') return undefined;
+  const rcode = o.response.rcode;
+  if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') return undefined;
   const q = o.response.question.name;
-  return o.response.answers
+  const values = o.response.answers
     .filter((r) => r.type === 'TXT' && r.name === q)
     .map(txtValue)
     .sort();
+  return { rcode, values };
 }
 
-/** Servers that disagree with each other, or (with expected) lack the expected value. */
+/**
+ * What the CA would report if its resolver got this server's answer and the value is not in it (Boulder
+ * va/dns.go): NXDOMAIN is a lookup error (`dns`), NOERROR without the value `unauthorized`.
+ */
+export function laggingOutcome(
+  row: { rcode: 'NOERROR' | 'NXDOMAIN'; values: string[] },
+  caName: string,
+): { type: CaProblemType; detail: string } {
+  if (row.rcode === 'NXDOMAIN') return { type: 'dns', detail: caDnsProblem('TXT', caName, 'NXDOMAIN') };
+  if (row.values.length === 0) return { type: 'unauthorized', detail: caNoTxtMessage(caName) };
+  return { type: 'unauthorized', detail: caIncorrectMessage(row.values, caName) };
+}
+
+/**
+ * Servers that disagree with each other, or (with expected) lack the expected value. For each server
+ * without the value it says what the CA would answer if its resolver asked that one.
+ */
 export function disagreementFinding(
   identifier: string,
   name: string,
   answers: AuthoritativeAnswer[] | undefined,
   expected?: string,
   validByLookup = false,
+  /** The name the CA looked up (before CNAMEs), as its messages cite it. */
+  caName = name,
 ): Finding | undefined {
   if (!answers || answers.length < 2) return undefined;
-  const rows = answers.map((a) => ({ a, values: serverValues(a) })).filter((r) => r.values !== undefined);
+  const rows = answers
+    .map((a) => ({ a, seen: serverValues(a) }))
+    .filter(
+      (r): r is { a: AuthoritativeAnswer; seen: NonNullable<ReturnType<typeof serverValues>> } => !!r.seen,
+    );
   if (rows.length < 2) return undefined;
-  const keyOf = (v: string[]): string => (v.length ? v.map(goQuote).join(' ') : 'no TXT record');
-  const keys = new Set(rows.map((r) => keyOf(r.values!)));
+  const keyOf = (s: { rcode: string; values: string[] }): string =>
+    s.values.length ? s.values.map(goQuote).join(' ') : s.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'no TXT record';
+  const says = (s: { rcode: string; values: string[] }): string =>
+    s.values.length || s.rcode !== 'NXDOMAIN'
+      ? `serves ${keyOf(s)}`
+      : 'answers NXDOMAIN (the name does not exist there)';
+  const keys = new Set(rows.map((r) => keyOf(r.seen)));
   if (expected !== undefined) {
-    const lacking = rows.filter((r) => !r.values!.includes(expected));
+    const lacking = rows.filter((r) => !r.seen.values.includes(expected));
     if (lacking.length === 0 || lacking.length === rows.length) return undefined;
-    const having = rows.filter((r) => r.values!.includes(expected));
-    return finding('DNS01_SERVERS_DISAGREE', identifier, {
+    const having = rows.filter((r) => r.seen.values.includes(expected));
+    const outcomes = lacking.map((r) => ({ r, ca: laggingOutcome(r.seen, caName) }));
+    const first = outcomes[0]!.ca;
+    const f = finding('DNS01_SERVERS_DISAGREE', identifier, {
       // The CA asks from several perspectives; one that lands on a server without the value fails.
       severity: validByLookup ? 'error' : 'warning',
-      detail: `${having.map((r) => endpointLabel(r.a.server)).join(', ')} serve${having.length === 1 ? 's' : ''} ${goQuote(expected)} at ${name}, but ${lacking.map((r) => `${endpointLabel(r.a.server)} serves ${keyOf(r.values!)}`).join('; ')}.`,
+      detail:
+        `${having.map((r) => endpointLabel(r.a.server)).join(', ')} serve${having.length === 1 ? 's' : ''} ${goQuote(expected)} at ${name}, but ` +
+        outcomes
+          .map(
+            ({ r, ca }) =>
+              `${endpointLabel(r.a.server)} ${says(r.seen)}: a CA lookup answered by it fails with ${ca.type} "${ca.detail}"`,
+          )
+          .join('; ') +
+        '.',
       evidence: rows.map((r) => answerEvidence(r.a)),
       remediation: `Wait until every nameserver serves ${name} TXT ${goQuote(expected)} (zone transfer to the secondaries), or fix the server${lacking.length > 1 ? 's' : ''} that lack it: ${lacking.map((r) => r.a.server.name ?? r.a.server.address).join(', ')}.`,
-      caMessage: validByLookup ? undefined : caNoTxtMessage(name),
+      caMessage: first.detail,
     });
+    if (f.acmeProblem) f.acmeProblem = acmeProblem(first.type);
+    return f;
   }
   if (keys.size < 2) return undefined;
+  const nx = rows.filter((r) => r.seen.rcode === 'NXDOMAIN');
   return finding('DNS01_SERVERS_DISAGREE', identifier, {
-    detail: `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf(r.values!)}`).join('; ')}.`,
+    detail:
+      `The authoritative servers give different TXT answers for ${name}: ${rows.map((r) => `${endpointLabel(r.a.server)}: ${keyOf(r.seen)}`).join('; ')}.` +
+      (nx.length > 0
+        ? ` Until ${nx.length > 1 ? 'they serve' : 'it serves'} the record, a CA lookup answered by ${nx.map((r) => endpointLabel(r.a.server)).join(', ')} fails with dns "${caDnsProblem('TXT', caName, 'NXDOMAIN')}"; one answered by a server without the value fails with unauthorized "${caNoTxtMessage(caName)}".`
+        : ''),
     evidence: rows.map((r) => answerEvidence(r.a)),
     remediation: `Make every nameserver of the zone serve the same records for ${name} (check zone transfers and the serial on each secondary).`,
   });
@@ -257,7 +305,7 @@ export function judgeDns01Txt(ev: Dns01TxtEvidence, expected: string): Dns01Judg
   return withDisagreement({ valid: false, problem, findings });
 
   function withDisagreement(j: Dns01Judgement): Dns01Judgement {
-    const d = disagreementFinding(id, l.finalName, ev.authoritative, expected, j.valid);
+    const d = disagreementFinding(id, l.finalName, ev.authoritative, expected, j.valid, name);
     return d ? { ...j, findings: [...j.findings, d] } : j;
   }
 }

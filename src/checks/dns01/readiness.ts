@@ -81,7 +81,7 @@ export function judgeDns01Readiness(ev: Dns01TxtEvidence, opts: ReadinessOptions
       }),
     );
   }
-  const d = disagreementFinding(id, l.finalName, ev.authoritative);
+  const d = disagreementFinding(id, l.finalName, ev.authoritative, undefined, false, name);
   if (d) out.push(d);
   return out;
 }

@@ -6,4 +6,3 @@ export {
   type AddressProbe,
 } from './gather.js';
 export { judgeHttp01, isHealthy, behaviour } from './judge.js';
-export { withWebrootToken, cleanupWebrootTokens, webrootTokenPath } from './webroot.js';

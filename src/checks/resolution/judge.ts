@@ -214,6 +214,14 @@ function noAddressFinding(identifier: string, a: Lookup, aaaa: Lookup): Finding 
         evidence,
         remediation: `Give the zone's NS names addresses (glue at the registrar for in-zone names) or delegate to nameservers that resolve.`,
       });
+    case 'REFUSED':
+      // Unbound treats a refusing authority as lame and answers the CA SERVFAIL; the cause is the refusal.
+      return finding('DNS_REFUSED', identifier, {
+        detail: `The nameservers${where} refuse to answer ${primary.type} ${identifier} (REFUSED): ${said}. The CA's resolver gets no answer from any of them and reports SERVFAIL.`,
+        caMessage,
+        evidence,
+        remediation: `Make the nameservers${where} answer queries for ${identifier} from anywhere: load the zone${where} on each of them and allow queries for it (BIND allow-query, a firewall or an ACL that refuses outside clients), or remove the servers that do not host the zone from its NS records at the registrar.`,
+      });
     default:
       return finding('DNS_SERVFAIL', identifier, {
         detail: `The nameservers${where} did not give a usable answer for ${primary.type} ${identifier} (${primary.status}). ${said}.`,

@@ -1,4 +1,5 @@
 /** Canonical form, ordering and RRSIG signed data (RFC 4034 §6, RFC 6840 §5.1). */
+import { RRTYPE } from '../rrtype.js';
 import { type WireRR, lowerWire, readName, wireLabels, labelsToWire, WireError } from './wire.js';
 
 /**
@@ -7,28 +8,28 @@ import { type WireRR, lowerWire, readName, wireLabels, labelsToWire, WireError }
  * RRSIG's signer name is lower-cased. HINFO and A6 are listed by RFC 4034 but carry no plain name here.
  */
 const NAME_LAYOUT: Record<number, Array<'n' | 's' | number>> = {
-  2: ['n'], // NS
-  3: ['n'], // MD
-  4: ['n'], // MF
-  5: ['n'], // CNAME
-  6: ['n', 'n'], // SOA
-  7: ['n'], // MB
-  8: ['n'], // MG
-  9: ['n'], // MR
-  12: ['n'], // PTR
-  14: ['n', 'n'], // MINFO
-  15: [2, 'n'], // MX
-  17: ['n', 'n'], // RP
-  18: [2, 'n'], // AFSDB
-  21: [2, 'n'], // RT
-  24: [18, 'n'], // SIG
-  26: [2, 'n', 'n'], // PX
-  30: ['n'], // NXT
-  33: [6, 'n'], // SRV
-  35: [4, 's', 's', 's', 'n'], // NAPTR
-  36: [2, 'n'], // KX
-  39: ['n'], // DNAME
-  46: [18, 'n'], // RRSIG
+  [RRTYPE.NS]: ['n'],
+  [RRTYPE.MD]: ['n'],
+  [RRTYPE.MF]: ['n'],
+  [RRTYPE.CNAME]: ['n'],
+  [RRTYPE.SOA]: ['n', 'n'],
+  [RRTYPE.MB]: ['n'],
+  [RRTYPE.MG]: ['n'],
+  [RRTYPE.MR]: ['n'],
+  [RRTYPE.PTR]: ['n'],
+  [RRTYPE.MINFO]: ['n', 'n'],
+  [RRTYPE.MX]: [2, 'n'],
+  [RRTYPE.RP]: ['n', 'n'],
+  [RRTYPE.AFSDB]: [2, 'n'],
+  [RRTYPE.RT]: [2, 'n'],
+  [RRTYPE.SIG]: [18, 'n'],
+  [RRTYPE.PX]: [2, 'n', 'n'],
+  [RRTYPE.NXT]: ['n'],
+  [RRTYPE.SRV]: [6, 'n'],
+  [RRTYPE.NAPTR]: [4, 's', 's', 's', 'n'],
+  [RRTYPE.KX]: [2, 'n'],
+  [RRTYPE.DNAME]: ['n'],
+  [RRTYPE.RRSIG]: [18, 'n'],
 };
 
 /** RDATA in canonical form: embedded names of the listed types lower-cased. */

@@ -22,6 +22,7 @@ import {
   proveWildcardAnswerNsec3,
 } from './nsec3.js';
 import { proveNameErrorNsec, proveNoDataNsec, proveWildcardAnswerNsec } from './nsec.js';
+import { RRTYPE } from '../rrtype.js';
 
 /** What the validator needs from a query: the caller sets the DO bit and routes DS to the parent side. */
 export interface FetchResponse {
@@ -305,8 +306,8 @@ class Validator {
         `DS for ${displayName(zone)} use only unsupported algorithms or digests (${ds.map((d) => `${d.algorithm}/${d.digestType}`).join(', ')})`,
       );
     const all = toWireSafe([...res.answers, ...res.authorities]);
-    const keys = all.filter((r) => r.type === 48 && namesEqual(r.owner, zoneWire));
-    const sigs = all.filter((r) => r.type === 46);
+    const keys = all.filter((r) => r.type === RRTYPE.DNSKEY && namesEqual(r.owner, zoneWire));
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
     const dsLines = ds.map((d) => dsText(zone, d));
     const sep = keys.filter((k) => (k.rdata.readUInt16BE(0) & 0x0101) === 0x0101);
@@ -346,7 +347,7 @@ class Validator {
     }
     const trustedTags = trusted.map((k) => keyTag(k.rdata));
     const dnskeySigs = sigs.filter(
-      (s) => safe(() => parseRrsig(s.rdata).typeCovered === 48) && namesEqual(s.owner, zoneWire),
+      (s) => safe(() => parseRrsig(s.rdata).typeCovered === RRTYPE.DNSKEY) && namesEqual(s.owner, zoneWire),
     );
     const byTrusted = dnskeySigs.filter((s) => trustedTags.includes(parseRrsig(s.rdata).keyTag));
     if (dnskeySigs.length && !byTrusted.length)
@@ -379,12 +380,12 @@ class Validator {
   /** Authenticated NSEC/NSEC3 records from a response's authority section. */
   denialRecords(zone: string, res: FetchResponse, keys: WireRR[]): { nsec: WireRR[]; nsec3: WireRR[] } {
     const all = toWireSafe(res.authorities);
-    const sigs = all.filter((r) => r.type === 46);
+    const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const nsec: WireRR[] = [];
     const nsec3: WireRR[] = [];
-    for (const set of groupRrsets(all.filter((r) => r.type === 47 || r.type === 50))) {
+    for (const set of groupRrsets(all.filter((r) => r.type === RRTYPE.NSEC || r.type === RRTYPE.NSEC3))) {
       this.verifyRrset(zone, set, sigs, keys, res.server);
-      for (const r of set) (r.type === 47 ? nsec : nsec3).push(r);
+      for (const r of set) (r.type === RRTYPE.NSEC ? nsec : nsec3).push(r);
     }
     return { nsec, nsec3 };
   }
@@ -509,12 +510,12 @@ async function validateOne(
     if (res.rcode !== 'NOERROR') throw indeterminate(`DS ${displayName(cand)}: ${res.rcode}`);
     const ans = toWireSafe(res.answers);
     const candWire = nameToWire(cand);
-    const ds = ans.filter((r) => r.type === 43 && namesEqual(r.owner, candWire));
+    const ds = ans.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
     if (ds.length) {
       v.verifyRrset(
         zone,
         ds,
-        ans.filter((r) => r.type === 46),
+        ans.filter((r) => r.type === RRTYPE.RRSIG),
         keys,
         res.server,
       );
@@ -526,7 +527,7 @@ async function validateOne(
       );
       continue;
     }
-    if (ans.some((r) => r.type === 5 && namesEqual(r.owner, candWire))) break;
+    if (ans.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
     const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
     if (!nsec.length && !nsec3.length)
       throw bogus({
@@ -562,7 +563,7 @@ async function validateOne(
   const qwire = nameToWire(qname);
   const qt = typeToNumber(qtype);
   const ans = toWireSafe(res.answers);
-  const sigs = ans.filter((r) => r.type === 46);
+  const sigs = ans.filter((r) => r.type === RRTYPE.RRSIG);
   const wildcardCheck = (rrset: WireRR[]): void => {
     const own = sigs.filter((s) => safe(() => parseRrsig(s.rdata).typeCovered === rrset[0]?.type));
     const labels = Math.min(...own.map((s) => parseRrsig(s.rdata).labels));
@@ -593,13 +594,13 @@ async function validateOne(
     );
     if (dname && qt !== 39) {
       const owner = normalizeName(dname.name);
-      const set = ans.filter((r) => r.type === 39 && namesEqual(r.owner, nameToWire(owner)));
+      const set = ans.filter((r) => r.type === RRTYPE.DNAME && namesEqual(r.owner, nameToWire(owner)));
       v.verifyRrset(zone, set, sigs, keys, res.server);
       const prefix = qname.slice(0, qname.length - owner.length - 1);
       const target = normalizeName(String(dname.data));
       return { records: [dname], rcode: res.rcode, cname: target === '' ? prefix : `${prefix}.${target}` };
     }
-    const cname = ans.filter((r) => r.type === 5 && namesEqual(r.owner, qwire));
+    const cname = ans.filter((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, qwire));
     if (cname.length && qt !== 5) {
       v.verifyRrset(zone, cname, sigs, keys, res.server);
       wildcardCheck(cname);

@@ -3,11 +3,7 @@ import { type WireRR, nameToWire, readName, wireLabels, labelsToWire } from './w
 import { compareNames, isSubdomain, namesEqual } from './canonical.js';
 import { parseTypeBitmap } from './bitmap.js';
 import type { DenialResult } from './nsec3.js';
-
-const TYPE_NS = 2;
-const TYPE_SOA = 6;
-const TYPE_CNAME = 5;
-const TYPE_DS = 43;
+import { RRTYPE } from '../rrtype.js';
 
 export interface NsecFields {
   next: Buffer;
@@ -89,18 +85,18 @@ export function proveNoDataNsec(qname: Buffer | string, qtype: number, nsecs: Wi
     }
     if (f.types.has(qtype))
       return { ok: false, reason: 'wrong', detail: 'the NSEC bit map lists the queried type' };
-    if (f.types.has(TYPE_CNAME))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: 'wrong', detail: 'the NSEC bit map lists CNAME' };
-    if (qtype === TYPE_DS) {
-      if (f.types.has(TYPE_SOA) && wireLabels(q).length > 0)
+    if (qtype === RRTYPE.DS) {
+      if (f.types.has(RRTYPE.SOA) && wireLabels(q).length > 0)
         return {
           ok: false,
           reason: 'wrong',
           detail: 'the NSEC for a DS query is from the child zone (SOA set)',
         };
-      return { ok: true, kind: f.types.has(TYPE_NS) ? 'insecure-delegation' : 'nodata' };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? 'insecure-delegation' : 'nodata' };
     }
-    if (f.types.has(TYPE_NS) && !f.types.has(TYPE_SOA))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: 'wrong', detail: 'the NSEC is the parent side of a delegation' };
     return { ok: true, kind: 'nodata' };
   }
@@ -113,7 +109,7 @@ export function proveNoDataNsec(qname: Buffer | string, qtype: number, nsecs: Wi
   const wmatch = nsecs.find((rr) => namesEqual(rr.owner, wc));
   if (wmatch) {
     const f = parseNsec(wmatch.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: 'wrong', detail: 'the wildcard has the queried type' };
     return { ok: true, kind: 'wildcard-nodata' };
   }

@@ -4,17 +4,13 @@ import { type WireRR, lowerWire, nameToWire, wireLabels, labelsToWire } from './
 import { isSubdomain } from './canonical.js';
 import { parseTypeBitmap } from './bitmap.js';
 import { base32hexDecode, base32hexEncode } from '../base32hex.js';
+import { RRTYPE } from '../rrtype.js';
 
 /**
  * RFC 9276 §3.2: validators may treat NSEC3 with more iterations as insecure; unbound (default
  * val-nsec3-keysize-iterations "1024 150 2048 150 4096 150") and BIND (built-in limit) do so above 150.
  */
 export const NSEC3_MAX_ITERATIONS = 150;
-
-const TYPE_NS = 2;
-const TYPE_SOA = 6;
-const TYPE_CNAME = 5;
-const TYPE_DS = 43;
 
 export interface Nsec3Fields {
   hashAlgorithm: number;
@@ -205,11 +201,11 @@ export function proveNoDataNsec3(qname: Buffer | string, qtype: number, nsec3s: 
     const f = parseNsec3(match.rdata);
     if (f.types.has(qtype))
       return { ok: false, reason: 'wrong', detail: 'the NSEC3 bit map lists the queried type' };
-    if (f.types.has(TYPE_CNAME))
+    if (f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: 'wrong', detail: 'the NSEC3 bit map lists CNAME' };
-    if (qtype === TYPE_DS) {
+    if (qtype === RRTYPE.DS) {
       if (
-        f.types.has(TYPE_SOA) &&
+        f.types.has(RRTYPE.SOA) &&
         wireLabels(typeof qname === 'string' ? nameToWire(qname) : qname).length > 0
       )
         return {
@@ -217,9 +213,9 @@ export function proveNoDataNsec3(qname: Buffer | string, qtype: number, nsec3s: 
           reason: 'wrong',
           detail: 'the NSEC3 for a DS query is from the child zone (SOA set)',
         };
-      return { ok: true, kind: f.types.has(TYPE_NS) ? 'insecure-delegation' : 'nodata' };
+      return { ok: true, kind: f.types.has(RRTYPE.NS) ? 'insecure-delegation' : 'nodata' };
     }
-    if (f.types.has(TYPE_NS) && !f.types.has(TYPE_SOA))
+    if (f.types.has(RRTYPE.NS) && !f.types.has(RRTYPE.SOA))
       return { ok: false, reason: 'wrong', detail: 'the NSEC3 is the parent side of a delegation' };
     return { ok: true, kind: 'nodata' };
   }
@@ -227,7 +223,7 @@ export function proveNoDataNsec3(qname: Buffer | string, qtype: number, nsec3s: 
   if (!ce) return { ok: false, reason: 'missing', detail: 'no NSEC3 matches the name or a closest encloser' };
   const cover = findCoverer(ce.nextCloser, nsec3s);
   if (!cover) return { ok: false, reason: 'missing', detail: 'no NSEC3 covers the next closer name' };
-  if (qtype === TYPE_DS) {
+  if (qtype === RRTYPE.DS) {
     // RFC 5155 §8.6: an opt-out span proves the delegation (if any) is unsigned.
     if (parseNsec3(cover.rdata).optOut) return { ok: true, kind: 'opt-out' };
     if (!findMatching(wildcardOf(ce.closest), nsec3s))
@@ -236,7 +232,7 @@ export function proveNoDataNsec3(qname: Buffer | string, qtype: number, nsec3s: 
   const wc = findMatching(wildcardOf(ce.closest), nsec3s);
   if (wc) {
     const f = parseNsec3(wc.rdata);
-    if (f.types.has(qtype) || f.types.has(TYPE_CNAME))
+    if (f.types.has(qtype) || f.types.has(RRTYPE.CNAME))
       return { ok: false, reason: 'wrong', detail: 'the wildcard has the queried type' };
     return { ok: true, kind: 'wildcard-nodata' };
   }
@@ -261,7 +257,7 @@ export function proveWildcardAnswerNsec3(
 
 /** Delegation without DS (bns verify_delegation semantics): NS set, no DS or SOA, or opt-out. */
 export function proveUnsignedDelegationNsec3(delegation: Buffer | string, nsec3s: WireRR[]): DenialResult {
-  const r = proveNoDataNsec3(delegation, TYPE_DS, nsec3s);
+  const r = proveNoDataNsec3(delegation, RRTYPE.DS, nsec3s);
   if (!r.ok) return r;
   if (r.kind === 'nodata')
     return { ok: false, reason: 'wrong', detail: 'the NSEC3 bit map has no NS: not a delegation' };

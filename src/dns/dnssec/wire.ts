@@ -1,6 +1,7 @@
 /** Minimal RR wire reader/writer for DNSSEC: uncompressed names, raw RDATA kept byte-exact. */
 import packet from 'dns-packet';
 import type { DnsRecord } from '../types.js';
+import { RRTYPE } from '../rrtype.js';
 
 export interface WireRR {
   /** Owner name in uncompressed wire form. */
@@ -11,52 +12,9 @@ export interface WireRR {
   rdata: Buffer;
 }
 
-const TYPES: Record<string, number> = {
-  A: 1,
-  NS: 2,
-  MD: 3,
-  MF: 4,
-  CNAME: 5,
-  SOA: 6,
-  MB: 7,
-  MG: 8,
-  MR: 9,
-  NULL: 10,
-  WKS: 11,
-  PTR: 12,
-  HINFO: 13,
-  MINFO: 14,
-  MX: 15,
-  TXT: 16,
-  RP: 17,
-  AFSDB: 18,
-  SIG: 24,
-  KEY: 25,
-  PX: 26,
-  AAAA: 28,
-  NXT: 30,
-  SRV: 33,
-  NAPTR: 35,
-  KX: 36,
-  CERT: 37,
-  A6: 38,
-  DNAME: 39,
-  OPT: 41,
-  DS: 43,
-  SSHFP: 44,
-  RRSIG: 46,
-  NSEC: 47,
-  DNSKEY: 48,
-  NSEC3: 50,
-  NSEC3PARAM: 51,
-  TLSA: 52,
-  CDS: 59,
-  CDNSKEY: 60,
-  SVCB: 64,
-  HTTPS: 65,
-  SPF: 99,
-  CAA: 257,
-};
+// TSIG is a meta type (RFC 8945): it is never zone data, so the presentation names leave it out.
+const { TSIG: _tsig, ...DATA_TYPES } = RRTYPE;
+const TYPES: Readonly<Record<string, number>> = DATA_TYPES;
 const TYPE_NAMES = new Map<number, string>(Object.entries(TYPES).map(([k, v]) => [v, k]));
 
 /** Mnemonic (or TYPEnnn / dns-packet's UNKNOWN_nnn) to number; NaN when unknown. */

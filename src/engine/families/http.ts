@@ -5,12 +5,8 @@ import type { ResolveAddresses } from '../../http/fetch.js';
 import type { Identifier } from '../../identifiers.js';
 import { isDnsChallenge } from '../../report/finding.js';
 import { addressesFromLookups, usableAddresses } from '../../checks/resolution/index.js';
-import {
-  probeHttp01,
-  judgeHttp01,
-  withWebrootToken,
-  type Http01Evidence,
-} from '../../checks/http01/index.js';
+import { probeHttp01, judgeHttp01, type Http01Evidence } from '../../checks/http01/index.js';
+import { withWebrootToken } from '../../solve/webroot.js';
 import {
   probeCertificate,
   judgeCertificate,

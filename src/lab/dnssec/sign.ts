@@ -16,6 +16,7 @@ import { dsDigest, keyTag } from '../../dns/dnssec/verify.js';
 import { encodeTypeBitmap } from '../../dns/dnssec/bitmap.js';
 import { nsec3Hash, base32hexEncode } from '../../dns/dnssec/nsec3.js';
 import { normalizeName, isAtOrBelow, isBelow } from '../../dns/names.js';
+import { RRTYPE } from '../../dns/rrtype.js';
 
 export type SigningAlgorithm = 8 | 13 | 14 | 15 | 16;
 
@@ -155,7 +156,7 @@ export function signWire(rrset: WireRR[], key: SigningKey, opts: SignOptions): W
   const sig = rawSign(key, signedData(parseRrsig(unsigned), rrset));
   return {
     owner: first.owner,
-    type: 46,
+    type: RRTYPE.RRSIG,
     class: first.class,
     ttl: first.ttl,
     rdata: Buffer.concat([unsigned, sig]),
@@ -224,12 +225,12 @@ export function signZone(apexName: string, input: DnsRecord[], opts: SignZoneOpt
     const names = [...byName.keys()].sort((a, b) => compareNames(nameToWire(a), nameToWire(b)));
     names.forEach((n, i) => {
       const types = byName.get(n) as Set<number>;
-      const signed = !cuts.has(n) || types.has(43);
-      const bits = new Set([...types, 47, ...(signed || cuts.has(n) ? [46] : [])]);
+      const signed = !cuts.has(n) || types.has(RRTYPE.DS);
+      const bits = new Set([...types, RRTYPE.NSEC, ...(signed || cuts.has(n) ? [RRTYPE.RRSIG] : [])]);
       const next = nameToWire(names[(i + 1) % names.length] as string);
       out.push({
         owner: nameToWire(n),
-        type: 47,
+        type: RRTYPE.NSEC,
         class: 1,
         ttl,
         rdata: Buffer.concat([next, encodeTypeBitmap(bits)]),
@@ -249,13 +250,13 @@ export function signZone(apexName: string, input: DnsRecord[], opts: SignZoneOpt
       }
     }
     if (!all.has(apex)) all.set(apex, new Set());
-    (all.get(apex) as Set<number>).add(51);
+    (all.get(apex) as Set<number>).add(RRTYPE.NSEC3PARAM);
     const entries: { hash: Buffer; types: Set<number> }[] = [];
     for (const [n, types] of all) {
-      if (p.optOut && cuts.has(n) && !types.has(43)) continue;
+      if (p.optOut && cuts.has(n) && !types.has(RRTYPE.DS)) continue;
       const hash = nsec3Hash(n, 1, p.iterations, p.salt, 65535) as Buffer;
       const bits = new Set(types);
-      if (types.size && (!cuts.has(n) || types.has(43))) bits.add(46);
+      if (types.size && (!cuts.has(n) || types.has(RRTYPE.DS))) bits.add(RRTYPE.RRSIG);
       entries.push({ hash, types: bits });
     }
     entries.sort((a, b) => Buffer.compare(a.hash, b.hash));
@@ -269,13 +270,13 @@ export function signZone(apexName: string, input: DnsRecord[], opts: SignZoneOpt
         encodeTypeBitmap(e.types),
       ]);
       const owner = labelsToWire([Buffer.from(base32hexEncode(e.hash)), ...wireLabels(apexWire)]);
-      out.push({ owner, type: 50, class: 1, ttl, rdata });
+      out.push({ owner, type: RRTYPE.NSEC3, class: 1, ttl, rdata });
     });
     const param = Buffer.concat([
       Buffer.from([1, 0, p.iterations >> 8, p.iterations & 0xff, p.salt.length]),
       p.salt,
     ]);
-    out.push({ owner: apexWire, type: 51, class: 1, ttl: 0, rdata: param });
+    out.push({ owner: apexWire, type: RRTYPE.NSEC3PARAM, class: 1, ttl: 0, rdata: param });
   }
 
   const sigs: WireRR[] = [];
@@ -283,8 +284,8 @@ export function signZone(apexName: string, input: DnsRecord[], opts: SignZoneOpt
     const first = set[0] as WireRR;
     const n = wireToName(first.owner);
     if (!isAtOrBelow(n, apex) || underCut(n)) continue;
-    if (cuts.has(n) && first.type !== 43 && first.type !== 47) continue;
-    const signers = first.type === 48 ? dnskeySigners : otherSigners;
+    if (cuts.has(n) && first.type !== RRTYPE.DS && first.type !== RRTYPE.NSEC) continue;
+    const signers = first.type === RRTYPE.DNSKEY ? dnskeySigners : otherSigners;
     for (const key of signers)
       sigs.push(signWire(set, key, { inception: opts.inception, expiration: opts.expiration }));
   }

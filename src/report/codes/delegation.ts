@@ -18,6 +18,14 @@ export const DELEGATION_CODES = [
       "One nameserver of the zone does not answer authoritatively. The CA's resolver retries the others, but if it hits the lame one first it may wait for a timeout and the lookup can fail.",
   },
   {
+    code: 'DELEGATION_QUERY_TYPE_FAILS',
+    severity: 'warning',
+    title: 'A query type fails where the zone is served',
+    acmeProblem: 'dns',
+    description:
+      "A nameserver answers the zone's SOA (and other questions) authoritatively but refuses, drops or fails one query type the CA asks, often CAA or AAAA (old software, a proxy or a firewall). An error when every server fails a type the CA reads; a warning for one server, which the CA's resolver may ask first.",
+  },
+  {
     code: 'DELEGATION_NS_MISMATCH',
     severity: 'warning',
     title: 'The NS set at the parent differs from the zone',

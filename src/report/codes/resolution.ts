@@ -22,7 +22,15 @@ export const RESOLUTION_CODES = [
     title: 'The nameservers fail to answer for the name',
     acmeProblem: 'dns',
     description:
-      "Every authoritative server failed (SERVFAIL, REFUSED, not authoritative or malformed): the CA's resolver returns SERVFAIL.",
+      "Every authoritative server failed (SERVFAIL, not authoritative or malformed): the CA's resolver returns SERVFAIL.",
+  },
+  {
+    code: 'DNS_REFUSED',
+    severity: 'error',
+    title: 'The nameservers refuse to answer for the name',
+    acmeProblem: 'dns',
+    description:
+      "The authoritative servers answer REFUSED (zone not loaded, or queries not allowed from outside): the CA's resolver gets no answer and returns SERVFAIL.",
   },
   {
     code: 'DNS_TIMEOUT',

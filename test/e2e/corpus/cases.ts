@@ -68,6 +68,10 @@ export const PEBBLE_CAUSES: Record<string, Partial<Record<CaseChallenge, PebbleC
     'http-01': { type: 'connection', detail: RESOLVE_FAIL },
     'dns-01': { type: 'unauthorized', detail: /^Error retrieving TXT records for DNS challenge/ },
   },
+  DNS_REFUSED: {
+    'http-01': { type: 'connection', detail: RESOLVE_FAIL },
+    'dns-01': { type: 'unauthorized', detail: /^Error retrieving TXT records for DNS challenge/ },
+  },
   DNS_FAMILY_FAILED: { 'http-01': { type: 'connection', detail: RESOLVE_FAIL } },
   DELEGATION_ALL_LAME: {
     'http-01': { type: 'connection', detail: RESOLVE_FAIL },
@@ -371,7 +375,7 @@ export const CASES: CorpusCase[] = [
     identifier: 'www.lame.test',
     le: {
       verdict: 'fail',
-      codes: ['DNS_SERVFAIL', 'DELEGATION_ALL_LAME', 'DNS_FAMILY_FAILED'],
+      codes: ['DNS_REFUSED', 'DELEGATION_ALL_LAME', 'DNS_FAMILY_FAILED'],
       type: 'dns',
       detail: /SERVFAIL looking up A{1,4} for www\.lame\.test/,
     },
@@ -540,7 +544,7 @@ export const CASES: CorpusCase[] = [
     identifier: 'www.lame.test',
     le: {
       verdict: 'fail',
-      codes: ['DNS01_LOOKUP_FAILED', 'DELEGATION_ALL_LAME', 'DNS_SERVFAIL'],
+      codes: ['DNS01_LOOKUP_FAILED', 'DELEGATION_ALL_LAME', 'DNS_REFUSED'],
       type: 'dns',
       detail: /SERVFAIL looking up TXT for _acme-challenge\.www\.lame\.test/,
     },
