@@ -47599,7 +47599,11 @@ function renderMarkdown(report, opts = {}) {
 }
 
 // src/report/render/json.ts
-var renderJson = (report) => JSON.stringify(report, null, 2) + "\n";
+var RAW_CONTROLS = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var renderJson = (report) => JSON.stringify(report, null, 2).replace(
+  RAW_CONTROLS,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+) + "\n";
 
 // src/github/action.ts
 init_errors();
