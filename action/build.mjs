@@ -10,6 +10,8 @@ const check = process.argv.includes('--check');
 
 const result = await build({
   absWorkingDir: root,
+  // A worktree whose node_modules is a link builds the same file (paths appear in the bundle's comments).
+  preserveSymlinks: true,
   entryPoints: ['src/github/main.ts'],
   outfile,
   write: !check,
