@@ -24829,6 +24829,8 @@ function examineReply(buf, id, q2) {
       kind: "malformed",
       message: `reply of ${buf.length} bytes is cut inside a record (its records need ${used} bytes)`
     };
+  const badRdata = used <= buf.length ? wrongFixedRdata(buf) : void 0;
+  if (badRdata) return { kind: "malformed", message: `reply has ${badRdata}` };
   if (!packet2.flag_qr) return { kind: "ignore", why: "message is not a response" };
   const questions = packet2.questions ?? [];
   const rcode = rcodeOf(packet2);
@@ -24847,6 +24849,34 @@ function examineReply(buf, id, q2) {
     }
   }
   return { kind: "ok", packet: packet2 };
+}
+function skipName(buf, i) {
+  while (i < buf.length) {
+    const len = buf[i];
+    if ((len & 192) === 192) return i + 2;
+    if (len === 0) return i + 1;
+    i += len + 1;
+  }
+  return -1;
+}
+function wrongFixedRdata(buf) {
+  const records = buf.readUInt16BE(6) + buf.readUInt16BE(8) + buf.readUInt16BE(10);
+  let i = 12;
+  for (let q2 = buf.readUInt16BE(4); q2 > 0; q2--) {
+    i = skipName(buf, i);
+    if (i < 0) return void 0;
+    i += 4;
+  }
+  for (let r = 0; r < records; r++) {
+    i = skipName(buf, i);
+    if (i < 0 || i + 10 > buf.length) return void 0;
+    const fixed = FIXED_RDATA[buf.readUInt16BE(i)];
+    const rdlength = buf.readUInt16BE(i + 8);
+    if (fixed && rdlength !== fixed[1])
+      return `an ${fixed[0]} record with RDLENGTH ${rdlength} (must be ${fixed[1]})`;
+    i += 10 + rdlength;
+  }
+  return void 0;
 }
 function answersOf(packet2) {
   const answers = packet2.answers ?? [];
@@ -25046,7 +25076,7 @@ function queryOnce(server, question, opts = {}) {
     return Promise.resolve(failed(err));
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, abortedBy, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, NXDOMAIN_KEEPS;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, abortedBy, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, FIXED_RDATA, NXDOMAIN_KEEPS;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -25065,6 +25095,7 @@ var init_transport = __esm({
     HEADER_BYTES = 12;
     nameCodec = import_dns_packet.default.name;
     rcodeOf = (p) => p.rcode ?? "NOERROR";
+    FIXED_RDATA = { 1: ["A", 4], 28: ["AAAA", 16] };
     NXDOMAIN_KEEPS = /* @__PURE__ */ new Set(["CNAME", "DNAME", "RRSIG"]);
   }
 });
@@ -43997,9 +44028,11 @@ var ResponseReader = class {
       if (this.chunkState === "size") {
         const c = String.fromCharCode(data[i++]);
         if (c === "\n") {
-          const size = parseInt(this.line.split(";")[0].trim(), 16);
+          const field = this.line.split(";")[0].trim();
           this.line = "";
-          if (Number.isNaN(size)) return { outcome: "protocol-error", error: "malformed chunked encoding" };
+          if (!/^[0-9a-fA-F]{1,16}$/.test(field))
+            return { outcome: "protocol-error", error: "malformed chunked encoding" };
+          const size = parseInt(field, 16);
           if (size === 0) return "done";
           this.chunkLeft = size;
           this.chunkState = "data";
@@ -47701,7 +47734,11 @@ function renderMarkdown(report, opts = {}) {
 }
 
 // src/report/render/json.ts
-var renderJson = (report) => JSON.stringify(report, null, 2) + "\n";
+var RAW_CONTROLS = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var renderJson = (report) => JSON.stringify(report, null, 2).replace(
+  RAW_CONTROLS,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+) + "\n";
 
 // src/github/action.ts
 init_errors();

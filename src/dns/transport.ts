@@ -137,6 +137,8 @@ export function examineReply(buf: Buffer, id: number, q: DnsQuestion): Examined 
       kind: 'malformed',
       message: `reply of ${buf.length} bytes is cut inside a record (its records need ${used} bytes)`,
     };
+  const badRdata = used <= buf.length ? wrongFixedRdata(buf) : undefined;
+  if (badRdata) return { kind: 'malformed', message: `reply has ${badRdata}` };
   if (!packet.flag_qr) return { kind: 'ignore', why: 'message is not a response' };
   const questions = packet.questions ?? [];
   // Servers often drop the question from FORMERR/REFUSED/NOTIMP replies.
@@ -162,6 +164,44 @@ export function examineReply(buf: Buffer, id: number, q: DnsQuestion): Examined 
     }
   }
   return { kind: 'ok', packet };
+}
+
+/** Fixed RDATA sizes (RFC 1035 3.4.1, RFC 3596 2.2): dns-packet reads them whatever RDLENGTH says. */
+const FIXED_RDATA: Record<number, [string, number]> = { 1: ['A', 4], 28: ['AAAA', 16] };
+
+/** The index after the name at i (labels, then a zero or a pointer), or -1 past the end. */
+function skipName(buf: Buffer, i: number): number {
+  while (i < buf.length) {
+    const len = buf[i]!;
+    if ((len & 0xc0) === 0xc0) return i + 2;
+    if (len === 0) return i + 1;
+    i += len + 1;
+  }
+  return -1;
+}
+
+/**
+ * An A or AAAA record whose RDLENGTH is not 4 or 16: dns-packet would decode the bytes after it as the
+ * address; the CA's resolver (miekg/dns, Unbound) rejects the message.
+ */
+function wrongFixedRdata(buf: Buffer): string | undefined {
+  const records = buf.readUInt16BE(6) + buf.readUInt16BE(8) + buf.readUInt16BE(10);
+  let i = 12;
+  for (let q = buf.readUInt16BE(4); q > 0; q--) {
+    i = skipName(buf, i);
+    if (i < 0) return undefined;
+    i += 4;
+  }
+  for (let r = 0; r < records; r++) {
+    i = skipName(buf, i);
+    if (i < 0 || i + 10 > buf.length) return undefined;
+    const fixed = FIXED_RDATA[buf.readUInt16BE(i)];
+    const rdlength = buf.readUInt16BE(i + 8);
+    if (fixed && rdlength !== fixed[1])
+      return `an ${fixed[0]} record with RDLENGTH ${rdlength} (must be ${fixed[1]})`;
+    i += 10 + rdlength;
+  }
+  return undefined;
 }
 
 /**

@@ -300,9 +300,12 @@ export class ResponseReader {
       if (this.chunkState === 'size') {
         const c = String.fromCharCode(data[i++]!);
         if (c === '\n') {
-          const size = parseInt(this.line.split(';')[0]!.trim(), 16);
+          // Hex digits only, at most 16 (Go's parseHexUint): parseInt took "-5" and then looped forever.
+          const field = this.line.split(';')[0]!.trim();
           this.line = '';
-          if (Number.isNaN(size)) return { outcome: 'protocol-error', error: 'malformed chunked encoding' };
+          if (!/^[0-9a-fA-F]{1,16}$/.test(field))
+            return { outcome: 'protocol-error', error: 'malformed chunked encoding' };
+          const size = parseInt(field, 16);
           if (size === 0) return 'done';
           this.chunkLeft = size;
           this.chunkState = 'data';
