@@ -43176,6 +43176,7 @@ import { domainToASCII as domainToASCII2 } from "node:url";
 
 // src/dns/presentation.ts
 var import_ipaddr4 = __toESM(require_ipaddr(), 1);
+init_reserved();
 var import_dns_packet3 = __toESM(require_dns_packet(), 1);
 init_names();
 init_base32hex();

@@ -4,6 +4,7 @@
  * by the lab and compared with records decoded from the wire.
  */
 import ipaddr from 'ipaddr.js';
+import { canonicalIp } from '../net/reserved.js';
 import dnsPacket from 'dns-packet';
 import type { DnsRecord } from './types.js';
 import { normalizeName } from './names.js';
@@ -171,8 +172,10 @@ function parseData(type: string, rd: Token[], text: string): unknown {
     }
     case 'AAAA': {
       requireCount(rd, 1, type, text);
-      if (!ipaddr.IPv6.isValid(s[0]!)) throw new PresentationError(`"${s[0]}" is not an IPv6 address`, text);
-      return ipaddr.IPv6.parse(s[0]!).toString();
+      // canonicalIp, not ipaddr.js: ipaddr.js reads "::10.0.0.1" (IPv4-compatible) as ::ffff:a00:1.
+      const v6 = s[0]!.includes('%') ? undefined : canonicalIp(s[0]!);
+      if (!v6 || !v6.includes(':')) throw new PresentationError(`"${s[0]}" is not an IPv6 address`, text);
+      return v6;
     }
     case 'NS':
     case 'CNAME':

@@ -90,6 +90,19 @@ describe('presentation format', () => {
     expect(formatRecord(r)).toBe('_acme-challenge.example.test. 300 IN TXT "abc" "d\\"e" "unquoted"');
   });
 
+  it('reads an AAAA with a dotted tail as written: ::a.b.c.d is IPv4-compatible, not IPv4-mapped', () => {
+    const wire = (text: string): string => {
+      const b = dnsPacket.encode({ type: 'response', answers: [parseRecord(text) as dnsPacket.Answer] });
+      return b.subarray(b.length - 16).toString('hex');
+    };
+    expect(parseRecord('a.test. AAAA ::10.0.0.1').data).toBe('::a00:1');
+    expect(wire('a.test. AAAA ::10.0.0.1')).toBe('0000000000000000000000000a000001');
+    expect(wire('a.test. AAAA ::ffff:10.0.0.1')).toBe('00000000000000000000ffff0a000001');
+    expect(wire('a.test. AAAA 64:ff9b::169.254.169.254')).toBe('0064ff9b0000000000000000a9fea9fe');
+    expect(() => parseRecord('a.test. AAAA fe80::1%eth0')).toThrow(PresentationError);
+    expect(() => parseRecord('a.test. AAAA 10.0.0.1')).toThrow(PresentationError);
+  });
+
   it('parses CAA into the shape dns-packet decodes', () => {
     expect(parseRecord('example.test. CAA 128 issue "ca.test; accounturi=x"').data).toEqual({
       flags: 128,
