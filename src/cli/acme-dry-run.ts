@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { CommandContext } from './context.js';
 import type { AcmeDryRunArgs, CheckArgs } from '../config/args.js';
 import type { CheckRun } from './check-run.js';
-import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
+import { resolveSettings } from '../config/settings.js';
 import { profileFromArgs } from '../config/profile.js';
 import { RecordStore, defaultStatePath } from '../solve/store.js';
 import { EXIT } from '../report/report.js';
@@ -42,11 +42,7 @@ export async function checkDryRun(
       text: 'ACME dry run skipped: the local checks already say the CA would refuse.\n',
       exitCode: local.exitCode,
     };
-  const configPath = cliArgs.config ?? findConfigFile(process.cwd());
-  const args = mergeArgs<CheckArgs & AcmeDryRunArgs>(
-    configPath ? (configToArgs(loadConfigFile(configPath)) as Partial<CheckArgs>) : {},
-    cliArgs,
-  );
+  const { args } = resolveSettings(cliArgs, ctx.io.env, process.cwd());
   if (!args.provider && !args.webroot)
     throw new UsageError(
       '--acme-dry-run needs --provider (DNS-01) or --webroot (HTTP-01) to answer the challenges',

@@ -3,7 +3,7 @@ import { preflight, type PreflightOptions } from '../engine/preflight.js';
 import { perspectiveSpecs } from '../config/perspectives.js';
 import { profileFromArgs } from '../config/profile.js';
 import { issuerDomainFor } from '../config/ca.js';
-import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
+import { resolveSettings } from '../config/settings.js';
 import { failsOn } from '../config/schema.js';
 import { EXIT, type Report } from '../report/report.js';
 import { needsAccountUri } from '../report/finding.js';
@@ -21,11 +21,7 @@ export interface CheckRun {
 }
 
 export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise<CheckRun> {
-  const configPath = cliArgs.config ?? findConfigFile(process.cwd());
-  const args = mergeArgs<CheckArgs>(
-    configPath ? (configToArgs(loadConfigFile(configPath)) as Partial<CheckArgs>) : {},
-    cliArgs,
-  );
+  const { args } = resolveSettings(cliArgs, ctx.io.env, process.cwd());
   if (!args.names?.length)
     throw new UsageError('give at least one name to check (or names: in .acme-preflight.yml)');
   const unknown = (args.skip ?? []).filter((s) => !FAMILY_NAMES.includes(s));
