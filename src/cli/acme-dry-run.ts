@@ -62,6 +62,7 @@ export async function checkDryRun(
     propagationTimeoutMs:
       args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
     log: (l) => ctx.io.err(`${escapeControls(l)}\n`),
+    signal: ctx.signals.signal,
   });
   return { text: formatDryRun(result), result, exitCode: result.ok ? EXIT.ok : EXIT.fail };
 }

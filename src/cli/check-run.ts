@@ -40,7 +40,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
     );
   const profile = profileFromArgs(args);
   const provider = args.provider ? await providerFor(args.provider, ctx) : undefined;
-  const release = args.webroot ? await cleanupOnSignal() : undefined;
+  const release = args.webroot ? await tokensGoOnSignal(ctx.signals.signal) : undefined;
   let result: Report;
   try {
     const { defaultStatePath, RecordStore } = await import('../solve/store.js');
@@ -54,6 +54,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
       accountUri: args['account-uri'],
       skip: args.skip,
       webroot: args.webroot,
+      signal: ctx.signals.signal,
       dns01: provider
         ? {
             provider,
@@ -80,17 +81,10 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
 
 const providerFor = (code: string, ctx: CommandContext) => registryProvider(code, ctx.io.env, ctx.io);
 
-/** Ctrl-C during a webroot check must not leave a token file behind. */
-async function cleanupOnSignal(): Promise<() => void> {
+/** Ctrl-C during a webroot check must not leave a token file behind, even if a second one ends us at once. */
+async function tokensGoOnSignal(signal: AbortSignal): Promise<() => void> {
   const { cleanupWebrootTokens } = await import('../solve/webroot.js');
-  const onSignal = (signal: NodeJS.Signals): void => {
-    cleanupWebrootTokens();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+  const onAbort = (): void => void cleanupWebrootTokens();
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }

@@ -82,6 +82,7 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
     includeResolvers: args['public-resolvers'],
     onEvent: args.format === 'text' ? progressPrinter(ctx.io) : undefined,
+    signal: ctx.signals.signal,
     ...(accountUri !== undefined ? { accountUri } : {}),
   };
   const started = performance.now();

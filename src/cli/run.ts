@@ -15,12 +15,36 @@ import { agentCommand } from './commands/agent.js';
 import { persistRecordCommand } from './commands/persist-record.js';
 import { escapeControls } from '../report/escape.js';
 import { serveCommand } from './commands/serve.js';
+import { noSignals, SignalOwner, type SignalSource } from './signals.js';
 
-/** Parses argv, runs one command and returns the process exit code. Never throws. */
-export async function run(argvIn: string[], io: CliIo): Promise<number> {
+/**
+ * Parses argv, runs one command and returns the process exit code. Never throws. Signals come from
+ * `signals` (main.ts passes the process; none by default): after SIGINT/SIGTERM the code is 130/143.
+ */
+export async function run(argvIn: string[], io: CliIo, signals: SignalSource = noSignals): Promise<number> {
+  const owner = new SignalOwner(signals);
+  try {
+    const code = await runCommand(argvIn, io, owner);
+    return interrupted(owner, io) ?? code;
+  } catch (e) {
+    // Whatever the stopped work threw, the signal is the reason the command ended.
+    const why = e === owner.signal.reason ? '' : `: ${describe(e)}`;
+    return interrupted(owner, io, why) ?? EXIT.internal;
+  } finally {
+    owner.dispose();
+  }
+}
+
+function interrupted(owner: SignalOwner, io: CliIo, why = ''): number | undefined {
+  if (owner.exitCode === undefined) return undefined;
+  io.err(`acme-preflight: interrupted by ${owner.received}${why}\n`);
+  return owner.exitCode;
+}
+
+async function runCommand(argvIn: string[], io: CliIo, signals: SignalOwner): Promise<number> {
   const argv = dashValuesAsValues(argvIn);
   let exitCode: number = EXIT.ok;
-  const ctx: CommandContext = { io, setExit: (c) => (exitCode = c) };
+  const ctx: CommandContext = { io, setExit: (c) => (exitCode = c), signals };
   const parser = yargs(argv)
     .scriptName('acme-preflight')
     .usage(
@@ -57,6 +81,7 @@ export async function run(argvIn: string[], io: CliIo): Promise<number> {
       if (output && !err) io.out(output.endsWith('\n') ? output : output + '\n');
     });
   } catch (e) {
+    if (signals.exitCode !== undefined) throw e;
     if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
       io.err(`acme-preflight: ${oneLine(e.message)}\n`);
       return EXIT.usage;

@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
-import { untilSignal } from '../until-signal.js';
 
 export interface LabArgs {
   scenario: string;
@@ -37,7 +36,7 @@ export function labCommand(ctx: CommandContext): CommandModule<object, LabArgs> 
       const flags = argsForProfile(lab.profile);
       ctx.io.out(`Serving ${lab.servers.length} DNS servers on port ${lab.port}. Check against it with:\n`);
       ctx.io.out(`  acme-preflight check <names> ${flags.join(' ')}\n`);
-      await untilSignal();
+      await ctx.signals.stopped();
       await lab.stop();
     },
   };
