@@ -24,6 +24,11 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   const { args } = resolveSettings(cliArgs, ctx.io.env, process.cwd());
   if (!args.names?.length)
     throw new UsageError('give at least one name to check (or names: in .acme-preflight.yml)');
+  // Refused before any check runs: the checks would take a while, then the dry run could not start.
+  if (args['acme-dry-run'] && !args.provider && !args.webroot)
+    throw new UsageError(
+      '--acme-dry-run needs --provider (DNS-01) or --webroot (HTTP-01) to answer the challenges',
+    );
   const unknown = (args.skip ?? []).filter((s) => !FAMILY_NAMES.includes(s));
   if (unknown.length)
     throw new UsageError(`--skip ${unknown.join(', ')}: not a check family (${FAMILY_NAMES.join(', ')})`);

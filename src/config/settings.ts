@@ -3,7 +3,8 @@
  * ACME_PREFLIGHT_* environment (only where the caller asks for it: the hooks), then defaults.
  * check, the ACME dry run, the hooks and the Action all call resolveSettings; nothing else loads the file.
  */
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { configToArgs, findConfigFile, loadConfigFile, mergeArgs, type ConfigArgs } from './file.js';
 import { CONFIG_CHALLENGES } from './schema.js';
@@ -51,7 +52,32 @@ export function resolveSettings<T extends { config?: string }>(
   const defaults = (options.defaults ?? {}) as Partial<ConfigArgs>;
   const below = mergeArgs<ConfigArgs>(mergeArgs<ConfigArgs>(defaults, fromEnv), fromFile);
   const args = mergeArgs<T & ConfigArgs>(below as Partial<T & ConfigArgs>, flags as T & ConfigArgs);
+  if (args.webroot !== undefined) {
+    const from =
+      (flags as ConfigArgs).webroot !== undefined
+        ? '--webroot'
+        : fromFile.webroot !== undefined && configPath
+          ? `${basename(configPath)}: webroot:`
+          : ENV_WEBROOT;
+    assertDirectory(resolve(cwd, args.webroot), from);
+  }
   return configPath ? { args, configPath } : { args };
+}
+
+/**
+ * A webroot must already exist: creating it (parents included) would hide a typo and leave directories
+ * behind that no web server serves.
+ */
+function assertDirectory(path: string, from: string): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new UsageError(`${from} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!st)
+    throw new UsageError(`${from} ${path}: no such directory (give the directory your web server serves)`);
+  if (!st.isDirectory()) throw new UsageError(`${from} ${path}: not a directory`);
 }
 
 const nonEmpty = (env: Env, name: string): string | undefined => {

@@ -1,5 +1,5 @@
 /** resolveSettings: flags > config file > ACME_PREFLIGHT_* (hooks only) > defaults. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveSettings, hookEnvArgs } from '../../src/config/settings.js';
@@ -21,7 +21,7 @@ const file = (yaml: string, name = '.acme-preflight.yml'): string => {
 const check = (over: Partial<CheckArgs> = {}): CheckArgs => ({ names: [], format: 'text', ...over });
 const HOOK_ENV = {
   ACME_PREFLIGHT_PROVIDER: 'env-provider',
-  ACME_PREFLIGHT_WEBROOT: '/env/webroot',
+  ACME_PREFLIGHT_WEBROOT: tmpdir(),
   ACME_PREFLIGHT_CHALLENGE: 'dns-account-01',
   ACME_PREFLIGHT_ACCOUNT_URI: 'https://ca.example/acct/env',
 };
@@ -43,13 +43,14 @@ describe('resolveSettings precedence', () => {
     });
     expect(args).toMatchObject({
       provider: 'env-provider',
-      webroot: '/env/webroot',
+      webroot: tmpdir(),
       challenge: 'dns-account-01',
       'account-uri': 'https://ca.example/acct/env',
     });
   });
 
   it('the config file wins over the environment', () => {
+    mkdirSync(join(dir, 'public'));
     const path = file(
       'provider: { code: file-provider }\nwebroot: ./public\nchallenge: dns-01\naccountUri: https://ca.example/acct/file\n',
     );
@@ -88,7 +89,7 @@ describe('resolveSettings precedence', () => {
       hookEnv: true,
     });
     expect(args.provider).toBe('flag-provider');
-    expect(args.webroot).toBe('/env/webroot');
+    expect(args.webroot).toBe(tmpdir());
   });
 
   it('check does not act on ACME_PREFLIGHT_PROVIDER / _WEBROOT / _CONFIG unless asked', () => {

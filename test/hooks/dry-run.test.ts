@@ -1,5 +1,6 @@
 /** acmeDryRun's failure path (a directory that does not answer, on loopback) and its text rendering. */
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { noSignals, SignalOwner } from '../../src/cli/signals.js';
 import type { AddressInfo } from 'node:net';
 import { acmeDryRun, formatDryRun, type DryRunResult } from '../../src/acme/dry-run.js';
@@ -79,7 +80,7 @@ describe('acmeDryRun', () => {
     const args = () => ({
       names: ['www.example.test'],
       format: 'text' as const,
-      webroot: '/nonexistent',
+      webroot: tmpdir(),
       config: '/dev/null',
       'acme-directory': url,
       'root-hints': ['127.0.0.1'],
