@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { DATA_VERSIONS, VERSION } from '../version.js';
 import { UsageError, type CliIo } from './io.js';
+import { ConfigFileError } from '../errors.js';
 import { EXIT } from '../report/report.js';
 import { ProviderError } from '../../providers/types.js';
 import type { CommandContext } from './context.js';
@@ -82,6 +83,10 @@ async function runCommand(argvIn: string[], io: CliIo, signals: SignalOwner): Pr
     });
   } catch (e) {
     if (signals.exitCode !== undefined) throw e;
+    if (e instanceof ConfigFileError) {
+      for (const line of e.problems) io.err(`acme-preflight: ${oneLine(line)}\n`);
+      return EXIT.usage;
+    }
     if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
       io.err(`acme-preflight: ${oneLine(e.message)}\n`);
       return EXIT.usage;

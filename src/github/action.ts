@@ -6,7 +6,7 @@ import type { Report } from '../report/report.js';
 import type { Finding, Verdict } from '../report/finding.js';
 import { renderMarkdown } from '../report/render/markdown.js';
 import { renderJson } from '../report/render/json.js';
-import { UsageError } from '../errors.js';
+import { ConfigFileError, UsageError } from '../errors.js';
 import { NetworkBlockedError } from '../engine/root-probe.js';
 import { preflightWithPerspectives } from '../engine/multi.js';
 import { perspectiveSpecs } from '../config/perspectives.js';
@@ -69,6 +69,11 @@ export async function runAction(deps: ActionDeps): Promise<ActionResult> {
       // The runner's network, not the names: a notice, no failing comment or step.
       deps.core.notice(`acme-preflight: ${message}`, { title: 'acme-preflight could not check' });
       return { exitCode: EXIT.ok };
+    }
+    if (e instanceof ConfigFileError) {
+      for (const line of e.problems)
+        deps.core.error(`acme-preflight: ${scrub(line)}`, { title: 'acme-preflight configuration' });
+      return { exitCode: EXIT.usage };
     }
     if (e instanceof UsageError) {
       deps.core.error(`acme-preflight: ${message}`, { title: 'acme-preflight configuration' });

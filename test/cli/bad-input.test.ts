@@ -91,3 +91,48 @@ describe('--acme-dry-run with no way to answer the challenge', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('config-file errors', () => {
+  it('are reported all at once, each with file, line, column and key, in file order', async () => {
+    const path = join(dir, 'three.yml');
+    writeFileSync(
+      path,
+      [
+        'names: [www.example.test]',
+        'chalenge: dns-01',
+        'network:',
+        '  dnsPort: 70000',
+        'skip:',
+        '  - caa',
+        '  - propagaton',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['check', '--config', path, ...offline]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'acme-preflight: three.yml:2:1: chalenge: unknown setting; did you mean challenge?',
+      'acme-preflight: three.yml:4:3: network.dnsPort: expected a number from 1 to 65535',
+      expect.stringMatching(
+        /^acme-preflight: three\.yml:7:5: skip\[1\]: "propagaton" is not a check family \(.*propagation.*\)$/,
+      ),
+    ]);
+  });
+
+  it('every YAML syntax error is listed, not only the first', async () => {
+    const path = join(dir, 'syntax.yml');
+    writeFileSync(path, 'names: [a.example\nnames: x\n  bad: : :\n');
+    const r = await cli(['check', '--config', path]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l).toMatch(/^acme-preflight: syntax\.yml:\d+:\d+: \S/);
+  });
+
+  it('a bad --skip flag is still a flag error', async () => {
+    const r = await cli(['check', 'www.example.test', '--config', '/dev/null', '--skip', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^acme-preflight: --skip nope: not a check family/);
+  });
+});
