@@ -5,6 +5,8 @@ export interface CliIo {
   err(text: string): void;
   /** Colour and live progress only on a terminal. */
   isTTY: boolean;
+  /** Width of the terminal stdout writes to, for --help; absent when it is not one. */
+  columns?: number;
   /** The environment, read only through src/config. */
   env: Readonly<Record<string, string | undefined>>;
   /**
@@ -21,6 +23,7 @@ export function processIo(): CliIo {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     env: processEnv(),
     waitForEnter: process.stdin.isTTY && process.stderr.isTTY ? waitForEnter : undefined,
   };

@@ -1,4 +1,6 @@
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv, CommandModule } from 'yargs';
+import { nearestWord } from '../config/file.js';
 import { DATA_VERSIONS, VERSION } from '../version.js';
 import { UsageError, type CliIo } from './io.js';
 import { ConfigFileError } from '../errors.js';
@@ -46,21 +48,35 @@ async function runCommand(argvIn: string[], io: CliIo, signals: SignalOwner): Pr
   const argv = dashValuesAsValues(argvIn);
   let exitCode: number = EXIT.ok;
   const ctx: CommandContext = { io, setExit: (c) => (exitCode = c), signals };
-  const parser = yargs(argv)
-    .scriptName('acme-preflight')
-    .usage(
-      "$0 <command> [options]\n\nPredicts whether an ACME CA (Let's Encrypt) would issue a certificate, and why not.",
+  const commands = [
+    checkCommand(ctx),
+    demoCommand(ctx),
+    labCommand(ctx),
+    providersCommand(ctx),
+    dns01Command(ctx),
+    guardCommand(ctx),
+    hookCommand(ctx),
+    agentCommand(ctx),
+    persistRecordCommand(ctx),
+    serveCommand(ctx),
+  ];
+  const unknown = unknownCommand(
+    argv,
+    commands.map((c) => String(c.command).split(' ')[0]!),
+  );
+  if (unknown) {
+    io.err(`acme-preflight: ${oneLine(unknown)}\n`);
+    return EXIT.usage;
+  }
+  const parser = commands
+    .reduce(
+      (y, c) => y.command(c as CommandModule),
+      yargs(argv)
+        .scriptName('acme-preflight')
+        .usage(
+          "$0 <command> [options]\n\nPredicts whether an ACME CA (Let's Encrypt) would issue a certificate, and why not.",
+        ),
     )
-    .command(checkCommand(ctx))
-    .command(demoCommand(ctx))
-    .command(labCommand(ctx))
-    .command(providersCommand(ctx))
-    .command(dns01Command(ctx))
-    .command(guardCommand(ctx))
-    .command(hookCommand(ctx))
-    .command(agentCommand(ctx))
-    .command(persistRecordCommand(ctx))
-    .command(serveCommand(ctx))
     .demandCommand(
       1,
       'Name a command: check, guard, hook, dns01, persist-record, agent, serve, providers, demo, lab (see --help).',
@@ -70,7 +86,8 @@ async function runCommand(argvIn: string[], io: CliIo, signals: SignalOwner): Pr
     .alias('version', 'V')
     .help()
     .alias('help', 'h')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    // cliui wraps at spaces; a long word (a URL) stays whole.
+    .wrap(Math.min(HELP_WIDTH, io.columns ?? HELP_WIDTH))
     .exitProcess(false)
     .fail((msg, err) => {
       // Throwing stops yargs from running the handler after a validation failure.
@@ -122,6 +139,24 @@ export function dashValuesAsValues(argv: readonly string[]): string[] {
     else values.push(a);
   }
   return values.length || end >= 0 ? [...kept, '--', ...values, ...after] : kept;
+}
+
+const HELP_WIDTH = 100;
+
+/**
+ * yargs' CommonJS build: its ESM build wraps --help with a cliui that cuts every N characters, mid-word;
+ * the CommonJS one wraps at spaces (wrap-ansi).
+ */
+const yargs = createRequire(import.meta.url)('yargs') as (argv: string[]) => Argv;
+
+/** `Unknown command "chek". Did you mean "check"?` for a first word that names no command. */
+function unknownCommand(argv: readonly string[], names: readonly string[]): string | undefined {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || names.includes(first)) return undefined;
+  const near = nearestWord(first, names);
+  return near
+    ? `Unknown command "${first}". Did you mean "${near}"?`
+    : `Unknown command "${first}" (commands: ${names.join(', ')}; see --help)`;
 }
 
 /** One line, whatever the message holds (it may quote DNS data, a provider or a file). */

@@ -125,6 +125,15 @@ function suggest(key: string, parentPath: readonly (string | number)[]): string 
   return undefined;
 }
 
+/** The candidate one or two typos away (one for short words), for "did you mean". */
+export function nearestWord(word: string, candidates: readonly string[]): string | undefined {
+  const limit = word.length <= 4 ? 1 : 2;
+  return candidates
+    .map((k) => ({ k, d: distance(k.toLowerCase(), word.toLowerCase()) }))
+    .filter((c) => c.d <= limit)
+    .sort((a, b) => a.d - b.d)[0]?.k;
+}
+
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {

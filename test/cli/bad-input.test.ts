@@ -11,6 +11,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers.js';
+import { run } from '../../src/cli/run.js';
+import { useColour } from '../../src/cli/render.js';
 import { webrootTokenPath, withWebrootToken } from '../../src/solve/webroot.js';
 
 let dir: string;
@@ -134,5 +136,119 @@ describe('config-file errors', () => {
     const r = await cli(['check', 'www.example.test', '--config', '/dev/null', '--skip', 'nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^acme-preflight: --skip nope: not a check family/);
+  });
+});
+
+describe('an unknown command', () => {
+  it.each([
+    ['chek', 'Unknown command "chek". Did you mean "check"?'],
+    ['gaurd', 'Unknown command "gaurd". Did you mean "guard"?'],
+    ['provider', 'Unknown command "provider". Did you mean "providers"?'],
+  ])('%s gets a suggestion and exit 2', async (word, line) => {
+    const r = await cli([word, 'example.com']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`acme-preflight: ${line}\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a word far from every command lists them instead', async () => {
+    const r = await cli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^acme-preflight: Unknown command "frobnicate" \(commands: check, .*guard.*\)/);
+  });
+});
+
+describe('--help', () => {
+  const help = async (argv: string[], columns?: number): Promise<string> => {
+    let out = '';
+    const code = await run(argv, {
+      out: (t) => void (out += t),
+      err: () => undefined,
+      isTTY: columns !== undefined,
+      columns,
+      env: {},
+    });
+    expect(code).toBe(0);
+    return out;
+  };
+  // yargs right-aligns "[number]" into the last line of a description, sometimes with no space before it.
+  const words = (s: string): string[] =>
+    s
+      .replace(/\[/g, ' [')
+      .split(/\s+/)
+      .filter(Boolean)
+      .sort();
+
+  it.each([80, 100])('wraps to a %i-column terminal at spaces, never inside a word', async (columns) => {
+    const text = await help(['check', '--help'], columns);
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
+    // Wrapping at spaces only moves words between lines: the same words as at the widest layout.
+    expect(words(text)).toEqual(words(await help(['check', '--help'], 200)));
+  });
+
+  it('is at most 100 columns wide on a wide terminal, and 100 when not a terminal', async () => {
+    for (const text of [await help(['check', '--help'], 300), await help(['check', '--help'])])
+      expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+
+  it('guard --help shows the guarded command after --', async () => {
+    const text = await help(['guard', '--help']);
+    expect(text.split('\n')[0]).toBe('acme-preflight guard [names..] [options] -- <command...>');
+  });
+});
+
+describe('colour', () => {
+  it.each([
+    [{ isTTY: true, env: {} }, undefined, true],
+    [{ isTTY: false, env: {} }, undefined, false],
+    [{ isTTY: true, env: { TERM: 'dumb' } }, undefined, false],
+    [{ isTTY: true, env: { NO_COLOR: '1' } }, undefined, false],
+    [{ isTTY: true, env: { NO_COLOR: '' } }, undefined, true],
+    [{ isTTY: false, env: { FORCE_COLOR: '1' } }, undefined, true],
+    [{ isTTY: false, env: { FORCE_COLOR: '' } }, undefined, true],
+    [{ isTTY: false, env: { FORCE_COLOR: '1', TERM: 'dumb', NO_COLOR: '1' } }, undefined, true],
+    [{ isTTY: true, env: { FORCE_COLOR: '0' } }, undefined, false],
+    [{ isTTY: false, env: { FORCE_COLOR: '1' } }, false, false],
+    [{ isTTY: false, env: { NO_COLOR: '1' } }, true, true],
+  ])('%j with --color=%s: %s', (io, flag, expected) => {
+    expect(useColour(flag, io)).toBe(expected);
+  });
+
+  it('FORCE_COLOR colours the demo report into a pipe; TERM=dumb does not', async () => {
+    const forced = await cli(['demo'], { FORCE_COLOR: '1' });
+    expect(forced.stdout).toContain('\u001b[');
+    const dumb = await cli(['demo'], { TERM: 'dumb' });
+    expect(dumb.stdout).not.toContain('\u001b[');
+    expect(dumb.stdout.length).toBeGreaterThan(0);
+  }, 60000);
+});
+
+describe('the same kind of mistake, the same exit code (2) in every command', () => {
+  const demoScenario = 'fixtures/scenarios/demo.yaml';
+  it.each([
+    ['check', '--format', 'yaml'],
+    ['check', 'example.com', '--dns-port', '70000'],
+    ['guard', 'example.com'],
+    ['demo', '--scenario', 'no-such-scenario.yaml'],
+    ['demo', '--scenario', 'fixtures'],
+    ['demo', '--scenario', 'README.md'],
+    ['demo', '--bogus'],
+    ['lab'],
+    ['lab', 'no-such-scenario.yaml'],
+    ['lab', 'fixtures'],
+    ['lab', demoScenario, '--port', '70000'],
+    ['lab', demoScenario, '--delay', '-1'],
+    ['providers', '--env-names', 'nope'],
+    ['dns01', 'bogus', 'example.com'],
+    ['dns01', 'present'],
+    ['hook', 'nope'],
+    ['persist-record'],
+    ['agent'],
+    ['serve', '--port', '-1'],
+  ])('%s', async (...argv) => {
+    const r = await cli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^acme-preflight: \S/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
