@@ -172,12 +172,7 @@ describe('--help', () => {
     return out;
   };
   // yargs right-aligns "[number]" into the last line of a description, sometimes with no space before it.
-  const words = (s: string): string[] =>
-    s
-      .replace(/\[/g, ' [')
-      .split(/\s+/)
-      .filter(Boolean)
-      .sort();
+  const words = (s: string): string[] => s.replace(/\[/g, ' [').split(/\s+/).filter(Boolean).sort();
 
   it.each([80, 100])('wraps to a %i-column terminal at spaces, never inside a word', async (columns) => {
     const text = await help(['check', '--help'], columns);
