@@ -13,6 +13,9 @@ import { renderReport } from './render.js';
 import type { CheckArgs } from '../config/args.js';
 import { registryProvider } from './provider.js';
 import type { CommandContext } from './context.js';
+import { statusLine, whileWaiting } from './status.js';
+import type { NetworkProfile } from '../profile.js';
+import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
 
 export interface CheckRun {
   report: string;
@@ -70,9 +73,13 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
         : undefined,
     };
     const names = args.names.map(String);
-    result = remotes.length
-      ? await (await import('../engine/multi.js')).preflightWithPerspectives(names, options, remotes)
-      : await preflight(names, options);
+    const status = statusLine(ctx.io, { json: args.format === 'json' });
+    result = await whileWaiting(status, checking(names, 0), checkLimitMs(names, profile), (wait) => {
+      options.onProgress = (p) => wait.update(checking(names, p.done));
+      return remotes.length
+        ? import('../engine/multi.js').then((m) => m.preflightWithPerspectives(names, options, remotes))
+        : preflight(names, options);
+    });
   } finally {
     release?.();
   }
@@ -82,6 +89,15 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
     result,
     exitCode,
   };
+}
+
+const checking = (names: string[], done: number): string =>
+  names.length === 1 ? `Checking ${names[0]}` : `Checking ${names.length} names (${done} done)`;
+
+/** The deadline that bounds the whole wait: one name's, or the run's. */
+function checkLimitMs(names: string[], profile: NetworkProfile): number {
+  const run = profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS;
+  return names.length === 1 ? Math.min(run, profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS) : run;
 }
 
 const providerFor = (code: string, ctx: CommandContext) => registryProvider(code, ctx.io.env, ctx.io);

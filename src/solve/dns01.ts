@@ -46,6 +46,9 @@ export interface Dns01Options {
   accountUri?: string;
 }
 
+/** The record exists at the provider (called before the wait, so output follows what happens). */
+export type OnCreated = (created: { fqdn: string; effective: string; handle: RecordHandle }) => void;
+
 const resolverOf = (o: Dns01Options): IterativeResolverApi => o.resolver ?? new IterativeResolver(o.profile);
 
 /** A name already in challenge form: `_acme-challenge.<name>` or `_<label>._acme-challenge.<name>`. */
@@ -87,7 +90,7 @@ export async function present(
   provider: DnsProvider,
   nameOrFqdn: string,
   value: string,
-  opts: Dns01Options & { wait?: boolean },
+  opts: Dns01Options & { wait?: boolean; onCreated?: OnCreated },
 ): Promise<PresentResult> {
   const resolver = resolverOf(opts);
   const { signal } = opts;
@@ -97,6 +100,7 @@ export async function present(
   const store = opts.store ?? new RecordStore();
   const handle = await provider.createTxt(effective, value);
   store.add(handle, 'present');
+  opts.onCreated?.({ fqdn, effective, handle });
   const propagation =
     opts.wait === false || signal?.aborted
       ? undefined

@@ -68,7 +68,7 @@ async function dnsPresent(
     store: s.store,
     timeoutMs: s.timeoutMs,
     schedule,
-    onEvent: progressPrinter(ctx.io),
+    onEvent: progressPrinter(ctx.io, s.timeoutMs),
     accountUri: s.accountUri,
     signal: ctx.signals.signal,
   });
@@ -143,7 +143,7 @@ async function certbotAuth(
     profile: s.profile,
     store: s.store,
     timeoutMs: s.timeoutMs,
-    onEvent: progressPrinter(ctx.io),
+    onEvent: progressPrinter(ctx.io, s.timeoutMs),
     accountUri: s.accountUri,
     signal: ctx.signals.signal,
   });
