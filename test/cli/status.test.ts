@@ -153,7 +153,9 @@ describe('in the commands', () => {
       ttyIo(fastClock(100), log),
     );
     expect(code).toBe(0);
-    expect(log.text).toMatch(/\r\u001b\[2KChecking good\.dns01\.test: \d+ s of 45 s/);
+    expect(log.text).toMatch(
+      new RegExp(`${ERASE.replace('[', '\\[')}Checking good\\.dns01\\.test: \\d+ s of 45 s`),
+    );
     // Erased before the report: the report starts on a clean line.
     const report = log.text.lastIndexOf(ERASE) + ERASE.length;
     expect(log.text.slice(report)).toMatch(/^\S/);
