@@ -5,3 +5,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** Every problem of a config file at once, one `file:line:col: key: message` line each. */
+export class ConfigFileError extends UsageError {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigFileError';
+  }
+}

@@ -28,6 +28,8 @@ export interface AcmeDryRunOptions {
   log?: (line: string) => void;
   /** Ask the CA even when our check says it cannot see the record or token (default true: its verdict is the point). */
   askCaWhenNotVisible?: boolean;
+  /** Ctrl-C: the CA is not asked (or no longer waited for); records and tokens are removed, authorizations deactivated. */
+  signal?: AbortSignal;
 }
 
 export interface CaProblem {
@@ -82,6 +84,7 @@ export async function acmeDryRun(names: readonly string[], opts: AcmeDryRunOptio
     store: opts.store ?? new RecordStore(),
     log,
     challengePriority: opts.challenge ? [opts.challenge] : undefined,
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const result: DryRunResult = { directoryUrl, identifiers: [], ok: false };
   const client = new acme.Client({
@@ -112,6 +115,7 @@ export async function acmeDryRun(names: readonly string[], opts: AcmeDryRunOptio
         fns,
         opts.validationTimeoutMs ?? DEFAULT_VALIDATION_TIMEOUT_MS,
         opts.askCaWhenNotVisible ?? true,
+        opts.signal,
       ),
     ),
   );
@@ -125,6 +129,7 @@ async function solveOne(
   fns: ReturnType<typeof withPreflight>,
   timeoutMs: number,
   askAnyway: boolean,
+  signal?: AbortSignal,
 ): Promise<DryRunIdentifier> {
   const identifier = `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`;
   const out: DryRunIdentifier = { identifier, placed: false, ca: 'not-asked' };
@@ -150,9 +155,9 @@ async function solveOne(
       } catch (e) {
         out.placeError = e instanceof Error ? e.message : String(e);
       }
-      if (out.placed || askAnyway) {
+      if ((out.placed || askAnyway) && !signal?.aborted) {
         await client.completeChallenge(challenge);
-        const decided = await waitForDecision(client, authz, challenge.url, timeoutMs);
+        const decided = await waitForDecision(client, authz, challenge.url, timeoutMs, signal);
         out.ca = decided.status;
         if (decided.problem) out.problem = decided.problem;
       }
@@ -176,6 +181,7 @@ async function waitForDecision(
   authz: acme.Authorization,
   challengeUrl: string,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ status: 'valid' | 'invalid' | 'pending'; problem?: CaProblem }> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -184,6 +190,8 @@ async function waitForDecision(
     if (a.status === 'valid') return { status: 'valid' };
     if (a.status === 'invalid' || ch?.status === 'invalid')
       return { status: 'invalid', problem: problemOf(ch?.error) };
+    if (signal?.aborted)
+      return { status: 'pending', problem: { type: 'interrupted', detail: 'stopped by a signal' } };
     if (Date.now() > until)
       return {
         status: 'pending',

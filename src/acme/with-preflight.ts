@@ -36,6 +36,8 @@ export interface WithPreflightOptions {
   log?: (line: string) => void;
   /** Overrides the challenge order given to acme-client. */
   challengePriority?: string[];
+  /** Ctrl-C: waiting for propagation ends and the record is removed (challengeCreateFn rejects). */
+  signal?: AbortSignal;
 }
 
 export type ChallengeFn = (
@@ -81,7 +83,13 @@ export function withPreflight(options: WithPreflightOptions): PreflightChallenge
       if (!provider) throw new PreflightChallengeError(`no DNS provider for dns-01 (${name})`, name);
       log(`dns-01 ${name}: creating _acme-challenge.${name} TXT ${JSON.stringify(keyAuthorization)}`);
       // acme-client hands dns-01 the TXT value itself (base64url of the key authorization's digest).
-      const r = await placeTxt(provider, name, keyAuthorization, { profile, store, timeoutMs, onEvent });
+      const r = await placeTxt(provider, name, keyAuthorization, {
+        profile,
+        store,
+        timeoutMs,
+        onEvent,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       handles.set(challenge.url, r.result.handle);
       if (!r.ok) throw new PreflightChallengeError(r.reason ?? 'not propagated', name);
       log(`dns-01 ${name}: served by every authoritative server`);

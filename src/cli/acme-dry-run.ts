@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { CommandContext } from './context.js';
 import type { AcmeDryRunArgs, CheckArgs } from '../config/args.js';
 import type { CheckRun } from './check-run.js';
-import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
+import { resolveSettings } from '../config/settings.js';
 import { profileFromArgs } from '../config/profile.js';
 import { RecordStore, defaultStatePath } from '../solve/store.js';
 import { EXIT } from '../report/report.js';
@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { registryProvider } from './provider.js';
 import { acmeDryRun, formatDryRun, type DryRunResult } from '../acme/dry-run.js';
 import { escapeControls } from '../report/escape.js';
+import { statusLine } from './status.js';
 
 export function acmeDryRunOptions<T>(y: Argv<T>): Argv<T & AcmeDryRunArgs> {
   return y
@@ -42,11 +43,7 @@ export async function checkDryRun(
       text: 'ACME dry run skipped: the local checks already say the CA would refuse.\n',
       exitCode: local.exitCode,
     };
-  const configPath = cliArgs.config ?? findConfigFile(process.cwd());
-  const args = mergeArgs<CheckArgs & AcmeDryRunArgs>(
-    configPath ? (configToArgs(loadConfigFile(configPath)) as Partial<CheckArgs>) : {},
-    cliArgs,
-  );
+  const { args } = resolveSettings(cliArgs, ctx.io.env, process.cwd());
   if (!args.provider && !args.webroot)
     throw new UsageError(
       '--acme-dry-run needs --provider (DNS-01) or --webroot (HTTP-01) to answer the challenges',
@@ -54,8 +51,11 @@ export async function checkDryRun(
   const profile = profileFromArgs(args);
   const provider = args.provider ? await registryProvider(args.provider, ctx.io.env, ctx.io) : undefined;
   const challenge = args.challenge === 'dns-01' || args.challenge === 'http-01' ? args.challenge : undefined;
+  const directoryUrl = args['acme-directory'] ?? profile.acmeDirectory;
+  const status = statusLine(ctx.io, { json: args.format === 'json' });
+  const wait = status.begin(`ACME dry run: waiting for the CA at ${directoryUrl}`);
   const result = await acmeDryRun((args.names ?? []).map(String), {
-    directoryUrl: args['acme-directory'] ?? profile.acmeDirectory,
+    directoryUrl,
     provider,
     webroot: args.webroot,
     challenge,
@@ -65,7 +65,11 @@ export async function checkDryRun(
       : new RecordStore(defaultStatePath(ctx.io.env)),
     propagationTimeoutMs:
       args['propagation-timeout'] !== undefined ? args['propagation-timeout'] * 1000 : undefined,
-    log: (l) => ctx.io.err(`${escapeControls(l)}\n`),
-  });
+    log: (l) => {
+      status.clear();
+      ctx.io.err(`${escapeControls(l)}\n`);
+    },
+    signal: ctx.signals.signal,
+  }).finally(() => wait.end());
   return { text: formatDryRun(result), result, exitCode: result.ok ? EXIT.ok : EXIT.fail };
 }

@@ -1,4 +1,4 @@
-/** Builds the agent's configuration from flags and environment and serves until SIGINT/SIGTERM. */
+/** Builds the agent's configuration from flags and environment and serves until the first SIGINT/SIGTERM. */
 import { readFileSync } from 'node:fs';
 import { profileFromArgs } from '../config/profile.js';
 import { agentTokens } from '../config/perspectives.js';
@@ -7,7 +7,6 @@ import { RIRS } from '../engine/wire.js';
 import type { AgentLimits } from '../agent/server.js';
 import type { AgentArgs } from './commands/agent.js';
 import type { CommandContext } from './context.js';
-import { untilSignal } from './until-signal.js';
 
 const file = (path: string, flag: string): Buffer => {
   try {
@@ -80,6 +79,6 @@ export async function runAgent(args: AgentArgs, ctx: CommandContext): Promise<vo
   ctx.io.err(
     `acme-preflight agent: perspective ${args.name} (${rir}) on ${agent.url}${tls?.clientCa ? ' (mTLS)' : ''}, ${tokens.length} token(s)\n`,
   );
-  await untilSignal();
+  await ctx.signals.stopped();
   await agent.close();
 }

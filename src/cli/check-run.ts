@@ -3,7 +3,7 @@ import { preflight, type PreflightOptions } from '../engine/preflight.js';
 import { perspectiveSpecs } from '../config/perspectives.js';
 import { profileFromArgs } from '../config/profile.js';
 import { issuerDomainFor } from '../config/ca.js';
-import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../config/file.js';
+import { resolveSettings } from '../config/settings.js';
 import { failsOn } from '../config/schema.js';
 import { EXIT, type Report } from '../report/report.js';
 import { needsAccountUri } from '../report/finding.js';
@@ -13,6 +13,9 @@ import { renderReport } from './render.js';
 import type { CheckArgs } from '../config/args.js';
 import { registryProvider } from './provider.js';
 import type { CommandContext } from './context.js';
+import { statusLine, whileWaiting } from './status.js';
+import type { NetworkProfile } from '../profile.js';
+import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
 
 export interface CheckRun {
   report: string;
@@ -21,13 +24,14 @@ export interface CheckRun {
 }
 
 export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise<CheckRun> {
-  const configPath = cliArgs.config ?? findConfigFile(process.cwd());
-  const args = mergeArgs<CheckArgs>(
-    configPath ? (configToArgs(loadConfigFile(configPath)) as Partial<CheckArgs>) : {},
-    cliArgs,
-  );
+  const { args } = resolveSettings(cliArgs, ctx.io.env, process.cwd());
   if (!args.names?.length)
     throw new UsageError('give at least one name to check (or names: in .acme-preflight.yml)');
+  // Refused before any check runs: the checks would take a while, then the dry run could not start.
+  if (args['acme-dry-run'] && !args.provider && !args.webroot)
+    throw new UsageError(
+      '--acme-dry-run needs --provider (DNS-01) or --webroot (HTTP-01) to answer the challenges',
+    );
   const unknown = (args.skip ?? []).filter((s) => !FAMILY_NAMES.includes(s));
   if (unknown.length)
     throw new UsageError(`--skip ${unknown.join(', ')}: not a check family (${FAMILY_NAMES.join(', ')})`);
@@ -44,7 +48,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
     );
   const profile = profileFromArgs(args);
   const provider = args.provider ? await providerFor(args.provider, ctx) : undefined;
-  const release = args.webroot ? await cleanupOnSignal() : undefined;
+  const release = args.webroot ? await tokensGoOnSignal(ctx.signals.signal) : undefined;
   let result: Report;
   try {
     const { defaultStatePath, RecordStore } = await import('../solve/store.js');
@@ -58,6 +62,7 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
       accountUri: args['account-uri'],
       skip: args.skip,
       webroot: args.webroot,
+      signal: ctx.signals.signal,
       dns01: provider
         ? {
             provider,
@@ -68,9 +73,13 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
         : undefined,
     };
     const names = args.names.map(String);
-    result = remotes.length
-      ? await (await import('../engine/multi.js')).preflightWithPerspectives(names, options, remotes)
-      : await preflight(names, options);
+    const status = statusLine(ctx.io, { json: args.format === 'json' });
+    result = await whileWaiting(status, checking(names, 0), checkLimitMs(names, profile), (wait) => {
+      options.onProgress = (p) => wait.update(checking(names, p.done));
+      return remotes.length
+        ? import('../engine/multi.js').then((m) => m.preflightWithPerspectives(names, options, remotes))
+        : preflight(names, options);
+    });
   } finally {
     release?.();
   }
@@ -82,19 +91,21 @@ export async function runCheck(cliArgs: CheckArgs, ctx: CommandContext): Promise
   };
 }
 
+const checking = (names: string[], done: number): string =>
+  names.length === 1 ? `Checking ${names[0]}` : `Checking ${names.length} names (${done} done)`;
+
+/** The deadline that bounds the whole wait: one name's, or the run's. */
+function checkLimitMs(names: string[], profile: NetworkProfile): number {
+  const run = profile.timeouts.runDeadlineMs ?? RUN_DEADLINE_MS;
+  return names.length === 1 ? Math.min(run, profile.timeouts.nameDeadlineMs ?? NAME_DEADLINE_MS) : run;
+}
+
 const providerFor = (code: string, ctx: CommandContext) => registryProvider(code, ctx.io.env, ctx.io);
 
-/** Ctrl-C during a webroot check must not leave a token file behind. */
-async function cleanupOnSignal(): Promise<() => void> {
+/** Ctrl-C during a webroot check must not leave a token file behind, even if a second one ends us at once. */
+async function tokensGoOnSignal(signal: AbortSignal): Promise<() => void> {
   const { cleanupWebrootTokens } = await import('../solve/webroot.js');
-  const onSignal = (signal: NodeJS.Signals): void => {
-    cleanupWebrootTokens();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+  const onAbort = (): void => void cleanupWebrootTokens();
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }

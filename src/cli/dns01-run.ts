@@ -13,7 +13,8 @@ import { CachingDnsClient } from '../dns/client.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import { endpointLabel } from '../dns/types.js';
 import { DEFAULT_ISSUER_DOMAIN } from '../engine/preflight.js';
-import { cleanup, present, verify, type Dns01Options } from '../solve/dns01.js';
+import { cleanup, present, verify, type Dns01Options, type OnCreated } from '../solve/dns01.js';
+import { statusLine, type StatusLine, type StatusWait } from './status.js';
 import { RecordStore, defaultStatePath } from '../solve/store.js';
 import {
   DEFAULT_PROPAGATION_TIMEOUT_MS,
@@ -22,31 +23,49 @@ import {
 } from '../solve/propagation.js';
 import { escapeControls as esc } from '../report/escape.js';
 
-/** Live progress on stderr: one rewritten line on a terminal, plain lines otherwise. */
-export function progressPrinter(io: CommandContext['io']): (e: PropagationEvent) => void {
+/**
+ * Propagation progress on stderr: a line per zone and per server that starts serving the value, the result,
+ * and between them a live status line (on a terminal, after 2 s) with the count, elapsed time and limit.
+ */
+export function progressPrinter(
+  io: CommandContext['io'],
+  limitMs?: number,
+  status: StatusLine = statusLine(io),
+): (e: PropagationEvent) => void {
   let total = 0;
+  let zone = '';
+  let wait: StatusWait | undefined;
+  const awaited = (seen: number): string =>
+    `Waiting for ${total} server${total === 1 ? '' : 's'} of ${zone} to serve it (${seen}/${total})`;
+  const line = (text: string): void => {
+    status.clear();
+    io.err(text);
+  };
   return (e) => {
     switch (e.type) {
       case 'zone':
         total = e.targets.length;
-        io.err(
+        zone = e.zone;
+        line(
           `Watching ${total} server${total === 1 ? '' : 's'} of ${esc(e.zone)}: ${esc(e.targets.map((t) => endpointLabel(t.server)).join(', '))}\n`,
         );
+        wait = status.begin(awaited(0), limitMs);
         break;
       case 'round':
-        if (io.isTTY)
-          io.err(`\r${(e.elapsedMs / 1000).toFixed(1)} s: ${total - e.pending}/${total} serve the value   `);
+        wait?.update(awaited(total - e.pending));
         break;
       case 'seen':
-        io.err(
-          `${io.isTTY ? '\r' : ''}${esc(endpointLabel(e.target.server))} serves it after ${e.elapsedMs} ms (${e.seen}/${e.total})${io.isTTY ? '          ' : ''}\n`,
+        wait?.update(awaited(e.seen));
+        line(
+          `${esc(endpointLabel(e.target.server))} serves it after ${e.elapsedMs} ms (${e.seen}/${e.total})\n`,
         );
         break;
       case 'done':
-        if (e.result.complete) io.err(`Visible everywhere after ${e.result.completedMs} ms\n`);
+        wait?.end();
+        if (e.result.complete) line(`Visible everywhere after ${e.result.completedMs} ms\n`);
         else
-          io.err(
-            `${io.isTTY ? '\n' : ''}Not visible everywhere: ${esc(e.result.error ?? '') || `gave up after ${e.result.elapsedMs} ms`}\n`,
+          line(
+            `Not visible everywhere: ${esc(e.result.error ?? '') || `gave up after ${e.result.elapsedMs} ms`}\n`,
           );
         break;
     }
@@ -81,7 +100,11 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
     store: args.action === 'verify' ? new RecordStore(statePath) : new RecordStore(statePath).check(),
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
     includeResolvers: args['public-resolvers'],
-    onEvent: args.format === 'text' ? progressPrinter(ctx.io) : undefined,
+    onEvent:
+      args.format === 'text'
+        ? progressPrinter(ctx.io, timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS)
+        : undefined,
+    signal: ctx.signals.signal,
     ...(accountUri !== undefined ? { accountUri } : {}),
   };
   const started = performance.now();
@@ -113,20 +136,25 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
     case 'present': {
       if (!args.value) throw new UsageError('present needs the TXT value: dns01 present <name> <value>');
       const provider = await loadProvider(args.provider, ctx);
-      const r = await present(provider, args.name, args.value, { ...opts, wait: args.wait !== false });
-      const ok = !r.propagation || r.propagation.complete;
-      if (args.format === 'json') ctx.io.out(json({ schemaVersion: 1, action: 'present', ok, ...r }));
-      else {
+      const text = args.format !== 'json';
+      // Printed when the record exists, before the wait's lines: the output follows what happens.
+      const onCreated: OnCreated = (c) =>
         ctx.io.out(
-          `Created ${esc(r.effective)} TXT ${esc(JSON.stringify(args.value))} through ${provider.name}${r.effective !== r.fqdn ? ` (${esc(r.fqdn)} is a CNAME to it)` : ''}\n`,
+          `Created ${esc(c.effective)} TXT ${esc(JSON.stringify(args.value))} through ${provider.name}${c.effective !== c.fqdn ? ` (${esc(c.fqdn)} is a CNAME to it)` : ''}\n`,
         );
-        if (r.propagation)
-          ctx.io.out(
-            describeTargets(r.propagation)
-              .map((l) => `  ${esc(l)}\n`)
-              .join(''),
-          );
-      }
+      const r = await present(provider, args.name, args.value, {
+        ...opts,
+        wait: args.wait !== false,
+        ...(text ? { onCreated } : {}),
+      });
+      const ok = !r.propagation || r.propagation.complete;
+      if (!text) ctx.io.out(json({ schemaVersion: 1, action: 'present', ok, ...r }));
+      else if (r.propagation)
+        ctx.io.out(
+          describeTargets(r.propagation)
+            .map((l) => `  ${esc(l)}\n`)
+            .join(''),
+        );
       return ok ? EXIT.ok : EXIT.fail;
     }
     case 'cleanup': {

@@ -33,11 +33,9 @@ export function runCommand(argv: string[], ctx: CommandContext): Promise<number>
   return new Promise((resolve) => {
     const child = spawn(file, rest, { stdio: 'inherit', env: { ...ctx.io.env } });
     // While the child runs, a signal to us goes to it; its exit status then becomes ours.
-    const forward = (sig: NodeJS.Signals): void => void child.kill(sig);
-    const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const s of sigs) process.on(s, forward);
+    const release = ctx.signals.forwardTo((sig) => void child.kill(sig));
     const done = (code: number): void => {
-      for (const s of sigs) process.off(s, forward);
+      release();
       resolve(code);
     };
     child.once('error', (e: NodeJS.ErrnoException) => {

@@ -5,6 +5,13 @@ export interface CliIo {
   err(text: string): void;
   /** Colour and live progress only on a terminal. */
   isTTY: boolean;
+  /** Width of the terminal stdout writes to, for --help; absent when it is not one. */
+  columns?: number;
+  /** stderr is a terminal: live status lines for long waits (src/cli/status.ts). */
+  errIsTTY?: boolean;
+  errColumns?: number;
+  /** The status line's clock (tests pass a fast one); real time by default. */
+  clock?: import('./status.js').Clock;
   /** The environment, read only through src/config. */
   env: Readonly<Record<string, string | undefined>>;
   /**
@@ -21,6 +28,9 @@ export function processIo(): CliIo {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    errIsTTY: Boolean(process.stderr.isTTY),
+    errColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
     env: processEnv(),
     waitForEnter: process.stdin.isTTY && process.stderr.isTTY ? waitForEnter : undefined,
   };

@@ -75,7 +75,10 @@ export async function runPersistRecord(args: PersistRecordArgs, ctx: CommandCont
       accountUri,
       issuerDomain,
       timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
-      onEvent: args.format === 'text' ? progressPrinter(ctx.io) : undefined,
+      onEvent:
+        args.format === 'text'
+          ? progressPrinter(ctx.io, timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS)
+          : undefined,
     });
     results.push(r);
     if (args.format === 'text') ctx.io.out(describeApplied(r, provider.name));

@@ -13,9 +13,22 @@ export function renderReport(report: Report, args: OutputArgs, io: CliIo): strin
       return renderMarkdown(report);
     default:
       return renderText(report, {
-        colour: args.color ?? (io.isTTY && !io.env.NO_COLOR),
+        colour: useColour(args.color, io),
         quiet: args.quiet,
         verbose: args.verbose,
       });
   }
+}
+
+/**
+ * --color/--no-color, then FORCE_COLOR (any value but 0/false; even into a pipe), then NO_COLOR (any
+ * non-empty value) and TERM=dumb, then whether stdout is a terminal.
+ */
+export function useColour(flag: boolean | undefined, io: Pick<CliIo, 'isTTY' | 'env'>): boolean {
+  if (flag !== undefined) return flag;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  if (io.env.NO_COLOR) return false;
+  if (io.env.TERM === 'dumb') return false;
+  return io.isTTY;
 }

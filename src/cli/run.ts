@@ -1,6 +1,9 @@
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv, CommandModule } from 'yargs';
+import { nearestWord } from '../config/file.js';
 import { DATA_VERSIONS, VERSION } from '../version.js';
 import { UsageError, type CliIo } from './io.js';
+import { ConfigFileError } from '../errors.js';
 import { EXIT } from '../report/report.js';
 import { ProviderError } from '../../providers/types.js';
 import type { CommandContext } from './context.js';
@@ -15,27 +18,65 @@ import { agentCommand } from './commands/agent.js';
 import { persistRecordCommand } from './commands/persist-record.js';
 import { escapeControls } from '../report/escape.js';
 import { serveCommand } from './commands/serve.js';
+import { noSignals, SignalOwner, type SignalSource } from './signals.js';
 
-/** Parses argv, runs one command and returns the process exit code. Never throws. */
-export async function run(argvIn: string[], io: CliIo): Promise<number> {
+/**
+ * Parses argv, runs one command and returns the process exit code. Never throws. Signals come from
+ * `signals` (main.ts passes the process; none by default): after SIGINT/SIGTERM the code is 130/143.
+ */
+export async function run(argvIn: string[], io: CliIo, signals: SignalSource = noSignals): Promise<number> {
+  const owner = new SignalOwner(signals);
+  try {
+    const code = await runCommand(argvIn, io, owner);
+    return interrupted(owner, io) ?? code;
+  } catch (e) {
+    // Whatever the stopped work threw, the signal is the reason the command ended.
+    const why = e === owner.signal.reason ? '' : `: ${describe(e)}`;
+    return interrupted(owner, io, why) ?? EXIT.internal;
+  } finally {
+    owner.dispose();
+  }
+}
+
+function interrupted(owner: SignalOwner, io: CliIo, why = ''): number | undefined {
+  if (owner.exitCode === undefined) return undefined;
+  io.err(`acme-preflight: interrupted by ${owner.received}${why}\n`);
+  return owner.exitCode;
+}
+
+async function runCommand(argvIn: string[], io: CliIo, signals: SignalOwner): Promise<number> {
   const argv = dashValuesAsValues(argvIn);
   let exitCode: number = EXIT.ok;
-  const ctx: CommandContext = { io, setExit: (c) => (exitCode = c) };
-  const parser = yargs(argv)
-    .scriptName('acme-preflight')
-    .usage(
-      "$0 <command> [options]\n\nPredicts whether an ACME CA (Let's Encrypt) would issue a certificate, and why not.",
+  const ctx: CommandContext = { io, setExit: (c) => (exitCode = c), signals };
+  const commands = [
+    checkCommand(ctx),
+    demoCommand(ctx),
+    labCommand(ctx),
+    providersCommand(ctx),
+    dns01Command(ctx),
+    guardCommand(ctx),
+    hookCommand(ctx),
+    agentCommand(ctx),
+    persistRecordCommand(ctx),
+    serveCommand(ctx),
+  ];
+  const unknown = unknownCommand(
+    argv,
+    commands.map((c) => String(c.command).split(' ')[0]!),
+  );
+  if (unknown) {
+    io.err(`acme-preflight: ${oneLine(unknown)}\n`);
+    return EXIT.usage;
+  }
+  const parser = commands
+    .reduce(
+      (y, c) => y.command(c as CommandModule),
+      yargs(argv)
+        .scriptName('acme-preflight')
+        .usage(
+          "$0 <command> [options]\n\nPredicts whether an ACME CA (Let's Encrypt) would issue a certificate, and why not.",
+        ),
     )
-    .command(checkCommand(ctx))
-    .command(demoCommand(ctx))
-    .command(labCommand(ctx))
-    .command(providersCommand(ctx))
-    .command(dns01Command(ctx))
-    .command(guardCommand(ctx))
-    .command(hookCommand(ctx))
-    .command(agentCommand(ctx))
-    .command(persistRecordCommand(ctx))
-    .command(serveCommand(ctx))
     .demandCommand(
       1,
       'Name a command: check, guard, hook, dns01, persist-record, agent, serve, providers, demo, lab (see --help).',
@@ -45,7 +86,8 @@ export async function run(argvIn: string[], io: CliIo): Promise<number> {
     .alias('version', 'V')
     .help()
     .alias('help', 'h')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    // cliui wraps at spaces; a long word (a URL) stays whole.
+    .wrap(Math.min(HELP_WIDTH, io.columns ?? HELP_WIDTH))
     .exitProcess(false)
     .fail((msg, err) => {
       // Throwing stops yargs from running the handler after a validation failure.
@@ -57,6 +99,11 @@ export async function run(argvIn: string[], io: CliIo): Promise<number> {
       if (output && !err) io.out(output.endsWith('\n') ? output : output + '\n');
     });
   } catch (e) {
+    if (signals.exitCode !== undefined) throw e;
+    if (e instanceof ConfigFileError) {
+      for (const line of e.problems) io.err(`acme-preflight: ${oneLine(line)}\n`);
+      return EXIT.usage;
+    }
     if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
       io.err(`acme-preflight: ${oneLine(e.message)}\n`);
       return EXIT.usage;
@@ -92,6 +139,24 @@ export function dashValuesAsValues(argv: readonly string[]): string[] {
     else values.push(a);
   }
   return values.length || end >= 0 ? [...kept, '--', ...values, ...after] : kept;
+}
+
+const HELP_WIDTH = 100;
+
+/**
+ * yargs' CommonJS build: its ESM build wraps --help with a cliui that cuts every N characters, mid-word;
+ * the CommonJS one wraps at spaces (wrap-ansi).
+ */
+const yargs = createRequire(import.meta.url)('yargs') as (argv: string[]) => Argv;
+
+/** `Unknown command "chek". Did you mean "check"?` for a first word that names no command. */
+function unknownCommand(argv: readonly string[], names: readonly string[]): string | undefined {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || names.includes(first)) return undefined;
+  const near = nearestWord(first, names);
+  return near
+    ? `Unknown command "${first}". Did you mean "${near}"?`
+    : `Unknown command "${first}" (commands: ${names.join(', ')}; see --help)`;
 }
 
 /** One line, whatever the message holds (it may quote DNS data, a provider or a file). */

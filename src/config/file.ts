@@ -1,10 +1,13 @@
-/** Reads `.acme-preflight.yml`, reporting every problem as `file:line:col: key.path: what was expected`. */
+/**
+ * Reads `.acme-preflight.yml`, reporting every problem at once, each as
+ * `file:line:col: key.path: what was expected`.
+ */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { UsageError } from '../errors.js';
+import { ConfigFileError, UsageError } from '../errors.js';
 import type { NetworkArgs } from './args.js';
 import type { Challenge } from '../report/finding.js';
 import { configSchema, keysAt, type Config, type FailOn } from './schema.js';
@@ -40,29 +43,40 @@ export function parseConfig(source: string, label: string = CONFIG_FILE_NAMES[0]
     const { line, col } = lineCounter.linePos(offset);
     return `${label}:${line}:${col}`;
   };
-  const first = doc.errors[0];
-  if (first) throw new UsageError(`${at(first.pos[0])}: ${firstLine(first.message)}`);
+  // Every syntax error at once; the schema is only checked on a document that parsed.
+  if (doc.errors.length)
+    throw new ConfigFileError(doc.errors.map((e) => `${at(e.pos[0])}: ${firstLine(e.message)}`));
 
   const value: unknown = doc.contents === null ? {} : doc.toJS();
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`${at(0)}: expected a mapping of settings (names:, challenge:, network: …)`);
+    throw new ConfigFileError([`${at(0)}: expected a mapping of settings (names:, challenge:, network: …)`]);
   }
   const parsed = configSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new UsageError(describeIssue(issue, doc, at));
+  const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, doc, at));
+  throw new ConfigFileError(sortByPosition(problems));
 }
 
-function describeIssue(issue: z.core.$ZodIssue, doc: Document, at: (offset: number) => string): string {
+/** In file order (line, then column), as a compiler lists them. */
+function sortByPosition(lines: string[]): string[] {
+  const key = (l: string): number[] => (/:(\d+):(\d+): /.exec(l) ?? [0, 0, 0]).slice(1).map(Number);
+  return lines
+    .map((l) => ({ l, k: key(l) }))
+    .sort((a, b) => a.k[0]! - b.k[0]! || a.k[1]! - b.k[1]!)
+    .map((x) => x.l);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: Document, at: (offset: number) => string): string[] {
   const path = issue.path.map((k) => (typeof k === 'symbol' ? k.toString() : k));
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    const full = [...path, key];
-    const hint = suggest(key, path);
-    return `${at(offsetOf(doc, full))}: ${formatPath(full)}: unknown setting${hint ? `; did you mean ${hint}?` : ''}`;
+    return issue.keys.map((key) => {
+      const full = [...path, key];
+      const hint = suggest(key, path);
+      return `${at(offsetOf(doc, full))}: ${formatPath(full)}: unknown setting${hint ? `; did you mean ${hint}?` : ''}`;
+    });
   }
   const where = path.length > 0 ? `${formatPath(path)}: ` : '';
-  return `${at(offsetOf(doc, path))}: ${where}${issue.message.replace(/^Invalid input: /, '')}`;
+  return [`${at(offsetOf(doc, path))}: ${where}${issue.message.replace(/^Invalid input: /, '')}`];
 }
 
 /** Where the key of a setting starts (or the item, in a list); the nearest existing parent if missing. */
@@ -109,6 +123,15 @@ function suggest(key: string, parentPath: readonly (string | number)[]): string 
     if (nested) return `network.${nested}`;
   }
   return undefined;
+}
+
+/** The candidate one or two typos away (one for short words), for "did you mean". */
+export function nearestWord(word: string, candidates: readonly string[]): string | undefined {
+  const limit = word.length <= 4 ? 1 : 2;
+  return candidates
+    .map((k) => ({ k, d: distance(k.toLowerCase(), word.toLowerCase()) }))
+    .filter((c) => c.d <= limit)
+    .sort((a, b) => a.d - b.d)[0]?.k;
 }
 
 function distance(a: string, b: string): number {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { invalidCidrs } from '../net/reserved.js';
 import { issuerDomainFor } from './ca.js';
+import { FAMILY_NAMES } from '../engine/registry.js';
 
 export const CONFIG_CHALLENGES = [
   'http-01',
@@ -113,7 +114,14 @@ export const configSchema = z.strictObject({
   webroot: text('a directory').optional(),
   network: networkSchema.optional(),
   failOn: z.enum(FAIL_ON, { error: `expected one of ${FAIL_ON.join(', ')}` }).optional(),
-  skip: list('check family name').optional(),
+  skip: z
+    .array(
+      text('a check family name').refine((s) => FAMILY_NAMES.includes(s), {
+        error: (i) => `${JSON.stringify(i.input)} is not a check family (${FAMILY_NAMES.join(', ')})`,
+      }),
+      { error: 'expected a list of check family names' },
+    )
+    .optional(),
   /** Remote perspectives (acme-preflight agent); tokens come from the environment, never from this file. */
   perspectives: z.array(perspectiveSchema, { error: 'expected a list of perspectives' }).optional(),
 });

@@ -148,7 +148,9 @@ async function startRun(
   }
   const dns01 = options.dns01;
   const registry = dns01
-    ? CHECK_FAMILIES.map((f) => (f.name === 'dns-01' ? createDns01Family(dns01) : f))
+    ? CHECK_FAMILIES.map((f) =>
+        f.name === 'dns-01' ? createDns01Family({ ...dns01, signal: options.signal }) : f,
+      )
     : CHECK_FAMILIES;
   const families = options.families ?? registry;
 
@@ -198,7 +200,7 @@ async function startRun(
         checkOne(id).then(
           (found) => {
             active--;
-            if (stopped) return;
+            if (stopped) return notify();
             done++;
             const findings = keepEvidence(found, keep);
             const verdict = verdictOf(findings);
@@ -223,10 +225,18 @@ async function startRun(
       }
     };
     const onAbort = (): void => notify();
+    // Aborted: the names in flight stop (their queries end now) and finish their cleanup (a test
+    // record, a token file) before preflight rejects.
+    const settle = async (): Promise<void> => {
+      stopped = true;
+      ctx.client.close?.();
+      while (active > 0) await new Promise<void>((resolve) => (wake = resolve));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       fill();
       while (done < unique.length || finished.length > 0) {
+        if (signal?.aborted) await settle();
         signal?.throwIfAborted();
         if (failed) throw failed.error;
         const r = finished.shift();

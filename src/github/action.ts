@@ -6,11 +6,11 @@ import type { Report } from '../report/report.js';
 import type { Finding, Verdict } from '../report/finding.js';
 import { renderMarkdown } from '../report/render/markdown.js';
 import { renderJson } from '../report/render/json.js';
-import { UsageError } from '../errors.js';
+import { ConfigFileError, UsageError } from '../errors.js';
 import { NetworkBlockedError } from '../engine/root-probe.js';
 import { preflightWithPerspectives } from '../engine/multi.js';
 import { perspectiveSpecs } from '../config/perspectives.js';
-import { configToArgs, findConfigFile, loadConfigFile, mergeArgs, type ConfigArgs } from '../config/file.js';
+import { resolveSettings } from '../config/settings.js';
 import { profileFromArgs } from '../config/profile.js';
 import { issuerDomainFor } from '../config/ca.js';
 import { failsOn } from '../config/schema.js';
@@ -70,6 +70,11 @@ export async function runAction(deps: ActionDeps): Promise<ActionResult> {
       deps.core.notice(`acme-preflight: ${message}`, { title: 'acme-preflight could not check' });
       return { exitCode: EXIT.ok };
     }
+    if (e instanceof ConfigFileError) {
+      for (const line of e.problems)
+        deps.core.error(`acme-preflight: ${scrub(line)}`, { title: 'acme-preflight configuration' });
+      return { exitCode: EXIT.usage };
+    }
     if (e instanceof UsageError) {
       deps.core.error(`acme-preflight: ${message}`, { title: 'acme-preflight configuration' });
       return { exitCode: EXIT.usage };
@@ -84,14 +89,18 @@ async function run(deps: ActionDeps, scrub: (s: string) => string): Promise<Acti
   const inputs = readInputs(env);
   const cwd = deps.cwd ?? env['GITHUB_WORKSPACE'] ?? process.cwd();
 
-  const configPath = inputs.config ? resolve(cwd, inputs.config) : findConfigFile(cwd);
-  const fromFile: ConfigArgs = configPath ? configToArgs(loadConfigFile(configPath)) : {};
-  const args = mergeArgs<ConfigArgs>(fromFile, {
-    names: inputs.names,
-    challenge: inputs.challenge,
-    provider: inputs.provider,
-    'fail-on': inputs.failOn,
-  });
+  // An input left empty (fail-on's default is '') is not given: the config file's setting applies.
+  const { args, configPath } = resolveSettings(
+    {
+      config: inputs.config,
+      names: inputs.names,
+      challenge: inputs.challenge,
+      provider: inputs.provider,
+      'fail-on': inputs.failOn,
+    },
+    env,
+    cwd,
+  );
   const names = args.names ?? [];
   if (names.length === 0)
     throw new UsageError('no names to check: set the names input or names: in .acme-preflight.yml');

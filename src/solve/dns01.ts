@@ -25,22 +25,6 @@ import {
 import type { PollSchedule } from './schedule.js';
 import { RecordStore, TEST_VALUE_PREFIX, handleKey } from './store.js';
 
-/** Where signal handlers are installed; tests pass a fake. */
-export interface SignalHost {
-  on(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
-  off(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
-  exit(code: number): void;
-}
-
-/** Shell convention: 128 + signal number. */
-export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-
-export const processSignals: SignalHost = {
-  on: (s, h) => void process.on(s, h),
-  off: (s, h) => void process.off(s, h),
-  exit: (c) => process.exit(c),
-};
-
 export interface Dns01Options {
   profile: NetworkProfile;
   resolver?: IterativeResolverApi;
@@ -51,13 +35,19 @@ export interface Dns01Options {
   includeResolvers?: boolean;
   onEvent?: (e: PropagationEvent) => void;
   queryFn?: QueryFn;
-  /** Signal handlers for guaranteed cleanup; default the process. */
-  signals?: SignalHost;
+  /**
+   * The run's stop signal (Ctrl-C): waiting ends, and a record placed by this call is removed before it
+   * rejects. A provider call that creates a record is let finish, so that what it made can be removed.
+   */
+  signal?: AbortSignal;
   /** Random part of test values (tests make it predictable). */
   random?: () => string;
   /** dns-account-01: the record lives at `_<label>._acme-challenge.<name>` for this account URL. */
   accountUri?: string;
 }
+
+/** The record exists at the provider (called before the wait, so output follows what happens). */
+export type OnCreated = (created: { fqdn: string; effective: string; handle: RecordHandle }) => void;
 
 const resolverOf = (o: Dns01Options): IterativeResolverApi => o.resolver ?? new IterativeResolver(o.profile);
 
@@ -92,21 +82,51 @@ export interface PresentResult {
   propagation?: PropagationResult;
 }
 
-/** Creates the TXT value (at the CNAME target when delegated), records the handle, then waits unless told not to. */
+/**
+ * Creates the TXT value (at the CNAME target when delegated), records the handle, then waits unless told
+ * not to. Stopped by opts.signal before it returns, it removes the record and rejects.
+ */
 export async function present(
   provider: DnsProvider,
   nameOrFqdn: string,
   value: string,
-  opts: Dns01Options & { wait?: boolean },
+  opts: Dns01Options & { wait?: boolean; onCreated?: OnCreated },
 ): Promise<PresentResult> {
   const resolver = resolverOf(opts);
+  const { signal } = opts;
   const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  signal?.throwIfAborted();
   const placedAt = performance.now();
+  const store = opts.store ?? new RecordStore();
   const handle = await provider.createTxt(effective, value);
-  (opts.store ?? new RecordStore()).add(handle, 'present');
-  if (opts.wait === false) return { fqdn, effective, handle };
-  const propagation = await watchPropagation(effective, value, { ...opts, resolver, placedAt });
-  return { fqdn, effective, handle, propagation };
+  store.add(handle, 'present');
+  opts.onCreated?.({ fqdn, effective, handle });
+  const propagation =
+    opts.wait === false || signal?.aborted
+      ? undefined
+      : await watchPropagation(effective, value, { ...opts, resolver, placedAt, signal });
+  if (signal?.aborted) {
+    // Never handed to the caller: nobody else would remove it.
+    const err = await deleteRecord(provider, store, handle);
+    if (err) throw new Error(`${handle.fqdn} TXT ${JSON.stringify(handle.value)} not removed: ${err}`);
+    throw signal.reason;
+  }
+  return propagation ? { fqdn, effective, handle, propagation } : { fqdn, effective, handle };
+}
+
+/** Deletes a record this run created (never with the run's signal: cleanup runs after it); the error text, if any. */
+async function deleteRecord(
+  provider: DnsProvider,
+  store: RecordStore,
+  handle: RecordHandle,
+): Promise<string | undefined> {
+  try {
+    await provider.deleteTxt(handle);
+    store.remove(handle);
+    return undefined;
+  } catch (e) {
+    return errorText(e);
+  }
 }
 
 export interface VerifyResult {
@@ -199,69 +219,43 @@ export interface GuardedOutcome<T> {
 }
 
 /**
- * Creates a record, runs fn, and deletes the record on every way out: success, error, SIGINT, SIGTERM.
- * On a signal the record is deleted first, then the process exits 130/143.
+ * Creates a record, runs fn, and deletes the record on every way out: success, error, or signal (fn's
+ * signal aborts with it, then the record is removed before this returns).
  */
 export async function withGuardedRecord<T>(
   provider: DnsProvider,
   fqdn: string,
   value: string,
   fn: (handle: RecordHandle, signal: AbortSignal) => Promise<T>,
-  opts: { store?: RecordStore; signals?: SignalHost; purpose?: 'test' | 'present' } = {},
+  opts: { store?: RecordStore; signal?: AbortSignal; purpose?: 'test' | 'present' } = {},
 ): Promise<GuardedOutcome<T>> {
   const store = opts.store ?? new RecordStore();
-  const signals = opts.signals ?? processSignals;
-  const abort = new AbortController();
-  let handle: RecordHandle | undefined;
-  let creating: Promise<unknown> | undefined;
-  let removal: Promise<string | undefined> | undefined;
-  const remove = (): Promise<string | undefined> => {
-    if (!handle) return Promise.resolve(undefined);
-    const h = handle;
-    removal ??= provider.deleteTxt(h).then(
-      () => {
-        store.remove(h);
-        return undefined;
-      },
-      (e: unknown) => errorText(e),
-    );
-    return removal;
-  };
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
-    const h = (): void => {
-      abort.abort(new Error(sig));
-      // A record still being created is deleted once it exists.
-      void Promise.resolve(creating)
-        .catch(() => undefined)
-        .then(remove)
-        .finally(() => signals.exit(SIGNAL_EXIT[sig]));
-    };
-    return [sig, h] as const;
-  });
-  for (const [sig, h] of handlers) signals.on(sig, h);
+  const signal = opts.signal ?? new AbortController().signal;
   const out: GuardedOutcome<T> = {};
+  if (signal.aborted) {
+    out.createError = `not created: ${errorText(signal.reason)}`;
+    return out;
+  }
+  let handle: RecordHandle;
   try {
+    // Not cancelled: a record the provider may already have made must come back as a handle to remove.
+    handle = await provider.createTxt(fqdn, value);
+  } catch (e) {
+    out.createError = errorText(e);
+    return out;
+  }
+  out.handle = handle;
+  store.add(handle, opts.purpose ?? 'test');
+  if (!signal.aborted) {
     try {
-      const p = provider.createTxt(fqdn, value);
-      creating = p;
-      handle = await p;
-    } catch (e) {
-      out.createError = errorText(e);
-      return out;
-    }
-    out.handle = handle;
-    store.add(handle, opts.purpose ?? 'test');
-    try {
-      out.result = await fn(handle, abort.signal);
+      out.result = await fn(handle, signal);
     } catch (e) {
       out.error = e;
     }
-    const err = await remove();
-    if (err) out.cleanupError = err;
-    return out;
-  } finally {
-    for (const [sig, h] of handlers) signals.off(sig, h);
   }
+  const err = await deleteRecord(provider, store, handle);
+  if (err) out.cleanupError = err;
+  return out;
 }
 
 export const testValue = (random: () => string = () => randomBytes(8).toString('hex')): string =>
@@ -293,7 +287,7 @@ export async function gatherTestRecord(
   if (provider.zoneNameservers) {
     let listed: string[];
     try {
-      listed = await provider.zoneNameservers(effective);
+      listed = await provider.zoneNameservers(effective, opts.signal);
     } catch (e) {
       return at({ kind: 'provider-zone-failed', error: errorText(e) });
     }
@@ -313,7 +307,7 @@ export async function gatherTestRecord(
     effective,
     value,
     (_h, signal) => watchPropagation(effective, value, { ...opts, resolver, placedAt, signal }),
-    { store: opts.store, signals: opts.signals, purpose: 'test' },
+    { store: opts.store, signal: opts.signal, purpose: 'test' },
   );
   if (guarded.createError !== undefined)
     return at({ kind: 'create-failed', value, error: guarded.createError });

@@ -17,6 +17,7 @@ export interface PlaceOptions {
   schedule?: PollSchedule;
   resolver?: IterativeResolverApi;
   onEvent?: (e: PropagationEvent) => void;
+  /** Ctrl-C: waiting ends, the record is removed, and placeTxt rejects with the signal's reason. */
   signal?: AbortSignal;
   /** dns-account-01: the record goes to this account's label. */
   accountUri?: string;
@@ -44,6 +45,7 @@ export async function placeTxt(
     timeoutMs: o.timeoutMs,
     schedule: o.schedule,
     onEvent: o.onEvent,
+    ...(o.signal ? { signal: o.signal } : {}),
     ...(o.accountUri !== undefined ? { accountUri: o.accountUri } : {}),
   });
   const p = result.propagation;

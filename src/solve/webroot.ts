@@ -2,7 +2,7 @@
  * HTTP-01 token files in a webroot, the one module that places and removes them: for ACME-client hooks,
  * the dry run and withPreflight (writeToken, removeToken) and for `check --webroot` (withWebrootToken).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ACME_CHALLENGE_PATH } from '../http/constants.js';
@@ -13,6 +13,7 @@ import { IterativeResolver } from '../dns/iterative.js';
 import { addressesFromLookups } from '../checks/resolution/index.js';
 import { judgeHttp01, probeHttp01 } from '../checks/http01/index.js';
 import { escapeControls as esc } from '../report/escape.js';
+import { UsageError } from '../errors.js';
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
@@ -27,11 +28,38 @@ export async function writeToken(
   keyAuthorization: string,
   { exclusive = false } = {},
 ): Promise<string> {
+  return (await placeToken(webroot, token, keyAuthorization, exclusive)).file;
+}
+
+/** Writes the token file; `created` is the first directory made for it (under the webroot), if any. */
+async function placeToken(
+  webroot: string,
+  token: string,
+  keyAuthorization: string,
+  exclusive: boolean,
+): Promise<{ file: string; created?: string }> {
   if (!TOKEN.test(token)) throw new Error(`invalid token ${JSON.stringify(token)}`);
+  // The webroot itself is never created: a typo would otherwise pass silently and leave directories behind.
+  const st = await stat(webroot).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`webroot ${webroot}: no such directory`);
   const file = webrootTokenPath(webroot, token);
-  await mkdir(path.dirname(file), { recursive: true });
+  const created = await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, keyAuthorization, { mode: 0o644, ...(exclusive ? { flag: 'wx' } : {}) });
-  return file;
+  return { file, created };
+}
+
+/** Removes the directories placeToken made, deepest first, unless something else now lives in them. */
+async function removeCreatedDirs(file: string, created: string | undefined): Promise<void> {
+  if (!created) return;
+  for (let dir = path.dirname(file); dir.length >= created.length; dir = path.dirname(dir)) {
+    if (
+      !(await rmdir(dir).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+  }
 }
 
 const pending = new Set<string>();
@@ -43,13 +71,14 @@ export async function withWebrootToken<T>(
   keyAuthorization: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const file = await writeToken(dir, token, keyAuthorization, { exclusive: true });
+  const { file, created } = await placeToken(dir, token, keyAuthorization, true);
   pending.add(file);
   try {
     return await fn();
   } finally {
     pending.delete(file);
     await rm(file, { force: true });
+    await removeCreatedDirs(file, created);
   }
 }
 

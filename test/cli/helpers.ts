@@ -2,6 +2,7 @@ import yargs, { type CommandModule } from 'yargs';
 import { run } from '../../src/cli/run.js';
 import { UsageError, type CliIo } from '../../src/cli/io.js';
 import type { CommandContext } from '../../src/cli/context.js';
+import { noSignals, SignalOwner } from '../../src/cli/signals.js';
 import { argsForProfile } from '../../src/config/profile.js';
 import type { Lab } from '../../src/lab/index.js';
 
@@ -32,7 +33,7 @@ export async function runModule(
   const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), isTTY: false, env };
   try {
     await yargs(argv)
-      .command(make({ io, setExit: (c) => (code = c) }))
+      .command(make({ io, setExit: (c) => (code = c), signals: new SignalOwner(noSignals) }))
       .strict()
       .exitProcess(false)
       .fail((msg, err) => {

@@ -97,12 +97,7 @@ describe('progress display', () => {
     return err;
   };
 
-  it('rewrites one line on a terminal', () => {
-    const tty = run(true);
-    expect(tty).toContain('\r0.0 s: 0/1 serve the value');
-    expect(tty).toContain('\rns1.x.test 127.0.0.1:53 serves it after 12 ms (1/1)');
-  });
-
+  // The terminal's status line: test/cli/status.test.ts.
   it('prints plain lines otherwise', () => {
     const plain = run(false);
     expect(plain).not.toContain('\r');

@@ -1,5 +1,7 @@
 /** acmeDryRun's failure path (a directory that does not answer, on loopback) and its text rendering. */
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { noSignals, SignalOwner } from '../../src/cli/signals.js';
 import type { AddressInfo } from 'node:net';
 import { acmeDryRun, formatDryRun, type DryRunResult } from '../../src/acme/dry-run.js';
 import { withProfile } from '../../src/profile.js';
@@ -72,12 +74,13 @@ describe('acmeDryRun', () => {
     const ctx = {
       io: { out: () => undefined, err: () => undefined, isTTY: false, env: {} },
       setExit: () => undefined,
+      signals: new SignalOwner(noSignals),
     };
     const local = (exitCode: number): CheckRun => ({ report: '', result: {} as Report, exitCode });
     const args = () => ({
       names: ['www.example.test'],
       format: 'text' as const,
-      webroot: '/nonexistent',
+      webroot: tmpdir(),
       config: '/dev/null',
       'acme-directory': url,
       'root-hints': ['127.0.0.1'],

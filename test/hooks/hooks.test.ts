@@ -1,5 +1,5 @@
 /** certbot and lego hooks in-process against the lab, with an in-memory provider that edits it. */
-import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,6 +213,7 @@ describe('hooks', () => {
     const file = () => join(webroot(), '.well-known', 'acme-challenge', 'tokHTTP');
 
     it('auth writes the token and proves it is served; cleanup removes it', async () => {
+      mkdirSync(webroot(), { recursive: true });
       const auth = await hook(['certbot-auth', '--webroot', webroot(), '--http-port', String(port)], vars);
       expect(auth.stderr).toContain('serves the HTTP-01 token');
       expect(auth.code).toBe(0);
@@ -223,6 +224,7 @@ describe('hooks', () => {
     });
 
     it('auth exits 1 when the web server does not serve that webroot', async () => {
+      mkdirSync(join(dir, 'elsewhere'), { recursive: true });
       const auth = await hook(
         ['certbot-auth', '--webroot', join(dir, 'elsewhere'), '--http-port', String(port)],
         vars,

@@ -19,16 +19,16 @@ export function demoCommand(ctx: CommandContext): CommandModule<object, DemoArgs
         }),
       ) as never,
     handler: async (args) => {
-      const [{ join }, { packageRoot }, { startLab, loadScenario }, { preflight }, { renderReport }] =
-        await Promise.all([
-          import('node:path'),
-          import('../../paths.js'),
-          import('../../lab/index.js'),
-          import('../../engine/preflight.js'),
-          import('../render.js'),
-        ]);
+      const [{ join }, { packageRoot }, { startLab }, { preflight }, { renderReport }] = await Promise.all([
+        import('node:path'),
+        import('../../paths.js'),
+        import('../../lab/index.js'),
+        import('../../engine/preflight.js'),
+        import('../render.js'),
+      ]);
       const file = args.scenario ?? join(packageRoot(), 'fixtures', 'scenarios', 'demo.yaml');
-      const scenario = loadScenario(file);
+      // A missing or malformed scenario is the caller's mistake, as in `lab` (exit 2).
+      const scenario = (await import('../scenario.js')).scenarioFile(file);
       const names = Object.keys(scenario.expect ?? {});
       const lab = await startLab(scenario);
       try {

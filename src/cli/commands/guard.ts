@@ -12,6 +12,7 @@ export function guardCommand(ctx: CommandContext): CommandModule<object, GuardAr
     builder: (y) =>
       checkOptions(
         y
+          .usage('$0 guard [names..] [options] -- <command...>')
           .positional('names', {
             type: 'string',
             array: true,

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
 import { networkOptions, type NetworkArgs } from '../options.js';
-import { untilSignal } from '../until-signal.js';
 
 export interface ServeArgs extends NetworkArgs {
   host: string;
@@ -101,7 +100,7 @@ export function serveCommand(
       ctx.io.out(
         `Serving acme-preflight on ${address}/ (API: ${address}/v1/checks)${args.lab ? ' [lab mode]' : ''}\n`,
       );
-      await (deps.until ?? untilSignal)();
+      await (deps.until ?? (() => ctx.signals.stopped()))();
       await app.close();
     },
   };

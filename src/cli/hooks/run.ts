@@ -12,6 +12,7 @@ import { certbotVars, formatAuthState, parseAuthState } from './certbot.js';
 import { parseLegoCall } from './lego.js';
 import type { PollSchedule } from '../../solve/schedule.js';
 import { escapeControls as esc } from '../../report/escape.js';
+import { setTimeout } from 'node:timers/promises';
 
 export interface HookDeps {
   createProvider?: ProviderFactory;
@@ -67,8 +68,9 @@ async function dnsPresent(
     store: s.store,
     timeoutMs: s.timeoutMs,
     schedule,
-    onEvent: progressPrinter(ctx.io),
+    onEvent: progressPrinter(ctx.io, s.timeoutMs),
     accountUri: s.accountUri,
+    signal: ctx.signals.signal,
   });
   if (!r.ok) {
     ctx.io.err(`acme-preflight: ${esc(String(r.reason))}\n`);
@@ -116,10 +118,16 @@ async function certbotAuth(
     ctx.io.out(
       formatAuthState({ acmePreflight: 1, challenge: 'http-01', webroot: s.webroot, token: v.token }),
     );
+    const signal = ctx.signals.signal;
     let check = await verifyToken(v.domain, v.token, v.validation, s.profile);
-    for (let i = 1; i < HTTP_TRIES && !check.ok; i++) {
-      await new Promise((r) => setTimeout(r, HTTP_RETRY_MS));
-      check = await verifyToken(v.domain, v.token, v.validation, s.profile);
+    for (let i = 1; i < HTTP_TRIES && !check.ok && !signal.aborted; i++) {
+      await setTimeout(HTTP_RETRY_MS, undefined, { signal }).catch(() => undefined);
+      if (!signal.aborted) check = await verifyToken(v.domain, v.token, v.validation, s.profile);
+    }
+    if (signal.aborted) {
+      // Interrupted before certbot was told it is in place: remove it here.
+      await removeToken(s.webroot, v.token);
+      throw signal.reason;
     }
     if (!check.ok) {
       ctx.io.err(
@@ -135,8 +143,9 @@ async function certbotAuth(
     profile: s.profile,
     store: s.store,
     timeoutMs: s.timeoutMs,
-    onEvent: progressPrinter(ctx.io),
+    onEvent: progressPrinter(ctx.io, s.timeoutMs),
     accountUri: s.accountUri,
+    signal: ctx.signals.signal,
   });
   ctx.io.out(
     formatAuthState({

@@ -1,20 +1,13 @@
-/** Settings of a hook run: flags over the config file; env handed in, never read from process. */
+/** Settings of a hook run: flags, the config file, then ACME_PREFLIGHT_*; env handed in, never read from process. */
 import type { HookArgs } from '../../config/args.js';
 import type { NetworkProfile } from '../../profile.js';
-import { configToArgs, findConfigFile, loadConfigFile, mergeArgs } from '../../config/file.js';
+import { ENV_ACCOUNT_URI, resolveSettings, type Env } from '../../config/settings.js';
 import { profileFromArgs } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
 import { RecordStore, defaultStatePath } from '../../solve/store.js';
 import { DEFAULT_PROPAGATION_TIMEOUT_MS } from '../../solve/propagation.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
-/** Env fallbacks for hooks whose command line is fixed by the ACME client (lego, acme.sh). */
-export const ENV_CONFIG = 'ACME_PREFLIGHT_CONFIG';
-export const ENV_PROVIDER = 'ACME_PREFLIGHT_PROVIDER';
-export const ENV_WEBROOT = 'ACME_PREFLIGHT_WEBROOT';
-export const ENV_CHALLENGE = 'ACME_PREFLIGHT_CHALLENGE';
-export const ENV_ACCOUNT_URI = 'ACME_PREFLIGHT_ACCOUNT_URI';
+export type { Env } from '../../config/settings.js';
 
 export interface HookSettings {
   profile: NetworkProfile;
@@ -29,20 +22,16 @@ export interface HookSettings {
 }
 
 export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd()): HookSettings {
-  const configPath = cli.config ?? env[ENV_CONFIG] ?? findConfigFile(cwd);
-  const args = mergeArgs<HookArgs>(
-    configPath ? (configToArgs(loadConfigFile(configPath)) as Partial<HookArgs>) : {},
-    cli,
-  );
+  const { args } = resolveSettings(cli, env, cwd, { hookEnv: true });
   const timeout = args['propagation-timeout'];
   if (timeout !== undefined && !(timeout > 0 && timeout <= 3600))
     throw new UsageError('--propagation-timeout must be between 0 and 3600 seconds');
   // Any other challenge (a shared config file may say http-01) places plain dns-01 records.
-  const challenge = args.challenge ?? env[ENV_CHALLENGE] ?? 'dns-01';
-  const accountUri = args['account-uri'] ?? env[ENV_ACCOUNT_URI];
+  const challenge = args.challenge ?? 'dns-01';
+  const accountUri = args['account-uri'];
   if (challenge === 'dns-account-01' && !accountUri)
     throw new UsageError(`dns-account-01 needs the ACME account URL: --account-uri or ${ENV_ACCOUNT_URI}`);
-  const providerCode = args.provider ?? env[ENV_PROVIDER];
+  const providerCode = args.provider;
   const store = new RecordStore(args['state-file'] ?? defaultStatePath(env));
   // A broken state file is a usage error before any record is created.
   if (providerCode) store.check();
@@ -50,7 +39,7 @@ export function hookSettings(cli: HookArgs, env: Env, cwd: string = process.cwd(
     ...(challenge === 'dns-account-01' ? { accountUri } : {}),
     profile: profileFromArgs(args),
     providerCode,
-    webroot: args.webroot ?? env[ENV_WEBROOT],
+    webroot: args.webroot,
     timeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_PROPAGATION_TIMEOUT_MS,
     timeoutExplicit: timeout !== undefined,
     store,

@@ -12,6 +12,8 @@ export interface Dns01FamilyOptions {
   /** Where test-record handles are kept between runs. */
   statePath?: string;
   propagationTimeoutMs?: number;
+  /** The run's stop signal: the test record's watch ends and the record is removed. */
+  signal?: AbortSignal;
 }
 
 export interface Dns01Evidence {
@@ -47,6 +49,7 @@ export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily<Dn
         resolver: ctx.resolver,
         store: new RecordStore(opts.statePath),
         timeoutMs: opts.propagationTimeoutMs,
+        ...(opts.signal ? { signal: opts.signal } : {}),
         ...(account !== undefined ? { accountUri: account } : {}),
       });
       return { readiness, testRecord };
