@@ -12,7 +12,7 @@ import { IterativeResolver } from '../../src/dns/iterative.js';
 
 const ip = (n: number, m = 1): string => `127.0.${200 + n}.${m}`;
 const soa = (z: string): string => `${z}. 300 IN SOA ns1.${z}. hostmaster.${z}. 1 7200 3600 1209600 300`;
-const RUNS = 8;
+const RUNS = 20;
 /** Longer than the resolver's hedge delay (376 ms), well inside the query timeout set below. */
 const SLOW_MS = 600;
 
@@ -30,8 +30,26 @@ const scenario = scenarioSchema.parse({
         'caa.split.test. 300 IN CAA 0 issue "example.org"',
       ],
     },
-    { name: 'ns1.dropcaa.test', address: ip(4), zones: ['dropcaa.test'], fault: { mode: 'timeout', types: ['CAA'] } },
+    {
+      name: 'ns1.dropcaa.test',
+      address: ip(4),
+      zones: ['dropcaa.test'],
+      fault: { mode: 'timeout', types: ['CAA'] },
+    },
     { name: 'ns2.dropcaa.test', address: ip(5), zones: ['dropcaa.test'] },
+    // Both servers answer A and SOA but never CAA: per-type deadness, not a dead zone.
+    {
+      name: 'ns1.nocaa.test',
+      address: ip(6),
+      zones: ['nocaa.test'],
+      fault: { mode: 'timeout', types: ['CAA'] },
+    },
+    {
+      name: 'ns2.nocaa.test',
+      address: ip(7),
+      zones: ['nocaa.test'],
+      fault: { mode: 'timeout', types: ['CAA'] },
+    },
   ],
   zones: {
     '.': {
@@ -57,6 +75,10 @@ const scenario = scenarioSchema.parse({
         'dropcaa.test. 300 IN NS ns2.dropcaa.test.',
         `ns1.dropcaa.test. 300 IN A ${ip(4)}`,
         `ns2.dropcaa.test. 300 IN A ${ip(5)}`,
+        'nocaa.test. 300 IN NS ns1.nocaa.test.',
+        'nocaa.test. 300 IN NS ns2.nocaa.test.',
+        `ns1.nocaa.test. 300 IN A ${ip(6)}`,
+        `ns2.nocaa.test. 300 IN A ${ip(7)}`,
       ],
     },
     'split.test': {
@@ -81,6 +103,16 @@ const scenario = scenarioSchema.parse({
         'www.dropcaa.test. 300 IN A 127.0.0.10',
       ],
     },
+    'nocaa.test': {
+      records: [
+        soa('nocaa.test'),
+        'nocaa.test. 300 IN NS ns1.nocaa.test.',
+        'nocaa.test. 300 IN NS ns2.nocaa.test.',
+        `ns1.nocaa.test. 300 IN A ${ip(6)}`,
+        `ns2.nocaa.test. 300 IN A ${ip(7)}`,
+        'www.nocaa.test. 300 IN A 127.0.0.10',
+      ],
+    },
   },
 });
 
@@ -93,28 +125,43 @@ describe('servers that disagree give the same findings on every run', () => {
   });
   afterAll(() => lab.stop());
 
-  const run = async (i: number, name: string) => {
+  const NAMES = ['dis.split.test', 'caa.split.test'];
+  const run = async (i: number) => {
     // Odd runs slow ns1, even runs ns2: the other one always replies first.
     lab.setFault(i % 2 ? 'ns1.split.test' : 'ns2.split.test', { delayMs: SLOW_MS });
     lab.setFault(i % 2 ? 'ns2.split.test' : 'ns1.split.test', undefined);
-    const r = await preflight([name], {
+    const r = await preflight(NAMES, {
       challenge: 'dns-01',
       profile,
       skip: ['propagation', 'certificate', 'dnssec'],
     });
-    const id = r.identifiers[0]!;
-    return {
+    return r.identifiers.map((id) => ({
+      name: id.identifier,
       verdict: id.verdict,
       findings: id.findings.map((f) => ({ code: f.code, severity: f.severity, detail: f.detail })),
-    };
+    }));
   };
 
-  it.each(['dis.split.test', 'caa.split.test'])(`%s: ${RUNS} runs, identical findings`, async (name) => {
+  it(`${RUNS} runs, each with the other server answering first, give identical findings`, async () => {
     const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await run(i, name));
+    for (let i = 0; i < RUNS; i++) runs.push(await run(i));
     for (const r of runs.slice(1)) expect(r).toEqual(runs[0]);
-    console.log(JSON.stringify(runs[0], null, 1));
-  }, 60_000);
+    const [dis, caa] = runs[0]!;
+    // TXT: each server's answer and what the CA would make of it.
+    expect(dis!.findings.map((f) => f.code)).toContain('DNS01_SERVERS_DISAGREE');
+    // CAA: one server's set allows issuance, the other's refuses; both outcomes are named, no "any CA may issue".
+    const codes = caa!.findings.map((f) => f.code);
+    expect(codes).toContain('CAA_SERVERS_DISAGREE');
+    expect(codes).not.toContain('CAA_NONE');
+    const split = caa!.findings.find((f) => f.code === 'CAA_SERVERS_DISAGREE')!;
+    expect(split.severity).toBe('warning');
+    expect(split.detail).toMatch(
+      new RegExp(`${ip(2).replace(/\./g, '\\.')}:\\d+ no CAA records \\(NODATA\\), so CAA lets the CA issue`),
+    );
+    expect(split.detail).toContain('0 issue "example.org", so the CA refuses');
+    expect(split.detail).toContain('CAA record for caa.split.test prevents issuance');
+    expect(caa!.verdict).toBe('warn');
+  }, 120_000);
 });
 
 describe('a server that drops one query type', () => {
@@ -142,4 +189,18 @@ describe('a server that drops one query type', () => {
     expect(!skipped.outcome.ok && skipped.outcome.failure.message).toMatch(/not asked again/);
     expect(resolver.client.sent).toBe(sentBefore + 1);
   });
+
+  it('servers that answer A and SOA but never CAA: the CAA type fails, the zone is not all lame', async () => {
+    const r = await preflight(['www.nocaa.test'], {
+      challenge: 'http-01',
+      profile: lab.profile,
+      skip: ['propagation', 'certificate', 'dnssec', 'http01'],
+    });
+    const codes = r.identifiers[0]!.findings.map((f) => f.code);
+    expect(codes).not.toContain('DELEGATION_ALL_LAME');
+    const f = r.identifiers[0]!.findings.find((x) => x.code === 'DELEGATION_QUERY_TYPE_FAILS')!;
+    expect(f.title).toMatch(/^Every nameserver of nocaa\.test fails CAA www\.nocaa\.test/);
+    const caa = r.identifiers[0]!.findings.find((x) => x.code === 'CAA_LOOKUP_FAILED')!;
+    expect(caa.caMessage).toMatch(/query timed out looking up CAA for www\.nocaa\.test/);
+  }, 60_000);
 });
