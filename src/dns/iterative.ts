@@ -191,7 +191,7 @@ export class IterativeResolver implements IterativeResolverApi {
   ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
     const qname = normalizeName(name);
     const qtype = type.toUpperCase();
-    const key = `a|${qname}|${qtype}|${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}${opts.tcp ? 1 : 0}|${opts.udpPayload ?? ''}`;
+    const key = `a|${qname}|${qtype}|${optionsKey(opts)}`;
     return this.memo.get(key, () => this.askEvery(qname, qtype, opts));
   }
 
@@ -202,12 +202,14 @@ export class IterativeResolver implements IterativeResolverApi {
   ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
     const delegation = await this.findZone(qname, qtype);
     if ('error' in delegation) return delegation;
+    // A probe (TCP, no EDNS, DO...) is its own kind of question: its silence says nothing of the others.
+    const kind = `${qtype}${optionsKey(opts)}`;
     const answers = await Promise.all(
       delegation.servers.map((server) => {
-        const known = this.deadFailure(server, qname, qtype);
+        const known = this.deadFailure(server, qname, kind);
         if (known) return { server, outcome: known };
         return this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => {
-          this.note(server, qtype, outcome);
+          this.note(server, kind, outcome);
           return { server, outcome };
         });
       }),
@@ -395,9 +397,10 @@ export class IterativeResolver implements IterativeResolverApi {
    * A failure standing in for a question to a server that never answered this type earlier in the run.
    * Keyed by (server, type): a server that drops only CAA is not taken for dead when CAA is asked first.
    */
-  private deadFailure(server: ServerEndpoint, qname: string, qtype: string): QueryOutcome | undefined {
+  private deadFailure(server: ServerEndpoint, qname: string, kind: string): QueryOutcome | undefined {
     const label = `${server.address}:${server.port}`;
-    const key = `${label}|${qtype}`;
+    const key = `${label}|${kind}`;
+    const qtype = kind.split('|')[0]!;
     const why = this.dead.get(key);
     if (why === undefined || this.alive.has(key)) return undefined;
     return {
@@ -413,8 +416,8 @@ export class IterativeResolver implements IterativeResolverApi {
   }
 
   /** Remembers whether a server answers this type of question at all. */
-  private note(server: ServerEndpoint, qtype: string, outcome: QueryOutcome): void {
-    const key = `${server.address}:${server.port}|${qtype}`;
+  private note(server: ServerEndpoint, kind: string, outcome: QueryOutcome): void {
+    const key = `${server.address}:${server.port}|${kind}`;
     if (outcome.ok) {
       this.alive.add(key);
       this.dead.delete(key);
@@ -779,6 +782,12 @@ export class IterativeResolver implements IterativeResolverApi {
         : `${last?.status ?? 'unresolved'}${last?.message ? `: ${last.message}` : ''}${inZone}`;
     zs.failed.set(ns, reason);
   }
+}
+
+/** The query options that make a question a different one to a server ('' for a plain one). */
+function optionsKey(o: QueryOptions): string {
+  if (!o.cd && !o.dnssec && !o.tcp && o.udpPayload === undefined && o.ednsVersion === undefined) return '';
+  return `|${o.cd ? 1 : 0}${o.dnssec ? 1 : 0}${o.tcp ? 1 : 0}|${o.udpPayload ?? ''}|${o.ednsVersion ?? ''}`;
 }
 
 /** Whether the servers that answered a walk's last question gave different answers, and which. */

@@ -2,7 +2,9 @@
 import type { Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js';
 import { normalizeName } from '../../dns/names.js';
 import { plainAskAll, plainDelegation, plainLookup } from '../../dns/plain.js';
+import type { QueryOptions } from '../../dns/types.js';
 import { isDnsChallenge, type Challenge } from '../../report/finding.js';
+import { isRegistryZone } from './registry.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
 
@@ -22,7 +24,24 @@ export interface DelegationEvidence {
   soa?: AskAllResult;
   /** A, AAAA, CNAME, CAA at name and TXT at _acme-challenge.name, asked of every server. */
   data: AskedQuery[];
+  /** SOA at the apex asked of every server as the probes of TRANSPORT_PROBES (not for registry zones). */
+  probes?: Partial<Record<TransportProbe, AskAllResult>>;
 }
+
+/**
+ * The ways of asking that Zonemaster's nameserver tests use and the CA's resolver depends on: over TCP
+ * (RFC 7766; retried after a truncated UDP answer), without EDNS, with an unknown EDNS version (RFC 6891
+ * §6.1.3: BADVERS expected), with the DNSSEC OK bit (a validating resolver sets it on every query).
+ */
+export const TRANSPORT_PROBES = {
+  tcp: { tcp: true },
+  noEdns: { udpPayload: 0 },
+  ednsVersion1: { ednsVersion: 1 },
+  dnssecOk: { dnssec: true },
+} as const satisfies Record<string, QueryOptions>;
+export type TransportProbe = keyof typeof TRANSPORT_PROBES;
+/** A probe waits for one timeout, not the retries too: a second silence says nothing new. */
+const PROBE_RETRIES = 0;
 
 /** The questions the CA's validation depends on. */
 export const DATA_TYPES = ['A', 'AAAA', 'CNAME', 'CAA'] as const;
@@ -66,16 +85,27 @@ export async function gatherDelegation(
   if ('error' in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
   const zone = plainDelegation(found);
   const questions = delegationQuestions(base, challenge, txtName);
-  const [ns, soa, ...answers] = await Promise.all([
-    resolver.askAll(zone.zone, 'NS'),
-    resolver.askAll(zone.zone, 'SOA'),
-    ...questions.map(([n, t]) => resolver.askAll(n, t)),
+  const probeNames = isRegistryZone(zone.zone) ? [] : (Object.keys(TRANSPORT_PROBES) as TransportProbe[]);
+  const [[ns, soa, ...answers], probed] = await Promise.all([
+    Promise.all([
+      resolver.askAll(zone.zone, 'NS'),
+      resolver.askAll(zone.zone, 'SOA'),
+      ...questions.map(([n, t]) => resolver.askAll(n, t)),
+    ]),
+    Promise.all(
+      probeNames.map((p) =>
+        resolver.askAll(zone.zone, 'SOA', { ...TRANSPORT_PROBES[p], retries: PROBE_RETRIES }),
+      ),
+    ),
   ]);
-  return {
+  const ev: DelegationEvidence = {
     name: base,
     zone,
     ns: plainAskAll(ns),
     soa: plainAskAll(soa),
     data: questions.map(([n, t], i) => ({ name: n, type: t, result: plainAskAll(answers[i]!) })),
   };
+  if (probeNames.length > 0)
+    ev.probes = Object.fromEntries(probeNames.map((p, i) => [p, plainAskAll(probed[i]!)]));
+  return ev;
 }
