@@ -491,9 +491,16 @@ describe('gatherDelegation', () => {
     const base = evidence();
     const ev = await gatherDelegation(
       {
-        resolve: async () => {
-          throw new Error('not used');
-        },
+        // No CNAMEs: no target zone to gather.
+        resolve: async (n, t) => ({
+          name: n,
+          type: t,
+          status: 'NOERROR',
+          records: [],
+          cnames: [],
+          finalName: n,
+          exchanges: [],
+        }),
         findZone: async (n) => {
           asked.push(`zone ${n}`);
           return base.zone as Delegation;

@@ -24,6 +24,10 @@ export interface DelegationEvidence {
   soa?: AskAllResult;
   /** A, AAAA, CNAME, CAA at name and TXT at _acme-challenge.name, asked of every server. */
   data: AskedQuery[];
+  /** Zones the CA's lookups reach through CNAMEs, other than this one, each once (MAX_CNAME_TARGET_ZONES). */
+  targets?: DelegationEvidence[];
+  /** For a target zone: the CNAMEs that lead into it ("a.example.com CNAME b.example.net"). */
+  via?: string[];
   /** SOA at the apex asked of every server as the probes of TRANSPORT_PROBES (not for registry zones). */
   probes?: Partial<Record<TransportProbe, AskAllResult>>;
 }
@@ -72,6 +76,9 @@ export function delegationQuestions(
 }
 
 /** Plain data (src/dns/plain.ts), so another perspective can gather it. */
+/** CNAME target zones gathered per name: a long chain through many zones stays bounded (Unbound's chain limit is 11). */
+export const MAX_CNAME_TARGET_ZONES = 8;
+
 export async function gatherDelegation(
   resolver: IterativeResolverApi,
   name: string,
@@ -80,11 +87,24 @@ export async function gatherDelegation(
   txtName?: string,
 ): Promise<DelegationEvidence> {
   const base = baseName(name);
+  const questions = delegationQuestions(base, challenge, txtName);
   // Every branch of delegationQuestions asks CAA at base, and the CAA check asks it too.
-  const found = await resolver.findZone(base, 'CAA');
+  const ev = await gatherZone(resolver, base, questions, 'CAA');
+  const targets = await gatherTargets(resolver, ev, questions);
+  if (targets.length > 0) ev.targets = targets;
+  return ev;
+}
+
+/** The zone containing base, every server's answers to its apex and to questions, and the probes. */
+async function gatherZone(
+  resolver: IterativeResolverApi,
+  base: string,
+  questions: [string, string][],
+  probe: string,
+): Promise<DelegationEvidence> {
+  const found = await resolver.findZone(base, probe);
   if ('error' in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
   const zone = plainDelegation(found);
-  const questions = delegationQuestions(base, challenge, txtName);
   const probeNames = isRegistryZone(zone.zone) ? [] : (Object.keys(TRANSPORT_PROBES) as TransportProbe[]);
   const [[ns, soa, ...answers], probed] = await Promise.all([
     Promise.all([
@@ -108,4 +128,52 @@ export async function gatherDelegation(
   if (probeNames.length > 0)
     ev.probes = Object.fromEntries(probeNames.map((p, i) => [p, plainAskAll(probed[i]!)]));
   return ev;
+}
+
+interface Target {
+  name: string;
+  type: string;
+  via: string;
+}
+
+/**
+ * The zones the CA's lookups reach through CNAMEs (the name's, and the challenge TXT name's), each gathered
+ * once with the questions that end there, beside the name's own zone.
+ */
+async function gatherTargets(
+  resolver: IterativeResolverApi,
+  own: DelegationEvidence,
+  questions: [string, string][],
+): Promise<DelegationEvidence[]> {
+  const asked = questions.filter(([, t]) => t !== 'CNAME');
+  const lookups = await Promise.all(asked.map(([n, t]) => resolver.resolve(n, t)));
+  const targets: Target[] = [];
+  for (const l of lookups)
+    for (const c of l.cnames)
+      targets.push({ name: normalizeName(c.target), type: l.type, via: `${c.name} CNAME ${c.target}` });
+  if (targets.length === 0) return [];
+  const zones = await Promise.all(targets.map((t) => resolver.findZone(t.name, t.type)));
+  const seen = new Set<string>('error' in own.zone ? [] : [own.zone.zone]);
+  const byZone = new Map<string, Target[]>();
+  targets.forEach((t, i) => {
+    const z = zones[i]!;
+    // A zone that cannot be found is still gathered once (its failure is the finding), keyed by name.
+    const key = 'error' in z ? `?${t.name}` : z.zone;
+    if (seen.has(key) && !byZone.has(key)) return;
+    seen.add(key);
+    byZone.set(key, [...(byZone.get(key) ?? []), t]);
+  });
+  const picked = [...byZone.values()].slice(0, MAX_CNAME_TARGET_ZONES);
+  return Promise.all(
+    picked.map(async (ts) => {
+      const qs = [
+        ...new Map(
+          ts.map((t): [string, [string, string]] => [`${t.name}|${t.type}`, [t.name, t.type]]),
+        ).values(),
+      ];
+      const ev = await gatherZone(resolver, ts[0]!.name, qs, ts[0]!.type);
+      ev.via = [...new Set(ts.map((t) => t.via))];
+      return ev;
+    }),
+  );
 }

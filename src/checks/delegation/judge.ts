@@ -4,7 +4,7 @@ import { finding } from '../../report/catalogue.js';
 import type { DelegationEvidence } from './gather.js';
 import { LAME_STATUSES, lookupEvidence, tablesOf, type QueryTable } from './table.js';
 import { judgeTransport } from './transport.js';
-import { endpointKey } from './format.js';
+import { endpointKey, listText } from './format.js';
 import { displayName } from '../../dns/names.js';
 import { ACME_CHALLENGE_LABEL } from './gather.js';
 import { isDnsChallenge } from '../../report/finding.js';
@@ -34,6 +34,18 @@ export function judgeDelegation(
   identifier: string,
   opts: DelegationJudgeOptions = {},
 ): Finding[] {
+  const own = judgeOneZone(ev, identifier, opts);
+  // The zones CNAMEs lead the CA into are read as much as the name's own: each judged once.
+  const targets = (ev.targets ?? []).flatMap((t) =>
+    judgeOneZone(t, identifier, opts).map((f) => ({
+      ...f,
+      detail: `The CA's lookups for ${ev.name} follow ${listText(t.via ?? [])} into ${'error' in t.zone ? `the zone of ${t.name}` : displayName(t.zone.zone)}. ${f.detail}`,
+    })),
+  );
+  return [...own, ...targets];
+}
+
+function judgeOneZone(ev: DelegationEvidence, identifier: string, opts: DelegationJudgeOptions): Finding[] {
   if ('error' in ev.zone) {
     const l = ev.zone.error;
     if (l.status === 'NO_NAMESERVERS') {
