@@ -28,6 +28,7 @@ const scenario = scenarioSchema.parse({
       overrides: [
         '_acme-challenge.dis.split.test. 300 IN TXT -',
         'caa.split.test. 300 IN CAA 0 issue "example.org"',
+        'addr.split.test. 300 IN A 127.0.0.99',
       ],
     },
     {
@@ -91,6 +92,7 @@ const scenario = scenarioSchema.parse({
         'dis.split.test. 300 IN A 127.0.0.10',
         '_acme-challenge.dis.split.test. 300 IN TXT "left-over-value"',
         'caa.split.test. 300 IN A 127.0.0.10',
+        'addr.split.test. 300 IN A 127.0.0.10',
       ],
     },
     'dropcaa.test': {
@@ -130,12 +132,12 @@ describe('servers that disagree give the same findings on every run', () => {
     // Odd runs slow ns1, even runs ns2: the other one always replies first.
     lab.setFault(i % 2 ? 'ns1.split.test' : 'ns2.split.test', { delayMs: SLOW_MS });
     lab.setFault(i % 2 ? 'ns2.split.test' : 'ns1.split.test', undefined);
-    const r = await preflight(NAMES, {
-      challenge: 'dns-01',
-      profile,
-      skip: ['propagation', 'certificate', 'dnssec'],
-    });
-    return r.identifiers.map((id) => ({
+    const skip = ['propagation', 'certificate', 'dnssec', 'http01'];
+    const [dns, http] = await Promise.all([
+      preflight(NAMES, { challenge: 'dns-01', profile, skip }),
+      preflight(['addr.split.test'], { challenge: 'http-01', profile, skip }),
+    ]);
+    return [...dns.identifiers, ...http.identifiers].map((id) => ({
       name: id.identifier,
       verdict: id.verdict,
       findings: id.findings.map((f) => ({ code: f.code, severity: f.severity, detail: f.detail })),
@@ -146,7 +148,7 @@ describe('servers that disagree give the same findings on every run', () => {
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await run(i));
     for (const r of runs.slice(1)) expect(r).toEqual(runs[0]);
-    const [dis, caa] = runs[0]!;
+    const [dis, caa, addr] = runs[0]!;
     // TXT: each server's answer and what the CA would make of it.
     expect(dis!.findings.map((f) => f.code)).toContain('DNS01_SERVERS_DISAGREE');
     // CAA: one server's set allows issuance, the other's refuses; both outcomes are named, no "any CA may issue".
@@ -161,6 +163,10 @@ describe('servers that disagree give the same findings on every run', () => {
     expect(split.detail).toContain('0 issue "example.org", so the CA refuses');
     expect(split.detail).toContain('CAA record for caa.split.test prevents issuance');
     expect(caa!.verdict).toBe('warn');
+    // A: the address the CA would use with each server's answer.
+    const a = addr!.findings.find((f) => f.code === 'DELEGATION_SERVERS_DISAGREE')!;
+    expect(a.detail).toContain('the CA uses 127.0.0.10');
+    expect(a.detail).toContain('the CA uses 127.0.0.99');
   }, 120_000);
 });
 
