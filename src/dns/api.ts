@@ -108,6 +108,13 @@ export interface IterativeResolverApi {
    * name the caller will ask anyway, tried before an SOA question.
    */
   findZone(name: string, probe?: string): Promise<Delegation | { error: Lookup }>;
+  /** Ask these servers one question directly (a diagnosis of servers a failed lookup met). */
+  askServers?(
+    servers: ServerEndpoint[],
+    name: string,
+    type: string,
+    opts?: QueryOptions,
+  ): Promise<AuthoritativeAnswer[]>;
   /** Ask every authoritative server of the zone containing name the same question, directly. */
   askAll(
     name: string,

@@ -128,7 +128,7 @@ export class IterativeResolver implements IterativeResolverApi {
   /** (server, type) pairs answered this run: a later timeout is about that question, not the server. */
   private readonly alive = new Set<string>();
   /** NS names looked up per zone cut (MAX_NS_TARGETS_PER_ZONE). */
-  private readonly targetsOf = new WeakMap<ZoneState, number>();
+  private readonly targetsOf = new WeakMap<ZoneState, Set<string>>();
   /**
    * Results of the public calls. Every name of a zone asks about the zone's NS, SOA and parent CAA sets,
    * and the client answers each question once anyway, so the same walk need not be run again.
@@ -193,6 +193,22 @@ export class IterativeResolver implements IterativeResolverApi {
     const qtype = type.toUpperCase();
     const key = `a|${qname}|${qtype}|${optionsKey(opts)}`;
     return this.memo.get(key, () => this.askEvery(qname, qtype, opts));
+  }
+
+  askServers(
+    servers: ServerEndpoint[],
+    name: string,
+    type: string,
+    opts: QueryOptions = {},
+  ): Promise<AuthoritativeAnswer[]> {
+    const qname = normalizeName(name);
+    const qtype = type.toUpperCase();
+    return Promise.all(
+      servers.map(async (server) => ({
+        server,
+        outcome: await this.client.query(server, qname, qtype, { ...opts, rd: false }),
+      })),
+    );
   }
 
   private async askEvery(
@@ -735,8 +751,9 @@ export class IterativeResolver implements IterativeResolverApi {
 
   /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
   private async resolveNs(zs: ZoneState, ns: string, ctx: Ctx): Promise<void> {
-    const zoneTargets = this.targetsOf.get(zs) ?? 0;
-    if (zoneTargets >= this.limits.maxNsTargetsPerZone) {
+    // Distinct names: lookups running at once that each resolve the same NS name count it once.
+    const zoneTargets = this.targetsOf.get(zs) ?? new Set<string>();
+    if (!zoneTargets.has(ns) && zoneTargets.size >= this.limits.maxNsTargetsPerZone) {
       zs.failed.set(
         ns,
         `not looked up: a resolver looks up at most ${this.limits.maxNsTargetsPerZone} nameserver names of one zone (Unbound MAX_DP_TARGET_COUNT)`,
@@ -750,7 +767,8 @@ export class IterativeResolver implements IterativeResolverApi {
       );
       return;
     }
-    this.targetsOf.set(zs, zoneTargets + 1);
+    zoneTargets.add(ns);
+    this.targetsOf.set(zs, zoneTargets);
     ctx.budget.targets++;
     if (ctx.resolving.has(ns)) {
       zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);

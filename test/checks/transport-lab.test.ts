@@ -22,6 +22,7 @@ const ZONES: [string, Behaviour | undefined, Behaviour | undefined][] = [
   ['nobadvers.test', { edns: 'nobadvers' }, { edns: 'nobadvers' }],
   ['dodrop.test', { do: 'drop' }, { do: 'drop' }],
   ['onedodrop.test', undefined, { do: 'drop' }],
+  ['alldrop.test', { edns: 'drop' }, { edns: 'drop' }],
 ];
 
 const scenario = scenarioSchema.parse({
@@ -140,6 +141,18 @@ describe('nameserver TCP and EDNS behaviour', () => {
     ]);
   });
 
+  it('EDNS dropped by every server: the zone is reachable without EDNS, so not all lame but an EDNS error', async () => {
+    const fs = await check('www.alldrop.test');
+    expect(fs.map((f) => f.code)).toEqual(['DELEGATION_EDNS_UNSUPPORTED']);
+    const f = fs[0]!;
+    expect(f.severity).toBe('error');
+    expect(f.caMessage).toBe('DNS problem: query timed out looking up A for www.alldrop.test');
+    expect(f.remediation).not.toContain('load the zone');
+    const withoutEdns = f.evidence.filter((e) => (e.query ?? '').endsWith('over UDP without EDNS'));
+    expect(withoutEdns.map((e) => e.address).sort()).toEqual([ip(16), ip(17)]);
+    for (const e of withoutEdns) expect(e.answer).toMatch(/^(NOERROR|NXDOMAIN) \(aa\), no OPT record$/);
+  }, 30_000);
+
   it('EDNS answered FORMERR: the CA retries without EDNS, a warning that says what is lost', async () => {
     const fs = await check('www.ednsformerr.test');
     const f = only(fs, 'DELEGATION_EDNS_UNSUPPORTED');
@@ -184,7 +197,7 @@ describe('nameserver TCP and EDNS behaviour', () => {
 
   it('through preflight(): each zone probed once, findings per knob', async () => {
     lab.resetCounts();
-    const r = await preflight(['www.tcpoff.test', 'tcpoff.test', 'www.dodrop.test'], {
+    const r = await preflight(['www.tcpoff.test', 'tcpoff.test', 'www.dodrop.test', 'www.alldrop.test'], {
       challenge: 'http-01',
       profile: lab.profile,
       skip: ['propagation', 'certificate', 'http01', 'dnssec'],
@@ -193,6 +206,12 @@ describe('nameserver TCP and EDNS behaviour', () => {
     expect(byName.get('www.tcpoff.test')).toContain('DELEGATION_TCP_FAILS');
     expect(byName.get('www.dodrop.test')).toContain('DELEGATION_DO_DROPPED');
     expect(r.identifiers.find((i) => i.identifier === 'www.dodrop.test')!.verdict).toBe('fail');
+    // Every server drops EDNS: one error for the CA's lookup, the EDNS finding pointing at the cause.
+    const all = r.identifiers.find((i) => i.identifier === 'www.alldrop.test')!;
+    expect(all.verdict).toBe('fail');
+    expect(all.findings.map((f) => f.code)).toContain('DELEGATION_EDNS_UNSUPPORTED');
+    expect(all.findings.map((f) => f.code)).not.toContain('DELEGATION_ALL_LAME');
+    expect(all.findings.filter((f) => f.severity === 'error')).toHaveLength(1);
     // Two names of tcpoff.test, one TCP probe per server of the zone.
     const tcpSoa = lab.log.filter(
       (e) => e.transport === 'tcp' && e.name === 'tcpoff.test' && e.type === 'SOA',

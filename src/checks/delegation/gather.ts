@@ -1,8 +1,8 @@
 /** Gathers what the delegation judge needs: the zone cut and every authoritative server's answers. */
-import type { Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js';
+import type { AuthoritativeAnswer, Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js';
 import { normalizeName } from '../../dns/names.js';
-import { plainAskAll, plainDelegation, plainLookup } from '../../dns/plain.js';
-import type { QueryOptions } from '../../dns/types.js';
+import { plainAnswer, plainAskAll, plainDelegation, plainLookup } from '../../dns/plain.js';
+import type { QueryOptions, ServerEndpoint } from '../../dns/types.js';
 import { isDnsChallenge, type Challenge } from '../../report/finding.js';
 import { isRegistryZone } from './registry.js';
 
@@ -12,6 +12,12 @@ export interface AskedQuery {
   name: string;
   type: string;
   result: AskAllResult;
+}
+
+export interface AskedServers {
+  name: string;
+  type: string;
+  answers: AuthoritativeAnswer[];
 }
 
 export interface DelegationEvidence {
@@ -26,6 +32,8 @@ export interface DelegationEvidence {
   data: AskedQuery[];
   /** Zones the CA's lookups reach through CNAMEs, other than this one, each once (MAX_CNAME_TARGET_ZONES). */
   targets?: DelegationEvidence[];
+  /** The zone could not be found because its servers were silent: the same question asked without EDNS. */
+  withoutEdns?: AskedServers;
   /** For a target zone: the CNAMEs that lead into it ("a.example.com CNAME b.example.net"). */
   via?: string[];
   /** SOA at the apex asked of every server as the probes of TRANSPORT_PROBES (not for registry zones). */
@@ -103,7 +111,12 @@ async function gatherZone(
   probe: string,
 ): Promise<DelegationEvidence> {
   const found = await resolver.findZone(base, probe);
-  if ('error' in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
+  if ('error' in found) {
+    const ev: DelegationEvidence = { name: base, zone: { error: plainLookup(found.error) }, data: [] };
+    const withoutEdns = await askSilentWithoutEdns(resolver, found.error);
+    if (withoutEdns) ev.withoutEdns = withoutEdns;
+    return ev;
+  }
   const zone = plainDelegation(found);
   const probeNames = isRegistryZone(zone.zone) ? [] : (Object.keys(TRANSPORT_PROBES) as TransportProbe[]);
   const [[ns, soa, ...answers], probed] = await Promise.all([
@@ -129,6 +142,50 @@ async function gatherZone(
     ev.probes = Object.fromEntries(probeNames.map((p, i) => [p, plainAskAll(probed[i]!)]));
   return ev;
 }
+
+/** "192.0.2.1:53" or "2001:db8::1:53" back to an endpoint. */
+function endpointOf(label: string): ServerEndpoint | undefined {
+  const at = label.lastIndexOf(':');
+  const port = Number(label.slice(at + 1));
+  return at > 0 && Number.isInteger(port) ? { address: label.slice(0, at), port } : undefined;
+}
+
+/**
+ * Servers that never answered the lookup that looks for the zone, asked once more without EDNS: when
+ * they answer then, every one of them drops EDNS queries, and the zone is not dead but unreachable to
+ * the CA's resolver (which sends EDNS on every query).
+ */
+async function askSilentWithoutEdns(
+  resolver: IterativeResolverApi,
+  l: Lookup,
+): Promise<AskedServers | undefined> {
+  if (l.status !== 'TIMEOUT' || !resolver.askServers) return undefined;
+  const silent = l.exchanges.filter((x) => !x.ok && x.failure.kind === 'timeout');
+  const q = silent[0] && !silent[0].ok ? silent[0].failure.question : undefined;
+  if (!q) return undefined;
+  const labels = [
+    ...new Set(
+      silent.flatMap((x) =>
+        !x.ok && x.failure.question.name === q.name && x.failure.question.type === q.type
+          ? [x.failure.server]
+          : [],
+      ),
+    ),
+  ];
+  const servers = labels
+    .map(endpointOf)
+    .filter((e): e is ServerEndpoint => e !== undefined)
+    .slice(0, MAX_SILENT_PROBED);
+  if (servers.length === 0) return undefined;
+  const answers = await resolver.askServers(servers, q.name, q.type, {
+    ...TRANSPORT_PROBES.noEdns,
+    retries: PROBE_RETRIES,
+  });
+  return { name: q.name, type: q.type, answers: answers.map(plainAnswer) };
+}
+
+/** Silent servers asked again without EDNS: a zone has a handful of them. */
+const MAX_SILENT_PROBED = 8;
 
 interface Target {
   name: string;

@@ -3,7 +3,7 @@ import type { Challenge, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import type { DelegationEvidence } from './gather.js';
 import { LAME_STATUSES, lookupEvidence, tablesOf, type QueryTable } from './table.js';
-import { judgeTransport } from './transport.js';
+import { judgeEdnsUnreachable, judgeTransport } from './transport.js';
 import { endpointKey, listText } from './format.js';
 import { displayName } from '../../dns/names.js';
 import { ACME_CHALLENGE_LABEL } from './gather.js';
@@ -60,6 +60,8 @@ function judgeOneZone(ev: DelegationEvidence, identifier: string, opts: Delegati
         }),
       ];
     }
+    const edns = judgeEdnsUnreachable(ev, identifier, caLookupFailure(ev.name, identifier, opts.challenge));
+    if (edns) return [edns];
     if (LAME_STATUSES.has(l.status)) {
       return [
         finding('DELEGATION_ALL_LAME', identifier, {

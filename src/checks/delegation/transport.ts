@@ -7,6 +7,7 @@ import { finding } from '../../report/catalogue.js';
 import type { QueryOutcome, ServerEndpoint } from '../../dns/types.js';
 import type { AskAllResult, DelegationEvidence, TransportProbe } from './gather.js';
 import { endpointKey, failureText, listText, serverLabel } from './format.js';
+import { displayName } from '../../dns/names.js';
 
 /** How each probe was sent, for the evidence. */
 const SENT: Record<TransportProbe | 'base', string> = {
@@ -185,4 +186,40 @@ export function judgeTransport(
     );
   }
   return { findings, ednsBroken };
+}
+
+/**
+ * The zone could not be found because every server asked was silent, yet each answers the same question
+ * without EDNS: the servers drop EDNS queries, which the CA's resolver always sends. Undefined otherwise.
+ */
+export function judgeEdnsUnreachable(
+  ev: DelegationEvidence,
+  identifier: string,
+  caMessage: string,
+): Finding | undefined {
+  const w = ev.withoutEdns;
+  if (!w || w.answers.length === 0 || !w.answers.every((a) => answered(a.outcome))) return undefined;
+  const q = `${w.type} ${displayName(w.name)}`;
+  const labels = w.answers.map((a) => serverLabel(a.server));
+  return finding('DELEGATION_EDNS_UNSUPPORTED', identifier, {
+    severity: 'error',
+    title: `The nameservers of the zone of ${ev.name} drop EDNS queries`,
+    detail: `Every server asked for ${q} (${listText(labels)}) was silent to the query with EDNS but answers it without EDNS. The CA's resolver sends EDNS on every query and, since DNS Flag Day 2019, takes a server that drops them for dead: every lookup the CA makes in this zone fails.`,
+    evidence: w.answers.flatMap((a) => [
+      {
+        source: serverLabel(a.server),
+        query: `${q} ${SENT.base}`,
+        answer: 'no reply (timeout)',
+        address: a.server.address,
+      },
+      {
+        source: serverLabel(a.server),
+        query: `${q} ${SENT.noEdns}`,
+        answer: replyText(a.outcome),
+        address: a.server.address,
+      },
+    ]),
+    remediation: `Make ${listText(labels)} answer queries that carry an EDNS OPT record (RFC 6891): upgrade the DNS software, or fix the firewall or load balancer in front of it that drops them (check with \`dig +edns=0 ${q} @server\`).`,
+    caMessage,
+  });
 }
