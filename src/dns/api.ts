@@ -49,6 +49,27 @@ export interface Lookup {
   decisive?: Exchange;
   /** Human summary of a failure naming the server(s). */
   message?: string;
+  /**
+   * The zone's servers answered a question of this lookup differently (the first such question): the
+   * lookup took the answer of the server first in the fixed order, and a CA may get any of these.
+   */
+  disagreement?: Disagreement;
+}
+
+/** One answer some of a zone's servers gave, and which servers ("address:port", fixed order) gave it. */
+export interface AnswerVariant {
+  servers: string[];
+  rcode: string;
+  /** Answer records at the name: the asked type and CNAMEs. */
+  records: DnsRecord[];
+}
+
+export interface Disagreement {
+  name: string;
+  type: string;
+  zone: string;
+  /** The answer the lookup used comes first. */
+  variants: AnswerVariant[];
 }
 
 export interface Delegation {
@@ -87,6 +108,13 @@ export interface IterativeResolverApi {
    * name the caller will ask anyway, tried before an SOA question.
    */
   findZone(name: string, probe?: string): Promise<Delegation | { error: Lookup }>;
+  /** Ask these servers one question directly (a diagnosis of servers a failed lookup met). */
+  askServers?(
+    servers: ServerEndpoint[],
+    name: string,
+    type: string,
+    opts?: QueryOptions,
+  ): Promise<AuthoritativeAnswer[]>;
   /** Ask every authoritative server of the zone containing name the same question, directly. */
   askAll(
     name: string,

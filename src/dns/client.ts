@@ -52,7 +52,7 @@ export class Limiter {
 
 export function cacheKey(server: ServerEndpoint, name: string, type: string, opts: QueryOptions): string {
   // One template literal: this runs for every question, cache hits included.
-  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${opts.rd ? 'rd' : ''},${opts.cd ? 'cd' : ''},${opts.dnssec ? 'do' : ''},${opts.tcp ? 'tcp' : ''},${opts.udpPayload ?? ''}`;
+  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${opts.rd ? 'rd' : ''},${opts.cd ? 'cd' : ''},${opts.dnssec ? 'do' : ''},${opts.tcp ? 'tcp' : ''},${opts.udpPayload ?? ''},${opts.ednsVersion ?? ''}`;
 }
 
 export interface CachingClientOptions {

@@ -1,8 +1,10 @@
 /** An iterative resolver from the root hints, as a CA's recursive resolver would walk the tree. */
 import type {
   AuthoritativeAnswer,
+  AnswerVariant,
   CnameLink,
   Delegation,
+  Disagreement,
   DnsClient,
   Exchange,
   IterativeResolverApi,
@@ -62,7 +64,7 @@ interface Problem {
 }
 
 type Walk =
-  | { kind: 'answer'; zone: ZoneState; response: DnsResponse; exchange: Exchange }
+  | { kind: 'answer'; zone: ZoneState; response: DnsResponse; exchange: Exchange; others?: Exchange[] }
   | { kind: 'fail'; zone: ZoneState; status: LookupStatus; decisive?: Exchange; message: string };
 
 /** Questions whose negative answer may stand in for the SOA walk (not DS: it is asked of the parent). */
@@ -85,7 +87,7 @@ type Useful = Exclude<ReturnType<typeof classifyStep>, { kind: 'problem' }>;
 
 /** What asking a zone's servers came to: the first useful step, or every server's problem. */
 type Asked =
-  | { kind: 'step'; exchange: Exchange; step: Useful }
+  | { kind: 'step'; exchange: Exchange; step: Useful; others?: Exchange[] }
   | { kind: 'none'; problems: Problem[]; stopped?: string };
 
 /** Bounded so a huge run holds no more than this many results; an entry aged out is only recomputed. */
@@ -121,12 +123,12 @@ export class IterativeResolver implements IterativeResolverApi {
   /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
   private readonly reservedOf = new Map<string, string | undefined>();
   private readonly limits: ResolverLimits;
-  /** Servers that never answered anything this run, with the failure: later walks do not wait on them again. */
+  /** (server, type) pairs never answered this run, with the failure: later walks do not wait on them again. */
   private readonly dead = new Map<string, string>();
-  /** Servers that answered something this run: a later timeout is about that question, not the server. */
+  /** (server, type) pairs answered this run: a later timeout is about that question, not the server. */
   private readonly alive = new Set<string>();
   /** NS names looked up per zone cut (MAX_NS_TARGETS_PER_ZONE). */
-  private readonly targetsOf = new WeakMap<ZoneState, number>();
+  private readonly targetsOf = new WeakMap<ZoneState, Set<string>>();
   /**
    * Results of the public calls. Every name of a zone asks about the zone's NS, SOA and parent CAA sets,
    * and the client answers each question once anyway, so the same walk need not be run again.
@@ -189,8 +191,24 @@ export class IterativeResolver implements IterativeResolverApi {
   ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
     const qname = normalizeName(name);
     const qtype = type.toUpperCase();
-    const key = `a|${qname}|${qtype}|${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}${opts.tcp ? 1 : 0}|${opts.udpPayload ?? ''}`;
+    const key = `a|${qname}|${qtype}|${optionsKey(opts)}`;
     return this.memo.get(key, () => this.askEvery(qname, qtype, opts));
+  }
+
+  askServers(
+    servers: ServerEndpoint[],
+    name: string,
+    type: string,
+    opts: QueryOptions = {},
+  ): Promise<AuthoritativeAnswer[]> {
+    const qname = normalizeName(name);
+    const qtype = type.toUpperCase();
+    return Promise.all(
+      servers.map(async (server) => ({
+        server,
+        outcome: await this.client.query(server, qname, qtype, { ...opts, rd: false }),
+      })),
+    );
   }
 
   private async askEvery(
@@ -200,12 +218,14 @@ export class IterativeResolver implements IterativeResolverApi {
   ): Promise<{ delegation: Delegation; answers: AuthoritativeAnswer[] } | { error: Lookup }> {
     const delegation = await this.findZone(qname, qtype);
     if ('error' in delegation) return delegation;
+    // A probe (TCP, no EDNS, DO...) is its own kind of question: its silence says nothing of the others.
+    const kind = `${qtype}${optionsKey(opts)}`;
     const answers = await Promise.all(
       delegation.servers.map((server) => {
-        const known = this.deadFailure(server, qname, qtype);
+        const known = this.deadFailure(server, qname, kind);
         if (known) return { server, outcome: known };
         return this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => {
-          this.note(server, outcome);
+          this.note(server, kind, outcome);
           return { server, outcome };
         });
       }),
@@ -243,15 +263,18 @@ export class IterativeResolver implements IterativeResolverApi {
     const cnames: CnameLink[] = [];
     const seen = new Set([name]);
     let current = name;
-    const base = (): Pick<Lookup, 'name' | 'type' | 'cnames' | 'exchanges'> => ({
+    let disagreement: Disagreement | undefined;
+    const base = (): Pick<Lookup, 'name' | 'type' | 'cnames' | 'exchanges' | 'disagreement'> => ({
       name,
       type,
       cnames,
       exchanges: ctx.exchanges,
+      ...(disagreement ? { disagreement } : {}),
     });
     for (;;) {
       const w = await this.walk(current, type, ctx);
       if (w.kind === 'fail') return { ...failLookup(name, type, w, ctx), cnames, finalName: current };
+      disagreement ??= disagreementOf(w, current, type);
       const resp = w.response;
       const zone = apexOf(resp, current, w.zone.zone);
       const who = `${w.exchange.ok ? w.exchange.response.server : ''} (authoritative for ${displayName(zone)})`;
@@ -351,10 +374,10 @@ export class IterativeResolver implements IterativeResolverApi {
       }
       const asked = await this.askZone(zs, qname, qtype, ctx, true);
       if (asked.kind === 'step') {
-        const { step, exchange } = asked;
+        const { step, exchange, others } = asked;
         if (step.kind === 'answer') {
           this.noteNegative(zs, qname, step.response);
-          return { kind: 'answer', zone: zs, response: step.response, exchange };
+          return { kind: 'answer', zone: zs, response: step.response, exchange, others };
         }
         zs = this.adoptReferral(step.child, step.response, zs);
         continue;
@@ -386,31 +409,36 @@ export class IterativeResolver implements IterativeResolverApi {
     return ctx.budget.exhausted;
   }
 
-  /** A failure standing in for a question to a server that never answered anything earlier in the run. */
-  private deadFailure(server: ServerEndpoint, qname: string, qtype: string): QueryOutcome | undefined {
+  /**
+   * A failure standing in for a question to a server that never answered this type earlier in the run.
+   * Keyed by (server, type): a server that drops only CAA is not taken for dead when CAA is asked first.
+   */
+  private deadFailure(server: ServerEndpoint, qname: string, kind: string): QueryOutcome | undefined {
     const label = `${server.address}:${server.port}`;
-    const why = this.dead.get(label);
-    if (why === undefined || this.alive.has(label)) return undefined;
+    const key = `${label}|${kind}`;
+    const qtype = kind.split('|')[0]!;
+    const why = this.dead.get(key);
+    if (why === undefined || this.alive.has(key)) return undefined;
     return {
       ok: false,
       failure: {
         server: label,
         question: { name: qname, type: qtype },
         kind: 'timeout',
-        message: `${why}; not asked again (it answered nothing this run)`,
+        message: `${why}; not asked again (it answered no ${qtype} question this run)`,
         rttMs: 0,
       },
     };
   }
 
-  /** Remembers whether a server answers at all. */
-  private note(server: ServerEndpoint, outcome: QueryOutcome): void {
-    const label = `${server.address}:${server.port}`;
+  /** Remembers whether a server answers this type of question at all. */
+  private note(server: ServerEndpoint, kind: string, outcome: QueryOutcome): void {
+    const key = `${server.address}:${server.port}|${kind}`;
     if (outcome.ok) {
-      this.alive.add(label);
-      this.dead.delete(label);
-    } else if (outcome.failure.kind === 'timeout' && !this.alive.has(label) && !this.dead.has(label)) {
-      this.dead.set(label, outcome.failure.message);
+      this.alive.add(key);
+      this.dead.delete(key);
+    } else if (outcome.failure.kind === 'timeout' && !this.alive.has(key) && !this.dead.has(key)) {
+      this.dead.set(key, outcome.failure.message);
     }
   }
 
@@ -419,13 +447,19 @@ export class IterativeResolver implements IterativeResolverApi {
    * (REFUSED, SERVFAIL, lame) is passed over at once; one silent for hedgeDelayMs gets the next server
    * asked alongside it, so a zone of dead servers costs about one query timeout, not one per server.
    * Servers known dead this run are not waited on; the lookup's budget and deadline hold throughout.
+   * Once a server of a registrant's zone answers (not a referral), every other server of the zone is
+   * asked too and the first in the fixed server order wins: which server replied first must not decide
+   * the verdict, and servers that disagree are visible in the lookup.
    */
   private askZone(zs: ZoneState, qname: string, qtype: string, ctx: Ctx, record: boolean): Promise<Asked> {
     const nextServer = this.endpoints(zs, ctx);
     const problems: Problem[] = [];
+    const everyone = record && zs.zone !== '' && !this.isSuffixZone(zs.zone);
     let sent = 0;
+    let launched = 0;
     let exhausted = false;
     let stopped: string | undefined;
+    const useful: { order: number; exchange: Exchange; step: Useful }[] = [];
     let found: Extract<Asked, { kind: 'step' }> | undefined;
     /** Queries in flight, with their server and start, so the evidence names any still silent at the end. */
     const inflight = new Map<Promise<void>, { server: ServerEndpoint; started: number }>();
@@ -441,14 +475,16 @@ export class IterativeResolver implements IterativeResolverApi {
         exhausted = true;
         return;
       }
+      const order = launched++;
       const known = this.deadFailure(server, qname, qtype);
       if (known && !known.ok) {
         problems.push({ status: 'TIMEOUT', exchange: known, note: known.failure.message, server });
         return;
       }
-      const why = this.stop(ctx, qname, qtype);
+      // Asking the rest after an answer must not end the lookup: it only stops asking.
+      const why = found ? this.outOfBudget(ctx) : this.stop(ctx, qname, qtype);
       if (why) {
-        stopped = why;
+        if (!found) stopped = why;
         exhausted = true;
         return;
       }
@@ -456,14 +492,15 @@ export class IterativeResolver implements IterativeResolverApi {
       sent++;
       const p: Promise<void> = this.client.query(server, qname, qtype, { rd: false }).then((ex) => {
         inflight.delete(p);
-        this.note(server, ex);
+        this.note(server, qtype, ex);
         const step = classifyStep(ex, zs.zone, qname, qtype);
         if (step.kind === 'problem') {
           if (record) ctx.exchanges.push(ex);
           problems.push({ status: step.status, exchange: ex, note: step.note, server });
-        } else if (!found) {
+        } else {
           if (record || step.kind === 'referral') ctx.exchanges.push(ex);
-          found = { kind: 'step', exchange: ex, step };
+          useful.push({ order, exchange: ex, step });
+          found ??= { kind: 'step', exchange: ex, step };
         }
         wake?.();
       });
@@ -487,20 +524,38 @@ export class IterativeResolver implements IterativeResolverApi {
         });
       }
     };
+    /** The useful reply of the server first in the fixed order, with the other servers' answers. */
+    const pick = (): Extract<Asked, { kind: 'step' }> => {
+      const best = useful.reduce((x, y) => (y.order < x.order ? y : x));
+      const others = useful
+        .filter((u) => u !== best && u.step.kind === 'answer')
+        .sort((x, y) => x.order - y.order)
+        .map((u) => u.exchange);
+      return { kind: 'step', exchange: best.exchange, step: best.step, others };
+    };
     return (async (): Promise<Asked> => {
       for (;;) {
-        if (found) {
+        if (found && (!everyone || found.step.kind === 'referral')) {
           const by = found.exchange.ok ? found.exchange.response.server : 'another server';
           silent(`${by} answered first`);
           return found;
         }
+        if (found && exhausted && inflight.size === 0) return pick();
         if (inflight.size === 0) {
           if (exhausted) return { kind: 'none', problems, stopped };
           await launch();
           continue;
         }
+        if (found && !exhausted) {
+          await launch();
+          continue;
+        }
         const left = ctx.deadline - performance.now();
         if (left <= 0) {
+          if (found) {
+            silent('the deadline passed');
+            return pick();
+          }
           stopped ??= `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1000)} s deadline passed while ${inflight.size} server(s) of ${displayName(zs.zone)} had not answered`;
           ctx.budget.exhausted ??= stopped;
           silent('the deadline passed');
@@ -511,7 +566,7 @@ export class IterativeResolver implements IterativeResolverApi {
           wake = () => resolve(false);
           timer = setTimeout(
             () => resolve(true),
-            exhausted ? left : Math.min(left, this.limits.hedgeDelayMs),
+            exhausted || found ? left : Math.min(left, this.limits.hedgeDelayMs),
           );
         });
         clearTimeout(timer);
@@ -519,6 +574,15 @@ export class IterativeResolver implements IterativeResolverApi {
         if (hedged && !found && !exhausted) await launch();
       }
     })();
+  }
+
+  /** Whether the lookup's query budget or deadline is spent, without making that stick for the lookup. */
+  private outOfBudget(ctx: Ctx): string | undefined {
+    if (ctx.budget.exhausted) return ctx.budget.exhausted;
+    if (ctx.budget.used >= this.limits.maxQueries) return 'query budget spent';
+    if (performance.now() >= ctx.deadline) return 'deadline passed';
+    if (this.client.closed) return 'the run ended';
+    return undefined;
   }
 
   /** An authoritative NXDOMAIN or NODATA whose SOA is the zone's own apex: the name lies in that zone. */
@@ -584,11 +648,12 @@ export class IterativeResolver implements IterativeResolverApi {
   private adoptReferral(child: string, response: DnsResponse, parent: ZoneState): ZoneState {
     const known = this.zones.get(child);
     if (known) return known;
+    // Sorted: a parent that rotates its NS set must not change which server is asked first.
     const parentNs = [
       ...new Set(
         response.authorities.filter((r) => r.type === 'NS' && r.name === child).map((r) => String(r.data)),
       ),
-    ];
+    ].sort();
     const zs: ZoneState = { zone: child, parentNs, addrs: new Map(), failed: new Map(), referral: response };
     for (const ns of parentNs) {
       // Glue is trusted only inside the referring zone's bailiwick.
@@ -667,7 +732,7 @@ export class IterativeResolver implements IterativeResolverApi {
    * reserved address it was pointed at by someone else's zone. Configured root hints are the user's choice.
    */
   private adoptAddresses(zs: ZoneState, ns: string, addrs: string[]): void {
-    const usable = addrs.filter((a) => !this.reserved(a));
+    const usable = addrs.filter((a) => !this.reserved(a)).sort();
     if (usable.length > 0) {
       zs.addrs.set(ns, usable);
       zs.failed.delete(ns);
@@ -686,8 +751,9 @@ export class IterativeResolver implements IterativeResolverApi {
 
   /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
   private async resolveNs(zs: ZoneState, ns: string, ctx: Ctx): Promise<void> {
-    const zoneTargets = this.targetsOf.get(zs) ?? 0;
-    if (zoneTargets >= this.limits.maxNsTargetsPerZone) {
+    // Distinct names: lookups running at once that each resolve the same NS name count it once.
+    const zoneTargets = this.targetsOf.get(zs) ?? new Set<string>();
+    if (!zoneTargets.has(ns) && zoneTargets.size >= this.limits.maxNsTargetsPerZone) {
       zs.failed.set(
         ns,
         `not looked up: a resolver looks up at most ${this.limits.maxNsTargetsPerZone} nameserver names of one zone (Unbound MAX_DP_TARGET_COUNT)`,
@@ -701,7 +767,8 @@ export class IterativeResolver implements IterativeResolverApi {
       );
       return;
     }
-    this.targetsOf.set(zs, zoneTargets + 1);
+    zoneTargets.add(ns);
+    this.targetsOf.set(zs, zoneTargets);
     ctx.budget.targets++;
     if (ctx.resolving.has(ns)) {
       zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
@@ -733,6 +800,36 @@ export class IterativeResolver implements IterativeResolverApi {
         : `${last?.status ?? 'unresolved'}${last?.message ? `: ${last.message}` : ''}${inZone}`;
     zs.failed.set(ns, reason);
   }
+}
+
+/** The query options that make a question a different one to a server ('' for a plain one). */
+function optionsKey(o: QueryOptions): string {
+  if (!o.cd && !o.dnssec && !o.tcp && o.udpPayload === undefined && o.ednsVersion === undefined) return '';
+  return `|${o.cd ? 1 : 0}${o.dnssec ? 1 : 0}${o.tcp ? 1 : 0}|${o.udpPayload ?? ''}|${o.ednsVersion ?? ''}`;
+}
+
+/** Whether the servers that answered a walk's last question gave different answers, and which. */
+function disagreementOf(
+  w: Extract<Walk, { kind: 'answer' }>,
+  qname: string,
+  qtype: string,
+): Disagreement | undefined {
+  if (!w.others || w.others.length === 0) return undefined;
+  const variants = new Map<string, AnswerVariant>();
+  for (const ex of [w.exchange, ...w.others]) {
+    if (!ex.ok) continue;
+    const r = ex.response;
+    const records = r.answers.filter((a) => a.type === qtype || a.type === 'CNAME');
+    const key = `${r.rcode}|${records
+      .map((a) => `${a.name} ${a.type} ${JSON.stringify(a.data)}`)
+      .sort()
+      .join('|')}`;
+    const v = variants.get(key);
+    if (v) v.servers.push(r.server);
+    else variants.set(key, { servers: [r.server], rcode: r.rcode, records });
+  }
+  if (variants.size < 2) return undefined;
+  return { name: qname, type: qtype, zone: w.zone.zone, variants: [...variants.values()] };
 }
 
 /** The zone at apex: the cut's own, or a child zone the same servers host without a referral between them. */

@@ -118,7 +118,11 @@ export function plainLookup(l: Lookup): Lookup {
   const exchanges = l.exchanges.map(plainOutcome);
   const at = l.decisive ? l.exchanges.indexOf(l.decisive) : -1;
   const decisive = l.decisive ? (at >= 0 ? exchanges[at] : plainOutcome(l.decisive)) : undefined;
-  return withoutUndefined({ ...l, records: plainRecords(l.records), exchanges, decisive });
+  const disagreement = l.disagreement && {
+    ...l.disagreement,
+    variants: l.disagreement.variants.map((v) => ({ ...v, records: plainRecords(v.records) })),
+  };
+  return withoutUndefined({ ...l, records: plainRecords(l.records), exchanges, decisive, disagreement });
 }
 
 export function plainDelegation(d: Delegation): Delegation {

@@ -59,7 +59,7 @@ const nameCodec = (dnsPacket as unknown as { name: { encode(name: string): Buffe
 
 /** The query message for question q with message id. */
 export function buildQuery(id: number, q: DnsQuestion, opts: QueryOptions = {}): Buffer {
-  const flags = `${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ''}`;
+  const flags = `${q.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ''}|${opts.ednsVersion ?? ''}`;
   const key = `${q.name}|${flags}`;
   let template = queryTemplates.get(key);
   if (!template) {
@@ -94,6 +94,7 @@ export function encodeQuery(id: number, q: DnsQuestion, opts: QueryOptions): Buf
         type: 'OPT',
         name: '.',
         udpPayloadSize: payload,
+        ednsVersion: opts.ednsVersion ?? 0,
         flags: opts.dnssec ? dnsPacket.DNSSEC_OK : 0,
       } as dnsPacket.Answer,
     ];
@@ -107,8 +108,21 @@ function toRecord(a: dnsPacket.Answer): DnsRecord {
   return { name: normalizeName(r.name), type: r.type, class: r.class ?? 'IN', ttl: r.ttl ?? 0, data };
 }
 
-/** dns-packet decodes the rcode but its typings omit it. */
-const rcodeOf = (p: dnsPacket.DecodedPacket): string => (p as { rcode?: string }).rcode ?? 'NOERROR';
+type DecodedOpt = dnsPacket.Answer & { extendedRcode?: number; ednsVersion?: number; flag_do?: boolean };
+const optOf = (p: dnsPacket.DecodedPacket): DecodedOpt | undefined =>
+  (p.additionals ?? []).find((a) => a.type === 'OPT') as DecodedOpt | undefined;
+
+/** RFC 6891 §6.1.3: the OPT record's upper rcode bits; 1 over NOERROR is BADVERS (16). */
+const EXTENDED_RCODES: Record<number, string> = { 16: 'BADVERS', 17: 'BADKEY', 23: 'BADCOOKIE' };
+
+/** dns-packet decodes the header rcode but its typings omit it, and it ignores the OPT's upper bits. */
+function rcodeOf(p: dnsPacket.DecodedPacket): string {
+  const low = (p as { rcode?: string }).rcode ?? 'NOERROR';
+  const ext = optOf(p)?.extendedRcode ?? 0;
+  if (ext === 0) return low;
+  const full = (ext << 4) | ((p.flags ?? 0) & 0xf);
+  return EXTENDED_RCODES[full] ?? `RCODE${full}`;
+}
 
 type Examined =
   | { kind: 'ignore'; why: string }
@@ -240,7 +254,13 @@ export function toResponse(
     additionals: (packet.additionals ?? []).filter((a) => a.type !== 'OPT').map(toRecord),
     rttMs,
     transport,
+    ...ednsOf(packet),
   };
+}
+
+function ednsOf(packet: dnsPacket.DecodedPacket): Pick<DnsResponse, 'edns'> {
+  const opt = optOf(packet);
+  return opt ? { edns: { version: opt.ednsVersion ?? 0, do: opt.flag_do === true } } : {};
 }
 
 function failure(

@@ -38,6 +38,8 @@ export interface DnsResponse {
   additionals: DnsRecord[];
   rttMs: number;
   transport: 'udp' | 'tcp';
+  /** The reply's OPT record (RFC 6891), when it had one: EDNS version and DO bit echoed. */
+  edns?: { version: number; do: boolean };
 }
 
 /** aborted: not waited for any more (the run ended or its deadline passed). */
@@ -62,6 +64,8 @@ export interface QueryOptions {
   dnssec?: boolean;
   /** EDNS0 UDP payload size; 0 disables EDNS. */
   udpPayload?: number;
+  /** EDNS version to send (default 0): a probe for servers that ignore unknown versions (RFC 6891 §6.1.3). */
+  ednsVersion?: number;
   /** Go straight to TCP. */
   tcp?: boolean;
   timeoutMs?: number;

@@ -39,3 +39,18 @@ export function withoutBogusSuccess(findings: Finding[], bundle: EvidenceBundle)
   const drop = new Set<string>([...types].flatMap((t) => FINE_BY_TYPE[t] ?? []));
   return findings.filter((f) => !drop.has(f.code));
 }
+
+/**
+ * Every server of the zone drops what the CA's resolver always sends (EDNS, the DO bit): our own lookups,
+ * sent without DO, may still work, but the CA gets no answer, so nothing it reads there is called fine.
+ */
+const UNREACHABLE_TO_CA: ReadonlySet<FindingCode> = new Set([
+  'DELEGATION_EDNS_UNSUPPORTED',
+  'DELEGATION_DO_DROPPED',
+]);
+
+export function withoutUnreachableSuccess(findings: Finding[]): Finding[] {
+  if (!findings.some((f) => f.severity === 'error' && UNREACHABLE_TO_CA.has(f.code))) return findings;
+  const drop = new Set<string>(Object.values(FINE_BY_TYPE).flat());
+  return findings.filter((f) => !drop.has(f.code));
+}

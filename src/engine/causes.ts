@@ -11,6 +11,8 @@ import type { Finding, FindingCode } from '../report/finding.js';
 const ZONE_DEAD: ReadonlySet<FindingCode> = new Set([
   'DELEGATION_ALL_LAME',
   'DELEGATION_QUERY_TYPE_FAILS',
+  'DELEGATION_EDNS_UNSUPPORTED',
+  'DELEGATION_DO_DROPPED',
   'DNS_NO_NAMESERVERS',
 ]);
 
@@ -26,6 +28,8 @@ const CONSEQUENCES: ReadonlySet<FindingCode> = new Set([
   'DELEGATION_ALL_LAME',
   'DELEGATION_QUERY_TYPE_FAILS',
   'DELEGATION_NS_NO_ADDRESS',
+  'DELEGATION_EDNS_UNSUPPORTED',
+  'DELEGATION_DO_DROPPED',
   'DNSSEC_INDETERMINATE',
 ]);
 

@@ -6,7 +6,7 @@ import { finding } from '../report/catalogue.js';
 import type { Finding } from '../report/finding.js';
 import type { Identifier } from '../identifiers.js';
 import type { CheckFamily, EngineContext, JudgeContext } from './context.js';
-import { withoutBogusSuccess } from './bogus.js';
+import { withoutBogusSuccess, withoutUnreachableSuccess } from './bogus.js';
 import { oneErrorPerCause } from './causes.js';
 
 /** What one family's gatherer returned, or why it could not: plain data either way. */
@@ -115,5 +115,5 @@ export function judgeIdentifier(
       out.push(incomplete(f.name, jctx.id, errorOf(e)));
     }
   }
-  return oneErrorPerCause(withoutBogusSuccess(out, bundle));
+  return oneErrorPerCause(withoutUnreachableSuccess(withoutBogusSuccess(out, bundle)));
 }

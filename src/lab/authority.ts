@@ -15,7 +15,7 @@ export interface LabQuestion {
 }
 
 export interface LabAnswer {
-  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR' | 'NOTIMP';
+  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR' | 'NOTIMP' | 'BADVERS';
   aa: boolean;
   ra: boolean;
   answers: DnsRecord[];

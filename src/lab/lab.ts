@@ -7,7 +7,7 @@ import { type NetworkProfile, withProfile } from '../profile.js';
 import { type LabAnswer, type ResolverView, answerAuthoritative, answerRecursive } from './authority.js';
 import { type CompiledServer, compileScenario, loadScenario } from './load.js';
 import { faultApplies, respond } from './respond.js';
-import type { Fault, Scenario } from './scenario.js';
+import type { Behaviour, Fault, Scenario } from './scenario.js';
 import { LabDnsServer, type Transport } from './server.js';
 import { startWeb, type LabWeb } from './web.js';
 import { type Edit, type ZoneData, applyEdits, parseEdit, rrKey, sameRecord, zoneFor } from './zone.js';
@@ -66,6 +66,8 @@ export interface Lab {
   /** Removes one record (exact rdata) or a whole RRset ("owner TYPE" or "owner TYPE -"). */
   removeRecord(server: string, record: string): void;
   setFault(server: string, fault: Fault | undefined): void;
+  /** Replaces a server's transport and EDNS behaviour (scenario `behaviour`). */
+  setBehaviour(server: string, behaviour: Behaviour | undefined): void;
   /** The web servers of the scenario's `web` entries. */
   web: LabWeb;
   /** Clears queries and log. */
@@ -88,6 +90,7 @@ interface ServerState {
   zones: Map<string, ZoneData>;
   cache: Map<string, DnsRecord[]>;
   fault?: Fault;
+  behaviour?: Behaviour;
   socket: LabDnsServer;
 }
 
@@ -158,6 +161,7 @@ export async function startLab(input: Scenario | string, opts: StartLabOptions =
       zones,
       cache,
       fault: c.config.fault,
+      behaviour: c.config.behaviour,
       socket: undefined as unknown as LabDnsServer,
     };
     const answer = (q: { name: string; type: string; dnssec?: boolean }): LabAnswer =>
@@ -180,8 +184,9 @@ export async function startLab(input: Scenario | string, opts: StartLabOptions =
             dnssec: ((opt?.flags ?? 0) & 0x8000) !== 0,
           });
         }
-        return respond({ answer, fault: state.fault, roots }, req, transport);
+        return respond({ answer, fault: state.fault, behaviour: state.behaviour, roots }, req, transport);
       },
+      tcpOpen: () => state.behaviour?.tcp !== 'off',
       delayMs(req) {
         const q = req.questions?.[0];
         const own =
@@ -300,6 +305,9 @@ export async function startLab(input: Scenario | string, opts: StartLabOptions =
     },
     setFault(server, fault) {
       find(server).fault = fault;
+    },
+    setBehaviour(server, behaviour) {
+      find(server).behaviour = behaviour;
     },
     resetCounts() {
       queries.clear();

@@ -2,7 +2,7 @@
 import dnsPacket from 'dns-packet';
 import type { DnsRecord } from '../dns/types.js';
 import { normalizeName } from '../dns/names.js';
-import type { Fault } from './scenario.js';
+import type { Behaviour, Fault } from './scenario.js';
 import { type LabAnswer, type LabQuestion, upwardReferral } from './authority.js';
 
 /** RFC 1035 4.2.1: without EDNS a UDP message is at most 512 bytes. */
@@ -24,6 +24,7 @@ export interface Responder {
   /** The server's own answer to a question (authoritative or recursive). */
   answer(q: LabQuestion): LabAnswer;
   fault?: Fault;
+  behaviour?: Behaviour;
   /** Root servers, for the upward-referral fault. */
   roots: { name: string; address: string }[];
 }
@@ -62,19 +63,24 @@ interface Built {
   truncate: boolean;
 }
 
+type RequestOpt = dnsPacket.Answer & { udpPayloadSize?: number; flags?: number; ednsVersion?: number };
+
 function requestInfo(req: dnsPacket.DecodedPacket): {
-  opt?: dnsPacket.Answer;
+  opt?: RequestOpt;
   dnssec: boolean;
   udpLimit: number;
 } {
-  const opt = (req.additionals ?? []).find((a) => a.type === 'OPT') as
-    (dnsPacket.Answer & { udpPayloadSize?: number; flags?: number }) | undefined;
+  const opt = (req.additionals ?? []).find((a) => a.type === 'OPT') as RequestOpt | undefined;
   const dnssec = opt ? ((opt.flags ?? 0) & dnsPacket.DNSSEC_OK) !== 0 : false;
   const udpLimit = opt
     ? Math.max(CLASSIC_UDP_LIMIT, opt.udpPayloadSize ?? CLASSIC_UDP_LIMIT)
     : CLASSIC_UDP_LIMIT;
   return { opt, dnssec, udpLimit };
 }
+
+/** RFC 6891 §6.1.3: BADVERS is extended rcode 16, its upper bits carried in the OPT record. */
+const BADVERS = 16;
+const RCODE_BITS = 4;
 
 export function encodeAnswer(
   req: dnsPacket.DecodedPacket,
@@ -83,7 +89,8 @@ export function encodeAnswer(
   dnssec: boolean,
 ): Buffer {
   const a = built.answer;
-  let flags = (RCODES[a.rcode] ?? 2) & 0xf;
+  const full = a.rcode === 'BADVERS' ? BADVERS : (RCODES[a.rcode] ?? 2);
+  let flags = full & 0xf;
   if (a.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
   if (a.ra) flags |= dnsPacket.RECURSION_AVAILABLE;
   if ((req.flags ?? 0) & dnsPacket.RECURSION_DESIRED) flags |= dnsPacket.RECURSION_DESIRED;
@@ -95,6 +102,7 @@ export function encodeAnswer(
       type: 'OPT',
       name: '.',
       udpPayloadSize: 1232,
+      extendedRcode: full >> RCODE_BITS,
       flags: dnssec ? dnsPacket.DNSSEC_OK : 0,
     } as dnsPacket.Answer);
   }
@@ -109,9 +117,45 @@ export function encodeAnswer(
   });
 }
 
+const emptyAnswer = (rcode: LabAnswer['rcode']): LabAnswer => ({
+  rcode,
+  aa: false,
+  ra: false,
+  answers: [],
+  authorities: [],
+  additionals: [],
+});
+
+/** What the server's EDNS behaviour makes of a query with an OPT record, before it is answered. */
+function ednsReply(
+  responder: Responder,
+  req: dnsPacket.DecodedPacket,
+  opt: RequestOpt | undefined,
+): Reply | undefined {
+  if (!opt) return undefined;
+  const b = responder.behaviour;
+  const id = req.id ?? 0;
+  if (b?.edns === 'drop') return { kind: 'silence' };
+  if (b?.edns === 'formerr')
+    return {
+      kind: 'bytes',
+      bytes: encodeAnswer(req, { answer: emptyAnswer('FORMERR'), id, truncate: false }, false, false),
+    };
+  if (b?.do === 'drop' && ((opt.flags ?? 0) & dnsPacket.DNSSEC_OK) !== 0) return { kind: 'silence' };
+  // RFC 6891 §6.1.3: a version above the one implemented (0) gets BADVERS, with an OPT of version 0.
+  if ((opt.ednsVersion ?? 0) > 0 && b?.edns !== 'nobadvers')
+    return {
+      kind: 'bytes',
+      bytes: encodeAnswer(req, { answer: emptyAnswer('BADVERS'), id, truncate: false }, true, false),
+    };
+  return undefined;
+}
+
 /** The reply to one decoded query received over transport. */
 export function respond(responder: Responder, req: dnsPacket.DecodedPacket, transport: 'udp' | 'tcp'): Reply {
   const { opt, dnssec, udpLimit } = requestInfo(req);
+  const early = ednsReply(responder, req, opt);
+  if (early) return early;
   const q0 = req.questions?.[0];
   if (!q0 || req.type !== 'query') {
     const formerr: LabAnswer = {

@@ -25,6 +25,18 @@ const faultSchema = z.object({
   types: z.array(z.string()).optional(),
 });
 
+/**
+ * Transport and EDNS behaviour, as Zonemaster's nameserver tests probe it (RFC 6891, RFC 7766):
+ * tcp 'off' resets every TCP connection; edns 'drop' ignores queries with an OPT record, 'formerr'
+ * answers them FORMERR without OPT (a server without EDNS), 'nobadvers' answers an unknown EDNS version
+ * as if it were 0 instead of BADVERS; do 'drop' ignores queries with the DNSSEC OK bit.
+ */
+export const behaviourSchema = z.object({
+  tcp: z.enum(['on', 'off']).optional(),
+  edns: z.enum(['ok', 'drop', 'formerr', 'nobadvers']).optional(),
+  do: z.enum(['ok', 'drop']).optional(),
+});
+
 const serverSchema = z.object({
   /** Host name, used in NS records and evidence. */
   name: z.string(),
@@ -35,6 +47,7 @@ const serverSchema = z.object({
   /** Zones served (apex names, '.' for the root). */
   zones: z.array(z.string()).default([]),
   fault: faultSchema.optional(),
+  behaviour: behaviourSchema.optional(),
   /**
    * Per-server differences: records (presentation format) that replace, for this server only, the
    * zone's RRsets with the same owner and type. An entry "owner TYPE -" deletes that RRset here.
@@ -83,3 +96,4 @@ export const scenarioSchema = z.object({
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioServer = z.infer<typeof serverSchema>;
 export type Fault = z.infer<typeof faultSchema>;
+export type Behaviour = z.infer<typeof behaviourSchema>;

@@ -11,6 +11,8 @@ export interface ServerHandlers {
   handle(req: dnsPacket.DecodedPacket, transport: Transport): Reply;
   /** Delay before sending, read per query so faults can change at run time. */
   delayMs?(req: dnsPacket.DecodedPacket): number;
+  /** False: a TCP connection is reset as it opens (a server or firewall without DNS over TCP). */
+  tcpOpen?(): boolean;
 }
 
 /** RFC 1035 4.2.2: TCP messages carry a two-byte length prefix. */
@@ -103,6 +105,10 @@ export class LabDnsServer {
   }
 
   private onTcp(sock: net.Socket): void {
+    if (this.handlers.tcpOpen?.() === false) {
+      sock.resetAndDestroy();
+      return;
+    }
     this.conns.add(sock);
     sock.on('close', () => this.conns.delete(sock));
     sock.on('error', () => undefined);

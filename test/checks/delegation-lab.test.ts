@@ -87,6 +87,10 @@ describe('delegation checks against the lab', () => {
     expect(d.title).toBe('Authoritative servers disagree about A www.secondary.test');
     expect(d.detail).toContain('says A 127.0.0.74');
     expect(d.detail).toContain(`ns2.secondary.test (127.0.30.1:${lab.port}) says A 127.0.0.99`);
+    // What the CA does with each server's answer.
+    expect(d.detail).toContain(
+      `With each answer: ns1.secondary.test (127.0.29.1:${lab.port}): the CA uses 127.0.0.74 (first, or after an IPv6 connection failure); ns2.secondary.test (127.0.30.1:${lab.port}): the CA uses 127.0.0.99`,
+    );
     expect(d.remediation).toContain('ns2.secondary.test (serial 2026112200) serves an older copy');
     const s = fs.find((f) => f.code === 'DELEGATION_SOA_SERIAL_MISMATCH')!;
     expect(s.remediation).toContain(

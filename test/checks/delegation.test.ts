@@ -491,15 +491,22 @@ describe('gatherDelegation', () => {
     const base = evidence();
     const ev = await gatherDelegation(
       {
-        resolve: async () => {
-          throw new Error('not used');
-        },
+        // No CNAMEs: no target zone to gather.
+        resolve: async (n, t) => ({
+          name: n,
+          type: t,
+          status: 'NOERROR',
+          records: [],
+          cnames: [],
+          finalName: n,
+          exchanges: [],
+        }),
         findZone: async (n) => {
           asked.push(`zone ${n}`);
           return base.zone as Delegation;
         },
-        askAll: async (n, t) => {
-          asked.push(`${t} ${n}`);
+        askAll: async (n, t, o) => {
+          asked.push(`${t} ${n}${o ? ' ' + JSON.stringify(o) : ''}`);
           return base.ns!;
         },
       },
@@ -511,6 +518,11 @@ describe('gatherDelegation', () => {
       [
         'NS example.com',
         'SOA example.com',
+        // The transport probes: TCP, no EDNS, EDNS version 1, DO bit; one try each.
+        'SOA example.com {"tcp":true,"retries":0}',
+        'SOA example.com {"udpPayload":0,"retries":0}',
+        'SOA example.com {"ednsVersion":1,"retries":0}',
+        'SOA example.com {"dnssec":true,"retries":0}',
         `A ${NAME}`,
         `AAAA ${NAME}`,
         `CNAME ${NAME}`,

@@ -3,7 +3,7 @@ import type { IterativeResolverApi } from '../../dns/api.js';
 import type { Identifier } from '../../identifiers.js';
 import type { Challenge, Finding } from '../../report/finding.js';
 import { evaluateCaa, type CaaDecision } from './evaluate.js';
-import { judgeCaa } from './judge.js';
+import { judgeCaaWithServers } from './disagree.js';
 import { gatherCaa } from './gather.js';
 import { DEFAULT_ISSUER_DOMAIN } from './issuers.js';
 
@@ -28,6 +28,6 @@ export async function checkCaa(
     method: opts.method,
     ...(opts.accountUri ? { accountUri: opts.accountUri } : {}),
   };
-  const decision = evaluateCaa({ name: identifier.base, wildcard: identifier.wildcard, sets, ...judged });
-  return { decision, findings: judgeCaa(decision, identifier, judged) };
+  const input = { name: identifier.base, wildcard: identifier.wildcard, sets, ...judged };
+  return { decision: evaluateCaa(input), findings: judgeCaaWithServers(input, identifier, judged) };
 }

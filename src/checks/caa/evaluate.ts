@@ -17,6 +17,15 @@ export interface CaaLookup {
   evidence: Evidence[];
   /** Resolver's summary of a failure, naming servers. */
   message?: string;
+  /** The zone's servers answered this question differently: each answer, the one used first. */
+  variants?: CaaVariant[];
+}
+
+/** One answer some of the zone's servers gave ("address:port", fixed order). */
+export interface CaaVariant {
+  servers: string[];
+  status: string;
+  records: CaaRecordData[];
 }
 
 export interface CaaInput {

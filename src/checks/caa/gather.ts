@@ -1,5 +1,6 @@
 /** Asks for CAA at the name and every parent up to the TLD, in parallel, as Boulder does (va/caa.go parallelCAALookup). */
 import type { IterativeResolverApi, Lookup } from '../../dns/api.js';
+import type { DnsRecord } from '../../dns/types.js';
 import { outcomeEvidence } from '../../dns/evidence.js';
 import type { Evidence } from '../../report/finding.js';
 import type { CaaLookup, CaaRecordData } from './evaluate.js';
@@ -23,11 +24,14 @@ function toRecord(data: unknown): CaaRecordData | undefined {
 }
 
 /** One lookup as the CA sees it, with the exchange it rests on as evidence. */
-export function toCaaLookup(name: string, lookup: Lookup): CaaLookup {
-  const records = lookup.records
+const caaRecords = (records: DnsRecord[]): CaaRecordData[] =>
+  records
     .filter((r) => r.type === 'CAA')
     .map((r) => toRecord(r.data))
     .filter((r): r is CaaRecordData => r !== undefined);
+
+export function toCaaLookup(name: string, lookup: Lookup): CaaLookup {
+  const records = caaRecords(lookup.records);
   const decisive = lookup.decisive ?? lookup.exchanges[lookup.exchanges.length - 1];
   const evidence: Evidence[] = [];
   for (const c of lookup.cnames) {
@@ -37,6 +41,19 @@ export function toCaaLookup(name: string, lookup: Lookup): CaaLookup {
   else evidence.push({ source: 'resolver', query: `CAA ${name}`, answer: lookup.message ?? lookup.status });
   const out: CaaLookup = { name, status: lookup.status, records, evidence };
   if (lookup.message) out.message = lookup.message;
+  const d = lookup.disagreement;
+  // Only a disagreement on the CAA answer itself: one on a CNAME hop changes the name, not just the set.
+  if (
+    d &&
+    d.type === 'CAA' &&
+    d.name === lookup.finalName &&
+    d.variants.every((v) => !v.records.some((r) => r.type === 'CNAME'))
+  )
+    out.variants = d.variants.map((v) => ({
+      servers: v.servers,
+      status: v.rcode,
+      records: caaRecords(v.records),
+    }));
   return out;
 }
 

@@ -6,6 +6,7 @@ import { normalizeName } from '../../dns/names.js';
 import { endpointKey, listText, serverLabel } from './format.js';
 import { queryText, rowEvidence, type QueryTable, type Row } from './table.js';
 import { caUses } from './usage.js';
+import { caDnsProblem } from '../../report/ca-messages.js';
 
 /** RFC 1982 §3.2: serial number arithmetic in a 32-bit space. */
 const SERIAL_HALF = 2 ** 31;
@@ -85,6 +86,20 @@ function groupsOf(t: QueryTable): Group[] {
   return [...groups.values()];
 }
 
+/** What the CA does with one group's answer to an address question it asks (A/AAAA, HTTP-01 and TLS-ALPN-01). */
+function addressMeaning(t: QueryTable, g: Group): string {
+  const first = g.rows[0]?.reply;
+  if (first?.kind === 'data' && first.rcode === 'NXDOMAIN')
+    return `the CA's lookup fails ("${caDnsProblem(t.type, t.name, 'NXDOMAIN')}")`;
+  const addrs =
+    first?.kind === 'data' ? first.records.filter((r) => r.type === t.type).map((r) => String(r.data)) : [];
+  if (addrs.length === 0)
+    return `no ${t.type} record: the CA uses the ${t.type === 'A' ? 'IPv6' : 'IPv4'} addresses alone, and fails if there are none`;
+  return t.type === 'AAAA'
+    ? `the CA connects to ${addrs[0]} first`
+    : `the CA uses ${addrs[0]} (first, or after an IPv6 connection failure)`;
+}
+
 const servers = (g: Group): string => listText(g.rows.map((r) => serverLabel(r.server)));
 const says = (g: Group): string => (g.rows.length > 1 ? 'say' : 'says');
 
@@ -143,6 +158,9 @@ export function judgeDisagreement(
           groups.map((g) => `${servers(g)} ${says(g)} ${g.text}`).join('; ') +
           '. ' +
           (emptyNote.length > 0 ? emptyNote.join('; ') + '. ' : '') +
+          (used && (t.type === 'A' || t.type === 'AAAA')
+            ? `With each answer: ${groups.map((g) => `${servers(g)}: ${addressMeaning(t, g)}`).join('; ')}. `
+            : '') +
           `A change still propagating, or a forgotten secondary.` +
           (used ? ` The CA's resolver asks one of them, so it may see either answer.` : ''),
         evidence: t.rows.filter((r) => r.reply.kind !== 'lame').map((r) => rowEvidence(t, r)),

@@ -1,40 +1,51 @@
 /** Delegation health: pure judgement over the gathered evidence. */
-import { parse as parseDomain } from 'tldts';
 import type { Challenge, Finding } from '../../report/finding.js';
 import { finding } from '../../report/catalogue.js';
 import type { DelegationEvidence } from './gather.js';
-import { LAME_STATUSES, lookupEvidence, tablesOf } from './table.js';
+import { LAME_STATUSES, lookupEvidence, tablesOf, type QueryTable } from './table.js';
+import { judgeEdnsUnreachable, judgeTransport } from './transport.js';
+import { endpointKey, listText } from './format.js';
+import { displayName } from '../../dns/names.js';
+import { ACME_CHALLENGE_LABEL } from './gather.js';
+import { isDnsChallenge } from '../../report/finding.js';
 import { judgeLameness } from './lame.js';
 import { judgeNoAddress, judgeNsMismatch, judgeSameSubnet, judgeSingleNs } from './nsset.js';
 import { judgeDisagreement, judgeSerials } from './consistency.js';
 import { caFailureMessage } from './usage.js';
+import { isRegistryZone } from './registry.js';
+
+export { isRegistryZone };
 
 export interface DelegationJudgeOptions {
   /** Lowers disagreement on data this challenge does not use to info. */
   challenge?: Challenge;
 }
 
-/** The root or a public suffix: the name's own zone was not found, and its set-up is not the user's to fix. */
-export function isRegistryZone(zone: string): boolean {
-  if (zone === '') return true;
-  let registry = registryZones.get(zone);
-  if (registry === undefined) {
-    registry = parseDomain(zone).domain === null;
-    if (registryZones.size >= MAX_REGISTRY_ZONES) registryZones.clear();
-    registryZones.set(zone, registry);
-  }
-  return registry;
+/** The CA's error when no server of the zone answers its first lookup for this challenge. */
+function caLookupFailure(name: string, identifier: string, challenge?: Challenge): string {
+  const q = isDnsChallenge(challenge)
+    ? { name: `${ACME_CHALLENGE_LABEL}.${name}`, type: 'TXT' }
+    : { name, type: 'A' };
+  return caFailureMessage(q, true, identifier);
 }
-
-/** Parsing against the public suffix list is costly and every name of a zone asks about the same zone. */
-const registryZones = new Map<string, boolean>();
-const MAX_REGISTRY_ZONES = 10_000;
 
 export function judgeDelegation(
   ev: DelegationEvidence,
   identifier: string,
   opts: DelegationJudgeOptions = {},
 ): Finding[] {
+  const own = judgeOneZone(ev, identifier, opts);
+  // The zones CNAMEs lead the CA into are read as much as the name's own: each judged once.
+  const targets = (ev.targets ?? []).flatMap((t) =>
+    judgeOneZone(t, identifier, opts).map((f) => ({
+      ...f,
+      detail: `The CA's lookups for ${ev.name} follow ${listText(t.via ?? [])} into ${'error' in t.zone ? `the zone of ${t.name}` : displayName(t.zone.zone)}. ${f.detail}`,
+    })),
+  );
+  return [...own, ...targets];
+}
+
+function judgeOneZone(ev: DelegationEvidence, identifier: string, opts: DelegationJudgeOptions): Finding[] {
   if ('error' in ev.zone) {
     const l = ev.zone.error;
     if (l.status === 'NO_NAMESERVERS') {
@@ -49,6 +60,8 @@ export function judgeDelegation(
         }),
       ];
     }
+    const edns = judgeEdnsUnreachable(ev, identifier, caLookupFailure(ev.name, identifier, opts.challenge));
+    if (edns) return [edns];
     if (LAME_STATUSES.has(l.status)) {
       return [
         finding('DELEGATION_ALL_LAME', identifier, {
@@ -64,9 +77,21 @@ export function judgeDelegation(
   const d = ev.zone;
   const { apex, data } = tablesOf(ev, d.zone);
   const [nsTable, soaTable] = apex as [(typeof apex)[0], (typeof apex)[1]];
+  const transport = judgeTransport(
+    ev,
+    identifier,
+    displayName(d.zone),
+    caLookupFailure(ev.name, identifier, opts.challenge),
+  );
+  // A server that only fails EDNS queries is reported for that, once, not as lame for every question.
+  const unexplained = (t: QueryTable): QueryTable => ({
+    ...t,
+    rows: t.rows.filter((r) => !transport.ednsBroken.has(endpointKey(r.server))),
+  });
   const served = [
-    ...judgeLameness([...apex, ...data], identifier, d.zone, opts.challenge),
+    ...judgeLameness([...apex, ...data].map(unexplained), identifier, d.zone, opts.challenge),
     ...judgeDisagreement(data, soaTable, identifier, opts.challenge),
+    ...transport.findings,
   ];
   if (isRegistryZone(d.zone)) return served;
   return [

@@ -6,9 +6,65 @@ import {
   type BogusCode,
   type BogusReason,
   type ChainResult,
+  type SignatureFailure,
   type SignatureInfo,
   expiringSignatures,
 } from '../../dns/dnssec/chain.js';
+
+/** Bogus reasons that are about signatures: every failing one in the zone is listed, grouped by key and RRset. */
+export const SIGNATURE_CODES: ReadonlySet<BogusCode> = new Set<BogusCode>([
+  'signature-expired',
+  'signature-not-yet-valid',
+  'bad-signature',
+  'algorithm-mismatch',
+]);
+
+const failureKey = (f: SignatureFailure): string =>
+  `${f.keyTag}|${f.algorithm}|${f.owner}|${f.type}|${f.code}|${f.detail}`;
+
+/** The failing signatures of several lookups' bogus results, per zone, each once, in a fixed order. */
+export function signatureFailuresByZone(results: ChainResult[]): Map<string, SignatureFailure[]> {
+  const out = new Map<string, Map<string, SignatureFailure>>();
+  for (const r of results) {
+    if (r.status !== 'bogus' || !SIGNATURE_CODES.has(r.bogus.code)) continue;
+    const zone = out.get(r.bogus.zone) ?? new Map<string, SignatureFailure>();
+    for (const f of r.bogus.failures ?? []) zone.set(failureKey(f), f);
+    out.set(r.bogus.zone, zone);
+  }
+  const sorted = (fs: SignatureFailure[]): SignatureFailure[] =>
+    fs.sort(
+      (a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm || (failureKey(a) < failureKey(b) ? -1 : 1),
+    );
+  return new Map([...out].map(([z, m]) => [z, sorted([...m.values()])]));
+}
+
+/** Why one signature failed, without repeating the RRset and key the grouping names. */
+function shortWhy(f: SignatureFailure): string {
+  if (f.code === 'signature-expired') return `expired ${iso(f.expiration)}`;
+  if (f.code === 'signature-not-yet-valid') return `valid only from ${iso(f.inception)}`;
+  const verify = / does not verify: (.*)$/.exec(f.detail);
+  if (!verify) return f.detail;
+  return verify[1] === 'bad-signature' ? 'does not verify' : `does not verify: ${verify[1]}`;
+}
+
+/** "key 123 (algorithm 13): A www.x.test (expired ...), CAA x.test (...); key 456 ...". */
+export function signatureFailuresText(fs: readonly SignatureFailure[]): string {
+  const byKey = new Map<string, SignatureFailure[]>();
+  for (const f of fs) {
+    const k = `key ${f.keyTag} (algorithm ${f.algorithm})`;
+    byKey.set(k, [...(byKey.get(k) ?? []), f]);
+  }
+  return [...byKey]
+    .map(([k, list]) => {
+      const byRrset = new Map<string, string[]>();
+      for (const f of list) {
+        const rrset = `${f.type} ${displayName(f.owner)}`;
+        byRrset.set(rrset, [...(byRrset.get(rrset) ?? []), shortWhy(f)]);
+      }
+      return `${k}: ${[...byRrset].map(([rrset, why]) => `${rrset} (${why.join('; ')})`).join(', ')}`;
+    })
+    .join('; ');
+}
 
 /** Days before expiry that an RRSIG on the path earns a warning (signers usually refresh a week ahead). */
 export const SIGNATURE_EXPIRY_WARNING_DAYS = 7;
@@ -73,6 +129,20 @@ function evidenceOf(b: BogusReason): Evidence[] {
   return ev;
 }
 
+const listKeys = (fs: readonly SignatureFailure[]): string => {
+  const tags = [...new Set(fs.map((f) => f.keyTag))];
+  return `key${tags.length > 1 ? 's' : ''} ${tags.join(', ')}`;
+};
+
+/** One evidence line per failing signature. */
+function signatureEvidence(b: BogusReason, fs: readonly SignatureFailure[]): Evidence[] {
+  return fs.map((f) => ({
+    source: b.server ?? 'DNSSEC validator',
+    query: `RRSIG ${f.type} ${displayName(f.owner)} by key ${f.keyTag} (algorithm ${f.algorithm})`,
+    answer: f.detail,
+  }));
+}
+
 /**
  * Findings for one validated lookup. lookupDescription is "<TYPE> for <name>" as the CA words it
  * (defaults to the result's own question).
@@ -82,17 +152,28 @@ export function judgeDnssec(
   identifier: string,
   lookupDescription?: string,
   now = new Date(),
+  /** Every failing signature of the bogus zone, from all the CA's lookups (signatureFailuresByZone). */
+  zoneFailures?: readonly SignatureFailure[],
 ): Finding[] {
   const lookup = lookupDescription ?? `${result.type} for ${displayName(result.name)}`;
   const out: Finding[] = [];
   switch (result.status) {
     case 'bogus': {
       const b = result.bogus;
+      const all = SIGNATURE_CODES.has(b.code) ? (zoneFailures ?? b.failures ?? []) : [];
+      const several = all.length > 1;
+      const z = displayName(b.zone);
       out.push(
         finding(CODE_OF[b.code], identifier, {
-          detail: `DNSSEC validation of ${lookup} fails in zone ${displayName(b.zone)}: ${b.detail}.`,
-          evidence: evidenceOf(b),
-          remediation: remediation(b),
+          detail:
+            `DNSSEC validation of ${lookup} fails in zone ${z}: ${b.detail}.` +
+            (several
+              ? ` Every failing signature in ${z} the CA's lookups meet, by key and RRset: ${signatureFailuresText(all)}.`
+              : ''),
+          evidence: several ? signatureEvidence(b, all) : evidenceOf(b),
+          remediation: several
+            ? `Re-sign the zone ${z} so every RRset carries a valid signature from a published DNSKEY (${all.length} signatures by ${listKeys(all)} fail), make the signer re-sign automatically, and make every nameserver serve the same signed copy; or, to go unsigned, first remove the DS for ${z} at the registrar.`
+            : remediation(b),
           caMessage: `DNS problem: looking up ${lookup}: DNSSEC: Bogus`,
         }),
       );

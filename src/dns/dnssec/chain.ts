@@ -66,6 +66,18 @@ export type BogusCode =
   | 'denial-missing'
   | 'denial-wrong';
 
+/** One RRSIG of a bogus RRset that failed, and why (every one is kept, not only the reason reported first). */
+export interface SignatureFailure {
+  owner: string;
+  type: string;
+  keyTag: number;
+  algorithm: number;
+  code: BogusCode;
+  detail: string;
+  inception?: string;
+  expiration?: string;
+}
+
 export interface BogusReason {
   code: BogusCode;
   /** Zone whose data is bogus. */
@@ -85,6 +97,8 @@ export interface BogusReason {
   suggestedDs?: string[];
   server?: string;
   detail: string;
+  /** Every failing RRSIG of the RRset, in the order they were tried (more than one: several keys or signatures). */
+  failures?: SignatureFailure[];
 }
 
 export type InsecureReason =
@@ -202,13 +216,27 @@ class Validator {
       'signature-not-yet-valid': 2,
       'signature-expired': 3,
     };
+    const failures: SignatureFailure[] = [];
+    let algorithm = 0;
     const consider = (b: BogusReason): void => {
+      const f: SignatureFailure = {
+        owner,
+        type,
+        keyTag: b.keyTag ?? 0,
+        algorithm,
+        code: b.code,
+        detail: b.detail,
+      };
+      if (b.inception) f.inception = b.inception;
+      if (b.expiration) f.expiration = b.expiration;
+      failures.push(f);
       if (!best || (rank[b.code] ?? 0) > (rank[best.code] ?? 0)) best = b;
     };
     const keyAlgs = [...new Set(keys.map((k) => k.rdata[3] as number))];
     let failed = 0;
     for (const s of mine) {
       const f = parseRrsig(s.rdata);
+      algorithm = f.algorithm;
       const signer = wireToName(f.signer);
       if (signer !== zone) {
         consider({
@@ -289,7 +317,7 @@ class Validator {
           });
       }
     }
-    throw bogus(best as BogusReason);
+    throw bogus({ ...(best as BogusReason), failures });
   }
 
   /** Fetches and authenticates the DNSKEY RRset of zone from its DS set or anchor DNSKEYs. */

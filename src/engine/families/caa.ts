@@ -1,6 +1,6 @@
 import type { CheckFamily } from '../context.js';
-import { evaluateCaa, type CaaLookup } from '../../checks/caa/evaluate.js';
-import { judgeCaa } from '../../checks/caa/judge.js';
+import type { CaaLookup } from '../../checks/caa/evaluate.js';
+import { judgeCaaWithServers } from '../../checks/caa/disagree.js';
 import { gatherCaa } from '../../checks/caa/gather.js';
 
 /** The CAA sets at the name and each parent, as the CA's resolver returned them. */
@@ -15,14 +15,7 @@ export const caaFamily: CheckFamily<CaaEvidence> = {
   gather: async (ctx, id) => ({ sets: await gatherCaa(ctx.resolver, id.base) }),
   judge(ev, { id, settings }) {
     const { issuerDomain, accountUri, challenge: method } = settings;
-    const decision = evaluateCaa({
-      name: id.base,
-      wildcard: id.wildcard,
-      sets: ev.sets,
-      issuerDomain,
-      accountUri,
-      method,
-    });
-    return judgeCaa(decision, id, { issuerDomain, accountUri, method });
+    const input = { name: id.base, wildcard: id.wildcard, sets: ev.sets, issuerDomain, accountUri, method };
+    return judgeCaaWithServers(input, id, { issuerDomain, accountUri, method });
   },
 };

@@ -1,6 +1,6 @@
 import type { CheckFamily } from '../context.js';
 import type { Finding } from '../../report/finding.js';
-import { judgeDnssec } from '../../checks/dnssec/judge.js';
+import { SIGNATURE_CODES, judgeDnssec, signatureFailuresByZone } from '../../checks/dnssec/judge.js';
 import { judgeResolverViews, resolverEvidence } from '../../checks/dnssec/resolver-view.js';
 import { gatherDnssec, type DnssecEvidence } from '../../checks/dnssec/gather.js';
 
@@ -22,9 +22,15 @@ export const dnssecFamily: CheckFamily<DnssecEvidence> = {
       ctx.settings.accountUri,
     ),
   judge(ev, { id, settings }) {
+    // Each lookup stops at its first bogus RRset: together they show every failing signature of a zone.
+    const failures = signatureFailuresByZone(ev.lookups.map((l) => l.result));
+    const sigZone = new Map<Finding, string>();
     const results = ev.lookups.map(({ name, type, result, views }) => {
       const lookup = `${type} for ${name}`;
-      const own = judgeDnssec(result, id.value, lookup, settings.now);
+      const zoneFailures = result.status === 'bogus' ? failures.get(result.bogus.zone) : undefined;
+      const own = judgeDnssec(result, id.value, lookup, settings.now, zoneFailures);
+      if (result.status === 'bogus' && SIGNATURE_CODES.has(result.bogus.code))
+        for (const f of own) if (f.severity === 'error') sigZone.set(f, result.bogus.zone);
       // The public resolvers' view is evidence on our own errors, and a finding where it differs.
       for (const f of own) if (f.severity === 'error') f.evidence.push(...resolverEvidence(views));
       return [...own, ...judgeResolverViews(result, views, id.value, lookup)];
@@ -32,7 +38,14 @@ export const dnssecFamily: CheckFamily<DnssecEvidence> = {
     // The same broken zone shows up under every lookup; report each distinct problem once.
     const seen = new Set<string>();
     return results.flat().filter((f: Finding) => {
-      const key = f.severity === 'info' ? f.code : `${f.code}|${f.remediation}`;
+      // A zone's failing signatures are one finding, whichever lookup met them first.
+      const zone = sigZone.get(f);
+      const key =
+        zone !== undefined
+          ? `signatures|${zone}`
+          : f.severity === 'info'
+            ? f.code
+            : `${f.code}|${f.remediation}`;
       return !seen.has(key) && seen.add(key);
     });
   },

@@ -84,4 +84,12 @@ export const CAA_CODES = [
     title: 'No CAA records',
     description: 'No CAA records at the name or any parent up to the TLD: any CA may issue.',
   },
+  {
+    code: 'CAA_SERVERS_DISAGREE',
+    severity: 'warning',
+    title: 'The nameservers give different CAA answers',
+    acmeProblem: 'caa',
+    description:
+      "A zone's nameservers answer a CAA question of the climb differently, and the answers lead to different CAA decisions; the finding says what the CA decides with each server's answer. Each perspective's resolver picks a server, so one denying answer is likely to be seen.",
+  },
 ] as const satisfies readonly CodeInfo[];

@@ -26,6 +26,37 @@ export const DELEGATION_CODES = [
       "A nameserver answers the zone's SOA (and other questions) authoritatively but refuses, drops or fails one query type the CA asks, often CAA or AAAA (old software, a proxy or a firewall). An error when every server fails a type the CA reads; a warning for one server, which the CA's resolver may ask first.",
   },
   {
+    code: 'DELEGATION_TCP_FAILS',
+    severity: 'warning',
+    title: 'A nameserver does not answer over TCP',
+    acmeProblem: 'dns',
+    description:
+      "A nameserver answers over UDP but not over TCP (RFC 7766 requires both). The CA's resolver retries over TCP when a UDP answer is truncated (a large TXT, CAA or DNSSEC-signed set), and that lookup then fails.",
+  },
+  {
+    code: 'DELEGATION_EDNS_UNSUPPORTED',
+    severity: 'warning',
+    title: 'A nameserver drops or mangles EDNS queries',
+    acmeProblem: 'dns',
+    description:
+      "A nameserver answers a query without EDNS but drops one with an EDNS OPT record, or answers it FORMERR or another error (RFC 6891; Zonemaster EDNS tests). The CA's resolver sends EDNS on every query and, since DNS Flag Day 2019, takes a silent server for dead: an error when every server drops EDNS queries, a warning for one.",
+  },
+  {
+    code: 'DELEGATION_DO_DROPPED',
+    severity: 'warning',
+    title: 'A nameserver drops queries with the DNSSEC OK bit',
+    acmeProblem: 'dns',
+    description:
+      "A nameserver answers EDNS queries, but not those with the DO bit set (often a firewall or a DNS proxy). The CA's validating resolver sets DO on every query, so its lookups to that server time out: an error when every server drops them, a warning for one.",
+  },
+  {
+    code: 'DELEGATION_EDNS_NO_BADVERS',
+    severity: 'info',
+    title: 'A nameserver ignores the EDNS version',
+    description:
+      'Asked with EDNS version 1, a nameserver answers as if it were version 0 (or not at all) instead of BADVERS (RFC 6891 §6.1.3; Zonemaster EDNS04). It does not affect the CA today, which sends version 0, but it will break resolvers once a new EDNS version is used.',
+  },
+  {
     code: 'DELEGATION_NS_MISMATCH',
     severity: 'warning',
     title: 'The NS set at the parent differs from the zone',
