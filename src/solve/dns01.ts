@@ -16,7 +16,9 @@ import type {
   WatchedPropagation,
   WatchedTarget,
 } from '../checks/dns01/test-record.js';
+import { settleWithin } from '../net/deadline.js';
 import {
+  DEFAULT_PROPAGATION_TIMEOUT_MS,
   watchPropagation,
   type PropagationEvent,
   type PropagationResult,
@@ -100,12 +102,21 @@ export async function present(
   opts: Dns01Options & { wait?: boolean },
 ): Promise<PresentResult> {
   const resolver = resolverOf(opts);
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const startedAt = performance.now();
+  const named = effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  // Waiting, the CNAME lookup counts against the timeout: past it the record goes to the name itself (as
+  // after a failed lookup) and the wait below ends at once, saying why.
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
+  const plain = challengeFqdn(nameOrFqdn, opts.accountUri);
+  const { fqdn, effective } =
+    opts.wait === false
+      ? await named
+      : await settleWithin(named, timeoutMs, { fqdn: plain, effective: plain });
   const placedAt = performance.now();
   const handle = await provider.createTxt(effective, value);
   (opts.store ?? new RecordStore()).add(handle, 'present');
   if (opts.wait === false) return { fqdn, effective, handle };
-  const propagation = await watchPropagation(effective, value, { ...opts, resolver, placedAt });
+  const propagation = await watchPropagation(effective, value, { ...opts, resolver, placedAt, startedAt });
   return { fqdn, effective, handle, propagation };
 }
 

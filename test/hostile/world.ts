@@ -309,13 +309,17 @@ export interface ChildRun {
 }
 
 /** Runs the built CLI (dist/) as a user would, with the trace preloaded; killed if it outlives killAfterMs. */
-export async function builtCli(args: string[], killAfterMs: number): Promise<ChildRun> {
+export async function builtCli(
+  args: string[],
+  killAfterMs: number,
+  env: Record<string, string> = {},
+): Promise<ChildRun> {
   const { spawn } = await import('node:child_process');
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
     ['--import', `data:text/javascript,${encodeURIComponent(PRELOAD)}`, MAIN, ...args],
-    { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NO_COLOR: '1' }, stdio: 'pipe' },
+    { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NO_COLOR: '1', ...env }, stdio: 'pipe' },
   );
   let stdout = '';
   let stderr = '';
