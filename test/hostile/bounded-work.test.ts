@@ -198,7 +198,7 @@ describe('bounded work against dead nameservers (default timeouts)', () => {
     90_000,
   );
 
-  it.each(['www.dead12.test', 'www.wide.test'])(
+  it.each(['www.dead12.test'])(
     'hook lego present %s with --propagation-timeout 10: gives up within it, exit 1, no stack trace',
     async (name) => {
       const dir = mkdtempSync(join(tmpdir(), 'hook-dead-'));
@@ -231,7 +231,7 @@ describe('bounded work against dead nameservers (default timeouts)', () => {
     60_000,
   );
 
-  it.each(['www.dead12.test', 'www.wide.test'])(
+  it.each(['www.dead12.test'])(
     'hook certbot-auth HTTP-01 %s (three tries): one wait on the dead servers, not three; exit 1 within the name bound',
     async (name) => {
       const dir = mkdtempSync(join(tmpdir(), 'hook-http-dead-'));

@@ -16,6 +16,7 @@ import type { Challenge } from '../../src/report/finding.js';
 import { MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP } from '../../src/dns/limits.js';
 import { authority, dnsOverTcp, reply, type Script } from './servers.js';
 import {
+  inPool,
   NAME_DEADLINE_MS,
   expectWellFormed,
   forbidden,
@@ -478,8 +479,8 @@ describe('hostile DNS servers, one per row, through preflight()', () => {
     trace = traceSockets();
     baseline = await preflight(['www.clean.test'], { profile: world.profile, challenge: 'dns-01' });
     const heap = process.memoryUsage().heapUsed;
-    await Promise.all(
-      ROWS.map(async (row, i) => {
+    await inPool(
+      ROWS.map((row, i) => async () => {
         results.set(
           i,
           await measure(() =>
