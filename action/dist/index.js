@@ -19320,6 +19320,22 @@ var init_limits = __esm({
   }
 });
 
+// src/net/deadline.ts
+async function settleWithin(p, ms, fallback) {
+  let timer;
+  const late = new Promise((resolve4) => timer = setTimeout(() => resolve4(fallback), Math.max(0, ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+var init_deadline = __esm({
+  "src/net/deadline.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/ipaddr.js/lib/ipaddr.js
 var require_ipaddr = __commonJS({
   "node_modules/ipaddr.js/lib/ipaddr.js"(exports, module) {
@@ -26507,14 +26523,22 @@ async function watchPropagation(fqdnIn, value, opts) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
   const schedule = opts.schedule ?? DEFAULT_POLL_SCHEDULE;
   const queryFn = opts.queryFn ?? queryOnce;
-  const started = now();
+  const started = opts.startedAt ?? now();
+  const deadline = started + timeoutMs;
   const emit = (e) => opts.onEvent?.(e);
   const base = { fqdn, value, targets: [], complete: false, rounds: 0 };
   const finish = (r) => {
     emit({ type: "done", result: r });
     return r;
   };
-  const zone = await opts.resolver.findZone(fqdn);
+  const zone = await settleWithin(opts.resolver.findZone(fqdn), deadline - now(), void 0);
+  if (zone === void 0) {
+    return finish({
+      ...base,
+      elapsedMs: Math.round(now() - placedAt),
+      error: `cannot find the zone of ${fqdn}: its nameservers did not answer within the ${Math.round(timeoutMs / 1e3)} s timeout`
+    });
+  }
   if ("error" in zone) {
     return finish({
       ...base,
@@ -26550,7 +26574,6 @@ async function watchPropagation(fqdnIn, value, opts) {
   let wake;
   let rounds = 0;
   let completedMs;
-  const deadline = started + timeoutMs;
   const ask = async (key) => {
     const s = state.get(key);
     s.inFlight = true;
@@ -26644,6 +26667,7 @@ var init_propagation2 = __esm({
     init_evidence();
     init_transport();
     init_value();
+    init_deadline();
     init_schedule();
     DEFAULT_PROPAGATION_TIMEOUT_MS = 12e4;
   }
@@ -26797,12 +26821,16 @@ async function effectiveName(resolver, nameOrFqdn, accountUri) {
 }
 async function present(provider, nameOrFqdn, value, opts) {
   const resolver = resolverOf(opts);
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const startedAt = performance.now();
+  const named = effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
+  const plain = challengeFqdn(nameOrFqdn, opts.accountUri);
+  const { fqdn, effective } = opts.wait === false ? await named : await settleWithin(named, timeoutMs, { fqdn: plain, effective: plain });
   const placedAt = performance.now();
   const handle = await provider.createTxt(effective, value);
   (opts.store ?? new RecordStore()).add(handle, "present");
   if (opts.wait === false) return { fqdn, effective, handle };
-  const propagation = await watchPropagation(effective, value, { ...opts, resolver, placedAt });
+  const propagation = await watchPropagation(effective, value, { ...opts, resolver, placedAt, startedAt });
   return { fqdn, effective, handle, propagation };
 }
 async function verify(name, expect, opts) {
@@ -26979,6 +27007,7 @@ var init_dns012 = __esm({
     init_gather();
     init_judge();
     init_account();
+    init_deadline();
     init_propagation2();
     init_store();
     SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
@@ -40726,6 +40755,7 @@ var VERSION10 = "0.1.0";
 // src/engine/preflight.ts
 init_errors();
 init_limits();
+init_deadline();
 
 // src/checks/identifiers.ts
 var import_ipaddr2 = __toESM(require_ipaddr(), 1);
@@ -42519,6 +42549,12 @@ var Validator = class {
   signatures = [];
   /** Signature checks made so far for this lookup (MAX_VALIDATIONS_PER_LOOKUP). */
   validations = 0;
+  /**
+   * RRsets already verified in this lookup (with the same signatures and keys): each CNAME hop walks the
+   * chain from the anchor again, and a resolver's key cache does not pay twice for what it has checked,
+   * so an honest chain of MAX_CNAME_CHAIN CNAMEs stays well inside MAX_VALIDATIONS_PER_LOOKUP.
+   */
+  verified = /* @__PURE__ */ new Set();
   async ask(name, type) {
     try {
       return await this.fetch(name, type);
@@ -42547,6 +42583,9 @@ var Validator = class {
         server,
         detail: `no RRSIG covers ${type} ${displayName(owner)}`
       });
+    const hex3 = (rs) => rs.map((r) => r.rdata.toString("hex")).join(",");
+    const memo3 = `${zone}|${owner}|${type}|${hex3(rrset)}|${hex3(mine)}|${hex3(keys)}`;
+    if (this.verified.has(memo3)) return;
     const base = { zone, owner, type, server };
     let best;
     const rank = {
@@ -42612,6 +42651,7 @@ var Validator = class {
             inception: r.inception.toISOString(),
             expiration: r.expiration.toISOString()
           });
+          this.verified.add(memo3);
           return;
         }
         const times = {
@@ -47341,6 +47381,7 @@ var NetworkBlockedError = class extends Error {
   }
   kind;
 };
+var PROBE_TRIES = 2;
 async function probeRoot(profile, client) {
   const hints = profile.rootHints;
   if (hints.length === 0) return { ok: true };
@@ -47360,14 +47401,14 @@ async function probeRoot(profile, client) {
         resolve4({
           ok: false,
           kind: "unreachable",
-          message: `this network blocks DNS: none of the ${hints.length} root servers answered within ${seconds} s; run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`
+          message: `this network blocks DNS: none of the ${hints.length} root servers answered (${PROBE_TRIES} tries of ${seconds} s each); run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`
         });
       }
     };
     for (const h of hints) {
       client.query({ address: h.address, port: profile.dnsPort, name: h.name }, ".", "NS", {
         rd: false,
-        retries: 0
+        retries: PROBE_TRIES - 1
       }).then(
         (o) => {
           if (o.ok && o.response.flags.aa) return resolve4({ ok: true });
@@ -47480,14 +47521,19 @@ async function startRun(names2, options, defaultRunDeadlineMs) {
   const local = options.localAddresses ?? localAddresses();
   const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
   const { onProgress, signal } = options;
-  const which2 = nameDeadlineMs <= runDeadlineMs ? "--name-deadline" : "--run-deadline";
   const jpolicy = judgeContext(unique[0], settings, profile).policy;
   const checkOne = async (id) => {
     const own2 = policyOf.get(id.value) ?? [];
     if (own2.some((f) => f.severity === "error")) return own2;
     const left = Math.min(nameDeadlineMs, runEnds - performance5.now());
-    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which2 });
-    const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
+    const ends = performance5.now() + left;
+    const flag = left < nameDeadlineMs ? "--run-deadline" : "--name-deadline";
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag });
+    const vantage = await settleWithin(
+      vantageFindings(ctx, id, settings.challenge, local, remoteRanges),
+      ends - performance5.now(),
+      []
+    );
     return [...own2, ...judgeIdentifier(bundle, { id, settings, policy: jpolicy }, families), ...vantage];
   };
   async function* check2(keep) {
