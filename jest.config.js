@@ -10,5 +10,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['<rootDir>/test/setup/polyfills.ts', '<rootDir>/test/setup/loopback-only.ts'],
+  // The hostile suite fails on any refused connect, caught or not.
+  setupFilesAfterEnv: ['<rootDir>/test/setup/refused.ts'],
   testTimeout: 20000,
 };

@@ -85,12 +85,17 @@ export class JsonClient {
    * removed. A body that is not JSON is only measured.
    */
   summary(parsed: unknown, text = JSON.stringify(parsed) ?? ''): string {
-    if (text === '') return '';
-    const messages = typeof parsed === 'object' && parsed !== null ? errorMessages(parsed) : [];
-    if (messages.length === 0) return ` (a ${text.length}-byte body, not shown)`;
-    const said = escapeControls(this.clean(messages.join('; ')));
-    return `: ${said.length > MAX_ERROR_SUMMARY ? `${said.slice(0, MAX_ERROR_SUMMARY)}...` : said}`;
+    return errorSummary(parsed, text, this.o.secrets);
   }
+}
+
+/** JsonClient#summary for adapters that make their own requests (gcloud's token exchange). */
+export function errorSummary(parsed: unknown, text: string, secrets: (string | undefined)[]): string {
+  if (text === '') return '';
+  const messages = typeof parsed === 'object' && parsed !== null ? errorMessages(parsed) : [];
+  if (messages.length === 0) return ` (a ${text.length}-byte body, not shown)`;
+  const said = escapeControls(redact(messages.join('; '), secrets));
+  return `: ${said.length > MAX_ERROR_SUMMARY ? `${said.slice(0, MAX_ERROR_SUMMARY)}...` : said}`;
 }
 
 /** Characters of a provider's error message kept in an error. */

@@ -1,6 +1,6 @@
 /** Google Cloud DNS adapter: REST v1, service-account JWT (RFC 7523) signed with node:crypto. */
 import { createSign } from 'node:crypto';
-import { adapterClient, field } from '../http.js';
+import { adapterClient, errorSummary, field } from '../http.js';
 import {
   cancelled,
   firstZone,
@@ -17,7 +17,6 @@ import {
   type RecordHandle,
 } from '../types.js';
 import { meta } from './meta.js';
-import { escapeControls } from '../../src/report/escape.js';
 
 export { meta };
 
@@ -145,7 +144,7 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     const at = field(body, 'access_token');
     if (!res.ok || typeof at !== 'string') {
       throw new ProviderError(
-        `token request for ${sa.client_email} returned HTTP ${res.status}: ${escapeControls(redact(text, secrets).slice(0, 300))}`,
+        `token request for ${sa.client_email} returned HTTP ${res.status}${errorSummary(body, text, secrets)}`,
         meta.code,
         res.status,
       );

@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import { UsageError } from '../errors.js';
 import type { Identifier } from '../identifiers.js';
 import { NAME_DEADLINE_MS, RUN_DEADLINE_MS } from '../dns/limits.js';
+import { settleWithin } from '../net/deadline.js';
 import { parseIdentifier, identifierPolicyFindings, ORDER_IDENTIFIER } from '../checks/identifiers.js';
 import type { CheckFamily, CheckSettings } from './context.js';
 import { createEngineContext, judgeContext } from './create-context.js';
@@ -159,7 +160,6 @@ async function startRun(
   const local = options.localAddresses ?? localAddresses();
   const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
   const { onProgress, signal } = options;
-  const which = nameDeadlineMs <= runDeadlineMs ? '--name-deadline' : '--run-deadline';
   const jpolicy = judgeContext(unique[0]!, settings, profile).policy;
 
   const checkOne = async (id: Identifier): Promise<Finding[]> => {
@@ -168,8 +168,15 @@ async function startRun(
     if (own.some((f) => f.severity === 'error')) return own;
     // The name's deadline, or the run's if that comes first: the report then says what did not finish.
     const left = Math.min(nameDeadlineMs, runEnds - performance.now());
-    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which });
-    const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
+    const ends = performance.now() + left;
+    const flag = left < nameDeadlineMs ? '--run-deadline' : '--name-deadline';
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag });
+    // The vantage check waits on the same address lookups: past the deadline, CHECK_DEADLINE already says so.
+    const vantage = await settleWithin(
+      vantageFindings(ctx, id, settings.challenge, local, remoteRanges),
+      ends - performance.now(),
+      [],
+    );
     // The bundle (every exchange of every lookup) is dropped here: only the findings outlive the name.
     return [...own, ...judgeIdentifier(bundle, { id, settings, policy: jpolicy }, families), ...vantage];
   };

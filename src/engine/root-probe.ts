@@ -16,11 +16,15 @@ export class NetworkBlockedError extends Error {
   }
 }
 
+/** Tries per root server before the network counts as blocking DNS. */
+export const PROBE_TRIES = 2;
+
 export type RootProbe = { ok: true } | { ok: false; kind: 'unreachable' | 'intercepted'; message: string };
 
 /**
- * Asks every root server ". NS" at once, one attempt each within the DNS timeout; the first authoritative
- * answer ends it. Fails only when none answers (blocked) or all that answer lack AA (intercepted).
+ * Asks every root server ". NS" at once, two tries each within the DNS timeout; the first authoritative
+ * answer ends it. Fails only when none answers (blocked) or all that answer lack AA (intercepted). The second
+ * try: one lost datagram (a busy host drops UDP on loopback too) must not make a run exit 3.
  */
 export async function probeRoot(profile: NetworkProfile, client: DnsClient): Promise<RootProbe> {
   const hints = profile.rootHints;
@@ -41,7 +45,7 @@ export async function probeRoot(profile: NetworkProfile, client: DnsClient): Pro
         resolve({
           ok: false,
           kind: 'unreachable',
-          message: `this network blocks DNS: none of the ${hints.length} root servers answered within ${seconds} s; run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`,
+          message: `this network blocks DNS: none of the ${hints.length} root servers answered (${PROBE_TRIES} tries of ${seconds} s each); run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`,
         });
       }
     };
@@ -49,7 +53,7 @@ export async function probeRoot(profile: NetworkProfile, client: DnsClient): Pro
       client
         .query({ address: h.address, port: profile.dnsPort, name: h.name }, '.', 'NS', {
           rd: false,
-          retries: 0,
+          retries: PROBE_TRIES - 1,
         })
         .then(
           (o) => {

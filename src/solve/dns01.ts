@@ -16,7 +16,9 @@ import type {
   WatchedPropagation,
   WatchedTarget,
 } from '../checks/dns01/test-record.js';
+import { settleWithin } from '../net/deadline.js';
 import {
+  DEFAULT_PROPAGATION_TIMEOUT_MS,
   watchPropagation,
   type PropagationEvent,
   type PropagationResult,
@@ -94,7 +96,16 @@ export async function present(
 ): Promise<PresentResult> {
   const resolver = resolverOf(opts);
   const { signal } = opts;
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const startedAt = performance.now();
+  const named = effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  // Waiting, the CNAME lookup counts against the timeout: past it the record goes to the name itself (as
+  // after a failed lookup) and the wait below ends at once, saying why.
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
+  const plain = challengeFqdn(nameOrFqdn, opts.accountUri);
+  const { fqdn, effective } =
+    opts.wait === false
+      ? await named
+      : await settleWithin(named, timeoutMs, { fqdn: plain, effective: plain });
   signal?.throwIfAborted();
   const placedAt = performance.now();
   const store = opts.store ?? new RecordStore();
@@ -104,7 +115,7 @@ export async function present(
   const propagation =
     opts.wait === false || signal?.aborted
       ? undefined
-      : await watchPropagation(effective, value, { ...opts, resolver, placedAt, signal });
+      : await watchPropagation(effective, value, { ...opts, resolver, placedAt, startedAt, signal });
   if (signal?.aborted) {
     // Never handed to the caller: nobody else would remove it.
     const err = await deleteRecord(provider, store, handle);

@@ -37,17 +37,24 @@ export async function placeTxt(
   value: string,
   o: PlaceOptions,
 ): Promise<PlaceOutcome> {
-  const resolver = o.resolver ?? new IterativeResolver(o.profile);
-  const result = await present(provider, nameOrFqdn, value, {
-    profile: o.profile,
-    resolver,
-    store: o.store,
-    timeoutMs: o.timeoutMs,
-    schedule: o.schedule,
-    onEvent: o.onEvent,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.accountUri !== undefined ? { accountUri: o.accountUri } : {}),
-  });
+  const own = o.resolver ? undefined : new IterativeResolver(o.profile);
+  const resolver = o.resolver ?? own!;
+  let result: PresentResult;
+  try {
+    result = await present(provider, nameOrFqdn, value, {
+      profile: o.profile,
+      resolver,
+      store: o.store,
+      timeoutMs: o.timeoutMs,
+      schedule: o.schedule,
+      onEvent: o.onEvent,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.accountUri !== undefined ? { accountUri: o.accountUri } : {}),
+    });
+  } finally {
+    // Lookups still waiting on dead servers (cut by the timeout) end now, so the hook's process exits.
+    own?.client.close?.();
+  }
   const p = result.propagation;
   if (p?.complete) return { ok: true, result };
   const lines = p ? describeTargets(p) : [];
@@ -88,11 +95,14 @@ export async function removeTxt(
   if (candidates.length === 0) return out;
   const names = new Set([normalizeName(nameOrFqdn), challengeFqdn(nameOrFqdn, o.accountUri)]);
   // The record may sit at the _acme-challenge CNAME target; a failed lookup leaves the plain names.
+  const own = o.resolver ? undefined : new IterativeResolver(o.profile);
   try {
-    const e = await effectiveName(o.resolver ?? new IterativeResolver(o.profile), nameOrFqdn, o.accountUri);
+    const e = await effectiveName(o.resolver ?? own!, nameOrFqdn, o.accountUri);
     names.add(e.fqdn).add(e.effective);
   } catch {
     /* fall through with the names given */
+  } finally {
+    own?.client.close?.();
   }
   const seen = new Set<string>();
   for (const h of candidates) {

@@ -8,6 +8,7 @@ import { normalizeName } from '../dns/names.js';
 import { outcomeAnswer } from '../dns/evidence.js';
 import { queryOnce, serverLabel, type TransportOptions } from '../dns/transport.js';
 import { txtValue } from '../checks/dns01/value.js';
+import { settleWithin } from '../net/deadline.js';
 import { DEFAULT_POLL_SCHEDULE, pollDelay, targetsForRound, type PollSchedule } from './schedule.js';
 
 /** Default overall wait for propagation. */
@@ -60,6 +61,8 @@ export interface WatchOptions {
   includeResolvers?: boolean;
   /** performance.now() at placement; defaults to the start of the watch. */
   placedAt?: number;
+  /** performance.now() when the wait began (the timeout counts from it, lookups before placement included). */
+  startedAt?: number;
   onEvent?: (e: PropagationEvent) => void;
   signal?: AbortSignal;
   queryFn?: QueryFn;
@@ -85,7 +88,8 @@ export async function watchPropagation(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
   const schedule = opts.schedule ?? DEFAULT_POLL_SCHEDULE;
   const queryFn = opts.queryFn ?? queryOnce;
-  const started = now();
+  const started = opts.startedAt ?? now();
+  const deadline = started + timeoutMs;
   const emit = (e: PropagationEvent): void => opts.onEvent?.(e);
   const base = { fqdn, value, targets: [] as TargetProgress[], complete: false, rounds: 0 };
 
@@ -94,7 +98,15 @@ export async function watchPropagation(
     return r;
   };
 
-  const zone = await opts.resolver.findZone(fqdn);
+  // Dead nameservers must not keep the wait past its timeout: finding the zone counts against it.
+  const zone = await settleWithin(opts.resolver.findZone(fqdn), deadline - now(), undefined);
+  if (zone === undefined) {
+    return finish({
+      ...base,
+      elapsedMs: Math.round(now() - placedAt),
+      error: `cannot find the zone of ${fqdn}: its nameservers did not answer within the ${Math.round(timeoutMs / 1000)} s timeout`,
+    });
+  }
   if ('error' in zone) {
     return finish({
       ...base,
@@ -131,7 +143,6 @@ export async function watchPropagation(
   let wake: (() => void) | undefined;
   let rounds = 0;
   let completedMs: number | undefined;
-  const deadline = started + timeoutMs;
 
   const ask = async (key: string): Promise<void> => {
     const s = state.get(key)!;

@@ -10,6 +10,7 @@ import type { NetworkProfile } from '../profile.js';
 import type { Finding } from '../report/finding.js';
 import type { ResolveAddresses } from '../http/fetch.js';
 import { IterativeResolver } from '../dns/iterative.js';
+import type { IterativeResolverApi } from '../dns/api.js';
 import { addressesFromLookups } from '../checks/resolution/index.js';
 import { judgeHttp01, probeHttp01 } from '../checks/http01/index.js';
 import { escapeControls as esc } from '../report/escape.js';
@@ -100,8 +101,10 @@ export async function removeToken(webroot: string, token: string): Promise<strin
 }
 
 /** Addresses from the iterative resolver (what the CA would see), never the system resolver. */
-export function resolverAddresses(profile: NetworkProfile): ResolveAddresses {
-  const resolver = new IterativeResolver(profile);
+export function resolverAddresses(
+  profile: NetworkProfile,
+  resolver: IterativeResolverApi = new IterativeResolver(profile),
+): ResolveAddresses {
   return async (host) => {
     const [a, aaaa] = await Promise.all([resolver.resolve(host, 'A'), resolver.resolve(host, 'AAAA')]);
     return addressesFromLookups(host, a, aaaa);
@@ -119,10 +122,12 @@ export async function verifyToken(
   token: string,
   keyAuthorization: string,
   profile: NetworkProfile,
+  /** Shared across tries, so nameservers that never answered are not waited on again. */
+  resolveAddresses: ResolveAddresses = resolverAddresses(profile),
 ): Promise<TokenCheck> {
   const ev = await probeHttp01(identifier, {
     profile,
-    resolveAddresses: resolverAddresses(profile),
+    resolveAddresses,
     token,
     expected: keyAuthorization,
   });

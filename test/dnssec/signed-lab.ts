@@ -58,10 +58,13 @@ export const keyFor = (zone: string): SigningKey => {
 };
 
 /** The scenario: root on 127.0.70.1, test. on 127.0.70.2, the children on their servers' addresses. */
-export function signedScenario(children: ChildZone[]): Scenario {
+export function signedScenario(
+  children: ChildZone[],
+  /** Signature validity (default May to July 2026, for checks run with now = SIGNED_NOW). */
+  window: { inception: Date; expiration: Date } = { inception: INCEPTION, expiration: EXPIRATION },
+): Scenario {
   const root = keyFor('');
   const tld = keyFor('test');
-  const window = { inception: INCEPTION, expiration: EXPIRATION };
   const delegation = (apex: string, servers: { name: string; address: string }[]): DnsRecord[] =>
     servers.flatMap((s) => [rr(apex, 'NS', s.name), rr(s.name, 'A', s.address)]);
   const rootServers = [{ name: 'ns1.root', address: '127.0.70.1' }];
@@ -86,8 +89,11 @@ export function signedScenario(children: ChildZone[]): Scenario {
     zones[c.apex] =
       c.signed === false
         ? data
-        : signZone(c.apex, data, { keys, inception: INCEPTION, expiration: c.expiration ?? EXPIRATION })
-            .records;
+        : signZone(c.apex, data, {
+            keys,
+            inception: window.inception,
+            expiration: c.expiration ?? window.expiration,
+          }).records;
     for (const s of c.servers) overrides.set(s.name, (s.overrides ?? []).map(formatRecord));
   }
   zones['test'] = signZone('test', tldRecords, { keys: [tld], ...window }).records;

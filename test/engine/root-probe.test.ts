@@ -10,7 +10,7 @@ describe('DNS root unreachable or intercepted', () => {
   afterAll(() => lab.stop());
   afterEach(() => lab.setFault('a.root-servers.test', undefined));
 
-  it('every root server silent: exit 3, one line, within about one DNS timeout', async () => {
+  it('every root server silent: exit 3, one line, within two DNS timeouts', async () => {
     lab.setFault('a.root-servers.test', { mode: 'timeout' });
     const started = Date.now();
     const r = await cli(['check', 'www.good.test', 'other.good.test', ...labFlags(lab)]);
@@ -18,8 +18,10 @@ describe('DNS root unreachable or intercepted', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/this network blocks DNS: none of the 1 root servers answered within 0.4 s/);
-    expect(took).toBeLessThan(1500);
+    expect(r.stderr).toMatch(
+      /this network blocks DNS: none of the 1 root servers answered \(2 tries of 0.4 s each\)/,
+    );
+    expect(took).toBeLessThan(2000);
   });
 
   it('root answers without AA (a middlebox answering port 53): exit 3, says intercepted', async () => {

@@ -14,14 +14,18 @@ import { preflight } from '../../src/engine/preflight.js';
 import type { Report } from '../../src/report/report.js';
 import type { Challenge } from '../../src/report/finding.js';
 import { MAX_CNAME_CHAIN, MAX_QUERIES_PER_LOOKUP } from '../../src/dns/limits.js';
+import { argsForProfile } from '../../src/config/profile.js';
 import { authority, dnsOverTcp, reply, type Script } from './servers.js';
 import {
+  builtCli,
+  inPool,
   NAME_DEADLINE_MS,
   expectWellFormed,
   forbidden,
   measure,
   startWorld,
   traceSockets,
+  type ChildRun,
   type Cost,
   type Target,
   type World,
@@ -31,6 +35,8 @@ import {
 const BOUND_MS = NAME_DEADLINE_MS + 6000;
 /** Heap growth for the whole table run at once. */
 const HEAP_BOUND = 200 * 1024 * 1024;
+/** The built CLI with every row at once: names run in parallel, so about two name deadlines. */
+const CLI_KILL_MS = 3 * NAME_DEADLINE_MS + 10_000;
 
 interface Ctx {
   zone: string;
@@ -442,6 +448,7 @@ describe('hostile DNS servers, one per row, through preflight()', () => {
   let trace: ReturnType<typeof traceSockets>;
   let baseline: Report;
   const results = new Map<number, Cost<Report>>();
+  let child: ChildRun;
   let heapGrowth = 0;
 
   beforeAll(async () => {
@@ -478,8 +485,8 @@ describe('hostile DNS servers, one per row, through preflight()', () => {
     trace = traceSockets();
     baseline = await preflight(['www.clean.test'], { profile: world.profile, challenge: 'dns-01' });
     const heap = process.memoryUsage().heapUsed;
-    await Promise.all(
-      ROWS.map(async (row, i) => {
+    await inPool(
+      ROWS.map((row, i) => async () => {
         results.set(
           i,
           await measure(() =>
@@ -489,6 +496,19 @@ describe('hostile DNS servers, one per row, through preflight()', () => {
       }),
     );
     heapGrowth = process.memoryUsage().heapUsed - heap;
+    // Every row in one run of the built CLI, as a user would meet them: its peak RSS is the bound.
+    child = await builtCli(
+      [
+        'check',
+        ...ROWS.map((_, i) => `www.${zoneOf(i)}`),
+        '--challenge',
+        'dns-01',
+        '--format',
+        'json',
+        ...argsForProfile(world.profile),
+      ],
+      CLI_KILL_MS,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -520,6 +540,17 @@ describe('hostile DNS servers, one per row, through preflight()', () => {
 
   it(`the whole table at once grows the heap by less than ${HEAP_BOUND / 1024 / 1024} MB`, () => {
     expect(heapGrowth).toBeLessThan(HEAP_BOUND);
+  });
+
+  it(`the built CLI checks all ${ROWS.length} rows at once: ends by itself, peak RSS under 200 MB, nothing outside the world`, () => {
+    expect(child.killed).toBe(false);
+    expect(child.ms).toBeLessThan(CLI_KILL_MS);
+    expect(child.maxRssKb).toBeLessThan(200 * 1024);
+    expect(child.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    const report = JSON.parse(child.stdout) as Report;
+    expect(report.identifiers).toHaveLength(ROWS.length);
+    expect(child.targets.length).toBeGreaterThan(ROWS.length);
+    expect(forbidden(child.targets, world.addresses)).toEqual([]);
   });
 
   it('no packet or connection went anywhere but the world (reserved glue included)', () => {

@@ -1,6 +1,9 @@
 /** Spoofing resistance and fidelity under hostile answers, at the transport (RFC 5452, RFC 6604). */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { queryOnce } from '../../src/dns/transport.js';
+import { startLab } from '../../src/lab/index.js';
+import { preflight } from '../../src/engine/preflight.js';
 import { QUERIES_PER_SOCKET } from '../../src/dns/udp-mux.js';
 import { hostileDns, reply, type HostileDns } from './servers.js';
 
@@ -71,5 +74,49 @@ describe('hostile DNS replies', () => {
     // five over 100 sockets among ~28,000 ephemeral ports): a new socket, so twice the cap is still "changed".
     expect(Math.max(...perPort.values())).toBeLessThanOrEqual(2 * QUERIES_PER_SOCKET);
     expect(perPort.size).toBeGreaterThanOrEqual(n / QUERIES_PER_SOCKET);
+  });
+});
+
+describe('source ports over a whole run (RFC 5452)', () => {
+  it('one preflight() of 40 names: the lab servers see the queries arrive from many ports, none from more than twice the cap', async () => {
+    const lab = await startLab(new URL('../../fixtures/scenarios/basic.yaml', import.meta.url).pathname);
+    const servers = new Set(lab.scenario.servers.map((s) => s.address));
+    const perPort = new Map<number, number>();
+    // A datagram arriving at a lab server: its source port is the port the tool sent the query from.
+    const emit = dgram.Socket.prototype.emit;
+    const spy = jest.spyOn(dgram.Socket.prototype, 'emit').mockImplementation(function (
+      this: dgram.Socket,
+      event: string | symbol,
+      ...args: unknown[]
+    ) {
+      if (event === 'message') {
+        let at = '';
+        try {
+          at = this.address().address;
+        } catch {
+          /* not bound */
+        }
+        const rinfo = args[1] as dgram.RemoteInfo;
+        if (servers.has(at) && rinfo.port !== lab.port)
+          perPort.set(rinfo.port, (perPort.get(rinfo.port) ?? 0) + 1);
+      }
+      return (emit as (...a: unknown[]) => boolean).call(this, event, ...args);
+    } as never);
+    try {
+      const bases = ['good.test', 'www.good.test', 'alias.good.test', 'mail.good.test'];
+      const names = bases.flatMap((n) => [n, ...'abcdefghi'.split('').map((p) => `${p}.${n}`)]);
+      const report = await preflight(names, {
+        profile: { ...lab.profile, publicResolvers: [] },
+        challenge: 'dns-01',
+      });
+      const received = [...perPort.values()].reduce((a, b) => a + b, 0);
+      expect(received).toBeGreaterThan(100);
+      expect(received).toBeLessThanOrEqual(report.stats.dnsQueries);
+      expect(Math.max(...perPort.values())).toBeLessThanOrEqual(2 * QUERIES_PER_SOCKET);
+      expect(perPort.size).toBeGreaterThanOrEqual(Math.floor(received / (2 * QUERIES_PER_SOCKET)));
+    } finally {
+      spy.mockRestore();
+      await lab.stop();
+    }
   });
 });

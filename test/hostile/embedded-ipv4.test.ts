@@ -13,6 +13,7 @@ import type { Challenge } from '../../src/report/finding.js';
 import type { Report } from '../../src/report/report.js';
 import { canonicalIp, type EmbeddingForm } from '../../src/net/reserved.js';
 import {
+  inPool,
   NAME_DEADLINE_MS,
   expectWellFormed,
   forbidden,
@@ -81,9 +82,9 @@ describe('reserved IPv4 embedded in IPv6, every form, through preflight()', () =
     trace = traceSockets();
     const challengeOf = (k: Kind): Challenge =>
       k === 'AAAA tls-alpn-01' ? 'tls-alpn-01' : k === 'glue' ? 'dns-01' : 'http-01';
-    await Promise.all(
+    await inPool(
       KINDS.flatMap((kind) =>
-        SPELLINGS.map(async (_, i) => {
+        SPELLINGS.map((_, i) => async () => {
           runs.set(
             `${kind} ${i}`,
             await measure(() =>

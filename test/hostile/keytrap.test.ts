@@ -1,7 +1,12 @@
 /** KeyTrap (CVE-2023-50387): colliding key tags and many signatures cost bounded work, then indeterminate. */
 import { describe, expect, it } from '@jest/globals';
 import type { DnsRecord } from '../../src/dns/types.js';
-import { validateChain, MAX_FAILED_VALIDATIONS_PER_RRSET } from '../../src/dns/dnssec/chain.js';
+import {
+  validateChain,
+  MAX_FAILED_VALIDATIONS_PER_RRSET,
+  MAX_VALIDATIONS_PER_LOOKUP,
+} from '../../src/dns/dnssec/chain.js';
+import { MAX_CNAME_CHAIN } from '../../src/dns/limits.js';
 import { keyTag } from '../../src/dns/dnssec/verify.js';
 import { fromDnsRecord } from '../../src/dns/dnssec/wire.js';
 import { signRrset } from '../../src/lab/dnssec/sign.js';
@@ -10,10 +15,10 @@ import { buildWorld, intercept, KEYS, NOW, INCEPTION, EXPIRATION } from '../dnss
 const window = { inception: INCEPTION, expiration: EXPIRATION };
 const opts = (anchors: string[]) => ({ trustAnchors: anchors, now: NOW });
 
-/** n RRSIGs over the A RRset that name the zone's ZSK (tag, algorithm, signer) but carry wrong signatures. */
+/** n RRSIGs over the RRset in records that name the zone's ZSK (tag, algorithm, signer) but carry wrong signatures. */
 function forgedSigs(records: DnsRecord[], n: number): DnsRecord[] {
   const good = signRrset(
-    records.filter((r) => r.type === 'A'),
+    records.filter((r) => r.type !== 'RRSIG'),
     KEYS.exZsk,
     window,
   );
@@ -81,6 +86,53 @@ describe('KeyTrap: bounded signature checks', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(r.status).toBe('indeterminate');
     if (r.status === 'indeterminate') expect(r.detail).toMatch(/gave up after \d+ signature checks/);
+  });
+
+  /**
+   * A chain of MAX_CNAME_CHAIN CNAMEs, each RRset with MAX_FAILED_VALIDATIONS_PER_RRSET - 1 forged
+   * signatures before its real one: no RRset reaches its own cap, the lookup reaches its cap.
+   */
+  const cnameChain =
+    (forged: number) =>
+    (records: DnsRecord[]): DnsRecord[] => {
+      const owner = (i: number) => (i === MAX_CNAME_CHAIN ? 'www.example.test' : `c${i}.example.test`);
+      const extra: DnsRecord[] = [];
+      for (let i = 0; i < MAX_CNAME_CHAIN; i++) {
+        const set = [
+          { name: owner(i), type: 'CNAME', class: 'IN', ttl: 300, data: owner(i + 1) } as DnsRecord,
+        ];
+        extra.push(...set, ...forgedSigs(set, forged), signRrset(set, KEYS.exZsk, window));
+      }
+      const isWwwSig = (r: DnsRecord) =>
+        r.type === 'RRSIG' &&
+        r.name === 'www.example.test' &&
+        (r.data as { typeCovered: string }).typeCovered === 'A';
+      const www = records.filter((r) => r.name === 'www.example.test' && r.type === 'A');
+      return [
+        ...records.filter((r) => !isWwwSig(r)),
+        ...extra,
+        ...forgedSigs(www, forged),
+        ...records.filter(isWwwSig),
+      ];
+    };
+
+  it(`per lookup: ${MAX_CNAME_CHAIN} CNAMEs, each with ${MAX_FAILED_VALIDATIONS_PER_RRSET - 1} forged signatures first, stop at ${MAX_VALIDATIONS_PER_LOOKUP} checks`, async () => {
+    const w = buildWorld({ mutateExample: cnameChain(MAX_FAILED_VALIDATIONS_PER_RRSET - 1) });
+    const t0 = Date.now();
+    const r = await validateChain('c0.example.test', 'A', w.fetch, opts(w.anchors));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(r.status).toBe('indeterminate');
+    if (r.status === 'indeterminate') {
+      expect(r.detail).toContain(
+        `gave up after ${MAX_VALIDATIONS_PER_LOOKUP} signature checks for one lookup`,
+      );
+      expect(r.detail).toContain('CVE-2023-50387');
+    }
+    // The same chain signed honestly validates: the cap, not the chain, stopped it.
+    const honest = buildWorld({ mutateExample: cnameChain(0) });
+    const ok = await validateChain('c0.example.test', 'A', honest.fetch, opts(honest.anchors));
+    expect(ok.status === 'indeterminate' ? ok.detail : ok.status).toBe('secure');
+    if (ok.status === 'secure') expect(ok.cnames).toHaveLength(MAX_CNAME_CHAIN);
   });
 
   it('a normal signed zone is still secure', async () => {

@@ -90,6 +90,29 @@ describe('hostile provider APIs that echo credentials', () => {
     expectNoFragment(r.stdout + r.stderr, CF_TOKEN);
   });
 
+  it('cloudflare, hook lego present (the ACME client reads its stderr)', async () => {
+    cloudflare(403);
+    const r = await cli(
+      [
+        'hook',
+        'lego',
+        '--provider',
+        'cloudflare',
+        '--state-file',
+        join(dir, 'hook-state.json'),
+        ...flags(),
+        '--',
+        'present',
+        '_acme-challenge.www.good.test.',
+        'AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKK',
+      ],
+      { CLOUDFLARE_DNS_API_TOKEN: CF_TOKEN, HOME: '/nonexistent' },
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('bad token');
+    expectNoFragment(r.stdout + r.stderr, CF_TOKEN);
+  });
+
   it.each(['text', 'json'])('acme-dns, dns01 present --format %s', async (format) => {
     const storage = join(dir, 'acme-dns.json');
     writeFileSync(

@@ -83,6 +83,29 @@ describe('broken state files', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('hook lego present with a corrupt state file: one line, exit 2, before any record is created', async () => {
+    const p = join(dir, 'hook-corrupt.json');
+    writeFileSync(p, '{"version":1,');
+    const r = await cli([
+      'hook',
+      'lego',
+      '--provider',
+      'manual',
+      '--state-file',
+      p,
+      ...labFlags(lab),
+      '--',
+      'present',
+      '_acme-challenge.www.good.test.',
+      'v',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(p);
+    expect(r.stderr).toMatch(/is not valid JSON/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+
   it('the store itself throws StateFileError, never a parser error', () => {
     const p = join(dir, 'bad.json');
     writeFileSync(p, 'not json');

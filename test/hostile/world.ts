@@ -220,6 +220,23 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
   }
 }
 
+/**
+ * Runs the tasks at most n at a time. The rows' timing (500 ms DNS timeouts, a 400 ms-late server) must
+ * hold on a loaded two-core machine too: a hundred rows at once made the slow ones time out at random.
+ */
+export async function inPool<T>(tasks: (() => Promise<T>)[], n = 8): Promise<T[]> {
+  const out: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+  return out;
+}
+
 /** What one row cost: wall time and heap growth. */
 export interface Cost<T> {
   value: T;
@@ -309,13 +326,17 @@ export interface ChildRun {
 }
 
 /** Runs the built CLI (dist/) as a user would, with the trace preloaded; killed if it outlives killAfterMs. */
-export async function builtCli(args: string[], killAfterMs: number): Promise<ChildRun> {
+export async function builtCli(
+  args: string[],
+  killAfterMs: number,
+  env: Record<string, string> = {},
+): Promise<ChildRun> {
   const { spawn } = await import('node:child_process');
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
     ['--import', `data:text/javascript,${encodeURIComponent(PRELOAD)}`, MAIN, ...args],
-    { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NO_COLOR: '1' }, stdio: 'pipe' },
+    { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NO_COLOR: '1', ...env }, stdio: 'pipe' },
   );
   let stdout = '';
   let stderr = '';

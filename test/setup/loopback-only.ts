@@ -13,8 +13,20 @@ const isLoopback = (host: unknown): boolean =>
     /^::ffff:127\./i.test(host) ||
     host === '');
 
+/**
+ * Every refusal, also those the code under test catches and turns into a finding: test/setup/refused.ts
+ * fails a hostile-suite test that made one (globalThis, because each test file has its own modules).
+ */
+export interface Refused {
+  what: string;
+  host: string;
+}
+const g = globalThis as { __loopbackGuardRefused?: Refused[] };
+g.__loopbackGuardRefused ??= [];
+
 function guard(host: unknown, what: string): void {
   if (host !== undefined && !isLoopback(host)) {
+    g.__loopbackGuardRefused!.push({ what, host: String(host) });
     throw new Error(`test network guard: ${what} to ${String(host)} refused (tests talk to loopback only)`);
   }
 }

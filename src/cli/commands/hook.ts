@@ -38,7 +38,7 @@ export function hookCommand(ctx: CommandContext, deps: HookDeps = {}): CommandMo
         })
         .option('propagation-timeout', {
           type: 'number',
-          describe: 'Seconds to wait for every authoritative server (default 120)',
+          describe: 'Seconds to wait for every authoritative server, from the start (default 120)',
         })
         .option('state-file', {
           type: 'string',

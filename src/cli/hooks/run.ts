@@ -7,9 +7,10 @@ import { EXIT } from '../../report/report.js';
 import { progressPrinter } from '../dns01-run.js';
 import { hookSettings, registryProvider, type HookSettings, type ProviderFactory } from './settings.js';
 import { placeTxt, removeTxt } from '../../solve/place-txt.js';
-import { errorLines, removeToken, verifyToken, writeToken } from '../../solve/webroot.js';
+import { errorLines, removeToken, resolverAddresses, verifyToken, writeToken } from '../../solve/webroot.js';
 import { certbotVars, formatAuthState, parseAuthState } from './certbot.js';
 import { parseLegoCall } from './lego.js';
+import { IterativeResolver } from '../../dns/iterative.js';
 import type { PollSchedule } from '../../solve/schedule.js';
 import { escapeControls as esc } from '../../report/escape.js';
 import { setTimeout } from 'node:timers/promises';
@@ -119,10 +120,18 @@ async function certbotAuth(
       formatAuthState({ acmePreflight: 1, challenge: 'http-01', webroot: s.webroot, token: v.token }),
     );
     const signal = ctx.signals.signal;
-    let check = await verifyToken(v.domain, v.token, v.validation, s.profile);
-    for (let i = 1; i < HTTP_TRIES && !check.ok && !signal.aborted; i++) {
-      await setTimeout(HTTP_RETRY_MS, undefined, { signal }).catch(() => undefined);
-      if (!signal.aborted) check = await verifyToken(v.domain, v.token, v.validation, s.profile);
+    // One resolver for every try: the file may take a moment to appear, the name's addresses do not.
+    const resolver = new IterativeResolver(s.profile);
+    const addresses = resolverAddresses(s.profile, resolver);
+    let check: Awaited<ReturnType<typeof verifyToken>>;
+    try {
+      check = await verifyToken(v.domain, v.token, v.validation, s.profile, addresses);
+      for (let i = 1; i < HTTP_TRIES && !check.ok && !signal.aborted; i++) {
+        await setTimeout(HTTP_RETRY_MS, undefined, { signal }).catch(() => undefined);
+        if (!signal.aborted) check = await verifyToken(v.domain, v.token, v.validation, s.profile, addresses);
+      }
+    } finally {
+      resolver.client.close?.();
     }
     if (signal.aborted) {
       // Interrupted before certbot was told it is in place: remove it here.

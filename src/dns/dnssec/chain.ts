@@ -173,6 +173,12 @@ class Validator {
   readonly signatures: SignatureInfo[] = [];
   /** Signature checks made so far for this lookup (MAX_VALIDATIONS_PER_LOOKUP). */
   private validations = 0;
+  /**
+   * RRsets already verified in this lookup (with the same signatures and keys): each CNAME hop walks the
+   * chain from the anchor again, and a resolver's key cache does not pay twice for what it has checked,
+   * so an honest chain of MAX_CNAME_CHAIN CNAMEs stays well inside MAX_VALIDATIONS_PER_LOOKUP.
+   */
+  private readonly verified = new Set<string>();
   constructor(
     private readonly fetch: DnssecFetch,
     private readonly now: Date,
@@ -208,6 +214,9 @@ class Validator {
         server,
         detail: `no RRSIG covers ${type} ${displayName(owner)}`,
       });
+    const hex = (rs: WireRR[]): string => rs.map((r) => r.rdata.toString('hex')).join(',');
+    const memo = `${zone}|${owner}|${type}|${hex(rrset)}|${hex(mine)}|${hex(keys)}`;
+    if (this.verified.has(memo)) return;
     const base = { zone, owner, type, server };
     let best: BogusReason | undefined;
     const rank: Record<string, number> = {
@@ -287,6 +296,7 @@ class Validator {
             inception: r.inception.toISOString(),
             expiration: r.expiration.toISOString(),
           });
+          this.verified.add(memo);
           return;
         }
         const times = {
