@@ -16,10 +16,13 @@ export interface WorkerLab {
   heapBytes(): Promise<number>;
   /** The lab process's RSS (child process only; a worker shares the tool's). */
   rssBytes?(): Promise<number>;
+  /** CPU the lab process has used so far, in ms (child process only). */
+  cpuMs?(): Promise<number>;
   stop(): Promise<void>;
 }
 
-type LabMessage = { profile: NetworkProfile } | { heapBytes: number; rssBytes: number };
+type Usage = { heapBytes: number; rssBytes: number; cpuMs: number };
+type LabMessage = { profile: NetworkProfile } | Usage;
 
 interface Port {
   once(event: 'message', fn: (m: LabMessage) => void): unknown;
@@ -27,15 +30,16 @@ interface Port {
 }
 
 function labHandle(port: Port, profile: NetworkProfile, exited: Promise<unknown>): WorkerLab {
-  const usage = (): Promise<{ heapBytes: number; rssBytes: number }> =>
+  const usage = (): Promise<Usage> =>
     new Promise((resolve) => {
-      port.once('message', (m) => resolve(m as { heapBytes: number; rssBytes: number }));
+      port.once('message', (m) => resolve(m as Usage));
       port.postMessage('heap');
     });
   return {
     profile,
     heapBytes: async () => (await usage()).heapBytes,
     rssBytes: async () => (await usage()).rssBytes,
+    cpuMs: async () => (await usage()).cpuMs,
     async stop() {
       port.postMessage('stop');
       await exited;
@@ -88,7 +92,8 @@ async function serveLab(
   onMessage((m) => {
     if (m === 'heap') {
       const u = process.memoryUsage();
-      return send({ heapBytes: u.heapTotal, rssBytes: u.rss });
+      const c = process.cpuUsage();
+      return send({ heapBytes: u.heapTotal, rssBytes: u.rss, cpuMs: (c.user + c.system) / 1000 });
     }
     if (stopping) return;
     stopping = true;
