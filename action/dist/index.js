@@ -25172,7 +25172,7 @@ var init_client = __esm({
     init_names();
     init_transport();
     init_bounded();
-    MAX_CACHED_ANSWERS = 16384;
+    MAX_CACHED_ANSWERS = 8192;
     Limiter = class {
       constructor(limit) {
         this.limit = limit;
@@ -25390,7 +25390,7 @@ var init_iterative = __esm({
     MAX_REFERRALS = 40;
     PROBE_TYPES = /* @__PURE__ */ new Set(["A", "AAAA", "CNAME", "CAA", "TXT"]);
     STATUS_PRIORITY = ["SERVFAIL", "REFUSED", "LAME", "MALFORMED", "TIMEOUT"];
-    MAX_MEMO_ENTRIES = 4096;
+    MAX_MEMO_ENTRIES = 2048;
     Memo = class {
       map = new BoundedMap(MAX_MEMO_ENTRIES);
       get(key, compute) {
@@ -41200,7 +41200,7 @@ function createEngineContext(profile, settings) {
   const client = new CachingDnsClient(profile);
   const resolver = new IterativeResolver(profile, client);
   const pool = new ResolverPool(profile, client);
-  const lookups = new BoundedMap(4096);
+  const lookups = new BoundedMap(2048);
   return {
     profile,
     settings,

@@ -14,7 +14,7 @@ export function createEngineContext(profile: NetworkProfile, settings: CheckSett
   const resolver = new IterativeResolver(profile, client);
   const pool = new ResolverPool(profile, client);
   // Per name, so bounded: the families of one name share it while the name is checked.
-  const lookups = new BoundedMap<string, Promise<{ a: Lookup; aaaa: Lookup }>>(4096);
+  const lookups = new BoundedMap<string, Promise<{ a: Lookup; aaaa: Lookup }>>(2048);
   return {
     profile,
     settings,

@@ -10,7 +10,7 @@ import type { PerspectiveSpec } from '../../src/engine/remote.js';
 import { argsForProfile } from '../../src/config/profile.js';
 import type { NetworkProfile } from '../../src/profile.js';
 import { benchScenario } from './scenario.js';
-import { startLabInWorker } from './lab-worker.js';
+import { startLabProcess } from './lab-worker.js';
 
 const TOKEN = 'bench-perspective-token-0123456789';
 const RIRS = ['ARIN', 'RIPE', 'APNIC', 'LACNIC'];
@@ -65,7 +65,7 @@ export async function perspectiveTimes(
   row: (measure: string, value: string, target?: string, ok?: boolean) => void,
 ): Promise<void> {
   const { scenario, names } = benchScenario(10, 10);
-  const lab = await startLabInWorker(scenario, delayMs);
+  const lab = await startLabProcess(scenario, delayMs);
   const profile = { ...lab.profile, extraPublicSuffixes: ['test'], publicResolvers: [] };
   const agents = await Promise.all(RIRS.map((rir, i) => spawnAgent(`b${i + 1}`, rir, profile)));
   try {
