@@ -15,6 +15,7 @@ import { agentCommand } from './commands/agent.js';
 import { persistRecordCommand } from './commands/persist-record.js';
 import { escapeControls } from '../report/escape.js';
 import { serveCommand } from './commands/serve.js';
+import { workerCommand } from './commands/worker.js';
 
 /** Parses argv, runs one command and returns the process exit code. Never throws. */
 export async function run(argvIn: string[], io: CliIo): Promise<number> {
@@ -36,9 +37,10 @@ export async function run(argvIn: string[], io: CliIo): Promise<number> {
     .command(agentCommand(ctx))
     .command(persistRecordCommand(ctx))
     .command(serveCommand(ctx))
+    .command(workerCommand(ctx))
     .demandCommand(
       1,
-      'Name a command: check, guard, hook, dns01, persist-record, agent, serve, providers, demo, lab (see --help).',
+      'Name a command: check, guard, hook, dns01, persist-record, agent, serve, worker, providers, demo, lab (see --help).',
     )
     .strict()
     .version(`${VERSION}\n${DATA_VERSIONS}`)
