@@ -40,8 +40,7 @@ export interface JobOptions {
 }
 
 export type QueueEvent =
-  | { type: 'progress'; jobId: string; progress: CheckProgressData }
-  | { type: 'ended'; jobId: string };
+  { type: 'progress'; jobId: string; progress: CheckProgressData } | { type: 'ended'; jobId: string };
 
 /** Adds jobs and reads results; one per producer process (serve --queue holds one). */
 export class CheckQueue {
@@ -75,7 +74,8 @@ export class CheckQueue {
       ev.on('error', this.onError);
       const emit = (e: QueueEvent): void => this.listeners.forEach((l) => l(e));
       ev.on('progress', ({ jobId, data }) => {
-        if (data && typeof data === 'object') emit({ type: 'progress', jobId, progress: data as CheckProgressData });
+        if (data && typeof data === 'object')
+          emit({ type: 'progress', jobId, progress: data as CheckProgressData });
       });
       ev.on('completed', ({ jobId }) => emit({ type: 'ended', jobId }));
       ev.on('failed', ({ jobId }) => emit({ type: 'ended', jobId }));
@@ -265,10 +265,18 @@ async function* readResults(
   let lastNew = Date.now();
   while (pending.size > 0) {
     opts.signal?.throwIfAborted();
-    const ids = await q.results.doneSince(requestId, offset);
+    let ids: string[];
+    let results: (CheckResult | undefined)[];
+    try {
+      ids = await q.results.doneSince(requestId, offset);
+      results = await Promise.all(ids.filter((id) => pending.has(id)).map((id) => q.results.get(id)));
+    } catch {
+      // Redis away (restarting): the results are still there when it is back.
+      await sleep(1000, opts.signal);
+      continue;
+    }
     offset += ids.length;
     const mine = ids.filter((id) => pending.has(id));
-    const results = await Promise.all(mine.map((id) => q.results.get(id)));
     for (const [i, r] of results.entries()) {
       const id = mine[i]!;
       const name = pending.get(id)!;

@@ -27,7 +27,9 @@ export function parseQueueUrl(text: string, opts: { password?: string } = {}): Q
     throw new UsageError(`--queue is not a URL; expected ${SHAPE}`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-    throw new UsageError(`--queue must be a redis:// or rediss:// URL, not ${url.protocol.replace(/:$/, '')}:`);
+    throw new UsageError(
+      `--queue must be a redis:// or rediss:// URL, not ${url.protocol.replace(/:$/, '')}:`,
+    );
   if (!url.hostname) throw new UsageError(`--queue has no host; expected ${SHAPE}`);
   if (url.search || url.hash) throw new UsageError(`--queue takes no query or fragment; expected ${SHAPE}`);
   const port = url.port ? Number(url.port) : 6379;

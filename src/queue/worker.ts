@@ -63,7 +63,11 @@ const jobSchema = z
       .optional(),
     evidence: z.enum(['all', 'problems', 'none']).optional(),
     timeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
-    resultTtlS: z.number().int().min(1).max(30 * 86400),
+    resultTtlS: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86400),
     createdAt: z.string().max(40),
   })
   .strict();

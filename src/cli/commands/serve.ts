@@ -62,7 +62,8 @@ export function serveCommand(
           .option('queue-prefix', {
             type: 'string',
             group: 'Queue:',
-            describe: 'Redis key prefix of the queue, the same for serve and its workers (default acme-preflight)',
+            describe:
+              'Redis key prefix of the queue, the same for serve and its workers (default acme-preflight)',
           }),
       );
       for (const [flag, [describe]] of Object.entries(LIMITS))
