@@ -286,6 +286,8 @@ async function* readResults(
     if (ids.length > 0) lastNew = Date.now();
     else if (Date.now() - lastNew > IDLE_SWEEP_MS) {
       lastNew = Date.now();
+      // Read the list from its start again: a Redis that lost its data starts it anew.
+      offset = 0;
       for (const id of [...pending.keys()].slice(0, 200)) await q.settleLost(id, requestId, ttlS);
     } else await sleep(opts.pollMs ?? 100, opts.signal);
   }

@@ -100,12 +100,16 @@ export async function startWorker(opts: StartWorkerOptions): Promise<QueueWorker
     if (job) log(`job ${job.id} failed (attempt ${job.attemptsMade}): ${e.message}`);
   });
   let closing: Promise<void> | undefined;
+  let connected = false;
+  const ready = worker.waitUntilReady().then(() => void (connected = true));
+  ready.catch(() => undefined);
   return {
     id,
-    ready: () => worker.waitUntilReady().then(() => undefined),
+    ready: () => ready,
     close(force = false) {
       closing ??= (async () => {
-        await worker.close(force);
+        // Never connected (Redis away, wrong password): there is nothing to finish, so do not wait for it.
+        await worker.close(force || !connected);
         await store.close();
       })();
       return closing;
