@@ -14,6 +14,7 @@ import { startLabInWorker, type WorkerLab } from './lab-worker.js';
 import { watchPropagation } from '../../src/solve/propagation.js';
 import { perspectiveTimes } from './perspectives.js';
 import { streamedNames } from './stream.js';
+import { queueThroughput } from './queue.js';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 20);
 
@@ -234,6 +235,7 @@ async function main(): Promise<void> {
   await propagationDelay();
   await throughput();
   await streamedNames(1000, 100, row);
+  await queueThroughput(row);
   startup();
   console.log('| measure | result | target | met |\n| --- | --- | --- | --- |');
   for (const r of rows)
