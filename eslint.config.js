@@ -9,7 +9,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  */
 export const LAYERS = [
   ['src/cli', 'src/github', 'src/agent', 'src/serve', 'src/index.ts'],
-  ['src/service'],
+  ['src/service', 'src/queue'],
   ['src/config'],
   ['src/acme'],
   ['src/engine'],

@@ -46,3 +46,13 @@ export {
   type AppliedPersistRecord,
 } from './solve/persist-record.js';
 export { accountLabel, accountChallengeName } from './checks/dns01/account.js';
+export {
+  enqueueChecks,
+  startWorker,
+  parseQueueUrl,
+  type EnqueueChecksOptions,
+  type EnqueuedChecks,
+  type QueuedCheckResult,
+  type StartWorkerOptions,
+  type QueueWorker,
+} from './queue/index.js';

@@ -19,6 +19,7 @@ import { persistRecordCommand } from './commands/persist-record.js';
 import { escapeControls } from '../report/escape.js';
 import { serveCommand } from './commands/serve.js';
 import { noSignals, SignalOwner, type SignalSource } from './signals.js';
+import { workerCommand } from './commands/worker.js';
 
 /**
  * Parses argv, runs one command and returns the process exit code. Never throws. Signals come from
@@ -59,6 +60,7 @@ async function runCommand(argvIn: string[], io: CliIo, signals: SignalOwner): Pr
     agentCommand(ctx),
     persistRecordCommand(ctx),
     serveCommand(ctx),
+    workerCommand(ctx),
   ];
   const unknown = unknownCommand(
     argv,
@@ -79,7 +81,7 @@ async function runCommand(argvIn: string[], io: CliIo, signals: SignalOwner): Pr
     )
     .demandCommand(
       1,
-      'Name a command: check, guard, hook, dns01, persist-record, agent, serve, providers, demo, lab (see --help).',
+      'Name a command: check, guard, hook, dns01, persist-record, agent, serve, worker, providers, demo, lab (see --help).',
     )
     .strict()
     .version(`${VERSION}\n${DATA_VERSIONS}`)

@@ -16,6 +16,7 @@ export interface ServeArgs extends NetworkArgs {
   'max-body'?: number;
   'trust-proxy'?: boolean;
   queue?: string;
+  'queue-prefix'?: string;
 }
 
 /** Limit flags: name, what it bounds, and the smallest and largest value accepted. */
@@ -50,11 +51,23 @@ export function serveCommand(
           .option('trust-proxy', {
             type: 'boolean',
             describe: 'Take the client address from X-Forwarded-For (only behind your own reverse proxy)',
+          })
+          .option('queue', {
+            type: 'string',
+            group: 'Queue:',
+            describe:
+              'Enqueue checks on this Redis (redis://[user:password@]host[:port][/db]) for `acme-preflight worker` processes to run, instead of running them here',
+          })
+          .option('queue-prefix', {
+            type: 'string',
+            group: 'Queue:',
+            describe:
+              'Redis key prefix of the queue, the same for serve and its workers (default acme-preflight)',
           }),
       );
       for (const [flag, [describe]] of Object.entries(LIMITS))
         b = b.option(flag, { type: 'number', group: 'Limits:', describe }) as typeof b;
-      return b as never;
+      return b;
     },
     handler: async (args) => {
       const [{ UsageError }, { profileFromArgs }, { servicePolicy }, { buildServer }] = await Promise.all([
@@ -87,7 +100,14 @@ export function serveCommand(
         ...(args['result-ttl'] !== undefined ? { resultTtlMs: args['result-ttl'] * 1000 } : {}),
         ...(args['max-body'] !== undefined ? { bodyBytes: args['max-body'] } : {}),
       };
-      const app = await buildServer({ profile, lab: args.lab, limits, trustProxy: args['trust-proxy'] });
+      const queue = args.queue === undefined ? undefined : await openQueue(args, ctx, limits);
+      const app = await buildServer({
+        profile,
+        lab: args.lab,
+        limits,
+        trustProxy: args['trust-proxy'],
+        ...(queue ? { store: queue.store } : {}),
+      });
       let address: string;
       try {
         address = await app.listen({ host: args.host, port: args.port });
@@ -98,10 +118,40 @@ export function serveCommand(
         );
       }
       ctx.io.out(
-        `Serving acme-preflight on ${address}/ (API: ${address}/v1/checks)${args.lab ? ' [lab mode]' : ''}\n`,
+        `Serving acme-preflight on ${address}/ (API: ${address}/v1/checks)${args.lab ? ' [lab mode]' : ''}${queue ? `; checks queued on ${queue.display}` : ''}\n`,
       );
       await (deps.until ?? (() => ctx.signals.stopped()))();
       await app.close();
     },
   };
+}
+
+/** `--queue`: checks become BullMQ jobs that `acme-preflight worker` processes run. */
+async function openQueue(
+  args: ServeArgs,
+  ctx: CommandContext,
+  limits: { queueDepth?: number; workTimeoutMs?: number; resultTtlMs?: number },
+) {
+  const [{ parseQueueUrl, CheckQueue }, { QueueChecks }, { DEFAULT_SERVE_LIMITS }, { queuePrefix }] =
+    await Promise.all([
+      import('../../queue/index.js'),
+      import('../../serve/queue-checks.js'),
+      import('../../serve/app.js'),
+      import('../worker-run.js'),
+    ]);
+  const target = parseQueueUrl(args.queue!, { password: ctx.io.env.ACME_PREFLIGHT_REDIS_PASSWORD });
+  const queue = new CheckQueue({
+    queue: target.connection,
+    prefix: queuePrefix(args['queue-prefix']),
+    onError: (m) => ctx.io.err(`acme-preflight serve: queue: ${m}\n`),
+  });
+  const store = new QueueChecks({
+    queue,
+    limits: {
+      queueDepth: limits.queueDepth ?? DEFAULT_SERVE_LIMITS.queueDepth,
+      workTimeoutMs: limits.workTimeoutMs ?? DEFAULT_SERVE_LIMITS.workTimeoutMs,
+    },
+    resultTtlMs: limits.resultTtlMs ?? DEFAULT_SERVE_LIMITS.resultTtlMs,
+  });
+  return { store, display: target.display };
 }

@@ -1,0 +1,72 @@
+/**
+ * Bench: 10,000 names through the queue (BullMQ on a local redis-server) with 1, 2 and 4 `acme-preflight
+ * worker` processes: names per second, and each worker's peak RSS (VmHWM). Loopback only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { argsForProfile } from '../../src/config/profile.js';
+import { enqueueChecks } from '../../src/queue/index.js';
+import { benchScenario } from './scenario.js';
+import { startLabInWorker } from './lab-worker.js';
+import { startRedis } from './redis-server.js';
+
+type Row = (measure: string, value: string, target?: string, ok?: boolean) => void;
+
+const peakRssMb = (pid: number): number => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+function spawnWorker(args: string[]): Promise<ChildProcess> {
+  const main = new URL('../../src/cli/main.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [main, 'worker', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (/taking checks/.test(d.toString())) resolve(child);
+    });
+    child.once('exit', (c) => reject(new Error(`worker exited (${c})`)));
+  });
+}
+
+export async function queueThroughput(row: Row, count = 10_000, fleets = [1, 2, 4]): Promise<void> {
+  const zones = Math.ceil(count / 100);
+  const { scenario, names } = benchScenario(zones, Math.min(100, count));
+  const lab = await startLabInWorker(scenario);
+  const flags = argsForProfile({ ...lab.profile, extraPublicSuffixes: ['test'], publicResolvers: [] });
+  try {
+    for (const n of fleets) {
+      const redis = await startRedis();
+      const workers: ChildProcess[] = [];
+      try {
+        const args = ['--queue', redis.url, '--concurrency', '16', '--lab', ...flags];
+        for (let i = 0; i < n; i++) workers.push(await spawnWorker(args));
+        const t = performance.now();
+        const batch = await enqueueChecks(names.slice(0, count), { queue: redis.url, challenge: 'dns-01' });
+        let ok = 0;
+        let results = 0;
+        for await (const r of batch.results({ pollMs: 20 })) {
+          results++;
+          if (r.status === 'done' && r.report?.verdict !== 'fail') ok++;
+        }
+        const s = (performance.now() - t) / 1000;
+        await batch.close();
+        const rss = workers.map((w) => peakRssMb(w.pid!));
+        row(
+          `${count} names through the queue, ${n} worker process${n > 1 ? 'es' : ''} (16 checks each at once)`,
+          `${(count / s).toFixed(0)} names/s; ${results} results, ${ok} not failing; peak RSS per worker ${rss.map((m) => m.toFixed(0)).join(', ')} MB`,
+          `${count} results`,
+          results === count && ok === count,
+        );
+      } finally {
+        for (const w of workers) w.kill('SIGTERM');
+        await Promise.all(
+          workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(0) : w.once('exit', r)))),
+        );
+        await redis.destroy();
+      }
+    }
+  } finally {
+    await lab.stop();
+  }
+}
