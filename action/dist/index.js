@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise2 = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -24918,7 +24918,7 @@ function silence(label, q2, proto, ignored, timeoutMs, rttMs) {
 function udpAttempt(server, q2, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     const start = performance2.now();
     let ignored = "";
     let malformed = "";
@@ -24930,7 +24930,7 @@ function udpAttempt(server, q2, opts) {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       ticket.release();
-      resolve4(o);
+      resolve5(o);
     };
     const ticket = udpMuxFor(server.address).open(server.address, server.port, {
       reply(buf) {
@@ -24969,7 +24969,7 @@ function udpAttempt(server, q2, opts) {
 function tcpAttempt(server, q2, opts) {
   const label = serverLabel(server);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     const id = randomInt(0, 65536);
     const msg = buildQuery(id, q2, opts);
     const start = performance2.now();
@@ -24987,7 +24987,7 @@ function tcpAttempt(server, q2, opts) {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       sock.destroy();
-      resolve4(o);
+      resolve5(o);
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(
@@ -25765,10 +25765,10 @@ var init_iterative = __esm({
               return { kind: "none", problems, stopped };
             }
             let timer;
-            const hedged = await new Promise((resolve4) => {
-              wake = () => resolve4(false);
+            const hedged = await new Promise((resolve5) => {
+              wake = () => resolve5(false);
               timer = setTimeout(
-                () => resolve4(true),
+                () => resolve5(true),
                 exhausted ? left : Math.min(left, this.limits.hedgeDelayMs)
               );
             });
@@ -26590,12 +26590,12 @@ async function watchPropagation(fqdnIn, value, opts) {
       if (delay > 0) {
         const left = deadline - now();
         if (left <= 0) break;
-        await new Promise((resolve4) => {
+        await new Promise((resolve5) => {
           const timer = setTimeout(done, Math.min(delay, left));
           function done() {
             clearTimeout(timer);
             wake = void 0;
-            resolve4();
+            resolve5();
           }
           wake = done;
         });
@@ -26777,14 +26777,12 @@ var init_store = __esm({
 // src/solve/dns01.ts
 var dns01_exports = {};
 __export(dns01_exports, {
-  SIGNAL_EXIT: () => SIGNAL_EXIT,
   challengeFqdn: () => challengeFqdn,
   cleanup: () => cleanup,
   effectiveName: () => effectiveName,
   gatherTestRecord: () => gatherTestRecord,
   handleKey: () => handleKey,
   present: () => present,
-  processSignals: () => processSignals,
   testValue: () => testValue,
   verify: () => verify,
   withGuardedRecord: () => withGuardedRecord
@@ -26797,13 +26795,29 @@ async function effectiveName(resolver, nameOrFqdn, accountUri) {
 }
 async function present(provider, nameOrFqdn, value, opts) {
   const resolver = resolverOf(opts);
+  const { signal } = opts;
   const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  signal?.throwIfAborted();
   const placedAt = performance.now();
+  const store = opts.store ?? new RecordStore();
   const handle = await provider.createTxt(effective, value);
-  (opts.store ?? new RecordStore()).add(handle, "present");
-  if (opts.wait === false) return { fqdn, effective, handle };
-  const propagation = await watchPropagation(effective, value, { ...opts, resolver, placedAt });
-  return { fqdn, effective, handle, propagation };
+  store.add(handle, "present");
+  const propagation = opts.wait === false || signal?.aborted ? void 0 : await watchPropagation(effective, value, { ...opts, resolver, placedAt, signal });
+  if (signal?.aborted) {
+    const err = await deleteRecord(provider, store, handle);
+    if (err) throw new Error(`${handle.fqdn} TXT ${JSON.stringify(handle.value)} not removed: ${err}`);
+    throw signal.reason;
+  }
+  return propagation ? { fqdn, effective, handle, propagation } : { fqdn, effective, handle };
+}
+async function deleteRecord(provider, store, handle) {
+  try {
+    await provider.deleteTxt(handle);
+    store.remove(handle);
+    return void 0;
+  } catch (e) {
+    return errorText(e);
+  }
 }
 async function verify(name, expect, opts) {
   const identifier = normalizeName(name).replace(CHALLENGE_FORM, "");
@@ -26856,54 +26870,31 @@ async function cleanup(provider, nameOrFqdn, opts) {
 }
 async function withGuardedRecord(provider, fqdn, value, fn, opts = {}) {
   const store = opts.store ?? new RecordStore();
-  const signals = opts.signals ?? processSignals;
-  const abort = new AbortController();
-  let handle;
-  let creating;
-  let removal;
-  const remove = () => {
-    if (!handle) return Promise.resolve(void 0);
-    const h = handle;
-    removal ??= provider.deleteTxt(h).then(
-      () => {
-        store.remove(h);
-        return void 0;
-      },
-      (e) => errorText(e)
-    );
-    return removal;
-  };
-  const handlers = ["SIGINT", "SIGTERM"].map((sig) => {
-    const h = () => {
-      abort.abort(new Error(sig));
-      void Promise.resolve(creating).catch(() => void 0).then(remove).finally(() => signals.exit(SIGNAL_EXIT[sig]));
-    };
-    return [sig, h];
-  });
-  for (const [sig, h] of handlers) signals.on(sig, h);
+  const signal = opts.signal ?? new AbortController().signal;
   const out = {};
+  if (signal.aborted) {
+    out.createError = `not created: ${errorText(signal.reason)}`;
+    return out;
+  }
+  let handle;
   try {
+    handle = await provider.createTxt(fqdn, value);
+  } catch (e) {
+    out.createError = errorText(e);
+    return out;
+  }
+  out.handle = handle;
+  store.add(handle, opts.purpose ?? "test");
+  if (!signal.aborted) {
     try {
-      const p = provider.createTxt(fqdn, value);
-      creating = p;
-      handle = await p;
-    } catch (e) {
-      out.createError = errorText(e);
-      return out;
-    }
-    out.handle = handle;
-    store.add(handle, opts.purpose ?? "test");
-    try {
-      out.result = await fn(handle, abort.signal);
+      out.result = await fn(handle, signal);
     } catch (e) {
       out.error = e;
     }
-    const err = await remove();
-    if (err) out.cleanupError = err;
-    return out;
-  } finally {
-    for (const [sig, h] of handlers) signals.off(sig, h);
   }
+  const err = await deleteRecord(provider, store, handle);
+  if (err) out.cleanupError = err;
+  return out;
 }
 async function gatherTestRecord(provider, identifier, opts) {
   const resolver = resolverOf(opts);
@@ -26922,7 +26913,7 @@ async function gatherTestRecord(provider, identifier, opts) {
   if (provider.zoneNameservers) {
     let listed;
     try {
-      listed = await provider.zoneNameservers(effective);
+      listed = await provider.zoneNameservers(effective, opts.signal);
     } catch (e) {
       return at({ kind: "provider-zone-failed", error: errorText(e) });
     }
@@ -26941,7 +26932,7 @@ async function gatherTestRecord(provider, identifier, opts) {
     effective,
     value,
     (_h, signal) => watchPropagation(effective, value, { ...opts, resolver, placedAt, signal }),
-    { store: opts.store, signals: opts.signals, purpose: "test" }
+    { store: opts.store, signal: opts.signal, purpose: "test" }
   );
   if (guarded.createError !== void 0)
     return at({ kind: "create-failed", value, error: guarded.createError });
@@ -26968,7 +26959,7 @@ function watched(p) {
   if (p.aborted) out.aborted = true;
   return out;
 }
-var SIGNAL_EXIT, processSignals, resolverOf, CHALLENGE_FORM, challengeFqdn, errorText, testValue;
+var resolverOf, CHALLENGE_FORM, challengeFqdn, errorText, testValue;
 var init_dns012 = __esm({
   "src/solve/dns01.ts"() {
     "use strict";
@@ -26981,12 +26972,6 @@ var init_dns012 = __esm({
     init_account();
     init_propagation2();
     init_store();
-    SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
-    processSignals = {
-      on: (s, h) => void process.on(s, h),
-      off: (s, h) => void process.off(s, h),
-      exit: (c) => process.exit(c)
-    };
     resolverOf = (o) => o.resolver ?? new IterativeResolver(o.profile);
     CHALLENGE_FORM = new RegExp(`^(_[a-z2-7]{16}\\.)?${ACME_CHALLENGE_LABEL}\\.`);
     challengeFqdn = (nameOrFqdn, accountUri) => {
@@ -34553,11 +34538,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34573,7 +34558,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34646,26 +34631,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
         let output2 = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output2 = Buffer.concat([output2, chunk]);
         });
         this.message.on("end", () => {
-          resolve4(output2.toString());
+          resolve5(output2.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve4(Buffer.concat(chunks));
+          resolve5(Buffer.concat(chunks));
         });
       }));
     });
@@ -34868,14 +34853,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve4(res);
+            resolve5(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -35119,12 +35104,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+      return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -35132,7 +35117,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve4(response);
+          resolve5(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -35171,7 +35156,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve4(response);
+          resolve5(response);
         }
       }));
     });
@@ -35182,11 +35167,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35202,7 +35187,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35233,11 +35218,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35253,7 +35238,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35322,11 +35307,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35342,7 +35327,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35644,11 +35629,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35664,7 +35649,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35768,11 +35753,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35788,7 +35773,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35862,11 +35847,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35882,7 +35867,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36101,7 +36086,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve4, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve5, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -36184,7 +36169,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error63) {
             reject(error63);
           } else {
-            resolve4(exitCode);
+            resolve5(exitCode);
           }
         });
         if (this.options.input) {
@@ -36307,11 +36292,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36327,7 +36312,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36380,11 +36365,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36400,7 +36385,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36459,11 +36444,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36479,7 +36464,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41312,10 +41297,10 @@ var DEADLINE_ERROR = "DeadlineExceeded";
 async function gatherIdentifier(ctx, id, families, deadline) {
   const chosen = applicableFamilies(families, id, ctx.settings);
   let timer;
-  const late = deadline && new Promise((resolve4) => {
+  const late = deadline && new Promise((resolve5) => {
     const ms = Math.max(0, deadline.ms);
     timer = setTimeout(
-      () => resolve4({
+      () => resolve5({
         error: {
           name: DEADLINE_ERROR,
           message: `still gathering after ${Math.round(ms / 1e3)} s (${deadline.flag})`
@@ -43823,7 +43808,7 @@ function rawGet(req) {
   if (!net5.isIP(req.address)) {
     return Promise.resolve({ ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` });
   }
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     let done = false;
     let stream;
     const sock = net5.connect({ host: req.address, port: req.port, lookup: noLookup });
@@ -43837,7 +43822,7 @@ function rawGet(req) {
       res.totalMs = Date.now() - started;
       stream?.destroy();
       sock.destroy();
-      resolve4(res);
+      resolve5(res);
     };
     const dialMs = Math.max(1, Math.min(req.dialMs, req.deadline - started));
     const dialTimer = setTimeout(
@@ -44057,8 +44042,8 @@ var ResponseReader = class {
 };
 
 // src/http/fetch.ts
-async function addressesOfHost(host, resolve4) {
-  if (net6.isIP(host) === 0) return resolve4(host);
+async function addressesOfHost(host, resolve5) {
+  if (net6.isIP(host) === 0) return resolve5(host);
   return { v4: net6.isIPv4(host) ? [host] : [], v6: net6.isIPv6(host) ? [host] : [], evidence: [] };
 }
 var HEADERS_OF_INTEREST = [
@@ -44345,7 +44330,7 @@ function tlsHandshake(req) {
   } catch (e) {
     return Promise.resolve({ ...base, outcome: "reserved", error: e.message });
   }
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     let done = false;
     let t;
     let connected = false;
@@ -44356,7 +44341,7 @@ function tlsHandshake(req) {
       clearTimeout(timer);
       t?.destroy();
       sock.destroy();
-      resolve4({ ...base, ...extra, outcome, totalMs: Date.now() - started });
+      resolve5({ ...base, ...extra, outcome, totalMs: Date.now() - started });
     };
     let timer = setTimeout(() => finish("connect-timeout", { error: "no answer to connect" }), req.dialMs);
     sock.on("error", (e) => {
@@ -45718,6 +45703,7 @@ function createDns01Family(opts = {}) {
         resolver: ctx.resolver,
         store: new RecordStore2(opts.statePath),
         timeoutMs: opts.propagationTimeoutMs,
+        ...opts.signal ? { signal: opts.signal } : {},
         ...account !== void 0 ? { accountUri: account } : {}
       });
       return { readiness, testRecord };
@@ -47347,17 +47333,17 @@ async function probeRoot(profile, client) {
   let answeredWithoutAa = 0;
   let pending2 = hints.length;
   const seconds = profile.timeouts.dnsQueryMs / 1e3;
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     const done = () => {
       if (--pending2 > 0) return;
       if (answeredWithoutAa > 0) {
-        resolve4({
+        resolve5({
           ok: false,
           kind: "intercepted",
           message: `this network intercepts DNS: ${answeredWithoutAa} of ${hints.length} root servers answered without the authoritative (AA) bit, as a middlebox that answers port 53 itself does; run the check from a network with direct DNS (UDP and TCP port 53)`
         });
       } else {
-        resolve4({
+        resolve5({
           ok: false,
           kind: "unreachable",
           message: `this network blocks DNS: none of the ${hints.length} root servers answered within ${seconds} s; run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`
@@ -47370,7 +47356,7 @@ async function probeRoot(profile, client) {
         retries: 0
       }).then(
         (o) => {
-          if (o.ok && o.response.flags.aa) return resolve4({ ok: true });
+          if (o.ok && o.response.flags.aa) return resolve5({ ok: true });
           if (o.ok) answeredWithoutAa++;
           done();
         },
@@ -47474,7 +47460,9 @@ async function startRun(names2, options, defaultRunDeadlineMs) {
     if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
   }
   const dns01 = options.dns01;
-  const registry2 = dns01 ? CHECK_FAMILIES.map((f) => f.name === "dns-01" ? createDns01Family(dns01) : f) : CHECK_FAMILIES;
+  const registry2 = dns01 ? CHECK_FAMILIES.map(
+    (f) => f.name === "dns-01" ? createDns01Family({ ...dns01, signal: options.signal }) : f
+  ) : CHECK_FAMILIES;
   const families = options.families ?? registry2;
   const unique = [...new Map(identifiers.map((i) => [i.value, i])).values()];
   const local = options.localAddresses ?? localAddresses();
@@ -47514,7 +47502,7 @@ async function startRun(names2, options, defaultRunDeadlineMs) {
         checkOne(id).then(
           (found) => {
             active--;
-            if (stopped) return;
+            if (stopped) return notify();
             done++;
             const findings = keepEvidence(found, keep);
             const verdict = verdictOf(findings);
@@ -47539,10 +47527,16 @@ async function startRun(names2, options, defaultRunDeadlineMs) {
       }
     };
     const onAbort = () => notify();
+    const settle2 = async () => {
+      stopped = true;
+      ctx.client.close?.();
+      while (active > 0) await new Promise((resolve5) => wake = resolve5);
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       fill();
       while (done < unique.length || finished.length > 0) {
+        if (signal?.aborted) await settle2();
         signal?.throwIfAborted();
         if (failed) throw failed.error;
         const r = finished.shift();
@@ -47551,7 +47545,7 @@ async function startRun(names2, options, defaultRunDeadlineMs) {
           yield r;
           continue;
         }
-        await new Promise((resolve4) => wake = resolve4);
+        await new Promise((resolve5) => wake = resolve5);
       }
     } finally {
       stopped = true;
@@ -47589,7 +47583,7 @@ async function vantageFindings(ctx, id, challenge, local, remote) {
 }
 
 // src/github/action.ts
-import { isAbsolute, join as join5, resolve as resolve3 } from "node:path";
+import { isAbsolute, join as join5, resolve as resolve4 } from "node:path";
 
 // src/report/render/matrix.ts
 var cell = (v, family) => {
@@ -53171,7 +53165,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -53181,7 +53175,7 @@ function isRecursive(inst, stack, resolve4) {
   let result2 = NONE;
   const check2 = (child2) => {
     if (result2 !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve4);
+      const answer = isRecursive(child2, stack, resolve5);
       if (answer > result2)
         result2 = answer;
     }
@@ -53192,7 +53186,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -53256,7 +53250,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -67850,7 +67844,7 @@ function safeUrl(url2) {
 function post(spec, body, timeoutMs) {
   const url2 = new URL(GATHER_PATH, spec.url.endsWith("/") ? spec.url : spec.url + "/");
   const mod = url2.protocol === "https:" ? https2 : http2;
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const req = mod.request(
       url2,
       {
@@ -67876,7 +67870,7 @@ function post(spec, body, timeoutMs) {
         });
         res.on(
           "end",
-          () => resolve4({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })
+          () => resolve5({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })
         );
         res.on("error", reject);
       }
@@ -68017,6 +68011,10 @@ function perspectiveSpecs(args, env) {
     return { name, url: url2, ...token ? { token } : {}, ...Object.keys(tls4).length ? { tls: tls4 } : {} };
   });
 }
+
+// src/config/settings.ts
+init_errors();
+import { resolve as resolve3 } from "node:path";
 
 // src/config/file.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -68292,6 +68290,57 @@ function dropUndefined(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
 }
 
+// src/config/settings.ts
+var ENV_CONFIG = "ACME_PREFLIGHT_CONFIG";
+var ENV_PROVIDER = "ACME_PREFLIGHT_PROVIDER";
+var ENV_WEBROOT = "ACME_PREFLIGHT_WEBROOT";
+var ENV_CHALLENGE = "ACME_PREFLIGHT_CHALLENGE";
+var ENV_ACCOUNT_URI = "ACME_PREFLIGHT_ACCOUNT_URI";
+function resolveSettings(flags, env, cwd, options = {}) {
+  const fromEnv = options.hookEnv ? hookEnvArgs(env) : {};
+  const named = flags.config ?? (options.hookEnv ? nonEmpty(env, ENV_CONFIG) : void 0);
+  const configPath = named !== void 0 ? resolve3(cwd, named) : findConfigFile(cwd);
+  const fromFile = configPath ? configToArgs(loadConfigFile(configPath)) : {};
+  const defaults = options.defaults ?? {};
+  const below = mergeArgs(mergeArgs(defaults, fromEnv), fromFile);
+  const args = mergeArgs(below, flags);
+  return configPath ? { args, configPath } : { args };
+}
+var nonEmpty = (env, name) => {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+};
+function hookEnvArgs(env) {
+  const out = {};
+  const provider = nonEmpty(env, ENV_PROVIDER);
+  if (provider !== void 0) {
+    if (!/^[a-z0-9][a-z0-9_-]*$/i.test(provider))
+      throw new UsageError(
+        `${ENV_PROVIDER}: expected a provider code (see acme-preflight providers), got ${JSON.stringify(provider)}`
+      );
+    out.provider = provider;
+  }
+  const webroot = nonEmpty(env, ENV_WEBROOT);
+  if (webroot !== void 0) out.webroot = webroot;
+  const challenge = nonEmpty(env, ENV_CHALLENGE);
+  if (challenge !== void 0) {
+    if (!CONFIG_CHALLENGES.includes(challenge))
+      throw new UsageError(
+        `${ENV_CHALLENGE}: expected one of ${CONFIG_CHALLENGES.join(", ")}, got ${JSON.stringify(challenge)}`
+      );
+    out.challenge = challenge;
+  }
+  const account = nonEmpty(env, ENV_ACCOUNT_URI);
+  if (account !== void 0) {
+    if (!/^https?:\/\/\S+$/.test(account) || !URL.canParse(account))
+      throw new UsageError(
+        `${ENV_ACCOUNT_URI}: expected the ACME account URL (https://...), got ${JSON.stringify(account)}`
+      );
+    out["account-uri"] = account;
+  }
+  return out;
+}
+
 // src/config/profile.ts
 import { readFileSync as readFileSync4 } from "node:fs";
 import { isIP as isIP2 } from "node:net";
@@ -68508,14 +68557,17 @@ async function run(deps, scrub) {
   const { env, core } = deps;
   const inputs = readInputs(env);
   const cwd = deps.cwd ?? env["GITHUB_WORKSPACE"] ?? process.cwd();
-  const configPath = inputs.config ? resolve3(cwd, inputs.config) : findConfigFile(cwd);
-  const fromFile = configPath ? configToArgs(loadConfigFile(configPath)) : {};
-  const args = mergeArgs(fromFile, {
-    names: inputs.names,
-    challenge: inputs.challenge,
-    provider: inputs.provider,
-    "fail-on": inputs.failOn
-  });
+  const { args, configPath } = resolveSettings(
+    {
+      config: inputs.config,
+      names: inputs.names,
+      challenge: inputs.challenge,
+      provider: inputs.provider,
+      "fail-on": inputs.failOn
+    },
+    env,
+    cwd
+  );
   const names2 = args.names ?? [];
   if (names2.length === 0)
     throw new UsageError("no names to check: set the names input or names: in .acme-preflight.yml");
@@ -68527,7 +68579,7 @@ async function run(deps, scrub) {
     ca: issuerDomainFor(args.ca),
     accountUri: args["account-uri"],
     skip: args.skip,
-    webroot: args.webroot && !isAbsolute(args.webroot) ? resolve3(cwd, args.webroot) : args.webroot
+    webroot: args.webroot && !isAbsolute(args.webroot) ? resolve4(cwd, args.webroot) : args.webroot
   };
   const remotes = perspectiveSpecs(args, env);
   const report = remotes.length ? await preflightWithPerspectives(names2, options, remotes, { primary: deps.preflight }) : await deps.preflight(names2, options);
