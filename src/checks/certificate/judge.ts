@@ -5,6 +5,7 @@ import type { Evidence, Finding, FindingCode, Severity } from '../../report/find
 import { analyseChain, nodeRoots, type ChainAnalysis } from './chain.js';
 import type { CertAddressEvidence, CertificateEvidence } from './gather.js';
 import { notProbedNote } from '../fan-out.js';
+import { baseName } from '../../identifiers.js';
 
 /** Warn when the served certificate expires within this many days (renewals run at 30 days left). */
 export const EXPIRY_WARNING_DAYS = 21;
@@ -29,7 +30,7 @@ const evFor =
 
 export function judgeCertificate(e: CertificateEvidence, opts: CertJudgeOptions = {}): Finding[] {
   const id = e.identifier;
-  const name = id.replace(/^\*\./, '');
+  const name = baseName(id);
   const now = opts.now ?? new Date();
   const roots = opts.roots ?? nodeRoots();
   const windowDays = opts.expiringDays ?? EXPIRY_WARNING_DAYS;

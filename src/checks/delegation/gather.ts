@@ -3,6 +3,7 @@ import type { Delegation, IterativeResolverApi, Lookup } from '../../dns/api.js'
 import { normalizeName } from '../../dns/names.js';
 import { plainAskAll, plainDelegation, plainLookup } from '../../dns/plain.js';
 import { isDnsChallenge, type Challenge } from '../../report/finding.js';
+import { acmeChallengeName, baseName } from '../../identifiers.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
 
@@ -26,11 +27,8 @@ export interface DelegationEvidence {
 
 /** The questions the CA's validation depends on. */
 export const DATA_TYPES = ['A', 'AAAA', 'CNAME', 'CAA'] as const;
-export const ACME_CHALLENGE_LABEL = '_acme-challenge';
-
-export function baseName(identifier: string): string {
-  return normalizeName(identifier.replace(/^\*\./, ''));
-}
+/** The lower-case name without a wildcard's `*.`. */
+export const delegationName = (identifier: string): string => normalizeName(baseName(identifier));
 
 /**
  * Only the data the CA will look at for this challenge, so a large order stays cheap. An A answer from
@@ -41,7 +39,7 @@ export function delegationQuestions(
   challenge?: Challenge,
   txtName?: string,
 ): [string, string][] {
-  const txt: [string, string] = [txtName ?? `${ACME_CHALLENGE_LABEL}.${base}`, 'TXT'];
+  const txt: [string, string] = [txtName ?? acmeChallengeName(base), 'TXT'];
   if (isDnsChallenge(challenge)) return [[base, 'CAA'], txt];
   if (challenge)
     return [
@@ -60,7 +58,7 @@ export async function gatherDelegation(
   /** The TXT name the challenge reads (dns-account-01, dns-persist-01); default `_acme-challenge.<base>`. */
   txtName?: string,
 ): Promise<DelegationEvidence> {
-  const base = baseName(name);
+  const base = delegationName(name);
   // Every branch of delegationQuestions asks CAA at base, and the CAA check asks it too.
   const found = await resolver.findZone(base, 'CAA');
   if ('error' in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };

@@ -8,6 +8,7 @@ import { cdnForHeaders } from '../../http/cdn-ranges.js';
 import { MAX_BODY_BYTES, MAX_REDIRECTS_FOLLOWED } from '../../http/constants.js';
 import type { AddressProbe, Http01Evidence } from './gather.js';
 import { notProbedNote } from '../fan-out.js';
+import { isWildcard } from '../../identifiers.js';
 
 const WEBROOT_NGINX = 'location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }';
 
@@ -52,7 +53,7 @@ export function behaviour(r: Http01Result): string {
 export function judgeHttp01(ev: Http01Evidence): Finding[] {
   const id = ev.identifier;
   const out: Finding[] = [];
-  if (id.startsWith('*.')) {
+  if (isWildcard(id)) {
     return [
       finding('HTTP01_WILDCARD', id, {
         detail: `${id} is a wildcard; the CA never offers HTTP-01 for it.`,

@@ -5,6 +5,7 @@ import type { TlsHandshakeResult } from '../../http/tls.js';
 import { ACME_TLS_ALPN } from '../../http/constants.js';
 import { challengeCertProblems } from './challenge-cert.js';
 import type { TlsAlpnEvidence } from './gather.js';
+import { baseName } from '../../identifiers.js';
 
 const evidenceOf = (h: TlsHandshakeResult, name: string): Evidence => ({
   source: `${h.address.includes(':') ? `[${h.address}]` : h.address}:${h.port}`,
@@ -19,7 +20,7 @@ const evidenceOf = (h: TlsHandshakeResult, name: string): Evidence => ({
 
 export function judgeTlsAlpn01(ev: TlsAlpnEvidence): Finding[] {
   const id = ev.identifier;
-  const name = id.replace(/^\*\./, '');
+  const name = baseName(id);
   if (ev.noAddresses) {
     return [
       finding('TLSALPN01_NO_ADDRESSES', id, {
