@@ -77,6 +77,13 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...extraZones] }],
       // Type-only imports are erased and are not cycles at run time; dynamic import() is followed.
       'import-x/no-cycle': ['error', { ignoreExternal: true, maxDepth: 12 }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSAsExpression > TSNeverKeyword',
+          message: '`as never` hides a type error: give the value its real type',
+        },
+      ],
     },
   },
 );

@@ -68,7 +68,7 @@ const HTTP_ON_TLS = new Set([
 ]);
 
 /** Never resolves names: an IP literal is required, and lookups are refused outright. */
-const noLookup = (): never => {
+const noLookup: net.LookupFunction = () => {
   throw new Error('name lookups are not allowed: connect to a pinned address');
 };
 
@@ -93,7 +93,7 @@ export function rawGet(req: RawRequest): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve) => {
     let done = false;
     let stream: net.Socket | tls.TLSSocket | undefined;
-    const sock = net.connect({ host: req.address, port: req.port, lookup: noLookup as never });
+    const sock = net.connect({ host: req.address, port: req.port, lookup: noLookup });
     const finish = (outcome: RawOutcome, error?: string): void => {
       if (done) return;
       done = true;

@@ -54,7 +54,7 @@ export function serveCommand(
       );
       for (const [flag, [describe]] of Object.entries(LIMITS))
         b = b.option(flag, { type: 'number', group: 'Limits:', describe }) as typeof b;
-      return b as never;
+      return b;
     },
     handler: async (args) => {
       const [{ UsageError }, { profileFromArgs }, { servicePolicy }, { buildServer }] = await Promise.all([
