@@ -86,6 +86,16 @@ function judgeNotProbed(ev: Http01Evidence): Finding[] {
   ];
 }
 
+/** What every finding about the CA's own fetch starts from. */
+interface CaView {
+  id: string;
+  ca: Http01Result;
+  evidence: Evidence[];
+  base: { evidence: Evidence[]; caMessage?: string };
+  last: Http01Attempt | undefined;
+  addr: string;
+}
+
 function judgeCaResult(ev: Http01Evidence): Finding[] {
   const id = ev.identifier;
   const ca = ev.ca;
@@ -95,27 +105,8 @@ function judgeCaResult(ev: Http01Evidence): Finding[] {
   const addr = last?.address ?? '';
   const p = ca.problem;
   const base = { evidence, ...(caMessage ? { caMessage } : {}) };
-  if (ca.ok) {
-    if (!ev.randomToken) {
-      return [
-        finding('HTTP01_OK', id, {
-          ...base,
-          detail: `GET ${ca.url} returned the expected key authorization.`,
-          remediation: 'None needed.',
-        }),
-      ];
-    }
-    if (ca.body?.startsWith(`${ev.token}.`)) {
-      return [
-        finding('HTTP01_STATELESS_RESPONDER', id, {
-          ...base,
-          detail: `A random token returned "${ca.body}".`,
-          remediation: 'Make sure the thumbprint after the dot is your ACME account key thumbprint.',
-        }),
-      ];
-    }
-    return [catchAll(ev, ca)];
-  }
+  const view: CaView = { id, ca, evidence, base, last, addr };
+  if (ca.ok) return judgeCaSuccess(ev, view);
   if (!p) return [];
   if (p.type === 'dns') {
     const reserved = ev.reserved.length
@@ -162,7 +153,34 @@ function judgeCaResult(ev: Http01Evidence): Finding[] {
     ];
   }
   if (p.type === 'connection') return [connectionFinding(ev, last)];
-  // unauthorized
+  return judgeCaUnauthorized(ev, view);
+}
+
+/** The CA's fetch got a 200 with the expected body (or, for a random token, any 200). */
+function judgeCaSuccess(ev: Http01Evidence, { id, ca, base }: CaView): Finding[] {
+  if (!ev.randomToken) {
+    return [
+      finding('HTTP01_OK', id, {
+        ...base,
+        detail: `GET ${ca.url} returned the expected key authorization.`,
+        remediation: 'None needed.',
+      }),
+    ];
+  }
+  if (ca.body?.startsWith(`${ev.token}.`)) {
+    return [
+      finding('HTTP01_STATELESS_RESPONDER', id, {
+        ...base,
+        detail: `A random token returned "${ca.body}".`,
+        remediation: 'Make sure the thumbprint after the dot is your ACME account key thumbprint.',
+      }),
+    ];
+  }
+  return [catchAll(ev, ca)];
+}
+
+/** The CA's fetch got an HTTP answer that is not the key authorization. */
+function judgeCaUnauthorized(ev: Http01Evidence, { id, ca, evidence, base, last, addr }: CaView): Finding[] {
   const status = ca.finalStatus ?? 0;
   const headers = last?.headers ?? {};
   const proxy = cdnForHeaders(headers);
