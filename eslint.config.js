@@ -73,12 +73,6 @@ export const LONG_FUNCTIONS = [
     reason: 'the adapter closure over one SDK client, its zone cache and change waits',
   },
   {
-    file: 'src/checks/certificate/judge.ts',
-    fn: 'judgeCertificate',
-    lines: 132,
-    reason: 'the certificate checks in the order the CA and browsers apply them',
-  },
-  {
     file: 'src/http/fetch.ts',
     fn: 'fetchLikeCa',
     lines: 126,
@@ -119,12 +113,6 @@ export const LONG_FUNCTIONS = [
     fn: 'askZone',
     lines: 98,
     reason: 'one zone query with fallback over servers and transports, sharing retry state',
-  },
-  {
-    file: 'src/checks/tlsalpn01/judge.ts',
-    fn: 'judgeTlsAlpn01',
-    lines: 97,
-    reason: "Boulder's TLS-ALPN-01 checks in their order (va/tlsalpn.go)",
   },
   {
     file: 'src/lab/dnssec/sign.ts',
