@@ -67,12 +67,6 @@ export const LONG_FUNCTIONS = [
     reason: 'one polling loop whose rounds, deadline and events share state',
   },
   {
-    file: 'providers/route53/index.ts',
-    fn: 'create',
-    lines: 135,
-    reason: 'the adapter closure over one SDK client, its zone cache and change waits',
-  },
-  {
     file: 'src/http/fetch.ts',
     fn: 'fetchLikeCa',
     lines: 126,
