@@ -109,12 +109,6 @@ export const LONG_FUNCTIONS = [
     reason: 'one zone query with fallback over servers and transports, sharing retry state',
   },
   {
-    file: 'src/lab/dnssec/sign.ts',
-    fn: 'signZone',
-    lines: 94,
-    reason: 'signing a lab zone: keys, NSEC/NSEC3 chain and RRSIGs in one pass (lab only)',
-  },
-  {
     file: 'src/checks/caa/evaluate.ts',
     fn: 'evaluateCaa',
     lines: 90,
