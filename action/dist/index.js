@@ -20131,6 +20131,19 @@ var require_ipaddr = __commonJS({
   }
 });
 
+// src/identifiers.ts
+var WILDCARD_PREFIX, ACME_CHALLENGE_LABEL, isWildcard, baseName, acmeChallengeName;
+var init_identifiers = __esm({
+  "src/identifiers.ts"() {
+    "use strict";
+    WILDCARD_PREFIX = "*.";
+    ACME_CHALLENGE_LABEL = "_acme-challenge";
+    isWildcard = (name) => name.startsWith(WILDCARD_PREFIX);
+    baseName = (name) => isWildcard(name) ? name.slice(WILDCARD_PREFIX.length) : name;
+    acmeChallengeName = (base) => `${ACME_CHALLENGE_LABEL}.${base}`;
+  }
+});
+
 // src/report/codes/general.ts
 var GENERAL_CODES;
 var init_general = __esm({
@@ -20161,7 +20174,7 @@ var init_general = __esm({
 
 // src/report/codes/identifiers.ts
 var IDENTIFIERS_CODES;
-var init_identifiers = __esm({
+var init_identifiers2 = __esm({
   "src/report/codes/identifiers.ts"() {
     "use strict";
     IDENTIFIERS_CODES = [
@@ -21254,7 +21267,7 @@ var init_codes = __esm({
   "src/report/codes/index.ts"() {
     "use strict";
     init_general();
-    init_identifiers();
+    init_identifiers2();
     init_resolution();
     init_caa();
     init_delegation();
@@ -25616,10 +25629,10 @@ var init_iterative = __esm({
           }
           const asked = await this.askZone(zs, qname, qtype, ctx, true);
           if (asked.kind === "step") {
-            const { step, exchange } = asked;
+            const { step, exchange: exchange2 } = asked;
             if (step.kind === "answer") {
               this.noteNegative(zs, qname, step.response);
-              return { kind: "answer", zone: zs, response: step.response, exchange };
+              return { kind: "answer", zone: zs, response: step.response, exchange: exchange2 };
             }
             zs = this.adoptReferral(step.child, step.response, zs);
             continue;
@@ -26196,19 +26209,18 @@ var init_base32hex = __esm({
 
 // src/checks/dns01/value.ts
 function challengeName(identifier) {
-  const base = normalizeName(identifier).replace(/^\*\./, "");
-  return `${ACME_CHALLENGE_LABEL}.${base}`;
+  return acmeChallengeName(baseName(normalizeName(identifier)));
 }
 function txtStrings(r) {
   const parts = Array.isArray(r.data) ? r.data : [r.data];
   return parts.map((p) => Buffer.isBuffer(p) ? p.toString("utf8") : String(p));
 }
-var ACME_CHALLENGE_LABEL, CA_QUOTED_RECORD_MAX, txtValue, goQuote;
+var CA_QUOTED_RECORD_MAX, txtValue, goQuote;
 var init_value = __esm({
   "src/checks/dns01/value.ts"() {
     "use strict";
     init_names();
-    ACME_CHALLENGE_LABEL = "_acme-challenge";
+    init_identifiers();
     CA_QUOTED_RECORD_MAX = 100;
     txtValue = (r) => txtStrings(r).join("");
     goQuote = (s) => JSON.stringify(s);
@@ -26222,8 +26234,7 @@ function accountLabel(accountUri) {
   return base32LowerEncode(digest.subarray(0, ACCOUNT_LABEL_BYTES));
 }
 function accountChallengeName(identifier, accountUri) {
-  const base = normalizeName(identifier).replace(/^\*\./, "");
-  return `_${accountLabel(accountUri)}.${ACME_CHALLENGE_LABEL}.${base}`;
+  return `_${accountLabel(accountUri)}.${acmeChallengeName(baseName(normalizeName(identifier)))}`;
 }
 var ACCOUNT_LABEL_BYTES, withAccount;
 var init_account = __esm({
@@ -26231,7 +26242,7 @@ var init_account = __esm({
     "use strict";
     init_base32hex();
     init_names();
-    init_value();
+    init_identifiers();
     ACCOUNT_LABEL_BYTES = 10;
     withAccount = (detail, accountUri) => `${detail} (account: ${JSON.stringify(accountUri)})`;
   }
@@ -26967,6 +26978,7 @@ var init_dns012 = __esm({
     init_names();
     init_plain();
     init_value();
+    init_identifiers();
     init_gather();
     init_judge();
     init_account();
@@ -40714,6 +40726,7 @@ init_limits();
 
 // src/checks/identifiers.ts
 var import_ipaddr2 = __toESM(require_ipaddr(), 1);
+init_identifiers();
 init_finding();
 init_catalogue();
 init_reserved();
@@ -40723,6 +40736,7 @@ import { domainToASCII, domainToUnicode as domainToUnicode2 } from "node:url";
 // src/checks/ca-policy.ts
 init_reserved();
 init_psl();
+init_identifiers();
 import { domainToUnicode } from "node:url";
 var PA_ERRORS = {
   nonPublic: "Domain name does not end with a valid public suffix (TLD)",
@@ -40756,7 +40770,7 @@ function validPunycode(label) {
 }
 function validNonWildcardDomain(domain2, extra) {
   if (domain2 === "") return PA_ERRORS.emptyIdentifier;
-  if (domain2.startsWith("*.")) return PA_ERRORS.wildcardNotSupported;
+  if (isWildcard(domain2)) return PA_ERRORS.wildcardNotSupported;
   for (const b of Buffer.from(domain2, "utf8")) {
     if (b >= 128 || !isDnsCharacter(String.fromCharCode(b))) return PA_ERRORS.invalidCharacter;
   }
@@ -40785,8 +40799,8 @@ function caDomainError(domain2, extra = []) {
   const stars = (domain2.match(/\*/g) ?? []).length;
   if (stars === 0) return validNonWildcardDomain(domain2, extra);
   if (stars > 1) return PA_ERRORS.tooManyWildcards;
-  if (!domain2.startsWith("*.")) return PA_ERRORS.malformedWildcard;
-  const base = domain2.slice(2);
+  if (!isWildcard(domain2)) return PA_ERRORS.malformedWildcard;
+  const base = baseName(domain2);
   const suffix = publicSuffixOf(base, extra);
   if (!suffix) return PA_ERRORS.nonPublic;
   if (suffix === base) return PA_ERRORS.icannTldWildcard;
@@ -40942,12 +40956,12 @@ function parseIdentifier(input3) {
       `"${input3}" is ${value.length} characters, more than ${MAX_NAME_LENGTH2}`
     );
   }
-  const wildcard = value.startsWith("*.");
+  const wildcard = isWildcard(value);
   const identifier = {
     input: input3,
     type: "dns",
     value,
-    base: wildcard ? value.slice(2) : value,
+    base: baseName(value),
     wildcard
   };
   if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode2(l)).join(".");
@@ -40981,7 +40995,7 @@ function dnsPolicy(id, challenge, policy) {
       const many = (v.match(/\*/g)?.length ?? 0) > 1;
       return finding("IDENT_WILDCARD_MALFORMED", v, {
         detail: `"${v}" has a wildcard that is not the whole leftmost label.`,
-        evidence: policyEvidence('wildcard must be exactly "*." at the start', v),
+        evidence: policyEvidence(`wildcard must be exactly "${WILDCARD_PREFIX}" at the start`, v),
         remediation: `Use "*.${base.split(".").filter((l) => !l.includes("*")).join(".")}" (a wildcard covers exactly one label) or list the names explicitly.`,
         caMessage: cannotIssue(v, many ? PA.tooManyWildcards : PA.malformedWildcard)
       });
@@ -41030,7 +41044,7 @@ function dnsPolicy(id, challenge, policy) {
       finding("IDENT_WILDCARD_NEEDS_DNS01", v, {
         detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01, dns-account-01 and dns-persist-01 for wildcard authorizations.`,
         evidence: policyEvidence(`wildcard with ${challenge}`, v),
-        remediation: `Validate "${v}" with dns-01 (a TXT record at _acme-challenge.${base}), or request "${base}" and each subdomain explicitly.`
+        remediation: `Validate "${v}" with dns-01 (a TXT record at ${acmeChallengeName(base)}), or request "${base}" and each subdomain explicitly.`
       })
     );
   }
@@ -42516,13 +42530,9 @@ var Validator = class {
     const first = rrset[0];
     const owner = wireToName(first.owner);
     const type = typeToString(first.type);
-    const mine = sigs.filter((s) => {
-      try {
-        return namesEqual(s.owner, first.owner) && parseRrsig(s.rdata).typeCovered === first.type;
-      } catch {
-        return false;
-      }
-    });
+    const mine = sigs.filter(
+      (s) => safe(() => namesEqual(s.owner, first.owner) && parseRrsig(s.rdata).typeCovered === first.type)
+    );
     if (!mine.length)
       throw bogus({
         code: "missing-rrsig",
@@ -42559,20 +42569,7 @@ var Validator = class {
       }
       const candidates = keys.filter((k) => keyTag(k.rdata) === f.keyTag && k.rdata[3] === f.algorithm);
       if (!candidates.length) {
-        if (!keyAlgs.includes(f.algorithm))
-          consider({
-            ...base,
-            code: "algorithm-mismatch",
-            keyTag: f.keyTag,
-            detail: `RRSIG algorithm ${f.algorithm} matches no DNSKEY (algorithms ${keyAlgs.join(", ")})`
-          });
-        else
-          consider({
-            ...base,
-            code: "bad-signature",
-            keyTag: f.keyTag,
-            detail: `RRSIG key tag ${f.keyTag} matches no DNSKEY of ${displayName(zone)}`
-          });
+        consider(noKeyReason(base, f, keyAlgs));
         continue;
       }
       for (const k of candidates) {
@@ -42599,32 +42596,7 @@ var Validator = class {
           });
           return;
         }
-        const times = {
-          ...r.inception ? { inception: r.inception.toISOString() } : {},
-          ...r.expiration ? { expiration: r.expiration.toISOString() } : {},
-          keyTag: f.keyTag
-        };
-        if (r.reason === "expired")
-          consider({
-            ...base,
-            ...times,
-            code: "signature-expired",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${times.expiration}`
-          });
-        else if (r.reason === "not-yet-valid")
-          consider({
-            ...base,
-            ...times,
-            code: "signature-not-yet-valid",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${times.inception}`
-          });
-        else
-          consider({
-            ...base,
-            ...times,
-            code: "bad-signature",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) does not verify: ${r.reason}`
-          });
+        consider(failedReason(base, f, r));
       }
     }
     throw bogus(best);
@@ -42647,11 +42619,7 @@ var Validator = class {
     const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
     const dsLines = ds.map((d) => dsText(zone, d));
-    const sep4 = keys.filter((k) => (k.rdata.readUInt16BE(0) & 257) === 257);
-    const suggestedDs = (sep4.length ? sep4 : keys).flatMap((k) => {
-      const digest = safe(() => dsDigest(zoneWire, k.rdata, 2));
-      return digest ? [dsText(zone, { keyTag: keyTag(k.rdata), algorithm: k.rdata[3], digestType: 2, digest })] : [];
-    });
+    const suggestedDs = suggestedDsFor(zone, zoneWire, keys);
     this.zones.push({ zone, dsKeyTags, dnskeyKeyTags });
     if (res.rcode !== "NOERROR" && !keys.length)
       throw indeterminate(`DNSKEY ${displayName(zone)}: ${res.rcode}`);
@@ -42751,6 +42719,46 @@ function groupAnchors(anchors) {
   for (const a of anchors) m.set(a.zone, [...m.get(a.zone) ?? [], a]);
   return m;
 }
+function noKeyReason(base, f, keyAlgs) {
+  if (!keyAlgs.includes(f.algorithm))
+    return {
+      ...base,
+      code: "algorithm-mismatch",
+      keyTag: f.keyTag,
+      detail: `RRSIG algorithm ${f.algorithm} matches no DNSKEY (algorithms ${keyAlgs.join(", ")})`
+    };
+  return {
+    ...base,
+    code: "bad-signature",
+    keyTag: f.keyTag,
+    detail: `RRSIG key tag ${f.keyTag} matches no DNSKEY of ${displayName(base.zone)}`
+  };
+}
+function failedReason(base, f, r) {
+  const at = `RRSIG ${base.type} ${displayName(base.owner ?? "")} (key ${f.keyTag})`;
+  const times = {
+    ...r.inception ? { inception: r.inception.toISOString() } : {},
+    ...r.expiration ? { expiration: r.expiration.toISOString() } : {},
+    keyTag: f.keyTag
+  };
+  if (r.reason === "expired")
+    return { ...base, ...times, code: "signature-expired", detail: `${at} expired ${times.expiration}` };
+  if (r.reason === "not-yet-valid")
+    return {
+      ...base,
+      ...times,
+      code: "signature-not-yet-valid",
+      detail: `${at} is valid only from ${times.inception}`
+    };
+  return { ...base, ...times, code: "bad-signature", detail: `${at} does not verify: ${r.reason}` };
+}
+function suggestedDsFor(zone, zoneWire, keys) {
+  const sep4 = keys.filter((k) => (k.rdata.readUInt16BE(0) & 257) === 257);
+  return (sep4.length ? sep4 : keys).flatMap((k) => {
+    const digest = safe(() => dsDigest(zoneWire, k.rdata, 2));
+    return digest ? [dsText(zone, { keyTag: keyTag(k.rdata), algorithm: k.rdata[3], digestType: 2, digest })] : [];
+  });
+}
 async function validateChain(name, type, fetch, opts) {
   const v = new Validator(fetch, opts.now, opts.unboundSkew ?? true);
   const qname = normalizeName(name);
@@ -42788,6 +42796,10 @@ async function validateChain(name, type, fetch, opts) {
   }
 }
 async function validateOne(v, qname, qtype, anchors) {
+  const { zone, keys } = await signedZoneOf(v, qname, qtype, anchors);
+  return validateAnswer(v, zone, keys, qname, qtype);
+}
+async function signedZoneOf(v, qname, qtype, anchors) {
   const anchorZone = [...anchors.keys()].filter((z2) => isAtOrBelow(qname, z2)).sort((a, b) => b.length - a.length)[0];
   if (anchorZone === void 0)
     throw insecure("", "no-trust-anchor", `no trust anchor above ${displayName(qname)}`);
@@ -42800,19 +42812,19 @@ async function validateOne(v, qname, qtype, anchors) {
   );
   for (const cand of namesBetween(zone, qname)) {
     if (qtype === "DS" && cand === qname) break;
-    const res2 = await v.ask(cand, "DS");
-    if (res2.rcode === "NXDOMAIN") break;
-    if (res2.rcode !== "NOERROR") throw indeterminate(`DS ${displayName(cand)}: ${res2.rcode}`);
-    const ans2 = toWireSafe(res2.answers);
+    const res = await v.ask(cand, "DS");
+    if (res.rcode === "NXDOMAIN") break;
+    if (res.rcode !== "NOERROR") throw indeterminate(`DS ${displayName(cand)}: ${res.rcode}`);
+    const ans = toWireSafe(res.answers);
     const candWire = nameToWire(cand);
-    const ds = ans2.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
+    const ds = ans.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
     if (ds.length) {
       v.verifyRrset(
         zone,
         ds,
-        ans2.filter((r) => r.type === RRTYPE.RRSIG),
+        ans.filter((r) => r.type === RRTYPE.RRSIG),
         keys,
-        res2.server
+        res.server
       );
       zone = cand;
       keys = await v.zoneKeys(
@@ -42822,22 +42834,22 @@ async function validateOne(v, qname, qtype, anchors) {
       );
       continue;
     }
-    if (ans2.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
-    const { nsec, nsec3 } = v.denialRecords(zone, res2, keys);
+    if (ans.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
+    const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
     if (!nsec.length && !nsec3.length)
       throw bogus({
         code: "denial-missing",
         zone,
         owner: cand,
         type: "DS",
-        server: res2.server,
+        server: res.server,
         detail: `no NSEC/NSEC3 proves DS ${displayName(cand)} absent`
       });
-    const proof = nsec.length ? proveNoDataNsec(candWire, 43, nsec) : proveNoDataNsec3(candWire, 43, nsec3);
+    const proof = nsec.length ? proveNoDataNsec(candWire, RRTYPE.DS, nsec) : proveNoDataNsec3(candWire, RRTYPE.DS, nsec3);
     if (!proof.ok) {
       if (nsec.length && proveNameErrorNsec(candWire, nsec).ok) break;
       if (!nsec.length && proof.reason !== "iterations" && proveNameErrorNsec3(candWire, nsec3).ok) break;
-      throw v.denialStop(zone, cand, "DS", proof, res2.server);
+      throw v.denialStop(zone, cand, "DS", proof, res.server);
     }
     if (proof.kind === "insecure-delegation")
       throw insecure(
@@ -42852,6 +42864,9 @@ async function validateOne(v, qname, qtype, anchors) {
         `${displayName(cand)} is in an NSEC3 opt-out span of ${displayName(zone)}: unsigned delegation`
       );
   }
+  return { zone, keys };
+}
+async function validateAnswer(v, zone, keys, qname, qtype) {
   const res = await v.ask(qname, qtype);
   const qwire = nameToWire(qname);
   const qt = typeToNumber(qtype);
@@ -42879,7 +42894,7 @@ async function validateOne(v, qname, qtype, anchors) {
     const dname = res.answers.find(
       (r) => r.type === "DNAME" && qname.endsWith("." + normalizeName(r.name)) && isAtOrBelow(normalizeName(r.name), zone)
     );
-    if (dname && qt !== 39) {
+    if (dname && qt !== RRTYPE.DNAME) {
       const owner = normalizeName(dname.name);
       const set2 = ans.filter((r) => r.type === RRTYPE.DNAME && namesEqual(r.owner, nameToWire(owner)));
       v.verifyRrset(zone, set2, sigs, keys, res.server);
@@ -42888,7 +42903,7 @@ async function validateOne(v, qname, qtype, anchors) {
       return { records: [dname], rcode: res.rcode, cname: target === "" ? prefix : `${prefix}.${target}` };
     }
     const cname = ans.filter((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, qwire));
-    if (cname.length && qt !== 5) {
+    if (cname.length && qt !== RRTYPE.CNAME) {
       v.verifyRrset(zone, cname, sigs, keys, res.server);
       wildcardCheck(cname);
       const target = res.answers.find((r) => r.type === "CNAME" && normalizeName(r.name) === qname)?.data;
@@ -42898,23 +42913,28 @@ async function validateOne(v, qname, qtype, anchors) {
         cname: normalizeName(String(target))
       };
     }
-    const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
-    if (!nsec.length && !nsec3.length)
-      throw bogus({
-        code: "denial-missing",
-        zone,
-        owner: qname,
-        type: qtype,
-        server: res.server,
-        detail: `${res.rcode === "NXDOMAIN" ? "NXDOMAIN" : "empty answer"} for ${qtype} ${displayName(qname)} without NSEC/NSEC3 proof`
-      });
-    const proof = res.rcode === "NXDOMAIN" ? nsec.length ? proveNameErrorNsec(qwire, nsec) : proveNameErrorNsec3(qwire, nsec3) : nsec.length ? proveNoDataNsec(qwire, qt, nsec) : proveNoDataNsec3(qwire, qt, nsec3);
-    if (!proof.ok) throw v.denialStop(zone, qname, qtype, proof, res.server);
-    if (proof.kind === "opt-out")
-      throw insecure(qname, "opt-out", `${displayName(qname)} is in an NSEC3 opt-out span`);
-    return { records: [], rcode: res.rcode };
+    return proveDenial(v, zone, keys, res, qname, qtype);
   }
   throw indeterminate(`${qtype} ${displayName(qname)}: ${res.rcode}`);
+}
+function proveDenial(v, zone, keys, res, qname, qtype) {
+  const qwire = nameToWire(qname);
+  const qt = typeToNumber(qtype);
+  const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
+  if (!nsec.length && !nsec3.length)
+    throw bogus({
+      code: "denial-missing",
+      zone,
+      owner: qname,
+      type: qtype,
+      server: res.server,
+      detail: `${res.rcode === "NXDOMAIN" ? "NXDOMAIN" : "empty answer"} for ${qtype} ${displayName(qname)} without NSEC/NSEC3 proof`
+    });
+  const proof = res.rcode === "NXDOMAIN" ? nsec.length ? proveNameErrorNsec(qwire, nsec) : proveNameErrorNsec3(qwire, nsec3) : nsec.length ? proveNoDataNsec(qwire, qt, nsec) : proveNoDataNsec3(qwire, qt, nsec3);
+  if (!proof.ok) throw v.denialStop(zone, qname, qtype, proof, res.server);
+  if (proof.kind === "opt-out")
+    throw insecure(qname, "opt-out", `${displayName(qname)} is in an NSEC3 opt-out span`);
+  return { records: [], rcode: res.rcode };
 }
 function expiringSignatures(result2, now, days) {
   const limit = now.getTime() + days * 864e5;
@@ -43022,30 +43042,34 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
     case "secure":
       break;
   }
-  if (result2.status === "secure" || result2.status === "insecure") {
-    const byZone = /* @__PURE__ */ new Map();
-    for (const s of expiringSignatures(result2, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
-      const expires = Date.parse(s.expiration);
-      const span = expires - Date.parse(s.inception);
-      if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
-      const prev = byZone.get(s.zone);
-      if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
-    }
-    for (const s of byZone.values()) {
-      out.push(
-        finding("DNSSEC_SIGNATURE_EXPIRING", identifier, {
-          detail: `RRSIG ${s.type} ${displayName(s.owner)} (zone ${displayName(s.zone)}, key ${s.keyTag}) expires ${iso(s.expiration)}.`,
-          evidence: [
-            {
-              source: "DNSSEC validator",
-              query: `${s.type} ${displayName(s.owner)}`,
-              answer: `RRSIG expires ${iso(s.expiration)}`
-            }
-          ],
-          remediation: `Make sure the signer of ${displayName(s.zone)} re-signs before ${iso(s.expiration)}; after that, lookups of ${identifier} fail as bogus.`
-        })
-      );
-    }
+  if (result2.status === "secure" || result2.status === "insecure")
+    out.push(...expiringFindings(result2, identifier, now));
+  return out;
+}
+function expiringFindings(result2, identifier, now) {
+  const out = [];
+  const byZone = /* @__PURE__ */ new Map();
+  for (const s of expiringSignatures(result2, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
+    const expires = Date.parse(s.expiration);
+    const span = expires - Date.parse(s.inception);
+    if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
+    const prev = byZone.get(s.zone);
+    if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
+  }
+  for (const s of byZone.values()) {
+    out.push(
+      finding("DNSSEC_SIGNATURE_EXPIRING", identifier, {
+        detail: `RRSIG ${s.type} ${displayName(s.owner)} (zone ${displayName(s.zone)}, key ${s.keyTag}) expires ${iso(s.expiration)}.`,
+        evidence: [
+          {
+            source: "DNSSEC validator",
+            query: `${s.type} ${displayName(s.owner)}`,
+            answer: `RRSIG expires ${iso(s.expiration)}`
+          }
+        ],
+        remediation: `Make sure the signer of ${displayName(s.zone)} re-signs before ${iso(s.expiration)}; after that, lookups of ${identifier} fail as bogus.`
+      })
+    );
   }
   return out;
 }
@@ -43177,11 +43201,12 @@ function quoteString(bytes2) {
 }
 
 // src/checks/dnspersist01/record.ts
+init_identifiers();
 var PERSIST_LABEL = "_validation-persist";
 var ISSUER_MAX_OCTETS = 253;
 var PERSIST_UNTIL_WARN_DAYS = 30;
 function persistName(identifier) {
-  const base = identifier.toLowerCase().replace(/\.+$/, "").replace(/^\*\./, "");
+  const base = baseName(identifier.toLowerCase().replace(/\.+$/, ""));
   return `${PERSIST_LABEL}.${base}`;
 }
 var isWsp = (c) => c === " " || c === "	";
@@ -43697,6 +43722,22 @@ function toTarget(u) {
 function parseTarget(url2) {
   return toTarget(parseGoUrl(url2));
 }
+function ipHostRefusal(host, allow) {
+  if (host.includes("%")) return { message: "Invalid host in redirect target: contains scope zone" };
+  if (caReservedRange(host, { allow })) {
+    return { message: `Invalid host in redirect target: ${caReservedBlock(host).message}` };
+  }
+  const own2 = projectRefusal(host);
+  if (own2 && own2.reason !== "multicast") {
+    return {
+      message: `Invalid host in redirect target: ${own2.message}`,
+      extra: {
+        projectOnly: `acme-preflight refuses ${host}; the CA's registry does not list it, so the CA would follow the redirect`
+      }
+    };
+  }
+  return void 0;
+}
 function checkRedirect(input3) {
   const { status, location } = input3;
   const baseUrl = typeof input3.base === "string" ? parseGoUrl(input3.base) : input3.base;
@@ -43749,18 +43790,8 @@ function checkRedirect(input3) {
     );
   }
   if (target.isIp) {
-    if (target.host.includes("%"))
-      return refuse("reserved-ip", "Invalid host in redirect target: contains scope zone");
-    if (caReservedRange(target.host, { allow: input3.allow })) {
-      const ca = caReservedBlock(target.host);
-      return refuse("reserved-ip", `Invalid host in redirect target: ${ca.message}`);
-    }
-    const own2 = projectRefusal(target.host);
-    if (own2 && own2.reason !== "multicast") {
-      return refuse("reserved-ip", `Invalid host in redirect target: ${own2.message}`, {
-        projectOnly: `acme-preflight refuses ${target.host}; the CA's registry does not list it, so the CA would follow the redirect`
-      });
-    }
+    const refused = ipHostRefusal(target.host, input3.allow);
+    if (refused) return refuse("reserved-ip", refused.message, refused.extra);
   } else if (!publicSuffixOf(target.host, input3.extraPublicSuffixes) || target.host.endsWith(".")) {
     return refuse("public-suffix", "Invalid host in redirect target, must end in IANA registered TLD");
   }
@@ -43799,15 +43830,8 @@ function rawGet(req) {
     bodyAtLimit: false,
     totalMs: 0
   };
-  try {
-    assertConnectable(req.address, { allow: req.allow });
-  } catch (e) {
-    const msg = e instanceof ReservedAddressError ? e.message : String(e);
-    return Promise.resolve({ ...res, outcome: "reserved", error: msg });
-  }
-  if (!net5.isIP(req.address)) {
-    return Promise.resolve({ ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` });
-  }
+  const refused = refusedAddress(req, res);
+  if (refused) return Promise.resolve(refused);
   return new Promise((resolve5) => {
     let done = false;
     let stream;
@@ -43863,16 +43887,29 @@ function rawGet(req) {
         });
         t.on("secureConnect", () => {
           res.tlsProtocol = t.getProtocol() ?? void 0;
-          speak(t);
+          exchange(t, req, res, finish);
         });
       } else {
         stream = sock;
-        speak(sock);
+        exchange(sock, req, res, finish);
       }
     });
-    const speak = (s) => {
-      s.write(
-        `GET ${req.path} HTTP/1.1\r
+  });
+}
+function refusedAddress(req, res) {
+  try {
+    assertConnectable(req.address, { allow: req.allow });
+  } catch (e) {
+    const msg = e instanceof ReservedAddressError ? e.message : String(e);
+    return { ...res, outcome: "reserved", error: msg };
+  }
+  if (!net5.isIP(req.address))
+    return { ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` };
+  return void 0;
+}
+function exchange(s, req, res, finish) {
+  s.write(
+    `GET ${req.path} HTTP/1.1\r
 Host: ${req.hostHeader}\r
 User-Agent: ${req.userAgent}\r
 Accept: */*\r
@@ -43880,29 +43917,19 @@ Accept-Encoding: identity\r
 Connection: close\r
 \r
 `
-      );
-      const reader = new ResponseReader(req.maxHeaderBytes, req.maxBodyBytes, req.headersOnly);
-      s.on("data", (chunk) => {
-        const r = reader.push(chunk);
-        if (r === "more") return;
-        copy(reader);
-        if (r === "done") finish("response");
-        else finish(r.outcome, r.error);
-      });
-      s.on("end", () => {
-        const r = reader.end();
-        copy(reader);
-        if (r === "done") finish("response");
-        else finish(r.outcome, r.error);
-      });
-    };
-    const copy = (reader) => {
-      if (reader.status !== void 0) res.status = reader.status;
-      res.headers = reader.headers;
-      res.body = reader.body();
-      res.bodyAtLimit = res.body.length >= req.maxBodyBytes;
-    };
-  });
+  );
+  const reader = new ResponseReader(req.maxHeaderBytes, req.maxBodyBytes, req.headersOnly);
+  const settle2 = (r) => {
+    if (r === "more") return;
+    if (reader.status !== void 0) res.status = reader.status;
+    res.headers = reader.headers;
+    res.body = reader.body();
+    res.bodyAtLimit = res.body.length >= req.maxBodyBytes;
+    if (r === "done") finish("response");
+    else finish(r.outcome, r.error);
+  };
+  s.on("data", (chunk) => settle2(reader.push(chunk)));
+  s.on("end", () => settle2(reader.end()));
 }
 var ResponseReader = class {
   constructor(maxHeaderBytes, maxBodyBytes, headersOnly) {
@@ -44525,10 +44552,11 @@ function notProbedNote(probed, notProbed) {
 }
 
 // src/checks/http01/gather.ts
+init_identifiers();
 var probeToken = (host) => createHash4("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, "");
+  const host = baseName(identifier);
   const token = deps.token ?? probeToken(host);
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
@@ -44639,6 +44667,7 @@ function applianceFor(headers, body) {
 
 // src/checks/http01/judge.ts
 init_catalogue();
+init_identifiers();
 var WEBROOT_NGINX = "location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }";
 var REDIRECT_FIXES = {
   "status-303": "Use 301, 302, 307 or 308 for the redirect (303 is not followed by the CA).",
@@ -44670,7 +44699,7 @@ function behaviour(r) {
 function judgeHttp01(ev) {
   const id = ev.identifier;
   const out = [];
-  if (id.startsWith("*.")) {
+  if (isWildcard(id)) {
     return [
       finding("HTTP01_WILDCARD", id, {
         detail: `${id} is a wildcard; the CA never offers HTTP-01 for it.`,
@@ -44708,27 +44737,8 @@ function judgeCaResult(ev) {
   const addr = last?.address ?? "";
   const p = ca.problem;
   const base = { evidence, ...caMessage ? { caMessage } : {} };
-  if (ca.ok) {
-    if (!ev.randomToken) {
-      return [
-        finding("HTTP01_OK", id, {
-          ...base,
-          detail: `GET ${ca.url} returned the expected key authorization.`,
-          remediation: "None needed."
-        })
-      ];
-    }
-    if (ca.body?.startsWith(`${ev.token}.`)) {
-      return [
-        finding("HTTP01_STATELESS_RESPONDER", id, {
-          ...base,
-          detail: `A random token returned "${ca.body}".`,
-          remediation: "Make sure the thumbprint after the dot is your ACME account key thumbprint."
-        })
-      ];
-    }
-    return [catchAll(ev, ca)];
-  }
+  const view2 = { id, ca, evidence, base, last, addr };
+  if (ca.ok) return judgeCaSuccess(ev, view2);
   if (!p) return [];
   if (p.type === "dns") {
     const reserved = ev.reserved.length ? ` Reserved addresses dropped: ${ev.reserved.map((r) => `${r.address} (${r.range})`).join(", ")}.` : "";
@@ -44771,6 +44781,30 @@ function judgeCaResult(ev) {
     ];
   }
   if (p.type === "connection") return [connectionFinding(ev, last)];
+  return judgeCaUnauthorized(ev, view2);
+}
+function judgeCaSuccess(ev, { id, ca, base }) {
+  if (!ev.randomToken) {
+    return [
+      finding("HTTP01_OK", id, {
+        ...base,
+        detail: `GET ${ca.url} returned the expected key authorization.`,
+        remediation: "None needed."
+      })
+    ];
+  }
+  if (ca.body?.startsWith(`${ev.token}.`)) {
+    return [
+      finding("HTTP01_STATELESS_RESPONDER", id, {
+        ...base,
+        detail: `A random token returned "${ca.body}".`,
+        remediation: "Make sure the thumbprint after the dot is your ACME account key thumbprint."
+      })
+    ];
+  }
+  return [catchAll(ev, ca)];
+}
+function judgeCaUnauthorized(ev, { id, ca, evidence, base, last, addr }) {
   const status = ca.finalStatus ?? 0;
   const headers = last?.headers ?? {};
   const proxy = cdnForHeaders(headers);
@@ -45021,9 +45055,10 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 // src/checks/certificate/gather.ts
 import net9 from "node:net";
 init_reserved();
+init_identifiers();
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, "");
+  const host = baseName(identifier);
   const literal2 = net9.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
@@ -45136,6 +45171,7 @@ function analyseChain(chainB64, name, roots, now) {
 }
 
 // src/checks/certificate/judge.ts
+init_identifiers();
 var EXPIRY_WARNING_DAYS = 21;
 var evFor = (name) => (a, answer) => ({
   source: `${a.address.includes(":") ? `[${a.address}]` : a.address}:${a.handshake.port}`,
@@ -45146,7 +45182,7 @@ var evFor = (name) => (a, answer) => ({
 });
 function judgeCertificate(e, opts = {}) {
   const id = e.identifier;
-  const name = id.replace(/^\*\./, "");
+  const name = baseName(id);
   const now = opts.now ?? /* @__PURE__ */ new Date();
   const roots = opts.roots ?? nodeRoots();
   const windowDays = opts.expiringDays ?? EXPIRY_WARNING_DAYS;
@@ -45156,88 +45192,26 @@ function judgeCertificate(e, opts = {}) {
   const analysed = [];
   for (const a of e.addresses) {
     const h = a.handshake;
-    if (h.outcome === "http-on-tls") {
-      out.push(
-        finding("CERT_HTTP_ON_TLS_PORT", id, {
-          ...breaking ? { severity: breaking } : {},
-          detail: `${a.address} port ${h.port} answered plain HTTP to a TLS ClientHello.`,
-          evidence: [ev(a, "plain HTTP response")],
-          remediation: "Serve TLS on port 443 (nginx `listen 443 ssl;` with ssl_certificate), not plain HTTP.",
-          caMessage: "Server only speaks HTTP, not TLS"
-        })
-      );
-      continue;
-    }
     if (h.outcome !== "ok") {
-      if (a.legacy?.outcome === "ok") {
-        out.push(
-          finding("CERT_LEGACY_TLS_ONLY", id, {
-            ...breaking ? { severity: breaking } : {},
-            detail: `${a.address} refuses TLS 1.2+ (${h.error ?? h.outcome}) but completes ${a.legacy.protocol ?? "TLS 1.0/1.1"}.`,
-            evidence: [
-              ev(a, `TLS1.2+: ${h.error ?? h.outcome}`),
-              ev({ ...a, handshake: a.legacy }, `accepted ${a.legacy.protocol ?? ""}`)
-            ],
-            remediation: "Enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`, Apache `SSLProtocol -all +TLSv1.2 +TLSv1.3`)."
-          })
-        );
-      } else {
-        out.push(
-          finding("CERT_TLS_UNREACHABLE", id, {
-            ...breaking ? { severity: breaking } : {},
-            detail: `TLS to ${a.address} port ${h.port}: ${h.outcome}${h.error ? ` (${h.error})` : ""}.`,
-            evidence: [ev(a, h.error ?? h.outcome)],
-            remediation: "Serve TLS on port 443 for this name, or ignore if the site is HTTP-only."
-          })
-        );
-      }
+      out.push(handshakeFinding(id, a, ev, breaking));
       continue;
     }
     const c = analyseChain(h.chain, name, roots, now);
     if (!c) continue;
     analysed.push({ a, c });
   }
-  for (const { a, c } of analysed) {
-    const summary2 = `${c.subject} issued by ${c.issuer}, SAN ${c.subjectAltName || "none"}, valid until ${c.notAfter.toISOString()}`;
-    const evidence = [ev(a, `${a.handshake.protocol ?? ""} ${summary2}`)];
-    const at = `at ${a.address}`;
-    if (c.daysLeft < 0 || now < c.notBefore) {
-      out.push(
-        finding("CERT_EXPIRED", id, {
-          detail: `The certificate ${at} expired on ${c.notAfter.toISOString()} (or is not yet valid).`,
-          evidence,
-          remediation: "Renew the certificate and reload the server (check the renewal timer/cron and its logs)."
-        })
-      );
-    } else if (c.daysLeft < windowDays) {
-      out.push(
-        finding("CERT_EXPIRING", id, {
-          detail: `The certificate ${at} expires in ${c.daysLeft} days (${c.notAfter.toISOString()}).`,
-          evidence,
-          remediation: "Renewal should have happened at 30 days left: check the ACME client's renewal job and its last error."
-        })
-      );
-    }
-    if (!c.nameMatches) {
-      out.push(
-        finding("CERT_NAME_MISMATCH", id, {
-          detail: `The certificate ${at} covers ${c.subjectAltName || c.subject}, not ${name}.`,
-          evidence,
-          remediation: `Add a server block / virtual host for ${name} with a certificate that lists it, or include ${name} in the next certificate.`
-        })
-      );
-    }
-    const chainFix = {
-      incomplete: [
-        "CERT_CHAIN_INCOMPLETE",
-        "Serve the full chain: nginx `ssl_certificate fullchain.pem;` (not cert.pem), Apache `SSLCertificateFile fullchain.pem`."
-      ],
-      "self-signed": ["CERT_SELF_SIGNED", "Replace the self-signed certificate with one from a public CA."],
-      untrusted: ["CERT_UNTRUSTED", "Use a certificate from a publicly trusted CA and serve its full chain."]
-    };
-    const fix = chainFix[c.status];
-    if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
-  }
+  for (const { a, c } of analysed)
+    out.push(
+      ...servedFindings(
+        id,
+        name,
+        a,
+        c,
+        ev(a, `${a.handshake.protocol ?? ""} ${summaryOf(c)}`),
+        now,
+        windowDays
+      )
+    );
   const note = notProbedNote(e.addresses.length, e.notProbed ?? 0);
   const fps = new Set(analysed.map(({ c }) => c.fingerprint256));
   if (fps.size > 1) {
@@ -45275,14 +45249,87 @@ function notProbedFinding(id, probed, note) {
     remediation: "None needed for the CA; remove records of servers that are not serving this name."
   });
 }
+function handshakeFinding(id, a, ev, breaking) {
+  const h = a.handshake;
+  if (h.outcome === "http-on-tls") {
+    return finding("CERT_HTTP_ON_TLS_PORT", id, {
+      ...breaking ? { severity: breaking } : {},
+      detail: `${a.address} port ${h.port} answered plain HTTP to a TLS ClientHello.`,
+      evidence: [ev(a, "plain HTTP response")],
+      remediation: "Serve TLS on port 443 (nginx `listen 443 ssl;` with ssl_certificate), not plain HTTP.",
+      caMessage: "Server only speaks HTTP, not TLS"
+    });
+  }
+  if (a.legacy?.outcome === "ok") {
+    return finding("CERT_LEGACY_TLS_ONLY", id, {
+      ...breaking ? { severity: breaking } : {},
+      detail: `${a.address} refuses TLS 1.2+ (${h.error ?? h.outcome}) but completes ${a.legacy.protocol ?? "TLS 1.0/1.1"}.`,
+      evidence: [
+        ev(a, `TLS1.2+: ${h.error ?? h.outcome}`),
+        ev({ ...a, handshake: a.legacy }, `accepted ${a.legacy.protocol ?? ""}`)
+      ],
+      remediation: "Enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`, Apache `SSLProtocol -all +TLSv1.2 +TLSv1.3`)."
+    });
+  }
+  return finding("CERT_TLS_UNREACHABLE", id, {
+    ...breaking ? { severity: breaking } : {},
+    detail: `TLS to ${a.address} port ${h.port}: ${h.outcome}${h.error ? ` (${h.error})` : ""}.`,
+    evidence: [ev(a, h.error ?? h.outcome)],
+    remediation: "Serve TLS on port 443 for this name, or ignore if the site is HTTP-only."
+  });
+}
+var summaryOf = (c) => `${c.subject} issued by ${c.issuer}, SAN ${c.subjectAltName || "none"}, valid until ${c.notAfter.toISOString()}`;
+function servedFindings(id, name, a, c, served, now, windowDays) {
+  const out = [];
+  const evidence = [served];
+  const at = `at ${a.address}`;
+  if (c.daysLeft < 0 || now < c.notBefore) {
+    out.push(
+      finding("CERT_EXPIRED", id, {
+        detail: `The certificate ${at} expired on ${c.notAfter.toISOString()} (or is not yet valid).`,
+        evidence,
+        remediation: "Renew the certificate and reload the server (check the renewal timer/cron and its logs)."
+      })
+    );
+  } else if (c.daysLeft < windowDays) {
+    out.push(
+      finding("CERT_EXPIRING", id, {
+        detail: `The certificate ${at} expires in ${c.daysLeft} days (${c.notAfter.toISOString()}).`,
+        evidence,
+        remediation: "Renewal should have happened at 30 days left: check the ACME client's renewal job and its last error."
+      })
+    );
+  }
+  if (!c.nameMatches) {
+    out.push(
+      finding("CERT_NAME_MISMATCH", id, {
+        detail: `The certificate ${at} covers ${c.subjectAltName || c.subject}, not ${name}.`,
+        evidence,
+        remediation: `Add a server block / virtual host for ${name} with a certificate that lists it, or include ${name} in the next certificate.`
+      })
+    );
+  }
+  const chainFix = {
+    incomplete: [
+      "CERT_CHAIN_INCOMPLETE",
+      "Serve the full chain: nginx `ssl_certificate fullchain.pem;` (not cert.pem), Apache `SSLCertificateFile fullchain.pem`."
+    ],
+    "self-signed": ["CERT_SELF_SIGNED", "Replace the self-signed certificate with one from a public CA."],
+    untrusted: ["CERT_UNTRUSTED", "Use a certificate from a publicly trusted CA and serve its full chain."]
+  };
+  const fix = chainFix[c.status];
+  if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
+  return out;
+}
 
 // src/checks/tlsalpn01/gather.ts
 import net11 from "node:net";
 init_reserved();
 init_ca_messages();
+init_identifiers();
 async function probeTlsAlpn01(identifier, deps) {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, "");
+  const host = baseName(identifier);
   const literal2 = net11.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
@@ -45357,6 +45404,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
 }
 
 // src/checks/tlsalpn01/judge.ts
+init_identifiers();
 var evidenceOf2 = (h, name) => ({
   source: `${h.address.includes(":") ? `[${h.address}]` : h.address}:${h.port}`,
   query: `TLS ClientHello SNI ${name} ALPN ${ACME_TLS_ALPN}`,
@@ -45366,7 +45414,7 @@ var evidenceOf2 = (h, name) => ({
 });
 function judgeTlsAlpn01(ev) {
   const id = ev.identifier;
-  const name = id.replace(/^\*\./, "");
+  const name = baseName(id);
   if (ev.noAddresses) {
     return [
       finding("TLSALPN01_NO_ADDRESSES", id, {
@@ -45380,39 +45428,9 @@ function judgeTlsAlpn01(ev) {
   const last = ev.attempts[ev.attempts.length - 1];
   const evidence = ev.attempts.map((h) => evidenceOf2(h, name));
   const where = `${last.address}: ${name}`;
-  if (last.outcome === "http-on-tls") {
-    return [
-      finding("TLSALPN01_HTTP_ONLY", id, {
-        detail: `${last.address} port ${last.port} answers plain HTTP.`,
-        evidence,
-        caMessage: `${where}: Server only speaks HTTP, not TLS`,
-        remediation: "Serve TLS on port 443 with a TLS-ALPN-01 capable server (Caddy, Traefik, lego/certbot standalone in tls-alpn mode), or use HTTP-01."
-      })
-    ];
-  }
-  if (["refused", "connect-timeout", "unreachable", "handshake-timeout", "reset", "reserved"].includes(
-    last.outcome
-  )) {
-    return [
-      finding("TLSALPN01_CONNECTION", id, {
-        detail: `${last.address} port ${last.port}: ${last.outcome}${last.error ? ` (${last.error})` : ""}.`,
-        evidence,
-        caMessage: `${where}: Connection problem: ${last.error ?? last.outcome}`,
-        remediation: "Allow tcp/443 from anywhere to this address and run the TLS-ALPN-01 responder on it."
-      })
-    ];
-  }
   const alpnAlert = last.outcome === "tls-error" && /no.application.protocol/i.test(`${last.errorCode ?? ""} ${last.error ?? ""}`);
-  if (last.outcome === "tls-error" && !alpnAlert) {
-    return [
-      finding("TLSALPN01_TLS_ERROR", id, {
-        detail: `Handshake with ${last.address} failed: ${last.error ?? ""}.`,
-        evidence,
-        caMessage: `${where}: TLS error: ${last.error ?? ""}`,
-        remediation: "Offer TLS 1.2+ and answer the SNI of this name with the acme-tls/1 challenge certificate."
-      })
-    ];
-  }
+  const failed = transportFailure(id, last, evidence, where, alpnAlert);
+  if (failed) return [failed];
   if (last.alpn !== ACME_TLS_ALPN) {
     const pending2 = ev.expected !== void 0;
     return [
@@ -45452,6 +45470,35 @@ function judgeTlsAlpn01(ev) {
       remediation: "None needed."
     })
   ];
+}
+function transportFailure(id, last, evidence, where, alpnAlert) {
+  if (last.outcome === "http-on-tls") {
+    return finding("TLSALPN01_HTTP_ONLY", id, {
+      detail: `${last.address} port ${last.port} answers plain HTTP.`,
+      evidence,
+      caMessage: `${where}: Server only speaks HTTP, not TLS`,
+      remediation: "Serve TLS on port 443 with a TLS-ALPN-01 capable server (Caddy, Traefik, lego/certbot standalone in tls-alpn mode), or use HTTP-01."
+    });
+  }
+  if (["refused", "connect-timeout", "unreachable", "handshake-timeout", "reset", "reserved"].includes(
+    last.outcome
+  )) {
+    return finding("TLSALPN01_CONNECTION", id, {
+      detail: `${last.address} port ${last.port}: ${last.outcome}${last.error ? ` (${last.error})` : ""}.`,
+      evidence,
+      caMessage: `${where}: Connection problem: ${last.error ?? last.outcome}`,
+      remediation: "Allow tcp/443 from anywhere to this address and run the TLS-ALPN-01 responder on it."
+    });
+  }
+  if (last.outcome === "tls-error" && !alpnAlert) {
+    return finding("TLSALPN01_TLS_ERROR", id, {
+      detail: `Handshake with ${last.address} failed: ${last.error ?? ""}.`,
+      evidence,
+      caMessage: `${where}: TLS error: ${last.error ?? ""}`,
+      remediation: "Offer TLS 1.2+ and answer the SNI of this name with the acme-tls/1 challenge certificate."
+    });
+  }
+  return void 0;
 }
 
 // src/engine/families/http.ts
@@ -45768,6 +45815,7 @@ async function gatherDnsPersist01(resolver, identifier) {
 init_finding();
 init_catalogue();
 init_ca_messages();
+init_identifiers();
 var DAY_MS = 864e5;
 var q = (s) => JSON.stringify(s);
 var joined = (r) => r.join("");
@@ -45795,7 +45843,7 @@ function describeFate(f) {
 }
 function judgeDnsPersist01(ev, opts) {
   const id = ev.identifier;
-  const wildcard = id.startsWith("*.");
+  const wildcard = isWildcard(id);
   const name = ev.name || persistName(id);
   const l = ev.lookup;
   const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
@@ -45818,7 +45866,7 @@ function judgeDnsPersist01(ev, opts) {
           title: nx ? `${l.finalName} does not exist (NXDOMAIN)` : `The TXT lookup for ${name} fails (${l.status})`,
           detail: nx ? `${at} does not exist: no dns-persist-01 record has been published${l.message ? ` (${l.message})` : ""}.` : `${l.message ?? `TXT ${name}: ${l.status}`}.`,
           evidence,
-          remediation: nx ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${id.replace(/^\*\./, "")} --account-uri ${opts.accountUri}${wildcard ? " --wildcard" : ""}\` prints it).` : `Fix the nameservers of ${l.zone ?? "the zone"} so they answer TXT ${l.finalName} authoritatively (NOERROR; ${l.status} is not an answer).`,
+          remediation: nx ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${baseName(id)} --account-uri ${opts.accountUri}${wildcard ? " --wildcard" : ""}\` prints it).` : `Fix the nameservers of ${l.zone ?? "the zone"} so they answer TXT ${l.finalName} authoritatively (NOERROR; ${l.status} is not an answer).`,
           caMessage: detail
         })
       ]
@@ -46478,13 +46526,11 @@ var caaFamily = {
 init_names();
 init_plain();
 init_finding();
+init_identifiers();
 var DATA_TYPES2 = ["A", "AAAA", "CNAME", "CAA"];
-var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
-function baseName(identifier) {
-  return normalizeName(identifier.replace(/^\*\./, ""));
-}
+var delegationName = (identifier) => normalizeName(baseName(identifier));
 function delegationQuestions(base, challenge, txtName) {
-  const txt = [txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, "TXT"];
+  const txt = [txtName ?? acmeChallengeName(base), "TXT"];
   if (isDnsChallenge(challenge)) return [[base, "CAA"], txt];
   if (challenge)
     return [
@@ -46495,7 +46541,7 @@ function delegationQuestions(base, challenge, txtName) {
   return [...DATA_TYPES2.map((t) => [base, t]), txt];
 }
 async function gatherDelegation(resolver, name, challenge, txtName) {
-  const base = baseName(name);
+  const base = delegationName(name);
   const found = await resolver.findZone(base, "CAA");
   if ("error" in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
   const zone = plainDelegation(found);
@@ -46705,10 +46751,11 @@ init_catalogue();
 
 // src/checks/delegation/usage.ts
 init_finding();
+init_identifiers();
 function caUses(q2, challenge) {
   if (q2.type === "CAA" || q2.type === "CNAME") return true;
   if (q2.type === "TXT")
-    return isDnsChallenge(challenge) || challenge === void 0 && q2.name.startsWith(`${ACME_CHALLENGE_LABEL2}.`);
+    return isDnsChallenge(challenge) || challenge === void 0 && q2.name.startsWith(`${ACME_CHALLENGE_LABEL}.`);
   if (q2.type === "A" || q2.type === "AAAA") return challenge === void 0 || !isDnsChallenge(challenge);
   return false;
 }
@@ -47274,11 +47321,12 @@ function judgePropagation(ev, identifier) {
 
 // src/checks/propagation/check.ts
 init_finding();
+init_identifiers();
 function propagationQuestions(identifier, challenge, txtName) {
-  const base = baseName(identifier);
+  const base = delegationName(identifier);
   if (isDnsChallenge(challenge)) {
     return [
-      { name: txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, types: ["TXT"] },
+      { name: txtName ?? acmeChallengeName(base), types: ["TXT"] },
       { name: base, types: ["CAA"] }
     ];
   }
