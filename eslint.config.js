@@ -97,12 +97,6 @@ export const LONG_FUNCTIONS = [
     reason: "Boulder's DNS-01 decision in its order, then the diagnosis",
   },
   {
-    file: 'src/lab/dnssec/memzone.ts',
-    fn: 'answerFromZone',
-    lines: 104,
-    reason: 'RFC 1034 §4.3.2 answer algorithm, step by step (lab only)',
-  },
-  {
     file: 'src/dns/iterative.ts',
     fn: 'askZone',
     lines: 98,
