@@ -16,3 +16,21 @@ export interface Identifier {
 
 /** One way the typed identifier differs from the form the CA accepts. */
 export type AsWritten = 'uppercase' | 'trailing-dot' | 'unicode' | 'ip-text' | 'ip-brackets';
+
+/** RFC 8555 §7.1.3: a wildcard identifier is its base name under this prefix. */
+export const WILDCARD_PREFIX = '*.';
+/** RFC 8555 §8.4: the DNS-01 TXT record sits at this label under the base name. */
+export const ACME_CHALLENGE_LABEL = '_acme-challenge';
+
+export const isWildcard = (name: string): boolean => name.startsWith(WILDCARD_PREFIX);
+
+/** The name looked up in DNS: the one place a leading `*.` is stripped (once, as the CA does). */
+export const baseName = (name: string): string =>
+  isWildcard(name) ? name.slice(WILDCARD_PREFIX.length) : name;
+
+/** The identifier's value for a base name: `*.<base>` for a wildcard. */
+export const identifierValue = (base: string, wildcard?: boolean): string =>
+  wildcard ? `${WILDCARD_PREFIX}${base}` : base;
+
+/** `_acme-challenge.<base>`: the name is used as given (strip a wildcard with baseName first). */
+export const acmeChallengeName = (base: string): string => `${ACME_CHALLENGE_LABEL}.${base}`;

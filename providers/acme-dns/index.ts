@@ -12,6 +12,7 @@ import {
   type RecordHandle,
 } from '../types.js';
 import { meta } from './meta.js';
+import { ACME_CHALLENGE_LABEL } from '../../src/identifiers.js';
 
 export { meta };
 
@@ -22,7 +23,7 @@ export interface AcmeDnsAccount {
   fulldomain: string;
 }
 
-const CHALLENGE_LABEL = '_acme-challenge.';
+const CHALLENGE_LABEL = `${ACME_CHALLENGE_LABEL}.`;
 
 export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
   const c = readCredentials(meta, env);

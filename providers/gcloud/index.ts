@@ -57,17 +57,15 @@ export function fromRrdata(rrdata: string): string {
   return parts.length > 0 ? parts.join('') : rrdata;
 }
 
-export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
-  const c = readCredentials(meta, env);
-  const raw = c.GCE_SERVICE_ACCOUNT!;
-  let sa: ServiceAccount;
+/** The service account JSON, checked for what signing needs; token_uri defaults to Google's. */
+function parseServiceAccount(raw: string): ServiceAccount {
   try {
     const parsed = JSON.parse(raw) as Record<string, unknown>;
     for (const k of ['client_email', 'private_key'] as const) {
       if (typeof parsed[k] !== 'string') throw new Error(`lacks ${k}`);
     }
     const given = parsed as unknown as ServiceAccount;
-    sa = {
+    return {
       ...given,
       token_uri:
         typeof given.token_uri === 'string' ? given.token_uri : 'https://oauth2.googleapis.com/token',
@@ -76,98 +74,94 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     const why = e instanceof SyntaxError ? 'is not valid JSON' : (e as Error).message;
     throw new ProviderConfigError(`${meta.name}: GCE_SERVICE_ACCOUNT ${why}`, meta.code);
   }
-  const project = c.GCE_PROJECT ?? sa.project_id;
-  if (!project)
+}
+
+/** The RS256 JWT (RFC 7523) that is exchanged for an access token. */
+function signedAssertion(sa: ServiceAccount, now: number): string {
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', ...(sa.private_key_id ? { kid: sa.private_key_id } : {}) })}.${b64(
+    {
+      iss: sa.client_email,
+      scope: DNS_SCOPE,
+      aud: sa.token_uri,
+      iat: now,
+      exp: now + JWT_LIFETIME_S,
+    },
+  )}`;
+  let sig: string;
+  try {
+    sig = createSign('RSA-SHA256').update(unsigned).sign(sa.private_key, 'base64url');
+  } catch {
     throw new ProviderConfigError(
-      `${meta.name}: set GCE_PROJECT (the service account has no project_id)`,
+      `${meta.name}: the service account private_key cannot sign (not an RSA PEM key?)`,
       meta.code,
     );
-  const ttl = opts.ttl ?? secondsFrom(meta, 'GCE_TTL', c.GCE_TTL, DEFAULT_TTL);
-  const f = opts.fetch ?? fetch;
-  // The key (in every form redact knows, JSON-escaped included); the rest of the file is not secret.
-  const secrets: string[] = [sa.private_key];
-  let token: { value: string; expires: number } | undefined;
+  }
+  return `${unsigned}.${sig}`;
+}
 
-  async function accessToken(signal?: AbortSignal): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    if (token && token.expires > now + 60) return token.value;
-    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', ...(sa.private_key_id ? { kid: sa.private_key_id } : {}) })}.${b64(
-      {
-        iss: sa.client_email,
-        scope: DNS_SCOPE,
-        aud: sa.token_uri,
-        iat: now,
-        exp: now + JWT_LIFETIME_S,
-      },
-    )}`;
-    let sig: string;
-    try {
-      sig = createSign('RSA-SHA256').update(unsigned).sign(sa.private_key, 'base64url');
-    } catch {
-      throw new ProviderConfigError(
-        `${meta.name}: the service account private_key cannot sign (not an RSA PEM key?)`,
-        meta.code,
-      );
-    }
-    const assertion = `${unsigned}.${sig}`;
-    secrets.push(assertion);
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
-    const what = `token request to ${sa.token_uri}`;
+interface AccessToken {
+  value: string;
+  expires: number;
+}
+
+/** Exchanges a fresh assertion for a token; what it sends and gets back joins secrets. */
+async function requestToken(
+  sa: ServiceAccount,
+  f: typeof fetch,
+  opts: ProviderOptions,
+  secrets: string[],
+  signal?: AbortSignal,
+): Promise<AccessToken> {
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = signedAssertion(sa, now);
+  secrets.push(assertion);
+  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
+  const what = `token request to ${sa.token_uri}`;
+  if (signal?.aborted) throw cancelled(meta.code, what, signal);
+  let res: Response;
+  let text: string;
+  try {
+    res = await f(sa.token_uri, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion,
+      }).toString(),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    text = await res.text();
+  } catch (e) {
     if (signal?.aborted) throw cancelled(meta.code, what, signal);
-    let res: Response;
-    let text: string;
-    try {
-      res = await f(sa.token_uri, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-          assertion,
-        }).toString(),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      text = await res.text();
-    } catch (e) {
-      if (signal?.aborted) throw cancelled(meta.code, what, signal);
-      throw new ProviderError(
-        redact(`token request to ${sa.token_uri} failed: ${(e as Error).message}`, secrets),
-        meta.code,
-      );
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const at = field(body, 'access_token');
-    if (!res.ok || typeof at !== 'string') {
-      throw new ProviderError(
-        `token request for ${sa.client_email} returned HTTP ${res.status}${errorSummary(body, text, secrets)}`,
-        meta.code,
-        res.status,
-      );
-    }
-    secrets.push(at);
-    const exp = field(body, 'expires_in');
-    token = { value: at, expires: now + (typeof exp === 'number' ? exp : 3600) };
-    return at;
-  }
-
-  async function api(method: string, path: string, signal?: AbortSignal, body?: unknown): Promise<unknown> {
-    const client = adapterClient(
+    throw new ProviderError(
+      redact(`token request to ${sa.token_uri} failed: ${(e as Error).message}`, secrets),
       meta.code,
-      opts,
-      opts.baseUrl ?? DEFAULT_BASE_URL,
-      { authorization: `Bearer ${await accessToken(signal)}` },
-      secrets,
     );
-    return (await client.request(method, path, body, [], signal)).body;
   }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const at = field(body, 'access_token');
+  if (!res.ok || typeof at !== 'string') {
+    throw new ProviderError(
+      `token request for ${sa.client_email} returned HTTP ${res.status}${errorSummary(body, text, secrets)}`,
+      meta.code,
+      res.status,
+    );
+  }
+  secrets.push(at);
+  const exp = field(body, 'expires_in');
+  return { value: at, expires: now + (typeof exp === 'number' ? exp : 3600) };
+}
 
-  const zonesPath = `/projects/${encodeURIComponent(project)}/managedZones`;
+type Api = (method: string, path: string, signal?: AbortSignal, body?: unknown) => Promise<unknown>;
 
+/** Zone lookup, TXT record sets and atomic changes over the Cloud DNS REST API. */
+function cloudDnsZones(api: Api, zonesPath: string, project: string, timeoutMs: number | undefined) {
   const findZone = (fqdn: string, signal?: AbortSignal): Promise<{ name: string; nameServers: string[] }> =>
     firstZone(
       meta.code,
@@ -221,12 +215,50 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     const body = await api('POST', changes, signal, { additions, deletions });
     let status = field(body, 'status');
     const id = field(body, 'id');
-    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    const deadline = Date.now() + (timeoutMs ?? 60_000);
     while (status === 'pending' && typeof id === 'string' && Date.now() < deadline) {
       await pause(CHANGE_POLL_MS, meta.code, `waiting for change ${id} in zone ${zone}`, signal);
       status = field(await api('GET', `${changes}/${encodeURIComponent(id)}`, signal), 'status');
     }
   }
+
+  return { findZone, getRrset, change };
+}
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  const c = readCredentials(meta, env);
+  const sa = parseServiceAccount(c.GCE_SERVICE_ACCOUNT!);
+  const project = c.GCE_PROJECT ?? sa.project_id;
+  if (!project)
+    throw new ProviderConfigError(
+      `${meta.name}: set GCE_PROJECT (the service account has no project_id)`,
+      meta.code,
+    );
+  const ttl = opts.ttl ?? secondsFrom(meta, 'GCE_TTL', c.GCE_TTL, DEFAULT_TTL);
+  const f = opts.fetch ?? fetch;
+  // The key (in every form redact knows, JSON-escaped included); the rest of the file is not secret.
+  const secrets: string[] = [sa.private_key];
+  let token: AccessToken | undefined;
+
+  async function accessToken(signal?: AbortSignal): Promise<string> {
+    if (token && token.expires > Math.floor(Date.now() / 1000) + 60) return token.value;
+    token = await requestToken(sa, f, opts, secrets, signal);
+    return token.value;
+  }
+
+  async function api(method: string, path: string, signal?: AbortSignal, body?: unknown): Promise<unknown> {
+    const client = adapterClient(
+      meta.code,
+      opts,
+      opts.baseUrl ?? DEFAULT_BASE_URL,
+      { authorization: `Bearer ${await accessToken(signal)}` },
+      secrets,
+    );
+    return (await client.request(method, path, body, [], signal)).body;
+  }
+
+  const zonesPath = `/projects/${encodeURIComponent(project)}/managedZones`;
+  const { findZone, getRrset, change } = cloudDnsZones(api, zonesPath, project, opts.timeoutMs);
 
   return {
     name: meta.code,

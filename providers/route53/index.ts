@@ -110,25 +110,24 @@ export function clientConfig(c: Credentials, opts: ProviderOptions = {}): Route5
   };
 }
 
-export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
-  const c = readCredentials(meta, env);
-  const config = clientConfig(c, opts);
-  const ttl = opts.ttl ?? secondsFrom(meta, 'AWS_TTL', c.AWS_TTL, DEFAULT_TTL);
-  const waitS = secondsFrom(meta, 'AWS_PROPAGATION_TIMEOUT', c.AWS_PROPAGATION_TIMEOUT, DEFAULT_WAIT_S);
-  const pollS = secondsFrom(meta, 'AWS_POLLING_INTERVAL', c.AWS_POLLING_INTERVAL, DEFAULT_POLL_S);
-  const fixedZone = c.AWS_HOSTED_ZONE_ID?.replace(/^\/?hostedzone\//, '');
-  const secrets = [c.AWS_ACCESS_KEY_ID, c.AWS_SECRET_ACCESS_KEY, c.AWS_SESSION_TOKEN];
-  const client = new Route53Client(config);
+/**
+ * Runs one SDK call, handing it the caller's signal (the SDK aborts the request); any failure becomes a
+ * redacted ProviderError saying what was attempted, a ProviderCancelledError when the signal stopped it.
+ */
+type SdkCall = <T>(
+  what: string,
+  run: (o: { abortSignal?: AbortSignal }) => Promise<T>,
+  signal: AbortSignal | undefined,
+) => Promise<T>;
 
-  /**
-   * Runs one SDK call, handing it the caller's signal (the SDK aborts the request); any failure becomes a
-   * redacted ProviderError saying what was attempted, a ProviderCancelledError when the signal stopped it.
-   */
-  async function call<T>(
+/** The caller for one adapter: these secrets are redacted from every error. */
+const sdkCaller =
+  (secrets: (string | undefined)[]): SdkCall =>
+  async <T>(
     what: string,
     run: (o: { abortSignal?: AbortSignal }) => Promise<T>,
     signal: AbortSignal | undefined,
-  ): Promise<T> {
+  ): Promise<T> => {
     if (signal?.aborted) throw cancelled(meta.code, what, signal);
     try {
       return await run(signal ? { abortSignal: signal } : {});
@@ -145,8 +144,16 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
         err.$metadata?.httpStatusCode,
       );
     }
-  }
+  };
 
+interface ZoneSettings {
+  fixedZone: string | undefined;
+  waitS: number;
+  pollS: number;
+}
+
+/** Hosted-zone lookup, the TXT record set at a name, and one change batch waited for. */
+function route53Records(client: Route53Client, call: SdkCall, { fixedZone, waitS, pollS }: ZoneSettings) {
   async function findZone(fqdn: string, signal?: AbortSignal): Promise<string> {
     if (fixedZone) return fixedZone;
     return firstZone(
@@ -202,6 +209,22 @@ export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvide
     }
     // Still PENDING after the wait: the change is accepted and will apply; the caller checks propagation.
   }
+
+  return { findZone, getTxtSet, change };
+}
+
+export function create(env: ProviderEnv, opts: ProviderOptions = {}): DnsProvider {
+  const c = readCredentials(meta, env);
+  const config = clientConfig(c, opts);
+  const ttl = opts.ttl ?? secondsFrom(meta, 'AWS_TTL', c.AWS_TTL, DEFAULT_TTL);
+  const waitS = secondsFrom(meta, 'AWS_PROPAGATION_TIMEOUT', c.AWS_PROPAGATION_TIMEOUT, DEFAULT_WAIT_S);
+  const pollS = secondsFrom(meta, 'AWS_POLLING_INTERVAL', c.AWS_POLLING_INTERVAL, DEFAULT_POLL_S);
+  const fixedZone = c.AWS_HOSTED_ZONE_ID?.replace(/^\/?hostedzone\//, '');
+  const secrets = [c.AWS_ACCESS_KEY_ID, c.AWS_SECRET_ACCESS_KEY, c.AWS_SESSION_TOKEN];
+  const client = new Route53Client(config);
+
+  const call = sdkCaller(secrets);
+  const { findZone, getTxtSet, change } = route53Records(client, call, { fixedZone, waitS, pollS });
 
   const ours = (value: string) => (r: ResourceRecord) =>
     r.Value !== undefined && fromTxtValue(r.Value) === value;

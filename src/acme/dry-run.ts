@@ -9,6 +9,7 @@ import type { DnsProvider } from '../../providers/types.js';
 import { defaultProfile, type NetworkProfile } from '../profile.js';
 import { RecordStore } from '../solve/store.js';
 import { withPreflight } from './with-preflight.js';
+import { identifierValue } from '../identifiers.js';
 
 export interface AcmeDryRunOptions {
   /** Default: the profile's ACME directory (Let's Encrypt staging). */
@@ -131,7 +132,7 @@ async function solveOne(
   askAnyway: boolean,
   signal?: AbortSignal,
 ): Promise<DryRunIdentifier> {
-  const identifier = `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`;
+  const identifier = identifierValue(authz.identifier.value, authz.wildcard);
   const out: DryRunIdentifier = { identifier, placed: false, ca: 'not-asked' };
   const challenge = fns.challengePriority
     .map((t) => authz.challenges.find((c) => c.type === t))

@@ -9,6 +9,7 @@ import { RecordStore } from '../solve/store.js';
 import { DEFAULT_PROPAGATION_TIMEOUT_MS, type PropagationEvent } from '../solve/propagation.js';
 import { placeTxt, removeTxt } from '../solve/place-txt.js';
 import { errorLines, removeToken, verifyToken, writeToken } from '../solve/webroot.js';
+import { acmeChallengeName } from '../identifiers.js';
 
 /** The parts of acme-client's Authorization and Challenge used here (structurally compatible). */
 export interface AcmeAuthorization {
@@ -81,7 +82,7 @@ export function withPreflight(options: WithPreflightOptions): PreflightChallenge
     const name = authz.identifier.value;
     if (challenge.type === 'dns-01') {
       if (!provider) throw new PreflightChallengeError(`no DNS provider for dns-01 (${name})`, name);
-      log(`dns-01 ${name}: creating _acme-challenge.${name} TXT ${JSON.stringify(keyAuthorization)}`);
+      log(`dns-01 ${name}: creating ${acmeChallengeName(name)} TXT ${JSON.stringify(keyAuthorization)}`);
       // acme-client hands dns-01 the TXT value itself (base64url of the key authorization's digest).
       const r = await placeTxt(provider, name, keyAuthorization, {
         profile,

@@ -8,6 +8,7 @@
 import { domainToUnicode } from 'node:url';
 import { canonicalIp, caReservedBlock, isGoIpLiteral } from '../net/reserved.js';
 import { publicSuffixOf } from '../net/psl.js';
+import { baseName, isWildcard } from '../identifiers.js';
 
 /** Boulder policy/pa.go error texts. */
 export const PA_ERRORS = {
@@ -49,7 +50,7 @@ function validPunycode(label: string): boolean {
 
 function validNonWildcardDomain(domain: string, extra: readonly string[]): string | undefined {
   if (domain === '') return PA_ERRORS.emptyIdentifier;
-  if (domain.startsWith('*.')) return PA_ERRORS.wildcardNotSupported;
+  if (isWildcard(domain)) return PA_ERRORS.wildcardNotSupported;
   // Byte-wise, as Go ranges over []byte: any non-ASCII byte is an invalid character.
   for (const b of Buffer.from(domain, 'utf8')) {
     if (b >= 0x80 || !isDnsCharacter(String.fromCharCode(b))) return PA_ERRORS.invalidCharacter;
@@ -81,8 +82,8 @@ export function caDomainError(domain: string, extra: readonly string[] = []): st
   const stars = (domain.match(/\*/g) ?? []).length;
   if (stars === 0) return validNonWildcardDomain(domain, extra);
   if (stars > 1) return PA_ERRORS.tooManyWildcards;
-  if (!domain.startsWith('*.')) return PA_ERRORS.malformedWildcard;
-  const base = domain.slice(2);
+  if (!isWildcard(domain)) return PA_ERRORS.malformedWildcard;
+  const base = baseName(domain);
   const suffix = publicSuffixOf(base, extra);
   if (!suffix) return PA_ERRORS.nonPublic;
   if (suffix === base) return PA_ERRORS.icannTldWildcard;

@@ -1,7 +1,14 @@
 /** Identifier syntax (usage errors) and the CA's identifier policy (findings). Pure. */
 import { domainToASCII, domainToUnicode } from 'node:url';
 import ipaddr from 'ipaddr.js';
-import type { AsWritten, Identifier } from '../identifiers.js';
+import {
+  acmeChallengeName,
+  baseName,
+  isWildcard,
+  WILDCARD_PREFIX,
+  type AsWritten,
+  type Identifier,
+} from '../identifiers.js';
 import { isDnsChallenge, type Challenge, type Evidence, type Finding } from '../report/finding.js';
 import { finding } from '../report/catalogue.js';
 import {
@@ -174,12 +181,12 @@ export function parseIdentifier(input: string): ParseResult {
       `"${input}" is ${value.length} characters, more than ${MAX_NAME_LENGTH}`,
     );
   }
-  const wildcard = value.startsWith('*.');
+  const wildcard = isWildcard(value);
   const identifier: Identifier = {
     input,
     type: 'dns',
     value,
-    base: wildcard ? value.slice(2) : value,
+    base: baseName(value),
     wildcard,
   };
   if (idn) identifier.unicode = labels.map((l) => (l.includes('*') ? l : domainToUnicode(l))).join('.');
@@ -230,7 +237,7 @@ function dnsPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolic
       const many = (v.match(/\*/g)?.length ?? 0) > 1;
       return finding('IDENT_WILDCARD_MALFORMED', v, {
         detail: `"${v}" has a wildcard that is not the whole leftmost label.`,
-        evidence: policyEvidence('wildcard must be exactly "*." at the start', v),
+        evidence: policyEvidence(`wildcard must be exactly "${WILDCARD_PREFIX}" at the start`, v),
         remediation: `Use "*.${base
           .split('.')
           .filter((l) => !l.includes('*'))
@@ -287,7 +294,7 @@ function dnsPolicy(id: Identifier, challenge: Challenge, policy: IdentifierPolic
       finding('IDENT_WILDCARD_NEEDS_DNS01', v, {
         detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01, dns-account-01 and dns-persist-01 for wildcard authorizations.`,
         evidence: policyEvidence(`wildcard with ${challenge}`, v),
-        remediation: `Validate "${v}" with dns-01 (a TXT record at _acme-challenge.${base}), or request "${base}" and each subdomain explicitly.`,
+        remediation: `Validate "${v}" with dns-01 (a TXT record at ${acmeChallengeName(base)}), or request "${base}" and each subdomain explicitly.`,
       }),
     );
   }

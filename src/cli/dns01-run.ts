@@ -79,7 +79,8 @@ async function loadProvider(code: string | undefined, ctx: CommandContext): Prom
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
 
-export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<number> {
+/** The options every action shares, checked: a bad flag or state file fails before any provider call. */
+function dns01Options(args: Dns01Args, ctx: CommandContext) {
   const profile = profileFromArgs(args);
   const client = new CachingDnsClient(profile);
   const resolver = new IterativeResolver(profile, client);
@@ -107,6 +108,11 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
     signal: ctx.signals.signal,
     ...(accountUri !== undefined ? { accountUri } : {}),
   };
+  return { opts, client, challenge };
+}
+
+export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<number> {
+  const { opts, client, challenge } = dns01Options(args, ctx);
   const started = performance.now();
 
   switch (args.action) {
@@ -162,20 +168,22 @@ export async function runDns01(args: Dns01Args, ctx: CommandContext): Promise<nu
       const r = await cleanup(provider, args.name, { ...opts, stale: args.stale });
       if (args.format === 'json')
         ctx.io.out(json({ schemaVersion: 1, action: 'cleanup', ok: r.failed.length === 0, ...r }));
-      else {
-        const lines = [
-          ...r.removed.map((h) => `Removed ${esc(h.fqdn)} TXT ${esc(JSON.stringify(h.value))}`),
-          ...r.failed.map(
-            (f) =>
-              `Could not remove ${esc(f.handle.fqdn)} TXT ${esc(JSON.stringify(f.handle.value))}: ${esc(f.error)}`,
-          ),
-          ...r.unmanaged.map(
-            (v) => `Left alone (not created by this tool's state file): TXT ${esc(JSON.stringify(v))}`,
-          ),
-        ];
-        ctx.io.out((lines.length ? lines : ['Nothing to remove']).join('\n') + '\n');
-      }
+      else ctx.io.out(cleanupText(r));
       return r.failed.length === 0 ? EXIT.ok : EXIT.fail;
     }
   }
+}
+
+function cleanupText(r: Awaited<ReturnType<typeof cleanup>>): string {
+  const lines = [
+    ...r.removed.map((h) => `Removed ${esc(h.fqdn)} TXT ${esc(JSON.stringify(h.value))}`),
+    ...r.failed.map(
+      (f) =>
+        `Could not remove ${esc(f.handle.fqdn)} TXT ${esc(JSON.stringify(f.handle.value))}: ${esc(f.error)}`,
+    ),
+    ...r.unmanaged.map(
+      (v) => `Left alone (not created by this tool's state file): TXT ${esc(JSON.stringify(v))}`,
+    ),
+  ];
+  return (lines.length ? lines : ['Nothing to remove']).join('\n') + '\n';
 }

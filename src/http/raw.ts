@@ -68,7 +68,7 @@ const HTTP_ON_TLS = new Set([
 ]);
 
 /** Never resolves names: an IP literal is required, and lookups are refused outright. */
-const noLookup = (): never => {
+const noLookup: net.LookupFunction = () => {
   throw new Error('name lookups are not allowed: connect to a pinned address');
 };
 
@@ -81,19 +81,12 @@ export function rawGet(req: RawRequest): Promise<RawResponse> {
     bodyAtLimit: false,
     totalMs: 0,
   };
-  try {
-    assertConnectable(req.address, { allow: req.allow });
-  } catch (e) {
-    const msg = e instanceof ReservedAddressError ? e.message : String(e);
-    return Promise.resolve({ ...res, outcome: 'reserved', error: msg });
-  }
-  if (!net.isIP(req.address)) {
-    return Promise.resolve({ ...res, outcome: 'protocol-error', error: `not an IP address: ${req.address}` });
-  }
+  const refused = refusedAddress(req, res);
+  if (refused) return Promise.resolve(refused);
   return new Promise<RawResponse>((resolve) => {
     let done = false;
     let stream: net.Socket | tls.TLSSocket | undefined;
-    const sock = net.connect({ host: req.address, port: req.port, lookup: noLookup as never });
+    const sock = net.connect({ host: req.address, port: req.port, lookup: noLookup });
     const finish = (outcome: RawOutcome, error?: string): void => {
       if (done) return;
       done = true;
@@ -145,41 +138,52 @@ export function rawGet(req: RawRequest): Promise<RawResponse> {
         });
         t.on('secureConnect', () => {
           res.tlsProtocol = t.getProtocol() ?? undefined;
-          speak(t);
+          exchange(t, req, res, finish);
         });
       } else {
         stream = sock;
-        speak(sock);
+        exchange(sock, req, res, finish);
       }
     });
-
-    const speak = (s: net.Socket): void => {
-      s.write(
-        `GET ${req.path} HTTP/1.1\r\nHost: ${req.hostHeader}\r\nUser-Agent: ${req.userAgent}\r\n` +
-          `Accept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n`,
-      );
-      const reader = new ResponseReader(req.maxHeaderBytes, req.maxBodyBytes, req.headersOnly);
-      s.on('data', (chunk: Buffer) => {
-        const r = reader.push(chunk);
-        if (r === 'more') return;
-        copy(reader);
-        if (r === 'done') finish('response');
-        else finish(r.outcome, r.error);
-      });
-      s.on('end', () => {
-        const r = reader.end();
-        copy(reader);
-        if (r === 'done') finish('response');
-        else finish(r.outcome, r.error);
-      });
-    };
-    const copy = (reader: ResponseReader): void => {
-      if (reader.status !== undefined) res.status = reader.status;
-      res.headers = reader.headers;
-      res.body = reader.body();
-      res.bodyAtLimit = res.body.length >= req.maxBodyBytes;
-    };
   });
+}
+
+/** The address checks before any socket: reserved (unless allowed) and IP literal only. */
+function refusedAddress(req: RawRequest, res: RawResponse): RawResponse | undefined {
+  try {
+    assertConnectable(req.address, { allow: req.allow });
+  } catch (e) {
+    const msg = e instanceof ReservedAddressError ? e.message : String(e);
+    return { ...res, outcome: 'reserved', error: msg };
+  }
+  if (!net.isIP(req.address))
+    return { ...res, outcome: 'protocol-error', error: `not an IP address: ${req.address}` };
+  return undefined;
+}
+
+/** Writes the GET on a connected stream and reads the answer into res, within the reader's limits. */
+function exchange(
+  s: net.Socket,
+  req: RawRequest,
+  res: RawResponse,
+  finish: (outcome: RawOutcome, error?: string) => void,
+): void {
+  s.write(
+    `GET ${req.path} HTTP/1.1\r\nHost: ${req.hostHeader}\r\nUser-Agent: ${req.userAgent}\r\n` +
+      `Accept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n`,
+  );
+  const reader = new ResponseReader(req.maxHeaderBytes, req.maxBodyBytes, req.headersOnly);
+  const settle = (r: ReadResult): void => {
+    if (r === 'more') return;
+    if (reader.status !== undefined) res.status = reader.status;
+    res.headers = reader.headers;
+    res.body = reader.body();
+    res.bodyAtLimit = res.body.length >= req.maxBodyBytes;
+    if (r === 'done') finish('response');
+    else finish(r.outcome, r.error);
+  };
+  s.on('data', (chunk: Buffer) => settle(reader.push(chunk)));
+  s.on('end', () => settle(reader.end()));
 }
 
 type ReadResult = 'more' | 'done' | { outcome: RawOutcome; error: string };

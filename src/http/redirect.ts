@@ -104,6 +104,28 @@ export function parseTarget(url: string): FetchTarget {
   return toTarget(parseGoUrl(url));
 }
 
+/** Why a redirect to this IP address is refused (the CA's reserved ranges, then the project's own). */
+function ipHostRefusal(
+  host: string,
+  allow: readonly string[],
+): { message: string; extra?: { projectOnly: string } } | undefined {
+  if (host.includes('%')) return { message: 'Invalid host in redirect target: contains scope zone' };
+  if (caReservedRange(host, { allow })) {
+    return { message: `Invalid host in redirect target: ${caReservedBlock(host)!.message}` };
+  }
+  const own = projectRefusal(host);
+  if (own && own.reason !== 'multicast') {
+    // The CA would follow this; acme-preflight does not connect to it (deliberate difference).
+    return {
+      message: `Invalid host in redirect target: ${own.message}`,
+      extra: {
+        projectOnly: `acme-preflight refuses ${host}; the CA's registry does not list it, so the CA would follow the redirect`,
+      },
+    };
+  }
+  return undefined;
+}
+
 /**
  * Decides whether the CA follows a redirect response (status one of isRedirectStatus, Location
  * non-empty: Go returns other responses as final). `followed` is how many redirects were already
@@ -177,19 +199,8 @@ export function checkRedirect(input: {
     );
   }
   if (target.isIp) {
-    if (target.host.includes('%'))
-      return refuse('reserved-ip', 'Invalid host in redirect target: contains scope zone');
-    if (caReservedRange(target.host, { allow: input.allow })) {
-      const ca = caReservedBlock(target.host)!;
-      return refuse('reserved-ip', `Invalid host in redirect target: ${ca.message}`);
-    }
-    const own = projectRefusal(target.host);
-    if (own && own.reason !== 'multicast') {
-      // The CA would follow this; acme-preflight does not connect to it (deliberate difference).
-      return refuse('reserved-ip', `Invalid host in redirect target: ${own.message}`, {
-        projectOnly: `acme-preflight refuses ${target.host}; the CA's registry does not list it, so the CA would follow the redirect`,
-      });
-    }
+    const refused = ipHostRefusal(target.host, input.allow);
+    if (refused) return refuse('reserved-ip', refused.message, refused.extra);
   } else if (!publicSuffixOf(target.host, input.extraPublicSuffixes) || target.host.endsWith('.')) {
     // publicsuffix-go finds no rule for a name with a trailing dot either.
     return refuse('public-suffix', 'Invalid host in redirect target, must end in IANA registered TLD');

@@ -48,7 +48,7 @@ const HTTP_ON_TLS = new Set([
 ]);
 const UNREACHABLE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT', 'ENETDOWN']);
 
-const noLookup = (): never => {
+const noLookup: net.LookupFunction = () => {
   throw new Error('name lookups are not allowed: connect to a pinned address');
 };
 
@@ -82,7 +82,7 @@ export function tlsHandshake(req: TlsHandshakeRequest): Promise<TlsHandshakeResu
     let done = false;
     let t: tls.TLSSocket | undefined;
     let connected = false;
-    const sock = net.connect({ host: req.address, port: req.port, lookup: noLookup as never });
+    const sock = net.connect({ host: req.address, port: req.port, lookup: noLookup });
     const finish = (outcome: TlsOutcome, extra: Partial<TlsHandshakeResult> = {}): void => {
       if (done) return;
       done = true;

@@ -5,7 +5,7 @@ import { isBelow, normalizeName } from '../dns/names.js';
 import { parseRecord } from '../dns/presentation.js';
 import { type NetworkProfile, withProfile } from '../profile.js';
 import { type LabAnswer, type ResolverView, answerAuthoritative, answerRecursive } from './authority.js';
-import { type CompiledServer, compileScenario, loadScenario } from './load.js';
+import { type CompiledScenario, type CompiledServer, compileScenario, loadScenario } from './load.js';
 import { faultApplies, respond } from './respond.js';
 import type { Behaviour, Fault, Scenario } from './scenario.js';
 import { LabDnsServer, type Transport } from './server.js';
@@ -94,17 +94,10 @@ interface ServerState {
   socket: LabDnsServer;
 }
 
-export async function startLab(input: Scenario | string, opts: StartLabOptions = {}): Promise<Lab> {
-  const scenario = typeof input === 'string' ? loadScenario(input) : input;
-  const compiled = compileScenario(scenario);
-  const queries = new Map<string, number>();
-  const log: LabLogEntry[] = [];
-  const states: ServerState[] = [];
+type Roots = { name: string; address: string }[];
 
-  const roots = compiled.servers
-    .filter((s) => s.config.role === 'authoritative' && s.zones.includes(''))
-    .map((s) => ({ name: s.name, address: s.config.address }));
-
+/** What the resolvers of the lab see: each zone's first healthy server, as delegated by its parent. */
+function resolverView(compiled: CompiledScenario, states: ServerState[]) {
   const nsNamesAt = (apex: string): Set<string> | undefined => {
     const parents = [...compiled.zones.keys()].filter((z) => isBelow(apex, z));
     const parent = zoneFor(
@@ -129,7 +122,7 @@ export async function startLab(input: Scenario | string, opts: StartLabOptions =
     );
   };
 
-  const view = (cache: Map<string, DnsRecord[]>): ResolverView => ({
+  return (cache: Map<string, DnsRecord[]>): ResolverView => ({
     cache,
     zoneFor(name: string, type: string) {
       const z = zoneFor(
@@ -146,96 +139,145 @@ export async function startLab(input: Scenario | string, opts: StartLabOptions =
       return server.zones.get(z.apex)!;
     },
   });
+}
 
-  for (const c of compiled.servers) {
-    const zones = new Map<string, ZoneData>();
-    for (const apex of c.zones) {
-      const own = c.edits.filter((e) => zoneOf(e, c.zones) === apex);
-      zones.set(apex, { apex, records: applyEdits(compiled.zones.get(apex) ?? [], own) });
-    }
-    const cache = new Map<string, DnsRecord[]>();
-    if (c.config.role === 'resolver') applyToCache(cache, c.edits, c.config.staleTtl);
-    const state: ServerState = {
-      compiled: c,
-      info: { name: c.name, address: c.config.address, role: c.config.role, zones: c.zones },
-      zones,
-      cache,
-      fault: c.config.fault,
-      behaviour: c.config.behaviour,
-      socket: undefined as unknown as LabDnsServer,
-    };
-    const answer = (q: { name: string; type: string; dnssec?: boolean }): LabAnswer =>
-      state.info.role === 'resolver'
-        ? answerRecursive(view(state.cache), q)
-        : answerAuthoritative([...state.zones.values()], q);
-    state.socket = new LabDnsServer(c.config.address, {
-      handle(req, transport) {
-        const q = req.questions?.[0];
-        const addr = state.info.address;
-        queries.set(addr, (queries.get(addr) ?? 0) + 1);
-        if (q) {
-          const opt = (req.additionals ?? []).find((a) => a.type === 'OPT') as { flags?: number } | undefined;
-          log.push({
-            server: addr,
-            serverName: state.info.name,
-            name: normalizeName(q.name),
-            type: String(q.type),
-            transport,
-            dnssec: ((opt?.flags ?? 0) & 0x8000) !== 0,
-          });
-        }
-        return respond({ answer, fault: state.fault, behaviour: state.behaviour, roots }, req, transport);
-      },
-      tcpOpen: () => state.behaviour?.tcp !== 'off',
-      delayMs(req) {
-        const q = req.questions?.[0];
-        const own =
-          q && faultApplies(state.fault, { name: q.name, type: String(q.type) })
-            ? (state.fault?.delayMs ?? 0)
-            : 0;
-        return own + (opts.delayMs ?? 0);
-      },
-    });
-    states.push(state);
+interface ServerContext {
+  compiled: CompiledScenario;
+  roots: Roots;
+  queries: Map<string, number>;
+  log: LabLogEntry[];
+  view: (cache: Map<string, DnsRecord[]>) => ResolverView;
+  delayMs?: number;
+}
+
+/** One server of the scenario: its own copy of its zones (or a resolver's cache) and its socket, not bound. */
+function serverState(c: CompiledServer, ctx: ServerContext): ServerState {
+  const zones = new Map<string, ZoneData>();
+  for (const apex of c.zones) {
+    const own = c.edits.filter((e) => zoneOf(e, c.zones) === apex);
+    zones.set(apex, { apex, records: applyEdits(ctx.compiled.zones.get(apex) ?? [], own) });
   }
+  const cache = new Map<string, DnsRecord[]>();
+  if (c.config.role === 'resolver') applyToCache(cache, c.edits, c.config.staleTtl);
+  const state: ServerState = {
+    compiled: c,
+    info: { name: c.name, address: c.config.address, role: c.config.role, zones: c.zones },
+    zones,
+    cache,
+    fault: c.config.fault,
+    behaviour: c.config.behaviour,
+    socket: undefined as unknown as LabDnsServer,
+  };
+  const answer = (q: { name: string; type: string; dnssec?: boolean }): LabAnswer =>
+    state.info.role === 'resolver'
+      ? answerRecursive(ctx.view(state.cache), q)
+      : answerAuthoritative([...state.zones.values()], q);
+  state.socket = new LabDnsServer(c.config.address, {
+    handle(req, transport) {
+      const q = req.questions?.[0];
+      const addr = state.info.address;
+      ctx.queries.set(addr, (ctx.queries.get(addr) ?? 0) + 1);
+      if (q) {
+        const opt = (req.additionals ?? []).find((a) => a.type === 'OPT') as { flags?: number } | undefined;
+        ctx.log.push({
+          server: addr,
+          serverName: state.info.name,
+          name: normalizeName(q.name),
+          type: String(q.type),
+          transport,
+          dnssec: ((opt?.flags ?? 0) & 0x8000) !== 0,
+        });
+      }
+      return respond(
+        { answer, fault: state.fault, behaviour: state.behaviour, roots: ctx.roots },
+        req,
+        transport,
+      );
+    },
+    tcpOpen: () => state.behaviour?.tcp !== 'off',
+    delayMs(req) {
+      const q = req.questions?.[0];
+      const own =
+        q && faultApplies(state.fault, { name: q.name, type: String(q.type) })
+          ? (state.fault?.delayMs ?? 0)
+          : 0;
+      return own + (ctx.delayMs ?? 0);
+    },
+  });
+  return state;
+}
 
-  const port = await bindAll(
-    states.map((s) => s.socket),
-    opts.port,
+function findServer(states: ServerState[], server: string): ServerState {
+  const key = normalizeName(server);
+  const addr = ipaddr.isValid(server) ? ipaddr.parse(server).toString() : undefined;
+  const s = states.find(
+    (x) =>
+      x.compiled.name === key || (addr !== undefined && ipaddr.parse(x.info.address).toString() === addr),
   );
+  if (!s) throw new Error(`no lab server named ${server}`);
+  return s;
+}
 
-  const find = (server: string): ServerState => {
-    const key = normalizeName(server);
-    const addr = ipaddr.isValid(server) ? ipaddr.parse(server).toString() : undefined;
-    const s = states.find(
-      (x) =>
-        x.compiled.name === key || (addr !== undefined && ipaddr.parse(x.info.address).toString() === addr),
-    );
-    if (!s) throw new Error(`no lab server named ${server}`);
-    return s;
-  };
+function editServer(s: ServerState, edits: Edit[]): void {
+  if (s.info.role === 'resolver') return applyToCache(s.cache, edits, s.compiled.config.staleTtl);
+  const perZone = new Map<string, Edit[]>();
+  for (const e of edits) {
+    const apex = zoneOf(e, [...s.zones.keys()]);
+    if (apex === undefined) throw new Error(`${editOwner(e) || '.'} is in no zone ${s.info.name} serves`);
+    perZone.set(apex, [...(perZone.get(apex) ?? []), e]);
+  }
+  for (const [apex, es] of perZone) {
+    const z = s.zones.get(apex)!;
+    z.records = applyEdits(z.records, es);
+  }
+}
 
-  const edit = (s: ServerState, edits: Edit[]): void => {
-    if (s.info.role === 'resolver') return applyToCache(s.cache, edits, s.compiled.config.staleTtl);
-    const perZone = new Map<string, Edit[]>();
-    for (const e of edits) {
-      const apex = zoneOf(e, [...s.zones.keys()]);
-      if (apex === undefined) throw new Error(`${editOwner(e) || '.'} is in no zone ${s.info.name} serves`);
-      perZone.set(apex, [...(perZone.get(apex) ?? []), e]);
-    }
-    for (const [apex, es] of perZone) {
-      const z = s.zones.get(apex)!;
-      z.records = applyEdits(z.records, es);
-    }
-  };
+function addRecordTo(s: ServerState, record: string): void {
+  const r = parseRecord(record);
+  if (s.info.role === 'resolver') {
+    const k = rrKey(r.name, r.type);
+    s.cache.set(k, [...(s.cache.get(k) ?? []), withTtl(r, s.compiled.config.staleTtl)]);
+    return;
+  }
+  const apex = zoneOf({ kind: 'replace', record: r }, [...s.zones.keys()]);
+  if (apex === undefined) throw new Error(`${r.name || '.'} is in no zone ${s.info.name} serves`);
+  const z = s.zones.get(apex)!;
+  if (!z.records.some((x) => sameRecord(x, r))) z.records = [...z.records, r];
+}
 
+function removeRecordFrom(s: ServerState, record: string): void {
+  const whole = /^\s*\S+\s+[A-Za-z][A-Za-z0-9-]*\s*(-\s*)?$/.exec(record);
+  if (whole) {
+    const [owner, type] = record.trim().split(/\s+/);
+    // A resolver forgets the RRset (asks the servers again); a server deletes it.
+    if (s.info.role === 'resolver') return void s.cache.delete(rrKey(owner!, type!));
+    return editServer(s, [{ kind: 'delete', name: normalizeName(owner!), type: type!.toUpperCase() }]);
+  }
+  const r = parseRecord(record);
+  if (s.info.role === 'resolver') {
+    const k = rrKey(r.name, r.type);
+    const left = (s.cache.get(k) ?? []).filter((x) => !sameRecord(x, r));
+    if (left.length) s.cache.set(k, left);
+    else s.cache.delete(k);
+    return;
+  }
+  for (const z of s.zones.values()) z.records = z.records.filter((x) => !sameRecord(x, r));
+}
+
+/** The profile that points a check at the lab: its roots, resolvers, ports and address ranges. */
+function labProfile(
+  scenario: Scenario,
+  roots: Roots,
+  states: ServerState[],
+  port: number,
+  web: LabWeb,
+): NetworkProfile {
   const allowAddresses = ['127.0.0.0/8', '::1/128'];
   for (const w of scenario.web) {
     const ip = ipaddr.parse(w.address);
     allowAddresses.push(`${ip.toString()}/${ip.kind() === 'ipv4' ? 32 : 128}`);
   }
-  const web = await startWeb(scenario.web, opts.httpPort);
-  const profile = withProfile({
+  return withProfile({
     rootHints: roots.map((r) => ({ ...r })),
     publicResolvers: states
       .filter((s) => s.info.role === 'resolver')
@@ -250,10 +292,30 @@ export async function startLab(input: Scenario | string, opts: StartLabOptions =
       .filter((z) => z !== '' && !z.includes('.')),
     timeouts: { dnsQueryMs: LAB_DNS_QUERY_MS, dnsRetries: LAB_DNS_RETRIES },
   });
+}
+
+export async function startLab(input: Scenario | string, opts: StartLabOptions = {}): Promise<Lab> {
+  const scenario = typeof input === 'string' ? loadScenario(input) : input;
+  const compiled = compileScenario(scenario);
+  const queries = new Map<string, number>();
+  const log: LabLogEntry[] = [];
+  const states: ServerState[] = [];
+  const roots: Roots = compiled.servers
+    .filter((s) => s.config.role === 'authoritative' && s.zones.includes(''))
+    .map((s) => ({ name: s.name, address: s.config.address }));
+
+  const ctx = { compiled, roots, queries, log, view: resolverView(compiled, states), delayMs: opts.delayMs };
+  for (const c of compiled.servers) states.push(serverState(c, ctx));
+  const port = await bindAll(
+    states.map((s) => s.socket),
+    opts.port,
+  );
+  const web = await startWeb(scenario.web, opts.httpPort);
+  const find = (server: string): ServerState => findServer(states, server);
 
   return {
     scenario,
-    profile,
+    profile: labProfile(scenario, roots, states, port, web),
     port,
     servers: states.map((s) => s.info),
     queries,
@@ -269,39 +331,13 @@ export async function startLab(input: Scenario | string, opts: StartLabOptions =
         : [...s.zones.values()].flatMap((z) => z.records);
     },
     setRecords(server, records) {
-      edit(find(server), records.map(parseEdit));
+      editServer(find(server), records.map(parseEdit));
     },
     addRecord(server, record) {
-      const s = find(server);
-      const r = parseRecord(record);
-      if (s.info.role === 'resolver') {
-        const k = rrKey(r.name, r.type);
-        s.cache.set(k, [...(s.cache.get(k) ?? []), withTtl(r, s.compiled.config.staleTtl)]);
-        return;
-      }
-      const apex = zoneOf({ kind: 'replace', record: r }, [...s.zones.keys()]);
-      if (apex === undefined) throw new Error(`${r.name || '.'} is in no zone ${s.info.name} serves`);
-      const z = s.zones.get(apex)!;
-      if (!z.records.some((x) => sameRecord(x, r))) z.records = [...z.records, r];
+      addRecordTo(find(server), record);
     },
     removeRecord(server, record) {
-      const s = find(server);
-      const whole = /^\s*\S+\s+[A-Za-z][A-Za-z0-9-]*\s*(-\s*)?$/.exec(record);
-      if (whole) {
-        const [owner, type] = record.trim().split(/\s+/);
-        // A resolver forgets the RRset (asks the servers again); a server deletes it.
-        if (s.info.role === 'resolver') return void s.cache.delete(rrKey(owner!, type!));
-        return edit(s, [{ kind: 'delete', name: normalizeName(owner!), type: type!.toUpperCase() }]);
-      }
-      const r = parseRecord(record);
-      if (s.info.role === 'resolver') {
-        const k = rrKey(r.name, r.type);
-        const left = (s.cache.get(k) ?? []).filter((x) => !sameRecord(x, r));
-        if (left.length) s.cache.set(k, left);
-        else s.cache.delete(k);
-        return;
-      }
-      for (const z of s.zones.values()) z.records = z.records.filter((x) => !sameRecord(x, r));
+      removeRecordFrom(find(server), record);
     },
     setFault(server, fault) {
       find(server).fault = fault;

@@ -5,6 +5,7 @@ import { addressesOfHost, type ResolveAddresses } from '../../http/fetch.js';
 import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
 import { pickAddresses } from '../fan-out.js';
+import { baseName } from '../../identifiers.js';
 
 export interface CertAddressEvidence {
   address: string;
@@ -27,7 +28,7 @@ export async function probeCertificate(
   deps: { profile: NetworkProfile; resolveAddresses: ResolveAddresses },
 ): Promise<CertificateEvidence> {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, '');
+  const host = baseName(identifier);
   const literal = net.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });

@@ -5,6 +5,7 @@ import type { Evidence, Finding, FindingCode, Severity } from '../../report/find
 import { analyseChain, nodeRoots, type ChainAnalysis } from './chain.js';
 import type { CertAddressEvidence, CertificateEvidence } from './gather.js';
 import { notProbedNote } from '../fan-out.js';
+import { baseName } from '../../identifiers.js';
 
 /** Warn when the served certificate expires within this many days (renewals run at 30 days left). */
 export const EXPIRY_WARNING_DAYS = 21;
@@ -29,7 +30,7 @@ const evFor =
 
 export function judgeCertificate(e: CertificateEvidence, opts: CertJudgeOptions = {}): Finding[] {
   const id = e.identifier;
-  const name = id.replace(/^\*\./, '');
+  const name = baseName(id);
   const now = opts.now ?? new Date();
   const roots = opts.roots ?? nodeRoots();
   const windowDays = opts.expiringDays ?? EXPIRY_WARNING_DAYS;
@@ -39,92 +40,26 @@ export function judgeCertificate(e: CertificateEvidence, opts: CertJudgeOptions 
   const analysed: { a: CertAddressEvidence; c: ChainAnalysis }[] = [];
   for (const a of e.addresses) {
     const h = a.handshake;
-    if (h.outcome === 'http-on-tls') {
-      out.push(
-        finding('CERT_HTTP_ON_TLS_PORT', id, {
-          ...(breaking ? { severity: breaking } : {}),
-          detail: `${a.address} port ${h.port} answered plain HTTP to a TLS ClientHello.`,
-          evidence: [ev(a, 'plain HTTP response')],
-          remediation:
-            'Serve TLS on port 443 (nginx `listen 443 ssl;` with ssl_certificate), not plain HTTP.',
-          caMessage: 'Server only speaks HTTP, not TLS',
-        }),
-      );
-      continue;
-    }
     if (h.outcome !== 'ok') {
-      if (a.legacy?.outcome === 'ok') {
-        out.push(
-          finding('CERT_LEGACY_TLS_ONLY', id, {
-            ...(breaking ? { severity: breaking } : {}),
-            detail: `${a.address} refuses TLS 1.2+ (${h.error ?? h.outcome}) but completes ${a.legacy.protocol ?? 'TLS 1.0/1.1'}.`,
-            evidence: [
-              ev(a, `TLS1.2+: ${h.error ?? h.outcome}`),
-              ev({ ...a, handshake: a.legacy }, `accepted ${a.legacy.protocol ?? ''}`),
-            ],
-            remediation:
-              'Enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`, Apache `SSLProtocol -all +TLSv1.2 +TLSv1.3`).',
-          }),
-        );
-      } else {
-        out.push(
-          finding('CERT_TLS_UNREACHABLE', id, {
-            ...(breaking ? { severity: breaking } : {}),
-            detail: `TLS to ${a.address} port ${h.port}: ${h.outcome}${h.error ? ` (${h.error})` : ''}.`,
-            evidence: [ev(a, h.error ?? h.outcome)],
-            remediation: 'Serve TLS on port 443 for this name, or ignore if the site is HTTP-only.',
-          }),
-        );
-      }
+      out.push(handshakeFinding(id, a, ev, breaking));
       continue;
     }
     const c = analyseChain(h.chain, name, roots, now);
     if (!c) continue;
     analysed.push({ a, c });
   }
-  for (const { a, c } of analysed) {
-    const summary = `${c.subject} issued by ${c.issuer}, SAN ${c.subjectAltName || 'none'}, valid until ${c.notAfter.toISOString()}`;
-    const evidence = [ev(a, `${a.handshake.protocol ?? ''} ${summary}`)];
-    const at = `at ${a.address}`;
-    if (c.daysLeft < 0 || now < c.notBefore) {
-      out.push(
-        finding('CERT_EXPIRED', id, {
-          detail: `The certificate ${at} expired on ${c.notAfter.toISOString()} (or is not yet valid).`,
-          evidence,
-          remediation:
-            'Renew the certificate and reload the server (check the renewal timer/cron and its logs).',
-        }),
-      );
-    } else if (c.daysLeft < windowDays) {
-      out.push(
-        finding('CERT_EXPIRING', id, {
-          detail: `The certificate ${at} expires in ${c.daysLeft} days (${c.notAfter.toISOString()}).`,
-          evidence,
-          remediation:
-            "Renewal should have happened at 30 days left: check the ACME client's renewal job and its last error.",
-        }),
-      );
-    }
-    if (!c.nameMatches) {
-      out.push(
-        finding('CERT_NAME_MISMATCH', id, {
-          detail: `The certificate ${at} covers ${c.subjectAltName || c.subject}, not ${name}.`,
-          evidence,
-          remediation: `Add a server block / virtual host for ${name} with a certificate that lists it, or include ${name} in the next certificate.`,
-        }),
-      );
-    }
-    const chainFix: Record<string, [FindingCode, string] | undefined> = {
-      incomplete: [
-        'CERT_CHAIN_INCOMPLETE',
-        'Serve the full chain: nginx `ssl_certificate fullchain.pem;` (not cert.pem), Apache `SSLCertificateFile fullchain.pem`.',
-      ],
-      'self-signed': ['CERT_SELF_SIGNED', 'Replace the self-signed certificate with one from a public CA.'],
-      untrusted: ['CERT_UNTRUSTED', 'Use a certificate from a publicly trusted CA and serve its full chain.'],
-    };
-    const fix = chainFix[c.status];
-    if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
-  }
+  for (const { a, c } of analysed)
+    out.push(
+      ...servedFindings(
+        id,
+        name,
+        a,
+        c,
+        ev(a, `${a.handshake.protocol ?? ''} ${summaryOf(c)}`),
+        now,
+        windowDays,
+      ),
+    );
   const note = notProbedNote(e.addresses.length, e.notProbed ?? 0);
   const fps = new Set(analysed.map(({ c }) => c.fingerprint256));
   if (fps.size > 1) {
@@ -171,4 +106,100 @@ function notProbedFinding(
     evidence: [note.evidence],
     remediation: 'None needed for the CA; remove records of servers that are not serving this name.',
   });
+}
+
+type EvidenceFor = ReturnType<typeof evFor>;
+
+/** A handshake that did not complete with TLS 1.2+: plain HTTP, only legacy TLS, or no TLS at all. */
+function handshakeFinding(
+  id: string,
+  a: CertAddressEvidence,
+  ev: EvidenceFor,
+  breaking: Severity | undefined,
+): Finding {
+  const h = a.handshake;
+  if (h.outcome === 'http-on-tls') {
+    return finding('CERT_HTTP_ON_TLS_PORT', id, {
+      ...(breaking ? { severity: breaking } : {}),
+      detail: `${a.address} port ${h.port} answered plain HTTP to a TLS ClientHello.`,
+      evidence: [ev(a, 'plain HTTP response')],
+      remediation: 'Serve TLS on port 443 (nginx `listen 443 ssl;` with ssl_certificate), not plain HTTP.',
+      caMessage: 'Server only speaks HTTP, not TLS',
+    });
+  }
+  if (a.legacy?.outcome === 'ok') {
+    return finding('CERT_LEGACY_TLS_ONLY', id, {
+      ...(breaking ? { severity: breaking } : {}),
+      detail: `${a.address} refuses TLS 1.2+ (${h.error ?? h.outcome}) but completes ${a.legacy.protocol ?? 'TLS 1.0/1.1'}.`,
+      evidence: [
+        ev(a, `TLS1.2+: ${h.error ?? h.outcome}`),
+        ev({ ...a, handshake: a.legacy }, `accepted ${a.legacy.protocol ?? ''}`),
+      ],
+      remediation:
+        'Enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`, Apache `SSLProtocol -all +TLSv1.2 +TLSv1.3`).',
+    });
+  }
+  return finding('CERT_TLS_UNREACHABLE', id, {
+    ...(breaking ? { severity: breaking } : {}),
+    detail: `TLS to ${a.address} port ${h.port}: ${h.outcome}${h.error ? ` (${h.error})` : ''}.`,
+    evidence: [ev(a, h.error ?? h.outcome)],
+    remediation: 'Serve TLS on port 443 for this name, or ignore if the site is HTTP-only.',
+  });
+}
+
+const summaryOf = (c: ChainAnalysis): string =>
+  `${c.subject} issued by ${c.issuer}, SAN ${c.subjectAltName || 'none'}, valid until ${c.notAfter.toISOString()}`;
+
+/** The served certificate at one address: validity window, name and chain. */
+function servedFindings(
+  id: string,
+  name: string,
+  a: CertAddressEvidence,
+  c: ChainAnalysis,
+  served: Evidence,
+  now: Date,
+  windowDays: number,
+): Finding[] {
+  const out: Finding[] = [];
+  const evidence = [served];
+  const at = `at ${a.address}`;
+  if (c.daysLeft < 0 || now < c.notBefore) {
+    out.push(
+      finding('CERT_EXPIRED', id, {
+        detail: `The certificate ${at} expired on ${c.notAfter.toISOString()} (or is not yet valid).`,
+        evidence,
+        remediation:
+          'Renew the certificate and reload the server (check the renewal timer/cron and its logs).',
+      }),
+    );
+  } else if (c.daysLeft < windowDays) {
+    out.push(
+      finding('CERT_EXPIRING', id, {
+        detail: `The certificate ${at} expires in ${c.daysLeft} days (${c.notAfter.toISOString()}).`,
+        evidence,
+        remediation:
+          "Renewal should have happened at 30 days left: check the ACME client's renewal job and its last error.",
+      }),
+    );
+  }
+  if (!c.nameMatches) {
+    out.push(
+      finding('CERT_NAME_MISMATCH', id, {
+        detail: `The certificate ${at} covers ${c.subjectAltName || c.subject}, not ${name}.`,
+        evidence,
+        remediation: `Add a server block / virtual host for ${name} with a certificate that lists it, or include ${name} in the next certificate.`,
+      }),
+    );
+  }
+  const chainFix: Record<string, [FindingCode, string] | undefined> = {
+    incomplete: [
+      'CERT_CHAIN_INCOMPLETE',
+      'Serve the full chain: nginx `ssl_certificate fullchain.pem;` (not cert.pem), Apache `SSLCertificateFile fullchain.pem`.',
+    ],
+    'self-signed': ['CERT_SELF_SIGNED', 'Replace the self-signed certificate with one from a public CA.'],
+    untrusted: ['CERT_UNTRUSTED', 'Use a certificate from a publicly trusted CA and serve its full chain.'],
+  };
+  const fix = chainFix[c.status];
+  if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
+  return out;
 }

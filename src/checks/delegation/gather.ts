@@ -5,6 +5,7 @@ import { plainAnswer, plainAskAll, plainDelegation, plainLookup } from '../../dn
 import type { QueryOptions, ServerEndpoint } from '../../dns/types.js';
 import { isDnsChallenge, type Challenge } from '../../report/finding.js';
 import { isRegistryZone } from './registry.js';
+import { acmeChallengeName, baseName } from '../../identifiers.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
 
@@ -57,11 +58,8 @@ const PROBE_RETRIES = 0;
 
 /** The questions the CA's validation depends on. */
 export const DATA_TYPES = ['A', 'AAAA', 'CNAME', 'CAA'] as const;
-export const ACME_CHALLENGE_LABEL = '_acme-challenge';
-
-export function baseName(identifier: string): string {
-  return normalizeName(identifier.replace(/^\*\./, ''));
-}
+/** The lower-case name without a wildcard's `*.`. */
+export const delegationName = (identifier: string): string => normalizeName(baseName(identifier));
 
 /**
  * Only the data the CA will look at for this challenge, so a large order stays cheap. An A answer from
@@ -72,7 +70,7 @@ export function delegationQuestions(
   challenge?: Challenge,
   txtName?: string,
 ): [string, string][] {
-  const txt: [string, string] = [txtName ?? `${ACME_CHALLENGE_LABEL}.${base}`, 'TXT'];
+  const txt: [string, string] = [txtName ?? acmeChallengeName(base), 'TXT'];
   if (isDnsChallenge(challenge)) return [[base, 'CAA'], txt];
   if (challenge)
     return [
@@ -94,7 +92,7 @@ export async function gatherDelegation(
   /** The TXT name the challenge reads (dns-account-01, dns-persist-01); default `_acme-challenge.<base>`. */
   txtName?: string,
 ): Promise<DelegationEvidence> {
-  const base = baseName(name);
+  const base = delegationName(name);
   const questions = delegationQuestions(base, challenge, txtName);
   // Every branch of delegationQuestions asks CAA at base, and the CAA check asks it too.
   const ev = await gatherZone(resolver, base, questions, 'CAA');

@@ -6,7 +6,7 @@ import { LAME_STATUSES, lookupEvidence, tablesOf, type QueryTable } from './tabl
 import { judgeEdnsUnreachable, judgeTransport } from './transport.js';
 import { endpointKey, listText } from './format.js';
 import { displayName } from '../../dns/names.js';
-import { ACME_CHALLENGE_LABEL } from './gather.js';
+import { acmeChallengeName } from '../../identifiers.js';
 import { isDnsChallenge } from '../../report/finding.js';
 import { judgeLameness } from './lame.js';
 import { judgeNoAddress, judgeNsMismatch, judgeSameSubnet, judgeSingleNs } from './nsset.js';
@@ -23,9 +23,7 @@ export interface DelegationJudgeOptions {
 
 /** The CA's error when no server of the zone answers its first lookup for this challenge. */
 function caLookupFailure(name: string, identifier: string, challenge?: Challenge): string {
-  const q = isDnsChallenge(challenge)
-    ? { name: `${ACME_CHALLENGE_LABEL}.${name}`, type: 'TXT' }
-    : { name, type: 'A' };
+  const q = isDnsChallenge(challenge) ? { name: acmeChallengeName(name), type: 'TXT' } : { name, type: 'A' };
   return caFailureMessage(q, true, identifier);
 }
 

@@ -1,6 +1,6 @@
 /** Which answers the CA's validation depends on, per challenge. */
 import { isDnsChallenge, type Challenge } from '../../report/finding.js';
-import { ACME_CHALLENGE_LABEL } from './gather.js';
+import { ACME_CHALLENGE_LABEL } from '../../identifiers.js';
 
 /** True when the CA would look up type at name for this challenge (undefined: any challenge). */
 export function caUses(q: { name: string; type: string }, challenge?: Challenge): boolean {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { base32LowerEncode } from '../../dns/base32hex.js';
 import { normalizeName } from '../../dns/names.js';
-import { ACME_CHALLENGE_LABEL } from './value.js';
+import { acmeChallengeName, baseName } from '../../identifiers.js';
 
 /** draft-ietf-acme-dns-account-label §3.1: the label is built from the first 10 bytes of the digest. */
 export const ACCOUNT_LABEL_BYTES = 10;
@@ -15,8 +15,7 @@ export function accountLabel(accountUri: string): string {
 
 /** `_<label>._acme-challenge.<name>` with a leading `*.` stripped. */
 export function accountChallengeName(identifier: string, accountUri: string): string {
-  const base = normalizeName(identifier).replace(/^\*\./, '');
-  return `_${accountLabel(accountUri)}.${ACME_CHALLENGE_LABEL}.${base}`;
+  return `_${accountLabel(accountUri)}.${acmeChallengeName(baseName(normalizeName(identifier)))}`;
 }
 
 /** Boulder wraps every unauthorized dns-account-01 error so: `<detail> (account: "<uri>")`. */

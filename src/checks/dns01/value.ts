@@ -2,9 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { DnsRecord } from '../../dns/types.js';
 import { normalizeName } from '../../dns/names.js';
+import { acmeChallengeName, baseName } from '../../identifiers.js';
 
-/** RFC 8555 §8.4: the record is a TXT at this label under the identifier. */
-export const ACME_CHALLENGE_LABEL = '_acme-challenge';
 /** base64url-nopad of a 32-byte SHA-256 digest (RFC 8555 §8.4). */
 export const DNS01_VALUE_LENGTH = 43;
 /** Boulder va/dns.go: the invalid record quoted in the error is cut to this many characters. */
@@ -12,8 +11,7 @@ export const CA_QUOTED_RECORD_MAX = 100;
 
 /** `_acme-challenge.<name>` with a leading `*.` stripped, lower-case, no trailing dot. */
 export function challengeName(identifier: string): string {
-  const base = normalizeName(identifier).replace(/^\*\./, '');
-  return `${ACME_CHALLENGE_LABEL}.${base}`;
+  return acmeChallengeName(baseName(normalizeName(identifier)));
 }
 
 /** The TXT value for a key authorization: base64url(SHA-256(keyAuth)), no padding. */

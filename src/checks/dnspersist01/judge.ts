@@ -13,6 +13,7 @@ import {
   type ParsedRecord,
   type RecordCheck,
 } from './record.js';
+import { baseName, isWildcard } from '../../identifiers.js';
 
 /** What was gathered for one identifier: plain data, so it can come from another perspective. */
 export interface PersistEvidence {
@@ -98,7 +99,7 @@ function describeFate(f: Fate): string {
 /** The CA's verdict on `_validation-persist.<name>` for this account, and the diagnosis. */
 export function judgeDnsPersist01(ev: PersistEvidence, opts: PersistJudgeOptions): PersistJudgement {
   const id = ev.identifier;
-  const wildcard = id.startsWith('*.');
+  const wildcard = isWildcard(id);
   const name = ev.name || persistName(id);
   const l = ev.lookup;
   const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
@@ -127,7 +128,7 @@ export function judgeDnsPersist01(ev: PersistEvidence, opts: PersistJudgeOptions
             : `${l.message ?? `TXT ${name}: ${l.status}`}.`,
           evidence,
           remediation: nx
-            ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${id.replace(/^\*\./, '')} --account-uri ${opts.accountUri}${wildcard ? ' --wildcard' : ''}\` prints it).`
+            ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${baseName(id)} --account-uri ${opts.accountUri}${wildcard ? ' --wildcard' : ''}\` prints it).`
             : `Fix the nameservers of ${l.zone ?? 'the zone'} so they answer TXT ${l.finalName} authoritatively (NOERROR; ${l.status} is not an answer).`,
           caMessage: detail,
         }),

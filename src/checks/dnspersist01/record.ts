@@ -4,6 +4,7 @@
  */
 import { domainToASCII } from 'node:url';
 import { quoteString } from '../../dns/presentation.js';
+import { baseName } from '../../identifiers.js';
 
 /** draft-ietf-acme-dns-persist §4: the record sits at this label under the FQDN (Boulder core.DNSPersistPrefix). */
 export const PERSIST_LABEL = '_validation-persist';
@@ -16,7 +17,7 @@ export const PERSIST_UNTIL_WARN_DAYS = 30;
 
 /** `_validation-persist.<name>` with a leading `*.` stripped (Boulder strips it before the lookup). */
 export function persistName(identifier: string): string {
-  const base = identifier.toLowerCase().replace(/\.+$/, '').replace(/^\*\./, '');
+  const base = baseName(identifier.toLowerCase().replace(/\.+$/, ''));
   return `${PERSIST_LABEL}.${base}`;
 }
 

@@ -219,33 +219,39 @@ export function judgeDnssec(
     case 'secure':
       break;
   }
-  if (result.status === 'secure' || result.status === 'insecure') {
-    // One warning per zone: its earliest-expiring signature on the path. Only signatures past three
-    // quarters of their validity count: signers refresh then, and short-lived (online) signatures would
-    // otherwise always look "about to expire".
-    const byZone = new Map<string, SignatureInfo>();
-    for (const s of expiringSignatures(result, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
-      const expires = Date.parse(s.expiration);
-      const span = expires - Date.parse(s.inception);
-      if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
-      const prev = byZone.get(s.zone);
-      if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
-    }
-    for (const s of byZone.values()) {
-      out.push(
-        finding('DNSSEC_SIGNATURE_EXPIRING', identifier, {
-          detail: `RRSIG ${s.type} ${displayName(s.owner)} (zone ${displayName(s.zone)}, key ${s.keyTag}) expires ${iso(s.expiration)}.`,
-          evidence: [
-            {
-              source: 'DNSSEC validator',
-              query: `${s.type} ${displayName(s.owner)}`,
-              answer: `RRSIG expires ${iso(s.expiration)}`,
-            },
-          ],
-          remediation: `Make sure the signer of ${displayName(s.zone)} re-signs before ${iso(s.expiration)}; after that, lookups of ${identifier} fail as bogus.`,
-        }),
-      );
-    }
+  if (result.status === 'secure' || result.status === 'insecure')
+    out.push(...expiringFindings(result, identifier, now));
+  return out;
+}
+
+/** A warning per zone on the path whose signatures are due for refresh and expire soon. */
+function expiringFindings(result: ChainResult, identifier: string, now: Date): Finding[] {
+  const out: Finding[] = [];
+  // One warning per zone: its earliest-expiring signature on the path. Only signatures past three
+  // quarters of their validity count: signers refresh then, and short-lived (online) signatures would
+  // otherwise always look "about to expire".
+  const byZone = new Map<string, SignatureInfo>();
+  for (const s of expiringSignatures(result, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
+    const expires = Date.parse(s.expiration);
+    const span = expires - Date.parse(s.inception);
+    if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
+    const prev = byZone.get(s.zone);
+    if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
+  }
+  for (const s of byZone.values()) {
+    out.push(
+      finding('DNSSEC_SIGNATURE_EXPIRING', identifier, {
+        detail: `RRSIG ${s.type} ${displayName(s.owner)} (zone ${displayName(s.zone)}, key ${s.keyTag}) expires ${iso(s.expiration)}.`,
+        evidence: [
+          {
+            source: 'DNSSEC validator',
+            query: `${s.type} ${displayName(s.owner)}`,
+            answer: `RRSIG expires ${iso(s.expiration)}`,
+          },
+        ],
+        remediation: `Make sure the signer of ${displayName(s.zone)} re-signs before ${iso(s.expiration)}; after that, lookups of ${identifier} fail as bogus.`,
+      }),
+    );
   }
   return out;
 }

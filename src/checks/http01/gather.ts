@@ -14,6 +14,7 @@ import {
 import { tlsHandshake, type TlsOutcome } from '../../http/tls.js';
 import { cdnForAddress } from '../../http/cdn-ranges.js';
 import { pickAddresses } from '../fan-out.js';
+import { baseName } from '../../identifiers.js';
 
 export interface Http01Deps {
   profile: NetworkProfile;
@@ -67,7 +68,7 @@ export const probeToken = (host: string): string =>
 
 export async function probeHttp01(identifier: string, deps: Http01Deps): Promise<Http01Evidence> {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, '');
+  const host = baseName(identifier);
   const token = deps.token ?? probeToken(host);
   const url = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };

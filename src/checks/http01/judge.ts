@@ -8,6 +8,7 @@ import { cdnForHeaders } from '../../http/cdn-ranges.js';
 import { MAX_BODY_BYTES, MAX_REDIRECTS_FOLLOWED } from '../../http/constants.js';
 import type { AddressProbe, Http01Evidence } from './gather.js';
 import { notProbedNote } from '../fan-out.js';
+import { isWildcard } from '../../identifiers.js';
 
 const WEBROOT_NGINX = 'location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }';
 
@@ -52,7 +53,7 @@ export function behaviour(r: Http01Result): string {
 export function judgeHttp01(ev: Http01Evidence): Finding[] {
   const id = ev.identifier;
   const out: Finding[] = [];
-  if (id.startsWith('*.')) {
+  if (isWildcard(id)) {
     return [
       finding('HTTP01_WILDCARD', id, {
         detail: `${id} is a wildcard; the CA never offers HTTP-01 for it.`,
@@ -85,6 +86,16 @@ function judgeNotProbed(ev: Http01Evidence): Finding[] {
   ];
 }
 
+/** What every finding about the CA's own fetch starts from. */
+interface CaView {
+  id: string;
+  ca: Http01Result;
+  evidence: Evidence[];
+  base: { evidence: Evidence[]; caMessage?: string };
+  last: Http01Attempt | undefined;
+  addr: string;
+}
+
 function judgeCaResult(ev: Http01Evidence): Finding[] {
   const id = ev.identifier;
   const ca = ev.ca;
@@ -94,27 +105,8 @@ function judgeCaResult(ev: Http01Evidence): Finding[] {
   const addr = last?.address ?? '';
   const p = ca.problem;
   const base = { evidence, ...(caMessage ? { caMessage } : {}) };
-  if (ca.ok) {
-    if (!ev.randomToken) {
-      return [
-        finding('HTTP01_OK', id, {
-          ...base,
-          detail: `GET ${ca.url} returned the expected key authorization.`,
-          remediation: 'None needed.',
-        }),
-      ];
-    }
-    if (ca.body?.startsWith(`${ev.token}.`)) {
-      return [
-        finding('HTTP01_STATELESS_RESPONDER', id, {
-          ...base,
-          detail: `A random token returned "${ca.body}".`,
-          remediation: 'Make sure the thumbprint after the dot is your ACME account key thumbprint.',
-        }),
-      ];
-    }
-    return [catchAll(ev, ca)];
-  }
+  const view: CaView = { id, ca, evidence, base, last, addr };
+  if (ca.ok) return judgeCaSuccess(ev, view);
   if (!p) return [];
   if (p.type === 'dns') {
     const reserved = ev.reserved.length
@@ -161,7 +153,34 @@ function judgeCaResult(ev: Http01Evidence): Finding[] {
     ];
   }
   if (p.type === 'connection') return [connectionFinding(ev, last)];
-  // unauthorized
+  return judgeCaUnauthorized(ev, view);
+}
+
+/** The CA's fetch got a 200 with the expected body (or, for a random token, any 200). */
+function judgeCaSuccess(ev: Http01Evidence, { id, ca, base }: CaView): Finding[] {
+  if (!ev.randomToken) {
+    return [
+      finding('HTTP01_OK', id, {
+        ...base,
+        detail: `GET ${ca.url} returned the expected key authorization.`,
+        remediation: 'None needed.',
+      }),
+    ];
+  }
+  if (ca.body?.startsWith(`${ev.token}.`)) {
+    return [
+      finding('HTTP01_STATELESS_RESPONDER', id, {
+        ...base,
+        detail: `A random token returned "${ca.body}".`,
+        remediation: 'Make sure the thumbprint after the dot is your ACME account key thumbprint.',
+      }),
+    ];
+  }
+  return [catchAll(ev, ca)];
+}
+
+/** The CA's fetch got an HTTP answer that is not the key authorization. */
+function judgeCaUnauthorized(ev: Http01Evidence, { id, ca, evidence, base, last, addr }: CaView): Finding[] {
   const status = ca.finalStatus ?? 0;
   const headers = last?.headers ?? {};
   const proxy = cdnForHeaders(headers);

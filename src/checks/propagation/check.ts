@@ -1,8 +1,9 @@
 /** Which questions to compare for a challenge, and gather plus judge in one call. */
 import { isDnsChallenge, type Challenge, type Finding } from '../../report/finding.js';
-import { ACME_CHALLENGE_LABEL, baseName } from '../delegation/gather.js';
+import { delegationName } from '../delegation/gather.js';
 import { gatherPropagation, type PropagationDeps } from './gather.js';
 import { judgePropagation } from './judge.js';
+import { acmeChallengeName } from '../../identifiers.js';
 
 export interface PropagationQuestion {
   name: string;
@@ -15,10 +16,10 @@ export function propagationQuestions(
   challenge: Challenge,
   txtName?: string,
 ): PropagationQuestion[] {
-  const base = baseName(identifier);
+  const base = delegationName(identifier);
   if (isDnsChallenge(challenge)) {
     return [
-      { name: txtName ?? `${ACME_CHALLENGE_LABEL}.${base}`, types: ['TXT'] },
+      { name: txtName ?? acmeChallengeName(base), types: ['TXT'] },
       { name: base, types: ['CAA'] },
     ];
   }

@@ -6,6 +6,7 @@ import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
 import { ACME_TLS_ALPN } from '../../http/constants.js';
 import { caNoAddresses } from '../../report/ca-messages.js';
+import { baseName } from '../../identifiers.js';
 
 export interface TlsAlpnEvidence {
   identifier: string;
@@ -21,7 +22,7 @@ export async function probeTlsAlpn01(
   deps: { profile: NetworkProfile; resolveAddresses: ResolveAddresses; expected?: string },
 ): Promise<TlsAlpnEvidence> {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, '');
+  const host = baseName(identifier);
   const literal = net.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });

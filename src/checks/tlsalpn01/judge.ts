@@ -5,6 +5,7 @@ import type { TlsHandshakeResult } from '../../http/tls.js';
 import { ACME_TLS_ALPN } from '../../http/constants.js';
 import { challengeCertProblems } from './challenge-cert.js';
 import type { TlsAlpnEvidence } from './gather.js';
+import { baseName } from '../../identifiers.js';
 
 const evidenceOf = (h: TlsHandshakeResult, name: string): Evidence => ({
   source: `${h.address.includes(':') ? `[${h.address}]` : h.address}:${h.port}`,
@@ -19,7 +20,7 @@ const evidenceOf = (h: TlsHandshakeResult, name: string): Evidence => ({
 
 export function judgeTlsAlpn01(ev: TlsAlpnEvidence): Finding[] {
   const id = ev.identifier;
-  const name = id.replace(/^\*\./, '');
+  const name = baseName(id);
   if (ev.noAddresses) {
     return [
       finding('TLSALPN01_NO_ADDRESSES', id, {
@@ -33,45 +34,11 @@ export function judgeTlsAlpn01(ev: TlsAlpnEvidence): Finding[] {
   const last = ev.attempts[ev.attempts.length - 1]!;
   const evidence = ev.attempts.map((h) => evidenceOf(h, name));
   const where = `${last.address}: ${name}`;
-  if (last.outcome === 'http-on-tls') {
-    return [
-      finding('TLSALPN01_HTTP_ONLY', id, {
-        detail: `${last.address} port ${last.port} answers plain HTTP.`,
-        evidence,
-        caMessage: `${where}: Server only speaks HTTP, not TLS`,
-        remediation:
-          'Serve TLS on port 443 with a TLS-ALPN-01 capable server (Caddy, Traefik, lego/certbot standalone in tls-alpn mode), or use HTTP-01.',
-      }),
-    ];
-  }
-  if (
-    ['refused', 'connect-timeout', 'unreachable', 'handshake-timeout', 'reset', 'reserved'].includes(
-      last.outcome,
-    )
-  ) {
-    return [
-      finding('TLSALPN01_CONNECTION', id, {
-        detail: `${last.address} port ${last.port}: ${last.outcome}${last.error ? ` (${last.error})` : ''}.`,
-        evidence,
-        caMessage: `${where}: Connection problem: ${last.error ?? last.outcome}`,
-        remediation: 'Allow tcp/443 from anywhere to this address and run the TLS-ALPN-01 responder on it.',
-      }),
-    ];
-  }
   const alpnAlert =
     last.outcome === 'tls-error' &&
     /no.application.protocol/i.test(`${last.errorCode ?? ''} ${last.error ?? ''}`);
-  if (last.outcome === 'tls-error' && !alpnAlert) {
-    return [
-      finding('TLSALPN01_TLS_ERROR', id, {
-        detail: `Handshake with ${last.address} failed: ${last.error ?? ''}.`,
-        evidence,
-        caMessage: `${where}: TLS error: ${last.error ?? ''}`,
-        remediation:
-          'Offer TLS 1.2+ and answer the SNI of this name with the acme-tls/1 challenge certificate.',
-      }),
-    ];
-  }
+  const failed = transportFailure(id, last, evidence, where, alpnAlert);
+  if (failed) return [failed];
   if (last.alpn !== ACME_TLS_ALPN) {
     const pending = ev.expected !== undefined;
     return [
@@ -113,4 +80,45 @@ export function judgeTlsAlpn01(ev: TlsAlpnEvidence): Finding[] {
       remediation: 'None needed.',
     }),
   ];
+}
+
+/** A handshake that never got as far as ALPN: plain HTTP, no connection, or a TLS error. */
+function transportFailure(
+  id: string,
+  last: TlsHandshakeResult,
+  evidence: Evidence[],
+  where: string,
+  alpnAlert: boolean,
+): Finding | undefined {
+  if (last.outcome === 'http-on-tls') {
+    return finding('TLSALPN01_HTTP_ONLY', id, {
+      detail: `${last.address} port ${last.port} answers plain HTTP.`,
+      evidence,
+      caMessage: `${where}: Server only speaks HTTP, not TLS`,
+      remediation:
+        'Serve TLS on port 443 with a TLS-ALPN-01 capable server (Caddy, Traefik, lego/certbot standalone in tls-alpn mode), or use HTTP-01.',
+    });
+  }
+  if (
+    ['refused', 'connect-timeout', 'unreachable', 'handshake-timeout', 'reset', 'reserved'].includes(
+      last.outcome,
+    )
+  ) {
+    return finding('TLSALPN01_CONNECTION', id, {
+      detail: `${last.address} port ${last.port}: ${last.outcome}${last.error ? ` (${last.error})` : ''}.`,
+      evidence,
+      caMessage: `${where}: Connection problem: ${last.error ?? last.outcome}`,
+      remediation: 'Allow tcp/443 from anywhere to this address and run the TLS-ALPN-01 responder on it.',
+    });
+  }
+  if (last.outcome === 'tls-error' && !alpnAlert) {
+    return finding('TLSALPN01_TLS_ERROR', id, {
+      detail: `Handshake with ${last.address} failed: ${last.error ?? ''}.`,
+      evidence,
+      caMessage: `${where}: TLS error: ${last.error ?? ''}`,
+      remediation:
+        'Offer TLS 1.2+ and answer the SNI of this name with the acme-tls/1 challenge certificate.',
+    });
+  }
+  return undefined;
 }

@@ -58,7 +58,7 @@ export function agentCommand(ctx: CommandContext): CommandModule<object, AgentAr
             type: 'boolean',
             describe: 'Log one line per request to stderr (no headers)',
           }),
-      ) as never,
+      ),
     handler: async (args) => {
       const { runAgent } = await import('../agent-run.js');
       await runAgent(args, ctx);

@@ -6,8 +6,8 @@ import type { CheckArgs } from '../../config/args.js';
 
 export const CHALLENGES = ['http-01', 'dns-01', 'tls-alpn-01', 'dns-account-01', 'dns-persist-01'] as const;
 
-/** Options shared by check and guard. */
-export function checkOptions<T>(y: import('yargs').Argv<T>): import('yargs').Argv<T & CheckArgs> {
+/** Options shared by check and guard; the return type is what yargs infers from them. */
+export function checkOptions<T>(y: import('yargs').Argv<T>) {
   return acmeDryRunOptions(
     outputOptions(
       networkOptions(
@@ -77,7 +77,7 @@ export function checkOptions<T>(y: import('yargs').Argv<T>): import('yargs').Arg
           }),
       ),
     ),
-  ) as never;
+  );
 }
 
 export function checkCommand(ctx: CommandContext): CommandModule<object, CheckArgs> {
@@ -89,6 +89,8 @@ export function checkCommand(ctx: CommandContext): CommandModule<object, CheckAr
         y.positional('names', {
           type: 'string',
           array: true,
+          // yargs gives `[names..]` an empty list when none are typed; demandOption only types that.
+          demandOption: true,
           describe: 'Names (or IP addresses) in the order',
         }),
       ),

@@ -17,7 +17,7 @@ export function demoCommand(ctx: CommandContext): CommandModule<object, DemoArgs
           type: 'string',
           describe: 'Scenario file to serve instead of the built-in demo',
         }),
-      ) as never,
+      ),
     handler: async (args) => {
       const [{ join }, { packageRoot }, { startLab }, { preflight }, { renderReport }] = await Promise.all([
         import('node:path'),

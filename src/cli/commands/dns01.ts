@@ -4,7 +4,8 @@ import { networkOptions, outputOptions } from '../options.js';
 import type { Dns01Args } from '../../config/args.js';
 import { UsageError } from '../io.js';
 
-function common<T>(y: Argv<T>): Argv<T> {
+/** The options every action shares; the return type is what yargs infers from them. */
+function common<T>(y: Argv<T>) {
   return outputOptions(networkOptions(y))
     .option('provider', {
       type: 'string',
@@ -31,7 +32,7 @@ function common<T>(y: Argv<T>): Argv<T> {
     .option('account-uri', {
       type: 'string',
       describe: 'dns-account-01: the ACME account URL the label is derived from',
-    }) as unknown as Argv<T>;
+    });
 }
 
 /** `dns01 present|verify|cleanup`: DNS-01 records by hand, with the CA's own judgement. */
@@ -45,17 +46,20 @@ export function dns01Command(ctx: CommandContext): CommandModule<object, Dns01Ar
         y
           .positional('action', {
             choices: ['present', 'verify', 'cleanup'] as const,
+            // Required by `<action>` in the command; yargs ignores demandOption on positionals: types only.
+            demandOption: true,
             describe: 'What to do',
           })
           .positional('name', {
             type: 'string',
+            demandOption: true,
             describe: 'Domain name (the _acme-challenge label is added)',
           })
           .positional('value', { type: 'string', describe: 'present: the TXT value' })
           .option('expect', { type: 'string', describe: 'verify: the value the CA expects' })
           .option('stale', { type: 'boolean', describe: 'cleanup: remove only leftover test records' })
           .option('wait', { type: 'boolean', default: true, describe: 'present: wait for propagation' }),
-      ) as never,
+      ),
     handler: async (args) => {
       // yargs leaves what follows `--` in `_`, after the command's name: `dns01 present NAME -- -VALUE`.
       const rest = ((args as { _?: (string | number)[] })._ ?? []).slice(1).map(String);

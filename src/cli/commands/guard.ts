@@ -16,11 +16,13 @@ export function guardCommand(ctx: CommandContext): CommandModule<object, GuardAr
           .positional('names', {
             type: 'string',
             array: true,
+            // yargs gives `[names..]` an empty list when none are typed; demandOption only types that.
+            demandOption: true,
             describe: 'Names (or IP addresses) in the order',
           })
           // Everything after `--` is the guarded command, verbatim (no number parsing).
           .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false }),
-      ) as never,
+      ),
     handler: async (args) => {
       const { runGuard } = await import('../guard-run.js');
       ctx.setExit(await runGuard(args, ctx));

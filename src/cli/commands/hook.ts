@@ -1,4 +1,4 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
 import { networkOptions } from '../options.js';
 import type { HookDeps } from '../hooks/run.js';
@@ -16,8 +16,9 @@ export function hookCommand(ctx: CommandContext, deps: HookDeps = {}): CommandMo
     describe:
       'Hook for certbot (--manual-auth-hook "acme-preflight hook certbot-auth") or lego (exec provider)',
     builder: (y) =>
-      (networkOptions(y) as Argv)
-        .positional('kind', { choices: KINDS, describe: 'Which client calls' })
+      networkOptions(y)
+        // Required by `<kind>`; yargs ignores demandOption on positionals: it only types kind.
+        .positional('kind', { choices: KINDS, demandOption: true, describe: 'Which client calls' })
         .positional('args', { type: 'string', array: true, describe: "lego: the exec provider's arguments" })
         .option('provider', {
           type: 'string',
@@ -50,7 +51,7 @@ export function hookCommand(ctx: CommandContext, deps: HookDeps = {}): CommandMo
           describe: 'Config file (default ACME_PREFLIGHT_CONFIG, else .acme-preflight.yml here)',
         })
         // lego's values may start with '-' or look like numbers: keep everything after -- verbatim.
-        .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false }) as never,
+        .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false }),
     handler: async (args) => {
       const { runHook } = await import('../hooks/run.js');
       ctx.setExit(await runHook(args, ctx, deps));

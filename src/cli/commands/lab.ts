@@ -21,7 +21,7 @@ export function labCommand(ctx: CommandContext): CommandModule<object, LabArgs> 
           describe: 'Scenario YAML file (see fixtures/scenarios/)',
         })
         .option('port', { type: 'number', describe: 'DNS port for every server (default: a free one)' })
-        .option('delay', { type: 'number', describe: 'Milliseconds added before every DNS answer' }) as never,
+        .option('delay', { type: 'number', describe: 'Milliseconds added before every DNS answer' }),
     handler: async (args) => {
       const { startLab } = await import('../../lab/index.js');
       const { UsageError } = await import('../../errors.js');

@@ -26,6 +26,8 @@ export function persistRecordCommand(ctx: CommandContext): CommandModule<object,
           .positional('names', {
             type: 'string',
             array: true,
+            // Required by `<names..>`; yargs ignores demandOption on positionals: it only types names.
+            demandOption: true,
             describe: 'Names (a *. name implies --wildcard)',
           })
           .option('account-uri', {
@@ -62,7 +64,7 @@ export function persistRecordCommand(ctx: CommandContext): CommandModule<object,
             default: 'text' as const,
             describe: 'Output format',
           }),
-      ) as never,
+      ),
     handler: async (args) => {
       const { runPersistRecord } = await import('../persist-record-run.js');
       ctx.setExit(await runPersistRecord(args, ctx));

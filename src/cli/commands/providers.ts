@@ -24,7 +24,7 @@ export function providersCommand(ctx: CommandContext): CommandModule<object, Pro
           describe:
             'Print only the names of the environment variables provider CODE reads, one per line (for scripts such as the acme.sh hook)',
           requiresArg: true,
-        }) as never,
+        }),
     handler: async (args) => {
       const { listProviders } = await import('../../../providers/registry.js');
       const all = listProviders();

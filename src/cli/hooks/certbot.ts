@@ -2,6 +2,7 @@
 import type { RecordHandle } from '../../../providers/types.js';
 import { UsageError } from '../../errors.js';
 import type { Env } from './settings.js';
+import { baseName } from '../../identifiers.js';
 
 /** What certbot tells a manual hook (certbot docs, "Pre and Post Validation Hooks"). */
 export interface CertbotVars {
@@ -26,7 +27,7 @@ export function certbotVars(env: Env): CertbotVars {
     );
   const remaining = env.CERTBOT_REMAINING_CHALLENGES;
   return {
-    domain: domain.replace(/^\*\./, ''),
+    domain: baseName(domain),
     validation,
     token: env.CERTBOT_TOKEN || undefined,
     remaining: remaining !== undefined && remaining !== '' ? Number(remaining) : undefined,

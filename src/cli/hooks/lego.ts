@@ -2,6 +2,7 @@
 import { challengeName, keyAuthorizationDigest } from '../../checks/dns01/value.js';
 import { UsageError } from '../../errors.js';
 import type { Env } from './settings.js';
+import { baseName } from '../../identifiers.js';
 
 export interface LegoCall {
   action: 'present' | 'cleanup';
@@ -46,7 +47,7 @@ export function parseLegoCall(argv: readonly string[], env: Env): LegoCall {
     const [domain, , keyAuth] = rest as [string, string, string];
     return {
       action,
-      fqdn: challengeName(domain.replace(/\.$/, '').replace(/^\*\./, '')),
+      fqdn: challengeName(baseName(domain.replace(/\.$/, ''))),
       value: keyAuthorizationDigest(keyAuth),
       raw,
       ...timing,

@@ -3,7 +3,7 @@ import type { DnsRecord } from '../types.js';
 import { normalizeName, isAtOrBelow, displayName } from '../names.js';
 import { MAX_CNAME_CHAIN } from '../limits.js';
 import { type WireRR, fromDnsRecord, nameToWire, typeToNumber, typeToString, wireToName } from './wire.js';
-import { groupRrsets, labelCount, namesEqual, parseRrsig } from './canonical.js';
+import { type RrsigFields, groupRrsets, labelCount, namesEqual, parseRrsig } from './canonical.js';
 import {
   type DsFields,
   dsDigest,
@@ -13,6 +13,7 @@ import {
   keyTag,
   parseDs,
   verifyRrsig,
+  type VerifyResult,
 } from './verify.js';
 import { type TrustAnchor, parseTrustAnchors } from './anchors.js';
 import {
@@ -198,13 +199,9 @@ class Validator {
     const first = rrset[0] as WireRR;
     const owner = wireToName(first.owner);
     const type = typeToString(first.type);
-    const mine = sigs.filter((s) => {
-      try {
-        return namesEqual(s.owner, first.owner) && parseRrsig(s.rdata).typeCovered === first.type;
-      } catch {
-        return false;
-      }
-    });
+    const mine = sigs.filter((s) =>
+      safe(() => namesEqual(s.owner, first.owner) && parseRrsig(s.rdata).typeCovered === first.type),
+    );
     if (!mine.length)
       throw bogus({
         code: 'missing-rrsig',
@@ -258,20 +255,7 @@ class Validator {
       }
       const candidates = keys.filter((k) => keyTag(k.rdata) === f.keyTag && k.rdata[3] === f.algorithm);
       if (!candidates.length) {
-        if (!keyAlgs.includes(f.algorithm))
-          consider({
-            ...base,
-            code: 'algorithm-mismatch',
-            keyTag: f.keyTag,
-            detail: `RRSIG algorithm ${f.algorithm} matches no DNSKEY (algorithms ${keyAlgs.join(', ')})`,
-          });
-        else
-          consider({
-            ...base,
-            code: 'bad-signature',
-            keyTag: f.keyTag,
-            detail: `RRSIG key tag ${f.keyTag} matches no DNSKEY of ${displayName(zone)}`,
-          });
+        consider(noKeyReason(base, f, keyAlgs));
         continue;
       }
       for (const k of candidates) {
@@ -299,32 +283,7 @@ class Validator {
           this.verified.add(memo);
           return;
         }
-        const times = {
-          ...(r.inception ? { inception: r.inception.toISOString() } : {}),
-          ...(r.expiration ? { expiration: r.expiration.toISOString() } : {}),
-          keyTag: f.keyTag,
-        };
-        if (r.reason === 'expired')
-          consider({
-            ...base,
-            ...times,
-            code: 'signature-expired',
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${times.expiration}`,
-          });
-        else if (r.reason === 'not-yet-valid')
-          consider({
-            ...base,
-            ...times,
-            code: 'signature-not-yet-valid',
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${times.inception}`,
-          });
-        else
-          consider({
-            ...base,
-            ...times,
-            code: 'bad-signature',
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) does not verify: ${r.reason}`,
-          });
+        consider(failedReason(base, f, r));
       }
     }
     throw bogus({ ...(best as BogusReason), failures });
@@ -348,13 +307,7 @@ class Validator {
     const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
     const dsLines = ds.map((d) => dsText(zone, d));
-    const sep = keys.filter((k) => (k.rdata.readUInt16BE(0) & 0x0101) === 0x0101);
-    const suggestedDs = (sep.length ? sep : keys).flatMap((k) => {
-      const digest = safe(() => dsDigest(zoneWire, k.rdata, 2));
-      return digest
-        ? [dsText(zone, { keyTag: keyTag(k.rdata), algorithm: k.rdata[3] as number, digestType: 2, digest })]
-        : [];
-    });
+    const suggestedDs = suggestedDsFor(zone, zoneWire, keys);
     this.zones.push({ zone, dsKeyTags, dnskeyKeyTags });
     if (res.rcode !== 'NOERROR' && !keys.length)
       throw indeterminate(`DNSKEY ${displayName(zone)}: ${res.rcode}`);
@@ -474,6 +427,60 @@ function groupAnchors(anchors: TrustAnchor[]): Map<string, TrustAnchor[]> {
   return m;
 }
 
+type ReasonBase = Pick<BogusReason, 'zone' | 'owner' | 'type' | 'server'>;
+
+/** An RRSIG whose key tag and algorithm match no DNSKEY of the zone. */
+function noKeyReason(base: ReasonBase, f: RrsigFields, keyAlgs: number[]): BogusReason {
+  if (!keyAlgs.includes(f.algorithm))
+    return {
+      ...base,
+      code: 'algorithm-mismatch',
+      keyTag: f.keyTag,
+      detail: `RRSIG algorithm ${f.algorithm} matches no DNSKEY (algorithms ${keyAlgs.join(', ')})`,
+    };
+  return {
+    ...base,
+    code: 'bad-signature',
+    keyTag: f.keyTag,
+    detail: `RRSIG key tag ${f.keyTag} matches no DNSKEY of ${displayName(base.zone)}`,
+  };
+}
+
+/** Why one RRSIG did not verify with one candidate DNSKEY: expired, not yet valid, or a bad signature. */
+function failedReason(
+  base: ReasonBase,
+  f: RrsigFields,
+  r: Extract<VerifyResult, { ok: false }>,
+): BogusReason {
+  const at = `RRSIG ${base.type} ${displayName(base.owner ?? '')} (key ${f.keyTag})`;
+  const times = {
+    ...(r.inception ? { inception: r.inception.toISOString() } : {}),
+    ...(r.expiration ? { expiration: r.expiration.toISOString() } : {}),
+    keyTag: f.keyTag,
+  };
+  if (r.reason === 'expired')
+    return { ...base, ...times, code: 'signature-expired', detail: `${at} expired ${times.expiration}` };
+  if (r.reason === 'not-yet-valid')
+    return {
+      ...base,
+      ...times,
+      code: 'signature-not-yet-valid',
+      detail: `${at} is valid only from ${times.inception}`,
+    };
+  return { ...base, ...times, code: 'bad-signature', detail: `${at} does not verify: ${r.reason}` };
+}
+
+/** The DS records (SHA-256) the parent should publish: for the SEP keys, else every key. */
+function suggestedDsFor(zone: string, zoneWire: Buffer, keys: WireRR[]): string[] {
+  const sep = keys.filter((k) => (k.rdata.readUInt16BE(0) & 0x0101) === 0x0101);
+  return (sep.length ? sep : keys).flatMap((k) => {
+    const digest = safe(() => dsDigest(zoneWire, k.rdata, 2));
+    return digest
+      ? [dsText(zone, { keyTag: keyTag(k.rdata), algorithm: k.rdata[3] as number, digestType: 2, digest })]
+      : [];
+  });
+}
+
 /**
  * Validates name/type from the trust anchors down: DS and DNSKEY at each zone cut, then the answer
  * (following CNAMEs) or its denial of existence.
@@ -520,12 +527,26 @@ export async function validateChain(
   }
 }
 
+type Step = { records: DnsRecord[]; rcode: string; cname?: string };
+type AskResult = Awaited<ReturnType<Validator['ask']>>;
+
 async function validateOne(
   v: Validator,
   qname: string,
   qtype: string,
   anchors: Map<string, TrustAnchor[]>,
-): Promise<{ records: DnsRecord[]; rcode: string; cname?: string }> {
+): Promise<Step> {
+  const { zone, keys } = await signedZoneOf(v, qname, qtype, anchors);
+  return validateAnswer(v, zone, keys, qname, qtype);
+}
+
+/** From the closest trust anchor down to the zone that signs qname, each cut proven; its keys validated. */
+async function signedZoneOf(
+  v: Validator,
+  qname: string,
+  qtype: string,
+  anchors: Map<string, TrustAnchor[]>,
+): Promise<{ zone: string; keys: WireRR[] }> {
   const anchorZone = [...anchors.keys()]
     .filter((z) => isAtOrBelow(qname, z))
     .sort((a, b) => b.length - a.length)[0];
@@ -576,7 +597,9 @@ async function validateOne(
         server: res.server,
         detail: `no NSEC/NSEC3 proves DS ${displayName(cand)} absent`,
       });
-    const proof = nsec.length ? proveNoDataNsec(candWire, 43, nsec) : proveNoDataNsec3(candWire, 43, nsec3);
+    const proof = nsec.length
+      ? proveNoDataNsec(candWire, RRTYPE.DS, nsec)
+      : proveNoDataNsec3(candWire, RRTYPE.DS, nsec3);
     if (!proof.ok) {
       // An NXDOMAIN-style proof here just means the name does not exist: the final query will show it.
       if (nsec.length && proveNameErrorNsec(candWire, nsec).ok) break;
@@ -596,7 +619,17 @@ async function validateOne(
         `${displayName(cand)} is in an NSEC3 opt-out span of ${displayName(zone)}: unsigned delegation`,
       );
   }
+  return { zone, keys };
+}
 
+/** The answer to qname/qtype, verified in zone with keys: the records, a CNAME/DNAME target, or a proven denial. */
+async function validateAnswer(
+  v: Validator,
+  zone: string,
+  keys: WireRR[],
+  qname: string,
+  qtype: string,
+): Promise<Step> {
   const res = await v.ask(qname, qtype);
   const qwire = nameToWire(qname);
   const qt = typeToNumber(qtype);
@@ -630,7 +663,7 @@ async function validateOne(
         qname.endsWith('.' + normalizeName(r.name)) &&
         isAtOrBelow(normalizeName(r.name), zone),
     );
-    if (dname && qt !== 39) {
+    if (dname && qt !== RRTYPE.DNAME) {
       const owner = normalizeName(dname.name);
       const set = ans.filter((r) => r.type === RRTYPE.DNAME && namesEqual(r.owner, nameToWire(owner)));
       v.verifyRrset(zone, set, sigs, keys, res.server);
@@ -639,7 +672,7 @@ async function validateOne(
       return { records: [dname], rcode: res.rcode, cname: target === '' ? prefix : `${prefix}.${target}` };
     }
     const cname = ans.filter((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, qwire));
-    if (cname.length && qt !== 5) {
+    if (cname.length && qt !== RRTYPE.CNAME) {
       v.verifyRrset(zone, cname, sigs, keys, res.server);
       wildcardCheck(cname);
       const target = res.answers.find((r) => r.type === 'CNAME' && normalizeName(r.name) === qname)?.data;
@@ -649,30 +682,44 @@ async function validateOne(
         cname: normalizeName(String(target)),
       };
     }
-    const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
-    if (!nsec.length && !nsec3.length)
-      throw bogus({
-        code: 'denial-missing',
-        zone,
-        owner: qname,
-        type: qtype,
-        server: res.server,
-        detail: `${res.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'empty answer'} for ${qtype} ${displayName(qname)} without NSEC/NSEC3 proof`,
-      });
-    const proof =
-      res.rcode === 'NXDOMAIN'
-        ? nsec.length
-          ? proveNameErrorNsec(qwire, nsec)
-          : proveNameErrorNsec3(qwire, nsec3)
-        : nsec.length
-          ? proveNoDataNsec(qwire, qt, nsec)
-          : proveNoDataNsec3(qwire, qt, nsec3);
-    if (!proof.ok) throw v.denialStop(zone, qname, qtype, proof, res.server);
-    if (proof.kind === 'opt-out')
-      throw insecure(qname, 'opt-out', `${displayName(qname)} is in an NSEC3 opt-out span`);
-    return { records: [], rcode: res.rcode };
+    return proveDenial(v, zone, keys, res, qname, qtype);
   }
   throw indeterminate(`${qtype} ${displayName(qname)}: ${res.rcode}`);
+}
+
+/** An NXDOMAIN or empty answer: the NSEC/NSEC3 records must prove it (or an opt-out span makes it insecure). */
+function proveDenial(
+  v: Validator,
+  zone: string,
+  keys: WireRR[],
+  res: AskResult,
+  qname: string,
+  qtype: string,
+): Step {
+  const qwire = nameToWire(qname);
+  const qt = typeToNumber(qtype);
+  const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
+  if (!nsec.length && !nsec3.length)
+    throw bogus({
+      code: 'denial-missing',
+      zone,
+      owner: qname,
+      type: qtype,
+      server: res.server,
+      detail: `${res.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'empty answer'} for ${qtype} ${displayName(qname)} without NSEC/NSEC3 proof`,
+    });
+  const proof =
+    res.rcode === 'NXDOMAIN'
+      ? nsec.length
+        ? proveNameErrorNsec(qwire, nsec)
+        : proveNameErrorNsec3(qwire, nsec3)
+      : nsec.length
+        ? proveNoDataNsec(qwire, qt, nsec)
+        : proveNoDataNsec3(qwire, qt, nsec3);
+  if (!proof.ok) throw v.denialStop(zone, qname, qtype, proof, res.server);
+  if (proof.kind === 'opt-out')
+    throw insecure(qname, 'opt-out', `${displayName(qname)} is in an NSEC3 opt-out span`);
+  return { records: [], rcode: res.rcode };
 }
 
 /** Signatures on the validated path that expire within `days` of now (a warning, before they turn bogus). */

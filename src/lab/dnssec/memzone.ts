@@ -44,6 +44,7 @@ export function answerFromZone(zone: SignedZone, name: string, qtypeIn: string):
   const soa = rrset(zone.apex, 'SOA');
   const names = new Set(recs.filter((r) => r.type !== 'NSEC3').map((r) => r.name));
   const exists = (n: string): boolean => [...names].some((x) => isAtOrBelow(x, n));
+  const denialFor = (n: string, how: 'match' | 'cover'): DnsRecord[] => denialIn(zone, n, how);
 
   // Delegation cut above (or at, for non-DS) the name: refer.
   const cuts = [...new Set(recs.filter((r) => r.type === 'NS' && r.name !== zone.apex).map((r) => r.name))];
@@ -72,37 +73,9 @@ export function answerFromZone(zone: SignedZone, name: string, qtypeIn: string):
     return { rcode: 'NOERROR', answers: [...rrset(dname.name, 'DNAME'), synth], authorities: [] };
   }
 
-  function nsecRecords(): DnsRecord[] {
-    return recs.filter((r) => r.type === 'NSEC');
-  }
-  function nsec3Records(): DnsRecord[] {
-    return recs.filter((r) => r.type === 'NSEC3');
-  }
-  function withSigs(list: DnsRecord[]): DnsRecord[] {
-    const out: DnsRecord[] = [];
-    for (const r of list) {
-      if (out.includes(r)) continue;
-      out.push(r, ...recs.filter((s) => s.type === 'RRSIG' && s.name === r.name && covered(s) === r.type));
-    }
-    return out;
-  }
-  function denialFor(n: string, how: 'match' | 'cover'): DnsRecord[] {
-    const w = nameToWire(n);
-    if (zone.nsec3) {
-      const f = how === 'match' ? nsec3Matches : nsec3Covers;
-      return withSigs(nsec3Records().filter((r) => f(fromDnsRecord(r), w, 65535)));
-    }
-    if (how === 'match') return withSigs(nsecRecords().filter((r) => r.name === n));
-    return withSigs(nsecRecords().filter((r) => nsecCovers(fromDnsRecord(r), w)));
-  }
   function closestEncloser(n: string): string {
     let cur = n;
     while (cur !== zone.apex && !exists(cur)) cur = parentOf(cur);
-    return cur;
-  }
-  function nextCloser(n: string, ce: string): string {
-    let cur = n;
-    while (parentOf(cur) !== ce) cur = parentOf(cur);
     return cur;
   }
   const dedupe = (list: DnsRecord[]): DnsRecord[] => [...new Set(list)];
@@ -141,4 +114,32 @@ export function answerFromZone(zone: SignedZone, name: string, qtypeIn: string):
     ? [...denialFor(ce, 'match'), ...denialFor(nc, 'cover'), ...denialFor(wc, 'cover')]
     : [...denialFor(qname, 'cover'), ...denialFor(wc, 'cover')];
   return { rcode: 'NXDOMAIN', answers: [], authorities: dedupe([...soa, ...proof]) };
+}
+
+/** The NSEC or NSEC3 records (with their RRSIGs) that match or cover n in zone. */
+function denialIn(zone: SignedZone, n: string, how: 'match' | 'cover'): DnsRecord[] {
+  const recs = zone.records;
+  const withSigs = (list: DnsRecord[]): DnsRecord[] => {
+    const out: DnsRecord[] = [];
+    for (const r of list) {
+      if (out.includes(r)) continue;
+      out.push(r, ...recs.filter((s) => s.type === 'RRSIG' && s.name === r.name && covered(s) === r.type));
+    }
+    return out;
+  };
+  const w = nameToWire(n);
+  if (zone.nsec3) {
+    const f = how === 'match' ? nsec3Matches : nsec3Covers;
+    return withSigs(recs.filter((r) => r.type === 'NSEC3').filter((r) => f(fromDnsRecord(r), w, 65535)));
+  }
+  const nsec = recs.filter((r) => r.type === 'NSEC');
+  if (how === 'match') return withSigs(nsec.filter((r) => r.name === n));
+  return withSigs(nsec.filter((r) => nsecCovers(fromDnsRecord(r), w)));
+}
+
+/** The name one label below the closest encloser ce on the way to n (RFC 5155 §1.3). */
+function nextCloser(n: string, ce: string): string {
+  let cur = n;
+  while (parentOf(cur) !== ce) cur = parentOf(cur);
+  return cur;
 }

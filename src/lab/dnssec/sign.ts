@@ -221,63 +221,9 @@ export function signZone(apexName: string, input: DnsRecord[], opts: SignZoneOpt
     byName.set(n, set);
   }
   const denial = opts.denial ?? 'nsec';
-  if (denial === 'nsec') {
-    const names = [...byName.keys()].sort((a, b) => compareNames(nameToWire(a), nameToWire(b)));
-    names.forEach((n, i) => {
-      const types = byName.get(n) as Set<number>;
-      const signed = !cuts.has(n) || types.has(RRTYPE.DS);
-      const bits = new Set([...types, RRTYPE.NSEC, ...(signed || cuts.has(n) ? [RRTYPE.RRSIG] : [])]);
-      const next = nameToWire(names[(i + 1) % names.length] as string);
-      out.push({
-        owner: nameToWire(n),
-        type: RRTYPE.NSEC,
-        class: 1,
-        ttl,
-        rdata: Buffer.concat([next, encodeTypeBitmap(bits)]),
-      });
-    });
-  } else if (denial === 'nsec3') {
-    const p = opts.nsec3 ?? { iterations: 0, salt: Buffer.alloc(0) };
-    const apexWire = nameToWire(apex);
-    const all = new Map<string, Set<number>>(byName);
-    // Empty non-terminals get NSEC3 records too (RFC 5155 §7.1).
-    for (const n of byName.keys()) {
-      let cur = n;
-      while (cur !== apex && cur !== '') {
-        cur = cur.includes('.') ? cur.slice(cur.indexOf('.') + 1) : '';
-        if (!isAtOrBelow(cur, apex)) break;
-        if (!all.has(cur)) all.set(cur, new Set());
-      }
-    }
-    if (!all.has(apex)) all.set(apex, new Set());
-    (all.get(apex) as Set<number>).add(RRTYPE.NSEC3PARAM);
-    const entries: { hash: Buffer; types: Set<number> }[] = [];
-    for (const [n, types] of all) {
-      if (p.optOut && cuts.has(n) && !types.has(RRTYPE.DS)) continue;
-      const hash = nsec3Hash(n, 1, p.iterations, p.salt, 65535) as Buffer;
-      const bits = new Set(types);
-      if (types.size && (!cuts.has(n) || types.has(RRTYPE.DS))) bits.add(RRTYPE.RRSIG);
-      entries.push({ hash, types: bits });
-    }
-    entries.sort((a, b) => Buffer.compare(a.hash, b.hash));
-    entries.forEach((e, i) => {
-      const next = (entries[(i + 1) % entries.length] as { hash: Buffer }).hash;
-      const rdata = Buffer.concat([
-        Buffer.from([1, p.optOut ? 1 : 0, p.iterations >> 8, p.iterations & 0xff, p.salt.length]),
-        p.salt,
-        Buffer.from([next.length]),
-        next,
-        encodeTypeBitmap(e.types),
-      ]);
-      const owner = labelsToWire([Buffer.from(base32hexEncode(e.hash)), ...wireLabels(apexWire)]);
-      out.push({ owner, type: RRTYPE.NSEC3, class: 1, ttl, rdata });
-    });
-    const param = Buffer.concat([
-      Buffer.from([1, 0, p.iterations >> 8, p.iterations & 0xff, p.salt.length]),
-      p.salt,
-    ]);
-    out.push({ owner: apexWire, type: RRTYPE.NSEC3PARAM, class: 1, ttl: 0, rdata: param });
-  }
+  if (denial === 'nsec') out.push(...nsecChain(byName, cuts, ttl));
+  else if (denial === 'nsec3')
+    out.push(...nsec3Chain(apex, byName, cuts, opts.nsec3 ?? { iterations: 0, salt: Buffer.alloc(0) }, ttl));
 
   const sigs: WireRR[] = [];
   for (const set of groupRrsets(out)) {
@@ -294,4 +240,75 @@ export function signZone(apexName: string, input: DnsRecord[], opts: SignZoneOpt
     records: [...out, ...sigs].map(toDnsRecord),
     ...(denial === 'nsec3' ? { nsec3: opts.nsec3 ?? { iterations: 0, salt: Buffer.alloc(0) } } : {}),
   };
+}
+
+/** The NSEC chain over the authoritative names, in canonical order (RFC 4034 §4). */
+function nsecChain(byName: Map<string, Set<number>>, cuts: Set<string>, ttl: number): WireRR[] {
+  const out: WireRR[] = [];
+  const names = [...byName.keys()].sort((a, b) => compareNames(nameToWire(a), nameToWire(b)));
+  names.forEach((n, i) => {
+    const types = byName.get(n) as Set<number>;
+    const signed = !cuts.has(n) || types.has(RRTYPE.DS);
+    const bits = new Set([...types, RRTYPE.NSEC, ...(signed || cuts.has(n) ? [RRTYPE.RRSIG] : [])]);
+    const next = nameToWire(names[(i + 1) % names.length] as string);
+    out.push({
+      owner: nameToWire(n),
+      type: RRTYPE.NSEC,
+      class: 1,
+      ttl,
+      rdata: Buffer.concat([next, encodeTypeBitmap(bits)]),
+    });
+  });
+  return out;
+}
+
+/** The NSEC3 chain (RFC 5155 §7.1), empty non-terminals included, and the apex NSEC3PARAM. */
+function nsec3Chain(
+  apex: string,
+  byName: Map<string, Set<number>>,
+  cuts: Set<string>,
+  p: Nsec3Params,
+  ttl: number,
+): WireRR[] {
+  const out: WireRR[] = [];
+  const apexWire = nameToWire(apex);
+  const all = new Map<string, Set<number>>(byName);
+  // Empty non-terminals get NSEC3 records too (RFC 5155 §7.1).
+  for (const n of byName.keys()) {
+    let cur = n;
+    while (cur !== apex && cur !== '') {
+      cur = cur.includes('.') ? cur.slice(cur.indexOf('.') + 1) : '';
+      if (!isAtOrBelow(cur, apex)) break;
+      if (!all.has(cur)) all.set(cur, new Set());
+    }
+  }
+  if (!all.has(apex)) all.set(apex, new Set());
+  (all.get(apex) as Set<number>).add(RRTYPE.NSEC3PARAM);
+  const entries: { hash: Buffer; types: Set<number> }[] = [];
+  for (const [n, types] of all) {
+    if (p.optOut && cuts.has(n) && !types.has(RRTYPE.DS)) continue;
+    const hash = nsec3Hash(n, 1, p.iterations, p.salt, 65535) as Buffer;
+    const bits = new Set(types);
+    if (types.size && (!cuts.has(n) || types.has(RRTYPE.DS))) bits.add(RRTYPE.RRSIG);
+    entries.push({ hash, types: bits });
+  }
+  entries.sort((a, b) => Buffer.compare(a.hash, b.hash));
+  entries.forEach((e, i) => {
+    const next = (entries[(i + 1) % entries.length] as { hash: Buffer }).hash;
+    const rdata = Buffer.concat([
+      Buffer.from([1, p.optOut ? 1 : 0, p.iterations >> 8, p.iterations & 0xff, p.salt.length]),
+      p.salt,
+      Buffer.from([next.length]),
+      next,
+      encodeTypeBitmap(e.types),
+    ]);
+    const owner = labelsToWire([Buffer.from(base32hexEncode(e.hash)), ...wireLabels(apexWire)]);
+    out.push({ owner, type: RRTYPE.NSEC3, class: 1, ttl, rdata });
+  });
+  const param = Buffer.concat([
+    Buffer.from([1, 0, p.iterations >> 8, p.iterations & 0xff, p.salt.length]),
+    p.salt,
+  ]);
+  out.push({ owner: apexWire, type: RRTYPE.NSEC3PARAM, class: 1, ttl: 0, rdata: param });
+  return out;
 }
