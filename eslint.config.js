@@ -37,6 +37,18 @@ export const MAX_FUNCTION_LINES = 80;
  */
 export const LONG_FUNCTIONS = [
   {
+    file: 'src/cli/commands/serve.ts',
+    fn: 'serveCommand',
+    lines: 94,
+    reason: 'one yargs command: its options, limit checks and the queue or in-process store share the args',
+  },
+  {
+    file: 'src/dns/dnssec/chain.ts',
+    fn: 'verifyRrset',
+    lines: 93,
+    reason: 'the KeyTrap caps (per RRset and per lookup) and the signature loop they bound share counters',
+  },
+  {
     file: 'src/serve/app.ts',
     fn: 'buildServer',
     lines: 223,
@@ -57,13 +69,13 @@ export const LONG_FUNCTIONS = [
   {
     file: 'src/engine/preflight.ts',
     fn: 'startRun',
-    lines: 140,
+    lines: 145,
     reason: 'the run set-up: parse, root probe and family wiring share one deadline and signal',
   },
   {
     file: 'src/solve/propagation.ts',
     fn: 'watchPropagation',
-    lines: 139,
+    lines: 146,
     reason: 'one polling loop whose rounds, deadline and events share state',
   },
   {
@@ -99,7 +111,7 @@ export const LONG_FUNCTIONS = [
   {
     file: 'src/dns/iterative.ts',
     fn: 'askZone',
-    lines: 98,
+    lines: 120,
     reason: 'one zone query with fallback over servers and transports, sharing retry state',
   },
   {

@@ -19328,6 +19328,22 @@ var init_limits = __esm({
   }
 });
 
+// src/net/deadline.ts
+async function settleWithin(p, ms, fallback) {
+  let timer;
+  const late = new Promise((resolve5) => timer = setTimeout(() => resolve5(fallback), Math.max(0, ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+var init_deadline = __esm({
+  "src/net/deadline.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/ipaddr.js/lib/ipaddr.js
 var require_ipaddr = __commonJS({
   "node_modules/ipaddr.js/lib/ipaddr.js"(exports, module) {
@@ -20139,6 +20155,19 @@ var require_ipaddr = __commonJS({
   }
 });
 
+// src/identifiers.ts
+var WILDCARD_PREFIX, ACME_CHALLENGE_LABEL, isWildcard, baseName, acmeChallengeName;
+var init_identifiers = __esm({
+  "src/identifiers.ts"() {
+    "use strict";
+    WILDCARD_PREFIX = "*.";
+    ACME_CHALLENGE_LABEL = "_acme-challenge";
+    isWildcard = (name) => name.startsWith(WILDCARD_PREFIX);
+    baseName = (name) => isWildcard(name) ? name.slice(WILDCARD_PREFIX.length) : name;
+    acmeChallengeName = (base) => `${ACME_CHALLENGE_LABEL}.${base}`;
+  }
+});
+
 // src/report/codes/general.ts
 var GENERAL_CODES;
 var init_general = __esm({
@@ -20169,7 +20198,7 @@ var init_general = __esm({
 
 // src/report/codes/identifiers.ts
 var IDENTIFIERS_CODES;
-var init_identifiers = __esm({
+var init_identifiers2 = __esm({
   "src/report/codes/identifiers.ts"() {
     "use strict";
     IDENTIFIERS_CODES = [
@@ -20488,6 +20517,13 @@ var init_caa = __esm({
         severity: "info",
         title: "No CAA records",
         description: "No CAA records at the name or any parent up to the TLD: any CA may issue."
+      },
+      {
+        code: "CAA_SERVERS_DISAGREE",
+        severity: "warning",
+        title: "The nameservers give different CAA answers",
+        acmeProblem: "caa",
+        description: "A zone's nameservers answer a CAA question of the climb differently, and the answers lead to different CAA decisions; the finding says what the CA decides with each server's answer. Each perspective's resolver picks a server, so one denying answer is likely to be seen."
       }
     ];
   }
@@ -20519,6 +20555,33 @@ var init_delegation = __esm({
         title: "A query type fails where the zone is served",
         acmeProblem: "dns",
         description: "A nameserver answers the zone's SOA (and other questions) authoritatively but refuses, drops or fails one query type the CA asks, often CAA or AAAA (old software, a proxy or a firewall). An error when every server fails a type the CA reads; a warning for one server, which the CA's resolver may ask first."
+      },
+      {
+        code: "DELEGATION_TCP_FAILS",
+        severity: "warning",
+        title: "A nameserver does not answer over TCP",
+        acmeProblem: "dns",
+        description: "A nameserver answers over UDP but not over TCP (RFC 7766 requires both). The CA's resolver retries over TCP when a UDP answer is truncated (a large TXT, CAA or DNSSEC-signed set), and that lookup then fails."
+      },
+      {
+        code: "DELEGATION_EDNS_UNSUPPORTED",
+        severity: "warning",
+        title: "A nameserver drops or mangles EDNS queries",
+        acmeProblem: "dns",
+        description: "A nameserver answers a query without EDNS but drops one with an EDNS OPT record, or answers it FORMERR or another error (RFC 6891; Zonemaster EDNS tests). The CA's resolver sends EDNS on every query and, since DNS Flag Day 2019, takes a silent server for dead: an error when every server drops EDNS queries, a warning for one."
+      },
+      {
+        code: "DELEGATION_DO_DROPPED",
+        severity: "warning",
+        title: "A nameserver drops queries with the DNSSEC OK bit",
+        acmeProblem: "dns",
+        description: "A nameserver answers EDNS queries, but not those with the DO bit set (often a firewall or a DNS proxy). The CA's validating resolver sets DO on every query, so its lookups to that server time out: an error when every server drops them, a warning for one."
+      },
+      {
+        code: "DELEGATION_EDNS_NO_BADVERS",
+        severity: "info",
+        title: "A nameserver ignores the EDNS version",
+        description: "Asked with EDNS version 1, a nameserver answers as if it were version 0 (or not at all) instead of BADVERS (RFC 6891 \xA76.1.3; Zonemaster EDNS04). It does not affect the CA today, which sends version 0, but it will break resolvers once a new EDNS version is used."
       },
       {
         code: "DELEGATION_NS_MISMATCH",
@@ -21262,7 +21325,7 @@ var init_codes = __esm({
   "src/report/codes/index.ts"() {
     "use strict";
     init_general();
-    init_identifiers();
+    init_identifiers2();
     init_resolution();
     init_caa();
     init_delegation();
@@ -24774,7 +24837,7 @@ function normalizeQuestion(q2) {
   return { name: normalizeName(q2.name), type: q2.type.toUpperCase() };
 }
 function buildQuery(id, q2, opts = {}) {
-  const flags = `${q2.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}`;
+  const flags = `${q2.type}|${opts.rd ? 1 : 0}${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}|${opts.udpPayload ?? ""}|${opts.ednsVersion ?? ""}`;
   const key = `${q2.name}|${flags}`;
   let template = queryTemplates.get(key);
   if (!template) {
@@ -24808,6 +24871,7 @@ function encodeQuery(id, q2, opts) {
         type: "OPT",
         name: ".",
         udpPayloadSize: payload,
+        ednsVersion: opts.ednsVersion ?? 0,
         flags: opts.dnssec ? import_dns_packet.default.DNSSEC_OK : 0
       }
     ];
@@ -24818,6 +24882,13 @@ function toRecord(a) {
   const r = a;
   const data = NAME_DATA_TYPES.has(r.type) && typeof r.data === "string" ? normalizeName(r.data) : r.data;
   return { name: normalizeName(r.name), type: r.type, class: r.class ?? "IN", ttl: r.ttl ?? 0, data };
+}
+function rcodeOf(p) {
+  const low = p.rcode ?? "NOERROR";
+  const ext = optOf(p)?.extendedRcode ?? 0;
+  if (ext === 0) return low;
+  const full = ext << 4 | (p.flags ?? 0) & 15;
+  return EXTENDED_RCODES[full] ?? `RCODE${full}`;
 }
 function examineReply(buf, id, q2) {
   if (buf.length < 2)
@@ -24908,8 +24979,13 @@ function toResponse(packet2, server, question, rttMs, transport) {
     authorities: (packet2.authorities ?? []).map(toRecord),
     additionals: (packet2.additionals ?? []).filter((a) => a.type !== "OPT").map(toRecord),
     rttMs,
-    transport
+    transport,
+    ...ednsOf(packet2)
   };
+}
+function ednsOf(packet2) {
+  const opt = optOf(packet2);
+  return opt ? { edns: { version: opt.ednsVersion ?? 0, do: opt.flag_do === true } } : {};
 }
 function failure(server, question, kind, message, rttMs) {
   return { ok: false, failure: { server, question, kind, message, rttMs } };
@@ -25084,7 +25160,7 @@ function queryOnce(server, question, opts = {}) {
     return Promise.resolve(failed(err));
   }
 }
-var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, abortedBy, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, rcodeOf, FIXED_RDATA, NXDOMAIN_KEEPS;
+var import_dns_packet, DEFAULT_UDP_PAYLOAD, MAX_TCP_MESSAGE, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, abortedBy, NAME_DATA_TYPES, queryTemplates, MAX_QUERY_TEMPLATES, skeletons, HEADER_BYTES, nameCodec, optOf, EXTENDED_RCODES, FIXED_RDATA, NXDOMAIN_KEEPS;
 var init_transport = __esm({
   "src/dns/transport.ts"() {
     "use strict";
@@ -25102,7 +25178,8 @@ var init_transport = __esm({
     skeletons = /* @__PURE__ */ new Map();
     HEADER_BYTES = 12;
     nameCodec = import_dns_packet.default.name;
-    rcodeOf = (p) => p.rcode ?? "NOERROR";
+    optOf = (p) => (p.additionals ?? []).find((a) => a.type === "OPT");
+    EXTENDED_RCODES = { 16: "BADVERS", 17: "BADKEY", 23: "BADCOOKIE" };
     FIXED_RDATA = { 1: ["A", 4], 28: ["AAAA", 16] };
     NXDOMAIN_KEEPS = /* @__PURE__ */ new Set(["CNAME", "DNAME", "RRSIG"]);
   }
@@ -25163,7 +25240,7 @@ var init_bounded = __esm({
 // src/dns/client.ts
 import { setMaxListeners } from "node:events";
 function cacheKey(server, name, type, opts) {
-  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${opts.rd ? "rd" : ""},${opts.cd ? "cd" : ""},${opts.dnssec ? "do" : ""},${opts.tcp ? "tcp" : ""},${opts.udpPayload ?? ""}`;
+  return `${serverLabel(server)}|${normalizeName(name)}|${type.toUpperCase()}|${opts.rd ? "rd" : ""},${opts.cd ? "cd" : ""},${opts.dnssec ? "do" : ""},${opts.tcp ? "tcp" : ""},${opts.udpPayload ?? ""},${opts.ednsVersion ?? ""}`;
 }
 var MAX_CACHED_ANSWERS, Limiter, CachingDnsClient;
 var init_client = __esm({
@@ -25338,6 +25415,25 @@ var init_types = __esm({
 
 // src/dns/iterative.ts
 import { performance as performance3 } from "node:perf_hooks";
+function optionsKey(o) {
+  if (!o.cd && !o.dnssec && !o.tcp && o.udpPayload === void 0 && o.ednsVersion === void 0) return "";
+  return `|${o.cd ? 1 : 0}${o.dnssec ? 1 : 0}${o.tcp ? 1 : 0}|${o.udpPayload ?? ""}|${o.ednsVersion ?? ""}`;
+}
+function disagreementOf(w, qname, qtype) {
+  if (!w.others || w.others.length === 0) return void 0;
+  const variants = /* @__PURE__ */ new Map();
+  for (const ex of [w.exchange, ...w.others]) {
+    if (!ex.ok) continue;
+    const r = ex.response;
+    const records = r.answers.filter((a) => a.type === qtype || a.type === "CNAME");
+    const key = `${r.rcode}|${records.map((a) => `${a.name} ${a.type} ${JSON.stringify(a.data)}`).sort().join("|")}`;
+    const v = variants.get(key);
+    if (v) v.servers.push(r.server);
+    else variants.set(key, { servers: [r.server], rcode: r.rcode, records });
+  }
+  if (variants.size < 2) return void 0;
+  return { name: qname, type: qtype, zone: w.zone.zone, variants: [...variants.values()] };
+}
 function zoneAt(cut, apex) {
   return apex === cut.zone ? cut : { ...cut, zone: apex, referral: void 0 };
 }
@@ -25441,9 +25537,9 @@ var init_iterative = __esm({
       /** reservedRange per address learnt from DNS (it parses its range lists on every call). */
       reservedOf = /* @__PURE__ */ new Map();
       limits;
-      /** Servers that never answered anything this run, with the failure: later walks do not wait on them again. */
+      /** (server, type) pairs never answered this run, with the failure: later walks do not wait on them again. */
       dead = /* @__PURE__ */ new Map();
-      /** Servers that answered something this run: a later timeout is about that question, not the server. */
+      /** (server, type) pairs answered this run: a later timeout is about that question, not the server. */
       alive = /* @__PURE__ */ new Set();
       /** NS names looked up per zone cut (MAX_NS_TARGETS_PER_ZONE). */
       targetsOf = /* @__PURE__ */ new WeakMap();
@@ -25475,18 +25571,29 @@ var init_iterative = __esm({
       askAll(name, type, opts = {}) {
         const qname = normalizeName(name);
         const qtype = type.toUpperCase();
-        const key = `a|${qname}|${qtype}|${opts.cd ? 1 : 0}${opts.dnssec ? 1 : 0}${opts.tcp ? 1 : 0}|${opts.udpPayload ?? ""}`;
+        const key = `a|${qname}|${qtype}|${optionsKey(opts)}`;
         return this.memo.get(key, () => this.askEvery(qname, qtype, opts));
+      }
+      askServers(servers2, name, type, opts = {}) {
+        const qname = normalizeName(name);
+        const qtype = type.toUpperCase();
+        return Promise.all(
+          servers2.map(async (server) => ({
+            server,
+            outcome: await this.client.query(server, qname, qtype, { ...opts, rd: false })
+          }))
+        );
       }
       async askEvery(qname, qtype, opts) {
         const delegation = await this.findZone(qname, qtype);
         if ("error" in delegation) return delegation;
+        const kind = `${qtype}${optionsKey(opts)}`;
         const answers = await Promise.all(
           delegation.servers.map((server) => {
-            const known = this.deadFailure(server, qname, qtype);
+            const known = this.deadFailure(server, qname, kind);
             if (known) return { server, outcome: known };
             return this.client.query(server, qname, qtype, { ...opts, rd: false }).then((outcome) => {
-              this.note(server, outcome);
+              this.note(server, kind, outcome);
               return { server, outcome };
             });
           })
@@ -25519,15 +25626,18 @@ var init_iterative = __esm({
         const cnames = [];
         const seen2 = /* @__PURE__ */ new Set([name]);
         let current = name;
+        let disagreement;
         const base = () => ({
           name,
           type,
           cnames,
-          exchanges: ctx.exchanges
+          exchanges: ctx.exchanges,
+          ...disagreement ? { disagreement } : {}
         });
         for (; ; ) {
           const w = await this.walk(current, type, ctx);
           if (w.kind === "fail") return { ...failLookup(name, type, w, ctx), cnames, finalName: current };
+          disagreement ??= disagreementOf(w, current, type);
           const resp = w.response;
           const zone = apexOf(resp, current, w.zone.zone);
           const who = `${w.exchange.ok ? w.exchange.response.server : ""} (authoritative for ${displayName(zone)})`;
@@ -25624,10 +25734,10 @@ var init_iterative = __esm({
           }
           const asked = await this.askZone(zs, qname, qtype, ctx, true);
           if (asked.kind === "step") {
-            const { step, exchange } = asked;
+            const { step, exchange: exchange2, others } = asked;
             if (step.kind === "answer") {
               this.noteNegative(zs, qname, step.response);
-              return { kind: "answer", zone: zs, response: step.response, exchange };
+              return { kind: "answer", zone: zs, response: step.response, exchange: exchange2, others };
             }
             zs = this.adoptReferral(step.child, step.response, zs);
             continue;
@@ -25656,30 +25766,35 @@ var init_iterative = __esm({
         else if (this.client.closed) ctx.budget.exhausted = `gave up on ${qname}/${qtype}: the run ended`;
         return ctx.budget.exhausted;
       }
-      /** A failure standing in for a question to a server that never answered anything earlier in the run. */
-      deadFailure(server, qname, qtype) {
+      /**
+       * A failure standing in for a question to a server that never answered this type earlier in the run.
+       * Keyed by (server, type): a server that drops only CAA is not taken for dead when CAA is asked first.
+       */
+      deadFailure(server, qname, kind) {
         const label = `${server.address}:${server.port}`;
-        const why = this.dead.get(label);
-        if (why === void 0 || this.alive.has(label)) return void 0;
+        const key = `${label}|${kind}`;
+        const qtype = kind.split("|")[0];
+        const why = this.dead.get(key);
+        if (why === void 0 || this.alive.has(key)) return void 0;
         return {
           ok: false,
           failure: {
             server: label,
             question: { name: qname, type: qtype },
             kind: "timeout",
-            message: `${why}; not asked again (it answered nothing this run)`,
+            message: `${why}; not asked again (it answered no ${qtype} question this run)`,
             rttMs: 0
           }
         };
       }
-      /** Remembers whether a server answers at all. */
-      note(server, outcome) {
-        const label = `${server.address}:${server.port}`;
+      /** Remembers whether a server answers this type of question at all. */
+      note(server, kind, outcome) {
+        const key = `${server.address}:${server.port}|${kind}`;
         if (outcome.ok) {
-          this.alive.add(label);
-          this.dead.delete(label);
-        } else if (outcome.failure.kind === "timeout" && !this.alive.has(label) && !this.dead.has(label)) {
-          this.dead.set(label, outcome.failure.message);
+          this.alive.add(key);
+          this.dead.delete(key);
+        } else if (outcome.failure.kind === "timeout" && !this.alive.has(key) && !this.dead.has(key)) {
+          this.dead.set(key, outcome.failure.message);
         }
       }
       /**
@@ -25687,13 +25802,19 @@ var init_iterative = __esm({
        * (REFUSED, SERVFAIL, lame) is passed over at once; one silent for hedgeDelayMs gets the next server
        * asked alongside it, so a zone of dead servers costs about one query timeout, not one per server.
        * Servers known dead this run are not waited on; the lookup's budget and deadline hold throughout.
+       * Once a server of a registrant's zone answers (not a referral), every other server of the zone is
+       * asked too and the first in the fixed server order wins: which server replied first must not decide
+       * the verdict, and servers that disagree are visible in the lookup.
        */
       askZone(zs, qname, qtype, ctx, record2) {
         const nextServer = this.endpoints(zs, ctx);
         const problems = [];
+        const everyone = record2 && zs.zone !== "" && !this.isSuffixZone(zs.zone);
         let sent = 0;
+        let launched = 0;
         let exhausted = false;
         let stopped;
+        const useful = [];
         let found;
         const inflight = /* @__PURE__ */ new Map();
         let wake;
@@ -25708,14 +25829,15 @@ var init_iterative = __esm({
             exhausted = true;
             return;
           }
+          const order = launched++;
           const known = this.deadFailure(server, qname, qtype);
           if (known && !known.ok) {
             problems.push({ status: "TIMEOUT", exchange: known, note: known.failure.message, server });
             return;
           }
-          const why = this.stop(ctx, qname, qtype);
+          const why = found ? this.outOfBudget(ctx) : this.stop(ctx, qname, qtype);
           if (why) {
-            stopped = why;
+            if (!found) stopped = why;
             exhausted = true;
             return;
           }
@@ -25723,20 +25845,21 @@ var init_iterative = __esm({
           sent++;
           const p = this.client.query(server, qname, qtype, { rd: false }).then((ex) => {
             inflight.delete(p);
-            this.note(server, ex);
+            this.note(server, qtype, ex);
             const step = classifyStep(ex, zs.zone, qname, qtype);
             if (step.kind === "problem") {
               if (record2) ctx.exchanges.push(ex);
               problems.push({ status: step.status, exchange: ex, note: step.note, server });
-            } else if (!found) {
+            } else {
               if (record2 || step.kind === "referral") ctx.exchanges.push(ex);
-              found = { kind: "step", exchange: ex, step };
+              useful.push({ order, exchange: ex, step });
+              found ??= { kind: "step", exchange: ex, step };
             }
             wake?.();
           });
           inflight.set(p, { server, started: performance3.now() });
         };
-        const silent = (why) => {
+        const silent2 = (why) => {
           if (!record2) return;
           for (const { server, started } of inflight.values()) {
             const label = `${server.address}:${server.port}`;
@@ -25753,23 +25876,37 @@ var init_iterative = __esm({
             });
           }
         };
+        const pick2 = () => {
+          const best = useful.reduce((x, y) => y.order < x.order ? y : x);
+          const others = useful.filter((u) => u !== best && u.step.kind === "answer").sort((x, y) => x.order - y.order).map((u) => u.exchange);
+          return { kind: "step", exchange: best.exchange, step: best.step, others };
+        };
         return (async () => {
           for (; ; ) {
-            if (found) {
+            if (found && (!everyone || found.step.kind === "referral")) {
               const by = found.exchange.ok ? found.exchange.response.server : "another server";
-              silent(`${by} answered first`);
+              silent2(`${by} answered first`);
               return found;
             }
+            if (found && exhausted && inflight.size === 0) return pick2();
             if (inflight.size === 0) {
               if (exhausted) return { kind: "none", problems, stopped };
               await launch();
               continue;
             }
+            if (found && !exhausted) {
+              await launch();
+              continue;
+            }
             const left = ctx.deadline - performance3.now();
             if (left <= 0) {
+              if (found) {
+                silent2("the deadline passed");
+                return pick2();
+              }
               stopped ??= `gave up on ${qname}/${qtype}: the lookup's ${Math.round(this.limits.lookupDeadlineMs / 1e3)} s deadline passed while ${inflight.size} server(s) of ${displayName(zs.zone)} had not answered`;
               ctx.budget.exhausted ??= stopped;
-              silent("the deadline passed");
+              silent2("the deadline passed");
               return { kind: "none", problems, stopped };
             }
             let timer;
@@ -25777,7 +25914,7 @@ var init_iterative = __esm({
               wake = () => resolve5(false);
               timer = setTimeout(
                 () => resolve5(true),
-                exhausted ? left : Math.min(left, this.limits.hedgeDelayMs)
+                exhausted || found ? left : Math.min(left, this.limits.hedgeDelayMs)
               );
             });
             clearTimeout(timer);
@@ -25785,6 +25922,14 @@ var init_iterative = __esm({
             if (hedged && !found && !exhausted) await launch();
           }
         })();
+      }
+      /** Whether the lookup's query budget or deadline is spent, without making that stick for the lookup. */
+      outOfBudget(ctx) {
+        if (ctx.budget.exhausted) return ctx.budget.exhausted;
+        if (ctx.budget.used >= this.limits.maxQueries) return "query budget spent";
+        if (performance3.now() >= ctx.deadline) return "deadline passed";
+        if (this.client.closed) return "the run ended";
+        return void 0;
       }
       /** An authoritative NXDOMAIN or NODATA whose SOA is the zone's own apex: the name lies in that zone. */
       noteNegative(zs, qname, r) {
@@ -25843,7 +25988,7 @@ var init_iterative = __esm({
           ...new Set(
             response.authorities.filter((r) => r.type === "NS" && r.name === child2).map((r) => String(r.data))
           )
-        ];
+        ].sort();
         const zs = { zone: child2, parentNs, addrs: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), referral: response };
         for (const ns of parentNs) {
           if (!isAtOrBelow(ns, parent.zone)) continue;
@@ -25907,7 +26052,7 @@ var init_iterative = __esm({
        * reserved address it was pointed at by someone else's zone. Configured root hints are the user's choice.
        */
       adoptAddresses(zs, ns, addrs) {
-        const usable = addrs.filter((a) => !this.reserved(a));
+        const usable = addrs.filter((a) => !this.reserved(a)).sort();
         if (usable.length > 0) {
           zs.addrs.set(ns, usable);
           zs.failed.delete(ns);
@@ -25924,8 +26069,8 @@ var init_iterative = __esm({
       }
       /** Finds an NS name's addresses by a nested iterative lookup (A, then AAAA). */
       async resolveNs(zs, ns, ctx) {
-        const zoneTargets = this.targetsOf.get(zs) ?? 0;
-        if (zoneTargets >= this.limits.maxNsTargetsPerZone) {
+        const zoneTargets = this.targetsOf.get(zs) ?? /* @__PURE__ */ new Set();
+        if (!zoneTargets.has(ns) && zoneTargets.size >= this.limits.maxNsTargetsPerZone) {
           zs.failed.set(
             ns,
             `not looked up: a resolver looks up at most ${this.limits.maxNsTargetsPerZone} nameserver names of one zone (Unbound MAX_DP_TARGET_COUNT)`
@@ -25939,7 +26084,8 @@ var init_iterative = __esm({
           );
           return;
         }
-        this.targetsOf.set(zs, zoneTargets + 1);
+        zoneTargets.add(ns);
+        this.targetsOf.set(zs, zoneTargets);
         ctx.budget.targets++;
         if (ctx.resolving.has(ns)) {
           zs.failed.set(ns, `circular dependency: resolving ${ns} requires ${ns} itself`);
@@ -26039,7 +26185,11 @@ function plainLookup(l) {
   const exchanges = l.exchanges.map(plainOutcome);
   const at = l.decisive ? l.exchanges.indexOf(l.decisive) : -1;
   const decisive = l.decisive ? at >= 0 ? exchanges[at] : plainOutcome(l.decisive) : void 0;
-  return withoutUndefined({ ...l, records: plainRecords(l.records), exchanges, decisive });
+  const disagreement = l.disagreement && {
+    ...l.disagreement,
+    variants: l.disagreement.variants.map((v) => ({ ...v, records: plainRecords(v.records) }))
+  };
+  return withoutUndefined({ ...l, records: plainRecords(l.records), exchanges, decisive, disagreement });
 }
 function plainDelegation(d) {
   return withoutUndefined({
@@ -26204,19 +26354,18 @@ var init_base32hex = __esm({
 
 // src/checks/dns01/value.ts
 function challengeName(identifier) {
-  const base = normalizeName(identifier).replace(/^\*\./, "");
-  return `${ACME_CHALLENGE_LABEL}.${base}`;
+  return acmeChallengeName(baseName(normalizeName(identifier)));
 }
 function txtStrings(r) {
   const parts = Array.isArray(r.data) ? r.data : [r.data];
   return parts.map((p) => Buffer.isBuffer(p) ? p.toString("utf8") : String(p));
 }
-var ACME_CHALLENGE_LABEL, CA_QUOTED_RECORD_MAX, txtValue, goQuote;
+var CA_QUOTED_RECORD_MAX, txtValue, goQuote;
 var init_value = __esm({
   "src/checks/dns01/value.ts"() {
     "use strict";
     init_names();
-    ACME_CHALLENGE_LABEL = "_acme-challenge";
+    init_identifiers();
     CA_QUOTED_RECORD_MAX = 100;
     txtValue = (r) => txtStrings(r).join("");
     goQuote = (s) => JSON.stringify(s);
@@ -26230,8 +26379,7 @@ function accountLabel(accountUri) {
   return base32LowerEncode(digest.subarray(0, ACCOUNT_LABEL_BYTES));
 }
 function accountChallengeName(identifier, accountUri) {
-  const base = normalizeName(identifier).replace(/^\*\./, "");
-  return `_${accountLabel(accountUri)}.${ACME_CHALLENGE_LABEL}.${base}`;
+  return `_${accountLabel(accountUri)}.${acmeChallengeName(baseName(normalizeName(identifier)))}`;
 }
 var ACCOUNT_LABEL_BYTES, withAccount;
 var init_account = __esm({
@@ -26239,7 +26387,7 @@ var init_account = __esm({
     "use strict";
     init_base32hex();
     init_names();
-    init_value();
+    init_identifiers();
     ACCOUNT_LABEL_BYTES = 10;
     withAccount = (detail, accountUri) => `${detail} (account: ${JSON.stringify(accountUri)})`;
   }
@@ -26250,10 +26398,10 @@ async function gatherDns01(resolver, identifier, opts = {}) {
   const name = opts.name ?? challengeName(identifier);
   const lookup = plainLookup(await resolver.resolve(name, "TXT"));
   const ev = opts.name ? { identifier, name, lookup } : { identifier, lookup };
-  const answered2 = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
+  const answered3 = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
   const [all, doubled] = await Promise.all([
-    answered2 ? resolver.askAll(lookup.finalName, "TXT") : void 0,
-    answered2 && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: plainLookup(l) })) : void 0
+    answered3 ? resolver.askAll(lookup.finalName, "TXT") : void 0,
+    answered3 && opts.doubled && lookup.records.length === 0 && lookup.zone && lookup.cnames.length === 0 ? resolver.resolve(`${name}.${lookup.zone}`, "TXT").then((l) => ({ name: `${name}.${lookup.zone}`, lookup: plainLookup(l) })) : void 0
   ]);
   if (all && !("error" in all)) ev.authoritative = all.answers.map(plainAnswer);
   if (doubled) ev.doubled = doubled;
@@ -26268,6 +26416,22 @@ var init_gather = __esm({
 });
 
 // src/checks/dns01/judge.ts
+function joinsInSomeOrder(values, expected) {
+  if (values.length < 2 || values.length > MAX_JOINED_RECORDS) return false;
+  if (values.reduce((n, v) => n + v.length, 0) !== expected.length) return false;
+  const used = values.map(() => false);
+  const from = (at) => {
+    if (at === expected.length) return true;
+    return values.some((v, i) => {
+      if (used[i] || v.length === 0 || !expected.startsWith(v, at)) return false;
+      used[i] = true;
+      const ok = from(at + v.length);
+      used[i] = false;
+      return ok;
+    });
+  };
+  return from(0);
+}
 function caIncorrectMessage(values, name) {
   const first = values[0] ?? "";
   const shown = first.length > CA_QUOTED_RECORD_MAX ? first.slice(0, CA_QUOTED_RECORD_MAX) + "..." : first;
@@ -26377,7 +26541,7 @@ function judgeDns01Txt(ev, expected) {
   const wanted = `${l.finalName} TXT ${goQuote(expected)}`;
   const quoted = records.filter((r) => isQuoted(r.value, expected));
   const split = records.filter((r) => isBadlySplit(r, expected));
-  const recordsJoined = records.length > 1 && values.join("") === expected;
+  const recordsJoined = joinsInSomeOrder(values, expected);
   if (values.length === 0) {
     problem = l.status === "NXDOMAIN" ? { type: "dns", detail: caDnsProblem("TXT", name, "NXDOMAIN") } : { type: "unauthorized", detail: caNoTxtMessage(name) };
   } else {
@@ -26465,7 +26629,7 @@ function judgeDnsAccount01Txt(ev, expected, accountUri) {
     findings: j.findings.map(wrap)
   };
 }
-var seen, lookupEvidence2, answerEvidence, caNoTxtMessage, isQuoted, isBadlySplit;
+var seen, MAX_JOINED_RECORDS, lookupEvidence2, answerEvidence, caNoTxtMessage, isQuoted, isBadlySplit;
 var init_judge = __esm({
   "src/checks/dns01/judge.ts"() {
     "use strict";
@@ -26476,7 +26640,8 @@ var init_judge = __esm({
     init_ca_messages();
     init_account();
     init_value();
-    seen = (l) => l.records.filter((r) => r.type === "TXT").map((r) => ({ value: txtValue(r), strings: txtStrings(r) }));
+    seen = (l) => l.records.filter((r) => r.type === "TXT").map((r) => ({ value: txtValue(r), strings: txtStrings(r) })).sort((a, b) => a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+    MAX_JOINED_RECORDS = 8;
     lookupEvidence2 = (l) => l.decisive ? [outcomeEvidence(l.decisive)] : [{ source: "resolver", query: `TXT ${l.name}`, answer: l.message ?? l.status }];
     answerEvidence = (a) => outcomeEvidence(a.outcome, a.server.name);
     caNoTxtMessage = (name) => `No TXT record found at ${name}`;
@@ -26515,14 +26680,22 @@ async function watchPropagation(fqdnIn, value, opts) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
   const schedule = opts.schedule ?? DEFAULT_POLL_SCHEDULE;
   const queryFn = opts.queryFn ?? queryOnce;
-  const started = now();
+  const started = opts.startedAt ?? now();
+  const deadline = started + timeoutMs;
   const emit = (e) => opts.onEvent?.(e);
   const base = { fqdn, value, targets: [], complete: false, rounds: 0 };
   const finish = (r) => {
     emit({ type: "done", result: r });
     return r;
   };
-  const zone = await opts.resolver.findZone(fqdn);
+  const zone = await settleWithin(opts.resolver.findZone(fqdn), deadline - now(), void 0);
+  if (zone === void 0) {
+    return finish({
+      ...base,
+      elapsedMs: Math.round(now() - placedAt),
+      error: `cannot find the zone of ${fqdn}: its nameservers did not answer within the ${Math.round(timeoutMs / 1e3)} s timeout`
+    });
+  }
   if ("error" in zone) {
     return finish({
       ...base,
@@ -26558,7 +26731,6 @@ async function watchPropagation(fqdnIn, value, opts) {
   let wake;
   let rounds = 0;
   let completedMs;
-  const deadline = started + timeoutMs;
   const ask = async (key) => {
     const s = state.get(key);
     s.inFlight = true;
@@ -26652,6 +26824,7 @@ var init_propagation2 = __esm({
     init_evidence();
     init_transport();
     init_value();
+    init_deadline();
     init_schedule();
     DEFAULT_PROPAGATION_TIMEOUT_MS = 12e4;
   }
@@ -26804,14 +26977,18 @@ async function effectiveName(resolver, nameOrFqdn, accountUri) {
 async function present(provider, nameOrFqdn, value, opts) {
   const resolver = resolverOf(opts);
   const { signal } = opts;
-  const { fqdn, effective } = await effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const startedAt = performance.now();
+  const named = effectiveName(resolver, nameOrFqdn, opts.accountUri);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
+  const plain = challengeFqdn(nameOrFqdn, opts.accountUri);
+  const { fqdn, effective } = opts.wait === false ? await named : await settleWithin(named, timeoutMs, { fqdn: plain, effective: plain });
   signal?.throwIfAborted();
   const placedAt = performance.now();
   const store = opts.store ?? new RecordStore();
   const handle = await provider.createTxt(effective, value);
   store.add(handle, "present");
   opts.onCreated?.({ fqdn, effective, handle });
-  const propagation = opts.wait === false || signal?.aborted ? void 0 : await watchPropagation(effective, value, { ...opts, resolver, placedAt, signal });
+  const propagation = opts.wait === false || signal?.aborted ? void 0 : await watchPropagation(effective, value, { ...opts, resolver, placedAt, startedAt, signal });
   if (signal?.aborted) {
     const err = await deleteRecord(provider, store, handle);
     if (err) throw new Error(`${handle.fqdn} TXT ${JSON.stringify(handle.value)} not removed: ${err}`);
@@ -26976,9 +27153,11 @@ var init_dns012 = __esm({
     init_names();
     init_plain();
     init_value();
+    init_identifiers();
     init_gather();
     init_judge();
     init_account();
+    init_deadline();
     init_propagation2();
     init_store();
     resolverOf = (o) => o.resolver ?? new IterativeResolver(o.profile);
@@ -40720,9 +40899,11 @@ var VERSION10 = "0.1.0";
 // src/engine/preflight.ts
 init_errors();
 init_limits();
+init_deadline();
 
 // src/checks/identifiers.ts
 var import_ipaddr2 = __toESM(require_ipaddr(), 1);
+init_identifiers();
 init_finding();
 init_catalogue();
 init_reserved();
@@ -40732,6 +40913,7 @@ import { domainToASCII, domainToUnicode as domainToUnicode2 } from "node:url";
 // src/checks/ca-policy.ts
 init_reserved();
 init_psl();
+init_identifiers();
 import { domainToUnicode } from "node:url";
 var PA_ERRORS = {
   nonPublic: "Domain name does not end with a valid public suffix (TLD)",
@@ -40765,7 +40947,7 @@ function validPunycode(label) {
 }
 function validNonWildcardDomain(domain2, extra) {
   if (domain2 === "") return PA_ERRORS.emptyIdentifier;
-  if (domain2.startsWith("*.")) return PA_ERRORS.wildcardNotSupported;
+  if (isWildcard(domain2)) return PA_ERRORS.wildcardNotSupported;
   for (const b of Buffer.from(domain2, "utf8")) {
     if (b >= 128 || !isDnsCharacter(String.fromCharCode(b))) return PA_ERRORS.invalidCharacter;
   }
@@ -40794,8 +40976,8 @@ function caDomainError(domain2, extra = []) {
   const stars = (domain2.match(/\*/g) ?? []).length;
   if (stars === 0) return validNonWildcardDomain(domain2, extra);
   if (stars > 1) return PA_ERRORS.tooManyWildcards;
-  if (!domain2.startsWith("*.")) return PA_ERRORS.malformedWildcard;
-  const base = domain2.slice(2);
+  if (!isWildcard(domain2)) return PA_ERRORS.malformedWildcard;
+  const base = baseName(domain2);
   const suffix = publicSuffixOf(base, extra);
   if (!suffix) return PA_ERRORS.nonPublic;
   if (suffix === base) return PA_ERRORS.icannTldWildcard;
@@ -40951,12 +41133,12 @@ function parseIdentifier(input3) {
       `"${input3}" is ${value.length} characters, more than ${MAX_NAME_LENGTH2}`
     );
   }
-  const wildcard = value.startsWith("*.");
+  const wildcard = isWildcard(value);
   const identifier = {
     input: input3,
     type: "dns",
     value,
-    base: wildcard ? value.slice(2) : value,
+    base: baseName(value),
     wildcard
   };
   if (idn) identifier.unicode = labels.map((l) => l.includes("*") ? l : domainToUnicode2(l)).join(".");
@@ -40990,7 +41172,7 @@ function dnsPolicy(id, challenge, policy) {
       const many = (v.match(/\*/g)?.length ?? 0) > 1;
       return finding("IDENT_WILDCARD_MALFORMED", v, {
         detail: `"${v}" has a wildcard that is not the whole leftmost label.`,
-        evidence: policyEvidence('wildcard must be exactly "*." at the start', v),
+        evidence: policyEvidence(`wildcard must be exactly "${WILDCARD_PREFIX}" at the start`, v),
         remediation: `Use "*.${base.split(".").filter((l) => !l.includes("*")).join(".")}" (a wildcard covers exactly one label) or list the names explicitly.`,
         caMessage: cannotIssue(v, many ? PA.tooManyWildcards : PA.malformedWildcard)
       });
@@ -41039,7 +41221,7 @@ function dnsPolicy(id, challenge, policy) {
       finding("IDENT_WILDCARD_NEEDS_DNS01", v, {
         detail: `"${v}" is a wildcard and ${challenge} was requested; the CA offers only dns-01, dns-account-01 and dns-persist-01 for wildcard authorizations.`,
         evidence: policyEvidence(`wildcard with ${challenge}`, v),
-        remediation: `Validate "${v}" with dns-01 (a TXT record at _acme-challenge.${base}), or request "${base}" and each subdomain explicitly.`
+        remediation: `Validate "${v}" with dns-01 (a TXT record at ${acmeChallengeName(base)}), or request "${base}" and each subdomain explicitly.`
       })
     );
   }
@@ -41256,11 +41438,22 @@ function withoutBogusSuccess(findings, bundle) {
   const drop = new Set([...types].flatMap((t) => FINE_BY_TYPE[t] ?? []));
   return findings.filter((f) => !drop.has(f.code));
 }
+var UNREACHABLE_TO_CA = /* @__PURE__ */ new Set([
+  "DELEGATION_EDNS_UNSUPPORTED",
+  "DELEGATION_DO_DROPPED"
+]);
+function withoutUnreachableSuccess(findings) {
+  if (!findings.some((f) => f.severity === "error" && UNREACHABLE_TO_CA.has(f.code))) return findings;
+  const drop = new Set(Object.values(FINE_BY_TYPE).flat());
+  return findings.filter((f) => !drop.has(f.code));
+}
 
 // src/engine/causes.ts
 var ZONE_DEAD = /* @__PURE__ */ new Set([
   "DELEGATION_ALL_LAME",
   "DELEGATION_QUERY_TYPE_FAILS",
+  "DELEGATION_EDNS_UNSUPPORTED",
+  "DELEGATION_DO_DROPPED",
   "DNS_NO_NAMESERVERS"
 ]);
 var CONSEQUENCES = /* @__PURE__ */ new Set([
@@ -41274,6 +41467,8 @@ var CONSEQUENCES = /* @__PURE__ */ new Set([
   "DELEGATION_ALL_LAME",
   "DELEGATION_QUERY_TYPE_FAILS",
   "DELEGATION_NS_NO_ADDRESS",
+  "DELEGATION_EDNS_UNSUPPORTED",
+  "DELEGATION_DO_DROPPED",
   "DNSSEC_INDETERMINATE"
 ]);
 var deadZone = (f) => f.severity === "error" && (ZONE_DEAD.has(f.code) || f.code === "DELEGATION_NS_NO_ADDRESS" && f.severity === "error");
@@ -41365,7 +41560,7 @@ function judgeIdentifier(bundle, jctx, families) {
       out.push(incomplete(f.name, jctx.id, errorOf(e)));
     }
   }
-  return oneErrorPerCause(withoutBogusSuccess(out, bundle));
+  return oneErrorPerCause(withoutUnreachableSuccess(withoutBogusSuccess(out, bundle)));
 }
 
 // src/engine/families/resolution.ts
@@ -42513,6 +42708,12 @@ var Validator = class {
   signatures = [];
   /** Signature checks made so far for this lookup (MAX_VALIDATIONS_PER_LOOKUP). */
   validations = 0;
+  /**
+   * RRsets already verified in this lookup (with the same signatures and keys): each CNAME hop walks the
+   * chain from the anchor again, and a resolver's key cache does not pay twice for what it has checked,
+   * so an honest chain of MAX_CNAME_CHAIN CNAMEs stays well inside MAX_VALIDATIONS_PER_LOOKUP.
+   */
+  verified = /* @__PURE__ */ new Set();
   async ask(name, type) {
     try {
       return await this.fetch(name, type);
@@ -42525,13 +42726,9 @@ var Validator = class {
     const first = rrset[0];
     const owner = wireToName(first.owner);
     const type = typeToString(first.type);
-    const mine = sigs.filter((s) => {
-      try {
-        return namesEqual(s.owner, first.owner) && parseRrsig(s.rdata).typeCovered === first.type;
-      } catch {
-        return false;
-      }
-    });
+    const mine = sigs.filter(
+      (s) => safe(() => namesEqual(s.owner, first.owner) && parseRrsig(s.rdata).typeCovered === first.type)
+    );
     if (!mine.length)
       throw bogus({
         code: "missing-rrsig",
@@ -42541,6 +42738,9 @@ var Validator = class {
         server,
         detail: `no RRSIG covers ${type} ${displayName(owner)}`
       });
+    const hex3 = (rs) => rs.map((r) => r.rdata.toString("hex")).join(",");
+    const memo3 = `${zone}|${owner}|${type}|${hex3(rrset)}|${hex3(mine)}|${hex3(keys)}`;
+    if (this.verified.has(memo3)) return;
     const base = { zone, owner, type, server };
     let best;
     const rank = {
@@ -42549,13 +42749,27 @@ var Validator = class {
       "signature-not-yet-valid": 2,
       "signature-expired": 3
     };
+    const failures = [];
+    let algorithm = 0;
     const consider = (b) => {
+      const f = {
+        owner,
+        type,
+        keyTag: b.keyTag ?? 0,
+        algorithm,
+        code: b.code,
+        detail: b.detail
+      };
+      if (b.inception) f.inception = b.inception;
+      if (b.expiration) f.expiration = b.expiration;
+      failures.push(f);
       if (!best || (rank[b.code] ?? 0) > (rank[best.code] ?? 0)) best = b;
     };
     const keyAlgs = [...new Set(keys.map((k) => k.rdata[3]))];
     let failed = 0;
     for (const s of mine) {
       const f = parseRrsig(s.rdata);
+      algorithm = f.algorithm;
       const signer = wireToName(f.signer);
       if (signer !== zone) {
         consider({
@@ -42568,20 +42782,7 @@ var Validator = class {
       }
       const candidates = keys.filter((k) => keyTag(k.rdata) === f.keyTag && k.rdata[3] === f.algorithm);
       if (!candidates.length) {
-        if (!keyAlgs.includes(f.algorithm))
-          consider({
-            ...base,
-            code: "algorithm-mismatch",
-            keyTag: f.keyTag,
-            detail: `RRSIG algorithm ${f.algorithm} matches no DNSKEY (algorithms ${keyAlgs.join(", ")})`
-          });
-        else
-          consider({
-            ...base,
-            code: "bad-signature",
-            keyTag: f.keyTag,
-            detail: `RRSIG key tag ${f.keyTag} matches no DNSKEY of ${displayName(zone)}`
-          });
+        consider(noKeyReason(base, f, keyAlgs));
         continue;
       }
       for (const k of candidates) {
@@ -42606,37 +42807,13 @@ var Validator = class {
             inception: r.inception.toISOString(),
             expiration: r.expiration.toISOString()
           });
+          this.verified.add(memo3);
           return;
         }
-        const times = {
-          ...r.inception ? { inception: r.inception.toISOString() } : {},
-          ...r.expiration ? { expiration: r.expiration.toISOString() } : {},
-          keyTag: f.keyTag
-        };
-        if (r.reason === "expired")
-          consider({
-            ...base,
-            ...times,
-            code: "signature-expired",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) expired ${times.expiration}`
-          });
-        else if (r.reason === "not-yet-valid")
-          consider({
-            ...base,
-            ...times,
-            code: "signature-not-yet-valid",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) is valid only from ${times.inception}`
-          });
-        else
-          consider({
-            ...base,
-            ...times,
-            code: "bad-signature",
-            detail: `RRSIG ${type} ${displayName(owner)} (key ${f.keyTag}) does not verify: ${r.reason}`
-          });
+        consider(failedReason(base, f, r));
       }
     }
-    throw bogus(best);
+    throw bogus({ ...best, failures });
   }
   /** Fetches and authenticates the DNSKEY RRset of zone from its DS set or anchor DNSKEYs. */
   async zoneKeys(zone, dsRdata, anchorKeys) {
@@ -42656,11 +42833,7 @@ var Validator = class {
     const sigs = all.filter((r) => r.type === RRTYPE.RRSIG);
     const dnskeyKeyTags = keys.map((k) => keyTag(k.rdata));
     const dsLines = ds.map((d) => dsText(zone, d));
-    const sep4 = keys.filter((k) => (k.rdata.readUInt16BE(0) & 257) === 257);
-    const suggestedDs = (sep4.length ? sep4 : keys).flatMap((k) => {
-      const digest = safe(() => dsDigest(zoneWire, k.rdata, 2));
-      return digest ? [dsText(zone, { keyTag: keyTag(k.rdata), algorithm: k.rdata[3], digestType: 2, digest })] : [];
-    });
+    const suggestedDs = suggestedDsFor(zone, zoneWire, keys);
     this.zones.push({ zone, dsKeyTags, dnskeyKeyTags });
     if (res.rcode !== "NOERROR" && !keys.length)
       throw indeterminate(`DNSKEY ${displayName(zone)}: ${res.rcode}`);
@@ -42760,6 +42933,46 @@ function groupAnchors(anchors) {
   for (const a of anchors) m.set(a.zone, [...m.get(a.zone) ?? [], a]);
   return m;
 }
+function noKeyReason(base, f, keyAlgs) {
+  if (!keyAlgs.includes(f.algorithm))
+    return {
+      ...base,
+      code: "algorithm-mismatch",
+      keyTag: f.keyTag,
+      detail: `RRSIG algorithm ${f.algorithm} matches no DNSKEY (algorithms ${keyAlgs.join(", ")})`
+    };
+  return {
+    ...base,
+    code: "bad-signature",
+    keyTag: f.keyTag,
+    detail: `RRSIG key tag ${f.keyTag} matches no DNSKEY of ${displayName(base.zone)}`
+  };
+}
+function failedReason(base, f, r) {
+  const at = `RRSIG ${base.type} ${displayName(base.owner ?? "")} (key ${f.keyTag})`;
+  const times = {
+    ...r.inception ? { inception: r.inception.toISOString() } : {},
+    ...r.expiration ? { expiration: r.expiration.toISOString() } : {},
+    keyTag: f.keyTag
+  };
+  if (r.reason === "expired")
+    return { ...base, ...times, code: "signature-expired", detail: `${at} expired ${times.expiration}` };
+  if (r.reason === "not-yet-valid")
+    return {
+      ...base,
+      ...times,
+      code: "signature-not-yet-valid",
+      detail: `${at} is valid only from ${times.inception}`
+    };
+  return { ...base, ...times, code: "bad-signature", detail: `${at} does not verify: ${r.reason}` };
+}
+function suggestedDsFor(zone, zoneWire, keys) {
+  const sep4 = keys.filter((k) => (k.rdata.readUInt16BE(0) & 257) === 257);
+  return (sep4.length ? sep4 : keys).flatMap((k) => {
+    const digest = safe(() => dsDigest(zoneWire, k.rdata, 2));
+    return digest ? [dsText(zone, { keyTag: keyTag(k.rdata), algorithm: k.rdata[3], digestType: 2, digest })] : [];
+  });
+}
 async function validateChain(name, type, fetch, opts) {
   const v = new Validator(fetch, opts.now, opts.unboundSkew ?? true);
   const qname = normalizeName(name);
@@ -42797,6 +43010,10 @@ async function validateChain(name, type, fetch, opts) {
   }
 }
 async function validateOne(v, qname, qtype, anchors) {
+  const { zone, keys } = await signedZoneOf(v, qname, qtype, anchors);
+  return validateAnswer(v, zone, keys, qname, qtype);
+}
+async function signedZoneOf(v, qname, qtype, anchors) {
   const anchorZone = [...anchors.keys()].filter((z2) => isAtOrBelow(qname, z2)).sort((a, b) => b.length - a.length)[0];
   if (anchorZone === void 0)
     throw insecure("", "no-trust-anchor", `no trust anchor above ${displayName(qname)}`);
@@ -42809,19 +43026,19 @@ async function validateOne(v, qname, qtype, anchors) {
   );
   for (const cand of namesBetween(zone, qname)) {
     if (qtype === "DS" && cand === qname) break;
-    const res2 = await v.ask(cand, "DS");
-    if (res2.rcode === "NXDOMAIN") break;
-    if (res2.rcode !== "NOERROR") throw indeterminate(`DS ${displayName(cand)}: ${res2.rcode}`);
-    const ans2 = toWireSafe(res2.answers);
+    const res = await v.ask(cand, "DS");
+    if (res.rcode === "NXDOMAIN") break;
+    if (res.rcode !== "NOERROR") throw indeterminate(`DS ${displayName(cand)}: ${res.rcode}`);
+    const ans = toWireSafe(res.answers);
     const candWire = nameToWire(cand);
-    const ds = ans2.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
+    const ds = ans.filter((r) => r.type === RRTYPE.DS && namesEqual(r.owner, candWire));
     if (ds.length) {
       v.verifyRrset(
         zone,
         ds,
-        ans2.filter((r) => r.type === RRTYPE.RRSIG),
+        ans.filter((r) => r.type === RRTYPE.RRSIG),
         keys,
-        res2.server
+        res.server
       );
       zone = cand;
       keys = await v.zoneKeys(
@@ -42831,22 +43048,22 @@ async function validateOne(v, qname, qtype, anchors) {
       );
       continue;
     }
-    if (ans2.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
-    const { nsec, nsec3 } = v.denialRecords(zone, res2, keys);
+    if (ans.some((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, candWire))) break;
+    const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
     if (!nsec.length && !nsec3.length)
       throw bogus({
         code: "denial-missing",
         zone,
         owner: cand,
         type: "DS",
-        server: res2.server,
+        server: res.server,
         detail: `no NSEC/NSEC3 proves DS ${displayName(cand)} absent`
       });
-    const proof = nsec.length ? proveNoDataNsec(candWire, 43, nsec) : proveNoDataNsec3(candWire, 43, nsec3);
+    const proof = nsec.length ? proveNoDataNsec(candWire, RRTYPE.DS, nsec) : proveNoDataNsec3(candWire, RRTYPE.DS, nsec3);
     if (!proof.ok) {
       if (nsec.length && proveNameErrorNsec(candWire, nsec).ok) break;
       if (!nsec.length && proof.reason !== "iterations" && proveNameErrorNsec3(candWire, nsec3).ok) break;
-      throw v.denialStop(zone, cand, "DS", proof, res2.server);
+      throw v.denialStop(zone, cand, "DS", proof, res.server);
     }
     if (proof.kind === "insecure-delegation")
       throw insecure(
@@ -42861,6 +43078,9 @@ async function validateOne(v, qname, qtype, anchors) {
         `${displayName(cand)} is in an NSEC3 opt-out span of ${displayName(zone)}: unsigned delegation`
       );
   }
+  return { zone, keys };
+}
+async function validateAnswer(v, zone, keys, qname, qtype) {
   const res = await v.ask(qname, qtype);
   const qwire = nameToWire(qname);
   const qt = typeToNumber(qtype);
@@ -42888,7 +43108,7 @@ async function validateOne(v, qname, qtype, anchors) {
     const dname = res.answers.find(
       (r) => r.type === "DNAME" && qname.endsWith("." + normalizeName(r.name)) && isAtOrBelow(normalizeName(r.name), zone)
     );
-    if (dname && qt !== 39) {
+    if (dname && qt !== RRTYPE.DNAME) {
       const owner = normalizeName(dname.name);
       const set2 = ans.filter((r) => r.type === RRTYPE.DNAME && namesEqual(r.owner, nameToWire(owner)));
       v.verifyRrset(zone, set2, sigs, keys, res.server);
@@ -42897,7 +43117,7 @@ async function validateOne(v, qname, qtype, anchors) {
       return { records: [dname], rcode: res.rcode, cname: target === "" ? prefix : `${prefix}.${target}` };
     }
     const cname = ans.filter((r) => r.type === RRTYPE.CNAME && namesEqual(r.owner, qwire));
-    if (cname.length && qt !== 5) {
+    if (cname.length && qt !== RRTYPE.CNAME) {
       v.verifyRrset(zone, cname, sigs, keys, res.server);
       wildcardCheck(cname);
       const target = res.answers.find((r) => r.type === "CNAME" && normalizeName(r.name) === qname)?.data;
@@ -42907,23 +43127,28 @@ async function validateOne(v, qname, qtype, anchors) {
         cname: normalizeName(String(target))
       };
     }
-    const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
-    if (!nsec.length && !nsec3.length)
-      throw bogus({
-        code: "denial-missing",
-        zone,
-        owner: qname,
-        type: qtype,
-        server: res.server,
-        detail: `${res.rcode === "NXDOMAIN" ? "NXDOMAIN" : "empty answer"} for ${qtype} ${displayName(qname)} without NSEC/NSEC3 proof`
-      });
-    const proof = res.rcode === "NXDOMAIN" ? nsec.length ? proveNameErrorNsec(qwire, nsec) : proveNameErrorNsec3(qwire, nsec3) : nsec.length ? proveNoDataNsec(qwire, qt, nsec) : proveNoDataNsec3(qwire, qt, nsec3);
-    if (!proof.ok) throw v.denialStop(zone, qname, qtype, proof, res.server);
-    if (proof.kind === "opt-out")
-      throw insecure(qname, "opt-out", `${displayName(qname)} is in an NSEC3 opt-out span`);
-    return { records: [], rcode: res.rcode };
+    return proveDenial(v, zone, keys, res, qname, qtype);
   }
   throw indeterminate(`${qtype} ${displayName(qname)}: ${res.rcode}`);
+}
+function proveDenial(v, zone, keys, res, qname, qtype) {
+  const qwire = nameToWire(qname);
+  const qt = typeToNumber(qtype);
+  const { nsec, nsec3 } = v.denialRecords(zone, res, keys);
+  if (!nsec.length && !nsec3.length)
+    throw bogus({
+      code: "denial-missing",
+      zone,
+      owner: qname,
+      type: qtype,
+      server: res.server,
+      detail: `${res.rcode === "NXDOMAIN" ? "NXDOMAIN" : "empty answer"} for ${qtype} ${displayName(qname)} without NSEC/NSEC3 proof`
+    });
+  const proof = res.rcode === "NXDOMAIN" ? nsec.length ? proveNameErrorNsec(qwire, nsec) : proveNameErrorNsec3(qwire, nsec3) : nsec.length ? proveNoDataNsec(qwire, qt, nsec) : proveNoDataNsec3(qwire, qt, nsec3);
+  if (!proof.ok) throw v.denialStop(zone, qname, qtype, proof, res.server);
+  if (proof.kind === "opt-out")
+    throw insecure(qname, "opt-out", `${displayName(qname)} is in an NSEC3 opt-out span`);
+  return { records: [], rcode: res.rcode };
 }
 function expiringSignatures(result2, now, days) {
   const limit = now.getTime() + days * 864e5;
@@ -42931,6 +43156,48 @@ function expiringSignatures(result2, now, days) {
 }
 
 // src/checks/dnssec/judge.ts
+var SIGNATURE_CODES = /* @__PURE__ */ new Set([
+  "signature-expired",
+  "signature-not-yet-valid",
+  "bad-signature",
+  "algorithm-mismatch"
+]);
+var failureKey = (f) => `${f.keyTag}|${f.algorithm}|${f.owner}|${f.type}|${f.code}|${f.detail}`;
+function signatureFailuresByZone(results) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    if (r.status !== "bogus" || !SIGNATURE_CODES.has(r.bogus.code)) continue;
+    const zone = out.get(r.bogus.zone) ?? /* @__PURE__ */ new Map();
+    for (const f of r.bogus.failures ?? []) zone.set(failureKey(f), f);
+    out.set(r.bogus.zone, zone);
+  }
+  const sorted3 = (fs3) => fs3.sort(
+    (a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm || (failureKey(a) < failureKey(b) ? -1 : 1)
+  );
+  return new Map([...out].map(([z2, m]) => [z2, sorted3([...m.values()])]));
+}
+function shortWhy(f) {
+  if (f.code === "signature-expired") return `expired ${iso(f.expiration)}`;
+  if (f.code === "signature-not-yet-valid") return `valid only from ${iso(f.inception)}`;
+  const verify2 = / does not verify: (.*)$/.exec(f.detail);
+  if (!verify2) return f.detail;
+  return verify2[1] === "bad-signature" ? "does not verify" : `does not verify: ${verify2[1]}`;
+}
+function signatureFailuresText(fs3) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const f of fs3) {
+    const k = `key ${f.keyTag} (algorithm ${f.algorithm})`;
+    byKey.set(k, [...byKey.get(k) ?? [], f]);
+  }
+  return [...byKey].map(([k, list3]) => {
+    const byRrset = /* @__PURE__ */ new Map();
+    for (const f of list3) {
+      const rrset = `${f.type} ${displayName(f.owner)}`;
+      byRrset.set(rrset, [...byRrset.get(rrset) ?? [], shortWhy(f)]);
+    }
+    return `${k}: ${[...byRrset].map(([rrset, why]) => `${rrset} (${why.join("; ")})`).join(", ")}`;
+  }).join("; ");
+}
 var SIGNATURE_EXPIRY_WARNING_DAYS = 7;
 var SIGNATURE_REFRESH_FRACTION = 0.25;
 var CODE_OF = {
@@ -42985,17 +43252,31 @@ function evidenceOf(b) {
     });
   return ev;
 }
-function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ */ new Date()) {
+var listKeys = (fs3) => {
+  const tags = [...new Set(fs3.map((f) => f.keyTag))];
+  return `key${tags.length > 1 ? "s" : ""} ${tags.join(", ")}`;
+};
+function signatureEvidence(b, fs3) {
+  return fs3.map((f) => ({
+    source: b.server ?? "DNSSEC validator",
+    query: `RRSIG ${f.type} ${displayName(f.owner)} by key ${f.keyTag} (algorithm ${f.algorithm})`,
+    answer: f.detail
+  }));
+}
+function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ */ new Date(), zoneFailures) {
   const lookup = lookupDescription ?? `${result2.type} for ${displayName(result2.name)}`;
   const out = [];
   switch (result2.status) {
     case "bogus": {
       const b = result2.bogus;
+      const all = SIGNATURE_CODES.has(b.code) ? zoneFailures ?? b.failures ?? [] : [];
+      const several = all.length > 1;
+      const z2 = displayName(b.zone);
       out.push(
         finding(CODE_OF[b.code], identifier, {
-          detail: `DNSSEC validation of ${lookup} fails in zone ${displayName(b.zone)}: ${b.detail}.`,
-          evidence: evidenceOf(b),
-          remediation: remediation(b),
+          detail: `DNSSEC validation of ${lookup} fails in zone ${z2}: ${b.detail}.` + (several ? ` Every failing signature in ${z2} the CA's lookups meet, by key and RRset: ${signatureFailuresText(all)}.` : ""),
+          evidence: several ? signatureEvidence(b, all) : evidenceOf(b),
+          remediation: several ? `Re-sign the zone ${z2} so every RRset carries a valid signature from a published DNSKEY (${all.length} signatures by ${listKeys(all)} fail), make the signer re-sign automatically, and make every nameserver serve the same signed copy; or, to go unsigned, first remove the DS for ${z2} at the registrar.` : remediation(b),
           caMessage: `DNS problem: looking up ${lookup}: DNSSEC: Bogus`
         })
       );
@@ -43031,30 +43312,34 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
     case "secure":
       break;
   }
-  if (result2.status === "secure" || result2.status === "insecure") {
-    const byZone = /* @__PURE__ */ new Map();
-    for (const s of expiringSignatures(result2, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
-      const expires = Date.parse(s.expiration);
-      const span = expires - Date.parse(s.inception);
-      if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
-      const prev = byZone.get(s.zone);
-      if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
-    }
-    for (const s of byZone.values()) {
-      out.push(
-        finding("DNSSEC_SIGNATURE_EXPIRING", identifier, {
-          detail: `RRSIG ${s.type} ${displayName(s.owner)} (zone ${displayName(s.zone)}, key ${s.keyTag}) expires ${iso(s.expiration)}.`,
-          evidence: [
-            {
-              source: "DNSSEC validator",
-              query: `${s.type} ${displayName(s.owner)}`,
-              answer: `RRSIG expires ${iso(s.expiration)}`
-            }
-          ],
-          remediation: `Make sure the signer of ${displayName(s.zone)} re-signs before ${iso(s.expiration)}; after that, lookups of ${identifier} fail as bogus.`
-        })
-      );
-    }
+  if (result2.status === "secure" || result2.status === "insecure")
+    out.push(...expiringFindings(result2, identifier, now));
+  return out;
+}
+function expiringFindings(result2, identifier, now) {
+  const out = [];
+  const byZone = /* @__PURE__ */ new Map();
+  for (const s of expiringSignatures(result2, now, SIGNATURE_EXPIRY_WARNING_DAYS)) {
+    const expires = Date.parse(s.expiration);
+    const span = expires - Date.parse(s.inception);
+    if (expires - now.getTime() > span * SIGNATURE_REFRESH_FRACTION) continue;
+    const prev = byZone.get(s.zone);
+    if (!prev || expires < Date.parse(prev.expiration)) byZone.set(s.zone, s);
+  }
+  for (const s of byZone.values()) {
+    out.push(
+      finding("DNSSEC_SIGNATURE_EXPIRING", identifier, {
+        detail: `RRSIG ${s.type} ${displayName(s.owner)} (zone ${displayName(s.zone)}, key ${s.keyTag}) expires ${iso(s.expiration)}.`,
+        evidence: [
+          {
+            source: "DNSSEC validator",
+            query: `${s.type} ${displayName(s.owner)}`,
+            answer: `RRSIG expires ${iso(s.expiration)}`
+          }
+        ],
+        remediation: `Make sure the signer of ${displayName(s.zone)} re-signs before ${iso(s.expiration)}; after that, lookups of ${identifier} fail as bogus.`
+      })
+    );
   }
   return out;
 }
@@ -43063,15 +43348,15 @@ function judgeDnssec(result2, identifier, lookupDescription, now = /* @__PURE__ 
 init_catalogue();
 init_evidence();
 init_types();
-function resolverEvidence(views) {
-  return views.map((v) => ({
+function resolverEvidence(views2) {
+  return views2.map((v) => ({
     source: endpointLabel(v.resolver),
     query: `${v.plain.ok ? `${v.plain.response.question.type} ${v.plain.response.question.name}` : "query"} +dnssec`,
     answer: `${v.verdict}: ${outcomeAnswer(v.plain)}` + (v.checkingDisabled ? `; with CD: ${outcomeAnswer(v.checkingDisabled)}` : "")
   }));
 }
-function judgeResolverViews(ours, views, identifier, lookup) {
-  const theirs = views.filter((v) => v.verdict === "bogus" || v.verdict === "secure");
+function judgeResolverViews(ours, views2, identifier, lookup) {
+  const theirs = views2.filter((v) => v.verdict === "bogus" || v.verdict === "secure");
   const differing = theirs.filter((v) => v.verdict === "bogus" !== (ours.status === "bogus"));
   if (differing.length === 0 || ours.status === "indeterminate") return [];
   const names2 = differing.map((v) => endpointLabel(v.resolver)).join(", ");
@@ -43079,7 +43364,7 @@ function judgeResolverViews(ours, views, identifier, lookup) {
   return [
     finding("DNSSEC_RESOLVER_DISAGREES", identifier, {
       detail: theyBogus ? `${names2} answer SERVFAIL for ${lookup} unless checking is disabled (CD), so they find it bogus, while our validation from the root anchors says ${ours.status}. Their trust anchors or clocks may differ, or a server they reached serves other signatures.` : `${names2} validate ${lookup} (AD set) while our validation says bogus. A server we asked may serve different signatures than the one they reached.`,
-      evidence: resolverEvidence(views),
+      evidence: resolverEvidence(views2),
       remediation: theyBogus ? `Check the signatures every nameserver serves for ${lookup} (e.g. \`dig +dnssec @<each server>\`) and re-sign the zone where they are stale.` : `Compare what each authoritative server serves for ${lookup}; re-sign or resync the server whose signatures are broken.`
     })
   ];
@@ -43097,12 +43382,12 @@ function unusableReply(outcome) {
 }
 var byNameThenAddress = (a, b) => (a.name ?? "").localeCompare(b.name ?? "") || a.address.localeCompare(b.address);
 function makeResolverFetch(resolver, client, opts = {}) {
-  const silent = /* @__PURE__ */ new Set();
+  const silent2 = /* @__PURE__ */ new Set();
   const order = (servers2) => {
     const sorted3 = [...servers2].sort(byNameThenAddress);
     return [
-      ...sorted3.filter((s) => !silent.has(endpointLabel(s))),
-      ...sorted3.filter((s) => silent.has(endpointLabel(s)))
+      ...sorted3.filter((s) => !silent2.has(endpointLabel(s))),
+      ...sorted3.filter((s) => silent2.has(endpointLabel(s)))
     ];
   };
   return async (name, type) => {
@@ -43129,7 +43414,7 @@ function makeResolverFetch(resolver, client, opts = {}) {
           server: r.server || endpointLabel(server)
         };
       }
-      if (!outcome.ok && outcome.failure.kind === "timeout") silent.add(endpointLabel(server));
+      if (!outcome.ok && outcome.failure.kind === "timeout") silent2.add(endpointLabel(server));
       failures.push(`${endpointLabel(server)}: ${why}`);
     }
     throw new Error(`no server answered authoritatively (${failures.join("; ") || "no servers"})`);
@@ -43186,11 +43471,12 @@ function quoteString(bytes2) {
 }
 
 // src/checks/dnspersist01/record.ts
+init_identifiers();
 var PERSIST_LABEL = "_validation-persist";
 var ISSUER_MAX_OCTETS = 253;
 var PERSIST_UNTIL_WARN_DAYS = 30;
 function persistName(identifier) {
-  const base = identifier.toLowerCase().replace(/\.+$/, "").replace(/^\*\./, "");
+  const base = baseName(identifier.toLowerCase().replace(/\.+$/, ""));
   return `${PERSIST_LABEL}.${base}`;
 }
 var isWsp = (c) => c === " " || c === "	";
@@ -43367,11 +43653,11 @@ async function gatherDnssec(deps, base, challenge, accountUri) {
   const fetch = makeResolverFetch(deps.resolver, deps.client);
   const lookups = await Promise.all(
     caLookups(base, challenge, accountUri).map(async ([name, type]) => {
-      const [result2, views] = await Promise.all([
+      const [result2, views2] = await Promise.all([
         validateChain(name, type, fetch, { trustAnchors, now }),
         askResolvers ? gatherResolverViews(askResolvers, name, type) : []
       ]);
-      return { name, type, result: plainChain(result2), views: views.map(plainView) };
+      return { name, type, result: plainChain(result2), views: views2.map(plainView) };
     })
   );
   return { lookups };
@@ -43394,15 +43680,22 @@ var dnssecFamily = {
     ctx.settings.accountUri
   ),
   judge(ev, { id, settings }) {
-    const results = ev.lookups.map(({ name, type, result: result2, views }) => {
+    const failures = signatureFailuresByZone(ev.lookups.map((l) => l.result));
+    const sigZone = /* @__PURE__ */ new Map();
+    const results = ev.lookups.map(({ name, type, result: result2, views: views2 }) => {
       const lookup = `${type} for ${name}`;
-      const own2 = judgeDnssec(result2, id.value, lookup, settings.now);
-      for (const f of own2) if (f.severity === "error") f.evidence.push(...resolverEvidence(views));
-      return [...own2, ...judgeResolverViews(result2, views, id.value, lookup)];
+      const zoneFailures = result2.status === "bogus" ? failures.get(result2.bogus.zone) : void 0;
+      const own2 = judgeDnssec(result2, id.value, lookup, settings.now, zoneFailures);
+      if (result2.status === "bogus" && SIGNATURE_CODES.has(result2.bogus.code)) {
+        for (const f of own2) if (f.severity === "error") sigZone.set(f, result2.bogus.zone);
+      }
+      for (const f of own2) if (f.severity === "error") f.evidence.push(...resolverEvidence(views2));
+      return [...own2, ...judgeResolverViews(result2, views2, id.value, lookup)];
     });
     const seen2 = /* @__PURE__ */ new Set();
     return results.flat().filter((f) => {
-      const key = f.severity === "info" ? f.code : `${f.code}|${f.remediation}`;
+      const zone = sigZone.get(f);
+      const key = zone !== void 0 ? `signatures|${zone}` : f.severity === "info" ? f.code : `${f.code}|${f.remediation}`;
       return !seen2.has(key) && seen2.add(key);
     });
   }
@@ -43706,6 +43999,22 @@ function toTarget(u) {
 function parseTarget(url2) {
   return toTarget(parseGoUrl(url2));
 }
+function ipHostRefusal(host, allow) {
+  if (host.includes("%")) return { message: "Invalid host in redirect target: contains scope zone" };
+  if (caReservedRange(host, { allow })) {
+    return { message: `Invalid host in redirect target: ${caReservedBlock(host).message}` };
+  }
+  const own2 = projectRefusal(host);
+  if (own2 && own2.reason !== "multicast") {
+    return {
+      message: `Invalid host in redirect target: ${own2.message}`,
+      extra: {
+        projectOnly: `acme-preflight refuses ${host}; the CA's registry does not list it, so the CA would follow the redirect`
+      }
+    };
+  }
+  return void 0;
+}
 function checkRedirect(input3) {
   const { status, location } = input3;
   const baseUrl = typeof input3.base === "string" ? parseGoUrl(input3.base) : input3.base;
@@ -43758,18 +44067,8 @@ function checkRedirect(input3) {
     );
   }
   if (target.isIp) {
-    if (target.host.includes("%"))
-      return refuse("reserved-ip", "Invalid host in redirect target: contains scope zone");
-    if (caReservedRange(target.host, { allow: input3.allow })) {
-      const ca = caReservedBlock(target.host);
-      return refuse("reserved-ip", `Invalid host in redirect target: ${ca.message}`);
-    }
-    const own2 = projectRefusal(target.host);
-    if (own2 && own2.reason !== "multicast") {
-      return refuse("reserved-ip", `Invalid host in redirect target: ${own2.message}`, {
-        projectOnly: `acme-preflight refuses ${target.host}; the CA's registry does not list it, so the CA would follow the redirect`
-      });
-    }
+    const refused = ipHostRefusal(target.host, input3.allow);
+    if (refused) return refuse("reserved-ip", refused.message, refused.extra);
   } else if (!publicSuffixOf(target.host, input3.extraPublicSuffixes) || target.host.endsWith(".")) {
     return refuse("public-suffix", "Invalid host in redirect target, must end in IANA registered TLD");
   }
@@ -43808,15 +44107,8 @@ function rawGet(req) {
     bodyAtLimit: false,
     totalMs: 0
   };
-  try {
-    assertConnectable(req.address, { allow: req.allow });
-  } catch (e) {
-    const msg = e instanceof ReservedAddressError ? e.message : String(e);
-    return Promise.resolve({ ...res, outcome: "reserved", error: msg });
-  }
-  if (!net5.isIP(req.address)) {
-    return Promise.resolve({ ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` });
-  }
+  const refused = refusedAddress(req, res);
+  if (refused) return Promise.resolve(refused);
   return new Promise((resolve5) => {
     let done = false;
     let stream;
@@ -43872,16 +44164,29 @@ function rawGet(req) {
         });
         t.on("secureConnect", () => {
           res.tlsProtocol = t.getProtocol() ?? void 0;
-          speak(t);
+          exchange(t, req, res, finish);
         });
       } else {
         stream = sock;
-        speak(sock);
+        exchange(sock, req, res, finish);
       }
     });
-    const speak = (s) => {
-      s.write(
-        `GET ${req.path} HTTP/1.1\r
+  });
+}
+function refusedAddress(req, res) {
+  try {
+    assertConnectable(req.address, { allow: req.allow });
+  } catch (e) {
+    const msg = e instanceof ReservedAddressError ? e.message : String(e);
+    return { ...res, outcome: "reserved", error: msg };
+  }
+  if (!net5.isIP(req.address))
+    return { ...res, outcome: "protocol-error", error: `not an IP address: ${req.address}` };
+  return void 0;
+}
+function exchange(s, req, res, finish) {
+  s.write(
+    `GET ${req.path} HTTP/1.1\r
 Host: ${req.hostHeader}\r
 User-Agent: ${req.userAgent}\r
 Accept: */*\r
@@ -43889,29 +44194,19 @@ Accept-Encoding: identity\r
 Connection: close\r
 \r
 `
-      );
-      const reader = new ResponseReader(req.maxHeaderBytes, req.maxBodyBytes, req.headersOnly);
-      s.on("data", (chunk) => {
-        const r = reader.push(chunk);
-        if (r === "more") return;
-        copy(reader);
-        if (r === "done") finish("response");
-        else finish(r.outcome, r.error);
-      });
-      s.on("end", () => {
-        const r = reader.end();
-        copy(reader);
-        if (r === "done") finish("response");
-        else finish(r.outcome, r.error);
-      });
-    };
-    const copy = (reader) => {
-      if (reader.status !== void 0) res.status = reader.status;
-      res.headers = reader.headers;
-      res.body = reader.body();
-      res.bodyAtLimit = res.body.length >= req.maxBodyBytes;
-    };
-  });
+  );
+  const reader = new ResponseReader(req.maxHeaderBytes, req.maxBodyBytes, req.headersOnly);
+  const settle2 = (r) => {
+    if (r === "more") return;
+    if (reader.status !== void 0) res.status = reader.status;
+    res.headers = reader.headers;
+    res.body = reader.body();
+    res.bodyAtLimit = res.body.length >= req.maxBodyBytes;
+    if (r === "done") finish("response");
+    else finish(r.outcome, r.error);
+  };
+  s.on("data", (chunk) => settle2(reader.push(chunk)));
+  s.on("end", () => settle2(reader.end()));
 }
 var ResponseReader = class {
   constructor(maxHeaderBytes, maxBodyBytes, headersOnly) {
@@ -44534,10 +44829,11 @@ function notProbedNote(probed, notProbed) {
 }
 
 // src/checks/http01/gather.ts
+init_identifiers();
 var probeToken = (host) => createHash4("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
 async function probeHttp01(identifier, deps) {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, "");
+  const host = baseName(identifier);
   const token = deps.token ?? probeToken(host);
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
@@ -44648,6 +44944,7 @@ function applianceFor(headers, body) {
 
 // src/checks/http01/judge.ts
 init_catalogue();
+init_identifiers();
 var WEBROOT_NGINX = "location ^~ /.well-known/acme-challenge/ { root /var/www/acme; try_files $uri =404; }";
 var REDIRECT_FIXES = {
   "status-303": "Use 301, 302, 307 or 308 for the redirect (303 is not followed by the CA).",
@@ -44679,7 +44976,7 @@ function behaviour(r) {
 function judgeHttp01(ev) {
   const id = ev.identifier;
   const out = [];
-  if (id.startsWith("*.")) {
+  if (isWildcard(id)) {
     return [
       finding("HTTP01_WILDCARD", id, {
         detail: `${id} is a wildcard; the CA never offers HTTP-01 for it.`,
@@ -44717,27 +45014,8 @@ function judgeCaResult(ev) {
   const addr = last?.address ?? "";
   const p = ca.problem;
   const base = { evidence, ...caMessage ? { caMessage } : {} };
-  if (ca.ok) {
-    if (!ev.randomToken) {
-      return [
-        finding("HTTP01_OK", id, {
-          ...base,
-          detail: `GET ${ca.url} returned the expected key authorization.`,
-          remediation: "None needed."
-        })
-      ];
-    }
-    if (ca.body?.startsWith(`${ev.token}.`)) {
-      return [
-        finding("HTTP01_STATELESS_RESPONDER", id, {
-          ...base,
-          detail: `A random token returned "${ca.body}".`,
-          remediation: "Make sure the thumbprint after the dot is your ACME account key thumbprint."
-        })
-      ];
-    }
-    return [catchAll(ev, ca)];
-  }
+  const view2 = { id, ca, evidence, base, last, addr };
+  if (ca.ok) return judgeCaSuccess(ev, view2);
   if (!p) return [];
   if (p.type === "dns") {
     const reserved = ev.reserved.length ? ` Reserved addresses dropped: ${ev.reserved.map((r) => `${r.address} (${r.range})`).join(", ")}.` : "";
@@ -44780,6 +45058,30 @@ function judgeCaResult(ev) {
     ];
   }
   if (p.type === "connection") return [connectionFinding(ev, last)];
+  return judgeCaUnauthorized(ev, view2);
+}
+function judgeCaSuccess(ev, { id, ca, base }) {
+  if (!ev.randomToken) {
+    return [
+      finding("HTTP01_OK", id, {
+        ...base,
+        detail: `GET ${ca.url} returned the expected key authorization.`,
+        remediation: "None needed."
+      })
+    ];
+  }
+  if (ca.body?.startsWith(`${ev.token}.`)) {
+    return [
+      finding("HTTP01_STATELESS_RESPONDER", id, {
+        ...base,
+        detail: `A random token returned "${ca.body}".`,
+        remediation: "Make sure the thumbprint after the dot is your ACME account key thumbprint."
+      })
+    ];
+  }
+  return [catchAll(ev, ca)];
+}
+function judgeCaUnauthorized(ev, { id, ca, evidence, base, last, addr }) {
   const status = ca.finalStatus ?? 0;
   const headers = last?.headers ?? {};
   const proxy = cdnForHeaders(headers);
@@ -45044,9 +45346,10 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 // src/checks/certificate/gather.ts
 import net9 from "node:net";
 init_reserved();
+init_identifiers();
 async function probeCertificate(identifier, deps) {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, "");
+  const host = baseName(identifier);
   const literal2 = net9.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
@@ -45159,6 +45462,7 @@ function analyseChain(chainB64, name, roots, now) {
 }
 
 // src/checks/certificate/judge.ts
+init_identifiers();
 var EXPIRY_WARNING_DAYS = 21;
 var evFor = (name) => (a, answer) => ({
   source: `${a.address.includes(":") ? `[${a.address}]` : a.address}:${a.handshake.port}`,
@@ -45169,7 +45473,7 @@ var evFor = (name) => (a, answer) => ({
 });
 function judgeCertificate(e, opts = {}) {
   const id = e.identifier;
-  const name = id.replace(/^\*\./, "");
+  const name = baseName(id);
   const now = opts.now ?? /* @__PURE__ */ new Date();
   const roots = opts.roots ?? nodeRoots();
   const windowDays = opts.expiringDays ?? EXPIRY_WARNING_DAYS;
@@ -45179,88 +45483,26 @@ function judgeCertificate(e, opts = {}) {
   const analysed = [];
   for (const a of e.addresses) {
     const h = a.handshake;
-    if (h.outcome === "http-on-tls") {
-      out.push(
-        finding("CERT_HTTP_ON_TLS_PORT", id, {
-          ...breaking ? { severity: breaking } : {},
-          detail: `${a.address} port ${h.port} answered plain HTTP to a TLS ClientHello.`,
-          evidence: [ev(a, "plain HTTP response")],
-          remediation: "Serve TLS on port 443 (nginx `listen 443 ssl;` with ssl_certificate), not plain HTTP.",
-          caMessage: "Server only speaks HTTP, not TLS"
-        })
-      );
-      continue;
-    }
     if (h.outcome !== "ok") {
-      if (a.legacy?.outcome === "ok") {
-        out.push(
-          finding("CERT_LEGACY_TLS_ONLY", id, {
-            ...breaking ? { severity: breaking } : {},
-            detail: `${a.address} refuses TLS 1.2+ (${h.error ?? h.outcome}) but completes ${a.legacy.protocol ?? "TLS 1.0/1.1"}.`,
-            evidence: [
-              ev(a, `TLS1.2+: ${h.error ?? h.outcome}`),
-              ev({ ...a, handshake: a.legacy }, `accepted ${a.legacy.protocol ?? ""}`)
-            ],
-            remediation: "Enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`, Apache `SSLProtocol -all +TLSv1.2 +TLSv1.3`)."
-          })
-        );
-      } else {
-        out.push(
-          finding("CERT_TLS_UNREACHABLE", id, {
-            ...breaking ? { severity: breaking } : {},
-            detail: `TLS to ${a.address} port ${h.port}: ${h.outcome}${h.error ? ` (${h.error})` : ""}.`,
-            evidence: [ev(a, h.error ?? h.outcome)],
-            remediation: "Serve TLS on port 443 for this name, or ignore if the site is HTTP-only."
-          })
-        );
-      }
+      out.push(handshakeFinding(id, a, ev, breaking));
       continue;
     }
     const c = analyseChain(h.chain, name, roots, now);
     if (!c) continue;
     analysed.push({ a, c });
   }
-  for (const { a, c } of analysed) {
-    const summary2 = `${c.subject} issued by ${c.issuer}, SAN ${c.subjectAltName || "none"}, valid until ${c.notAfter.toISOString()}`;
-    const evidence = [ev(a, `${a.handshake.protocol ?? ""} ${summary2}`)];
-    const at = `at ${a.address}`;
-    if (c.daysLeft < 0 || now < c.notBefore) {
-      out.push(
-        finding("CERT_EXPIRED", id, {
-          detail: `The certificate ${at} expired on ${c.notAfter.toISOString()} (or is not yet valid).`,
-          evidence,
-          remediation: "Renew the certificate and reload the server (check the renewal timer/cron and its logs)."
-        })
-      );
-    } else if (c.daysLeft < windowDays) {
-      out.push(
-        finding("CERT_EXPIRING", id, {
-          detail: `The certificate ${at} expires in ${c.daysLeft} days (${c.notAfter.toISOString()}).`,
-          evidence,
-          remediation: "Renewal should have happened at 30 days left: check the ACME client's renewal job and its last error."
-        })
-      );
-    }
-    if (!c.nameMatches) {
-      out.push(
-        finding("CERT_NAME_MISMATCH", id, {
-          detail: `The certificate ${at} covers ${c.subjectAltName || c.subject}, not ${name}.`,
-          evidence,
-          remediation: `Add a server block / virtual host for ${name} with a certificate that lists it, or include ${name} in the next certificate.`
-        })
-      );
-    }
-    const chainFix = {
-      incomplete: [
-        "CERT_CHAIN_INCOMPLETE",
-        "Serve the full chain: nginx `ssl_certificate fullchain.pem;` (not cert.pem), Apache `SSLCertificateFile fullchain.pem`."
-      ],
-      "self-signed": ["CERT_SELF_SIGNED", "Replace the self-signed certificate with one from a public CA."],
-      untrusted: ["CERT_UNTRUSTED", "Use a certificate from a publicly trusted CA and serve its full chain."]
-    };
-    const fix = chainFix[c.status];
-    if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
-  }
+  for (const { a, c } of analysed)
+    out.push(
+      ...servedFindings(
+        id,
+        name,
+        a,
+        c,
+        ev(a, `${a.handshake.protocol ?? ""} ${summaryOf(c)}`),
+        now,
+        windowDays
+      )
+    );
   const note = notProbedNote(e.addresses.length, e.notProbed ?? 0);
   const fps = new Set(analysed.map(({ c }) => c.fingerprint256));
   if (fps.size > 1) {
@@ -45298,14 +45540,87 @@ function notProbedFinding(id, probed, note) {
     remediation: "None needed for the CA; remove records of servers that are not serving this name."
   });
 }
+function handshakeFinding(id, a, ev, breaking) {
+  const h = a.handshake;
+  if (h.outcome === "http-on-tls") {
+    return finding("CERT_HTTP_ON_TLS_PORT", id, {
+      ...breaking ? { severity: breaking } : {},
+      detail: `${a.address} port ${h.port} answered plain HTTP to a TLS ClientHello.`,
+      evidence: [ev(a, "plain HTTP response")],
+      remediation: "Serve TLS on port 443 (nginx `listen 443 ssl;` with ssl_certificate), not plain HTTP.",
+      caMessage: "Server only speaks HTTP, not TLS"
+    });
+  }
+  if (a.legacy?.outcome === "ok") {
+    return finding("CERT_LEGACY_TLS_ONLY", id, {
+      ...breaking ? { severity: breaking } : {},
+      detail: `${a.address} refuses TLS 1.2+ (${h.error ?? h.outcome}) but completes ${a.legacy.protocol ?? "TLS 1.0/1.1"}.`,
+      evidence: [
+        ev(a, `TLS1.2+: ${h.error ?? h.outcome}`),
+        ev({ ...a, handshake: a.legacy }, `accepted ${a.legacy.protocol ?? ""}`)
+      ],
+      remediation: "Enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`, Apache `SSLProtocol -all +TLSv1.2 +TLSv1.3`)."
+    });
+  }
+  return finding("CERT_TLS_UNREACHABLE", id, {
+    ...breaking ? { severity: breaking } : {},
+    detail: `TLS to ${a.address} port ${h.port}: ${h.outcome}${h.error ? ` (${h.error})` : ""}.`,
+    evidence: [ev(a, h.error ?? h.outcome)],
+    remediation: "Serve TLS on port 443 for this name, or ignore if the site is HTTP-only."
+  });
+}
+var summaryOf = (c) => `${c.subject} issued by ${c.issuer}, SAN ${c.subjectAltName || "none"}, valid until ${c.notAfter.toISOString()}`;
+function servedFindings(id, name, a, c, served, now, windowDays) {
+  const out = [];
+  const evidence = [served];
+  const at = `at ${a.address}`;
+  if (c.daysLeft < 0 || now < c.notBefore) {
+    out.push(
+      finding("CERT_EXPIRED", id, {
+        detail: `The certificate ${at} expired on ${c.notAfter.toISOString()} (or is not yet valid).`,
+        evidence,
+        remediation: "Renew the certificate and reload the server (check the renewal timer/cron and its logs)."
+      })
+    );
+  } else if (c.daysLeft < windowDays) {
+    out.push(
+      finding("CERT_EXPIRING", id, {
+        detail: `The certificate ${at} expires in ${c.daysLeft} days (${c.notAfter.toISOString()}).`,
+        evidence,
+        remediation: "Renewal should have happened at 30 days left: check the ACME client's renewal job and its last error."
+      })
+    );
+  }
+  if (!c.nameMatches) {
+    out.push(
+      finding("CERT_NAME_MISMATCH", id, {
+        detail: `The certificate ${at} covers ${c.subjectAltName || c.subject}, not ${name}.`,
+        evidence,
+        remediation: `Add a server block / virtual host for ${name} with a certificate that lists it, or include ${name} in the next certificate.`
+      })
+    );
+  }
+  const chainFix = {
+    incomplete: [
+      "CERT_CHAIN_INCOMPLETE",
+      "Serve the full chain: nginx `ssl_certificate fullchain.pem;` (not cert.pem), Apache `SSLCertificateFile fullchain.pem`."
+    ],
+    "self-signed": ["CERT_SELF_SIGNED", "Replace the self-signed certificate with one from a public CA."],
+    untrusted: ["CERT_UNTRUSTED", "Use a certificate from a publicly trusted CA and serve its full chain."]
+  };
+  const fix = chainFix[c.status];
+  if (fix) out.push(finding(fix[0], id, { detail: `${at}: ${c.reason}.`, evidence, remediation: fix[1] }));
+  return out;
+}
 
 // src/checks/tlsalpn01/gather.ts
 import net11 from "node:net";
 init_reserved();
 init_ca_messages();
+init_identifiers();
 async function probeTlsAlpn01(identifier, deps) {
   const { profile } = deps;
-  const host = identifier.replace(/^\*\./, "");
+  const host = baseName(identifier);
   const literal2 = net11.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
@@ -45380,6 +45695,7 @@ function challengeCertProblems(chainB64, name, keyAuthorization) {
 }
 
 // src/checks/tlsalpn01/judge.ts
+init_identifiers();
 var evidenceOf2 = (h, name) => ({
   source: `${h.address.includes(":") ? `[${h.address}]` : h.address}:${h.port}`,
   query: `TLS ClientHello SNI ${name} ALPN ${ACME_TLS_ALPN}`,
@@ -45389,7 +45705,7 @@ var evidenceOf2 = (h, name) => ({
 });
 function judgeTlsAlpn01(ev) {
   const id = ev.identifier;
-  const name = id.replace(/^\*\./, "");
+  const name = baseName(id);
   if (ev.noAddresses) {
     return [
       finding("TLSALPN01_NO_ADDRESSES", id, {
@@ -45403,39 +45719,9 @@ function judgeTlsAlpn01(ev) {
   const last = ev.attempts[ev.attempts.length - 1];
   const evidence = ev.attempts.map((h) => evidenceOf2(h, name));
   const where = `${last.address}: ${name}`;
-  if (last.outcome === "http-on-tls") {
-    return [
-      finding("TLSALPN01_HTTP_ONLY", id, {
-        detail: `${last.address} port ${last.port} answers plain HTTP.`,
-        evidence,
-        caMessage: `${where}: Server only speaks HTTP, not TLS`,
-        remediation: "Serve TLS on port 443 with a TLS-ALPN-01 capable server (Caddy, Traefik, lego/certbot standalone in tls-alpn mode), or use HTTP-01."
-      })
-    ];
-  }
-  if (["refused", "connect-timeout", "unreachable", "handshake-timeout", "reset", "reserved"].includes(
-    last.outcome
-  )) {
-    return [
-      finding("TLSALPN01_CONNECTION", id, {
-        detail: `${last.address} port ${last.port}: ${last.outcome}${last.error ? ` (${last.error})` : ""}.`,
-        evidence,
-        caMessage: `${where}: Connection problem: ${last.error ?? last.outcome}`,
-        remediation: "Allow tcp/443 from anywhere to this address and run the TLS-ALPN-01 responder on it."
-      })
-    ];
-  }
   const alpnAlert = last.outcome === "tls-error" && /no.application.protocol/i.test(`${last.errorCode ?? ""} ${last.error ?? ""}`);
-  if (last.outcome === "tls-error" && !alpnAlert) {
-    return [
-      finding("TLSALPN01_TLS_ERROR", id, {
-        detail: `Handshake with ${last.address} failed: ${last.error ?? ""}.`,
-        evidence,
-        caMessage: `${where}: TLS error: ${last.error ?? ""}`,
-        remediation: "Offer TLS 1.2+ and answer the SNI of this name with the acme-tls/1 challenge certificate."
-      })
-    ];
-  }
+  const failed = transportFailure(id, last, evidence, where, alpnAlert);
+  if (failed) return [failed];
   if (last.alpn !== ACME_TLS_ALPN) {
     const pending2 = ev.expected !== void 0;
     return [
@@ -45475,6 +45761,35 @@ function judgeTlsAlpn01(ev) {
       remediation: "None needed."
     })
   ];
+}
+function transportFailure(id, last, evidence, where, alpnAlert) {
+  if (last.outcome === "http-on-tls") {
+    return finding("TLSALPN01_HTTP_ONLY", id, {
+      detail: `${last.address} port ${last.port} answers plain HTTP.`,
+      evidence,
+      caMessage: `${where}: Server only speaks HTTP, not TLS`,
+      remediation: "Serve TLS on port 443 with a TLS-ALPN-01 capable server (Caddy, Traefik, lego/certbot standalone in tls-alpn mode), or use HTTP-01."
+    });
+  }
+  if (["refused", "connect-timeout", "unreachable", "handshake-timeout", "reset", "reserved"].includes(
+    last.outcome
+  )) {
+    return finding("TLSALPN01_CONNECTION", id, {
+      detail: `${last.address} port ${last.port}: ${last.outcome}${last.error ? ` (${last.error})` : ""}.`,
+      evidence,
+      caMessage: `${where}: Connection problem: ${last.error ?? last.outcome}`,
+      remediation: "Allow tcp/443 from anywhere to this address and run the TLS-ALPN-01 responder on it."
+    });
+  }
+  if (last.outcome === "tls-error" && !alpnAlert) {
+    return finding("TLSALPN01_TLS_ERROR", id, {
+      detail: `Handshake with ${last.address} failed: ${last.error ?? ""}.`,
+      evidence,
+      caMessage: `${where}: TLS error: ${last.error ?? ""}`,
+      remediation: "Offer TLS 1.2+ and answer the SNI of this name with the acme-tls/1 challenge certificate."
+    });
+  }
+  return void 0;
 }
 
 // src/engine/families/http.ts
@@ -45753,11 +46068,11 @@ var txtAt = (records, owner) => records.filter((r) => r.type === "TXT" && (owner
 function serverView(a) {
   const ev = outcomeEvidence(a.outcome, a.server.name);
   const o = a.outcome;
-  const answered2 = o.ok && o.response.flags.aa && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+  const answered3 = o.ok && o.response.flags.aa && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
   return {
     server: endpointLabel(a.server),
-    ...answered2 ? { records: txtAt(o.response.answers, o.response.question.name) } : {},
-    ...answered2 && o.response.rcode === "NXDOMAIN" ? { nxdomain: true } : {},
+    ...answered3 ? { records: txtAt(o.response.answers, o.response.question.name) } : {},
+    ...answered3 && o.response.rcode === "NXDOMAIN" ? { nxdomain: true } : {},
     answer: ev.answer
   };
 }
@@ -45791,6 +46106,7 @@ async function gatherDnsPersist01(resolver, identifier) {
 init_finding();
 init_catalogue();
 init_ca_messages();
+init_identifiers();
 var DAY_MS = 864e5;
 var q = (s) => JSON.stringify(s);
 var joined = (r) => r.join("");
@@ -45818,7 +46134,7 @@ function describeFate(f) {
 }
 function judgeDnsPersist01(ev, opts) {
   const id = ev.identifier;
-  const wildcard = id.startsWith("*.");
+  const wildcard = isWildcard(id);
   const name = ev.name || persistName(id);
   const l = ev.lookup;
   const at = l.finalName !== name ? `${name} (CNAME to ${l.finalName})` : name;
@@ -45841,7 +46157,7 @@ function judgeDnsPersist01(ev, opts) {
           title: nx ? `${l.finalName} does not exist (NXDOMAIN)` : `The TXT lookup for ${name} fails (${l.status})`,
           detail: nx ? `${at} does not exist: no dns-persist-01 record has been published${l.message ? ` (${l.message})` : ""}.` : `${l.message ?? `TXT ${name}: ${l.status}`}.`,
           evidence,
-          remediation: nx ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${id.replace(/^\*\./, "")} --account-uri ${opts.accountUri}${wildcard ? " --wildcard" : ""}\` prints it).` : `Fix the nameservers of ${l.zone ?? "the zone"} so they answer TXT ${l.finalName} authoritatively (NOERROR; ${l.status} is not an answer).`,
+          remediation: nx ? `Publish the standing record ${wantedRecord} (\`acme-preflight persist-record ${baseName(id)} --account-uri ${opts.accountUri}${wildcard ? " --wildcard" : ""}\` prints it).` : `Fix the nameservers of ${l.zone ?? "the zone"} so they answer TXT ${l.finalName} authoritatively (NOERROR; ${l.status} is not an answer).`,
           caMessage: detail
         })
       ]
@@ -46014,6 +46330,9 @@ var dnsPersist01Family = {
     return judgeDnsPersist01(ev, { issuerDomain, accountUri, now }).findings;
   }
 };
+
+// src/checks/caa/disagree.ts
+init_catalogue();
 
 // src/checks/caa/evaluate.ts
 init_finding();
@@ -46432,6 +46751,52 @@ function judgeCaa(decision, identifier, opts) {
   return out;
 }
 
+// src/checks/caa/disagree.ts
+var FINE = /* @__PURE__ */ new Set(["CAA_AUTHORIZED", "CAA_NO_RELEVANT_RECORDS", "CAA_NONE"]);
+var answerText = (name, v) => v.status !== "NOERROR" ? v.status : v.records.length === 0 ? "no CAA records (NODATA)" : v.records.map((r) => caaRecordText(name, r)).join(", ");
+function outcomeOf(input3, at, v, id, opts) {
+  const set2 = { ...input3.sets[at], status: v.status, records: v.records };
+  delete set2.variants;
+  const sets = input3.sets.map((s, i) => i === at ? set2 : s);
+  const judged = judgeCaa(evaluateCaa({ ...input3, sets }), id, opts);
+  const failure3 = judged.find((f) => f.severity === "error");
+  if (failure3)
+    return { variant: v, failure: failure3, meaning: `the CA refuses: "${failure3.caMessage ?? failure3.title}"` };
+  const fine = judged.find((f) => FINE.has(f.code)) ?? judged[0];
+  return { variant: v, meaning: `CAA lets the CA issue (${fine ? fine.title : "no restriction"})` };
+}
+function judgeCaaDisagreement(input3, id, opts) {
+  const out = [];
+  input3.sets.forEach((s, at) => {
+    if (!s.variants || s.variants.length < 2) return;
+    const outcomes = s.variants.map((v) => outcomeOf(input3, at, v, id, opts));
+    const denied = outcomes.filter((o) => o.failure);
+    if (denied.length === 0 || new Set(outcomes.map((o) => o.meaning)).size < 2) return;
+    const allowed = outcomes.filter((o) => !o.failure);
+    const servers2 = (o) => o.variant.servers.join(", ");
+    out.push(
+      finding("CAA_SERVERS_DISAGREE", id.value, {
+        title: `The nameservers disagree about CAA ${s.name}, and the CA's decision depends on which it asks`,
+        detail: `The authoritative servers answer CAA ${s.name} differently: ` + outcomes.map((o) => `${servers2(o)} ${answerText(s.name, o.variant)}, so ${o.meaning}`).join("; ") + `. Every perspective's resolver picks a server, so with several perspectives one of them likely gets a refusing answer.`,
+        evidence: outcomes.map((o) => ({
+          source: servers2(o),
+          query: `CAA ${s.name}`,
+          answer: answerText(s.name, o.variant)
+        })),
+        remediation: `Make every nameserver of ${s.name} serve the same CAA set` + (allowed.length > 0 ? `, the one ${allowed.map(servers2).join(" and ")} serve${allowed.length > 1 || allowed[0].variant.servers.length > 1 ? "" : "s"}` : "") + ` (with several DNS providers, update each; with a secondary, check its zone transfer); or fix the set: ${denied[0].failure.remediation}`,
+        ...denied[0].failure.caMessage ? { caMessage: denied[0].failure.caMessage } : {}
+      })
+    );
+  });
+  return out;
+}
+function judgeCaaWithServers(input3, id, opts) {
+  const judged = judgeCaa(evaluateCaa(input3), id, opts);
+  const split = judgeCaaDisagreement(input3, id, opts);
+  if (split.length === 0) return judged;
+  return [...judged.filter((f) => !FINE.has(f.code)), ...split];
+}
+
 // src/checks/caa/gather.ts
 init_evidence();
 function caaNames(baseName2) {
@@ -46445,8 +46810,9 @@ function toRecord2(data) {
   const value = Buffer.isBuffer(d.value) ? d.value.toString("latin1") : typeof d.value === "string" ? d.value : "";
   return { flags: typeof d.flags === "number" ? d.flags : 0, tag: d.tag, value };
 }
+var caaRecords = (records) => records.filter((r) => r.type === "CAA").map((r) => toRecord2(r.data)).filter((r) => r !== void 0);
 function toCaaLookup(name, lookup) {
-  const records = lookup.records.filter((r) => r.type === "CAA").map((r) => toRecord2(r.data)).filter((r) => r !== void 0);
+  const records = caaRecords(lookup.records);
   const decisive = lookup.decisive ?? lookup.exchanges[lookup.exchanges.length - 1];
   const evidence = [];
   for (const c of lookup.cnames) {
@@ -46456,6 +46822,13 @@ function toCaaLookup(name, lookup) {
   else evidence.push({ source: "resolver", query: `CAA ${name}`, answer: lookup.message ?? lookup.status });
   const out = { name, status: lookup.status, records, evidence };
   if (lookup.message) out.message = lookup.message;
+  const d = lookup.disagreement;
+  if (d && d.type === "CAA" && d.name === lookup.finalName && d.variants.every((v) => !v.records.some((r) => r.type === "CNAME")))
+    out.variants = d.variants.map((v) => ({
+      servers: v.servers,
+      status: v.rcode,
+      records: caaRecords(v.records)
+    }));
   return out;
 }
 async function gatherCaa(resolver, baseName2) {
@@ -46485,15 +46858,8 @@ var caaFamily = {
   gather: async (ctx, id) => ({ sets: await gatherCaa(ctx.resolver, id.base) }),
   judge(ev, { id, settings }) {
     const { issuerDomain, accountUri, challenge: method } = settings;
-    const decision = evaluateCaa({
-      name: id.base,
-      wildcard: id.wildcard,
-      sets: ev.sets,
-      issuerDomain,
-      accountUri,
-      method
-    });
-    return judgeCaa(decision, id, { issuerDomain, accountUri, method });
+    const input3 = { name: id.base, wildcard: id.wildcard, sets: ev.sets, issuerDomain, accountUri, method };
+    return judgeCaaWithServers(input3, id, { issuerDomain, accountUri, method });
   }
 };
 
@@ -46501,13 +46867,35 @@ var caaFamily = {
 init_names();
 init_plain();
 init_finding();
-var DATA_TYPES2 = ["A", "AAAA", "CNAME", "CAA"];
-var ACME_CHALLENGE_LABEL2 = "_acme-challenge";
-function baseName(identifier) {
-  return normalizeName(identifier.replace(/^\*\./, ""));
+
+// src/checks/delegation/registry.ts
+var import_tldts4 = __toESM(require_cjs(), 1);
+function isRegistryZone(zone) {
+  if (zone === "") return true;
+  let registry2 = registryZones.get(zone);
+  if (registry2 === void 0) {
+    registry2 = (0, import_tldts4.parse)(zone).domain === null;
+    if (registryZones.size >= MAX_REGISTRY_ZONES) registryZones.clear();
+    registryZones.set(zone, registry2);
+  }
+  return registry2;
 }
+var registryZones = /* @__PURE__ */ new Map();
+var MAX_REGISTRY_ZONES = 1e4;
+
+// src/checks/delegation/gather.ts
+init_identifiers();
+var TRANSPORT_PROBES = {
+  tcp: { tcp: true },
+  noEdns: { udpPayload: 0 },
+  ednsVersion1: { ednsVersion: 1 },
+  dnssecOk: { dnssec: true }
+};
+var PROBE_RETRIES = 0;
+var DATA_TYPES2 = ["A", "AAAA", "CNAME", "CAA"];
+var delegationName = (identifier) => normalizeName(baseName(identifier));
 function delegationQuestions(base, challenge, txtName) {
-  const txt = [txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, "TXT"];
+  const txt = [txtName ?? acmeChallengeName(base), "TXT"];
   if (isDnsChallenge(challenge)) return [[base, "CAA"], txt];
   if (challenge)
     return [
@@ -46517,28 +46905,108 @@ function delegationQuestions(base, challenge, txtName) {
     ];
   return [...DATA_TYPES2.map((t) => [base, t]), txt];
 }
+var MAX_CNAME_TARGET_ZONES = 8;
 async function gatherDelegation(resolver, name, challenge, txtName) {
-  const base = baseName(name);
-  const found = await resolver.findZone(base, "CAA");
-  if ("error" in found) return { name: base, zone: { error: plainLookup(found.error) }, data: [] };
-  const zone = plainDelegation(found);
+  const base = delegationName(name);
   const questions = delegationQuestions(base, challenge, txtName);
-  const [ns, soa, ...answers] = await Promise.all([
-    resolver.askAll(zone.zone, "NS"),
-    resolver.askAll(zone.zone, "SOA"),
-    ...questions.map(([n, t]) => resolver.askAll(n, t))
+  const ev = await gatherZone(resolver, base, questions, "CAA");
+  const targets = await gatherTargets(resolver, ev, questions);
+  if (targets.length > 0) ev.targets = targets;
+  return ev;
+}
+async function gatherZone(resolver, base, questions, probe) {
+  const found = await resolver.findZone(base, probe);
+  if ("error" in found) {
+    const ev2 = { name: base, zone: { error: plainLookup(found.error) }, data: [] };
+    const withoutEdns = await askSilentWithoutEdns(resolver, found.error);
+    if (withoutEdns) ev2.withoutEdns = withoutEdns;
+    return ev2;
+  }
+  const zone = plainDelegation(found);
+  const probeNames = isRegistryZone(zone.zone) ? [] : Object.keys(TRANSPORT_PROBES);
+  const [[ns, soa, ...answers], probed] = await Promise.all([
+    Promise.all([
+      resolver.askAll(zone.zone, "NS"),
+      resolver.askAll(zone.zone, "SOA"),
+      ...questions.map(([n, t]) => resolver.askAll(n, t))
+    ]),
+    Promise.all(
+      probeNames.map(
+        (p) => resolver.askAll(zone.zone, "SOA", { ...TRANSPORT_PROBES[p], retries: PROBE_RETRIES })
+      )
+    )
   ]);
-  return {
+  const ev = {
     name: base,
     zone,
     ns: plainAskAll(ns),
     soa: plainAskAll(soa),
     data: questions.map(([n, t], i) => ({ name: n, type: t, result: plainAskAll(answers[i]) }))
   };
+  if (probeNames.length > 0)
+    ev.probes = Object.fromEntries(probeNames.map((p, i) => [p, plainAskAll(probed[i])]));
+  return ev;
+}
+function endpointOf(label) {
+  const at = label.lastIndexOf(":");
+  const port3 = Number(label.slice(at + 1));
+  return at > 0 && Number.isInteger(port3) ? { address: label.slice(0, at), port: port3 } : void 0;
+}
+async function askSilentWithoutEdns(resolver, l) {
+  if (l.status !== "TIMEOUT" || !resolver.askServers) return void 0;
+  const silent2 = l.exchanges.filter((x) => !x.ok && x.failure.kind === "timeout");
+  const q2 = silent2[0] && !silent2[0].ok ? silent2[0].failure.question : void 0;
+  if (!q2) return void 0;
+  const labels = [
+    ...new Set(
+      silent2.flatMap(
+        (x) => !x.ok && x.failure.question.name === q2.name && x.failure.question.type === q2.type ? [x.failure.server] : []
+      )
+    )
+  ];
+  const servers2 = labels.map(endpointOf).filter((e) => e !== void 0).slice(0, MAX_SILENT_PROBED);
+  if (servers2.length === 0) return void 0;
+  const answers = await resolver.askServers(servers2, q2.name, q2.type, {
+    ...TRANSPORT_PROBES.noEdns,
+    retries: PROBE_RETRIES
+  });
+  return { name: q2.name, type: q2.type, answers: answers.map(plainAnswer) };
+}
+var MAX_SILENT_PROBED = 8;
+async function gatherTargets(resolver, own2, questions) {
+  const asked = questions.filter(([, t]) => t !== "CNAME");
+  const lookups = await Promise.all(asked.map(([n, t]) => resolver.resolve(n, t)));
+  const targets = [];
+  for (const l of lookups)
+    for (const c of l.cnames)
+      targets.push({ name: normalizeName(c.target), type: l.type, via: `${c.name} CNAME ${c.target}` });
+  if (targets.length === 0) return [];
+  const zones = await Promise.all(targets.map((t) => resolver.findZone(t.name, t.type)));
+  const seen2 = new Set("error" in own2.zone ? [] : [own2.zone.zone]);
+  const byZone = /* @__PURE__ */ new Map();
+  targets.forEach((t, i) => {
+    const z2 = zones[i];
+    const key = "error" in z2 ? `?${t.name}` : z2.zone;
+    if (seen2.has(key) && !byZone.has(key)) return;
+    seen2.add(key);
+    byZone.set(key, [...byZone.get(key) ?? [], t]);
+  });
+  const picked = [...byZone.values()].slice(0, MAX_CNAME_TARGET_ZONES);
+  return Promise.all(
+    picked.map(async (ts) => {
+      const qs = [
+        ...new Map(
+          ts.map((t) => [`${t.name}|${t.type}`, [t.name, t.type]])
+        ).values()
+      ];
+      const ev = await gatherZone(resolver, ts[0].name, qs, ts[0].type);
+      ev.via = [...new Set(ts.map((t) => t.via))];
+      return ev;
+    })
+  );
 }
 
 // src/checks/delegation/judge.ts
-var import_tldts4 = __toESM(require_cjs(), 1);
 init_catalogue();
 
 // src/checks/delegation/classify.ts
@@ -46723,15 +47191,164 @@ function lookupEvidence3(l) {
   return ev;
 }
 
+// src/checks/delegation/transport.ts
+init_catalogue();
+init_names();
+var SENT = {
+  base: "over UDP with EDNS version 0 (no DO bit)",
+  noEdns: "over UDP without EDNS",
+  ednsVersion1: "over UDP with EDNS version 1",
+  dnssecOk: "over UDP with EDNS version 0 and the DO bit",
+  tcp: "over TCP"
+};
+var answered2 = (o) => !!o && o.ok && o.response.flags.aa && (o.response.rcode === "NOERROR" || o.response.rcode === "NXDOMAIN");
+function replyText(o) {
+  if (!o) return "not asked";
+  if (!o.ok) return failureText(o);
+  const r = o.response;
+  const opt = r.edns ? `OPT version ${r.edns.version}${r.edns.do ? " with DO" : ""}` : "no OPT record";
+  return `${r.rcode}${r.flags.aa ? " (aa)" : ""}, ${opt}${r.transport === "tcp" ? ", over TCP" : ""}`;
+}
+function views(ev) {
+  const byKey = /* @__PURE__ */ new Map();
+  const add = (probe, result2) => {
+    if (!result2 || "error" in result2) return;
+    for (const a of result2.answers) {
+      const k = endpointKey(a.server);
+      const v = byKey.get(k) ?? { server: a.server, got: {} };
+      v.got[probe] = a.outcome;
+      byKey.set(k, v);
+    }
+  };
+  add("base", ev.soa);
+  for (const [p, r] of Object.entries(ev.probes ?? {})) add(p, r);
+  return [...byKey.values()];
+}
+function evidenceOf4(zone, v, probes) {
+  return probes.map((p) => ({
+    source: serverLabel2(v.server),
+    query: `SOA ${zone} ${SENT[p]}`,
+    answer: replyText(v.got[p]),
+    address: v.server.address
+  }));
+}
+var hosts = (vs) => listText(vs.map((v) => v.server.name ?? v.server.address));
+var fails = (o) => !!o && !answered2(o);
+var silent = (o) => !!o && !o.ok && o.failure.kind === "timeout";
+var RULES = [
+  {
+    code: "DELEGATION_EDNS_UNSUPPORTED",
+    hit: (v) => answered2(v.got.noEdns) && fails(v.got.base),
+    probes: ["noEdns", "base"],
+    failing: "base",
+    fatalWhenAll: true,
+    detail: (zone, vs, all) => {
+      const dropping = vs.filter((v) => silent(v.got.base));
+      const rejecting = vs.filter((v) => !silent(v.got.base));
+      return (`${hosts(vs)} ${vs.length > 1 ? "answer" : "answers"} SOA ${zone} without EDNS but not with it (${vs.map((v) => `${serverLabel2(v.server)}: ${replyText(v.got.base)}`).join("; ")}). The CA's resolver sends EDNS on every query. ` + (dropping.length > 0 ? `Since DNS Flag Day 2019 it takes a server that drops them (${hosts(dropping)}) for dead` + (all && rejecting.length === 0 ? ": every server of the zone does, so its lookups fail. " : "; it may ask one first, wait for its timeout, and the lookup can fail. ") : "") + (rejecting.length > 0 ? `From a server that rejects EDNS (${hosts(rejecting)}) it retries without it: answers are then limited to 512 bytes over UDP and carry no DNSSEC records.` : "")).trim();
+    },
+    remediation: (zone, vs) => `Make ${hosts(vs)} answer queries that carry an EDNS OPT record (RFC 6891): upgrade the DNS software, or fix the firewall or load balancer in front of it that drops or rejects them (check with \`dig +edns=0 SOA ${zone} @server\`).`
+  },
+  {
+    code: "DELEGATION_DO_DROPPED",
+    hit: (v) => answered2(v.got.base) && fails(v.got.dnssecOk),
+    probes: ["base", "dnssecOk"],
+    failing: "dnssecOk",
+    fatalWhenAll: true,
+    detail: (zone, vs, all) => `${hosts(vs)} ${vs.length > 1 ? "answer" : "answers"} SOA ${zone} with EDNS, but not when the DNSSEC OK bit is set (${vs.map((v) => `${serverLabel2(v.server)}: ${replyText(v.got.dnssecOk)}`).join("; ")}). The CA's resolver validates DNSSEC and sets DO on every query` + (all ? ": every server of the zone drops them, so the CA gets no answer at all." : "; it may ask this one first, wait for its timeout, and the lookup can fail."),
+    remediation: (zone, vs) => `Make ${hosts(vs)} answer queries with the DO bit (RFC 3225), with or without DNSSEC records: a firewall, DNS proxy or "DNS protection" in front of it is the usual cause (check with \`dig +dnssec SOA ${zone} @server\`).`
+  },
+  {
+    code: "DELEGATION_TCP_FAILS",
+    // The TCP probe carries EDNS too: a server that drops EDNS is reported for that alone.
+    hit: (v) => answered2(v.got.base) && fails(v.got.tcp),
+    probes: ["base", "tcp"],
+    failing: "tcp",
+    fatalWhenAll: false,
+    detail: (zone, vs, all) => `${hosts(vs)} ${vs.length > 1 ? "answer" : "answers"} SOA ${zone} over UDP but not over TCP (${vs.map((v) => `${serverLabel2(v.server)}: ${replyText(v.got.tcp)}`).join(
+      "; "
+    )}). RFC 7766 requires both. The CA's resolver retries over TCP when a UDP answer is truncated (a large TXT or CAA set, or a DNSSEC-signed one)` + (all ? ": no server of the zone would answer it then." : ", and it may pick this server."),
+    remediation: (zone, vs) => `Let ${hosts(vs)} answer DNS over TCP port 53 (the server's TCP listener, and any firewall rule that blocks TCP to port 53; check with \`dig +tcp SOA ${zone} @server\`).`
+  },
+  {
+    code: "DELEGATION_EDNS_NO_BADVERS",
+    hit: (v) => answered2(v.got.base) && !!v.got.ednsVersion1 && !(v.got.ednsVersion1.ok && v.got.ednsVersion1.response.rcode === "BADVERS"),
+    probes: ["ednsVersion1"],
+    failing: "ednsVersion1",
+    fatalWhenAll: false,
+    detail: (zone, vs) => `Asked SOA ${zone} with EDNS version 1, ${hosts(vs)} ${vs.length > 1 ? "answer" : "answers"} ${listText(
+      vs.map((v) => `${replyText(v.got.ednsVersion1)} (${v.server.name ?? v.server.address})`)
+    )} instead of BADVERS (RFC 6891 \xA76.1.3). The CA sends EDNS version 0, so its lookups are not affected today.`,
+    remediation: (_zone, vs) => `Upgrade the DNS software of ${hosts(vs)}, or the middlebox in front of it, so that an unknown EDNS version is answered BADVERS with an OPT record of version 0.`
+  }
+];
+function judgeTransport(ev, identifier, zone, caMessage) {
+  const all = views(ev);
+  const findings = [];
+  const ednsBroken = /* @__PURE__ */ new Set();
+  if (!ev.probes) return { findings, ednsBroken };
+  for (const rule of RULES) {
+    const vs = all.filter(rule.hit);
+    if (vs.length === 0) continue;
+    if (rule.code === "DELEGATION_EDNS_UNSUPPORTED")
+      for (const v of vs) ednsBroken.add(endpointKey(v.server));
+    const every = vs.length === all.length;
+    const fatal = rule.fatalWhenAll && every && vs.every((v) => silent(v.got[rule.failing]));
+    const severity = fatal ? "error" : void 0;
+    findings.push(
+      finding(rule.code, identifier, {
+        detail: rule.detail(zone, vs, every),
+        evidence: vs.flatMap((v) => evidenceOf4(zone, v, rule.probes)),
+        remediation: rule.remediation(zone, vs),
+        ...severity ? { severity, caMessage } : {}
+      })
+    );
+  }
+  return { findings, ednsBroken };
+}
+function judgeEdnsUnreachable(ev, identifier, caMessage) {
+  const w = ev.withoutEdns;
+  if (!w || w.answers.length === 0 || !w.answers.every((a) => answered2(a.outcome))) return void 0;
+  const q2 = `${w.type} ${displayName(w.name)}`;
+  const labels = w.answers.map((a) => serverLabel2(a.server));
+  return finding("DELEGATION_EDNS_UNSUPPORTED", identifier, {
+    severity: "error",
+    title: `The nameservers of the zone of ${ev.name} drop EDNS queries`,
+    detail: `Every server asked for ${q2} (${listText(labels)}) was silent to the query with EDNS but answers it without EDNS. The CA's resolver sends EDNS on every query and, since DNS Flag Day 2019, takes a server that drops them for dead: every lookup the CA makes in this zone fails.`,
+    evidence: w.answers.flatMap((a) => [
+      {
+        source: serverLabel2(a.server),
+        query: `${q2} ${SENT.base}`,
+        answer: "no reply (timeout)",
+        address: a.server.address
+      },
+      {
+        source: serverLabel2(a.server),
+        query: `${q2} ${SENT.noEdns}`,
+        answer: replyText(a.outcome),
+        address: a.server.address
+      }
+    ]),
+    remediation: `Make ${listText(labels)} answer queries that carry an EDNS OPT record (RFC 6891): upgrade the DNS software, or fix the firewall or load balancer in front of it that drops them (check with \`dig +edns=0 ${q2} @server\`).`,
+    caMessage
+  });
+}
+
+// src/checks/delegation/judge.ts
+init_names();
+init_identifiers();
+init_finding();
+
 // src/checks/delegation/lame.ts
 init_catalogue();
 
 // src/checks/delegation/usage.ts
 init_finding();
+init_identifiers();
 function caUses(q2, challenge) {
   if (q2.type === "CAA" || q2.type === "CNAME") return true;
   if (q2.type === "TXT")
-    return isDnsChallenge(challenge) || challenge === void 0 && q2.name.startsWith(`${ACME_CHALLENGE_LABEL2}.`);
+    return isDnsChallenge(challenge) || challenge === void 0 && q2.name.startsWith(`${ACME_CHALLENGE_LABEL}.`);
   if (q2.type === "A" || q2.type === "AAAA") return challenge === void 0 || !isDnsChallenge(challenge);
   return false;
 }
@@ -46971,6 +47588,7 @@ function judgeSameSubnet(d, identifier) {
 // src/checks/delegation/consistency.ts
 init_catalogue();
 init_names();
+init_ca_messages();
 var SERIAL_HALF = 2 ** 31;
 function serialNewer(a, b) {
   return a < b && b - a > SERIAL_HALF || a > b && a - b < SERIAL_HALF;
@@ -47024,6 +47642,15 @@ function groupsOf(t) {
   }
   return [...groups.values()];
 }
+function addressMeaning(t, g) {
+  const first = g.rows[0]?.reply;
+  if (first?.kind === "data" && first.rcode === "NXDOMAIN")
+    return `the CA's lookup fails ("${caDnsProblem(t.type, t.name, "NXDOMAIN")}")`;
+  const addrs = first?.kind === "data" ? first.records.filter((r) => r.type === t.type).map((r) => String(r.data)) : [];
+  if (addrs.length === 0)
+    return `no ${t.type} record: the CA uses the ${t.type === "A" ? "IPv6" : "IPv4"} addresses alone, and fails if there are none`;
+  return t.type === "AAAA" ? `the CA connects to ${addrs[0]} first` : `the CA uses ${addrs[0]} (first, or after an IPv6 connection failure)`;
+}
 var servers = (g) => listText(g.rows.map((r) => serverLabel2(r.server)));
 var says = (g) => g.rows.length > 1 ? "say" : "says";
 function currentGroup(groups, serials) {
@@ -47062,7 +47689,7 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
       finding("DELEGATION_SERVERS_DISAGREE", identifier, {
         title: `Authoritative servers disagree about ${q2}`,
         severity: used ? "warning" : "info",
-        detail: `The nameservers of ${t.zone ?? "the zone"} answer ${q2} differently: ` + groups.map((g) => `${servers(g)} ${says(g)} ${g.text}`).join("; ") + ". " + (emptyNote.length > 0 ? emptyNote.join("; ") + ". " : "") + `A change still propagating, or a forgotten secondary.` + (used ? ` The CA's resolver asks one of them, so it may see either answer.` : ""),
+        detail: `The nameservers of ${t.zone ?? "the zone"} answer ${q2} differently: ` + groups.map((g) => `${servers(g)} ${says(g)} ${g.text}`).join("; ") + ". " + (emptyNote.length > 0 ? emptyNote.join("; ") + ". " : "") + (used && (t.type === "A" || t.type === "AAAA") ? `With each answer: ${groups.map((g) => `${servers(g)}: ${addressMeaning(t, g)}`).join("; ")}. ` : "") + `A change still propagating, or a forgotten secondary.` + (used ? ` The CA's resolver asks one of them, so it may see either answer.` : ""),
         evidence: t.rows.filter((r) => r.reply.kind !== "lame").map((r) => rowEvidence(t, r)),
         remediation: bySerial ? `${listText(stale)} ${n > 1 ? "serve" : "serves"} an older copy of the zone: reload ${n > 1 ? "them" : "it"} or fix the zone transfer from the primary, and wait until every server answers ${q2} with ${cur.text} before asking for validation.` : `Make every nameserver of ${t.zone ?? "the zone"} serve the same data for ${q2} (${cur.text}, as ${servers(cur)} ${says(cur)}; ${listText(stale)} ${n > 1 ? "differ" : "differs"}): with several DNS providers, update the record at each; with a secondary, check its zone transfer. Then wait until they agree before asking for validation.`
       })
@@ -47072,19 +47699,21 @@ function judgeDisagreement(tables, soaTable, identifier, challenge) {
 }
 
 // src/checks/delegation/judge.ts
-function isRegistryZone(zone) {
-  if (zone === "") return true;
-  let registry2 = registryZones.get(zone);
-  if (registry2 === void 0) {
-    registry2 = (0, import_tldts4.parse)(zone).domain === null;
-    if (registryZones.size >= MAX_REGISTRY_ZONES) registryZones.clear();
-    registryZones.set(zone, registry2);
-  }
-  return registry2;
+function caLookupFailure(name, identifier, challenge) {
+  const q2 = isDnsChallenge(challenge) ? { name: acmeChallengeName(name), type: "TXT" } : { name, type: "A" };
+  return caFailureMessage(q2, true, identifier);
 }
-var registryZones = /* @__PURE__ */ new Map();
-var MAX_REGISTRY_ZONES = 1e4;
 function judgeDelegation(ev, identifier, opts = {}) {
+  const own2 = judgeOneZone(ev, identifier, opts);
+  const targets = (ev.targets ?? []).flatMap(
+    (t) => judgeOneZone(t, identifier, opts).map((f) => ({
+      ...f,
+      detail: `The CA's lookups for ${ev.name} follow ${listText(t.via ?? [])} into ${"error" in t.zone ? `the zone of ${t.name}` : displayName(t.zone.zone)}. ${f.detail}`
+    }))
+  );
+  return [...own2, ...targets];
+}
+function judgeOneZone(ev, identifier, opts) {
   if ("error" in ev.zone) {
     const l = ev.zone.error;
     if (l.status === "NO_NAMESERVERS") {
@@ -47099,6 +47728,8 @@ function judgeDelegation(ev, identifier, opts = {}) {
         })
       ];
     }
+    const edns = judgeEdnsUnreachable(ev, identifier, caLookupFailure(ev.name, identifier, opts.challenge));
+    if (edns) return [edns];
     if (LAME_STATUSES.has(l.status)) {
       return [
         finding("DELEGATION_ALL_LAME", identifier, {
@@ -47114,9 +47745,20 @@ function judgeDelegation(ev, identifier, opts = {}) {
   const d = ev.zone;
   const { apex, data } = tablesOf(ev, d.zone);
   const [nsTable, soaTable] = apex;
+  const transport = judgeTransport(
+    ev,
+    identifier,
+    displayName(d.zone),
+    caLookupFailure(ev.name, identifier, opts.challenge)
+  );
+  const unexplained = (t) => ({
+    ...t,
+    rows: t.rows.filter((r) => !transport.ednsBroken.has(endpointKey(r.server)))
+  });
   const served = [
-    ...judgeLameness([...apex, ...data], identifier, d.zone, opts.challenge),
-    ...judgeDisagreement(data, soaTable, identifier, opts.challenge)
+    ...judgeLameness([...apex, ...data].map(unexplained), identifier, d.zone, opts.challenge),
+    ...judgeDisagreement(data, soaTable, identifier, opts.challenge),
+    ...transport.findings
   ];
   if (isRegistryZone(d.zone)) return served;
   return [
@@ -47241,10 +47883,10 @@ function staleFinding2(ev, q2, t, stale, identifier) {
     remediation: (max !== void 0 ? `Wait ${max} s${until ? ` (until ${until})` : ""} for the cached answers to expire before asking for validation` : `Wait for the cached answers to expire before asking for validation`) + `; next time, lower the TTL of ${q1} ahead of a change (or create the record before the first lookup, so no negative answer gets cached).`
   });
 }
-function disagreeFinding(q2, t, views, identifier) {
+function disagreeFinding(q2, t, views2, identifier) {
   const groups = /* @__PURE__ */ new Map();
-  for (const v of views) groups.set(v.key, [...groups.get(v.key) ?? [], v]);
-  const ttls = views.map((v) => v.ttl).filter((x) => x !== void 0);
+  for (const v of views2) groups.set(v.key, [...groups.get(v.key) ?? [], v]);
+  const ttls = views2.map((v) => v.ttl).filter((x) => x !== void 0);
   const max = ttls.length > 0 ? Math.max(...ttls) : void 0;
   const q1 = queryText(q2);
   const noTruth = t.keys.size === 0;
@@ -47253,7 +47895,7 @@ function disagreeFinding(q2, t, views, identifier) {
     detail: `Public resolvers answer ${q1} differently: ` + [...groups.values()].map(
       (g) => `${listText(g.map((v) => serverLabel2(v.reply.resolver)))} ${g.length > 1 ? "say" : "says"} ${g[0].text}`
     ).join("; ") + ". " + (noTruth ? "The authoritative servers gave no usable answer to compare with." : `The authoritative servers themselves disagree (${truthText(t)}).`) + ` What the CA sees depends on which answer its resolver holds.`,
-    evidence: [...authorityEvidence(q2, t), ...views.map((v) => viewEvidence(q2, v))],
+    evidence: [...authorityEvidence(q2, t), ...views2.map((v) => viewEvidence(q2, v))],
     remediation: (noTruth ? `Make the authoritative servers answer ${q1} again` : `Make every authoritative server serve the same data for ${q1}`) + (max !== void 0 ? `, then wait ${max} s for the cached answers to expire` : "") + " before asking for validation."
   });
 }
@@ -47278,14 +47920,14 @@ function judgePropagation(ev, identifier) {
   const failures = /* @__PURE__ */ new Map();
   for (const q2 of ev.queries) {
     const truth = truthOf(q2);
-    const views = q2.resolvers.map((r) => resolverView(q2, r, truth.owners));
-    const answered2 = views.filter((v) => v.kind === "answer");
-    const stale = truth.keys.size > 0 ? answered2.filter((v) => !truth.keys.has(v.key)) : [];
+    const views2 = q2.resolvers.map((r) => resolverView(q2, r, truth.owners));
+    const answered3 = views2.filter((v) => v.kind === "answer");
+    const stale = truth.keys.size > 0 ? answered3.filter((v) => !truth.keys.has(v.key)) : [];
     if (stale.length > 0) findings.push(staleFinding2(ev, q2, truth, stale, identifier));
-    const rest = answered2.filter((v) => !stale.includes(v));
+    const rest = answered3.filter((v) => !stale.includes(v));
     if (new Set(rest.map((v) => v.key)).size > 1) findings.push(disagreeFinding(q2, truth, rest, identifier));
     if (truth.keys.size > 0) {
-      for (const v of views) {
+      for (const v of views2) {
         if (v.kind !== "failed") continue;
         const k = endpointKey(v.reply.resolver);
         failures.set(k, [...failures.get(k) ?? [], { q: q2, v, truth }]);
@@ -47297,11 +47939,12 @@ function judgePropagation(ev, identifier) {
 
 // src/checks/propagation/check.ts
 init_finding();
+init_identifiers();
 function propagationQuestions(identifier, challenge, txtName) {
-  const base = baseName(identifier);
+  const base = delegationName(identifier);
   if (isDnsChallenge(challenge)) {
     return [
-      { name: txtName ?? `${ACME_CHALLENGE_LABEL2}.${base}`, types: ["TXT"] },
+      { name: txtName ?? acmeChallengeName(base), types: ["TXT"] },
       { name: base, types: ["CAA"] }
     ];
   }
@@ -47350,6 +47993,7 @@ var NetworkBlockedError = class extends Error {
   }
   kind;
 };
+var PROBE_TRIES = 2;
 async function probeRoot(profile, client) {
   const hints = profile.rootHints;
   if (hints.length === 0) return { ok: true };
@@ -47369,14 +48013,14 @@ async function probeRoot(profile, client) {
         resolve5({
           ok: false,
           kind: "unreachable",
-          message: `this network blocks DNS: none of the ${hints.length} root servers answered within ${seconds} s; run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`
+          message: `this network blocks DNS: none of the ${hints.length} root servers answered (${PROBE_TRIES} tries of ${seconds} s each); run the check from a network that allows outgoing DNS (UDP and TCP port 53), as the CA's resolvers have`
         });
       }
     };
     for (const h of hints) {
       client.query({ address: h.address, port: profile.dnsPort, name: h.name }, ".", "NS", {
         rd: false,
-        retries: 0
+        retries: PROBE_TRIES - 1
       }).then(
         (o) => {
           if (o.ok && o.response.flags.aa) return resolve5({ ok: true });
@@ -47491,14 +48135,19 @@ async function startRun(names2, options, defaultRunDeadlineMs) {
   const local = options.localAddresses ?? localAddresses();
   const remoteRanges = options.remoteRanges ?? profile.allowAddresses;
   const { onProgress, signal } = options;
-  const which2 = nameDeadlineMs <= runDeadlineMs ? "--name-deadline" : "--run-deadline";
   const jpolicy = judgeContext(unique[0], settings, profile).policy;
   const checkOne = async (id) => {
     const own2 = policyOf.get(id.value) ?? [];
     if (own2.some((f) => f.severity === "error")) return own2;
     const left = Math.min(nameDeadlineMs, runEnds - performance5.now());
-    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag: which2 });
-    const vantage = await vantageFindings(ctx, id, settings.challenge, local, remoteRanges);
+    const ends = performance5.now() + left;
+    const flag = left < nameDeadlineMs ? "--run-deadline" : "--name-deadline";
+    const bundle = await gatherIdentifier(ctx, id, families, { ms: left, flag });
+    const vantage = await settleWithin(
+      vantageFindings(ctx, id, settings.challenge, local, remoteRanges),
+      ends - performance5.now(),
+      []
+    );
     return [...own2, ...judgeIdentifier(bundle, { id, settings, policy: jpolicy }, families), ...vantage];
   };
   async function* check2(keep) {
@@ -47786,16 +48435,16 @@ function maxAllowedFailures(remotes) {
 }
 var sorted2 = (xs) => [...xs].sort();
 function corroborate(remotes) {
-  const answered2 = remotes.filter((r) => r.status === "answered");
+  const answered3 = remotes.filter((r) => r.status === "answered");
   const unavailable = remotes.filter((r) => r.status === "unavailable").map(({ perspective, reason }) => ({ perspective, reason }));
-  const counted = answered2.length;
+  const counted = answered3.length;
   const allowedFailures = maxAllowedFailures(counted);
   const required2 = counted - allowedFailures;
   const passed = [];
   const failed = [];
   const rirs = /* @__PURE__ */ new Set();
   let first;
-  for (const r of answered2) {
+  for (const r of answered3) {
     if (r.result === null) {
       passed.push(r.perspective);
       rirs.add(r.rir);
@@ -47958,8 +48607,8 @@ function viewOf(run2, name) {
     findings: id.findings
   };
 }
-function columns(views) {
-  const seen2 = new Set(views.flatMap((v) => Object.keys(v.families ?? {})));
+function columns(views2) {
+  const seen2 = new Set(views2.flatMap((v) => Object.keys(v.families ?? {})));
   return CATALOGUE_FAMILIES.map(([f]) => f).filter((f) => seen2.has(f));
 }
 var remoteOutcome = (v) => v.status === "answered" ? {
@@ -47972,19 +48621,19 @@ function quorumFindings(id, p, now) {
   const out = [];
   const primary = p.views.find((v) => v.role === "primary");
   const remotes = p.views.filter((v) => v.role === "remote");
-  const answered2 = remotes.filter((v) => v.status === "answered");
+  const answered3 = remotes.filter((v) => v.status === "answered");
   for (const v of remotes.filter((r) => r.status === "unavailable")) {
     out.push(
       finding("MPIC_PERSPECTIVE_UNAVAILABLE", id.identifier, {
         title: `Perspective ${v.perspective} could not be asked`,
-        detail: `${v.perspective}: ${v.unavailable ?? "no answer"}. This is acme-preflight's own limitation, not a problem of ${id.identifier}: the quorum below is computed over the ${answered2.length} perspective(s) that answered.`,
+        detail: `${v.perspective}: ${v.unavailable ?? "no answer"}. This is acme-preflight's own limitation, not a problem of ${id.identifier}: the quorum below is computed over the ${answered3.length} perspective(s) that answered.`,
         evidence: [{ source: `perspective ${v.perspective}`, answer: v.unavailable ?? "no answer" }],
         remediation: `Check that the agent at ${v.perspective} runs and that its token is right (GET /healthz answers without one), or remove it from --perspective.`
       })
     );
   }
   if (primary.dcv) return out;
-  const failing = answered2.filter((v) => v.dcv || v.caa);
+  const failing = answered3.filter((v) => v.dcv || v.caa);
   const causes = failing.map((v) => ({ v, c: likelyCause(primary, v, v.dcv ?? v.caa) }));
   const causeText = causes.map(({ v, c }) => `${v.perspective} (${v.rir}): ${c.detail}`).join(" ");
   const fix = [...new Set(causes.map(({ c }) => c.remediation))].join(" ");
@@ -48021,11 +48670,11 @@ function quorumFindings(id, p, now) {
     );
   }
   const need = caMinimumRemotes(now);
-  if (answered2.length < need) {
+  if (answered3.length < need) {
     out.push(
       finding("MPIC_FEWER_THAN_CA", id.identifier, {
-        detail: `${answered2.length} remote perspective(s) answered; the CA uses at least ${need}, so a failure seen by few networks can stay hidden.`,
-        evidence: [{ source: "quorum", answer: `${answered2.length} answered` }],
+        detail: `${answered3.length} remote perspective(s) answered; the CA uses at least ${need}, so a failure seen by few networks can stay hidden.`,
+        evidence: [{ source: "quorum", answer: `${answered3.length} answered` }],
         remediation: "Run acme-preflight agent in more networks (different providers and regions, at least two RIRs) and add each with --perspective."
       })
     );
@@ -48036,15 +48685,15 @@ function combinePerspectives(primary, remotes) {
   const base = primary.report;
   const now = new Date(base.generatedAt);
   const identifiers = base.identifiers.map((id) => {
-    const views = [primary, ...remotes].map((run2) => viewOf(run2, id.identifier));
-    const pv = views[0];
+    const views2 = [primary, ...remotes].map((run2) => viewOf(run2, id.identifier));
+    const pv = views2[0];
     const verdict = caVerdict(
       { dcv: pv.dcv ?? null, ...pv.caa !== void 0 ? { caa: pv.caa } : {} },
-      views.slice(1).map(remoteOutcome)
+      views2.slice(1).map(remoteOutcome)
     );
     const perspectives = {
-      families: columns(views),
-      views,
+      families: columns(views2),
+      views: views2,
       ca: {
         ok: verdict.ok,
         stage: verdict.stage,
