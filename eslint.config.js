@@ -123,7 +123,7 @@ export const LONG_FUNCTIONS = [
   {
     file: 'src/dns/iterative.ts',
     fn: 'resolveChain',
-    lines: 89,
+    lines: 92,
     reason: 'one CNAME-following loop over the iterative resolver',
   },
 ];

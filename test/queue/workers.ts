@@ -1,12 +1,17 @@
 /** `acme-preflight worker` as real child processes: the CLI bundled once (esbuild), then spawned. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Bundles src/cli/main.ts into a temp dir; returns the script and a cleanup. */
+/**
+ * Bundles src/cli/main.ts into a temp dir under node_modules/.cache (so what the CLI loads at run time, as
+ * yargs' CommonJS build, resolves from the project's node_modules); returns the script and a cleanup.
+ */
 export function bundleCli(): { script: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'queue-cli-'));
+  const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'queue-cli-'));
   const script = join(dir, 'main.mjs');
   execFileSync('node_modules/.bin/esbuild', [
     'src/cli/main.ts',
