@@ -706,7 +706,13 @@ export class IterativeResolver implements IterativeResolverApi {
         }
         if (resolved < zs.parentNs.length) {
           const ns = zs.parentNs[resolved++]!;
-          if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
+          // Resolved meanwhile by a concurrent lookup (after the glued pass saw none): use them now.
+          if (zs.addrs.has(ns)) {
+            pending = from(ns);
+            at = 0;
+            continue;
+          }
+          if (zs.failed.has(ns)) continue;
           return this.resolveNs(zs, ns, ctx).then(() => {
             pending = from(ns);
             at = 0;
