@@ -26030,7 +26030,12 @@ var init_iterative = __esm({
             }
             if (resolved < zs.parentNs.length) {
               const ns = zs.parentNs[resolved++];
-              if (zs.addrs.has(ns) || zs.failed.has(ns)) continue;
+              if (zs.addrs.has(ns)) {
+                pending2 = from(ns);
+                at = 0;
+                continue;
+              }
+              if (zs.failed.has(ns)) continue;
               return this.resolveNs(zs, ns, ctx).then(() => {
                 pending2 = from(ns);
                 at = 0;
