@@ -73,6 +73,16 @@ export async function startRedis(opts: { persist?: boolean; password?: string } 
         clearTimeout(timer);
         reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`));
       });
+      c.once('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(
+          new Error(
+            e.code === 'ENOENT'
+              ? `${REDIS_SERVER} not found: install Debian's redis-server (listed in ci/e2e-packages.txt)`
+              : `${REDIS_SERVER} did not start: ${e.message}`,
+          ),
+        );
+      });
     });
   // A port found free may be taken before redis binds it: try a few.
   for (let i = 0; ; i++) {

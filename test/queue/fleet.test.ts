@@ -8,7 +8,7 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { CheckQueue, enqueueChecks, type QueuedCheckResult } from '../../src/queue/index.js';
 import { argsForProfile } from '../../src/config/profile.js';
 import { benchScenario } from '../bench/scenario.js';
-import { describeWithRedis, startRedis, type RedisServer } from './redis.js';
+import { startRedis, type RedisServer } from './redis.js';
 import { bundleCli, spawnWorker, type WorkerProcess } from './workers.js';
 
 jest.setTimeout(90_000);
@@ -43,7 +43,7 @@ async function waitFor(what: string, cond: () => Promise<boolean>, ms = 20_000):
   }
 }
 
-describeWithRedis('a fleet of worker processes on one Redis', () => {
+describe('a fleet of worker processes on one Redis', () => {
   let cli: ReturnType<typeof bundleCli>;
   let redis: RedisServer;
   let workers: WorkerProcess[] = [];

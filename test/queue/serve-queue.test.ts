@@ -6,12 +6,12 @@ import { buildServer } from '../../src/serve/app.js';
 import { QueueChecks } from '../../src/serve/queue-checks.js';
 import { cli } from '../cli/helpers.js';
 import { request, waitEnded } from '../serve/helpers.js';
-import { describeWithRedis, startRedis, type RedisServer } from './redis.js';
+import { startRedis, type RedisServer } from './redis.js';
 import { join } from 'node:path';
 
 const DEMO = join(process.cwd(), 'fixtures', 'scenarios', 'demo.yaml');
 
-describeWithRedis('serve --queue', () => {
+describe('serve --queue', () => {
   let redis: RedisServer;
   let lab: Lab;
   let worker: QueueWorker;

@@ -17,7 +17,7 @@ import {
   type QueueWorker,
 } from '../../src/queue/index.js';
 import { benchScenario } from '../bench/scenario.js';
-import { describeWithRedis, freePort, startRedis, type RedisServer } from './redis.js';
+import { freePort, startRedis, type RedisServer } from './redis.js';
 
 jest.setTimeout(60_000);
 
@@ -40,7 +40,7 @@ async function resultOf(q: CheckQueue, jobId: string, ms = 20_000) {
   }
 }
 
-describeWithRedis('startWorker', () => {
+describe('startWorker', () => {
   let redis: RedisServer;
   let lab: Lab;
   let profile: NetworkProfile;
@@ -180,7 +180,7 @@ describeWithRedis('startWorker', () => {
   });
 });
 
-describeWithRedis('a Redis password', () => {
+describe('a Redis password', () => {
   let redis: RedisServer;
   const secret = 'hunter2-Very-Secret';
   beforeAll(async () => {
