@@ -4,14 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { scenarioSchema, type Behaviour } from '../../src/lab/scenario.js';
+import type { Behaviour } from '../../src/lab/scenario.js';
+import { labWorld, worldAddress } from '../lab/world.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 import { gatherDelegation, judgeDelegation } from '../../src/checks/delegation/index.js';
 import { preflight } from '../../src/index.js';
 import type { Finding } from '../../src/report/finding.js';
 
-const ip = (n: number, m = 1): string => `127.0.${160 + n}.${m}`;
-const soa = (z: string): string => `${z}. 300 IN SOA ns1.${z}. hostmaster.${z}. 1 7200 3600 1209600 300`;
+const SUBNET = 160;
+const ip = (n: number): string => worldAddress(SUBNET, n);
 
 /** Each zone: two servers on different networks, the knobs per server. */
 const ZONES: [string, Behaviour | undefined, Behaviour | undefined][] = [
@@ -25,55 +26,14 @@ const ZONES: [string, Behaviour | undefined, Behaviour | undefined][] = [
   ['alldrop.test', { edns: 'drop' }, { edns: 'drop' }],
 ];
 
-const scenario = scenarioSchema.parse({
-  servers: [
-    { name: 'a.root', address: ip(0), zones: ['.'] },
-    { name: 'a.nic.test', address: ip(1), zones: ['test'] },
-    ...ZONES.flatMap(([z, b1, b2], i) => [
-      { name: `ns1.${z}`, address: ip(2 + 2 * i), zones: [z], ...(b1 ? { behaviour: b1 } : {}) },
-      { name: `ns2.${z}`, address: ip(3 + 2 * i), zones: [z], ...(b2 ? { behaviour: b2 } : {}) },
-    ]),
-  ],
-  zones: {
-    '.': {
-      records: [
-        '. 300 IN SOA a.root. hostmaster.root. 1 7200 3600 1209600 300',
-        '. 300 IN NS a.root.',
-        `a.root. 300 IN A ${ip(0)}`,
-        'test. 300 IN NS a.nic.test.',
-        `a.nic.test. 300 IN A ${ip(1)}`,
-      ],
-    },
-    test: {
-      records: [
-        soa('test'),
-        'test. 300 IN NS a.nic.test.',
-        `a.nic.test. 300 IN A ${ip(1)}`,
-        ...ZONES.flatMap(([z], i) => [
-          `${z}. 300 IN NS ns1.${z}.`,
-          `${z}. 300 IN NS ns2.${z}.`,
-          `ns1.${z}. 300 IN A ${ip(2 + 2 * i)}`,
-          `ns2.${z}. 300 IN A ${ip(3 + 2 * i)}`,
-        ]),
-      ],
-    },
-    ...Object.fromEntries(
-      ZONES.map(([z], i) => [
-        z,
-        {
-          records: [
-            soa(z),
-            `${z}. 300 IN NS ns1.${z}.`,
-            `${z}. 300 IN NS ns2.${z}.`,
-            `ns1.${z}. 300 IN A ${ip(2 + 2 * i)}`,
-            `ns2.${z}. 300 IN A ${ip(3 + 2 * i)}`,
-            `www.${z}. 300 IN A 127.0.0.10`,
-          ],
-        },
-      ]),
-    ),
-  },
-});
+const scenario = labWorld(
+  SUBNET,
+  ZONES.map(([zone, b1, b2]) => ({
+    zone,
+    servers: [b1 ? { behaviour: b1 } : {}, b2 ? { behaviour: b2 } : {}],
+    records: [`www.${zone}. 300 IN A 127.0.0.10`],
+  })),
+);
 
 const TRANSPORT_CODES = [
   'DELEGATION_TCP_FAILS',

@@ -5,118 +5,51 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { scenarioSchema } from '../../src/lab/scenario.js';
+import { labWorld, worldAddress } from '../lab/world.js';
 import { preflight } from '../../src/index.js';
 import type { NetworkProfile } from '../../src/profile.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 
-const ip = (n: number, m = 1): string => `127.0.${200 + n}.${m}`;
-const soa = (z: string): string => `${z}. 300 IN SOA ns1.${z}. hostmaster.${z}. 1 7200 3600 1209600 300`;
+const SUBNET = 200;
+const ip = (n: number): string => worldAddress(SUBNET, n);
 const RUNS = 20;
 /** Longer than the resolver's hedge delay (376 ms), well inside the query timeout set below. */
 const SLOW_MS = 600;
 
-const scenario = scenarioSchema.parse({
-  servers: [
-    { name: 'a.root', address: ip(0), zones: ['.'] },
-    { name: 'a.nic.test', address: ip(1), zones: ['test'] },
-    { name: 'ns1.split.test', address: ip(2), zones: ['split.test'] },
-    {
-      name: 'ns2.split.test',
-      address: ip(3),
-      zones: ['split.test'],
-      overrides: [
-        '_acme-challenge.dis.split.test. 300 IN TXT -',
-        'caa.split.test. 300 IN CAA 0 issue "example.org"',
-        'addr.split.test. 300 IN A 127.0.0.99',
-      ],
-    },
-    {
-      name: 'ns1.dropcaa.test',
-      address: ip(4),
-      zones: ['dropcaa.test'],
-      fault: { mode: 'timeout', types: ['CAA'] },
-    },
-    { name: 'ns2.dropcaa.test', address: ip(5), zones: ['dropcaa.test'] },
-    // Both servers answer A and SOA but never CAA: per-type deadness, not a dead zone.
-    {
-      name: 'ns1.nocaa.test',
-      address: ip(6),
-      zones: ['nocaa.test'],
-      fault: { mode: 'timeout', types: ['CAA'] },
-    },
-    {
-      name: 'ns2.nocaa.test',
-      address: ip(7),
-      zones: ['nocaa.test'],
-      fault: { mode: 'timeout', types: ['CAA'] },
-    },
-  ],
-  zones: {
-    '.': {
-      records: [
-        `. 300 IN SOA a.root. hostmaster.root. 1 7200 3600 1209600 300`,
-        '. 300 IN NS a.root.',
-        `a.root. 300 IN A ${ip(0)}`,
-        'test. 300 IN NS a.nic.test.',
-        `a.nic.test. 300 IN A ${ip(1)}`,
-      ],
-    },
-    test: {
-      records: [
-        soa('test'),
-        'test. 300 IN NS a.nic.test.',
-        `a.nic.test. 300 IN A ${ip(1)}`,
-        // The parent lists ns2 first: the order of a referral must not choose the server either.
-        'split.test. 300 IN NS ns2.split.test.',
-        'split.test. 300 IN NS ns1.split.test.',
-        `ns1.split.test. 300 IN A ${ip(2)}`,
-        `ns2.split.test. 300 IN A ${ip(3)}`,
-        'dropcaa.test. 300 IN NS ns1.dropcaa.test.',
-        'dropcaa.test. 300 IN NS ns2.dropcaa.test.',
-        `ns1.dropcaa.test. 300 IN A ${ip(4)}`,
-        `ns2.dropcaa.test. 300 IN A ${ip(5)}`,
-        'nocaa.test. 300 IN NS ns1.nocaa.test.',
-        'nocaa.test. 300 IN NS ns2.nocaa.test.',
-        `ns1.nocaa.test. 300 IN A ${ip(6)}`,
-        `ns2.nocaa.test. 300 IN A ${ip(7)}`,
-      ],
-    },
-    'split.test': {
-      records: [
-        soa('split.test'),
-        'split.test. 300 IN NS ns1.split.test.',
-        'split.test. 300 IN NS ns2.split.test.',
-        `ns1.split.test. 300 IN A ${ip(2)}`,
-        `ns2.split.test. 300 IN A ${ip(3)}`,
-        'dis.split.test. 300 IN A 127.0.0.10',
-        '_acme-challenge.dis.split.test. 300 IN TXT "left-over-value"',
-        'caa.split.test. 300 IN A 127.0.0.10',
-        'addr.split.test. 300 IN A 127.0.0.10',
-      ],
-    },
-    'dropcaa.test': {
-      records: [
-        soa('dropcaa.test'),
-        'dropcaa.test. 300 IN NS ns1.dropcaa.test.',
-        'dropcaa.test. 300 IN NS ns2.dropcaa.test.',
-        `ns1.dropcaa.test. 300 IN A ${ip(4)}`,
-        `ns2.dropcaa.test. 300 IN A ${ip(5)}`,
-        'www.dropcaa.test. 300 IN A 127.0.0.10',
-      ],
-    },
-    'nocaa.test': {
-      records: [
-        soa('nocaa.test'),
-        'nocaa.test. 300 IN NS ns1.nocaa.test.',
-        'nocaa.test. 300 IN NS ns2.nocaa.test.',
-        `ns1.nocaa.test. 300 IN A ${ip(6)}`,
-        `ns2.nocaa.test. 300 IN A ${ip(7)}`,
-        'www.nocaa.test. 300 IN A 127.0.0.10',
-      ],
-    },
+const scenario = labWorld(SUBNET, [
+  {
+    zone: 'split.test',
+    servers: [
+      {},
+      {
+        overrides: [
+          '_acme-challenge.dis.split.test. 300 IN TXT -',
+          'caa.split.test. 300 IN CAA 0 issue "example.org"',
+          'addr.split.test. 300 IN A 127.0.0.99',
+        ],
+      },
+    ],
+    // The parent lists ns2 first: the order of a referral must not choose the server either.
+    parentReversed: true,
+    records: [
+      'dis.split.test. 300 IN A 127.0.0.10',
+      '_acme-challenge.dis.split.test. 300 IN TXT "left-over-value"',
+      'caa.split.test. 300 IN A 127.0.0.10',
+      'addr.split.test. 300 IN A 127.0.0.10',
+    ],
   },
-});
+  {
+    zone: 'dropcaa.test',
+    servers: [{ fault: { mode: 'timeout', types: ['CAA'] } }, {}],
+    records: ['www.dropcaa.test. 300 IN A 127.0.0.10'],
+  },
+  // Both servers answer A and SOA but never CAA: per-type deadness, not a dead zone.
+  {
+    zone: 'nocaa.test',
+    servers: [{ fault: { mode: 'timeout', types: ['CAA'] } }, { fault: { mode: 'timeout', types: ['CAA'] } }],
+    records: ['www.nocaa.test. 300 IN A 127.0.0.10'],
+  },
+]);
 
 describe('servers that disagree give the same findings on every run', () => {
   let lab: Lab;
