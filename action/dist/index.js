@@ -48037,6 +48037,11 @@ async function probeRoot(profile, client) {
     }
   });
 }
+async function ensureDnsReachable(hasDnsNames, profile, client, probe = probeRoot) {
+  if (!hasDnsNames) return;
+  const root = await probe(profile, client);
+  if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
+}
 
 // src/checks/vantage.ts
 var import_ipaddr7 = __toESM(require_ipaddr(), 1);
@@ -48127,10 +48132,8 @@ async function startRun(names2, options, defaultRunDeadlineMs) {
       else policyOf.set(f.identifier, [f]);
     }
   }
-  if (identifiers.some((i) => i.type === "dns")) {
-    const root = await probeRoot(profile, ctx.client);
-    if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
-  }
+  const hasDnsNames = identifiers.some((i) => i.type === "dns");
+  await ensureDnsReachable(hasDnsNames, profile, ctx.client, options.probeRoot);
   const dns01 = options.dns01;
   const registry2 = dns01 ? CHECK_FAMILIES.map(
     (f) => f.name === "dns-01" ? createDns01Family({ ...dns01, signal: options.signal }) : f

@@ -11,7 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { NetworkProfile } from '../profile.js';
 import { CHALLENGE_TYPES, type Challenge } from '../report/finding.js';
 import { gatherNames, type GatheredNames } from '../engine/gathered.js';
-import { NetworkBlockedError } from '../engine/root-probe.js';
+import { NetworkBlockedError, rememberedProbe, type RootProber } from '../engine/root-probe.js';
 import {
   AGENT_API_VERSION,
   GATHER_PATH,
@@ -75,13 +75,20 @@ export type AgentGather = (req: GatherRequest, profile: NetworkProfile) => Promi
 /** The families that are the CA's operations; the rest (delegation, propagation, live certificate) are not. */
 export const NOT_CA_OPERATIONS = ['delegation', 'propagation', 'certificate'];
 
-export const defaultGather: AgentGather = (req, profile) =>
-  gatherNames(
-    req.names,
-    { challenge: req.challenge, ca: req.ca, accountUri: req.accountUri, skip: NOT_CA_OPERATIONS },
-    // The CA asks its own resolver, not public ones: no comparison traffic from the agent.
-    { ...profile, publicResolvers: [] },
-  );
+/** The agent's gathering, with this root probe before each request's names. */
+export const gatherWith =
+  (probe?: RootProber): AgentGather =>
+  (req, profile) =>
+    gatherNames(
+      req.names,
+      { challenge: req.challenge, ca: req.ca, accountUri: req.accountUri, skip: NOT_CA_OPERATIONS },
+      // The CA asks its own resolver, not public ones: no comparison traffic from the agent.
+      { ...profile, publicResolvers: [] },
+      probe,
+    );
+
+/** Probes the root on every request (tests); a running agent remembers a pass (buildAgent). */
+export const defaultGather: AgentGather = gatherWith();
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -130,7 +137,8 @@ declare module 'fastify' {
 /** Builds the agent's HTTP app (not listening). */
 export async function buildAgent(
   cfg: AgentConfig,
-  gather: AgentGather = defaultGather,
+  // One agent answers request after request from one network: a passed root probe holds for a minute.
+  gather: AgentGather = gatherWith(rememberedProbe()),
 ): Promise<FastifyInstance> {
   if (cfg.tokens.length === 0) throw new UsageError('the agent needs at least one token');
   const limits = { ...DEFAULT_AGENT_LIMITS, ...cfg.limits };

@@ -14,7 +14,7 @@ import { createEngineContext, judgeContext } from './create-context.js';
 import { gatherIdentifier, judgeIdentifier, type EvidenceBundle } from './evidence.js';
 import { CHECK_FAMILIES } from './registry.js';
 import { DEFAULT_ISSUER_DOMAIN, IDENTIFIERS_IN_FLIGHT, parseIdentifiers } from './preflight.js';
-import { NetworkBlockedError, probeRoot } from './root-probe.js';
+import { ensureDnsReachable, type RootProber } from './root-probe.js';
 
 export interface GatheredIdentifier {
   /** As checked (A-label, wildcard kept). */
@@ -50,15 +50,15 @@ export async function gatherNames(
   names: readonly string[],
   s: GatherSettings,
   profile: NetworkProfile,
+  /** How the DNS root is probed first (default: asked every time). */
+  probe?: RootProber,
 ): Promise<GatheredNames> {
   const started = performance.now();
   const identifiers = parseIdentifiers(names);
   const settings = settingsOf(s, new Date());
   const ctx = createEngineContext(profile, settings);
-  if (identifiers.some((i) => i.type === 'dns')) {
-    const root = await probeRoot(profile, ctx.client);
-    if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
-  }
+  const hasDnsNames = identifiers.some((i) => i.type === 'dns');
+  await ensureDnsReachable(hasDnsNames, profile, ctx.client, probe);
   const policy = identifierPolicyFindings(identifiers, settings.challenge, {
     extraPublicSuffixes: profile.extraPublicSuffixes,
     allowAddresses: profile.allowAddresses,

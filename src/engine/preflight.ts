@@ -22,7 +22,7 @@ import { gatherIdentifier, judgeIdentifier } from './evidence.js';
 import { CHECK_FAMILIES } from './registry.js';
 import { createDns01Family, type Dns01FamilyOptions } from './families/dns01.js';
 import type { EngineContext } from './context.js';
-import { NetworkBlockedError, probeRoot } from './root-probe.js';
+import { ensureDnsReachable, type RootProber } from './root-probe.js';
 import { judgeVantage } from '../checks/vantage.js';
 import { judgeResolution } from '../checks/resolution/index.js';
 import { localAddresses } from '../net/local.js';
@@ -49,6 +49,8 @@ export interface PreflightOptions {
   localAddresses?: readonly string[];
   /** Ranges whose addresses count as remote even on this machine (default: the profile's allowAddresses). */
   remoteRanges?: readonly string[];
+  /** How the DNS root is probed before any name (default: every run asks; services pass rememberedProbe()). */
+  probeRoot?: RootProber;
 }
 
 export interface PreflightProgress {
@@ -143,10 +145,8 @@ async function startRun(
     }
   }
   // A network that blocks or intercepts DNS is no fault of the names: stop before judging any (exit 3).
-  if (identifiers.some((i) => i.type === 'dns')) {
-    const root = await probeRoot(profile, ctx.client);
-    if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
-  }
+  const hasDnsNames = identifiers.some((i) => i.type === 'dns');
+  await ensureDnsReachable(hasDnsNames, profile, ctx.client, options.probeRoot);
   const dns01 = options.dns01;
   const registry = dns01
     ? CHECK_FAMILIES.map((f) =>

@@ -66,3 +66,34 @@ export async function probeRoot(profile: NetworkProfile, client: DnsClient): Pro
     }
   });
 }
+
+export type RootProber = (profile: NetworkProfile, client: DnsClient) => Promise<RootProbe>;
+
+/** How long a long-running service trusts a passed probe: checks then do not each ask the root again. */
+export const ROOT_PROBE_TTL_MS = 60_000;
+
+/**
+ * The probe for a service (serve, worker, agent) that checks names all day from one network: a pass holds
+ * for ttlMs; a failure is never remembered, so a network that comes back is seen at the next check.
+ */
+export function rememberedProbe(ttlMs = ROOT_PROBE_TTL_MS, now = () => performance.now()): RootProber {
+  let until = -Infinity;
+  return async (profile, client) => {
+    if (now() < until) return { ok: true };
+    const r = await probeRoot(profile, client);
+    if (r.ok) until = now() + ttlMs;
+    return r;
+  };
+}
+
+/** Before any DNS name is looked up: throws NetworkBlockedError when this network blocks or intercepts DNS. */
+export async function ensureDnsReachable(
+  hasDnsNames: boolean,
+  profile: NetworkProfile,
+  client: DnsClient,
+  probe: RootProber = probeRoot,
+): Promise<void> {
+  if (!hasDnsNames) return;
+  const root = await probe(profile, client);
+  if (!root.ok) throw new NetworkBlockedError(root.message, root.kind);
+}

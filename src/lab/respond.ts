@@ -126,6 +126,12 @@ const emptyAnswer = (rcode: LabAnswer['rcode']): LabAnswer => ({
   additionals: [],
 });
 
+/** A reply with no records: the rcode, and an OPT record when withOpt. */
+const emptyReply = (req: dnsPacket.DecodedPacket, rcode: LabAnswer['rcode'], withOpt: boolean): Reply => ({
+  kind: 'bytes',
+  bytes: encodeAnswer(req, { answer: emptyAnswer(rcode), id: req.id ?? 0, truncate: false }, withOpt, false),
+});
+
 /** What the server's EDNS behaviour makes of a query with an OPT record, before it is answered. */
 function ednsReply(
   responder: Responder,
@@ -134,20 +140,11 @@ function ednsReply(
 ): Reply | undefined {
   if (!opt) return undefined;
   const b = responder.behaviour;
-  const id = req.id ?? 0;
   if (b?.edns === 'drop') return { kind: 'silence' };
-  if (b?.edns === 'formerr')
-    return {
-      kind: 'bytes',
-      bytes: encodeAnswer(req, { answer: emptyAnswer('FORMERR'), id, truncate: false }, false, false),
-    };
+  if (b?.edns === 'formerr') return emptyReply(req, 'FORMERR', false);
   if (b?.do === 'drop' && ((opt.flags ?? 0) & dnsPacket.DNSSEC_OK) !== 0) return { kind: 'silence' };
   // RFC 6891 §6.1.3: a version above the one implemented (0) gets BADVERS, with an OPT of version 0.
-  if ((opt.ednsVersion ?? 0) > 0 && b?.edns !== 'nobadvers')
-    return {
-      kind: 'bytes',
-      bytes: encodeAnswer(req, { answer: emptyAnswer('BADVERS'), id, truncate: false }, true, false),
-    };
+  if ((opt.ednsVersion ?? 0) > 0 && b?.edns !== 'nobadvers') return emptyReply(req, 'BADVERS', true);
   return undefined;
 }
 
@@ -157,42 +154,21 @@ export function respond(responder: Responder, req: dnsPacket.DecodedPacket, tran
   const early = ednsReply(responder, req, opt);
   if (early) return early;
   const q0 = req.questions?.[0];
-  if (!q0 || req.type !== 'query') {
-    const formerr: LabAnswer = {
-      rcode: 'FORMERR',
-      aa: false,
-      ra: false,
-      answers: [],
-      authorities: [],
-      additionals: [],
-    };
-    return {
-      kind: 'bytes',
-      bytes: encodeAnswer(req, { answer: formerr, id: req.id ?? 0, truncate: false }, !!opt, false),
-    };
-  }
+  if (!q0 || req.type !== 'query') return emptyReply(req, 'FORMERR', !!opt);
   const q: LabQuestion = { name: normalizeName(q0.name), type: String(q0.type).toUpperCase(), dnssec };
   const fault = faultApplies(responder.fault, q) ? responder.fault : undefined;
   const id = req.id ?? 0;
-  const none = (rcode: LabAnswer['rcode']): LabAnswer => ({
-    rcode,
-    aa: false,
-    ra: false,
-    answers: [],
-    authorities: [],
-    additionals: [],
-  });
-  let built: Built = { answer: none('SERVFAIL'), id, truncate: false };
+  let built: Built = { answer: emptyAnswer('SERVFAIL'), id, truncate: false };
   switch (fault?.mode) {
     case 'timeout':
       return { kind: 'silence' };
     case 'malformed':
       return { kind: 'bytes', bytes: malformedBytes(id) };
     case 'refused':
-      built.answer = none('REFUSED');
+      built.answer = emptyAnswer('REFUSED');
       break;
     case 'servfail':
-      built.answer = none('SERVFAIL');
+      built.answer = emptyAnswer('SERVFAIL');
       break;
     case 'upward-referral':
       built.answer = upwardReferral(responder.roots);

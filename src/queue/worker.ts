@@ -9,6 +9,7 @@ import { UnrecoverableError, Worker, type Job, type RedisOptions } from 'bullmq'
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { preflight, type EvidenceKept } from '../engine/preflight.js';
+import { rememberedProbe, type RootProber } from '../engine/root-probe.js';
 import { FAMILY_NAMES } from '../engine/registry.js';
 import type { NetworkProfile } from '../profile.js';
 import { CHALLENGE_TYPES } from '../report/finding.js';
@@ -82,19 +83,16 @@ export async function startWorker(opts: StartWorkerOptions): Promise<QueueWorker
     log(`redis: ${e.message}`),
   );
   const stalled = opts.stalledAfterMs ?? 30_000;
-  const worker = new Worker<CheckJobData, { written: boolean }>(
-    QUEUE_NAME,
-    (job) => processJob(job, { store, id, profile: opts.profile }),
-    {
-      connection: { ...opts.connection },
-      prefix: opts.prefix ?? DEFAULT_PREFIX,
-      concurrency: opts.concurrency ?? 4,
-      lockDuration: stalled,
-      stalledInterval: stalled,
-      maxStalledCount: 1,
-      autorun: true,
-    },
-  );
+  const deps: Deps = { store, id, profile: opts.profile, probe: rememberedProbe() };
+  const worker = new Worker<CheckJobData, { written: boolean }>(QUEUE_NAME, (job) => processJob(job, deps), {
+    connection: { ...opts.connection },
+    prefix: opts.prefix ?? DEFAULT_PREFIX,
+    concurrency: opts.concurrency ?? 4,
+    lockDuration: stalled,
+    stalledInterval: stalled,
+    maxStalledCount: 1,
+    autorun: true,
+  });
   worker.on('error', (e) => log(`queue: ${e.message}`));
   worker.on('failed', (job, e) => {
     if (job) log(`job ${job.id} failed (attempt ${job.attemptsMade}): ${e.message}`);
@@ -121,6 +119,8 @@ interface Deps {
   store: ResultStore;
   id: string;
   profile?: NetworkProfile;
+  /** One per worker: a passed root probe holds across jobs (each job is one preflight()). */
+  probe: RootProber;
 }
 
 async function processJob(job: Job<CheckJobData>, deps: Deps): Promise<{ written: boolean }> {
@@ -138,7 +138,7 @@ async function processJob(job: Job<CheckJobData>, deps: Deps): Promise<{ written
   const progress = emptyProgress(new Set(data.names).size);
   let report: Report;
   try {
-    report = await runCheck(job, data, deps.profile, progress);
+    report = await runCheck(job, data, deps, progress);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof UsageError) {
@@ -161,7 +161,7 @@ async function processJob(job: Job<CheckJobData>, deps: Deps): Promise<{ written
 async function runCheck(
   job: Job<CheckJobData>,
   data: CheckJobData,
-  profile: NetworkProfile | undefined,
+  { profile, probe }: Deps,
   progress: CheckProgressData,
 ): Promise<Report> {
   const abort = new AbortController();
@@ -181,6 +181,7 @@ async function runCheck(
       accountUri: data.accountUri,
       skip: data.skip,
       signal: abort.signal,
+      probeRoot: probe,
       onProgress: (p) => {
         progress.done = p.done;
         progress.total = p.total;

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { parseIdentifiers, preflight, type PreflightProgress } from '../engine/preflight.js';
+import { rememberedProbe } from '../engine/root-probe.js';
 import type { NetworkProfile } from '../profile.js';
 import type { Challenge, Verdict } from '../report/finding.js';
 import type { Report } from '../report/report.js';
@@ -85,6 +86,8 @@ export class LocalChecks implements CheckStore {
   private readonly sweeper: NodeJS.Timeout;
   private readonly now: () => number;
   private readonly aborts = new Set<AbortController>();
+  /** Checks all day from one network: a passed root probe holds across them. */
+  private readonly probe = rememberedProbe();
 
   constructor(private readonly opts: LocalChecksOptions) {
     this.gate = new WorkGate(opts.limits.concurrency, opts.limits.queueDepth);
@@ -150,6 +153,7 @@ export class LocalChecks implements CheckStore {
         accountUri: view.request.accountUri,
         skip: view.request.skip,
         signal: abort.signal,
+        probeRoot: this.probe,
         onProgress: (p) => this.progress(view, p),
       });
       this.finish(view, { report });

@@ -1,6 +1,12 @@
 /** A network that blocks or intercepts DNS stops the run with exit 3 and one line, within the DNS timeout. */
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { cli, labFlags } from '../cli/helpers.js';
+import { CachingDnsClient } from '../../src/dns/client.js';
+import {
+  ensureDnsReachable,
+  rememberedProbe,
+  type RootProber,
+} from '../../src/engine/root-probe.js';
 
 describe('DNS root unreachable or intercepted', () => {
   let lab: Lab;
@@ -42,5 +48,54 @@ describe('DNS root unreachable or intercepted', () => {
   it('a healthy root: the probe costs nothing visible, the check runs', async () => {
     const r = await cli(['check', 'www.good.test', ...labFlags(lab)]);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('the remembered probe of a long-running service', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab(new URL('../../fixtures/scenarios/perspectives.yaml', import.meta.url).pathname);
+  });
+  afterAll(() => lab.stop());
+  afterEach(() => lab.setFault('a.root-servers.test', undefined));
+  // A fresh client each time: a cached ". NS" would hide what the probe itself decides.
+  const client = (): CachingDnsClient => new CachingDnsClient(lab.profile);
+
+  it('a pass holds for the TTL, then the root is asked again', async () => {
+    let t = 0;
+    const probe = rememberedProbe(1000, () => t);
+    await expect(probe(lab.profile, client())).resolves.toEqual({ ok: true });
+    lab.setFault('a.root-servers.test', { mode: 'timeout' });
+    t = 999;
+    await expect(probe(lab.profile, client())).resolves.toEqual({ ok: true });
+    t = 1000;
+    await expect(probe(lab.profile, client())).resolves.toMatchObject({ ok: false, kind: 'unreachable' });
+  });
+
+  it('a failure is never remembered: the network coming back is seen at the next check', async () => {
+    const t = 0;
+    const probe = rememberedProbe(60_000, () => t);
+    lab.setFault('a.root-servers.test', { mode: 'timeout' });
+    await expect(probe(lab.profile, client())).resolves.toMatchObject({ ok: false });
+    lab.setFault('a.root-servers.test', undefined);
+    await expect(probe(lab.profile, client())).resolves.toEqual({ ok: true });
+    lab.setFault('a.root-servers.test', { mode: 'timeout' });
+    await expect(probe(lab.profile, client())).resolves.toEqual({ ok: true });
+  });
+
+  it('a service asks the root once for many checks; a single check asks each time', async () => {
+    // A fresh client per check, as each check has its own: only the probe's memory can save the queries.
+    const sentOver = async (probe?: RootProber): Promise<number> => {
+      let sent = 0;
+      for (let i = 0; i < 3; i++) {
+        const c = client();
+        await ensureDnsReachable(true, lab.profile, c, probe);
+        sent += c.sent;
+      }
+      return sent;
+    };
+    const hints = lab.profile.rootHints.length;
+    expect(await sentOver()).toBe(3 * hints);
+    expect(await sentOver(rememberedProbe())).toBe(hints);
   });
 });

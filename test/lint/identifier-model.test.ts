@@ -1,5 +1,5 @@
 /** A wildcard's `*.` is stripped in one place (baseName) and `_acme-challenge` is written once (src/identifiers.ts). */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ACME_CHALLENGE_LABEL,
@@ -12,14 +12,7 @@ import { challengeName } from '../../src/checks/dns01/value.js';
 import { accountChallengeName } from '../../src/checks/dns01/account.js';
 import { persistName } from '../../src/checks/dnspersist01/record.js';
 import { delegationName } from '../../src/checks/delegation/gather.js';
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === '__testing__' ? [] : sources(path);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
+import { sources } from './sources.js';
 
 /** Code (not comments) that strips or tests a `*.` prefix, or spells the challenge label. */
 export function identifierStrings(text: string): string[] {

@@ -1,16 +1,9 @@
 /** The config file is loaded and merged in one place (src/config/settings.ts): nothing else imports the pieces. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { sources } from './sources.js';
 
 const PIECES = ['loadConfigFile', 'configToArgs', 'mergeArgs'];
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === '__testing__' ? [] : sources(path);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
 
 /** The names of PIECES a module's text imports (static, re-export or dynamic). */
 export function importedPieces(text: string): string[] {
