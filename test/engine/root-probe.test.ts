@@ -2,11 +2,7 @@
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { cli, labFlags } from '../cli/helpers.js';
 import { CachingDnsClient } from '../../src/dns/client.js';
-import {
-  ensureDnsReachable,
-  rememberedProbe,
-  type RootProber,
-} from '../../src/engine/root-probe.js';
+import { ensureDnsReachable, rememberedProbe, type RootProber } from '../../src/engine/root-probe.js';
 
 describe('DNS root unreachable or intercepted', () => {
   let lab: Lab;
