@@ -5,7 +5,7 @@ import { plainAnswer, plainAskAll, plainDelegation, plainLookup } from '../../dn
 import type { QueryOptions, ServerEndpoint } from '../../dns/types.js';
 import { isDnsChallenge, type Challenge } from '../../report/finding.js';
 import { isRegistryZone } from './registry.js';
-import { acmeChallengeName, baseName } from '../../identifiers.js';
+import { acmeChallengeName, baseName, type NameRef } from '../../identifiers.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
 
@@ -53,8 +53,11 @@ export const TRANSPORT_PROBES = {
   dnssecOk: { dnssec: true },
 } as const satisfies Record<string, QueryOptions>;
 export type TransportProbe = keyof typeof TRANSPORT_PROBES;
-/** A probe waits for one timeout, not the retries too: a second silence says nothing new. */
-const PROBE_RETRIES = 0;
+/**
+ * One retry, not the resolver's full set: a single lost datagram must not read as a server that drops a
+ * kind of query (a flaky path answers the retry; a server that drops DO queries drops both).
+ */
+const PROBE_RETRIES = 1;
 
 /** The questions the CA's validation depends on. */
 export const DATA_TYPES = ['A', 'AAAA', 'CNAME', 'CAA'] as const;
@@ -87,12 +90,12 @@ export const MAX_CNAME_TARGET_ZONES = 8;
 
 export async function gatherDelegation(
   resolver: IterativeResolverApi,
-  name: string,
+  id: NameRef,
   challenge?: Challenge,
   /** The TXT name the challenge reads (dns-account-01, dns-persist-01); default `_acme-challenge.<base>`. */
   txtName?: string,
 ): Promise<DelegationEvidence> {
-  const base = delegationName(name);
+  const base = id.base;
   const questions = delegationQuestions(base, challenge, txtName);
   // Every branch of delegationQuestions asks CAA at base, and the CAA check asks it too.
   const ev = await gatherZone(resolver, base, questions, 'CAA');
