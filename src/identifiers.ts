@@ -14,6 +14,9 @@ export interface Identifier {
   asWritten?: AsWritten[];
 }
 
+/** What the checks below the engine take of an identifier: its value, the name looked up, the wildcard flag. */
+export type NameRef = Pick<Identifier, 'value' | 'base' | 'wildcard'>;
+
 /** One way the typed identifier differs from the form the CA accepts. */
 export type AsWritten = 'uppercase' | 'trailing-dot' | 'unicode' | 'ip-text' | 'ip-brackets';
 
@@ -27,6 +30,15 @@ export const isWildcard = (name: string): boolean => name.startsWith(WILDCARD_PR
 /** The name looked up in DNS: the one place a leading `*.` is stripped (once, as the CA does). */
 export const baseName = (name: string): string =>
   isWildcard(name) ? name.slice(WILDCARD_PREFIX.length) : name;
+
+/**
+ * A NameRef for a name given as text where no parsed Identifier exists (the solve layer's string entry
+ * points, tests): lower-cased, trailing dots dropped, `*.` split off by baseName.
+ */
+export function nameRef(name: string): NameRef {
+  const value = name.toLowerCase().replace(/\.+$/, '');
+  return { value, base: baseName(value), wildcard: isWildcard(value) };
+}
 
 /** The identifier's value for a base name: `*.<base>` for a wildcard. */
 export const identifierValue = (base: string, wildcard?: boolean): string =>

@@ -71,6 +71,22 @@ export const UDP_POOL_SIZE = 32;
 /** Queries one socket sends before it is retired (closed once its last reply is in) for a fresh port. */
 export const QUERIES_PER_SOCKET = 4;
 
+export interface UdpPoolShape {
+  size: number;
+  queriesPerSocket: number;
+}
+let shape: UdpPoolShape = { size: UDP_POOL_SIZE, queriesPerSocket: QUERIES_PER_SOCKET };
+
+/**
+ * For `npm run bench` only: the pool against one shared socket (`{ size: 1, queriesPerSocket: Infinity }`),
+ * the design RFC 5452 ruled out, to show what the random ports cost. Returns the shape it replaced.
+ */
+export function setUdpPoolShape(next: UdpPoolShape): UdpPoolShape {
+  const prev = shape;
+  shape = { size: Math.max(1, Math.floor(next.size)), queriesPerSocket: Math.max(1, next.queriesPerSocket) };
+  return prev;
+}
+
 class PooledSocket {
   readonly byKey = new Map<string, MuxHandlers>();
   readonly byServer = new Map<string, Set<MuxHandlers>>();
@@ -84,7 +100,7 @@ class PooledSocket {
   ) {
     const sock = dgram.createSocket({
       type: family,
-      recvBufferSize: Math.floor(RECV_BUFFER_BYTES / UDP_POOL_SIZE) * 4,
+      recvBufferSize: Math.floor(RECV_BUFFER_BYTES / shape.size) * 4,
     });
     sock.on('message', (buf, rinfo) => {
       const server = canonical(rinfo.address, rinfo.port);
@@ -100,7 +116,7 @@ class PooledSocket {
   }
 
   get retiring(): boolean {
-    return this.sent >= QUERIES_PER_SOCKET;
+    return this.sent >= shape.queriesPerSocket;
   }
 
   release(key: string, server: string, handlers: MuxHandlers): void {
@@ -158,7 +174,7 @@ class UdpMux {
   /** A socket drawn at random; a new one while the pool is not full (most queries then get a new port). */
   private pick(): PooledSocket {
     const n = this.open_.length;
-    if (n < UDP_POOL_SIZE && (n === 0 || randomId() % UDP_POOL_SIZE >= n)) {
+    if (n < shape.size && (n === 0 || randomId() % shape.size >= n)) {
       const ps = new PooledSocket(this.family, (s) => this.idle(s));
       this.open_.push(ps);
       return ps;

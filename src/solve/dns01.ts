@@ -7,7 +7,7 @@ import { IterativeResolver } from '../dns/iterative.js';
 import { normalizeName } from '../dns/names.js';
 import { plainEndpoint, plainLookup, plainResponse } from '../dns/plain.js';
 import { challengeName, txtValue } from '../checks/dns01/value.js';
-import { ACME_CHALLENGE_LABEL } from '../identifiers.js';
+import { ACME_CHALLENGE_LABEL, nameRef } from '../identifiers.js';
 import { gatherDns01 } from '../checks/dns01/gather.js';
 import { judgeDns01Txt, judgeDnsAccount01Txt, type Dns01Judgement } from '../checks/dns01/judge.js';
 import { accountChallengeName } from '../checks/dns01/account.js';
@@ -154,7 +154,7 @@ export async function verify(name: string, expect: string, opts: Dns01Options): 
   const identifier = normalizeName(name).replace(CHALLENGE_FORM, '');
   const account = opts.accountUri;
   const fqdn = account !== undefined ? accountChallengeName(identifier, account) : challengeName(identifier);
-  const ev = await gatherDns01(resolverOf(opts), identifier, {
+  const ev = await gatherDns01(resolverOf(opts), nameRef(identifier), {
     doubled: true,
     ...(account !== undefined ? { name: fqdn } : {}),
   });

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { IterativeResolver } from '../dns/iterative.js';
 import type { IterativeResolverApi } from '../dns/api.js';
 import { parseIdentifier } from '../checks/identifiers.js';
-import { isWildcard } from '../identifiers.js';
+import { isWildcard, nameRef } from '../identifiers.js';
 import {
   accountUriProblem,
   persistName,
@@ -185,7 +185,7 @@ export async function applyPersistRecord(
   // A fresh resolver: the first lookup's negative answer must not be reused.
   const fresh = new IterativeResolver(profile);
   const checked = record.identifiers.find(isWildcard) ?? record.identifiers[0]!;
-  const judgement = judgeDnsPersist01(await gatherDnsPersist01(fresh, checked), {
+  const judgement = judgeDnsPersist01(await gatherDnsPersist01(fresh, nameRef(checked)), {
     issuerDomain: opts.issuerDomain ?? DEFAULT_ISSUER,
     accountUri: opts.accountUri,
     now: opts.now ?? new Date(),

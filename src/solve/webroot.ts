@@ -13,6 +13,7 @@ import { IterativeResolver } from '../dns/iterative.js';
 import type { IterativeResolverApi } from '../dns/api.js';
 import { addressesFromLookups } from '../checks/resolution/index.js';
 import { judgeHttp01, probeHttp01 } from '../checks/http01/index.js';
+import { nameRef } from '../identifiers.js';
 import { escapeControls as esc } from '../report/escape.js';
 import { UsageError } from '../errors.js';
 
@@ -125,7 +126,7 @@ export async function verifyToken(
   /** Shared across tries, so nameservers that never answered are not waited on again. */
   resolveAddresses: ResolveAddresses = resolverAddresses(profile),
 ): Promise<TokenCheck> {
-  const ev = await probeHttp01(identifier, {
+  const ev = await probeHttp01(nameRef(identifier), {
     profile,
     resolveAddresses,
     token,

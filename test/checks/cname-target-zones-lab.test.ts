@@ -8,6 +8,7 @@ import { labWorld } from '../lab/world.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
 import { gatherDelegation, judgeDelegation } from '../../src/checks/delegation/index.js';
 import type { Challenge, Finding } from '../../src/report/finding.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const SUBNET = 180;
 
@@ -45,7 +46,7 @@ describe('CNAME target zones', () => {
   afterAll(() => lab.stop());
 
   const check = async (name: string, challenge: Challenge): Promise<Finding[]> =>
-    judgeDelegation(await gatherDelegation(resolver, name, challenge), name, { challenge });
+    judgeDelegation(await gatherDelegation(resolver, nameRef(name), challenge), name, { challenge });
   const singleNs = (fs: Finding[]): string[] =>
     fs
       .filter((f) => f.code === 'DELEGATION_SINGLE_NS')

@@ -4,6 +4,7 @@ import { IterativeResolver } from '../../src/dns/iterative.js';
 import { checkDelegation, gatherDelegation, judgeDelegation } from '../../src/checks/delegation/index.js';
 import type { Finding } from '../../src/report/finding.js';
 import { verdictOf } from '../../src/report/finding.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const SCENARIO = 'fixtures/scenarios/delegation-health.yaml';
 
@@ -19,7 +20,7 @@ describe('delegation checks against the lab', () => {
   });
 
   const check = async (name: string): Promise<Finding[]> =>
-    judgeDelegation(await gatherDelegation(resolver, name), name);
+    judgeDelegation(await gatherDelegation(resolver, nameRef(name)), name);
   const codes = (fs: Finding[]): string[] => [...new Set(fs.map((f) => f.code))].sort();
 
   it('passes a healthy zone with two servers on different networks', async () => {
@@ -123,7 +124,10 @@ describe('delegation checks against the lab', () => {
     lab.setFault('ns1.healthy.test', { mode: 'noaa' });
     try {
       const fresh = new IterativeResolver(lab.profile);
-      const fs = judgeDelegation(await gatherDelegation(fresh, 'www.healthy.test'), 'www.healthy.test');
+      const fs = judgeDelegation(
+        await gatherDelegation(fresh, nameRef('www.healthy.test')),
+        'www.healthy.test',
+      );
       expect(codes(fs)).toEqual(['DELEGATION_LAME_SERVER']);
       expect(fs[0]!.detail).toContain('without the AA bit');
     } finally {
@@ -132,9 +136,9 @@ describe('delegation checks against the lab', () => {
   });
 
   it('asks only about the data the challenge uses, in one call', async () => {
-    const dns01 = await checkDelegation(resolver, 'www.secondary.test', { challenge: 'dns-01' });
+    const dns01 = await checkDelegation(resolver, nameRef('www.secondary.test'), { challenge: 'dns-01' });
     expect(dns01.find((f) => f.code === 'DELEGATION_SERVERS_DISAGREE')).toBeUndefined();
-    const http01 = await checkDelegation(resolver, 'www.secondary.test', { challenge: 'http-01' });
+    const http01 = await checkDelegation(resolver, nameRef('www.secondary.test'), { challenge: 'http-01' });
     expect(http01.find((f) => f.code === 'DELEGATION_SERVERS_DISAGREE')!.severity).toBe('warning');
   });
 

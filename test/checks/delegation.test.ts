@@ -6,6 +6,7 @@ import { networkOf } from '../../src/checks/delegation/nsset.js';
 import { serialNewer } from '../../src/checks/delegation/consistency.js';
 import { codeInfo } from '../../src/report/catalogue.js';
 import type { Finding } from '../../src/report/finding.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const ZONE = 'example.com';
 const NAME = 'www.example.com';
@@ -510,7 +511,7 @@ describe('gatherDelegation', () => {
           return base.ns!;
         },
       },
-      '*.WWW.example.com',
+      nameRef('*.WWW.example.com'),
     );
     expect(ev.name).toBe(NAME);
     expect(asked[0]).toBe('zone www.example.com');

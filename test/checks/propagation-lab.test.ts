@@ -9,6 +9,7 @@ import {
   propagationQuestions,
 } from '../../src/checks/propagation/index.js';
 import type { Finding } from '../../src/report/finding.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const SCENARIO = 'fixtures/scenarios/propagation-cache.yaml';
 
@@ -73,18 +74,18 @@ describe('propagation checks against the lab', () => {
   });
 
   it('checks the records a challenge depends on in one call', async () => {
-    expect(propagationQuestions('*.moved.test', 'dns-01')).toEqual([
+    expect(propagationQuestions(nameRef('*.moved.test'), 'dns-01')).toEqual([
       { name: '_acme-challenge.moved.test', types: ['TXT'] },
       { name: 'moved.test', types: ['CAA'] },
     ]);
     const resolver = new IterativeResolver(lab.profile);
     const pool = new ResolverPool(lab.profile);
     const deps = { askAll: resolver.askAll.bind(resolver), askResolvers: pool.ask.bind(pool) };
-    const dns01 = await checkPropagation(deps, 'moved.test', 'dns-01');
+    const dns01 = await checkPropagation(deps, nameRef('moved.test'), 'dns-01');
     expect(dns01.map((f) => f.title)).toEqual([
       'Public resolvers still serve old data for TXT _acme-challenge.moved.test',
     ]);
-    expect(await checkPropagation(deps, 'resfail.test', 'http-01')).toEqual([]);
+    expect(await checkPropagation(deps, nameRef('resfail.test'), 'http-01')).toEqual([]);
   });
 
   it('clears once the stale cache entry is replaced', async () => {

@@ -10,6 +10,7 @@ import { IterativeResolver } from '../../src/dns/iterative.js';
 import { gatherDelegation, judgeDelegation } from '../../src/checks/delegation/index.js';
 import { preflight } from '../../src/index.js';
 import type { Finding } from '../../src/report/finding.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const SUBNET = 160;
 const ip = (n: number): string => worldAddress(SUBNET, n);
@@ -52,7 +53,9 @@ describe('nameserver TCP and EDNS behaviour', () => {
   afterAll(() => lab.stop());
 
   const check = async (name: string): Promise<Finding[]> =>
-    judgeDelegation(await gatherDelegation(resolver, name, 'http-01'), name, { challenge: 'http-01' });
+    judgeDelegation(await gatherDelegation(resolver, nameRef(name), 'http-01'), name, {
+      challenge: 'http-01',
+    });
   const only = (fs: Finding[], code: string): Finding => {
     const hits = fs.filter((f) => f.code === code);
     expect(hits).toHaveLength(1);

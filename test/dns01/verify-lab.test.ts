@@ -3,6 +3,7 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { verify } from '../../src/solve/dns01.js';
 import { gatherDns01, judgeDns01Readiness, judgeDns01Txt } from '../../src/checks/dns01/index.js';
 import { IterativeResolver } from '../../src/dns/iterative.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const V = 'e4poW-EBoq21JA9OrAOs8Izzml-1iB5kE5hWbN2FDkM';
 
@@ -74,7 +75,7 @@ describe('dns01 verify against the lab', () => {
   it('says what each lagging server would make the CA answer: NXDOMAIN is dns, NOERROR unauthorized', async () => {
     const resolver = new IterativeResolver(lab.profile);
     const lagging = async (name: string) => {
-      const ev = await gatherDns01(resolver, name);
+      const ev = await gatherDns01(resolver, nameRef(name));
       return judgeDns01Txt(ev, V).findings.find((f) => f.code === 'DNS01_SERVERS_DISAGREE')!;
     };
     const nx = await lagging('disagree.dns01.test');
@@ -105,7 +106,7 @@ describe('dns01 verify against the lab', () => {
   it('readiness: CNAME delegation, dangling CNAME, SERVFAIL, stale values', async () => {
     const resolver = new IterativeResolver(lab.profile);
     const ready = async (name: string) =>
-      judgeDns01Readiness(await gatherDns01(resolver, name), { extraPublicSuffixes: ['test'] }).map(
+      judgeDns01Readiness(await gatherDns01(resolver, nameRef(name)), { extraPublicSuffixes: ['test'] }).map(
         (f) => f.code,
       );
     expect(await ready('cname.dns01.test')).toEqual(['DNS01_CNAME_DELEGATED', 'DNS01_TXT_STALE']);

@@ -11,6 +11,7 @@ import { probeTlsAlpn01, judgeTlsAlpn01 } from '../../src/checks/tlsalpn01/index
 import { ACME_TLS_ALPN } from '../../src/http/constants.js';
 import { CA_EXTS, CertFactory, type Pem } from './certs.js';
 import { closeAll, freePort, httpServer, labProfile, table } from './helpers.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const f = new CertFactory();
 let root: Pem;
@@ -96,7 +97,7 @@ const codes = (fs: { code: string }[]) => fs.map((x) => x.code).sort();
 
 describe('certificate on the TLS port', () => {
   it('accepts a full chain to a trusted root, warning that it expires soon', async () => {
-    const ev = await probeCertificate('good.example.com', deps());
+    const ev = await probeCertificate(nameRef('good.example.com'), deps());
     expect(ev.addresses[0]?.handshake.chain.length).toBeGreaterThanOrEqual(2);
     const fs = judgeCertificate(ev, { roots: roots() });
     expect(codes(fs)).toEqual(['CERT_EXPIRING']);
@@ -106,36 +107,40 @@ describe('certificate on the TLS port', () => {
   });
 
   it('reports an expired certificate (clock injected)', async () => {
-    const ev = await probeCertificate('good.example.com', deps());
+    const ev = await probeCertificate(nameRef('good.example.com'), deps());
     const fs = judgeCertificate(ev, { roots: roots(), now: new Date(Date.now() + 10 * 86_400_000) });
     expect(codes(fs)).toEqual(['CERT_EXPIRED']);
   });
 
   it('is untrusted with the real root store', async () => {
-    const ev = await probeCertificate('good.example.com', deps());
+    const ev = await probeCertificate(nameRef('good.example.com'), deps());
     expect(codes(judgeCertificate(ev, { expiringDays: 1 }))).toEqual(['CERT_CHAIN_INCOMPLETE']);
   });
 
   it('reports a missing intermediate', async () => {
-    const ev = await probeCertificate('partial.example.com', deps());
+    const ev = await probeCertificate(nameRef('partial.example.com'), deps());
     const fs = judgeCertificate(ev, { roots: roots(), expiringDays: 1 });
     expect(codes(fs)).toEqual(['CERT_CHAIN_INCOMPLETE']);
     expect(fs[0]?.detail).toContain('Preflight Test Intermediate');
   });
 
   it('reports a self-signed certificate', async () => {
-    const fs = judgeCertificate(await probeCertificate('self.example.com', deps()), { roots: roots() });
+    const fs = judgeCertificate(await probeCertificate(nameRef('self.example.com'), deps()), {
+      roots: roots(),
+    });
     expect(codes(fs)).toEqual(['CERT_SELF_SIGNED']);
   });
 
   it('reports a name not in the SAN', async () => {
-    const fs = judgeCertificate(await probeCertificate('wrong.example.com', deps()), { roots: roots() });
+    const fs = judgeCertificate(await probeCertificate(nameRef('wrong.example.com'), deps()), {
+      roots: roots(),
+    });
     expect(codes(fs)).toEqual(['CERT_NAME_MISMATCH']);
     expect(fs[0]?.detail).toContain('elsewhere.example.net');
   });
 
   it('reports plain HTTP on the TLS port, as an error when an https redirect needs it', async () => {
-    const ev = await probeCertificate('plain.example.com', deps());
+    const ev = await probeCertificate(nameRef('plain.example.com'), deps());
     expect(ev.addresses[0]?.handshake.outcome).toBe('http-on-tls');
     expect(judgeCertificate(ev, { roots: roots() })[0]).toMatchObject({
       code: 'CERT_HTTP_ON_TLS_PORT',
@@ -145,7 +150,7 @@ describe('certificate on the TLS port', () => {
   });
 
   it('reports different certificates at different addresses', async () => {
-    const fs = judgeCertificate(await probeCertificate('mixed.example.com', deps()), {
+    const fs = judgeCertificate(await probeCertificate(nameRef('mixed.example.com'), deps()), {
       roots: roots(),
       expiringDays: 1,
     });
@@ -153,7 +158,7 @@ describe('certificate on the TLS port', () => {
   });
 
   it('reports a server that only speaks TLS 1.0/1.1', async () => {
-    const ev = await probeCertificate('legacy.example.com', deps());
+    const ev = await probeCertificate(nameRef('legacy.example.com'), deps());
     expect(ev.addresses[0]?.handshake.outcome).toBe('tls-error');
     expect(ev.addresses[0]?.legacy?.protocol).toMatch(/^TLSv1(\.1)?$/);
     expect(codes(judgeCertificate(ev, { roots: roots() }))).toEqual(['CERT_LEGACY_TLS_ONLY']);
@@ -162,7 +167,7 @@ describe('certificate on the TLS port', () => {
 
 describe('TLS-ALPN-01', () => {
   it('validates a correct acme-tls/1 challenge certificate', async () => {
-    const ev = await probeTlsAlpn01('alpn.example.com', { ...deps(), expected: KEYAUTH });
+    const ev = await probeTlsAlpn01(nameRef('alpn.example.com'), { ...deps(), expected: KEYAUTH });
     expect(ev.attempts[0]?.alpn).toBe(ACME_TLS_ALPN);
     expect(codes(judgeTlsAlpn01(ev))).toEqual(['TLSALPN01_VALID']);
     const wrong = judgeTlsAlpn01({ ...ev, expected: 'other.keyauth' });
@@ -171,7 +176,7 @@ describe('TLS-ALPN-01', () => {
   });
 
   it('reports a server that does not negotiate acme-tls/1 with the CA message', async () => {
-    const ev = await probeTlsAlpn01('noalpn.example.com', { ...deps(), expected: KEYAUTH });
+    const ev = await probeTlsAlpn01(nameRef('noalpn.example.com'), { ...deps(), expected: KEYAUTH });
     const [fnd] = judgeTlsAlpn01(ev);
     expect(fnd).toMatchObject({
       code: 'TLSALPN01_NO_ALPN',
@@ -181,13 +186,13 @@ describe('TLS-ALPN-01', () => {
     expect(fnd?.caMessage).toContain('Cannot negotiate ALPN protocol "acme-tls/1"');
     expect(judgeTlsAlpn01({ ...ev, expected: undefined })[0]?.severity).toBe('warning');
     // A server with no ALPN configuration completes the handshake without choosing a protocol.
-    const plainTls = await probeTlsAlpn01('partial.example.com', { ...deps(), expected: KEYAUTH });
+    const plainTls = await probeTlsAlpn01(nameRef('partial.example.com'), { ...deps(), expected: KEYAUTH });
     expect(plainTls.attempts[0]).toMatchObject({ outcome: 'ok', alpn: false });
     expect(judgeTlsAlpn01(plainTls)[0]?.code).toBe('TLSALPN01_NO_ALPN');
   });
 
   it('reports plain HTTP on the TLS port as malformed', async () => {
-    const [fnd] = judgeTlsAlpn01(await probeTlsAlpn01('plain.example.com', deps()));
+    const [fnd] = judgeTlsAlpn01(await probeTlsAlpn01(nameRef('plain.example.com'), deps()));
     expect(fnd).toMatchObject({
       code: 'TLSALPN01_HTTP_ONLY',
       acmeProblem: 'urn:ietf:params:acme:error:malformed',

@@ -12,6 +12,7 @@ import net from 'node:net';
 import { jest } from '@jest/globals';
 import { CertFactory } from './certs.js';
 import { blackhole, closeAll, freePort, httpServer, labProfile, table } from './helpers.js';
+import { nameRef } from '../../src/identifiers.js';
 
 let P = 0;
 let Q = 0;
@@ -122,7 +123,7 @@ afterAll(async () => {
 
 const deps = (port = P) => ({ profile: labProfile(port, T), resolveAddresses: resolve });
 const run = async (name: string, port = P, extra: { token?: string; expected?: string } = {}) => {
-  const ev = await probeHttp01(name, { ...deps(port), ...extra });
+  const ev = await probeHttp01(nameRef(name), { ...deps(port), ...extra });
   return { ev, findings: judgeHttp01(ev) };
 };
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code).sort();
@@ -173,7 +174,7 @@ describe('probeHttp01 + judgeHttp01', () => {
   it('dropped packets are a connect timeout (firewall drops)', async () => {
     const hole = await blackhole('127.0.0.9');
     try {
-      const ev = await probeHttp01('127.0.0.9', {
+      const ev = await probeHttp01(nameRef('127.0.0.9'), {
         profile: labProfile(hole.port, T),
         resolveAddresses: resolve,
       });
@@ -281,7 +282,9 @@ describe('--webroot', () => {
     const file = webrootTokenPath(webroot, token);
     const findings = await withWebrootToken(webroot, token, keyAuth, async () => {
       expect(readFileSync(file, 'utf8')).toBe(keyAuth);
-      return judgeHttp01(await probeHttp01('webroot.example.com', { ...deps(), token, expected: keyAuth }));
+      return judgeHttp01(
+        await probeHttp01(nameRef('webroot.example.com'), { ...deps(), token, expected: keyAuth }),
+      );
     });
     expect(codes(findings)).toEqual(['HTTP01_OK']);
     expect(existsSync(file)).toBe(false);
@@ -290,7 +293,9 @@ describe('--webroot', () => {
   it('a wrong key authorization is reported with the CA message', async () => {
     const token = 'wrongbodytoken';
     const findings = await withWebrootToken(webroot, token, `${token}.old`, async () =>
-      judgeHttp01(await probeHttp01('webroot.example.com', { ...deps(), token, expected: `${token}.new` })),
+      judgeHttp01(
+        await probeHttp01(nameRef('webroot.example.com'), { ...deps(), token, expected: `${token}.new` }),
+      ),
     );
     expect(findings[0]?.code).toBe('HTTP01_WRONG_BODY');
     expect(findings[0]?.caMessage).toContain(

@@ -15,6 +15,7 @@ import { ACME_TLS_ALPN, MAX_BODY_BYTES } from '../../src/http/constants.js';
 import { verdictOf } from '../../src/report/finding.js';
 import { CA_EXTS, CertFactory, type Pem } from './certs.js';
 import { closeAll, freePort, httpServer, labProfile, table, tcpServer } from './helpers.js';
+import { nameRef } from '../../src/identifiers.js';
 
 const KEYAUTH = 'faulttoken.thumbprint';
 const certs = new CertFactory();
@@ -134,9 +135,11 @@ afterAll(async () => {
 
 const deps = () => ({ profile: labProfile(P, T), resolveAddresses: resolve });
 const http01 = async (name: string, extra: { token?: string; expected?: string } = {}) =>
-  judgeHttp01(await probeHttp01(name, { ...deps(), ...extra }));
+  judgeHttp01(await probeHttp01(nameRef(name), { ...deps(), ...extra }));
 const alpn01 = async (name: string, expected: string | null = KEYAUTH) =>
-  judgeTlsAlpn01(await probeTlsAlpn01(name, { ...deps(), ...(expected === null ? {} : { expected }) }));
+  judgeTlsAlpn01(
+    await probeTlsAlpn01(nameRef(name), { ...deps(), ...(expected === null ? {} : { expected }) }),
+  );
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code).sort();
 
 describe('HTTP-01 against hostile port-80 servers', () => {
@@ -247,7 +250,7 @@ describe('the certificate on the TLS port', () => {
     ['silent.example.com', 'handshake-timeout'],
     ['reset.example.com', 'reset'],
   ])('%s: no TLS at all is reported as information (%s)', async (name, outcome) => {
-    const fs = judgeCertificate(await probeCertificate(name, deps()));
+    const fs = judgeCertificate(await probeCertificate(nameRef(name), deps()));
     expect(codes(fs)).toEqual(['CERT_TLS_UNREACHABLE']);
     expect(fs[0]?.severity).toBe('info');
     expect(fs[0]?.detail).toContain(outcome);
@@ -255,7 +258,7 @@ describe('the certificate on the TLS port', () => {
   });
 
   it('a full chain to a root no trust store holds is untrusted', async () => {
-    const ev = await probeCertificate('ownroot.example.com', deps());
+    const ev = await probeCertificate(nameRef('ownroot.example.com'), deps());
     expect(ev.addresses[0]?.handshake.chain).toHaveLength(2);
     const fs = judgeCertificate(ev, { expiringDays: 1 });
     expect(codes(fs)).toEqual(['CERT_UNTRUSTED']);

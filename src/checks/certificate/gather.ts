@@ -5,7 +5,7 @@ import { addressesOfHost, type ResolveAddresses } from '../../http/fetch.js';
 import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
 import { pickAddresses } from '../fan-out.js';
-import { baseName } from '../../identifiers.js';
+import type { NameRef } from '../../identifiers.js';
 
 export interface CertAddressEvidence {
   address: string;
@@ -24,11 +24,11 @@ export interface CertificateEvidence {
 }
 
 export async function probeCertificate(
-  identifier: string,
+  id: NameRef,
   deps: { profile: NetworkProfile; resolveAddresses: ResolveAddresses },
 ): Promise<CertificateEvidence> {
   const { profile } = deps;
-  const host = baseName(identifier);
+  const host = id.base;
   const literal = net.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });
@@ -50,7 +50,7 @@ export async function probeCertificate(
       return e;
     }),
   );
-  const ev: CertificateEvidence = { identifier, addresses };
+  const ev: CertificateEvidence = { identifier: id.value, addresses };
   if (list.length === 0 && r.error) ev.resolutionError = r.error.message;
   if (notProbed > 0) ev.notProbed = notProbed;
   return ev;

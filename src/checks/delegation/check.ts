@@ -2,13 +2,14 @@
 import type { IterativeResolverApi } from '../../dns/api.js';
 import type { Finding } from '../../report/finding.js';
 import { gatherDelegation } from './gather.js';
+import type { NameRef } from '../../identifiers.js';
 import { judgeDelegation, type DelegationJudgeOptions } from './judge.js';
 
 export async function checkDelegation(
   resolver: IterativeResolverApi,
-  identifier: string,
+  id: NameRef,
   opts: DelegationJudgeOptions & { txtName?: string } = {},
 ): Promise<Finding[]> {
-  const ev = await gatherDelegation(resolver, identifier, opts.challenge, opts.txtName);
-  return judgeDelegation(ev, identifier, opts);
+  const ev = await gatherDelegation(resolver, id, opts.challenge, opts.txtName);
+  return judgeDelegation(ev, id.value, opts);
 }

@@ -3,6 +3,7 @@ import type { IterativeResolverApi } from '../../dns/api.js';
 import { plainAnswer, plainLookup } from '../../dns/plain.js';
 import type { Dns01TxtEvidence } from './judge.js';
 import { challengeName } from './value.js';
+import type { NameRef } from '../../identifiers.js';
 
 export interface GatherDns01Options {
   /** Also look up `<name>.<zone>` when the right name holds nothing (the doubled-name mistake). */
@@ -14,10 +15,11 @@ export interface GatherDns01Options {
 /** Plain data (src/dns/plain.ts): it may be gathered by a remote perspective and judged here. */
 export async function gatherDns01(
   resolver: IterativeResolverApi,
-  identifier: string,
+  id: NameRef,
   opts: GatherDns01Options = {},
 ): Promise<Dns01TxtEvidence> {
-  const name = opts.name ?? challengeName(identifier);
+  const name = opts.name ?? challengeName(id.base);
+  const identifier = id.value;
   const lookup = plainLookup(await resolver.resolve(name, 'TXT'));
   const ev: Dns01TxtEvidence = opts.name ? { identifier, name, lookup } : { identifier, lookup };
   const answered = lookup.status === 'NOERROR' || lookup.status === 'NXDOMAIN';

@@ -4,6 +4,7 @@ import { outcomeEvidence } from '../../dns/evidence.js';
 import { endpointLabel } from '../../dns/types.js';
 import type { PersistEvidence } from './judge.js';
 import { caTxtString, persistName } from './record.js';
+import type { NameRef } from '../../identifiers.js';
 
 /** One TXT record's character-strings, as the CA's DNS library presents them. */
 function caStrings(r: DnsRecord): string[] {
@@ -42,12 +43,12 @@ export function lookupSummary(l: Lookup): PersistEvidence['lookup'] {
 
 export async function gatherDnsPersist01(
   resolver: IterativeResolverApi,
-  identifier: string,
+  id: NameRef,
 ): Promise<PersistEvidence> {
-  const name = persistName(identifier);
+  const name = persistName(id.base);
   const lookup = await resolver.resolve(name, 'TXT');
   const ev: PersistEvidence = {
-    identifier,
+    identifier: id.value,
     name,
     lookup: lookupSummary(lookup),
     records: lookup.status === 'NOERROR' ? txtAt(lookup.records) : [],

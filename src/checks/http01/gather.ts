@@ -14,7 +14,7 @@ import {
 import { tlsHandshake, type TlsOutcome } from '../../http/tls.js';
 import { cdnForAddress } from '../../http/cdn-ranges.js';
 import { pickAddresses } from '../fan-out.js';
-import { baseName } from '../../identifiers.js';
+import type { NameRef } from '../../identifiers.js';
 
 export interface Http01Deps {
   profile: NetworkProfile;
@@ -66,9 +66,9 @@ export const randomToken = (): string => randomBytes(32).toString('base64url');
 export const probeToken = (host: string): string =>
   createHash('sha256').update(`acme-preflight probe ${host}`).digest('base64url');
 
-export async function probeHttp01(identifier: string, deps: Http01Deps): Promise<Http01Evidence> {
+export async function probeHttp01(id: NameRef, deps: Http01Deps): Promise<Http01Evidence> {
   const { profile } = deps;
-  const host = baseName(identifier);
+  const host = id.base;
   const token = deps.token ?? probeToken(host);
   const url = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
@@ -110,7 +110,7 @@ export async function probeHttp01(identifier: string, deps: Http01Deps): Promise
     ),
   ]);
   const ev: Http01Evidence = {
-    identifier,
+    identifier: id.value,
     token,
     randomToken: deps.token === undefined,
     resolution,

@@ -1,9 +1,8 @@
 /** Which questions to compare for a challenge, and gather plus judge in one call. */
 import { isDnsChallenge, type Challenge, type Finding } from '../../report/finding.js';
-import { delegationName } from '../delegation/gather.js';
 import { gatherPropagation, type PropagationDeps } from './gather.js';
 import { judgePropagation } from './judge.js';
-import { acmeChallengeName } from '../../identifiers.js';
+import { acmeChallengeName, type NameRef } from '../../identifiers.js';
 
 export interface PropagationQuestion {
   name: string;
@@ -12,11 +11,11 @@ export interface PropagationQuestion {
 
 /** The records the CA reads for this challenge: addresses or the challenge TXT, and CAA always. */
 export function propagationQuestions(
-  identifier: string,
+  id: NameRef,
   challenge: Challenge,
   txtName?: string,
 ): PropagationQuestion[] {
-  const base = delegationName(identifier);
+  const base = id.base;
   if (isDnsChallenge(challenge)) {
     return [
       { name: txtName ?? acmeChallengeName(base), types: ['TXT'] },
@@ -28,12 +27,12 @@ export function propagationQuestions(
 
 export async function checkPropagation(
   deps: PropagationDeps,
-  identifier: string,
+  id: NameRef,
   challenge: Challenge,
   txtName?: string,
 ): Promise<Finding[]> {
   const evidence = await Promise.all(
-    propagationQuestions(identifier, challenge, txtName).map((q) => gatherPropagation(deps, q.name, q.types)),
+    propagationQuestions(id, challenge, txtName).map((q) => gatherPropagation(deps, q.name, q.types)),
   );
-  return evidence.flatMap((ev) => judgePropagation(ev, identifier));
+  return evidence.flatMap((ev) => judgePropagation(ev, id.value));
 }

@@ -6,7 +6,7 @@ import { reservedRange } from '../../net/reserved.js';
 import { tlsHandshake, type TlsHandshakeResult } from '../../http/tls.js';
 import { ACME_TLS_ALPN } from '../../http/constants.js';
 import { caNoAddresses } from '../../report/ca-messages.js';
-import { baseName } from '../../identifiers.js';
+import type { NameRef } from '../../identifiers.js';
 
 export interface TlsAlpnEvidence {
   identifier: string;
@@ -18,17 +18,17 @@ export interface TlsAlpnEvidence {
 }
 
 export async function probeTlsAlpn01(
-  identifier: string,
+  id: NameRef,
   deps: { profile: NetworkProfile; resolveAddresses: ResolveAddresses; expected?: string },
 ): Promise<TlsAlpnEvidence> {
   const { profile } = deps;
-  const host = baseName(identifier);
+  const host = id.base;
   const literal = net.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a: string): boolean => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
   const v4 = r.v4.filter(ok);
-  const ev: TlsAlpnEvidence = { identifier, attempts: [] };
+  const ev: TlsAlpnEvidence = { identifier: id.value, attempts: [] };
   if (deps.expected !== undefined) ev.expected = deps.expected;
   if (v6.length + v4.length === 0) {
     ev.noAddresses = r.error?.message ?? `DNS problem: ${caNoAddresses(host)}`;

@@ -10,7 +10,7 @@ export const delegationFamily: CheckFamily<DelegationEvidence> = {
   gather: (ctx, id) =>
     gatherDelegation(
       ctx.resolver,
-      id.value,
+      id,
       ctx.settings.challenge,
       challengeTxtName(id.value, ctx.settings.challenge, ctx.settings.accountUri),
     ),

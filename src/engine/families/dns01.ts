@@ -33,7 +33,7 @@ export function createDns01Family(opts: Dns01FamilyOptions = {}): CheckFamily<Dn
       const account = ctx.settings.challenge === 'dns-account-01' ? ctx.settings.accountUri : undefined;
       const readiness = await gatherDns01(
         ctx.resolver,
-        id.value,
+        id,
         account !== undefined ? { name: accountChallengeName(id.value, account) } : {},
       );
       if (!opts.provider) return { readiness };

@@ -7,7 +7,7 @@ import { judgeDnsPersist01, type PersistEvidence } from '../../checks/dnspersist
 export const dnsPersist01Family: CheckFamily<PersistEvidence> = {
   name: 'dns-persist-01',
   applies: (id, s) => id.type === 'dns' && s.challenge === 'dns-persist-01',
-  gather: (ctx, id) => gatherDnsPersist01(ctx.resolver, id.value),
+  gather: (ctx, id) => gatherDnsPersist01(ctx.resolver, id),
   judge(ev, { settings }) {
     const { issuerDomain, accountUri, now } = settings;
     if (accountUri === undefined)

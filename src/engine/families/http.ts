@@ -40,12 +40,12 @@ async function connectable(ctx: EngineContext, id: Identifier): Promise<boolean>
 async function gatherHttp01(ctx: EngineContext, id: Identifier): Promise<Http01Evidence> {
   const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
   const webroot = ctx.settings.webroot;
-  if (!webroot) return probeHttp01(id.value, deps);
+  if (!webroot) return probeHttp01(id, deps);
   // A real token file in the webroot proves the web server serves it, from every address.
   const token = randomBytes(32).toString('base64url');
   const keyAuthorization = `${token}.${randomBytes(32).toString('base64url')}`;
   return withWebrootToken(webroot, token, keyAuthorization, () =>
-    probeHttp01(id.value, { ...deps, token, expected: keyAuthorization }),
+    probeHttp01(id, { ...deps, token, expected: keyAuthorization }),
   );
 }
 
@@ -62,7 +62,7 @@ export const tlsAlpn01Family: CheckFamily<ProbeEvidence<TlsAlpnEvidence>> = {
   async gather(ctx, id) {
     if (!(await connectable(ctx, id))) return {};
     const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
-    return { probe: await probeTlsAlpn01(id.value, deps) };
+    return { probe: await probeTlsAlpn01(id, deps) };
   },
   judge: (ev) => (ev.probe ? judgeTlsAlpn01(ev.probe) : []),
 };
@@ -73,7 +73,7 @@ export const certificateFamily: CheckFamily<ProbeEvidence<CertificateEvidence>> 
   async gather(ctx, id) {
     if (!(await connectable(ctx, id))) return {};
     const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
-    return { probe: await probeCertificate(id.value, deps) };
+    return { probe: await probeCertificate(id, deps) };
   },
   judge: (ev, { settings }) => (ev.probe ? judgeCertificate(ev.probe, { now: settings.now }) : []),
 };

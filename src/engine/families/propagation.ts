@@ -17,11 +17,7 @@ export const propagationFamily: CheckFamily<PropagationFamilyEvidence> = {
     if (ctx.profile.publicResolvers.length === 0) return { names: [] };
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
     const { challenge, accountUri } = ctx.settings;
-    const questions = propagationQuestions(
-      id.value,
-      challenge,
-      challengeTxtName(id.value, challenge, accountUri),
-    );
+    const questions = propagationQuestions(id, challenge, challengeTxtName(id.value, challenge, accountUri));
     return { names: await Promise.all(questions.map((q) => gatherPropagation(deps, q.name, q.types))) };
   },
   judge: (ev, { id }) => ev.names.flatMap((n) => judgePropagation(n, id.value)),

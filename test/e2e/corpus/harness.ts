@@ -16,6 +16,7 @@ import { IterativeResolver } from '../../../src/dns/iterative.js';
 import { gatherDns01, judgeDns01Txt } from '../../../src/checks/dns01/index.js';
 import type { StackEnv } from '../stackEnv.js';
 import type { CaseVerdict, CorpusCase } from './cases.js';
+import { nameRef } from '../../../src/identifiers.js';
 
 const run = promisify(execFile);
 
@@ -160,7 +161,10 @@ export async function runPreflight(
     // preflight() has no option for the order's TXT value, so its DNS-01 family judges readiness only:
     // the value itself goes to acme-preflight's DNS-01 judge (the same resolver code, its own cache).
     const resolver = new IterativeResolver(profile);
-    const judged = judgeDns01Txt(await gatherDns01(resolver, identifier, { doubled: true }), expected);
+    const judged = judgeDns01Txt(
+      await gatherDns01(resolver, nameRef(identifier), { doubled: true }),
+      expected,
+    );
     findings = [...findings, ...judged.findings].sort(
       (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
     );
