@@ -16,6 +16,7 @@ import { watchPropagation } from '../../src/solve/propagation.js';
 import { perspectiveTimes } from './perspectives.js';
 import { streamedNames } from './stream.js';
 import { queueThroughput } from './queue.js';
+import { sourcePortCost } from './ports.js';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 20);
 
@@ -270,6 +271,7 @@ async function main(): Promise<void> {
   if (part('propagation')) await propagationDelay();
   if (part('throughput')) await throughput();
   if (part('stream')) await streamedNames(1000, 100, row);
+  if (part('ports')) await sourcePortCost(row);
   if (part('queue')) await queueThroughput(row);
   if (part('startup')) startup();
   console.log('| measure | result | target | met |\n| --- | --- | --- | --- |');
