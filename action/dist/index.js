@@ -20156,6 +20156,10 @@ var require_ipaddr = __commonJS({
 });
 
 // src/identifiers.ts
+function nameRef(name) {
+  const value = name.toLowerCase().replace(/\.+$/, "");
+  return { value, base: baseName(value), wildcard: isWildcard(value) };
+}
 var WILDCARD_PREFIX, ACME_CHALLENGE_LABEL, isWildcard, baseName, acmeChallengeName;
 var init_identifiers = __esm({
   "src/identifiers.ts"() {
@@ -24671,7 +24675,7 @@ var require_dns_packet = __commonJS({
 import dgram from "node:dgram";
 import net2 from "node:net";
 import { randomFillSync } from "node:crypto";
-var import_ipaddr3, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UDP_POOL_SIZE, QUERIES_PER_SOCKET, PooledSocket, UdpMux, muxes, udpMuxFor;
+var import_ipaddr3, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UDP_POOL_SIZE, QUERIES_PER_SOCKET, shape, PooledSocket, UdpMux, muxes, udpMuxFor;
 var init_udp_mux = __esm({
   "src/dns/udp-mux.ts"() {
     "use strict";
@@ -24707,12 +24711,13 @@ var init_udp_mux = __esm({
     RECV_BUFFER_BYTES = 4 * 1024 * 1024;
     UDP_POOL_SIZE = 32;
     QUERIES_PER_SOCKET = 4;
+    shape = { size: UDP_POOL_SIZE, queriesPerSocket: QUERIES_PER_SOCKET };
     PooledSocket = class {
       constructor(family, onIdle) {
         this.onIdle = onIdle;
         const sock = dgram.createSocket({
           type: family,
-          recvBufferSize: Math.floor(RECV_BUFFER_BYTES / UDP_POOL_SIZE) * 4
+          recvBufferSize: Math.floor(RECV_BUFFER_BYTES / shape.size) * 4
         });
         sock.on("message", (buf, rinfo) => {
           const server = canonical(rinfo.address, rinfo.port);
@@ -24733,7 +24738,7 @@ var init_udp_mux = __esm({
       closed = false;
       sock;
       get retiring() {
-        return this.sent >= QUERIES_PER_SOCKET;
+        return this.sent >= shape.queriesPerSocket;
       }
       release(key, server, handlers) {
         this.byKey.delete(key);
@@ -24787,7 +24792,7 @@ var init_udp_mux = __esm({
       /** A socket drawn at random; a new one while the pool is not full (most queries then get a new port). */
       pick() {
         const n = this.open_.length;
-        if (n < UDP_POOL_SIZE && (n === 0 || randomId() % UDP_POOL_SIZE >= n)) {
+        if (n < shape.size && (n === 0 || randomId() % shape.size >= n)) {
           const ps2 = new PooledSocket(this.family, (s) => this.idle(s));
           this.open_.push(ps2);
           return ps2;
@@ -26399,8 +26404,9 @@ var init_account = __esm({
 });
 
 // src/checks/dns01/gather.ts
-async function gatherDns01(resolver, identifier, opts = {}) {
-  const name = opts.name ?? challengeName(identifier);
+async function gatherDns01(resolver, id, opts = {}) {
+  const name = opts.name ?? challengeName(id.base);
+  const identifier = id.value;
   const lookup = plainLookup(await resolver.resolve(name, "TXT"));
   const ev = opts.name ? { identifier, name, lookup } : { identifier, lookup };
   const answered3 = lookup.status === "NOERROR" || lookup.status === "NXDOMAIN";
@@ -27014,7 +27020,7 @@ async function verify(name, expect, opts) {
   const identifier = normalizeName(name).replace(CHALLENGE_FORM, "");
   const account = opts.accountUri;
   const fqdn = account !== void 0 ? accountChallengeName(identifier, account) : challengeName(identifier);
-  const ev = await gatherDns01(resolverOf(opts), identifier, {
+  const ev = await gatherDns01(resolverOf(opts), nameRef(identifier), {
     doubled: true,
     ...account !== void 0 ? { name: fqdn } : {}
   });
@@ -44834,11 +44840,10 @@ function notProbedNote(probed, notProbed) {
 }
 
 // src/checks/http01/gather.ts
-init_identifiers();
 var probeToken = (host) => createHash4("sha256").update(`acme-preflight probe ${host}`).digest("base64url");
-async function probeHttp01(identifier, deps) {
+async function probeHttp01(id, deps) {
   const { profile } = deps;
-  const host = baseName(identifier);
+  const host = id.base;
   const token = deps.token ?? probeToken(host);
   const url2 = challengeUrl(host, token);
   const fetchDeps = { profile, resolveAddresses: deps.resolveAddresses };
@@ -44879,7 +44884,7 @@ async function probeHttp01(identifier, deps) {
     )
   ]);
   const ev = {
-    identifier,
+    identifier: id.value,
     token,
     randomToken: deps.token === void 0,
     resolution,
@@ -45298,6 +45303,7 @@ function judgeAddresses(ev) {
 import { mkdir as mkdir2, rm as rm2, rmdir as rmdir2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import path6 from "node:path";
 init_iterative();
+init_identifiers();
 
 // src/report/escape.ts
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -45351,10 +45357,9 @@ async function withWebrootToken(dir, token, keyAuthorization, fn) {
 // src/checks/certificate/gather.ts
 import net9 from "node:net";
 init_reserved();
-init_identifiers();
-async function probeCertificate(identifier, deps) {
+async function probeCertificate(id, deps) {
   const { profile } = deps;
-  const host = baseName(identifier);
+  const host = id.base;
   const literal2 = net9.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
@@ -45376,7 +45381,7 @@ async function probeCertificate(identifier, deps) {
       return e;
     })
   );
-  const ev = { identifier, addresses };
+  const ev = { identifier: id.value, addresses };
   if (list3.length === 0 && r.error) ev.resolutionError = r.error.message;
   if (notProbed > 0) ev.notProbed = notProbed;
   return ev;
@@ -45622,16 +45627,15 @@ function servedFindings(id, name, a, c, served, now, windowDays) {
 import net11 from "node:net";
 init_reserved();
 init_ca_messages();
-init_identifiers();
-async function probeTlsAlpn01(identifier, deps) {
+async function probeTlsAlpn01(id, deps) {
   const { profile } = deps;
-  const host = baseName(identifier);
+  const host = id.base;
   const literal2 = net11.isIP(host) !== 0;
   const r = await addressesOfHost(host, deps.resolveAddresses);
   const ok = (a) => !reservedRange(a, { allow: profile.allowAddresses });
   const v6 = r.v6.filter(ok);
   const v4 = r.v4.filter(ok);
-  const ev = { identifier, attempts: [] };
+  const ev = { identifier: id.value, attempts: [] };
   if (deps.expected !== void 0) ev.expected = deps.expected;
   if (v6.length + v4.length === 0) {
     ev.noAddresses = r.error?.message ?? `DNS problem: ${caNoAddresses(host)}`;
@@ -45812,14 +45816,14 @@ async function connectable(ctx, id) {
 async function gatherHttp01(ctx, id) {
   const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
   const webroot = ctx.settings.webroot;
-  if (!webroot) return probeHttp01(id.value, deps);
+  if (!webroot) return probeHttp01(id, deps);
   const token = randomBytes2(32).toString("base64url");
   const keyAuthorization = `${token}.${randomBytes2(32).toString("base64url")}`;
   return withWebrootToken(
     webroot,
     token,
     keyAuthorization,
-    () => probeHttp01(id.value, { ...deps, token, expected: keyAuthorization })
+    () => probeHttp01(id, { ...deps, token, expected: keyAuthorization })
   );
 }
 var http01Family = {
@@ -45834,7 +45838,7 @@ var tlsAlpn01Family = {
   async gather(ctx, id) {
     if (!await connectable(ctx, id)) return {};
     const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
-    return { probe: await probeTlsAlpn01(id.value, deps) };
+    return { probe: await probeTlsAlpn01(id, deps) };
   },
   judge: (ev) => ev.probe ? judgeTlsAlpn01(ev.probe) : []
 };
@@ -45844,7 +45848,7 @@ var certificateFamily = {
   async gather(ctx, id) {
     if (!await connectable(ctx, id)) return {};
     const deps = { profile: ctx.profile, resolveAddresses: resolveAddresses(ctx) };
-    return { probe: await probeCertificate(id.value, deps) };
+    return { probe: await probeCertificate(id, deps) };
   },
   judge: (ev, { settings }) => ev.probe ? judgeCertificate(ev.probe, { now: settings.now }) : []
 };
@@ -46031,7 +46035,7 @@ function createDns01Family(opts = {}) {
       const account = ctx.settings.challenge === "dns-account-01" ? ctx.settings.accountUri : void 0;
       const readiness = await gatherDns01(
         ctx.resolver,
-        id.value,
+        id,
         account !== void 0 ? { name: accountChallengeName(id.value, account) } : {}
       );
       if (!opts.provider) return { readiness };
@@ -46090,11 +46094,11 @@ function lookupSummary(l) {
     ...l.message !== void 0 ? { message: l.message } : {}
   };
 }
-async function gatherDnsPersist01(resolver, identifier) {
-  const name = persistName(identifier);
+async function gatherDnsPersist01(resolver, id) {
+  const name = persistName(id.base);
   const lookup = await resolver.resolve(name, "TXT");
   const ev = {
-    identifier,
+    identifier: id.value,
     name,
     lookup: lookupSummary(lookup),
     records: lookup.status === "NOERROR" ? txtAt(lookup.records) : [],
@@ -46327,7 +46331,7 @@ function serversLacking(ev, authorising, opts, wildcard) {
 var dnsPersist01Family = {
   name: "dns-persist-01",
   applies: (id, s) => id.type === "dns" && s.challenge === "dns-persist-01",
-  gather: (ctx, id) => gatherDnsPersist01(ctx.resolver, id.value),
+  gather: (ctx, id) => gatherDnsPersist01(ctx.resolver, id),
   judge(ev, { settings }) {
     const { issuerDomain, accountUri, now } = settings;
     if (accountUri === void 0)
@@ -46896,9 +46900,8 @@ var TRANSPORT_PROBES = {
   ednsVersion1: { ednsVersion: 1 },
   dnssecOk: { dnssec: true }
 };
-var PROBE_RETRIES = 0;
+var PROBE_RETRIES = 1;
 var DATA_TYPES2 = ["A", "AAAA", "CNAME", "CAA"];
-var delegationName = (identifier) => normalizeName(baseName(identifier));
 function delegationQuestions(base, challenge, txtName) {
   const txt = [txtName ?? acmeChallengeName(base), "TXT"];
   if (isDnsChallenge(challenge)) return [[base, "CAA"], txt];
@@ -46911,8 +46914,8 @@ function delegationQuestions(base, challenge, txtName) {
   return [...DATA_TYPES2.map((t) => [base, t]), txt];
 }
 var MAX_CNAME_TARGET_ZONES = 8;
-async function gatherDelegation(resolver, name, challenge, txtName) {
-  const base = delegationName(name);
+async function gatherDelegation(resolver, id, challenge, txtName) {
+  const base = id.base;
   const questions = delegationQuestions(base, challenge, txtName);
   const ev = await gatherZone(resolver, base, questions, "CAA");
   const targets = await gatherTargets(resolver, ev, questions);
@@ -47782,7 +47785,7 @@ var delegationFamily = {
   applies: (id) => id.type === "dns",
   gather: (ctx, id) => gatherDelegation(
     ctx.resolver,
-    id.value,
+    id,
     ctx.settings.challenge,
     challengeTxtName(id.value, ctx.settings.challenge, ctx.settings.accountUri)
   ),
@@ -47945,8 +47948,8 @@ function judgePropagation(ev, identifier) {
 // src/checks/propagation/check.ts
 init_finding();
 init_identifiers();
-function propagationQuestions(identifier, challenge, txtName) {
-  const base = delegationName(identifier);
+function propagationQuestions(id, challenge, txtName) {
+  const base = id.base;
   if (isDnsChallenge(challenge)) {
     return [
       { name: txtName ?? acmeChallengeName(base), types: ["TXT"] },
@@ -47964,11 +47967,7 @@ var propagationFamily = {
     if (ctx.profile.publicResolvers.length === 0) return { names: [] };
     const deps = { askAll: ctx.resolver.askAll.bind(ctx.resolver), askResolvers: ctx.askResolvers };
     const { challenge, accountUri } = ctx.settings;
-    const questions = propagationQuestions(
-      id.value,
-      challenge,
-      challengeTxtName(id.value, challenge, accountUri)
-    );
+    const questions = propagationQuestions(id, challenge, challengeTxtName(id.value, challenge, accountUri));
     return { names: await Promise.all(questions.map((q2) => gatherPropagation(deps, q2.name, q2.types))) };
   },
   judge: (ev, { id }) => ev.names.flatMap((n) => judgePropagation(n, id.value))
@@ -49799,9 +49798,9 @@ function stringifyPrimitive(value) {
     return `"${value}"`;
   return `${value}`;
 }
-function optionalKeys(shape) {
-  return Object.keys(shape).filter((k) => {
-    return shape[k]._zod.optin !== void 0 && shape[k]._zod.optout === "optional";
+function optionalKeys(shape2) {
+  return Object.keys(shape2).filter((k) => {
+    return shape2[k]._zod.optin !== void 0 && shape2[k]._zod.optout === "optional";
   });
 }
 var NUMBER_FORMAT_RANGES = /* @__PURE__ */ (() => ({
@@ -49850,33 +49849,33 @@ function omit2(schema, mask) {
   mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
-function extend(schema, shape) {
-  if (!isPlainObject4(shape)) {
+function extend(schema, shape2) {
+  if (!isPlainObject4(shape2)) {
     throw new Error("Invalid input to extend: expected a plain object");
   }
   const checks = schema._zod.def.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
     const existingShape = sourceShape(schema);
-    for (const key of Reflect.ownKeys(shape)) {
+    for (const key of Reflect.ownKeys(shape2)) {
       if (Object.getOwnPropertyDescriptor(existingShape, key) !== void 0) {
         throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
       }
     }
   }
-  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape2) }));
 }
-function extended(schema, shape) {
+function extended(schema, shape2) {
   const newShape = {};
   mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)));
-  mirrorProps(newShape, shape);
+  mirrorProps(newShape, shape2);
   return newShape;
 }
-function safeExtend(schema, shape) {
-  if (!isPlainObject4(shape)) {
+function safeExtend(schema, shape2) {
+  if (!isPlainObject4(shape2)) {
     throw new Error("Invalid input to safeExtend: expected a plain object");
   }
-  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+  return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape2) }));
 }
 function merge2(a, b) {
   if (!b?._zod?.def) {
@@ -52324,10 +52323,10 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   }
   const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
-    const shape = zod.def.shape;
+    const shape2 = zod.def.shape;
     const propValues = {};
-    for (const key in shape) {
-      const field = shape[key]._zod;
+    for (const key in shape2) {
+      const field = shape2[key]._zod;
       if (field.values) {
         if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
           assignProp(propValues, key, /* @__PURE__ */ new Set());
@@ -52359,7 +52358,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
-    const shape = value.shape;
+    const shape2 = value.shape;
     const abortEarly = ctx?.abortEarly;
     let seen2 = payload.issues.length;
     for (const key of value.allKeys) {
@@ -52370,7 +52369,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
       }
       if (key === "__proto__")
         continue;
-      const el = shape[key];
+      const el = shape2[key];
       const optin = el._zod.optin;
       const optout = el._zod.optout;
       const r = el._zod.run({ value: input3[key], issues: [] }, ctx);
@@ -52391,10 +52390,10 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   const superParse = inst._zod.parse;
   const _normalized = cached(() => normalizeDef(def));
   const memo3 = globalConfig.memoizer;
-  const generateFastpass = (shape) => {
+  const generateFastpass = (shape2) => {
     const normalized = _normalized.value;
     const syms = normalized.symbolKeys;
-    const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo3, syms });
+    const doc = new Doc(["payload", "ctx"], { shape: shape2, inst, memo: memo3, syms });
     const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
     const prefixStr = (id, k) => `
           let ${id}_ab = false;
@@ -52421,7 +52420,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       const id = ids[key];
       const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
       const isPresent = `${k} in input`;
-      const schema = shape[key];
+      const schema = shape2[key];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
@@ -53860,7 +53859,7 @@ function isRecursive(inst, stack, resolve5) {
         result2 = answer;
     }
   };
-  const shape = (sh, spread) => {
+  const shape2 = (sh, spread) => {
     let answer = NONE;
     for (const key of Reflect.ownKeys(sh)) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
@@ -53881,7 +53880,7 @@ function isRecursive(inst, stack, resolve5) {
   switch (kind) {
     case "object": {
       const raw = rawShape(def);
-      merge3(raw ? shape(raw, true) : ASSUMED);
+      merge3(raw ? shape2(raw, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -62092,12 +62091,12 @@ function generatePropertiesChecks(doc, ctx, def, accessor) {
     throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
   }
   doc.write(`if (${accessor} == null) return INVALID;`);
-  const shape = def.shape;
-  for (const key of Reflect.ownKeys(shape)) {
+  const shape2 = def.shape;
+  for (const key of Reflect.ownKeys(shape2)) {
     const keyExpr = typeof key === "symbol" ? addConstant(ctx, key) : esc(key);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${keyExpr}];`);
-    compileChild(doc, ctx, shape[key], inputVar, false);
+    compileChild(doc, ctx, shape2[key], inputVar, false);
   }
 }
 function generatePropertyCheck(doc, ctx, def, accessor) {
@@ -62479,13 +62478,13 @@ function generateDateCheck(doc, accessor) {
 function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   const def = schema._zod.def;
   doc.write(`if (typeof ${accessor} !== "object" || ${accessor} === null || Array.isArray(${accessor})) return INVALID;`);
-  const shape = def.shape;
-  const keys = Object.keys(shape);
-  const symbolKeys = Object.getOwnPropertySymbols(shape);
+  const shape2 = def.shape;
+  const keys = Object.keys(shape2);
+  const symbolKeys = Object.getOwnPropertySymbols(shape2);
   const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
   const keyExpr = (k) => typeof k === "symbol" ? addConstant(ctx, k) : esc(k);
   const propKey = (k) => typeof k === "symbol" ? `[${keyExpr(k)}]` : esc(k);
-  const propShape = shape;
+  const propShape = shape2;
   if (keys.includes("__proto__")) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
   }
@@ -63992,10 +63991,10 @@ function _property(property, schema, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
+function _properties(shape2, params) {
   return new $ZodCheckProperties({
     check: "properties",
-    shape,
+    shape: shape2,
     ...normalizeParams(params)
   });
 }
@@ -65257,21 +65256,21 @@ function inputOptin(schema) {
 var objectProcessor = (schema, ctx, _json, params) => {
   const json2 = _json;
   const def = schema._zod.def;
-  const shape = def.shape;
-  const symbolKeys = Object.getOwnPropertySymbols(shape);
+  const shape2 = def.shape;
+  const symbolKeys = Object.getOwnPropertySymbols(shape2);
   if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
     return;
   }
   json2.type = "object";
   json2.properties = {};
-  for (const key in shape) {
-    assignProp(json2.properties, key, processSchema(shape[key], ctx, {
+  for (const key in shape2) {
+    assignProp(json2.properties, key, processSchema(shape2[key], ctx, {
       ...params,
       path: [...params.path, "properties", key]
     }));
   }
   const requiredKeys = [];
-  for (const key of Object.keys(shape)) {
+  for (const key of Object.keys(shape2)) {
     const field = def.shape[key];
     if (ctx.io === "input" ? inputOptin(field) === void 0 : field._zod.optout === void 0) {
       requiredKeys.push(key);
@@ -66833,8 +66832,8 @@ function array(element, params) {
   return _array(ZodArray, element, params);
 }
 function keyof(schema) {
-  const shape = schema._zod.def.shape;
-  return _enum2(Object.keys(shape));
+  const shape2 = schema._zod.def.shape;
+  return _enum2(Object.keys(shape2));
 }
 var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   _ensureDefaultMemoizer();
@@ -66886,26 +66885,26 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
     return util_exports.required(ZodNonOptional, this, args[0]);
   }
 });
-function object(shape, params) {
+function object(shape2, params) {
   const def = {
     type: "object",
-    shape: shape ?? {},
+    shape: shape2 ?? {},
     ...util_exports.normalizeParams(params)
   };
   return new ZodObject(def);
 }
-function strictObject(shape, params) {
+function strictObject(shape2, params) {
   return new ZodObject({
     type: "object",
-    shape,
+    shape: shape2,
     catchall: never(),
     ...util_exports.normalizeParams(params)
   });
 }
-function looseObject(shape, params) {
+function looseObject(shape2, params) {
   return new ZodObject({
     type: "object",
-    shape,
+    shape: shape2,
     catchall: unknown(),
     ...util_exports.normalizeParams(params)
   });
@@ -67444,8 +67443,8 @@ var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
 }, {
-  properties(shape, params) {
-    return this.check(_properties(shape, params));
+  properties(shape2, params) {
+    return this.check(_properties(shape2, params));
   }
 });
 function _instanceof(cls, params = {}) {
@@ -68031,13 +68030,13 @@ function convertBaseSchema(schema, ctx) {
       break;
     }
     case "object": {
-      const shape = {};
+      const shape2 = {};
       const properties = schema.properties || {};
       const requiredSet = new Set(schema.required || []);
       const additionalSchema = typeof schema.additionalProperties === "object" ? convertSchema(schema.additionalProperties, ctx) : void 0;
       for (const [key, propSchema] of Object.entries(properties)) {
         const propZodSchema = convertSchema(propSchema, ctx);
-        assignProp(shape, key, requiredSet.has(key) ? propZodSchema : propZodSchema.optional());
+        assignProp(shape2, key, requiredSet.has(key) ? propZodSchema : propZodSchema.optional());
       }
       if (schema.patternProperties) {
         const patternProps = schema.patternProperties;
@@ -68049,8 +68048,8 @@ function convertBaseSchema(schema, ctx) {
           looseRecords.push(z.looseRecord(keySchema, patternValue));
         }
         const schemasToIntersect = [];
-        if (Object.keys(shape).length > 0) {
-          schemasToIntersect.push(z.object(shape).passthrough());
+        if (Object.keys(shape2).length > 0) {
+          schemasToIntersect.push(z.object(shape2).passthrough());
         }
         schemasToIntersect.push(...looseRecords);
         if (schemasToIntersect.length === 0) {
@@ -68065,7 +68064,7 @@ function convertBaseSchema(schema, ctx) {
           zodSchema = result2;
         }
         if (schema.additionalProperties === false) {
-          const propertyKeys = Object.keys(shape);
+          const propertyKeys = Object.keys(shape2);
           const patterns = patternKeys.map((p) => new RegExp(p));
           const basePatternSchema = zodSchema;
           zodSchema = zodSchema.check((payload) => {
@@ -68090,7 +68089,7 @@ function convertBaseSchema(schema, ctx) {
           });
         }
       } else {
-        const objectSchema = z.object(shape);
+        const objectSchema = z.object(shape2);
         if (schema.additionalProperties === false) {
           zodSchema = objectSchema.strict();
         } else if (additionalSchema) {
