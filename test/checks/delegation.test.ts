@@ -1,6 +1,7 @@
 import type { Delegation, Lookup } from '../../src/dns/api.js';
 import type { DnsRecord, QueryOutcome, ServerEndpoint } from '../../src/dns/types.js';
 import { judgeDelegation, type DelegationEvidence } from '../../src/checks/delegation/index.js';
+import { PROBE_RETRIES } from '../../src/checks/delegation/gather.js';
 import { formatRecordShort } from '../../src/checks/delegation/format.js';
 import { networkOf } from '../../src/checks/delegation/nsset.js';
 import { serialNewer } from '../../src/checks/delegation/consistency.js';
@@ -519,11 +520,11 @@ describe('gatherDelegation', () => {
       [
         'NS example.com',
         'SOA example.com',
-        // The transport probes: TCP, no EDNS, EDNS version 1, DO bit; one try each.
-        'SOA example.com {"tcp":true,"retries":0}',
-        'SOA example.com {"udpPayload":0,"retries":0}',
-        'SOA example.com {"ednsVersion":1,"retries":0}',
-        'SOA example.com {"dnssec":true,"retries":0}',
+        // The transport probes: TCP, no EDNS, EDNS version 1, DO bit; with PROBE_RETRIES retries each.
+        `SOA example.com {"tcp":true,"retries":${PROBE_RETRIES}}`,
+        `SOA example.com {"udpPayload":0,"retries":${PROBE_RETRIES}}`,
+        `SOA example.com {"ednsVersion":1,"retries":${PROBE_RETRIES}}`,
+        `SOA example.com {"dnssec":true,"retries":${PROBE_RETRIES}}`,
         `A ${NAME}`,
         `AAAA ${NAME}`,
         `CNAME ${NAME}`,

@@ -57,7 +57,7 @@ export type TransportProbe = keyof typeof TRANSPORT_PROBES;
  * One retry, not the resolver's full set: a single lost datagram must not read as a server that drops a
  * kind of query (a flaky path answers the retry; a server that drops DO queries drops both).
  */
-const PROBE_RETRIES = 1;
+export const PROBE_RETRIES = 1;
 
 /** The questions the CA's validation depends on. */
 export const DATA_TYPES = ['A', 'AAAA', 'CNAME', 'CAA'] as const;
