@@ -13,7 +13,9 @@ import { startLabProcess } from './lab-worker.js';
 type Row = (measure: string, value: string, target?: string, ok?: boolean) => void;
 
 const SHARED: UdpPoolShape = { size: 1, queriesPerSocket: Infinity };
-const RUNS = 3;
+const RUNS = 5;
+/** dgram re-calls send() itself once a new socket is bound: a wrapped callback is counted once. */
+const counted = new WeakSet<object>();
 
 /** Counts queries per local port: each send's socket is bound by the time its callback runs. */
 function countPorts(): { perPort: Map<number, number>; restore(): void } {
@@ -21,8 +23,8 @@ function countPorts(): { perPort: Map<number, number>; restore(): void } {
   const send = dgram.Socket.prototype.send;
   dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
     const cb = args[args.length - 1];
-    if (typeof cb === 'function')
-      args[args.length - 1] = (err: Error | null, bytes: number) => {
+    if (typeof cb === 'function' && !counted.has(cb)) {
+      const wrapped = (err: Error | null, bytes: number): void => {
         try {
           const port = this.address().port;
           perPort.set(port, (perPort.get(port) ?? 0) + 1);
@@ -31,6 +33,9 @@ function countPorts(): { perPort: Map<number, number>; restore(): void } {
         }
         (cb as (e: Error | null, n: number) => void)(err, bytes);
       };
+      counted.add(wrapped);
+      args[args.length - 1] = wrapped;
+    }
     return (send as (...a: unknown[]) => void).apply(this, args);
   } as typeof send;
   return { perPort, restore: () => void (dgram.Socket.prototype.send = send) };
@@ -48,10 +53,14 @@ export async function sourcePortCost(row: Row): Promise<void> {
   const times = { pool: [] as number[], shared: [] as number[] };
   const ports = { pool: new Map<number, number>(), shared: new Map<number, number>() };
   try {
-    await preflight(names.slice(0, 100), options); // JIT warm-up, for both shapes alike
-    // Alternating runs, so a slow moment of the machine falls on both sides.
+    // JIT warm-up: the whole run once under each shape.
+    for (const warm of [SHARED, pool]) {
+      setUdpPoolShape(warm);
+      await preflight(names, options);
+    }
+    // Alternating runs, and which goes first too, so a slow moment of the machine falls on both sides.
     for (let i = 0; i < RUNS; i++)
-      for (const kind of ['pool', 'shared'] as const) {
+      for (const kind of i % 2 === 0 ? (['pool', 'shared'] as const) : (['shared', 'pool'] as const)) {
         setUdpPoolShape(kind === 'pool' ? pool : SHARED);
         const counter = countPorts();
         const t = performance.now();
@@ -67,10 +76,10 @@ export async function sourcePortCost(row: Row): Promise<void> {
     await lab.stop();
   }
   const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-  const describe = (m: Map<number, number>): string => {
-    const total = [...m.values()].reduce((a, b) => a + b, 0);
-    return `${total} queries from ${m.size} ports, at most ${Math.max(...m.values())} from one`;
-  };
+  const share = (m: Map<number, number>): number =>
+    Math.max(...m.values()) / [...m.values()].reduce((a, b) => a + b, 0);
+  const describe = (m: Map<number, number>): string =>
+    `${[...m.values()].reduce((a, b) => a + b, 0)} queries from ${m.size} ports, at most ${Math.max(...m.values())} from one (${(100 * share(m)).toFixed(1)}%)`;
   const p = median(times.pool);
   const s = median(times.shared);
   row(
@@ -79,11 +88,12 @@ export async function sourcePortCost(row: Row): Promise<void> {
     '<= 1.1x',
     p / s <= 1.1,
   );
+  // Over a whole run the kernel hands a closed socket's port out again, so a port may carry a few sockets' queries.
   row(
     '  ports seen, pool (first run)',
     describe(ports.pool),
-    `at most ${2 * pool.queriesPerSocket} from one`,
-    Math.max(...ports.pool.values()) <= 2 * pool.queriesPerSocket,
+    'no port above 1% of the queries',
+    share(ports.pool) <= 0.01,
   );
   row('  ports seen, one shared socket (first run)', describe(ports.shared));
 }
