@@ -447,9 +447,9 @@ export class IterativeResolver implements IterativeResolverApi {
    * (REFUSED, SERVFAIL, lame) is passed over at once; one silent for hedgeDelayMs gets the next server
    * asked alongside it, so a zone of dead servers costs about one query timeout, not one per server.
    * Servers known dead this run are not waited on; the lookup's budget and deadline hold throughout.
-   * Once a server of a registrant's zone answers (not a referral), every other server of the zone is
-   * asked too and the first in the fixed server order wins: which server replied first must not decide
-   * the verdict, and servers that disagree are visible in the lookup.
+   * Every server of a registrant's zone is asked at once, and when one answers (not a referral) the first
+   * in the fixed server order wins: which server replied first must not decide the verdict, and servers
+   * that disagree are visible in the lookup.
    */
   private askZone(zs: ZoneState, qname: string, qtype: string, ctx: Ctx, record: boolean): Promise<Asked> {
     const nextServer = this.endpoints(zs, ctx);
@@ -546,7 +546,8 @@ export class IterativeResolver implements IterativeResolverApi {
           await launch();
           continue;
         }
-        if (found && !exhausted) {
+        // A registrant's zone has every server asked anyway: all at once, not one round trip after another.
+        if ((found || everyone) && !exhausted) {
           await launch();
           continue;
         }

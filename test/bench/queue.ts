@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { argsForProfile } from '../../src/config/profile.js';
 import { enqueueChecks } from '../../src/queue/index.js';
@@ -16,6 +17,18 @@ type Row = (measure: string, value: string, target?: string, ok?: boolean) => vo
 const peakRssMb = (pid: number): number => {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+};
+
+/** CPU a process has used so far, in ms (Linux: utime + stime in 10 ms ticks). */
+const cpuMsOf = (pid: number | undefined): number => {
+  if (pid === undefined) return NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+const ownCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 };
 
 function spawnWorker(args: string[]): Promise<ChildProcess> {
@@ -41,6 +54,10 @@ export async function queueThroughput(row: Row, count = 10_000, fleets = [1, 2, 
       try {
         const args = ['--queue', redis.url, '--concurrency', '16', '--lab', ...flags];
         for (let i = 0; i < n; i++) workers.push(await spawnWorker(args));
+        // Every process of the run: is the machine's CPU the limit? (The lab is a thread of this process.)
+        const pids = [...workers.map((w) => w.pid), redis.pid];
+        const cpu0 = pids.map(cpuMsOf);
+        const own0 = ownCpuMs();
         const t = performance.now();
         const batch = await enqueueChecks(names.slice(0, count), { queue: redis.url, challenge: 'dns-01' });
         let ok = 0;
@@ -50,6 +67,10 @@ export async function queueThroughput(row: Row, count = 10_000, fleets = [1, 2, 
           if (r.status === 'done' && r.report?.verdict !== 'fail') ok++;
         }
         const s = (performance.now() - t) / 1000;
+        const cpu = pids.map((p, i) => cpuMsOf(p) - cpu0[i]!);
+        const workersCpu = cpu.slice(0, n).reduce((a, b) => a + b, 0) / 1000;
+        const redisCpu = cpu[n]! / 1000;
+        const ownCpu = (ownCpuMs() - own0) / 1000;
         await batch.close();
         const rss = workers.map((w) => peakRssMb(w.pid!));
         row(
@@ -57,6 +78,10 @@ export async function queueThroughput(row: Row, count = 10_000, fleets = [1, 2, 
           `${(count / s).toFixed(0)} names/s; ${results} results, ${ok} not failing; peak RSS per worker ${rss.map((m) => m.toFixed(0)).join(', ')} MB`,
           `${count} results`,
           results === count && ok === count,
+        );
+        row(
+          '  CPU in that time: workers, redis-server, the lab and the bench (one process)',
+          `${workersCpu.toFixed(1)} s, ${redisCpu.toFixed(1)} s, ${ownCpu.toFixed(1)} s in ${s.toFixed(1)} s = ${((workersCpu + redisCpu + ownCpu) / s).toFixed(2)} of ${cpus().length} cores`,
         );
       } finally {
         for (const w of workers) w.kill('SIGTERM');

@@ -14,6 +14,8 @@ export const REDIS_SERVER = 'redis-server';
 export interface RedisServer {
   port: number;
   url: string;
+  /** The running server's process ID. */
+  readonly pid: number | undefined;
   /** Stops it (SIGTERM: a clean shutdown that flushes the append-only file). */
   stop(): Promise<void>;
   /** Starts it again on the same port and directory. */
@@ -105,6 +107,9 @@ export async function startRedis(opts: { persist?: boolean; password?: string } 
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     stop,
     start: launch,
     async destroy() {
