@@ -25807,9 +25807,9 @@ var init_iterative = __esm({
        * (REFUSED, SERVFAIL, lame) is passed over at once; one silent for hedgeDelayMs gets the next server
        * asked alongside it, so a zone of dead servers costs about one query timeout, not one per server.
        * Servers known dead this run are not waited on; the lookup's budget and deadline hold throughout.
-       * Once a server of a registrant's zone answers (not a referral), every other server of the zone is
-       * asked too and the first in the fixed server order wins: which server replied first must not decide
-       * the verdict, and servers that disagree are visible in the lookup.
+       * Every server of a registrant's zone is asked at once, and when one answers (not a referral) the first
+       * in the fixed server order wins: which server replied first must not decide the verdict, and servers
+       * that disagree are visible in the lookup.
        */
       askZone(zs, qname, qtype, ctx, record2) {
         const nextServer = this.endpoints(zs, ctx);
@@ -25899,7 +25899,7 @@ var init_iterative = __esm({
               await launch();
               continue;
             }
-            if (found && !exhausted) {
+            if ((found || everyone) && !exhausted) {
               await launch();
               continue;
             }
