@@ -91,7 +91,7 @@ type Asked =
   | { kind: 'none'; problems: Problem[]; stopped?: string };
 
 /** Bounded so a huge run holds no more than this many results; an entry aged out is only recomputed. */
-const MAX_MEMO_ENTRIES = 2048;
+const MAX_MEMO_ENTRIES = 1024;
 
 class Memo {
   private readonly map = new BoundedMap<string, Promise<unknown>>(MAX_MEMO_ENTRIES);
