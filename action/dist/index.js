@@ -25254,7 +25254,7 @@ var init_client = __esm({
     init_names();
     init_transport();
     init_bounded();
-    MAX_CACHED_ANSWERS = 8192;
+    MAX_CACHED_ANSWERS = 4096;
     Limiter = class {
       constructor(limit) {
         this.limit = limit;
@@ -25491,7 +25491,7 @@ var init_iterative = __esm({
     MAX_REFERRALS = 40;
     PROBE_TYPES = /* @__PURE__ */ new Set(["A", "AAAA", "CNAME", "CAA", "TXT"]);
     STATUS_PRIORITY = ["SERVFAIL", "REFUSED", "LAME", "MALFORMED", "TIMEOUT"];
-    MAX_MEMO_ENTRIES = 2048;
+    MAX_MEMO_ENTRIES = 1024;
     Memo = class {
       map = new BoundedMap(MAX_MEMO_ENTRIES);
       get(key, compute) {
