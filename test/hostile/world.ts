@@ -289,9 +289,10 @@ export const MAIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathn
 
 /**
  * Preloaded into the built CLI: records every TCP connect and UDP send target and, at exit, prints them
- * with the process's peak RSS on one stderr line starting HOSTILE_TRACE.
+ * with the program's own peak RSS (VmHWM) on one stderr line starting HOSTILE_TRACE.
  */
 const PRELOAD = `
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import dgram from 'node:dgram';
 const targets = [];
@@ -308,8 +309,16 @@ dgram.Socket.prototype.send = function (...args) {
   targets.push({ proto: 'udp', host: String(args[i]), port: Number(args[i - 1]) });
   return send.apply(this, args);
 };
+// VmHWM is this program's own peak: getrusage's maxRSS also holds the parent's RSS at fork, kept across exec.
+const peakKb = () => {
+  try {
+    const m = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {}
+  return process.resourceUsage().maxRSS;
+};
 process.on('exit', () => {
-  process.stderr.write('\\nHOSTILE_TRACE ' + JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, targets }) + '\\n');
+  process.stderr.write('\\nHOSTILE_TRACE ' + JSON.stringify({ maxRssKb: peakKb(), targets }) + '\\n');
 });
 `;
 
