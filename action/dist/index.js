@@ -24675,7 +24675,7 @@ var require_dns_packet = __commonJS({
 import dgram from "node:dgram";
 import net2 from "node:net";
 import { randomFillSync } from "node:crypto";
-var import_ipaddr3, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UDP_POOL_SIZE, QUERIES_PER_SOCKET, shape, PooledSocket, UdpMux, muxes, udpMuxFor;
+var import_ipaddr3, canonicalAddress, canonicalCache, MAX_CANONICAL_CACHE, canonical, idPool, idNext, randomId, RECV_BUFFER_BYTES, UDP_POOL_SIZE, QUERIES_PER_SOCKET, DEFAULT_UDP_POOL_SHAPE, shape, PooledSocket, UdpMux, muxes, udpMuxFor;
 var init_udp_mux = __esm({
   "src/dns/udp-mux.ts"() {
     "use strict";
@@ -24711,7 +24711,11 @@ var init_udp_mux = __esm({
     RECV_BUFFER_BYTES = 4 * 1024 * 1024;
     UDP_POOL_SIZE = 32;
     QUERIES_PER_SOCKET = 4;
-    shape = { size: UDP_POOL_SIZE, queriesPerSocket: QUERIES_PER_SOCKET };
+    DEFAULT_UDP_POOL_SHAPE = {
+      size: UDP_POOL_SIZE,
+      queriesPerSocket: QUERIES_PER_SOCKET
+    };
+    shape = DEFAULT_UDP_POOL_SHAPE;
     PooledSocket = class {
       constructor(family, onIdle) {
         this.onIdle = onIdle;

@@ -75,16 +75,18 @@ export interface UdpPoolShape {
   size: number;
   queriesPerSocket: number;
 }
-let shape: UdpPoolShape = { size: UDP_POOL_SIZE, queriesPerSocket: QUERIES_PER_SOCKET };
+export const DEFAULT_UDP_POOL_SHAPE: UdpPoolShape = {
+  size: UDP_POOL_SIZE,
+  queriesPerSocket: QUERIES_PER_SOCKET,
+};
+let shape = DEFAULT_UDP_POOL_SHAPE;
 
 /**
  * For `npm run bench` only: the pool against one shared socket (`{ size: 1, queriesPerSocket: Infinity }`),
- * the design RFC 5452 ruled out, to show what the random ports cost. Returns the shape it replaced.
+ * the design RFC 5452 ruled out, to show what the random ports cost.
  */
-export function setUdpPoolShape(next: UdpPoolShape): UdpPoolShape {
-  const prev = shape;
+export function setUdpPoolShape(next: UdpPoolShape): void {
   shape = { size: Math.max(1, Math.floor(next.size)), queriesPerSocket: Math.max(1, next.queriesPerSocket) };
-  return prev;
 }
 
 class PooledSocket {

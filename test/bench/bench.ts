@@ -3,7 +3,6 @@
  * Traffic goes only to the in-process lab on 127.0.0.0/8.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startLab, type Lab } from '../../src/lab/index.js';
@@ -17,6 +16,7 @@ import { perspectiveTimes } from './perspectives.js';
 import { streamedNames } from './stream.js';
 import { queueThroughput } from './queue.js';
 import { sourcePortCost } from './ports.js';
+import { statCpuMs } from './proc.js';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 20);
 
@@ -38,15 +38,7 @@ function options(lab: Lab | WorkerLab): PreflightOptions {
 }
 
 /** CPU time of this process's main thread alone (Linux; 10 ms ticks), without V8's compiler and GC threads. */
-function mainThreadCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
+const mainThreadCpuMs = (): number => statCpuMs(`/proc/self/task/${process.pid}/stat`);
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();

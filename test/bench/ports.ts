@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { preflight } from '../../src/engine/preflight.js';
-import { setUdpPoolShape, type UdpPoolShape } from '../../src/dns/udp-mux.js';
+import { DEFAULT_UDP_POOL_SHAPE, setUdpPoolShape, type UdpPoolShape } from '../../src/dns/udp-mux.js';
 import { benchScenario } from './scenario.js';
 import { startLabProcess } from './lab-worker.js';
 
@@ -56,8 +56,7 @@ async function compare(zones: number, perZone: number, delayMs: number): Promise
     profile: { ...lab.profile, extraPublicSuffixes: ['test'], publicResolvers: [] },
     challenge: 'dns-01' as const,
   };
-  const pool = setUdpPoolShape(SHARED); // the default shape, read by swapping it out
-  setUdpPoolShape(pool);
+  const pool = DEFAULT_UDP_POOL_SHAPE;
   const times = { pool: [] as number[], shared: [] as number[] };
   const ports = { pool: new Map<number, number>(), shared: new Map<number, number>() };
   try {
@@ -88,10 +87,18 @@ async function compare(zones: number, perZone: number, delayMs: number): Promise
 }
 
 export async function sourcePortCost(row: Row): Promise<void> {
-  const share = (m: Map<number, number>): number =>
-    Math.max(...m.values()) / [...m.values()].reduce((a, b) => a + b, 0);
-  const describe = (m: Map<number, number>): string =>
-    `${[...m.values()].reduce((a, b) => a + b, 0)} queries from ${m.size} ports, at most ${Math.max(...m.values())} from one (${(100 * share(m)).toFixed(1)}%)`;
+  const spread = (m: Map<number, number>): { total: number; most: number } => {
+    const counts = [...m.values()];
+    return { total: counts.reduce((a, b) => a + b, 0), most: Math.max(...counts) };
+  };
+  const share = (m: Map<number, number>): number => {
+    const { total, most } = spread(m);
+    return most / total;
+  };
+  const describe = (m: Map<number, number>): string => {
+    const { total, most } = spread(m);
+    return `${total} queries from ${m.size} ports, at most ${most} from one (${(100 * share(m)).toFixed(1)}%)`;
+  };
   const ratio = (c: Compared): string =>
     `${c.pool.toFixed(0)} ms vs ${c.shared.toFixed(0)} ms = ${(c.pool / c.shared).toFixed(2)}x`;
   // A check as users run it (the network's delay) and the worst case (no delay: CPU alone, sockets' cost shows most).

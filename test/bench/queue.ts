@@ -11,6 +11,7 @@ import { enqueueChecks } from '../../src/queue/index.js';
 import { benchScenario } from './scenario.js';
 import { startLabInWorker } from './lab-worker.js';
 import { startRedis } from './redis-server.js';
+import { statCpuMs } from './proc.js';
 
 type Row = (measure: string, value: string, target?: string, ok?: boolean) => void;
 
@@ -20,12 +21,8 @@ const peakRssMb = (pid: number): number => {
 };
 
 /** CPU a process has used so far, in ms (Linux: utime + stime in 10 ms ticks). */
-const cpuMsOf = (pid: number | undefined): number => {
-  if (pid === undefined) return NaN;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
+const cpuMsOf = (pid: number | undefined): number =>
+  pid === undefined ? NaN : statCpuMs(`/proc/${pid}/stat`);
 const ownCpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;

@@ -7,11 +7,11 @@ import {
   baseName,
   identifierValue,
   isWildcard,
+  nameRef,
 } from '../../src/identifiers.js';
 import { challengeName } from '../../src/checks/dns01/value.js';
 import { accountChallengeName } from '../../src/checks/dns01/account.js';
 import { persistName } from '../../src/checks/dnspersist01/record.js';
-import { delegationName } from '../../src/checks/delegation/gather.js';
 import { sources } from './sources.js';
 
 /** Code (not comments) that strips or tests a `*.` prefix, or spells the challenge label. */
@@ -49,7 +49,7 @@ describe('one model of a name', () => {
       /^_[a-z2-7]{16}\._acme-challenge\.example\.com$/,
     );
     expect(persistName('*.example.com')).toBe(persistName('example.com'));
-    expect(delegationName('*.Example.com.')).toBe('example.com');
+    expect(nameRef('*.Example.com.').base).toBe('example.com');
   });
 
   it('finds a strip or a literal in code and ignores comments (the check can fail)', () => {

@@ -5,7 +5,7 @@ import { plainAnswer, plainAskAll, plainDelegation, plainLookup } from '../../dn
 import type { QueryOptions, ServerEndpoint } from '../../dns/types.js';
 import { isDnsChallenge, type Challenge } from '../../report/finding.js';
 import { isRegistryZone } from './registry.js';
-import { acmeChallengeName, baseName, type NameRef } from '../../identifiers.js';
+import { acmeChallengeName, type NameRef } from '../../identifiers.js';
 
 export type AskAllResult = Awaited<ReturnType<IterativeResolverApi['askAll']>>;
 
@@ -61,8 +61,6 @@ export const PROBE_RETRIES = 1;
 
 /** The questions the CA's validation depends on. */
 export const DATA_TYPES = ['A', 'AAAA', 'CNAME', 'CAA'] as const;
-/** The lower-case name without a wildcard's `*.`. */
-export const delegationName = (identifier: string): string => normalizeName(baseName(identifier));
 
 /**
  * Only the data the CA will look at for this challenge, so a large order stays cheap. An A answer from
