@@ -1,7 +1,7 @@
-import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import { buildQuery, encodeQuery, queryOnce } from '../../src/dns/transport.js';
+import { dualPort } from './dual-port.js';
 import type { DnsQuestion, QueryOptions } from '../../src/dns/types.js';
 
 type Reply = (query: dnsPacket.DecodedPacket, raw: Buffer) => Buffer[] | null;
@@ -27,37 +27,35 @@ const answerTo = (q: dnsPacket.DecodedPacket, extra: Partial<dnsPacket.Packet> =
 async function fake(udp: Reply, tcp: Reply = udp): Promise<Fake> {
   const udpQueries: dnsPacket.DecodedPacket[] = [];
   const tcpQueries: dnsPacket.DecodedPacket[] = [];
-  const sock = dgram.createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  const port = sock.address().port;
-  sock.on('message', (msg, rinfo) => {
-    const q = dnsPacket.decode(msg);
-    udpQueries.push(q);
-    for (const out of udp(q, msg) ?? []) sock.send(out, rinfo.port, rinfo.address);
-  });
   const conns = new Set<net.Socket>();
-  const server = net.createServer((c) => {
-    conns.add(c);
-    c.on('close', () => conns.delete(c));
-    c.on('data', (d) => {
-      const q = dnsPacket.decode(d.subarray(2));
-      tcpQueries.push(q);
-      for (const out of tcp(q, d) ?? []) {
-        const len = Buffer.alloc(2);
-        len.writeUInt16BE(out.length);
-        c.write(Buffer.concat([len, out]));
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const ports = await dualPort(
+    (sock) =>
+      sock.on('message', (msg, rinfo) => {
+        const q = dnsPacket.decode(msg);
+        udpQueries.push(q);
+        for (const out of udp(q, msg) ?? []) sock.send(out, rinfo.port, rinfo.address);
+      }),
+    (c) => {
+      conns.add(c);
+      c.on('close', () => conns.delete(c));
+      c.on('data', (d) => {
+        const q = dnsPacket.decode(d.subarray(2));
+        tcpQueries.push(q);
+        for (const out of tcp(q, d) ?? []) {
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(out.length);
+          c.write(Buffer.concat([len, out]));
+        }
+      });
+    },
+  );
   return {
-    port,
+    port: ports.port,
     udpQueries,
     tcpQueries,
     close: async () => {
       for (const c of conns) c.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-      await new Promise<void>((r) => sock.close(() => r()));
+      await ports.close();
     },
   };
 }

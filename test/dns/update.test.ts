@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
 import * as packet from 'dns-packet';
 import { describe, expect, it } from '@jest/globals';
+import { dualPort } from './dual-port.js';
 import { buildUpdate, exchange, parseServer, rcodeOf, sendUpdate, txtRdata } from '../../src/dns/update.js';
 
 describe('UPDATE message', () => {
@@ -51,23 +51,21 @@ describe('UPDATE message', () => {
 
 describe('UPDATE transport and rcodes', () => {
   it('falls back to TCP when the UDP answer is truncated', async () => {
-    const udp = createSocket('udp4');
-    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-    const port = udp.address().port;
-    udp.on('message', (m, r) => {
-      const out = Buffer.from(m.subarray(0, 12));
-      out.writeUInt16BE(0x8000 | 0x0200 | 0x2800, 2);
-      udp.send(out, r.port, r.address);
-    });
-    const tcp = createServer((s) => {
-      s.once('data', (d) => {
-        const m = d.subarray(2);
-        const out = Buffer.from(m.subarray(0, 12));
-        out.writeUInt16BE(0xa805, 2); // QR, UPDATE, REFUSED
-        s.end(Buffer.concat([Buffer.from([0, 12]), out]));
-      });
-    });
-    await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', () => r()));
+    const { port, close } = await dualPort(
+      (udp) =>
+        udp.on('message', (m, r) => {
+          const out = Buffer.from(m.subarray(0, 12));
+          out.writeUInt16BE(0x8000 | 0x0200 | 0x2800, 2);
+          udp.send(out, r.port, r.address);
+        }),
+      (s) =>
+        s.once('data', (d) => {
+          const m = d.subarray(2);
+          const out = Buffer.from(m.subarray(0, 12));
+          out.writeUInt16BE(0xa805, 2); // QR, UPDATE, REFUSED
+          s.end(Buffer.concat([Buffer.from([0, 12]), out]));
+        }),
+    );
     try {
       const res = await exchange({ address: '127.0.0.1', port }, buildUpdate(7, 'example.test', []), 2000);
       expect(rcodeOf(res)).toBe('REFUSED');
@@ -80,8 +78,7 @@ describe('UPDATE transport and rcodes', () => {
         }),
       ).rejects.toThrow(/UPDATE of zone example\.test at 127\.0\.0\.1:\d+ returned REFUSED: .*allow-update/);
     } finally {
-      udp.close();
-      await new Promise((r) => tcp.close(r));
+      await close();
     }
   });
 
